@@ -1,0 +1,3 @@
+/* nm-file.c: to be written */
+#include "config.h"
+#include <glib.h>

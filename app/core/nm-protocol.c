@@ -1,0 +1,3 @@
+/* nm-protocol.c: to be written */
+#include "config.h"
+#include <glib.h>

@@ -1,0 +1,3 @@
+/* nm-atlas.c: to be written */
+#include "config.h"
+#include <cairo.h>

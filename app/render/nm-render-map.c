@@ -1,0 +1,3 @@
+/* nm-render-map.c: to be written */
+#include "config.h"
+#include <cairo.h>
