@@ -2,6 +2,11 @@
  *
  * Copyright 2026 The Needlemap authors
  *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -9,7 +14,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "nm-application.h"
+#include "nm-preferences-window.h"
 #include "nm-window.h"
 
 struct _NmApplication
@@ -18,6 +26,17 @@ struct _NmApplication
 };
 
 G_DEFINE_FINAL_TYPE (NmApplication, nm_application, ADW_TYPE_APPLICATION)
+
+static NmWindow *
+nm_application_find_pristine_window (NmApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      if (NM_IS_WINDOW (l->data) && nm_window_is_pristine (l->data))
+        return l->data;
+    }
+  return NULL;
+}
 
 static void
 nm_application_activate (GApplication *app)
@@ -30,11 +49,148 @@ nm_application_activate (GApplication *app)
 }
 
 static void
+nm_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  NmApplication *self = NM_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      NmWindow *window = nm_application_find_pristine_window (self);
+
+      if (window == NULL)
+        window = nm_window_new (self);
+
+      if (!nm_window_load_file (window, files[i], &error))
+        {
+          g_autofree char *name = g_file_get_basename (files[i]);
+          g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), name);
+          GtkWidget *dialog;
+
+          /* The window stays, empty, so the message has a parent and the
+           * practitioner can open another file from it. */
+          gtk_window_present (GTK_WINDOW (window));
+          dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, error->message);
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (dialog));
+          continue;
+        }
+
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+nm_application_new_window (GSimpleAction *action,
+                           GVariant      *param,
+                           gpointer       user_data)
+{
+  NmApplication *self = user_data;
+  NmWindow *window = nm_window_new (self);
+
+  nm_window_new_consultation (window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+nm_application_preferences (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
+{
+  NmApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  NmPreferencesWindow *prefs = nm_preferences_window_new (parent);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+nm_application_about (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  NmApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Needlemap authors", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Needlemap"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Needlemap authors"),
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/needlemap/needlemap",
+                         "issue-url", "https://github.com/needlemap/needlemap/issues",
+                         "developers", developers,
+                         "copyright", "© 2026 The Needlemap authors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "comments", _("Plans microneedling treatments on a face and body map: "
+                                       "needle depths, screening and a dated treatment series. "
+                                       "Guidance for trained practitioners; it does not replace "
+                                       "their judgement."),
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+nm_application_quit (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  NmApplication *self = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Each window asks about its own unsaved changes. */
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+static const GActionEntry app_actions[] = {
+  { "new-window", nm_application_new_window },
+  { "preferences", nm_application_preferences },
+  { "about", nm_application_about },
+  { "quit", nm_application_quit },
+};
+
+static void
+nm_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+  static const char *new_window_accels[] = { "<Control><Shift>n", NULL };
+  static const char *new_accels[] = { "<Control>n", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *save_accels[] = { "<Control>s", NULL };
+  static const char *save_as_accels[] = { "<Control><Shift>s", NULL };
+
+  G_APPLICATION_CLASS (nm_application_parent_class)->startup (app);
+
+  gtk_window_set_default_icon_name (APP_ID);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+
+  /* Undo and redo are the window's own bindings, in the bubble phase, so a
+   * focused text field undoes its own typing first. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new", new_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.save", save_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.save-as", save_as_accels);
+}
+
+static void
 nm_application_class_init (NmApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  app_class->startup = nm_application_startup;
   app_class->activate = nm_application_activate;
+  app_class->open = nm_application_open;
 }
 
 static void

@@ -2,6 +2,11 @@
  *
  * Copyright 2026 The Needlemap authors
  *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -15,18 +20,123 @@
 
 #include "nm-application.h"
 #include "nm-cli.h"
+#include "nm-planner.h"
+
+/* Exit codes of spec §4. */
+enum {
+  EXIT_OK = 0,
+  EXIT_BAD_FILE = 1,
+  EXIT_USAGE = 2,
+};
+
+typedef struct
+{
+  gboolean   version;
+  char      *plan;
+  char     **files;
+} NmCliOptions;
+
+static void
+nm_cli_options_clear (NmCliOptions *opts)
+{
+  g_clear_pointer (&opts->plan, g_free);
+  g_clear_pointer (&opts->files, g_strfreev);
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("needlemap: %s\n", message);
+  g_printerr ("%s\n", _("Try “needlemap --help” for more information."));
+  return EXIT_USAGE;
+}
+
+static int
+run_plan (const char *path)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  int status;
+
+  status = nm_plan_command (path, g_getenv ("NEEDLEMAP_TODAY"), out, err);
+  if (err->len > 0)
+    fputs (err->str, stderr);
+  if (status == EXIT_OK)
+    {
+      fwrite (out->str, 1, out->len, stdout);
+      if (fflush (stdout) != 0)
+        return EXIT_BAD_FILE;
+    }
+  return status;
+}
 
 int
 nm_cli_main (int   argc,
              char *argv[])
 {
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(NmApplication) app = NULL;
+  g_auto(GStrv) args = NULL;
+  NmCliOptions opts = { 0 };
+  int status;
+  const GOptionEntry entries[] = {
+    { "plan", 0, 0, G_OPTION_ARG_FILENAME, &opts.plan,
+      N_("Print the treatment plan of FILE as JSON and exit"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version,
+      N_("Show the version and exit"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opts.files,
+      NULL, N_("[FILE…]") },
+    { NULL }
+  };
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  app = nm_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  /* The command line is parsed here, before GTK or D-Bus is touched, so that
+   * --help, --version and every export work over SSH and in CI. */
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("Plan microneedling treatments on a face and body map."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      nm_cli_options_clear (&opts);
+      return usage_error (error->message);
+    }
+
+  if (opts.version)
+    {
+      g_print ("needlemap %s\n", PACKAGE_VERSION);
+      status = EXIT_OK;
+    }
+  else if (opts.plan != NULL)
+    {
+      if (opts.files != NULL)
+        status = usage_error (_("--plan takes exactly one file"));
+      else
+        status = run_plan (opts.plan);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) app_argv = g_ptr_array_new ();
+
+      g_ptr_array_add (app_argv, argv[0]);
+      for (guint i = 0; opts.files != NULL && opts.files[i] != NULL; i++)
+        g_ptr_array_add (app_argv, opts.files[i]);
+      g_ptr_array_add (app_argv, NULL);
+
+      app = nm_application_new ();
+      status = g_application_run (G_APPLICATION (app),
+                                  (int) app_argv->len - 1,
+                                  (char **) app_argv->pdata);
+    }
+
+  nm_cli_options_clear (&opts);
+  return status;
 }

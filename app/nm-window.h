@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "nm-application.h"
+#include "nm-consultation.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NmWindow, nm_window, NM, WINDOW, AdwApplicationWindow)
 
-NmWindow *nm_window_new (NmApplication *application);
+NmWindow       *nm_window_new              (NmApplication  *application);
+NmConsultation *nm_window_get_consultation (NmWindow       *self);
+GFile          *nm_window_get_file         (NmWindow       *self);
+gboolean        nm_window_get_modified     (NmWindow       *self);
+gboolean        nm_window_is_pristine      (NmWindow       *self);
+void            nm_window_new_consultation (NmWindow       *self);
+gboolean        nm_window_load_file        (NmWindow       *self,
+                                            GFile          *file,
+                                            GError        **error);
+gboolean        nm_window_save_to_file     (NmWindow       *self,
+                                            GFile          *file,
+                                            GError        **error);
 
 G_END_DECLS
