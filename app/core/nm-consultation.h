@@ -1,0 +1,129 @@
+/* nm-consultation.h
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nm-finding.h"
+#include "nm-history.h"
+#include "nm-session.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  NM_ANSWER_UNKNOWN,
+  NM_ANSWER_NO,
+  NM_ANSWER_YES
+} NmAnswer;
+
+/* Fitzpatrick skin type 1–6; 0 means "not chosen yet" (a file cannot be
+ * saved in that state, since the format requires it). */
+#define NM_FITZPATRICK_UNSET 0
+#define NM_FITZPATRICK_MIN   1
+#define NM_FITZPATRICK_MAX   6
+
+#define NM_TYPE_CONSULTATION (nm_consultation_get_type ())
+
+G_DECLARE_FINAL_TYPE (NmConsultation, nm_consultation, NM, CONSULTATION, GObject)
+
+NmConsultation *nm_consultation_new                  (void);
+
+/* Client */
+const char     *nm_consultation_get_client_name      (NmConsultation *self);
+void            nm_consultation_set_client_name      (NmConsultation *self,
+                                                      const char     *name);
+const char     *nm_consultation_get_birth_date       (NmConsultation *self);
+void            nm_consultation_set_birth_date       (NmConsultation *self,
+                                                      const char     *date);
+guint           nm_consultation_get_fitzpatrick      (NmConsultation *self);
+void            nm_consultation_set_fitzpatrick      (NmConsultation *self,
+                                                      guint           fitzpatrick);
+const char     *nm_consultation_get_client_notes     (NmConsultation *self);
+void            nm_consultation_set_client_notes     (NmConsultation *self,
+                                                      const char     *notes);
+
+/* Screening */
+NmAnswer        nm_consultation_get_screening        (NmConsultation *self,
+                                                      const char     *item_id);
+void            nm_consultation_set_screening        (NmConsultation *self,
+                                                      const char     *item_id,
+                                                      NmAnswer        answer);
+
+/* Findings */
+GListModel     *nm_consultation_get_findings         (NmConsultation *self);
+guint           nm_consultation_get_n_findings       (NmConsultation *self);
+NmFinding      *nm_consultation_get_finding          (NmConsultation *self,
+                                                      guint           position);
+void            nm_consultation_add_finding          (NmConsultation *self,
+                                                      NmFinding      *finding);
+void            nm_consultation_insert_finding       (NmConsultation *self,
+                                                      guint           position,
+                                                      NmFinding      *finding);
+gboolean        nm_consultation_remove_finding       (NmConsultation *self,
+                                                      NmFinding      *finding);
+void            nm_consultation_set_finding_severity (NmConsultation *self,
+                                                      NmFinding      *finding,
+                                                      guint           severity);
+void            nm_consultation_set_finding_note     (NmConsultation *self,
+                                                      NmFinding      *finding,
+                                                      const char     *note);
+void            nm_consultation_set_finding_outline  (NmConsultation *self,
+                                                      NmFinding      *finding,
+                                                      const char     *view,
+                                                      const NmPoint  *points,
+                                                      guint           n_points);
+
+/* Plan settings */
+const char     *nm_consultation_get_start_date       (NmConsultation *self);
+void            nm_consultation_set_start_date       (NmConsultation *self,
+                                                      const char     *date);
+const char     *nm_consultation_get_practitioner     (NmConsultation *self);
+void            nm_consultation_set_practitioner     (NmConsultation *self,
+                                                      const char     *practitioner);
+const char     *nm_consultation_get_acknowledgement  (NmConsultation *self,
+                                                      const char     *item_id);
+void            nm_consultation_set_acknowledgement  (NmConsultation *self,
+                                                      const char     *item_id,
+                                                      const char     *rationale);
+
+/* Session log */
+GListModel     *nm_consultation_get_sessions         (NmConsultation *self);
+guint           nm_consultation_get_n_sessions       (NmConsultation *self);
+NmSession      *nm_consultation_get_session          (NmConsultation *self,
+                                                      guint           position);
+void            nm_consultation_add_session          (NmConsultation *self,
+                                                      NmSession      *session);
+void            nm_consultation_insert_session       (NmConsultation *self,
+                                                      guint           position,
+                                                      NmSession      *session);
+gboolean        nm_consultation_remove_session       (NmConsultation *self,
+                                                      NmSession      *session);
+
+/* Undo and redo */
+NmHistory      *nm_consultation_get_history          (NmConsultation *self);
+gboolean        nm_consultation_can_undo             (NmConsultation *self);
+gboolean        nm_consultation_can_redo             (NmConsultation *self);
+gboolean        nm_consultation_undo                 (NmConsultation *self);
+gboolean        nm_consultation_redo                 (NmConsultation *self);
+void            nm_consultation_begin_group          (NmConsultation *self);
+void            nm_consultation_end_group            (NmConsultation *self);
+gboolean        nm_consultation_get_modified         (NmConsultation *self);
+void            nm_consultation_mark_saved           (NmConsultation *self);
+
+/* Dates are ISO 8601 calendar dates, YYYY-MM-DD, that exist. */
+gboolean        nm_date_is_valid                     (const char     *text);
+gboolean        nm_date_parse                        (const char     *text,
+                                                      GDate          *date);
+
+G_END_DECLS
