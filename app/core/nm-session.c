@@ -1,0 +1,489 @@
+/* nm-session.c
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "nm-session"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "nm-consultation-private.h"
+#include "nm-session.h"
+#include "nm-vocab.h"
+
+struct _NmSession
+{
+  GObject         parent_instance;
+
+  char           *date;
+  gboolean        done;
+  char           *notes;
+  char           *device;
+  double         *depths;   /* one per region in vocabulary order; NAN when unset */
+  json_object    *extra;
+
+  NmConsultation *owner;    /* not a reference: the owner holds us */
+};
+
+G_DEFINE_FINAL_TYPE (NmSession, nm_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DATE,
+  PROP_DONE,
+  PROP_NOTES,
+  PROP_DEVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+save_old (NmSession *self,
+          guint      prop_id,
+          GValue    *old_value)
+{
+  g_value_init (old_value, properties[prop_id]->value_type);
+  g_object_get_property (G_OBJECT (self), properties[prop_id]->name, old_value);
+}
+
+static void
+record (NmSession    *self,
+        guint         prop_id,
+        const GValue *old_value)
+{
+  g_auto(GValue) new_value = G_VALUE_INIT;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+
+  if (self->owner == NULL)
+    return;
+
+  g_value_init (&new_value, properties[prop_id]->value_type);
+  g_object_get_property (G_OBJECT (self), properties[prop_id]->name, &new_value);
+  _nm_consultation_record_property (self->owner, G_OBJECT (self), properties[prop_id],
+                                    old_value, &new_value);
+}
+
+static void
+set_string (NmSession   *self,
+            char       **field,
+            guint        prop_id,
+            const char  *value)
+{
+  g_auto(GValue) old_value = G_VALUE_INIT;
+
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  save_old (self, prop_id, &old_value);
+  g_free (*field);
+  *field = g_strdup (value);
+  record (self, prop_id, &old_value);
+}
+
+static void
+nm_session_finalize (GObject *object)
+{
+  NmSession *self = NM_SESSION (object);
+
+  g_clear_pointer (&self->date, g_free);
+  g_clear_pointer (&self->notes, g_free);
+  g_clear_pointer (&self->device, g_free);
+  g_clear_pointer (&self->depths, g_free);
+  g_clear_pointer (&self->extra, json_object_put);
+
+  G_OBJECT_CLASS (nm_session_parent_class)->finalize (object);
+}
+
+static void
+nm_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  NmSession *self = NM_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATE:
+      g_value_set_string (value, self->date);
+      break;
+
+    case PROP_DONE:
+      g_value_set_boolean (value, self->done);
+      break;
+
+    case PROP_NOTES:
+      g_value_set_string (value, self->notes);
+      break;
+
+    case PROP_DEVICE:
+      g_value_set_string (value, self->device);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nm_session_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  NmSession *self = NM_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATE:
+      nm_session_set_date (self, g_value_get_string (value));
+      break;
+
+    case PROP_DONE:
+      nm_session_set_done (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_NOTES:
+      nm_session_set_notes (self, g_value_get_string (value));
+      break;
+
+    case PROP_DEVICE:
+      nm_session_set_device (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nm_session_class_init (NmSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = nm_session_finalize;
+  object_class->get_property = nm_session_get_property;
+  object_class->set_property = nm_session_set_property;
+
+  properties[PROP_DATE] =
+    g_param_spec_string ("date", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DONE] =
+    g_param_spec_boolean ("done", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOTES] =
+    g_param_spec_string ("notes", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEVICE] =
+    g_param_spec_string ("device", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+nm_session_init (NmSession *self)
+{
+  guint n = nm_vocab_n_regions ();
+
+  self->depths = g_new (double, n);
+  for (guint i = 0; i < n; i++)
+    self->depths[i] = NAN;
+}
+
+/**
+ * nm_session_new:
+ * @date: (nullable): the session's date, YYYY-MM-DD
+ *
+ * Returns: (transfer full): a new session, not done, with no depths
+ */
+NmSession *
+nm_session_new (const char *date)
+{
+  NmSession *self;
+
+  g_return_val_if_fail (date == NULL || nm_date_is_valid (date), NULL);
+
+  self = g_object_new (NM_TYPE_SESSION, NULL);
+  self->date = g_strdup (date);
+
+  return self;
+}
+
+/**
+ * nm_session_copy:
+ * @self: a #NmSession
+ *
+ * Returns: (transfer full): an equal session that belongs to no consultation
+ */
+NmSession *
+nm_session_copy (NmSession *self)
+{
+  NmSession *copy;
+
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  copy = nm_session_new (self->date);
+  copy->done = self->done;
+  copy->notes = g_strdup (self->notes);
+  copy->device = g_strdup (self->device);
+  memcpy (copy->depths, self->depths, sizeof (double) * nm_vocab_n_regions ());
+  if (self->extra != NULL)
+    copy->extra = json_object_get (self->extra);
+
+  return copy;
+}
+
+const char *
+nm_session_get_date (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->date;
+}
+
+void
+nm_session_set_date (NmSession  *self,
+                     const char *date)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (date == NULL || nm_date_is_valid (date));
+
+  set_string (self, &self->date, PROP_DATE, date);
+}
+
+gboolean
+nm_session_get_done (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), FALSE);
+
+  return self->done;
+}
+
+void
+nm_session_set_done (NmSession *self,
+                     gboolean   done)
+{
+  g_auto(GValue) old_value = G_VALUE_INIT;
+
+  g_return_if_fail (NM_IS_SESSION (self));
+
+  done = !!done;
+  if (self->done == done)
+    return;
+
+  save_old (self, PROP_DONE, &old_value);
+  self->done = done;
+  record (self, PROP_DONE, &old_value);
+}
+
+const char *
+nm_session_get_notes (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->notes;
+}
+
+void
+nm_session_set_notes (NmSession  *self,
+                      const char *notes)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (notes == NULL || _nm_string_is_valid (notes));
+
+  set_string (self, &self->notes, PROP_NOTES, notes);
+}
+
+const char *
+nm_session_get_device (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->device;
+}
+
+void
+nm_session_set_device (NmSession  *self,
+                       const char *device)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (device == NULL || _nm_string_is_valid (device));
+
+  set_string (self, &self->device, PROP_DEVICE, device);
+}
+
+/**
+ * nm_session_get_depth:
+ * @self: a #NmSession
+ * @region: a region id
+ * @depth_mm: (out) (optional): the depth used in @region
+ *
+ * Returns: %TRUE if the session records a depth for @region
+ */
+gboolean
+nm_session_get_depth (NmSession  *self,
+                      const char *region,
+                      double     *depth_mm)
+{
+  int i;
+
+  g_return_val_if_fail (NM_IS_SESSION (self), FALSE);
+
+  i = nm_vocab_region_index (region);
+  if (i < 0 || isnan (self->depths[i]))
+    return FALSE;
+
+  if (depth_mm != NULL)
+    *depth_mm = self->depths[i];
+
+  return TRUE;
+}
+
+typedef struct
+{
+  NmSession *session;
+  guint      region;
+  double     old_depth;
+  double     new_depth;
+} DepthCommand;
+
+static void
+depth_command_free (gpointer data)
+{
+  DepthCommand *command = data;
+
+  g_object_unref (command->session);
+  g_free (command);
+}
+
+static void
+depth_command_apply (gpointer data,
+                     gboolean undo)
+{
+  DepthCommand *command = data;
+
+  command->session->depths[command->region] = undo ? command->old_depth : command->new_depth;
+}
+
+static void
+change_depth (NmSession *self,
+              guint      region,
+              double     depth)
+{
+  DepthCommand *command;
+  double old_depth = self->depths[region];
+
+  if ((isnan (old_depth) && isnan (depth)) || old_depth == depth)
+    return;
+
+  self->depths[region] = depth;
+
+  if (self->owner == NULL)
+    return;
+
+  command = g_new0 (DepthCommand, 1);
+  command->session = g_object_ref (self);
+  command->region = region;
+  command->old_depth = old_depth;
+  command->new_depth = depth;
+  _nm_consultation_record (self->owner, depth_command_apply, command, depth_command_free);
+}
+
+/**
+ * nm_session_set_depth:
+ * @self: a #NmSession
+ * @region: a region id
+ * @depth_mm: the depth used, NM_SESSION_DEPTH_MIN–NM_SESSION_DEPTH_MAX
+ */
+void
+nm_session_set_depth (NmSession  *self,
+                      const char *region,
+                      double      depth_mm)
+{
+  int i;
+
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (isfinite (depth_mm) &&
+                    depth_mm >= NM_SESSION_DEPTH_MIN && depth_mm <= NM_SESSION_DEPTH_MAX);
+
+  i = nm_vocab_region_index (region);
+  g_return_if_fail (i >= 0);
+
+  change_depth (self, i, depth_mm);
+}
+
+void
+nm_session_unset_depth (NmSession  *self,
+                        const char *region)
+{
+  int i;
+
+  g_return_if_fail (NM_IS_SESSION (self));
+
+  i = nm_vocab_region_index (region);
+  g_return_if_fail (i >= 0);
+
+  change_depth (self, i, NAN);
+}
+
+/**
+ * nm_session_dup_depth_regions:
+ * @self: a #NmSession
+ *
+ * Returns: (transfer full): the ids of the regions with a depth, in
+ *   vocabulary order
+ */
+char **
+nm_session_dup_depth_regions (NmSession *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  for (guint i = 0; i < nm_vocab_n_regions (); i++)
+    if (!isnan (self->depths[i]))
+      g_strv_builder_add (builder, nm_vocab_region (i)->id);
+
+  return g_strv_builder_end (builder);
+}
+
+void
+_nm_session_set_owner (NmSession      *self,
+                       NmConsultation *owner)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (owner == NULL || self->owner == NULL || self->owner == owner);
+
+  self->owner = owner;
+}
+
+json_object *
+_nm_session_get_extra (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->extra;
+}
+
+void
+_nm_session_take_extra (NmSession   *self,
+                        json_object *extra)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+
+  g_clear_pointer (&self->extra, json_object_put);
+  self->extra = extra;
+}
