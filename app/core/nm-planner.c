@@ -150,6 +150,30 @@ kind_name (const char *kind)
   return index >= 0 ? nm_vocab_kind (index)->name : kind;
 }
 
+/* A kind's name inside a sentence: "Fine lines" -> "fine lines". */
+static char *
+kind_name_lower (const char *kind)
+{
+  char *name = g_strdup (kind_name (kind));
+
+  if (g_ascii_isupper (name[0]) && g_ascii_islower (name[1]))
+    name[0] = g_ascii_tolower (name[0]);
+  return name;
+}
+
+/* "0.5–0.75 mm", or "0.5 mm" when both ends are the same */
+static char *
+format_range (double min,
+              double max)
+{
+  g_autofree char *lo = nm_format_mm (min);
+  g_autofree char *hi = nm_format_mm (max);
+
+  if (g_str_equal (lo, hi))
+    return g_strdup_printf ("%s mm", lo);
+  return g_strdup_printf ("%s–%s mm", lo, hi);
+}
+
 static char *
 join_ids (GPtrArray *ids)
 {
@@ -316,7 +340,8 @@ plan_finding (Planner                *pl,
               const Item             *item,
               GStrvBuilder           *reasons,
               double                 *out_min,
-              double                 *out_max)
+              double                 *out_max,
+              gboolean               *out_pigment_capped)
 {
   const NmProtocolIndication *ind = nm_protocol_get_indication (pl->protocol, item->kind);
   const NmProtocolSkinRule *pigment = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIGMENT_DEPTH);
@@ -326,11 +351,13 @@ plan_finding (Planner                *pl,
   g_autofree char *sources = cite (&ind->depth_cite);
   g_autofree char *lo_text = nm_format_mm (ind->min_mm);
   g_autofree char *hi_text = nm_format_mm (ind->max_mm);
-  g_autofree char *min_text = NULL;
-  g_autofree char *max_text = NULL;
+  g_autofree char *placed = NULL;
   guint severity = CLAMP (item->severity, NM_SEVERITY_MIN, NM_SEVERITY_MAX);
   double span = ind->max_mm - ind->min_mm;
+  gboolean pigment_limit = FALSE;
   double min, max, limit;
+
+  *out_pigment_capped = FALSE;
 
   /* A window half the range wide slides from the shallow end (severity 1)
    * to the deep end (severity 4). */
@@ -341,13 +368,12 @@ plan_finding (Planner                *pl,
   if (min > max)
     min = max;
 
-  min_text = nm_format_mm (min);
-  max_text = nm_format_mm (max);
+  placed = format_range (min, max);
   take_reason (reasons,
-                       g_strdup_printf ("%s, severity %u of 4: the indication's %s–%s mm %s, "
-                                        "placed at %s–%s mm by severity.",
-                                        kind_name (item->kind), severity, lo_text, hi_text,
-                                        sources, min_text, max_text));
+               g_strdup_printf ("%s, severity %u of 4: the indication's %s–%s mm %s, "
+                                "placed at %s by severity.",
+                                kind_name (item->kind), severity, lo_text, hi_text,
+                                sources, placed));
 
   limit = rule->max_mm;
   if (category == NM_CATEGORY_SCAR && rule->has_scar_limit)
@@ -363,6 +389,7 @@ plan_finding (Planner                *pl,
       g_autofree char *range = skin_range (pigment->fitzpatrick_min, pigment->fitzpatrick_max);
 
       limit = pigment->max_mm;
+      pigment_limit = TRUE;
       limit_cite = &pigment->cite;
       g_free (limit_what);
       limit_what = g_strdup_printf ("the limit for pigment findings in skin types %s", range);
@@ -370,6 +397,7 @@ plan_finding (Planner                *pl,
   if (pl->device_max < limit)
     {
       limit = pl->device_max;
+      pigment_limit = FALSE;
       limit_cite = nm_protocol_get_device_citation (pl->protocol);
       g_free (limit_what);
       limit_what = g_strdup ("the device maximum");
@@ -384,6 +412,7 @@ plan_finding (Planner                *pl,
       max = limit;
       if (min > max)
         min = max;
+      *out_pigment_capped = pigment_limit;
       take_reason (reasons,
                            g_strdup_printf ("Capped at %s mm, %s %s.",
                                             limit_text, limit_what, limit_sources));
@@ -430,6 +459,9 @@ plan_region (Planner    *pl,
   const char *previous = NULL;
   const Item *untreated = NULL;
   double best_min = 0.0, best_max = 0.0;
+  const Item *capped[NM_SEVERITY_MAX * 8];
+  double capped_max[G_N_ELEMENTS (capped)];
+  guint n_capped = 0;
   guint n_treated = 0;
   guint i;
 
@@ -492,13 +524,14 @@ plan_region (Planner    *pl,
       const Item *item = g_ptr_array_index (items, i);
       const NmProtocolIndication *ind = nm_protocol_get_indication (pl->protocol, item->kind);
       int schedule;
+      gboolean pigment_capped;
       double min, max;
 
       /* the same kind at a lower severity adds nothing */
       if (i > 0 && g_str_equal (((const Item *) g_ptr_array_index (items, i - 1))->kind, item->kind))
         continue;
 
-      if (!plan_finding (pl, rule, item, reasons, &min, &max))
+      if (!plan_finding (pl, rule, item, reasons, &min, &max, &pigment_capped))
         {
           take_reason (reasons,
                                g_strdup_printf ("%s: the limit is below one device step, so it is not needled.",
@@ -507,6 +540,11 @@ plan_region (Planner    *pl,
         }
 
       n_treated++;
+      if (pigment_capped && n_capped < G_N_ELEMENTS (capped))
+        {
+          capped[n_capped] = item;
+          capped_max[n_capped++] = max;
+        }
       g_ptr_array_add (work->indications, (gpointer) ind);
       schedule = nm_protocol_get_schedule_index (pl->protocol, ind->schedule);
       if (work->schedule < 0 || (schedule >= 0 && schedule < work->schedule))
@@ -530,12 +568,25 @@ plan_region (Planner    *pl,
 
   if (n_treated > 1)
     {
-      g_autofree char *min_text = nm_format_mm (best_min);
-      g_autofree char *max_text = nm_format_mm (best_max);
+      g_autofree char *name = kind_name_lower (deepest->kind);
+      g_autofree char *range = format_range (best_min, best_max);
 
       take_reason (reasons,
-                           g_strdup_printf ("The region takes its deepest finding, %s: %s–%s mm.",
-                                            kind_name (deepest->kind), min_text, max_text));
+                   g_strdup_printf ("The region takes its deepest finding, %s: %s.", name, range));
+    }
+
+  /* The region's depth serves its deepest finding; say where to hold back. */
+  for (i = 0; i < n_capped; i++)
+    {
+      const NmProtocolSkinRule *pigment = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIGMENT_DEPTH);
+      g_autofree char *name = kind_name_lower (capped[i]->kind);
+      g_autofree char *limit = nm_format_mm (capped_max[i]);
+      g_autofree char *sources = cite (&pigment->cite);
+
+      if (capped_max[i] < best_max - EPSILON)
+        take_reason (reasons,
+                     g_strdup_printf ("Over the %s itself keep to %s mm %s: the region's depth is for "
+                                      "its deeper finding.", name, limit, sources));
     }
 
   region->treat = TRUE;
@@ -673,6 +724,7 @@ plan_series (Planner    *pl,
       g_autofree char *sessions_sources = NULL;
       g_autofree char *interval_sources = NULL;
       g_autofree char *summary = NULL;
+      g_autofree char *most_name = NULL;
       int index;
 
       for (i = 0; i < n_works; i++)
@@ -734,12 +786,14 @@ plan_series (Planner    *pl,
       else
         {
           g_autofree char *longest_sources = cite (&longest->series_cite);
+          g_autofree char *longest_name = kind_name_lower (longest->id);
 
           interval_sources = g_strdup_printf ("the longest interval, from %s %s",
-                                              kind_name (longest->id), longest_sources);
+                                              longest_name, longest_sources);
         }
+      most_name = kind_name_lower (most->id);
       summary = g_strdup_printf ("%s: %u sessions, the most of the series, from %s %s; every %u weeks, %s.",
-                                 schedule->label, sessions, kind_name (most->id), sessions_sources,
+                                 schedule->label, sessions, most_name, sessions_sources,
                                  interval, interval_sources);
 
       for (i = 0; i < n_works; i++)
@@ -813,7 +867,7 @@ nm_planner_run_full (NmConsultation         *consultation,
   by_region = g_new0 (GPtrArray *, nm_vocab_n_regions ());
   for (i = 0; i < nm_consultation_get_n_findings (consultation); i++)
     {
-      g_autoptr(NmFinding) finding = nm_consultation_get_finding (consultation, i);
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
       int r = nm_vocab_region_index (nm_finding_get_region (finding));
       Item *item;
 
