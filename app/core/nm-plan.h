@@ -1,0 +1,98 @@
+/* nm-plan.h
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* The result of nm_planner_run(): immutable once built, refcounted. Its
+ * JSON form is spec/FORMAT.md §3. */
+
+typedef enum
+{
+  NM_PLAN_OK,
+  NM_PLAN_CAUTION,
+  NM_PLAN_BLOCKED
+} NmPlanStatus;
+
+typedef struct
+{
+  char *id;                  /* a screening item id */
+  char *message;
+} NmPlanBlock;
+
+typedef struct
+{
+  char *id;                  /* e.g. "pih-risk" */
+  char *message;             /* one plain sentence citing its sources */
+  char *region;              /* nullable */
+} NmPlanWarning;
+
+typedef struct
+{
+  char      *region;         /* region id */
+  gboolean   treat;
+  double     min_mm;         /* 0 when !treat */
+  double     max_mm;         /* 0 when !treat */
+  char      *deepest_kind;   /* the finding that set the depth; NULL when !treat */
+  char     **findings;       /* finding kind ids, vocabulary order, no repeats */
+  char     **reasons;        /* why, each naming its rule and sources */
+  int        series;         /* index into the plan's series, -1 when !treat */
+} NmPlanRegion;
+
+typedef struct
+{
+  char      *schedule;       /* protocol schedule id, "skin" or "scalp" */
+  char      *label;
+  char     **regions;        /* region ids, vocabulary order */
+  guint      sessions;
+  guint      interval_weeks;
+  guint      n_dates;        /* == sessions */
+  GDate     *dates;
+} NmPlanSeries;
+
+typedef struct _NmPlan NmPlan;
+
+#define NM_TYPE_PLAN (nm_plan_get_type ())
+
+GType               nm_plan_get_type          (void) G_GNUC_CONST;
+NmPlan             *nm_plan_ref               (NmPlan       *self);
+void                nm_plan_unref             (NmPlan       *self);
+
+NmPlanStatus        nm_plan_get_status        (NmPlan       *self);
+const char         *nm_plan_status_to_string  (NmPlanStatus  status);
+guint               nm_plan_get_n_blocked_by  (NmPlan       *self);
+const NmPlanBlock  *nm_plan_get_blocked_by    (NmPlan       *self,
+                                               guint         index);
+guint               nm_plan_get_n_warnings    (NmPlan       *self);
+const NmPlanWarning *nm_plan_get_warning      (NmPlan       *self,
+                                               guint         index);
+gboolean            nm_plan_has_warning       (NmPlan       *self,
+                                               const char   *id,
+                                               const char   *region);
+guint               nm_plan_get_n_regions     (NmPlan       *self);
+const NmPlanRegion *nm_plan_get_region        (NmPlan       *self,
+                                               guint         index);
+const NmPlanRegion *nm_plan_lookup_region     (NmPlan       *self,
+                                               const char   *region_id);
+guint               nm_plan_get_n_series      (NmPlan       *self);
+const NmPlanSeries *nm_plan_get_series        (NmPlan       *self,
+                                               guint         index);
+char               *nm_plan_to_json           (NmPlan       *self);
+
+char               *nm_format_mm              (double        mm);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NmPlan, nm_plan_unref)
+
+G_END_DECLS
