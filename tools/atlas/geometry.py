@@ -58,6 +58,7 @@ class Chain:
         self.cid = _chain_counter[0]
         self.nodes = [(float(x), float(y)) for x, y in nodes]
         self.closed = closed
+        self.corners = [(float(x), float(y)) for x, y in corners]
         n = len(self.nodes)
         corner_idx = set()
         for c in corners:
@@ -170,6 +171,7 @@ class View:
         self.underlay = []     # svg element strings
         self.decor = []
         self.defs = []
+        self.soft = set()      # silhouette segments not stroked (hidden seams)
 
     def region(self, rid, *parts):
         segs = []
@@ -217,15 +219,40 @@ class View:
             loops.append(loop)
         return loops
 
-    def mapped(self, name, f, rename):
+    def outline_d(self, loops):
+        """The silhouette as stroked: loops, cut open where a seam is soft."""
+        out = []
+        for loop in loops:
+            hard = [s.key not in self.soft for s in loop]
+            if all(hard):
+                out.append(path_d(loop))
+                continue
+            start = hard.index(False)
+            rot = loop[start:] + loop[:start]
+            run = []
+            for s in rot:
+                if s.key in self.soft:
+                    if run:
+                        out.append(path_d(run, closed=False))
+                    run = []
+                else:
+                    run.append(s)
+            if run:
+                out.append(path_d(run, closed=False))
+        return " ".join(out)
+
+    def mapped(self, name, f, rename, flips=True):
         v = View(name, self.width, self.height)
         for rid, segs in self.regions:
             v.regions.append((rename(rid), [s.mapped(f) for s in segs]))
         v.underlay = [e.mapped(f) for e in self.underlay]
         v.decor = [e.mapped(f) for e in self.decor]
         v.defs = [e.mapped(f) for e in self.defs]
+        v.soft = set(self.soft)
         # mirroring flips the winding; restore clockwise order
-        v.regions = [(r, [s.reversed() for s in reversed(segs)]) for r, segs in v.regions]
+        if flips:
+            v.regions = [(r, [s.reversed() for s in reversed(segs)])
+                         for r, segs in v.regions]
         return v
 
     def svg(self, style):
@@ -250,7 +277,8 @@ class View:
         out.append('  </g>')
         out.append('  <g id="decor">')
         out += ['    ' + e.svg() for e in self.decor]
-        out.append('    <path id="outline" class="outline" d="%s"/>' % " ".join(path_d(l) for l in loops))
+        out.append('    <path id="outline" class="outline" d="%s"/>' % self.outline_d(loops))
+        out.append('    <path id="silhouette" class="silhouette" d="%s"/>' % " ".join(path_d(l) for l in loops))
         out.append('  </g>')
         out.append('</svg>')
         return "\n".join(out) + "\n"
