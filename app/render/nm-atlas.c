@@ -1,3 +1,1077 @@
-/* nm-atlas.c: to be written */
+/* nm-atlas.c
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "nm-atlas"
+
 #include "config.h"
-#include <cairo.h>
+
+#include <math.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <librsvg/rsvg.h>
+
+#include "nm-atlas.h"
+
+/* Pick buffer resolution in pixels per view unit. The buffer is in view
+ * coordinates, so one buffer per view serves every widget size. */
+#define PICK_SCALE 2.0
+/* Recoloured handles kept per view (hover changes the stylesheet). */
+#define HANDLE_CACHE_SIZE 12
+#define NO_REGION 0xff
+
+typedef struct
+{
+  double area;        /* in pick pixels */
+  double cx, cy;      /* area centroid, view units */
+  double ax, ay;      /* interior label anchor, view units */
+} RegionStats;
+
+typedef struct
+{
+  GBytes      *svg;
+  double       width;
+  double       height;
+  GPtrArray   *regions;      /* interned ids, NULL-terminated */
+  GHashTable  *index;        /* interned id → GUINT_TO_POINTER (index + 1) */
+
+  /* lazily built */
+  guint8      *pick;         /* pw × ph region indices, NO_REGION outside */
+  int          pw, ph;
+  RegionStats *stats;
+
+  GHashTable  *handles;      /* css → RsvgHandle */
+  GQueue       lru;          /* css strings (owned by handles' keys) */
+} AtlasView;
+
+struct _NmAtlas
+{
+  gatomicrefcount ref_count;
+  GMutex          lock;
+  AtlasView       views[NM_N_VIEWS];
+};
+
+G_DEFINE_QUARK (nm-atlas-error-quark, nm_atlas_error)
+
+/* Region ids are read from the document structure with GMarkup: every
+ * element whose class list holds "region". */
+static void
+collect_region_start (GMarkupParseContext  *context,
+                      const char           *element_name,
+                      const char          **attribute_names,
+                      const char          **attribute_values,
+                      gpointer              user_data,
+                      GError              **error)
+{
+  GPtrArray *ids = user_data;
+  const char *id = NULL;
+  const char *klass = NULL;
+
+  for (guint i = 0; attribute_names[i] != NULL; i++)
+    {
+      if (g_str_equal (attribute_names[i], "id"))
+        id = attribute_values[i];
+      else if (g_str_equal (attribute_names[i], "class"))
+        klass = attribute_values[i];
+    }
+
+  if (klass != NULL && id != NULL)
+    {
+      g_auto(GStrv) classes = g_strsplit_set (klass, " \t\n", -1);
+
+      if (g_strv_contains ((const char * const *) classes, "region"))
+        g_ptr_array_add (ids, (gpointer) g_intern_string (id));
+    }
+}
+
+static gboolean
+load_view (AtlasView  *av,
+           NmView      view,
+           GError    **error)
+{
+  static const GMarkupParser parser = { collect_region_start, NULL, NULL, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  RsvgHandle *handle;
+  gboolean sized;
+  const char *path = nm_atlas_view_resource_path (view);
+  gsize size;
+  const guint8 *data;
+
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (bytes, &size);
+  handle = rsvg_handle_new_from_data (data, size, error);
+  if (handle == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  /* librsvg 2.54 has no autoptr for RsvgHandle (newer ones do). */
+  sized = rsvg_handle_get_intrinsic_size_in_pixels (handle, &av->width, &av->height);
+  g_object_unref (handle);
+  if (!sized || av->width <= 0 || av->height <= 0)
+    {
+      g_set_error (error, NM_ATLAS_ERROR, NM_ATLAS_ERROR_INVALID,
+                   "%s: the document has no size", path);
+      return FALSE;
+    }
+
+  av->regions = g_ptr_array_new ();
+  context = g_markup_parse_context_new (&parser, 0, av->regions, NULL);
+  if (!g_markup_parse_context_parse (context, (const char *) data, size, error)
+      || !g_markup_parse_context_end_parse (context, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  if (av->regions->len == 0 || av->regions->len >= NO_REGION)
+    {
+      g_set_error (error, NM_ATLAS_ERROR, NM_ATLAS_ERROR_INVALID,
+                   "%s: %u regions", path, av->regions->len);
+      return FALSE;
+    }
+
+  av->index = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < av->regions->len; i++)
+    g_hash_table_insert (av->index, g_ptr_array_index (av->regions, i), GUINT_TO_POINTER (i + 1));
+  g_ptr_array_add (av->regions, NULL);
+
+  av->svg = g_steal_pointer (&bytes);
+  av->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_queue_init (&av->lru);
+
+  return TRUE;
+}
+
+static void
+clear_view (AtlasView *av)
+{
+  g_clear_pointer (&av->svg, g_bytes_unref);
+  g_clear_pointer (&av->regions, g_ptr_array_unref);
+  g_clear_pointer (&av->index, g_hash_table_unref);
+  g_clear_pointer (&av->pick, g_free);
+  g_clear_pointer (&av->stats, g_free);
+  g_queue_clear (&av->lru);
+  g_clear_pointer (&av->handles, g_hash_table_unref);
+}
+
+/**
+ * nm_atlas_new:
+ * @error: return location for a #GError
+ *
+ * Loads every view of the atlas from the application's resources.
+ *
+ * Returns: (transfer full) (nullable): the atlas
+ */
+NmAtlas *
+nm_atlas_new (GError **error)
+{
+  NmAtlas *self = g_new0 (NmAtlas, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  g_mutex_init (&self->lock);
+
+  for (guint v = 0; v < NM_N_VIEWS; v++)
+    {
+      if (!load_view (&self->views[v], v, error))
+        {
+          nm_atlas_unref (self);
+          return NULL;
+        }
+    }
+
+  return self;
+}
+
+/**
+ * nm_atlas_get_default:
+ *
+ * Returns: (transfer none): the shared atlas, loaded on first use
+ */
+NmAtlas *
+nm_atlas_get_default (void)
+{
+  static NmAtlas *atlas;
+
+  if (g_once_init_enter (&atlas))
+    {
+      g_autoptr(GError) error = NULL;
+      NmAtlas *loaded = nm_atlas_new (&error);
+
+      /* The atlas is compiled into the binary: failing here is a build bug. */
+      if (loaded == NULL)
+        g_error ("Cannot load the anatomy atlas: %s", error->message);
+      g_once_init_leave (&atlas, loaded);
+    }
+
+  return atlas;
+}
+
+NmAtlas *
+nm_atlas_ref (NmAtlas *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+nm_atlas_unref (NmAtlas *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  for (guint v = 0; v < NM_N_VIEWS; v++)
+    clear_view (&self->views[v]);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+/**
+ * nm_atlas_view_resource_path:
+ * @view: a view
+ *
+ * Returns: the GResource path of the view's SVG
+ */
+const char *
+nm_atlas_view_resource_path (NmView view)
+{
+  static const char * const paths[NM_N_VIEWS] = {
+    RESOURCE_BASE "/atlas/face-front.svg",
+    RESOURCE_BASE "/atlas/face-left.svg",
+    RESOURCE_BASE "/atlas/face-right.svg",
+    RESOURCE_BASE "/atlas/scalp.svg",
+    RESOURCE_BASE "/atlas/body-front.svg",
+    RESOURCE_BASE "/atlas/body-back.svg",
+  };
+
+  g_return_val_if_fail (view < NM_N_VIEWS, NULL);
+
+  return paths[view];
+}
+
+static AtlasView *
+get_view (NmAtlas *self,
+          NmView   view)
+{
+  if (self == NULL || view >= NM_N_VIEWS)
+    return NULL;
+  return &self->views[view];
+}
+
+/**
+ * nm_atlas_view_size:
+ *
+ * The view's own size in view units (its SVG viewBox).
+ */
+void
+nm_atlas_view_size (NmAtlas *self,
+                    NmView   view,
+                    double  *width,
+                    double  *height)
+{
+  AtlasView *av = get_view (self, view);
+
+  g_return_if_fail (av != NULL);
+
+  if (width != NULL)
+    *width = av->width;
+  if (height != NULL)
+    *height = av->height;
+}
+
+/**
+ * nm_atlas_fit:
+ * @out: (out): the matrix from view units to the rectangle's coordinates
+ *
+ * Fits the view into a @width × @height rectangle at the origin: as large as
+ * possible, aspect kept, centred.
+ */
+void
+nm_atlas_fit (NmAtlas        *self,
+              NmView          view,
+              double          width,
+              double          height,
+              cairo_matrix_t *out)
+{
+  AtlasView *av = get_view (self, view);
+  double scale;
+
+  g_return_if_fail (av != NULL);
+  g_return_if_fail (out != NULL);
+
+  scale = MIN (MAX (width, 0) / av->width, MAX (height, 0) / av->height);
+  cairo_matrix_init (out, scale, 0, 0, scale,
+                     (width - av->width * scale) / 2.0,
+                     (height - av->height * scale) / 2.0);
+}
+
+static gboolean
+to_view (NmAtlas *self,
+         NmView   view,
+         double   width,
+         double   height,
+         double  *x,
+         double  *y)
+{
+  cairo_matrix_t m;
+
+  nm_atlas_fit (self, view, width, height, &m);
+  if (m.xx <= 0 || cairo_matrix_invert (&m) != CAIRO_STATUS_SUCCESS)
+    return FALSE;
+  cairo_matrix_transform_point (&m, x, y);
+  return TRUE;
+}
+
+static void
+from_view (NmAtlas *self,
+           NmView   view,
+           double   width,
+           double   height,
+           double  *x,
+           double  *y)
+{
+  cairo_matrix_t m;
+
+  nm_atlas_fit (self, view, width, height, &m);
+  cairo_matrix_transform_point (&m, x, y);
+}
+
+/* ---------------------------------------------------------------- colours */
+
+/**
+ * nm_skin_tone_for_fitzpatrick:
+ * @type: Fitzpatrick skin type 1–6 (clamped)
+ * @rgb: (out): sRGB components 0–1
+ *
+ * A neutral illustration tone for each skin type, from light to deep.
+ */
+void
+nm_skin_tone_for_fitzpatrick (guint  type,
+                              double rgb[3])
+{
+  static const guint8 tones[6][3] = {
+    { 0xf4, 0xdc, 0xcb },
+    { 0xea, 0xc5, 0xa8 },
+    { 0xd8, 0xa7, 0x84 },
+    { 0xbb, 0x84, 0x5d },
+    { 0x8e, 0x5e, 0x3f },
+    { 0x5f, 0x3e, 0x2b },
+  };
+  guint i = CLAMP (type, 1, 6) - 1;
+
+  for (guint c = 0; c < 3; c++)
+    rgb[c] = tones[i][c] / 255.0;
+}
+
+void
+nm_atlas_style_init (NmAtlasStyle *style,
+                     guint         fitzpatrick)
+{
+  g_return_if_fail (style != NULL);
+
+  memset (style, 0, sizeof *style);
+  nm_skin_tone_for_fitzpatrick (fitzpatrick, style->skin);
+}
+
+static void
+mix (const double a[3],
+     const double b[3],
+     double       t,
+     double       out[3])
+{
+  for (guint c = 0; c < 3; c++)
+    out[c] = a[c] * (1 - t) + b[c] * t;
+}
+
+static void
+append_colour (GString      *css,
+               const double  rgb[3])
+{
+  g_string_append_printf (css, "#%02x%02x%02x",
+                          (guint) lround (CLAMP (rgb[0], 0, 1) * 255),
+                          (guint) lround (CLAMP (rgb[1], 0, 1) * 255),
+                          (guint) lround (CLAMP (rgb[2], 0, 1) * 255));
+}
+
+static void
+append_rule (GString      *css,
+             const char   *selector,
+             const char   *property,
+             const double  rgb[3])
+{
+  g_string_append_printf (css, "%s{%s:", selector, property);
+  append_colour (css, rgb);
+  g_string_append (css, " !important}\n");
+}
+
+static void
+region_fill (const NmAtlasStyle *style,
+             const char         *region,
+             double              out[3])
+{
+  const NmRgba *fill = NULL;
+
+  if (style->fills != NULL)
+    fill = g_hash_table_lookup (style->fills, region);
+  if (fill != NULL)
+    {
+      double rgb[3] = { fill->red, fill->green, fill->blue };
+
+      mix (style->skin, rgb, CLAMP (fill->alpha, 0, 1), out);
+    }
+  else
+    memcpy (out, style->skin, sizeof (double) * 3);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static gboolean
+is_css_ident (const char *id)
+{
+  if (id == NULL || !g_ascii_isalpha (*id))
+    return FALSE;
+  for (; *id; id++)
+    if (!g_ascii_isalnum (*id) && *id != '-' && *id != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * nm_atlas_style_to_css:
+ * @style: a style
+ *
+ * The user stylesheet that paints the atlas in @style: skin tone, lines
+ * derived from it, region fills, hover and selection.
+ *
+ * Returns: (transfer full): CSS text
+ */
+char *
+nm_atlas_style_to_css (const NmAtlasStyle *style)
+{
+  static const double black[3] = { 0, 0, 0 };
+  static const double white[3] = { 1, 1, 1 };
+  static const double rose[3] = { 0.80, 0.40, 0.42 };
+  static const double hair[3] = { 0.50, 0.46, 0.43 };
+  static const double accent[3] = { 0.11, 0.44, 0.85 };
+  GString *css = g_string_new (NULL);
+  double line[3], seam[3], lip[3], brow[3], tmp[3];
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (style != NULL, NULL);
+
+  mix (style->skin, black, 0.55, line);
+  mix (style->skin, line, 0.45, seam);
+  mix (style->skin, rose, 0.35, tmp);
+  mix (tmp, black, 0.08, lip);
+  mix (line, hair, 0.35, brow);
+
+  append_rule (css, ".region", "fill", style->skin);
+  append_rule (css, ".region", "stroke", seam);
+  append_rule (css, ".skin", "fill", style->skin);
+  append_rule (css, "#underlay .skin,#decor .skin,.outline,.line,.fine,.eye", "stroke", line);
+  append_rule (css, ".lip", "fill", lip);
+  append_rule (css, ".lip", "stroke", line);
+  append_rule (css, ".brow", "fill", brow);
+  append_rule (css, ".nostril", "fill", line);
+
+  if (style->fills != NULL)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+      /* Sorted, so that equal styles give equal stylesheets (handle cache). */
+      g_hash_table_iter_init (&iter, style->fills);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (is_css_ident (key))
+          g_ptr_array_add (ids, key);
+      g_ptr_array_sort (ids, compare_strings);
+      for (guint i = 0; i < ids->len; i++)
+        {
+          const char *id = g_ptr_array_index (ids, i);
+          g_autofree char *sel = g_strconcat ("#", id, NULL);
+          double fill[3];
+
+          region_fill (style, id, fill);
+          append_rule (css, sel, "fill", fill);
+        }
+    }
+
+  if (is_css_ident (style->hovered))
+    {
+      g_autofree char *sel = g_strconcat ("#", style->hovered, NULL);
+      double fill[3];
+
+      region_fill (style, style->hovered, tmp);
+      mix (tmp, white, 0.28, fill);
+      append_rule (css, sel, "fill", fill);
+      append_rule (css, sel, "stroke", accent);
+      g_string_append_printf (css, "%s{stroke-width:1.2 !important}\n", sel);
+    }
+
+  if (is_css_ident (style->selected))
+    {
+      g_autofree char *sel = g_strconcat ("#", style->selected, NULL);
+
+      append_rule (css, sel, "stroke", accent);
+      g_string_append_printf (css, "%s{stroke-width:2.4 !important}\n", sel);
+    }
+
+  return g_string_free (css, FALSE);
+}
+
+/* Called with the lock held. */
+static RsvgHandle *
+handle_for_css (AtlasView  *av,
+                const char *css)
+{
+  RsvgHandle *handle;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const guint8 *data;
+  char *key;
+
+  handle = g_hash_table_lookup (av->handles, css);
+  if (handle != NULL)
+    {
+      GList *link = g_queue_find_custom (&av->lru, css, (GCompareFunc) g_strcmp0);
+
+      g_queue_unlink (&av->lru, link);
+      g_queue_push_head_link (&av->lru, link);
+      return handle;
+    }
+
+  data = g_bytes_get_data (av->svg, &size);
+  handle = rsvg_handle_new_from_data (data, size, &error);
+  if (handle == NULL)
+    {
+      g_critical ("Cannot parse an atlas view: %s", error->message);
+      return NULL;
+    }
+  if (!rsvg_handle_set_stylesheet (handle, (const guint8 *) css, strlen (css), &error))
+    {
+      g_critical ("Invalid atlas stylesheet: %s", error->message);
+      g_object_unref (handle);
+      return NULL;
+    }
+
+  while (g_queue_get_length (&av->lru) >= HANDLE_CACHE_SIZE)
+    g_hash_table_remove (av->handles, g_queue_pop_tail (&av->lru));
+
+  key = g_strdup (css);
+  g_hash_table_insert (av->handles, key, handle);
+  g_queue_push_head (&av->lru, key);
+
+  return handle;
+}
+
+static void
+render_layer (RsvgHandle            *handle,
+              cairo_t               *cr,
+              const char            *id,
+              const RsvgRectangle   *viewport)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sel = g_strconcat ("#", id, NULL);
+
+  if (!rsvg_handle_render_layer (handle, cr, sel, viewport, &error))
+    g_warning ("Cannot draw %s: %s", sel, error->message);
+}
+
+/**
+ * nm_atlas_render:
+ * @cr: a cairo context; the view is drawn into (0, 0, @width, @height)
+ *   of its current user space
+ * @style: (nullable): colours; %NULL for Fitzpatrick III skin, no fills
+ *
+ * Draws the view fitted into the rectangle (see nm_atlas_fit()).
+ */
+void
+nm_atlas_render (NmAtlas            *self,
+                 cairo_t            *cr,
+                 NmView              view,
+                 double              width,
+                 double              height,
+                 const NmAtlasStyle *style)
+{
+  AtlasView *av = get_view (self, view);
+  NmAtlasStyle fallback;
+  g_autofree char *css = NULL;
+  RsvgHandle *handle;
+  RsvgRectangle viewport;
+  cairo_matrix_t m;
+
+  g_return_if_fail (av != NULL);
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  if (style == NULL)
+    {
+      nm_atlas_style_init (&fallback, 3);
+      style = &fallback;
+    }
+
+  nm_atlas_fit (self, view, width, height, &m);
+  viewport.x = m.x0;
+  viewport.y = m.y0;
+  viewport.width = av->width * m.xx;
+  viewport.height = av->height * m.yy;
+
+  css = nm_atlas_style_to_css (style);
+
+  g_mutex_lock (&self->lock);
+  handle = handle_for_css (av, css);
+  if (handle != NULL)
+    {
+      g_object_ref (handle);
+      g_mutex_unlock (&self->lock);
+
+      /* Layer by layer, so that the outlines of the hovered and selected
+       * regions lie above their neighbours but below the drawn features. */
+      cairo_save (cr);
+      render_layer (handle, cr, "underlay", &viewport);
+      render_layer (handle, cr, "regions", &viewport);
+      if (style->hovered != NULL && nm_atlas_view_has_region (self, view, style->hovered))
+        render_layer (handle, cr, style->hovered, &viewport);
+      if (style->selected != NULL && nm_atlas_view_has_region (self, view, style->selected))
+        render_layer (handle, cr, style->selected, &viewport);
+      render_layer (handle, cr, "decor", &viewport);
+      cairo_restore (cr);
+      g_object_unref (handle);
+    }
+  else
+    g_mutex_unlock (&self->lock);
+}
+
+/* ---------------------------------------------------------------- regions */
+
+/**
+ * nm_atlas_regions_in_view:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the interned ids of
+ *   the regions drawn in @view, in drawing order
+ */
+const char * const *
+nm_atlas_regions_in_view (NmAtlas *self,
+                          NmView   view)
+{
+  AtlasView *av = get_view (self, view);
+
+  g_return_val_if_fail (av != NULL, NULL);
+
+  return (const char * const *) av->regions->pdata;
+}
+
+gboolean
+nm_atlas_view_has_region (NmAtlas    *self,
+                          NmView      view,
+                          const char *region)
+{
+  AtlasView *av = get_view (self, view);
+
+  g_return_val_if_fail (av != NULL, FALSE);
+
+  if (region == NULL)
+    return FALSE;
+  return g_hash_table_contains (av->index, g_intern_string (region));
+}
+
+/* Chamfer (3-4) distance of every pick pixel to the nearest pixel of another
+ * region or of the outside, for label anchors deep inside each region. */
+static guint16 *
+distance_to_edges (const guint8 *pick,
+                   int           w,
+                   int           h)
+{
+  guint16 *d = g_new (guint16, (gsize) w * h);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        gsize i = (gsize) y * w + x;
+        guint v;
+
+        if (pick[i] == NO_REGION || x == 0 || y == 0 || x == w - 1 || y == h - 1)
+          {
+            d[i] = 0;
+            continue;
+          }
+        v = G_MAXUINT16;
+        if (pick[i - 1] != pick[i] || pick[i - w] != pick[i])
+          v = 0;
+        v = MIN (v, d[i - 1] + 3u);
+        v = MIN (v, d[i - w] + 3u);
+        v = MIN (v, d[i - w - 1] + 4u);
+        v = MIN (v, d[i - w + 1] + 4u);
+        d[i] = MIN (v, G_MAXUINT16);
+      }
+  for (int y = h - 2; y > 0; y--)
+    for (int x = w - 2; x > 0; x--)
+      {
+        gsize i = (gsize) y * w + x;
+        guint v = d[i];
+
+        if (v == 0)
+          continue;
+        if (pick[i + 1] != pick[i] || pick[i + w] != pick[i])
+          v = 0;
+        v = MIN (v, d[i + 1] + 3u);
+        v = MIN (v, d[i + w] + 3u);
+        v = MIN (v, d[i + w + 1] + 4u);
+        v = MIN (v, d[i + w - 1] + 4u);
+        d[i] = v;
+      }
+
+  return d;
+}
+
+/* Called with the lock held. Renders the regions alone, each in its own
+ * flat colour and without antialiasing (shape-rendering: crispEdges), so
+ * that every pixel belongs to exactly one region and shared boundaries
+ * leave no seam. */
+static gboolean
+ensure_pick (AtlasView *av)
+{
+  g_autoptr(GString) css = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint16 *dist = NULL;
+  RsvgHandle *handle;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  RsvgRectangle viewport;
+  const guint8 *data;
+  gsize size;
+  guint n = av->regions->len - 1;
+  double *sx, *sy;
+  guint16 *best;
+  guint8 *pixels;
+  int stride;
+
+  if (av->pick != NULL)
+    return TRUE;
+
+  css = g_string_new (".region{stroke:none !important;shape-rendering:crispEdges !important;"
+                      "opacity:1 !important;fill-opacity:1 !important}\n"
+                      "#underlay,#decor{display:none !important}\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (css, "#%s{fill:#%02x0000 !important}\n",
+                            (const char *) g_ptr_array_index (av->regions, i), (i + 1) * 8);
+
+  data = g_bytes_get_data (av->svg, &size);
+  handle = rsvg_handle_new_from_data (data, size, &error);
+  if (handle == NULL
+      || !rsvg_handle_set_stylesheet (handle, (const guint8 *) css->str, css->len, &error))
+    {
+      g_critical ("Cannot build the atlas pick buffer: %s", error->message);
+      g_clear_object (&handle);
+      return FALSE;
+    }
+
+  av->pw = (int) ceil (av->width * PICK_SCALE);
+  av->ph = (int) ceil (av->height * PICK_SCALE);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, av->pw, av->ph);
+  cr = cairo_create (surface);
+  viewport = (RsvgRectangle) { 0, 0, av->width * PICK_SCALE, av->height * PICK_SCALE };
+  if (!rsvg_handle_render_document (handle, cr, &viewport, &error))
+    {
+      g_critical ("Cannot render the atlas pick buffer: %s", error->message);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+      g_object_unref (handle);
+      return FALSE;
+    }
+  cairo_destroy (cr);
+  g_object_unref (handle);
+  cairo_surface_flush (surface);
+
+  pixels = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  av->pick = g_malloc ((gsize) av->pw * av->ph);
+  for (int y = 0; y < av->ph; y++)
+    {
+      const guint32 *row = (const guint32 *) (pixels + (gsize) y * stride);
+
+      for (int x = 0; x < av->pw; x++)
+        {
+          guint32 p = row[x];
+          guint alpha = p >> 24;
+          guint red = (p >> 16) & 0xff;
+          guint k = (red + 4) / 8;
+
+          av->pick[(gsize) y * av->pw + x] =
+            (alpha == 0xff && k >= 1 && k <= n) ? (guint8) (k - 1) : NO_REGION;
+        }
+    }
+  cairo_surface_destroy (surface);
+
+  /* Per-region statistics: area centroid and the deepest interior point
+   * (nearest the centroid among equals) as a label anchor. */
+  av->stats = g_new0 (RegionStats, n);
+  sx = g_new0 (double, n);
+  sy = g_new0 (double, n);
+  for (int y = 0; y < av->ph; y++)
+    for (int x = 0; x < av->pw; x++)
+      {
+        guint8 k = av->pick[(gsize) y * av->pw + x];
+
+        if (k == NO_REGION)
+          continue;
+        av->stats[k].area += 1;
+        sx[k] += x + 0.5;
+        sy[k] += y + 0.5;
+      }
+  for (guint k = 0; k < n; k++)
+    if (av->stats[k].area > 0)
+      {
+        av->stats[k].cx = sx[k] / av->stats[k].area / PICK_SCALE;
+        av->stats[k].cy = sy[k] / av->stats[k].area / PICK_SCALE;
+      }
+
+  dist = distance_to_edges (av->pick, av->pw, av->ph);
+  best = g_new0 (guint16, n);
+  for (int y = 0; y < av->ph; y++)
+    for (int x = 0; x < av->pw; x++)
+      {
+        gsize i = (gsize) y * av->pw + x;
+        guint8 k = av->pick[i];
+        double px, py, dnew, dold;
+
+        if (k == NO_REGION || dist[i] < best[k])
+          continue;
+        px = (x + 0.5) / PICK_SCALE;
+        py = (y + 0.5) / PICK_SCALE;
+        dnew = hypot (px - av->stats[k].cx, py - av->stats[k].cy);
+        dold = hypot (av->stats[k].ax - av->stats[k].cx, av->stats[k].ay - av->stats[k].cy);
+        if (dist[i] > best[k] || dnew < dold)
+          {
+            best[k] = dist[i];
+            av->stats[k].ax = px;
+            av->stats[k].ay = py;
+          }
+      }
+
+  g_free (best);
+  g_free (sx);
+  g_free (sy);
+  return TRUE;
+}
+
+static const RegionStats *
+region_stats (NmAtlas    *self,
+              NmView      view,
+              const char *region)
+{
+  AtlasView *av = get_view (self, view);
+  const RegionStats *stats = NULL;
+  guint k;
+
+  if (av == NULL || region == NULL)
+    return NULL;
+  k = GPOINTER_TO_UINT (g_hash_table_lookup (av->index, g_intern_string (region)));
+  if (k == 0)
+    return NULL;
+
+  g_mutex_lock (&self->lock);
+  if (ensure_pick (av) && av->stats[k - 1].area > 0)
+    stats = &av->stats[k - 1];
+  g_mutex_unlock (&self->lock);
+
+  return stats;
+}
+
+/**
+ * nm_atlas_region_at:
+ * @x: horizontal position in the @width × @height rectangle
+ * @y: vertical position
+ *
+ * Hit-testing: which region is drawn at (@x, @y) when the view is fitted
+ * into @width × @height. A pure function of its arguments.
+ *
+ * Returns: (nullable): an interned region id, or %NULL outside every region
+ */
+const char *
+nm_atlas_region_at (NmAtlas *self,
+                    NmView   view,
+                    double   width,
+                    double   height,
+                    double   x,
+                    double   y)
+{
+  AtlasView *av = get_view (self, view);
+  const char *region = NULL;
+  double px, py;
+
+  g_return_val_if_fail (av != NULL, NULL);
+
+  if (!to_view (self, view, width, height, &x, &y))
+    return NULL;
+
+  px = floor (x * PICK_SCALE);
+  py = floor (y * PICK_SCALE);
+
+  g_mutex_lock (&self->lock);
+  if (ensure_pick (av) && px >= 0 && py >= 0 && px < av->pw && py < av->ph)
+    {
+      guint8 k = av->pick[(gsize) py * av->pw + (gsize) px];
+
+      if (k != NO_REGION)
+        region = g_ptr_array_index (av->regions, k);
+    }
+  g_mutex_unlock (&self->lock);
+
+  return region;
+}
+
+/**
+ * nm_atlas_region_bounds:
+ * @x: (out): left edge
+ * @y: (out): top edge
+ * @w: (out): width
+ * @h: (out): height
+ *
+ * The bounding box of the region's outline (without stroke) in the fitted
+ * rectangle, from librsvg's geometry.
+ *
+ * Returns: %FALSE if the view has no such region
+ */
+gboolean
+nm_atlas_region_bounds (NmAtlas    *self,
+                        NmView      view,
+                        const char *region,
+                        double      width,
+                        double      height,
+                        double     *x,
+                        double     *y,
+                        double     *w,
+                        double     *h)
+{
+  AtlasView *av = get_view (self, view);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sel = NULL;
+  RsvgRectangle viewport, ink, logical;
+  RsvgHandle *handle;
+  cairo_matrix_t m;
+  gboolean ok;
+
+  g_return_val_if_fail (av != NULL, FALSE);
+
+  if (!nm_atlas_view_has_region (self, view, region))
+    return FALSE;
+
+  /* Asked in view units and mapped here: librsvg 2.54 does not scale the
+   * result to a viewport of another size than the document's. */
+  viewport = (RsvgRectangle) { 0, 0, av->width, av->height };
+  sel = g_strconcat ("#", region, NULL);
+
+  g_mutex_lock (&self->lock);
+  handle = handle_for_css (av, "");
+  ok = handle != NULL
+       && rsvg_handle_get_geometry_for_layer (handle, sel, &viewport, &ink, &logical, &error);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    {
+      if (error != NULL)
+        g_warning ("No geometry for %s: %s", sel, error->message);
+      return FALSE;
+    }
+
+  nm_atlas_fit (self, view, width, height, &m);
+  if (x != NULL)
+    *x = m.x0 + logical.x * m.xx;
+  if (y != NULL)
+    *y = m.y0 + logical.y * m.yy;
+  if (w != NULL)
+    *w = logical.width * m.xx;
+  if (h != NULL)
+    *h = logical.height * m.yy;
+  return TRUE;
+}
+
+/**
+ * nm_atlas_region_centroid:
+ *
+ * The region's area centroid in the fitted rectangle. For a curved region
+ * it may lie outside it; use nm_atlas_region_anchor() to place a label.
+ *
+ * Returns: %FALSE if the view has no such region
+ */
+gboolean
+nm_atlas_region_centroid (NmAtlas    *self,
+                          NmView      view,
+                          const char *region,
+                          double      width,
+                          double      height,
+                          double     *x,
+                          double     *y)
+{
+  const RegionStats *stats = region_stats (self, view, region);
+  double cx, cy;
+
+  if (stats == NULL)
+    return FALSE;
+
+  cx = stats->cx;
+  cy = stats->cy;
+  from_view (self, view, width, height, &cx, &cy);
+  if (x != NULL)
+    *x = cx;
+  if (y != NULL)
+    *y = cy;
+  return TRUE;
+}
+
+/**
+ * nm_atlas_region_anchor:
+ *
+ * A point well inside the region (the one farthest from its edges, nearest
+ * the centroid among equals), where a label or marker belongs.
+ *
+ * Returns: %FALSE if the view has no such region
+ */
+gboolean
+nm_atlas_region_anchor (NmAtlas    *self,
+                        NmView      view,
+                        const char *region,
+                        double      width,
+                        double      height,
+                        double     *x,
+                        double     *y)
+{
+  const RegionStats *stats = region_stats (self, view, region);
+  double ax, ay;
+
+  if (stats == NULL)
+    return FALSE;
+
+  ax = stats->ax;
+  ay = stats->ay;
+  from_view (self, view, width, height, &ax, &ay);
+  if (x != NULL)
+    *x = ax;
+  if (y != NULL)
+    *y = ay;
+  return TRUE;
+}
