@@ -28,8 +28,8 @@ struct _NmWindow
   GFile                *file;
   GSettings            *settings;
   gulong                changed_handler;
-  guint                 modified : 1;
   guint                 closing_confirmed : 1;
+  guint                 discard_confirmed : 1;
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -71,10 +71,10 @@ nm_window_update_title (NmWindow *self)
     {
       g_autofree char *basename = g_file_get_basename (self->file);
 
-      subtitle = self->modified ? g_strdup_printf ("• %s", basename) : g_steal_pointer (&basename);
+      subtitle = nm_window_get_modified (self) ? g_strdup_printf ("• %s", basename) : g_steal_pointer (&basename);
     }
   else if (self->consultation != NULL)
-    subtitle = g_strdup (self->modified ? _("Not saved") : "");
+    subtitle = g_strdup (nm_window_get_modified (self) ? _("Not saved") : "");
 
   adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
   gtk_window_set_title (GTK_WINDOW (self),
@@ -95,26 +95,14 @@ nm_window_update_actions (NmWindow *self)
 }
 
 static void
-nm_window_set_modified (NmWindow *self,
-                        gboolean  modified)
-{
-  modified = !!modified;
-  if (self->modified == modified)
-    return;
-  self->modified = modified;
-  nm_window_update_title (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
-}
-
-static void
 on_consultation_changed_cb (NmWindow       *self,
                             NmConsultation *consultation)
 {
   g_assert (NM_IS_WINDOW (self));
 
-  nm_window_set_modified (self, TRUE);
   nm_window_update_title (self);
   nm_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
 static void
@@ -128,7 +116,6 @@ nm_window_set_consultation (NmWindow       *self,
     g_clear_signal_handler (&self->changed_handler, self->consultation);
   g_set_object (&self->consultation, consultation);
   g_set_object (&self->file, file);
-  self->modified = FALSE;
 
   if (consultation != NULL)
     self->changed_handler = g_signal_connect_object (consultation, "changed",
@@ -205,10 +192,11 @@ nm_window_save_to_file (NmWindow  *self,
   if (!nm_file_save (self->consultation, file, NULL, error))
     return FALSE;
 
+  nm_consultation_mark_saved (self->consultation);
   g_set_object (&self->file, file);
-  nm_window_set_modified (self, FALSE);
   nm_window_update_title (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
   return TRUE;
 }
 
@@ -443,7 +431,7 @@ on_close_response_cb (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "discard") == 0)
     {
-      self->modified = FALSE;
+      self->discard_confirmed = TRUE;
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else if (g_strcmp0 (response, "save") == 0)
@@ -469,7 +457,7 @@ nm_window_close_request (GtkWindow *window)
     }
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
-  if (!self->modified || self->consultation == NULL)
+  if (!nm_window_get_modified (self) || self->discard_confirmed)
     return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
 
   dialog = adw_message_dialog_new (window, _("Save Changes?"),
@@ -526,7 +514,7 @@ nm_window_get_property (GObject    *object,
       break;
 
     case PROP_MODIFIED:
-      g_value_set_boolean (value, self->modified);
+      g_value_set_boolean (value, nm_window_get_modified (self));
       break;
 
     default:
@@ -619,7 +607,7 @@ gboolean
 nm_window_get_modified (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
-  return self->modified;
+  return self->consultation != NULL && nm_consultation_get_modified (self->consultation);
 }
 
 /* A window is pristine when replacing what it shows loses nothing. */
@@ -629,6 +617,6 @@ nm_window_is_pristine (NmWindow *self)
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
 
   return self->consultation == NULL ||
-         (self->file == NULL && !self->modified &&
+         (self->file == NULL && !nm_window_get_modified (self) &&
           g_list_model_get_n_items (nm_consultation_get_findings (self->consultation)) == 0);
 }

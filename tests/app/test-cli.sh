@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The command line of spec §4, run as a user would, with no display and no
+# D-Bus session.
+set -u
+exe=$1 top=$2
+unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+out=$("$exe" --version 2>&1); rc=$?
+check "--version exits 0" test $rc -eq 0
+check "--version prints the version" grep -qE '^needlemap [0-9]+\.[0-9]+\.[0-9]+$' <<<"$out"
+
+out=$("$exe" --help 2>&1); rc=$?
+check "--help exits 0" test $rc -eq 0
+check "--help lists --plan" grep -q -- '--plan' <<<"$out"
+
+"$exe" --no-such-option >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "unknown option is a usage error (exit 2)" test $rc -eq 2
+check "usage error names the option" grep -q 'no-such-option' "$tmp/err"
+check "usage error prints nothing on stdout" test ! -s "$tmp/out"
+
+NEEDLEMAP_TODAY=2026-11-21 "$exe" --plan "$top/resources/sample.needlemap" >"$tmp/plan1" 2>"$tmp/err"; rc=$?
+check "--plan on the sample exits 0" test $rc -eq 0
+check "--plan prints a needlemap-plan" grep -q '"format": *"needlemap-plan"' "$tmp/plan1"
+check "--plan writes nothing on stderr" test ! -s "$tmp/err"
+NEEDLEMAP_TODAY=2026-11-21 "$exe" --plan "$top/resources/sample.needlemap" >"$tmp/plan2" 2>/dev/null
+check "--plan is deterministic" cmp -s "$tmp/plan1" "$tmp/plan2"
+check "--plan prints no client name" bash -c "! grep -q 'Ana Silva' '$tmp/plan1'"
+
+"$exe" --plan "$tmp/missing.needlemap" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--plan on a missing file exits 1" test $rc -eq 1
+check "the error is one line" test "$(wc -l <"$tmp/err")" -eq 1
+check "the error names the file" grep -q 'missing.needlemap' "$tmp/err"
+check "nothing on stdout on error" test ! -s "$tmp/out"
+
+printf '{"format": "needlemap-consultation", "version": 1, "client": {"fitzpatrick": 9}, "findings": []}' >"$tmp/bad.needlemap"
+"$exe" --plan "$tmp/bad.needlemap" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--plan on a bad file exits 1" test $rc -eq 1
+check "the error names the key path" grep -q 'client.fitzpatrick' "$tmp/err"
+check "the bad-file error is one line" test "$(wc -l <"$tmp/err")" -eq 1
+
+"$exe" --plan >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--plan without a file is a usage error" test $rc -eq 2
+
+echo "1..$n"
+[ $failed -eq 0 ]

@@ -1,0 +1,253 @@
+/* test-window.c: the consultation window under Xvfb
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "nm-file.h"
+#include "nm-finding.h"
+#include "nm-map-view.h"
+#include "nm-window.h"
+
+static void
+wait_for_draw (GtkWidget *widget)
+{
+  gtk_test_widget_wait_for_draw (widget);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Renders @widget as the screen shows it and returns the image. */
+static cairo_surface_t *
+render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Counts the distinct colours in the image: a drawn face has many, an empty
+ * widget one or two. */
+static guint
+count_colours (cairo_surface_t *surface)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guchar *data = cairo_image_surface_get_data (surface);
+
+  for (int y = 0; y < height; y += 2)
+    for (int x = 0; x < width; x += 2)
+      {
+        guint32 pixel = *(const guint32 *) (data + y * stride + x * 4);
+        g_hash_table_add (seen, GUINT_TO_POINTER (pixel | 1));
+      }
+  return g_hash_table_size (seen);
+}
+
+static NmWindow *
+new_window (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  return window;
+}
+
+static GtkWidget *
+find_map_view (GtkWidget *widget)
+{
+  if (NM_IS_MAP_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_map_view (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_window_welcome_then_new (void)
+{
+  NmWindow *window = new_window ();
+  GtkWidget *map;
+  cairo_surface_t *surface;
+
+  /* A fresh window invites the practitioner to start. */
+  g_assert_null (nm_window_get_consultation (window));
+  g_assert_false (gtk_widget_get_mapped (find_map_view (GTK_WIDGET (window))));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Needlemap");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));
+  g_assert_nonnull (nm_window_get_consultation (window));
+  g_assert_false (nm_window_get_modified (window));
+  g_assert_true (nm_window_is_pristine (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "New Consultation");
+
+  map = find_map_view (GTK_WIDGET (window));
+  g_assert_nonnull (map);
+  wait_for_draw (map);
+  g_assert_true (gtk_widget_get_mapped (map));
+  g_assert_cmpint (gtk_widget_get_width (map), >, 300);
+
+  /* The face is drawn: the map shows far more than a flat background. */
+  surface = render_widget (map);
+  g_assert_cmpuint (count_colours (surface), >, 20);
+  cairo_surface_destroy (surface);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_edit_marks_modified_and_undo (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(NmFinding) finding = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+
+  g_assert_false (nm_consultation_can_undo (consultation));
+
+  finding = nm_finding_new ("cheek-left", "acne-scar-rolling", 3);
+  nm_consultation_add_finding (consultation, finding);
+  g_assert_true (nm_window_get_modified (window));
+  g_assert_false (nm_window_is_pristine (window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (consultation), ==, 1);
+
+  /* Ctrl+Z goes through the window's action to the model's history. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_findings (consultation), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_findings (consultation), ==, 1);
+
+  /* Destroying skips the save question, as discarding does. */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_save_and_load (void)
+{
+  NmWindow *window = new_window ();
+  NmWindow *second;
+  g_autoptr(NmFinding) finding = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "a.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  finding = nm_finding_new ("forehead", "fine-lines", 2);
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  nm_consultation_set_client_name (nm_window_get_consultation (window), "Zelda Quimby");
+  nm_consultation_set_fitzpatrick (nm_window_get_consultation (window), 2);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Zelda Quimby");
+
+  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (nm_window_get_modified (window));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  second = new_window ();
+  g_assert_true (nm_window_load_file (second, file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (second)), ==, 1);
+  g_assert_true (g_file_equal (nm_window_get_file (second), file));
+  g_assert_false (nm_window_get_modified (second));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (second));
+  g_unlink (path);
+  {
+    g_autofree char *backup = g_strconcat (path, "~", NULL);
+    g_remove (backup);
+  }
+  g_rmdir (dir);
+}
+
+static void
+test_window_refuses_bad_file (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  int fd;
+
+  fd = g_file_open_tmp ("bad-XXXXXX.needlemap", &path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 99}", -1, NULL));
+  close (fd);
+  file = g_file_new_for_path (path);
+
+  g_assert_false (nm_window_load_file (window, file, &error));
+  g_assert_nonnull (error);
+  g_assert_null (nm_window_get_consultation (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+}
+
+static void
+test_window_open_sample (void)
+{
+  NmWindow *window = new_window ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  g_assert_nonnull (nm_window_get_consultation (window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), >, 3);
+  /* The sample is never tied to a file, so Save asks where. */
+  g_assert_null (nm_window_get_file (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/window/welcome-then-new", test_window_welcome_then_new);
+  g_test_add_func ("/window/edit-modified-undo", test_window_edit_marks_modified_and_undo);
+  g_test_add_func ("/window/save-and-load", test_window_save_and_load);
+  g_test_add_func ("/window/refuses-bad-file", test_window_refuses_bad_file);
+  g_test_add_func ("/window/open-sample", test_window_open_sample);
+
+  return g_test_run ();
+}
