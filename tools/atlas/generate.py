@@ -90,10 +90,10 @@ def face_front():
     chin_side = Chain([J, (165, 375), C])
     chin_side_r = Chain([mx(p) for p in chin_side.nodes])
 
-    NB = (118, 492)
-    neck_side = Chain([K, (138, 400), (137, 442), (132, 470), NB])
+    NB = (122, 492)
+    neck_side = Chain([K, (138, 400), (138, 444), (134, 472), NB])
     neck_side_r = Chain([mx(p) for p in neck_side.nodes])
-    neck_bottom = Chain(sym([NB, (156, 496), (200, 497)], W))
+    neck_bottom = Chain(sym([NB, (160, 495), (200, 496)], W))
 
     # Client's right is on the viewer's left.
     v.region("forehead",
@@ -428,7 +428,8 @@ def body(back):
         for x0 in (48, 55, 61):
             v.decor.append(line("fine", F([(x0, 512), (x0 + 0.5, 532)])))
         if back:
-            v.decor.append(line("fine", F([(176, 206), (156, 206), (140, 220), (142, 250), (160, 268)])))
+            v.decor.append(line("fine", F([(171, 208), (168, 238), (158, 266)])))
+            v.decor.append(line("fine", F([(169, 216), (150, 206), (128, 202)])))
             v.decor.append(line("fine", F([(152, 666), (166, 670), (180, 666)])))
         else:
             v.decor.append(line("fine", F([(180, 172), (160, 177), (138, 174)])))
