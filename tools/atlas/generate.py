@@ -354,11 +354,9 @@ def body(back):
         v.region("upper-arm-" + side, A.fw(f(SHt), f(EL_l)), E.fw(), A.fw(f(EL_m), f(AX)), S.bw())
         v.region("forearm-" + side, A.fw(f(EL_l), f(WR_l)), Wr.fw(), A.fw(f(WR_m), f(EL_m)), E.bw())
         v.region("lower-leg-" + side, T.fw(f(KN_l), f(KN_m)), Kn.bw())
-        if back:
-            v.region("hand-" + side, A.fw(f(WR_l), f(WR_m)), Wr.bw())
-        else:
-            v.underlay.append(Shape("skin", [(A.fw(f(WR_l), f(WR_m)) + Wr.bw(), True)]))
-            v.soft.update(s.key for s in Wr.all())
+        # "hand" means the back of the hand (spec §1.2); it is a target in
+        # both body views so that it is always one click away.
+        v.region("hand-" + side, A.fw(f(WR_l), f(WR_m)), Wr.bw())
         v.soft.update(s.key for s in T.fw(f(AN_l), f(AN_m)))
 
     if not back:
