@@ -136,7 +136,8 @@ load_view (AtlasView  *av,
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
-  if (av->regions->len == 0 || av->regions->len >= NO_REGION)
+  /* The pick buffer encodes region k as red = 8 (k + 1). */
+  if (av->regions->len == 0 || av->regions->len > 31)
     {
       g_set_error (error, NM_ATLAS_ERROR, NM_ATLAS_ERROR_INVALID,
                    "%s: %u regions", path, av->regions->len);

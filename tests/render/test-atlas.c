@@ -280,7 +280,7 @@ static void
 test_sides (void)
 {
   static const char * const face_pairs[] = { "cheek", "temple", "eyelid", "periorbital", "jawline" };
-  static const char * const body_pairs[] = { "upper-arm", "forearm", "thigh", "lower-leg", "flank" };
+  static const char * const body_pairs[] = { "upper-arm", "forearm", "hand", "thigh", "lower-leg", "flank" };
 
   /* Front views: the client's left on the viewer's right. */
   for (guint i = 0; i < G_N_ELEMENTS (face_pairs); i++)

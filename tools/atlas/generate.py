@@ -90,10 +90,10 @@ def face_front():
     chin_side = Chain([J, (165, 375), C])
     chin_side_r = Chain([mx(p) for p in chin_side.nodes])
 
-    NB = (118, 492)
-    neck_side = Chain([K, (138, 400), (137, 442), (132, 470), NB])
+    NB = (122, 492)
+    neck_side = Chain([K, (138, 400), (138, 444), (134, 472), NB])
     neck_side_r = Chain([mx(p) for p in neck_side.nodes])
-    neck_bottom = Chain(sym([NB, (156, 496), (200, 497)], W))
+    neck_bottom = Chain(sym([NB, (160, 495), (200, 496)], W))
 
     # Client's right is on the viewer's left.
     v.region("forehead",
@@ -354,11 +354,9 @@ def body(back):
         v.region("upper-arm-" + side, A.fw(f(SHt), f(EL_l)), E.fw(), A.fw(f(EL_m), f(AX)), S.bw())
         v.region("forearm-" + side, A.fw(f(EL_l), f(WR_l)), Wr.fw(), A.fw(f(WR_m), f(EL_m)), E.bw())
         v.region("lower-leg-" + side, T.fw(f(KN_l), f(KN_m)), Kn.bw())
-        if back:
-            v.region("hand-" + side, A.fw(f(WR_l), f(WR_m)), Wr.bw())
-        else:
-            v.underlay.append(Shape("skin", [(A.fw(f(WR_l), f(WR_m)) + Wr.bw(), True)]))
-            v.soft.update(s.key for s in Wr.all())
+        # "hand" means the back of the hand (spec §1.2); it is a target in
+        # both body views so that it is always one click away.
+        v.region("hand-" + side, A.fw(f(WR_l), f(WR_m)), Wr.bw())
         v.soft.update(s.key for s in T.fw(f(AN_l), f(AN_m)))
 
     if not back:
@@ -428,7 +426,8 @@ def body(back):
         for x0 in (48, 55, 61):
             v.decor.append(line("fine", F([(x0, 512), (x0 + 0.5, 532)])))
         if back:
-            v.decor.append(line("fine", F([(176, 206), (156, 206), (140, 220), (142, 250), (160, 268)])))
+            v.decor.append(line("fine", F([(171, 208), (168, 238), (158, 266)])))
+            v.decor.append(line("fine", F([(169, 216), (150, 206), (128, 202)])))
             v.decor.append(line("fine", F([(152, 666), (166, 670), (180, 666)])))
         else:
             v.decor.append(line("fine", F([(180, 172), (160, 177), (138, 174)])))
