@@ -11,6 +11,7 @@
 
 #include "nm-atlas.h"
 #include "nm-consultation.h"
+#include "nm-plan.h"
 #include "nm-vocab.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,7 @@ typedef struct
   NmView               view;
   NmMapLayer           layer;
   NmConsultation      *consultation;   /* nullable */
+  NmPlan              *plan;           /* nullable: needed by the depth layer */
   const char          *hover_region;   /* nullable */
   const char * const  *selected;       /* nullable, NULL-terminated region ids */
   gboolean             dark;           /* draw for a dark background */
