@@ -621,13 +621,22 @@ render_layer (RsvgHandle            *handle,
     g_warning ("Cannot draw %s: %s", sel, error->message);
 }
 
+static void hatch_region (NmAtlas    *self,
+                          cairo_t    *cr,
+                          NmView      view,
+                          const char *region,
+                          double      width,
+                          double      height);
+
 static void
-render_direct (NmAtlas            *self,
-               AtlasView          *av,
-               cairo_t            *cr,
-               NmView              view,
-               const char         *css,
-               const NmAtlasStyle *style,
+render_direct (NmAtlas             *self,
+               AtlasView           *av,
+               cairo_t             *cr,
+               NmView               view,
+               double               width,
+               double               height,
+               const char          *css,
+               const NmAtlasStyle  *style,
                const RsvgRectangle *viewport)
 {
   RsvgHandle *handle;
@@ -647,6 +656,8 @@ render_direct (NmAtlas            *self,
   cairo_save (cr);
   render_layer (handle, cr, "underlay", viewport);
   render_layer (handle, cr, "regions", viewport);
+  for (guint i = 0; style->hatched != NULL && style->hatched[i] != NULL; i++)
+    hatch_region (self, cr, view, style->hatched[i], width, height);
   if (style->hovered != NULL && nm_atlas_view_has_region (self, view, style->hovered))
     render_layer (handle, cr, style->hovered, viewport);
   if (style->selected != NULL && nm_atlas_view_has_region (self, view, style->selected))
@@ -658,6 +669,13 @@ render_direct (NmAtlas            *self,
   render_layer (handle, cr, "decor", viewport);
   cairo_restore (cr);
   g_object_unref (handle);
+
+  if (style->overlay != NULL)
+    {
+      cairo_save (cr);
+      style->overlay (cr, width, height, style->overlay_data);
+      cairo_restore (cr);
+    }
 }
 
 /* The raster cache: re-rendering the SVG is by far the dearest part of a
@@ -691,25 +709,31 @@ pixel_matrix (cairo_t        *cr,
 }
 
 static cairo_surface_t *
-raster_lookup_or_render (NmAtlas             *self,
-                         AtlasView           *av,
-                         NmView               view,
-                         const char          *css,
-                         const NmAtlasStyle  *style,
-                         const RsvgRectangle *viewport,
+raster_lookup_or_render (NmAtlas              *self,
+                         AtlasView            *av,
+                         NmView                view,
+                         double                width,
+                         double                height,
+                         const char           *css,
+                         const NmAtlasStyle   *style,
+                         const RsvgRectangle  *viewport,
                          const cairo_matrix_t *pm,
-                         int                  pw,
-                         int                  ph,
-                         double               fx,
-                         double               fy)
+                         int                   pw,
+                         int                   ph,
+                         double                fx,
+                         double                fy)
 {
   g_autofree char *key = NULL;
+  g_autoptr(GString) hatched = g_string_new (NULL);
   cairo_surface_t *surface;
   cairo_t *rcr;
 
-  key = g_strdup_printf ("%u %d %d %.4f %.4f %.3f %.3f %.3f %.3f %.3f %.3f\n%s",
-                         view, pw, ph, pm->xx, pm->yy, fx, fy,
-                         viewport->x, viewport->y, viewport->width, viewport->height, css);
+  for (guint i = 0; style->hatched != NULL && style->hatched[i] != NULL; i++)
+    g_string_append_printf (hatched, "%s ", style->hatched[i]);
+  key = g_strdup_printf ("%u %d %d %.4f %.4f %.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f\n%s\n%s\n%s",
+                         view, pw, ph, pm->xx, pm->yy, fx, fy, width, height,
+                         viewport->x, viewport->y, viewport->width, viewport->height,
+                         hatched->str, style->overlay != NULL ? style->overlay_key : "", css);
 
   g_mutex_lock (&self->lock);
   surface = g_hash_table_lookup (self->rasters, key);
@@ -729,7 +753,7 @@ raster_lookup_or_render (NmAtlas             *self,
   rcr = cairo_create (surface);
   cairo_translate (rcr, fx, fy);
   cairo_scale (rcr, pm->xx, pm->yy);
-  render_direct (self, av, rcr, view, css, style, viewport);
+  render_direct (self, av, rcr, view, width, height, css, style, viewport);
   cairo_destroy (rcr);
 
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
@@ -820,23 +844,26 @@ nm_atlas_render (NmAtlas            *self,
   cache = self->raster_cache;
   g_mutex_unlock (&self->lock);
 
-  if (cache && pixel_matrix (cr, &pm))
+  /* An overlay without a key cannot be cached. */
+  if (cache && (style->overlay == NULL || style->overlay_key != NULL) && pixel_matrix (cr, &pm))
     {
-      /* The rectangle's pixels, aligned to the target's grid. */
-      double x0 = floor (pm.x0);
-      double y0 = floor (pm.y0);
-      double fx = pm.x0 - x0;
-      double fy = pm.y0 - y0;
-      double pw = ceil (fx + width * pm.xx);
-      double ph = ceil (fy + height * pm.yy);
+      /* The view's box in the target's pixels, on its grid, with a margin
+       * for antialiasing and the overlay's strokes, within the rectangle. */
+      double pad = style->overlay != NULL ? 8.0 : 1.0;
+      double x0 = floor (pm.x0 + MAX (viewport.x - pad, 0) * pm.xx);
+      double y0 = floor (pm.y0 + MAX (viewport.y - pad, 0) * pm.yy);
+      double x1 = ceil (pm.x0 + MIN (viewport.x + viewport.width + pad, width) * pm.xx);
+      double y1 = ceil (pm.y0 + MIN (viewport.y + viewport.height + pad, height) * pm.yy);
+      double pw = x1 - x0;
+      double ph = y1 - y0;
 
       if (pw >= 1 && ph >= 1 && pw * ph <= RASTER_MAX_PIXELS)
         {
           cairo_surface_t *raster;
           double sx, sy, ox, oy;
 
-          raster = raster_lookup_or_render (self, av, view, css, style, &viewport,
-                                            &pm, (int) pw, (int) ph, fx, fy);
+          raster = raster_lookup_or_render (self, av, view, width, height, css, style, &viewport,
+                                            &pm, (int) pw, (int) ph, pm.x0 - x0, pm.y0 - y0);
           if (raster != NULL)
             {
               cairo_surface_t *target = cairo_get_target (cr);
@@ -848,7 +875,8 @@ nm_atlas_render (NmAtlas            *self,
               cairo_scale (cr, 1 / sx, 1 / sy);
               cairo_set_source_surface (cr, raster, x0 - ox, y0 - oy);
               cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-              cairo_paint (cr);
+              cairo_rectangle (cr, x0 - ox, y0 - oy, pw, ph);
+              cairo_fill (cr);
               cairo_restore (cr);
               cairo_surface_destroy (raster);
               return;
@@ -856,7 +884,7 @@ nm_atlas_render (NmAtlas            *self,
         }
     }
 
-  render_direct (self, av, cr, view, css, style, &viewport);
+  render_direct (self, av, cr, view, width, height, css, style, &viewport);
 }
 
 /* ---------------------------------------------------------------- regions */
@@ -1351,59 +1379,6 @@ nm_atlas_view_to_widget (NmAtlas *self,
     *y = py;
 }
 
-/**
- * nm_atlas_render_decor:
- * @style: (nullable): as given to nm_atlas_render()
- *
- * Draws only the features above the regions (eyes, lips, nostrils, lines),
- * as nm_atlas_render() does last: for drawing over a region (hatching,
- * say) and then putting the features back on top. Clip first: the whole
- * layer is drawn.
- */
-void
-nm_atlas_render_decor (NmAtlas            *self,
-                       cairo_t            *cr,
-                       NmView              view,
-                       double              width,
-                       double              height,
-                       const NmAtlasStyle *style)
-{
-  AtlasView *av = get_view (self, view);
-  NmAtlasStyle fallback;
-  g_autofree char *css = NULL;
-  RsvgRectangle viewport;
-  RsvgHandle *handle;
-  cairo_matrix_t m;
-
-  g_return_if_fail (av != NULL);
-  g_return_if_fail (cr != NULL);
-
-  if (width <= 0 || height <= 0)
-    return;
-  if (style == NULL)
-    {
-      nm_atlas_style_init (&fallback, 3);
-      style = &fallback;
-    }
-
-  nm_atlas_fit (self, view, width, height, &m);
-  viewport = (RsvgRectangle) { m.x0, m.y0, av->width * m.xx, av->height * m.yy };
-  css = nm_atlas_style_to_css (style);
-
-  g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, css);
-  if (handle != NULL)
-    g_object_ref (handle);
-  g_mutex_unlock (&self->lock);
-
-  if (handle == NULL)
-    return;
-  cairo_save (cr);
-  render_layer (handle, cr, "decor", &viewport);
-  cairo_restore (cr);
-  g_object_unref (handle);
-}
-
 /* ----------------------------------------------------------- region masks */
 
 #define SHAPE_CSS ".region{fill:#000 !important;fill-opacity:1 !important;" \
@@ -1483,4 +1458,86 @@ nm_atlas_region_mask (NmAtlas    *self,
   cairo_push_group_with_content (cr, CAIRO_CONTENT_ALPHA);
   nm_atlas_render_region_shape (self, cr, view, region, width, height);
   return cairo_pop_group (cr);
+}
+
+/* --------------------------------------------------------------- hatching */
+
+/* Dark lines on a pale neutral ground: the same on every skin tone and in
+ * greyscale. */
+static const double hatch_ground[3] = { 0.910, 0.902, 0.890 };
+static const double hatch_line[3] = { 0.227, 0.216, 0.251 };
+
+/**
+ * nm_atlas_paint_hatch:
+ * @spacing: distance between two lines, in user units
+ *
+ * Paints the "not needled" hatching over a rectangle: a pale neutral ground
+ * crossed by dark diagonal lines. Clip or mask it to a shape.
+ */
+void
+nm_atlas_paint_hatch (cairo_t *cr,
+                      double   x,
+                      double   y,
+                      double   width,
+                      double   height,
+                      double   spacing)
+{
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+  spacing = MAX (spacing, 2.0);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, hatch_ground[0], hatch_ground[1], hatch_ground[2]);
+  cairo_paint (cr);
+
+  /* Lines at 45°, rising to the right, on a grid common to every area, so
+   * that neighbouring hatched areas continue each other's lines. */
+  for (double k = floor ((x + y) / spacing) * spacing; k <= x + y + width + height + spacing; k += spacing)
+    {
+      cairo_move_to (cr, k - y, y);
+      cairo_line_to (cr, k - (y + height), y + height);
+    }
+  cairo_set_line_width (cr, MAX (spacing * 0.3, 0.8));
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  cairo_set_source_rgb (cr, hatch_line[0], hatch_line[1], hatch_line[2]);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* The hatching clipped to the region's shape, with nm_atlas_region_mask():
+ * vectors all the way on a vector target. */
+static void
+hatch_region (NmAtlas    *self,
+              cairo_t    *cr,
+              NmView      view,
+              const char *region,
+              double      width,
+              double      height)
+{
+  cairo_pattern_t *mask;
+  cairo_matrix_t m;
+  double bx, by, bw, bh;
+
+  if (!nm_atlas_region_bounds (self, view, region, width, height, &bx, &by, &bw, &bh))
+    return;
+  nm_atlas_fit (self, view, width, height, &m);
+
+  cairo_save (cr);
+  /* Keep the groups as small as the region. */
+  cairo_rectangle (cr, bx - 2, by - 2, bw + 4, bh + 4);
+  cairo_clip (cr);
+  mask = nm_atlas_region_mask (self, cr, view, region, width, height);
+  if (mask != NULL)
+    {
+      cairo_push_group (cr);
+      nm_atlas_paint_hatch (cr, bx - 2, by - 2, bw + 4, bh + 4, CLAMP (m.xx * 4.0, 3.0, 14.0));
+      cairo_pop_group_to_source (cr);
+      cairo_mask (cr, mask);
+      cairo_pattern_destroy (mask);
+    }
+  cairo_restore (cr);
 }

@@ -52,6 +52,19 @@ typedef struct
   const char *selected;  /* nullable region id: accent outline drawn on top */
   const char * const *selected_set; /* nullable, NULL-terminated region ids:
                                        each outlined like @selected */
+  const char * const *hatched;      /* nullable, NULL-terminated region ids:
+                                       hatched (see nm_atlas_paint_hatch()),
+                                       under the drawn features */
+
+  /* Drawn last, above everything, in the same user space as the view. It
+   * is kept in the raster cache with the rest when @overlay_key is set:
+   * two styles with equal keys must draw equal overlays. */
+  void       (*overlay)      (cairo_t *cr,
+                              double   width,
+                              double   height,
+                              gpointer data);
+  gpointer     overlay_data;
+  const char  *overlay_key;  /* nullable */
 } NmAtlasStyle;
 
 GQuark               nm_atlas_error_quark           (void);
@@ -130,12 +143,12 @@ void                 nm_atlas_view_to_widget        (NmAtlas            *self,
                                                      double              ny,
                                                      double             *x,
                                                      double             *y);
-void                 nm_atlas_render_decor          (NmAtlas            *self,
-                                                     cairo_t            *cr,
-                                                     NmView              view,
+void                 nm_atlas_paint_hatch           (cairo_t            *cr,
+                                                     double              x,
+                                                     double              y,
                                                      double              width,
                                                      double              height,
-                                                     const NmAtlasStyle *style);
+                                                     double              spacing);
 void                 nm_atlas_render_region_shape   (NmAtlas            *self,
                                                      cairo_t            *cr,
                                                      NmView              view,

@@ -33,11 +33,6 @@ static const NmRgba category_colours[NM_N_CATEGORIES] = {
   [NM_CATEGORY_HAIR]    = { 0.784, 0.533, 0.000, 1.0 },  /* yellow 5 */
 };
 
-/* Hatching of the areas that must not be needled: dark lines on a pale
- * neutral ground, the same on every skin tone and in greyscale. */
-static const NmRgba hatch_ground = { 0.910, 0.902, 0.890, 1.0 };
-static const NmRgba hatch_line = { 0.227, 0.216, 0.251, 1.0 };
-
 /**
  * nm_render_category_colour:
  *
@@ -179,90 +174,6 @@ nm_render_depth_text (double min_mm,
   return g_strdup_printf ("%s\u2013%s\u00a0mm", lo, hi);
 }
 
-static void
-set_source (cairo_t      *cr,
-            const NmRgba *c)
-{
-  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha);
-}
-
-/* --------------------------------------------------------------- hatching */
-
-/**
- * nm_render_hatch:
- * @spacing: distance between two lines, in user units
- *
- * Paints the "do not needle" hatching over a rectangle: a pale neutral
- * ground crossed by dark diagonal lines. Clip or mask it to a shape.
- */
-void
-nm_render_hatch (cairo_t *cr,
-                 double   x,
-                 double   y,
-                 double   width,
-                 double   height,
-                 double   spacing)
-{
-  g_return_if_fail (cr != NULL);
-
-  if (width <= 0 || height <= 0)
-    return;
-  spacing = MAX (spacing, 2.0);
-
-  cairo_save (cr);
-  cairo_rectangle (cr, x, y, width, height);
-  cairo_clip (cr);
-  set_source (cr, &hatch_ground);
-  cairo_paint (cr);
-
-  /* Lines at 45°, rising to the right, aligned to a grid so that
-   * neighbouring hatched areas continue each other's lines. */
-  for (double k = floor ((x + y) / spacing) * spacing; k <= x + y + width + height + spacing; k += spacing)
-    {
-      cairo_move_to (cr, k - y, y);
-      cairo_line_to (cr, k - (y + height), y + height);
-    }
-  cairo_set_line_width (cr, MAX (spacing * 0.3, 0.8));
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-  set_source (cr, &hatch_line);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
-static void
-hatch_region (cairo_t            *cr,
-              NmAtlas            *atlas,
-              NmView              view,
-              const char         *region,
-              double              width,
-              double              height,
-              double              spacing,
-              const NmAtlasStyle *atlas_style)
-{
-  cairo_pattern_t *mask;
-  double bx, by, bw, bh;
-
-  if (!nm_atlas_region_bounds (atlas, view, region, width, height, &bx, &by, &bw, &bh))
-    return;
-
-  cairo_save (cr);
-  /* Keep the groups as small as the region. */
-  cairo_rectangle (cr, floor (bx - 2), floor (by - 2), ceil (bw + 4), ceil (bh + 4));
-  cairo_clip (cr);
-  mask = nm_atlas_region_mask (atlas, cr, view, region, width, height);
-  if (mask != NULL)
-    {
-      cairo_push_group (cr);
-      nm_render_hatch (cr, bx - 2, by - 2, bw + 4, bh + 4, spacing);
-      cairo_pop_group_to_source (cr);
-      cairo_mask (cr, mask);
-      cairo_pattern_destroy (mask);
-      /* The eyes, lips and lines go back on top of the hatching. */
-      nm_atlas_render_decor (atlas, cr, view, width, height, atlas_style);
-    }
-  cairo_restore (cr);
-}
-
 /* --------------------------------------------------------------- outlines */
 
 /* A closed (or open) Catmull-Rom spline through the points, as cubic
@@ -374,6 +285,10 @@ nm_render_outline (cairo_t       *cr,
   cairo_restore (cr);
 }
 
+/* All the outlines of the view, batched by category: one fill and two
+ * strokes per colour rather than per outline, which keeps a thousand
+ * outlines cheap. Each ring is turned the same way round, so that
+ * overlapping washes merge instead of cancelling. */
 static void
 draw_outlines (cairo_t        *cr,
                NmConsultation *consultation,
@@ -381,32 +296,99 @@ draw_outlines (cairo_t        *cr,
                double          width,
                double          height)
 {
+  NmAtlas *atlas = nm_atlas_get_default ();
   const char *view_id = nm_view_id (view);
   guint n = nm_consultation_get_n_findings (consultation);
+  g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (NmPoint));
+  cairo_matrix_t m;
+  double line;
 
-  for (guint i = 0; i < n; i++)
+  nm_atlas_fit (atlas, view, width, height, &m);
+  line = CLAMP (m.xx * 1.3, 1.5, 5.0);
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+
+  for (NmCategory category = 0; category < NM_N_CATEGORIES; category++)
     {
-      NmFinding *finding = nm_consultation_get_finding (consultation, i);
-      const NmPoint *points;
-      guint n_points = 0;
+      const NmRgba *colour = &category_colours[category];
+      gboolean any = FALSE;
 
-      if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0)
+      cairo_new_path (cr);
+      for (guint i = 0; i < n; i++)
+        {
+          NmFinding *finding = nm_consultation_get_finding (consultation, i);
+          const NmPoint *points;
+          guint n_points = 0;
+          double area = 0;
+
+          if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0
+              || nm_vocab_kind_category (nm_finding_get_kind (finding)) != category)
+            continue;
+          points = nm_finding_get_outline (finding, &n_points);
+          if (points == NULL || n_points == 0)
+            continue;
+          if (n_points < 3)
+            {
+              /* a dot or a stroke: on its own, outside the batch */
+              cairo_save (cr);
+              nm_render_outline (cr, view, width, height, points, n_points, colour, TRUE);
+              cairo_restore (cr);
+              continue;
+            }
+
+          g_array_set_size (ring, n_points);
+          for (guint k = 0; k < n_points; k++)
+            {
+              NmPoint *p = &g_array_index (ring, NmPoint, k);
+
+              nm_atlas_view_to_widget (atlas, view, width, height, points[k].x, points[k].y,
+                                       &p->x, &p->y);
+            }
+          for (guint k = 0; k < n_points; k++)
+            {
+              const NmPoint *p = &g_array_index (ring, NmPoint, k);
+              const NmPoint *q = &g_array_index (ring, NmPoint, (k + 1) % n_points);
+
+              area += p->x * q->y - q->x * p->y;
+            }
+          if (area < 0)
+            for (guint k = 0; k < n_points / 2; k++)
+              {
+                NmPoint t = g_array_index (ring, NmPoint, k);
+
+                g_array_index (ring, NmPoint, k) = g_array_index (ring, NmPoint, n_points - 1 - k);
+                g_array_index (ring, NmPoint, n_points - 1 - k) = t;
+              }
+          spline_path (cr, (const NmPoint *) ring->data, n_points, TRUE);
+          any = TRUE;
+        }
+
+      if (!any)
         continue;
-      points = nm_finding_get_outline (finding, &n_points);
-      if (points == NULL || n_points == 0)
-        continue;
-      nm_render_outline (cr, view, width, height, points, n_points,
-                         &category_colours[nm_vocab_kind_category (nm_finding_get_kind (finding))],
-                         TRUE);
+      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
+      cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+      cairo_set_line_width (cr, line * 2.2);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 1.0);
+      cairo_set_line_width (cr, line);
+      cairo_stroke (cr);
     }
+
+  cairo_restore (cr);
 }
 
 /* ----------------------------------------------------------------- labels */
 
 typedef struct
 {
-  const char *region;
-  char       *text;
+  const char  *region;
+  char        *text;
+  PangoLayout *layout;
+  double       tw, th;           /* text size at full scale */
   double      ax, ay;          /* anchor */
   double      bw, bh;          /* region bounds size */
   double      x, y, w, h;      /* placed pill */
@@ -420,6 +402,7 @@ label_clear (gpointer data)
   Label *label = data;
 
   g_free (label->text);
+  g_clear_object (&label->layout);
 }
 
 static void
@@ -439,23 +422,30 @@ rounded_rect (cairo_t *cr,
   cairo_close_path (cr);
 }
 
-static PangoLayout *
-make_layout (cairo_t    *cr,
-             const char *text,
-             double      px,
-             gboolean    bold)
+/* One Pango context per drawing, with metrics independent of the
+ * target's resolution, so that the same text has the same size on screen,
+ * in a PNG and in a PDF. */
+static PangoContext *
+make_context (cairo_t *cr)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+  PangoContext *context = pango_cairo_create_context (cr);
   cairo_font_options_t *options = cairo_font_options_create ();
 
-  /* Metrics independent of the target's resolution, so that the same
-   * text has the same size on screen, in a PNG and in a PDF. */
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
-  pango_layout_context_changed (layout);
+  pango_cairo_context_set_font_options (context, options);
   cairo_font_options_destroy (options);
+  return context;
+}
+
+static PangoLayout *
+make_layout (PangoContext *context,
+             const char   *text,
+             double        px,
+             gboolean      bold)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans");
 
   pango_font_description_set_absolute_size (font, MAX (px, 1.0) * PANGO_SCALE);
   if (bold)
@@ -487,15 +477,21 @@ overlaps (const Label *a,
          && a->y < b->y + b->h + gap && b->y < a->y + a->h + gap;
 }
 
+/* Labels stay within the view's box (with the margin the raster cache
+ * keeps, see nm_atlas_render()) and within the map's rectangle. */
+typedef struct
+{
+  double x0, y0, x1, y1;
+} Box;
+
 static gboolean
 fits (const Label *label,
       GArray      *placed,
-      double       width,
-      double       height,
+      const Box   *box,
       double       gap)
 {
-  if (label->x < 1 || label->y < 1 || label->x + label->w > width - 1
-      || label->y + label->h > height - 1)
+  if (label->x < box->x0 || label->y < box->y0 || label->x + label->w > box->x1
+      || label->y + label->h > box->y1)
     return FALSE;
   for (guint i = 0; i < placed->len; i++)
     if (overlaps (label, g_array_index (placed, Label *, i), gap))
@@ -521,11 +517,10 @@ compare_labels (gconstpointer a,
  * and a leader line joins it to its anchor. A label wider than its region
  * is drawn smaller, down to 75 %. */
 static void
-place_labels (cairo_t *cr,
-              GArray  *labels,
-              double   font_px,
-              double   width,
-              double   height)
+place_labels (PangoContext *context,
+              GArray       *labels,
+              double        font_px,
+              const Box    *box)
 {
   static const double dirs[8][2] = {
     { 0, -1 }, { 0, 1 }, { 1, 0 }, { -1, 0 },
@@ -540,11 +535,13 @@ place_labels (cairo_t *cr,
   for (guint i = 0; i < labels->len; i++)
     {
       Label *label = &g_array_index (labels, Label, i);
-      g_autoptr(PangoLayout) layout = make_layout (cr, label->text, font_px, TRUE);
       double tw, th;
       gboolean done = FALSE;
 
-      layout_size (layout, &tw, &th);
+      label->layout = make_layout (context, label->text, font_px, TRUE);
+      layout_size (label->layout, &label->tw, &label->th);
+      tw = label->tw;
+      th = label->th;
       label->scale = 1.0;
       if (tw + 2 * pad_x > label->bw * 0.95)
         label->scale = CLAMP (label->bw * 0.95 / (tw + 2 * pad_x), 0.75, 1.0);
@@ -554,7 +551,7 @@ place_labels (cairo_t *cr,
       label->y = label->ay - label->h / 2;
       label->leader = FALSE;
 
-      if (fits (label, placed, width, height, gap))
+      if (fits (label, placed, box, gap))
         done = TRUE;
 
       for (guint step = 1; !done && step <= 8; step++)
@@ -564,7 +561,7 @@ place_labels (cairo_t *cr,
 
             label->x = label->ax + dirs[d][0] * (dist + label->w / 2) - label->w / 2;
             label->y = label->ay + dirs[d][1] * dist - label->h / 2;
-            if (fits (label, placed, width, height, gap))
+            if (fits (label, placed, box, gap))
               {
                 done = TRUE;
                 /* A short move that leaves the pill over its anchor needs
@@ -577,8 +574,8 @@ place_labels (cairo_t *cr,
       if (!done)
         {
           /* Crowded beyond help: keep the anchor, the pills overlap. */
-          label->x = CLAMP (label->ax - label->w / 2, 1, MAX (width - label->w - 1, 1));
-          label->y = CLAMP (label->ay - label->h / 2, 1, MAX (height - label->h - 1, 1));
+          label->x = CLAMP (label->ax - label->w / 2, box->x0, MAX (box->x1 - label->w, box->x0));
+          label->y = CLAMP (label->ay - label->h / 2, box->y0, MAX (box->y1 - label->h, box->y0));
         }
       g_array_append_val (placed, label);
     }
@@ -590,8 +587,7 @@ draw_label (cairo_t     *cr,
             double       font_px,
             gboolean     dark)
 {
-  g_autoptr(PangoLayout) layout = make_layout (cr, label->text, font_px * label->scale, TRUE);
-  double tw, th, r = label->h / 2;
+  double r = label->h / 2;
   double fg = dark ? 1.0 : 0.12;
   double bg = dark ? 0.14 : 1.0;
 
@@ -632,10 +628,13 @@ draw_label (cairo_t     *cr,
   cairo_set_line_width (cr, MAX (font_px * 0.06, 0.6));
   cairo_stroke (cr);
 
-  layout_size (layout, &tw, &th);
-  cairo_move_to (cr, label->x + (label->w - tw) / 2, label->y + (label->h - th) / 2);
+  /* A label shrunk for a small region is the same layout, scaled. */
+  cairo_translate (cr, label->x + (label->w - label->tw * label->scale) / 2,
+                   label->y + (label->h - label->th * label->scale) / 2);
+  cairo_scale (cr, label->scale, label->scale);
+  cairo_move_to (cr, 0, 0);
   cairo_set_source_rgba (cr, fg, fg, fg, 1.0);
-  pango_cairo_show_layout (cr, layout);
+  pango_cairo_show_layout (cr, label->layout);
 
   cairo_restore (cr);
 }
@@ -764,7 +763,12 @@ draw_depth_labels (cairo_t          *cr,
                    double            height)
 {
   g_autoptr(GArray) labels = g_array_new (FALSE, TRUE, sizeof (Label));
+  g_autoptr(GObject) context_owner = NULL;  /* Pango 1.50 has no autoptr for it */
+  PangoContext *context = NULL;
   double font_px = label_font_px (atlas, style->view, width, height);
+  cairo_matrix_t m;
+  double vw, vh;
+  Box box;
 
   g_array_set_clear_func (labels, label_clear);
 
@@ -786,12 +790,106 @@ draw_depth_labels (cairo_t          *cr,
       g_array_append_val (labels, label);
     }
 
-  place_labels (cr, labels, font_px, width, height);
+  if (labels->len == 0)
+    return;
+  nm_atlas_fit (atlas, style->view, width, height, &m);
+  nm_atlas_view_size (atlas, style->view, &vw, &vh);
+  box.x0 = MAX (m.x0 - 6 * m.xx, 1);
+  box.y0 = MAX (m.y0 - 6 * m.yy, 1);
+  box.x1 = MIN (m.x0 + (vw + 6) * m.xx, width - 1);
+  box.y1 = MIN (m.y0 + (vh + 6) * m.yy, height - 1);
+
+  context = make_context (cr);
+  context_owner = G_OBJECT (context);
+  place_labels (context, labels, font_px, &box);
   for (guint i = 0; i < labels->len; i++)
     draw_label (cr, &g_array_index (labels, Label, i), font_px, style->dark);
 }
 
 /* ------------------------------------------------------------------- map */
+
+static gboolean
+shows_labels (const NmMapStyle *style)
+{
+  return style->layer == NM_MAP_LAYER_DEPTH && style->plan != NULL
+         && nm_plan_get_status (style->plan) != NM_PLAN_BLOCKED;
+}
+
+static void
+draw_overlay (cairo_t  *cr,
+              double    width,
+              double    height,
+              gpointer  data)
+{
+  const NmMapStyle *style = data;
+
+  if (style->consultation != NULL)
+    draw_outlines (cr, style->consultation, style->view, width, height);
+  if (shows_labels (style))
+    draw_depth_labels (cr, nm_atlas_get_default (), style, width, height);
+}
+
+static void
+hash_bytes (guint64       *h,
+            gconstpointer  data,
+            gsize          size)
+{
+  const guint8 *p = data;
+
+  /* FNV-1a */
+  for (gsize i = 0; i < size; i++)
+    {
+      *h ^= p[i];
+      *h *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+}
+
+/* Everything the overlay depends on besides the view and the size: the
+ * outlines drawn on this view (their category and points) and the labels
+ * (each treated region's range), and the dark style. */
+static char *
+make_overlay_key (const NmMapStyle *style,
+                  gboolean          depth)
+{
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+  const char *view_id = nm_view_id (style->view);
+  guint n_outlines = 0;
+
+  if (style->consultation != NULL)
+    for (guint i = 0; i < nm_consultation_get_n_findings (style->consultation); i++)
+      {
+        NmFinding *finding = nm_consultation_get_finding (style->consultation, i);
+        const NmPoint *points;
+        guint n_points = 0;
+        guint category;
+
+        if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0)
+          continue;
+        points = nm_finding_get_outline (finding, &n_points);
+        if (points == NULL || n_points == 0)
+          continue;
+        category = nm_vocab_kind_category (nm_finding_get_kind (finding));
+        hash_bytes (&h, &category, sizeof category);
+        hash_bytes (&h, &n_points, sizeof n_points);
+        hash_bytes (&h, points, sizeof (NmPoint) * n_points);
+        n_outlines++;
+      }
+
+  if (shows_labels (style))
+    for (guint i = 0; i < nm_plan_get_n_regions (style->plan); i++)
+      {
+        const NmPlanRegion *region = nm_plan_get_region (style->plan, i);
+
+        if (!region->treat)
+          continue;
+        hash_bytes (&h, region->region, strlen (region->region) + 1);
+        hash_bytes (&h, &region->min_mm, sizeof region->min_mm);
+        hash_bytes (&h, &region->max_mm, sizeof region->max_mm);
+      }
+
+  return g_strdup_printf ("%u:%u:%d:%d:%016" G_GINT64_MODIFIER "x", style->view, n_outlines,
+                          depth, !!style->dark, h);
+}
 
 /**
  * nm_render_map:
@@ -813,6 +911,8 @@ nm_render_map (cairo_t          *cr,
   NmAtlas *atlas = nm_atlas_get_default ();
   g_autoptr(GHashTable) fills = NULL;
   g_autoptr(GArray) storage = g_array_new (FALSE, TRUE, sizeof (NmRgba));
+  g_autoptr(GPtrArray) hatched = NULL;
+  g_autofree char *overlay_key = NULL;
   NmAtlasStyle atlas_style;
   guint fitzpatrick = 0;
   gboolean depth;
@@ -834,28 +934,25 @@ nm_render_map (cairo_t          *cr,
   else if (style->consultation != NULL)
     fills = findings_fills (style->consultation, style->view, storage);
 
+  if (depth)
+    {
+      hatched = hatched_regions (style);
+      g_ptr_array_add (hatched, NULL);
+      atlas_style.hatched = (const char * const *) hatched->pdata;
+    }
   atlas_style.fills = fills;
   atlas_style.hovered = style->hover_region;
   atlas_style.selected_set = style->selected;
 
+  /* Outlines and labels are drawn by the atlas above its features, so
+   * that they are cached with them on a raster target (the key says what
+   * they depend on). */
+  atlas_style.overlay = draw_overlay;
+  atlas_style.overlay_data = (gpointer) style;
+  overlay_key = make_overlay_key (style, depth);
+  atlas_style.overlay_key = overlay_key;
+
   nm_atlas_render (atlas, cr, style->view, width, height, &atlas_style);
-
-  if (depth)
-    {
-      g_autoptr(GPtrArray) hatched = hatched_regions (style);
-      cairo_matrix_t m;
-
-      nm_atlas_fit (atlas, style->view, width, height, &m);
-      for (guint i = 0; i < hatched->len; i++)
-        hatch_region (cr, atlas, style->view, g_ptr_array_index (hatched, i),
-                      width, height, CLAMP (m.xx * 4.0, 3.0, 14.0), &atlas_style);
-    }
-
-  if (style->consultation != NULL)
-    draw_outlines (cr, style->consultation, style->view, width, height);
-
-  if (depth && nm_plan_get_status (style->plan) != NM_PLAN_BLOCKED)
-    draw_depth_labels (cr, atlas, style, width, height);
 }
 
 /* ----------------------------------------------------------------- legend */
@@ -894,6 +991,8 @@ nm_render_depth_legend (cairo_t  *cr,
                         double    height,
                         gboolean  dark)
 {
+  g_autoptr(GObject) context_owner = NULL;  /* Pango 1.50 has no autoptr for it */
+  PangoContext *context = NULL;
   g_autoptr(PangoLayout) title = NULL;
   g_autoptr(PangoLayout) hatch_text = NULL;
   cairo_pattern_t *gradient;
@@ -914,8 +1013,10 @@ nm_render_depth_legend (cairo_t  *cr,
   cairo_rectangle (cr, x, y, width, height);
   cairo_clip (cr);
 
-  title = make_layout (cr, _("Needle depth"), font_px, TRUE);
-  hatch_text = make_layout (cr, _("Not needled"), font_px * 0.9, FALSE);
+  context = make_context (cr);
+  context_owner = G_OBJECT (context);
+  title = make_layout (context, _("Needle depth"), font_px, TRUE);
+  hatch_text = make_layout (context, _("Not needled"), font_px * 0.9, FALSE);
   layout_size (title, &tw, &th);
   layout_size (hatch_text, &hw, &hh);
   show_text (cr, title, x, y, fg);
@@ -935,7 +1036,7 @@ nm_render_depth_legend (cairo_t  *cr,
       cairo_save (cr);
       rounded_rect (cr, bx + bw + font_px * 1.2, by, swatch, bh, font_px * 0.15);
       cairo_clip_preserve (cr);
-      nm_render_hatch (cr, bx + bw + font_px * 1.2, by, swatch, bh, MAX (bh / 4, 3));
+      nm_atlas_paint_hatch (cr, bx + bw + font_px * 1.2, by, swatch, bh, MAX (bh / 4, 3));
       cairo_restore (cr);
       show_text (cr, hatch_text, bx + bw + font_px * 1.2 + swatch + font_px * 0.4,
                  by + (bh - hh) / 2, fg);
@@ -953,7 +1054,7 @@ nm_render_depth_legend (cairo_t  *cr,
       cairo_save (cr);
       rounded_rect (cr, bx, by + bh + font_px * 0.9, bw, swatch, font_px * 0.15);
       cairo_clip_preserve (cr);
-      nm_render_hatch (cr, bx, by + bh + font_px * 0.9, bw, swatch, MAX (bw / 4, 3));
+      nm_atlas_paint_hatch (cr, bx, by + bh + font_px * 0.9, bw, swatch, MAX (bw / 4, 3));
       cairo_restore (cr);
       show_text (cr, hatch_text, bx + bw + font_px * 0.4,
                  by + bh + font_px * 0.9 + (swatch - hh) / 2, fg);
@@ -980,7 +1081,7 @@ nm_render_depth_legend (cairo_t  *cr,
       double mm = NM_RENDER_DEPTH_SCALE_MAX_MM * i / 5;
       g_autofree char *value = nm_format_mm (mm);
       g_autofree char *text = i == 5 ? g_strdup_printf ("%s\u00a0mm", value) : g_strdup (value);
-      g_autoptr(PangoLayout) layout = make_layout (cr, text, font_px * 0.85, FALSE);
+      g_autoptr(PangoLayout) layout = make_layout (context, text, font_px * 0.85, FALSE);
       double lw, lh;
 
       layout_size (layout, &lw, &lh);
@@ -1038,6 +1139,8 @@ nm_render_depth_figure (cairo_t        *cr,
                         double          width,
                         double          height)
 {
+  g_autoptr(GObject) context_owner = NULL;  /* Pango 1.50 has no autoptr for it */
+  PangoContext *context = NULL;
   g_autoptr(PangoLayout) title = NULL;
   g_autoptr(PangoLayout) notice = NULL;
   g_autofree char *title_text = NULL;
@@ -1063,7 +1166,9 @@ nm_render_depth_figure (cairo_t        *cr,
   /* TRANSLATORS: the title of an exported depth map; %s is a view name
    * such as "Face, front" */
   title_text = g_strdup_printf (_("Planned needle depth \u2014 %s"), nm_view_name (view));
-  title = make_layout (cr, title_text, CLAMP (3.2 * unit, 8, 64), TRUE);
+  context = make_context (cr);
+  context_owner = G_OBJECT (context);
+  title = make_layout (context, title_text, CLAMP (3.2 * unit, 8, 64), TRUE);
   pango_layout_set_width (title, (int) ((width - 2 * margin) * PANGO_SCALE));
   pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
   layout_size (title, &tw, &th);
@@ -1073,7 +1178,7 @@ nm_render_depth_figure (cairo_t        *cr,
     {
       double nw;
 
-      notice = make_layout (cr, _("Not planned: the screening found a contraindication. "
+      notice = make_layout (context, _("Not planned: the screening found a contraindication. "
                                   "Areas with findings are shown hatched."),
                             CLAMP (2.2 * unit, 7, 44), FALSE);
       pango_layout_set_width (notice, (int) ((width - 2 * margin) * PANGO_SCALE));

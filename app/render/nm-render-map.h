@@ -65,12 +65,6 @@ void          nm_render_depth_figure    (cairo_t          *cr,
                                          NmView            view,
                                          double            width,
                                          double            height);
-void          nm_render_hatch           (cairo_t          *cr,
-                                         double            x,
-                                         double            y,
-                                         double            width,
-                                         double            height,
-                                         double            spacing);
 void          nm_render_outline         (cairo_t          *cr,
                                          NmView            view,
                                          double            width,

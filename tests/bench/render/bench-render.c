@@ -1,0 +1,205 @@
+/* bench-render.c: how long a full redraw of the map takes
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Not a test: it measures and prints, it asserts nothing. For each view,
+ * size and number of lesion outlines it draws the depth layer into a
+ * software image surface, as the window, the PNG export and the tests do,
+ * and prints the median of the runs with and without the atlas's raster
+ * cache. Usage: bench-render [RUNS [VIEW WxH OUTLINES]] (the second form
+ * measures one case only, for profiling).
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nm-atlas.h"
+#include "nm-finding.h"
+#include "nm-planner.h"
+#include "nm-protocol.h"
+#include "nm-render-map.h"
+
+#define OUTLINE_POINTS 12
+
+static const char * const kinds[] = {
+  "acne-scar-rolling", "fine-lines", "melasma", "striae-alba", "uneven-texture", "wrinkles",
+};
+
+/* A consultation with one finding in every region of @view (so that each
+ * gets a depth and a label) and @n_outlines more findings with outlines,
+ * spread over the view's regions: small irregular rings round each
+ * region's anchor. Deterministic. */
+static NmConsultation *
+make_consultation (NmView view,
+                   guint  n_outlines)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  const char * const *regions = nm_atlas_regions_in_view (atlas, view);
+  NmConsultation *c = nm_consultation_new ();
+  guint n_regions = g_strv_length ((char **) regions);
+  GRand *rand = g_rand_new_with_seed (42 + view);
+
+  nm_consultation_set_fitzpatrick (c, 3);
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    nm_consultation_set_screening (c, nm_vocab_screening (i)->id, NM_ANSWER_NO);
+
+  for (guint r = 0; r < n_regions; r++)
+    {
+      g_autoptr(NmFinding) f = nm_finding_new (regions[r], kinds[r % G_N_ELEMENTS (kinds)], 1 + r % 4);
+
+      nm_consultation_add_finding (c, f);
+    }
+
+  for (guint i = 0; i < n_outlines; i++)
+    {
+      const char *region = regions[i % n_regions];
+      g_autoptr(NmFinding) f = nm_finding_new (region, kinds[i % G_N_ELEMENTS (kinds)], 2);
+      NmPoint points[OUTLINE_POINTS];
+      double ax, ay, radius;
+
+      nm_atlas_region_anchor (atlas, view, region, 1000, 1000, &ax, &ay);
+      radius = g_rand_double_range (rand, 4, 14);
+      ax += g_rand_double_range (rand, -10, 10);
+      ay += g_rand_double_range (rand, -10, 10);
+      for (guint p = 0; p < OUTLINE_POINTS; p++)
+        {
+          double a = 2 * G_PI * p / OUTLINE_POINTS;
+          double rr = radius * g_rand_double_range (rand, 0.7, 1.3);
+
+          nm_atlas_widget_to_view (atlas, view, 1000, 1000,
+                                   ax + rr * cos (a), ay + rr * sin (a),
+                                   &points[p].x, &points[p].y);
+        }
+      nm_finding_set_outline (f, nm_view_id (view), points, OUTLINE_POINTS);
+      nm_consultation_add_finding (c, f);
+    }
+
+  g_rand_free (rand);
+  return c;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median_ms (NmConsultation *c,
+           NmPlan         *plan,
+           NmView          view,
+           int             width,
+           int             height,
+           guint           runs)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  g_autofree double *times = g_new (double, runs);
+  NmMapStyle style = { 0 };
+  double median;
+
+  style.view = view;
+  style.layer = NM_MAP_LAYER_DEPTH;
+  style.consultation = c;
+  style.plan = plan;
+
+  for (guint i = 0; i < runs + 2; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      cairo_t *cr = cairo_create (surface);
+
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      nm_render_map (cr, &style, width, height);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      /* the first two are warm-up: parsing, pick buffer, cache */
+      if (i >= 2)
+        times[i - 2] = (g_get_monotonic_time () - start) / 1000.0;
+    }
+
+  qsort (times, runs, sizeof (double), compare_doubles);
+  median = runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+  cairo_surface_destroy (surface);
+  return median;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const NmView views[] = { NM_VIEW_FACE_FRONT, NM_VIEW_BODY_FRONT };
+  static const int sizes[][2] = { { 1280, 800 }, { 3840, 2160 } };
+  static const guint outlines[] = { 0, 100, 1000 };
+  g_autoptr(NmProtocol) protocol = NULL;
+  g_autoptr(GError) error = NULL;
+  NmAtlas *atlas = nm_atlas_get_default ();
+  guint runs = argc > 1 ? (guint) MAX (atoi (argv[1]), 1) : 30;
+  GDate today;
+
+  if (argc == 5)
+    {
+      NmView view;
+      int w, h;
+      g_autoptr(NmConsultation) c = NULL;
+      g_autoptr(NmPlan) plan = NULL;
+
+      if (!nm_view_from_id (argv[2], &view) || sscanf (argv[3], "%dx%d", &w, &h) != 2)
+        {
+          g_printerr ("usage: bench-render [RUNS [VIEW WxH OUTLINES]]\n");
+          return 2;
+        }
+      protocol = nm_protocol_load_default (NULL);
+      g_date_clear (&today, 1);
+      g_date_set_dmy (&today, 1, 12, 2026);
+      c = make_consultation (view, (guint) atoi (argv[4]));
+      plan = nm_planner_run (c, protocol, &today);
+      g_print ("%.2f ms\n", median_ms (c, plan, view, w, h, runs));
+      return 0;
+    }
+
+  protocol = nm_protocol_load_default (&error);
+  if (protocol == NULL)
+    {
+      g_printerr ("bench-render: %s\n", error->message);
+      return 1;
+    }
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, 12, 2026);
+
+  g_print ("Full redraw of the depth layer, software image surface, median of %u runs (ms)\n\n", runs);
+  g_print ("| view       | size      | outlines | cached | uncached |\n");
+  g_print ("|------------|-----------|---------:|-------:|---------:|\n");
+
+  for (guint v = 0; v < G_N_ELEMENTS (views); v++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      for (guint o = 0; o < G_N_ELEMENTS (outlines); o++)
+        {
+          g_autoptr(NmConsultation) c = make_consultation (views[v], outlines[o]);
+          g_autoptr(NmPlan) plan = nm_planner_run (c, protocol, &today);
+          double cached, uncached;
+
+          nm_atlas_set_raster_cache (atlas, TRUE);
+          cached = median_ms (c, plan, views[v], sizes[s][0], sizes[s][1], runs);
+          nm_atlas_set_raster_cache (atlas, FALSE);
+          uncached = median_ms (c, plan, views[v], sizes[s][0], sizes[s][1], runs);
+          nm_atlas_set_raster_cache (atlas, TRUE);
+
+          g_print ("| %-10s | %4dx%-4d | %8u | %6.2f | %8.2f |\n", nm_view_id (views[v]),
+                   sizes[s][0], sizes[s][1], outlines[o], cached, uncached);
+        }
+
+  return 0;
+}
