@@ -166,7 +166,9 @@ main (int   argc,
       g_date_set_dmy (&today, 1, 12, 2026);
       c = make_consultation (view, (guint) atoi (argv[4]));
       plan = nm_planner_run (c, protocol, &today);
-      g_print ("%.2f ms\n", median_ms (c, plan, view, w, h, runs));
+      g_print ("cached %.2f ms, ", median_ms (c, plan, view, w, h, runs));
+      nm_atlas_set_raster_cache (atlas, FALSE);
+      g_print ("uncached %.2f ms\n", median_ms (c, plan, view, w, h, runs));
       return 0;
     }
 
