@@ -22,6 +22,7 @@
 #include "nm-map-view.h"
 #include "nm-planner.h"
 #include "nm-protocol.h"
+#include "nm-recovery.h"
 #include "nm-screening-panel.h"
 #include "nm-tag-panel.h"
 #include "nm-window.h"
@@ -36,8 +37,13 @@ struct _NmWindow
   NmProtocol           *protocol;
   NmPlan               *plan;
   gulong                changed_handler;
+  char                 *recovery_id;
+  GFileMonitor         *monitor;
+  char                 *etag;
+  guint                 autosave_source;
   guint                 closing_confirmed : 1;
   guint                 discard_confirmed : 1;
+  guint                 restored : 1;
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -48,6 +54,7 @@ struct _NmWindow
   NmTagPanel           *tag_panel;
   NmClientPanel        *client_panel;
   NmScreeningPanel     *screening_panel;
+  GtkInfoBar           *changed_bar;
   GtkMenuButton        *status_button;
   GtkImage             *status_icon;
   GtkLabel             *status_label;
@@ -255,16 +262,114 @@ nm_window_recompute_plan (NmWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
 }
 
+/* Unsaved work goes to a recovery copy a couple of seconds after an edit,
+ * and never later than that while edits keep coming. */
+#define AUTOSAVE_DELAY_MS 2000
+
+static void
+nm_window_autosave (NmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->consultation == NULL || self->recovery_id == NULL)
+    return;
+
+  if (!nm_window_get_modified (self))
+    {
+      nm_recovery_remove (self->recovery_id);
+      return;
+    }
+
+  /* No personal data in the log: only what went wrong. */
+  if (!nm_recovery_write (self->recovery_id, self->consultation, self->file, &error))
+    g_warning ("Could not write the recovery copy: %s", error->message);
+}
+
+static gboolean
+on_autosave_timeout_cb (gpointer user_data)
+{
+  NmWindow *self = user_data;
+
+  self->autosave_source = 0;
+  nm_window_autosave (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+nm_window_schedule_autosave (NmWindow *self)
+{
+  if (self->autosave_source == 0)
+    self->autosave_source = g_timeout_add (AUTOSAVE_DELAY_MS, on_autosave_timeout_cb, self);
+}
+
+static void
+nm_window_drop_recovery (NmWindow *self)
+{
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->recovery_id != NULL)
+    nm_recovery_remove (self->recovery_id);
+}
+
 static void
 on_consultation_changed_cb (NmWindow       *self,
                             NmConsultation *consultation)
 {
   nm_window_recompute_plan (self);
+  nm_window_schedule_autosave (self);
   g_assert (NM_IS_WINDOW (self));
 
   nm_window_update_title (self);
   nm_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
+static char *
+query_etag (GFile *file)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_ETAG_VALUE,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  return info != NULL ? g_strdup (g_file_info_get_etag (info)) : NULL;
+}
+
+/* Another program wrote the file: say so, and offer to reload, the way GNOME
+ * Text Editor does. Our own saves change the etag we remember, so they are
+ * not mistaken for someone else's. */
+static void
+on_file_changed_cb (NmWindow          *self,
+                    GFile             *file,
+                    GFile             *other,
+                    GFileMonitorEvent  event,
+                    GFileMonitor      *monitor)
+{
+  g_autofree char *etag = NULL;
+
+  if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
+      event != G_FILE_MONITOR_EVENT_CREATED &&
+      event != G_FILE_MONITOR_EVENT_RENAMED &&
+      event != G_FILE_MONITOR_EVENT_MOVED_IN)
+    return;
+
+  etag = query_etag (self->file);
+  if (etag != NULL && g_strcmp0 (etag, self->etag) != 0)
+    gtk_info_bar_set_revealed (self->changed_bar, TRUE);
+}
+
+static void
+nm_window_watch_file (NmWindow *self)
+{
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->etag, g_free);
+  gtk_info_bar_set_revealed (self->changed_bar, FALSE);
+  if (self->file == NULL)
+    return;
+
+  self->etag = query_etag (self->file);
+  self->monitor = g_file_monitor_file (self->file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+  if (self->monitor != NULL)
+    g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_file_changed_cb),
+                             self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -276,14 +381,20 @@ nm_window_set_consultation (NmWindow       *self,
 
   if (self->consultation != NULL)
     g_clear_signal_handler (&self->changed_handler, self->consultation);
+  nm_window_drop_recovery (self);
+  g_clear_pointer (&self->recovery_id, g_free);
   g_set_object (&self->consultation, consultation);
   g_set_object (&self->file, file);
+  self->restored = FALSE;
+  if (consultation != NULL)
+    self->recovery_id = nm_recovery_new_id ();
 
   if (consultation != NULL)
     self->changed_handler = g_signal_connect_object (consultation, "changed",
                                                      G_CALLBACK (on_consultation_changed_cb),
                                                      self, G_CONNECT_SWAPPED);
 
+  nm_window_watch_file (self);
   nm_map_view_set_consultation (self->map_view, consultation);
   nm_tag_panel_set_consultation (self->tag_panel, consultation);
   nm_tag_panel_set_regions (self->tag_panel, NULL);
@@ -364,7 +475,19 @@ nm_window_save_to_file (NmWindow  *self,
     return FALSE;
 
   nm_consultation_mark_saved (self->consultation);
-  g_set_object (&self->file, file);
+  self->restored = FALSE;
+  nm_window_drop_recovery (self);
+  if (self->file == NULL || !g_file_equal (self->file, file))
+    {
+      g_set_object (&self->file, file);
+      nm_window_watch_file (self);
+    }
+  else
+    {
+      g_free (self->etag);
+      self->etag = query_etag (file);
+      gtk_info_bar_set_revealed (self->changed_bar, FALSE);
+    }
   nm_window_update_title (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
@@ -378,7 +501,16 @@ nm_window_open_file (NmWindow *self,
                      GFile    *file)
 {
   g_autoptr(GError) error = NULL;
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   NmWindow *target = self;
+
+  /* The application knows every window: a file already open is brought
+   * forward there instead of being opened twice. */
+  if (app != NULL)
+    {
+      g_application_open (app, &file, 1, "");
+      return;
+    }
 
   if (!nm_window_is_pristine (self))
     target = nm_window_new (NM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
@@ -603,6 +735,7 @@ on_close_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "discard") == 0)
     {
       self->discard_confirmed = TRUE;
+      nm_window_drop_recovery (self);
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else if (g_strcmp0 (response, "save") == 0)
@@ -629,7 +762,10 @@ nm_window_close_request (GtkWindow *window)
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
   if (!nm_window_get_modified (self) || self->discard_confirmed)
-    return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
+    {
+      nm_window_drop_recovery (self);
+      return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
+    }
 
   dialog = adw_message_dialog_new (window, _("Save Changes?"),
                                    _("This consultation has changes that are not saved. "
@@ -648,6 +784,28 @@ nm_window_close_request (GtkWindow *window)
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;
+}
+
+static void
+on_changed_bar_response_cb (NmWindow   *self,
+                            int         response,
+                            GtkInfoBar *bar)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  gtk_info_bar_set_revealed (bar, FALSE);
+  if (response != 1 || self->file == NULL)
+    {
+      /* Keep what is shown; the next save writes it over the other copy. */
+      g_free (self->etag);
+      self->etag = self->file != NULL ? query_etag (self->file) : NULL;
+      return;
+    }
+
+  file = g_object_ref (self->file);
+  if (!nm_window_load_file (self, file, &error))
+    nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
 }
 
 static void
@@ -752,8 +910,14 @@ nm_window_dispose (GObject *object)
 
   if (self->consultation != NULL)
     g_clear_signal_handler (&self->changed_handler, self->consultation);
+  /* The recovery copy stays: a window torn down without closing (the app
+   * quitting under it) still has its work kept. */
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  g_clear_pointer (&self->recovery_id, g_free);
   g_clear_object (&self->consultation);
   g_clear_object (&self->file);
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->etag, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->protocol);
   g_clear_pointer (&self->plan, nm_plan_unref);
@@ -894,12 +1058,14 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, tag_panel);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, client_panel);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, screening_panel);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_bar);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_button);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_heading);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_reasons);
   gtk_widget_class_bind_template_callback (widget_class, on_map_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_changed_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_map_region_tagged_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_map_outline_drawn_cb);
 
@@ -975,7 +1141,8 @@ gboolean
 nm_window_get_modified (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
-  return self->consultation != NULL && nm_consultation_get_modified (self->consultation);
+  return self->consultation != NULL &&
+         (self->restored || nm_consultation_get_modified (self->consultation));
 }
 
 /* A window is pristine when replacing what it shows loses nothing. */
@@ -1014,4 +1181,43 @@ nm_window_get_tag_panel (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
   return self->tag_panel;
+}
+
+/**
+ * nm_window_restore:
+ * @self: a #NmWindow
+ * @entry: a recovery copy
+ * @error: return location for a #GError
+ *
+ * Shows the work kept in @entry, as unsaved changes to the document it came
+ * from, and takes the copy over.
+ *
+ * Returns: %TRUE when restored
+ */
+gboolean
+nm_window_restore (NmWindow         *self,
+                   NmRecoveryEntry  *entry,
+                   GError          **error)
+{
+  g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(GFile) origin = NULL;
+
+  g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  consultation = nm_recovery_load (entry, error);
+  if (consultation == NULL)
+    return FALSE;
+
+  if (entry->origin_uri != NULL)
+    origin = g_file_new_for_uri (entry->origin_uri);
+  nm_window_set_consultation (self, consultation, origin);
+  self->restored = TRUE;
+  nm_window_update_title (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+
+  /* Write our own copy at once, then let the old one go. */
+  nm_window_autosave (self);
+  g_file_delete (entry->file, NULL, NULL);
+  return TRUE;
 }
