@@ -18,11 +18,16 @@
 
 #include "nm-application.h"
 #include "nm-preferences-window.h"
+#include "nm-recovery.h"
 #include "nm-window.h"
 
 struct _NmApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  /* Recovery copies found at start-up, before this run wrote any: work left
+   * unsaved by a run that crashed. Offered once, in the first window. */
+  GPtrArray      *recovered;
 };
 
 G_DEFINE_FINAL_TYPE (NmApplication, nm_application, ADW_TYPE_APPLICATION)
@@ -39,13 +44,122 @@ nm_application_find_pristine_window (NmApplication *self)
 }
 
 static void
+on_recovery_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         NmApplication    *self)
+{
+  g_autoptr(GPtrArray) entries = g_steal_pointer (&self->recovered);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+  if (entries == NULL)
+    return;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      NmRecoveryEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(GError) error = NULL;
+      NmWindow *window;
+
+      if (g_strcmp0 (response, "restore") != 0)
+        {
+          g_file_delete (entry->file, NULL, NULL);
+          continue;
+        }
+
+      window = NM_IS_WINDOW (parent) && nm_window_is_pristine (NM_WINDOW (parent))
+               ? NM_WINDOW (parent) : nm_window_new (self);
+      if (!nm_window_restore (window, entry, &error))
+        {
+          /* Kept on disk: a later version may read it. */
+          g_warning ("A recovery copy could not be restored: %s", error->message);
+          if (window != NM_WINDOW (parent))
+            gtk_window_destroy (GTK_WINDOW (window));
+          continue;
+        }
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+nm_application_offer_recovery (NmApplication *self,
+                               GtkWindow     *parent)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  guint n;
+
+  if (self->recovered == NULL || self->recovered->len == 0)
+    return;
+
+  n = self->recovered->len;
+  body = g_strdup_printf (ngettext ("Needlemap closed before %u consultation was saved. "
+                                    "Its changes were kept and can be restored.",
+                                    "Needlemap closed before %u consultations were saved. "
+                                    "Their changes were kept and can be restored.", n), n);
+  dialog = adw_message_dialog_new (parent, _("Restore Unsaved Work?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "discard", _("_Discard"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "restore");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_recovery_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* For the start-up benchmark: quit as soon as the first frame is painted. */
+static void
+on_first_paint_cb (GdkFrameClock *clock,
+                   GApplication  *app)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint_cb, app);
+  g_application_quit (app);
+}
+
+static void
+on_window_realize_cb (GtkWidget    *window,
+                      GApplication *app)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  if (clock != NULL)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint_cb), app);
+}
+
+static NmWindow *
+nm_application_find_window_for_file (NmApplication *self,
+                                     GFile         *file)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      GFile *shown;
+
+      if (!NM_IS_WINDOW (l->data))
+        continue;
+      shown = nm_window_get_file (l->data);
+      if (shown != NULL && g_file_equal (shown, file))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
 nm_application_activate (GApplication *app)
 {
+  NmApplication *self = NM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (nm_window_new (NM_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (nm_window_new (self));
+      if (g_getenv ("NEEDLEMAP_BENCH_EXIT_AFTER_FIRST_FRAME") != NULL)
+        g_signal_connect (window, "realize", G_CALLBACK (on_window_realize_cb), app);
+    }
   gtk_window_present (window);
+  nm_application_offer_recovery (self, window);
 }
 
 static void
@@ -59,8 +173,16 @@ nm_application_open (GApplication  *app,
   for (int i = 0; i < n_files; i++)
     {
       g_autoptr(GError) error = NULL;
-      NmWindow *window = nm_application_find_pristine_window (self);
+      NmWindow *window = nm_application_find_window_for_file (self, files[i]);
 
+      /* A document already open is brought forward, never opened twice. */
+      if (window != NULL)
+        {
+          gtk_window_present (GTK_WINDOW (window));
+          continue;
+        }
+
+      window = nm_application_find_pristine_window (self);
       if (window == NULL)
         window = nm_window_new (self);
 
@@ -81,6 +203,8 @@ nm_application_open (GApplication  *app,
 
       gtk_window_present (GTK_WINDOW (window));
     }
+
+  nm_application_offer_recovery (self, gtk_application_get_active_window (GTK_APPLICATION (app)));
 }
 
 static void
@@ -168,6 +292,8 @@ nm_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (nm_application_parent_class)->startup (app);
 
+  NM_APPLICATION (app)->recovered = nm_recovery_list ();
+
   gtk_window_set_default_icon_name (APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -184,10 +310,22 @@ nm_application_startup (GApplication *app)
 }
 
 static void
+nm_application_dispose (GObject *object)
+{
+  NmApplication *self = NM_APPLICATION (object);
+
+  g_clear_pointer (&self->recovered, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (nm_application_parent_class)->dispose (object);
+}
+
+static void
 nm_application_class_init (NmApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = nm_application_dispose;
   app_class->startup = nm_application_startup;
   app_class->activate = nm_application_activate;
   app_class->open = nm_application_open;

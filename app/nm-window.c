@@ -16,8 +16,15 @@
 
 #include <glib/gi18n.h>
 
+#include "nm-client-panel.h"
 #include "nm-file.h"
+#include "nm-finding.h"
 #include "nm-map-view.h"
+#include "nm-planner.h"
+#include "nm-protocol.h"
+#include "nm-recovery.h"
+#include "nm-screening-panel.h"
+#include "nm-tag-panel.h"
 #include "nm-window.h"
 
 struct _NmWindow
@@ -27,9 +34,16 @@ struct _NmWindow
   NmConsultation       *consultation;
   GFile                *file;
   GSettings            *settings;
+  NmProtocol           *protocol;
+  NmPlan               *plan;
   gulong                changed_handler;
+  char                 *recovery_id;
+  GFileMonitor         *monitor;
+  char                 *etag;
+  guint                 autosave_source;
   guint                 closing_confirmed : 1;
   guint                 discard_confirmed : 1;
+  guint                 restored : 1;
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -37,6 +51,15 @@ struct _NmWindow
   GtkStack             *stack;
   GtkStack             *side_stack;
   NmMapView            *map_view;
+  NmTagPanel           *tag_panel;
+  NmClientPanel        *client_panel;
+  NmScreeningPanel     *screening_panel;
+  GtkInfoBar           *changed_bar;
+  GtkMenuButton        *status_button;
+  GtkImage             *status_icon;
+  GtkLabel             *status_label;
+  GtkLabel             *status_heading;
+  GtkLabel             *status_reasons;
 };
 
 G_DEFINE_FINAL_TYPE (NmWindow, nm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -46,10 +69,20 @@ enum {
   PROP_CONSULTATION,
   PROP_FILE,
   PROP_MODIFIED,
+  PROP_PLAN,
+  PROP_VIEW,
+  PROP_LAYER,
+  PROP_TOOL,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void nm_window_toast (NmWindow   *self,
+                             const char *message);
+
+static const char *layer_ids[] = { "findings", "depth" };
+static const char *tool_ids[] = { "select", "brush", "outline" };
 
 static void
 nm_window_update_title (NmWindow *self)
@@ -94,15 +127,249 @@ nm_window_update_actions (NmWindow *self)
                                  have && nm_consultation_can_redo (self->consultation));
 }
 
+/* Loads the built-in protocol with the clinic's own file over it: the one in
+ * Preferences, else the one in the user's config folder. A broken clinic
+ * file is reported and the built-in rules are used, never a half-read mix. */
+static void
+nm_window_load_protocol (NmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clinic_path = g_settings_get_string (self->settings, "clinic-protocol");
+
+  g_clear_object (&self->protocol);
+  self->protocol = nm_protocol_load_default (&error);
+  if (self->protocol == NULL)
+    {
+      g_critical ("The built-in protocol is broken: %s", error->message);
+      return;
+    }
+
+  if (clinic_path != NULL && clinic_path[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (clinic_path);
+      g_autoptr(NmProtocol) layered = nm_protocol_load_default (NULL);
+
+      if (!nm_protocol_overlay_file (layered, file, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("The clinic protocol was not used: %s"), error->message);
+          nm_window_toast (self, message);
+        }
+      else
+        g_set_object (&self->protocol, layered);
+    }
+  else
+    {
+      g_autoptr(GFile) failed = NULL;
+      g_autoptr(NmProtocol) layered = nm_protocol_load_for_user (&failed, &error);
+
+      if (layered != NULL)
+        g_set_object (&self->protocol, layered);
+      else if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("The clinic protocol was not used: %s"), error->message);
+          nm_window_toast (self, message);
+        }
+    }
+}
+
+static void
+nm_window_update_status (NmWindow *self)
+{
+  g_autoptr(GString) reasons = g_string_new (NULL);
+  const char *heading, *label, *icon, *css;
+  NmPlanStatus status;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->status_button), self->plan != NULL);
+  if (self->plan == NULL)
+    return;
+
+  status = nm_plan_get_status (self->plan);
+  switch (status)
+    {
+    case NM_PLAN_BLOCKED:
+      label = _("Blocked");
+      heading = _("The plan is blocked: do not needle");
+      icon = "dialog-error-symbolic";
+      css = "error";
+      break;
+
+    case NM_PLAN_CAUTION:
+      label = _("Caution");
+      heading = _("Go ahead with care");
+      icon = "dialog-warning-symbolic";
+      css = "warning";
+      break;
+
+    case NM_PLAN_OK:
+    default:
+      label = _("Ready");
+      heading = _("Nothing stands in the way of this plan");
+      icon = "emblem-ok-symbolic";
+      css = "success";
+      break;
+    }
+
+  for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
+    {
+      const NmPlanBlock *block = nm_plan_get_blocked_by (self->plan, i);
+      g_string_append_printf (reasons, "⛔ %s\n", block->message);
+    }
+  for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
+    {
+      const NmPlanWarning *warning = nm_plan_get_warning (self->plan, i);
+
+      if (warning->region != NULL)
+        g_string_append_printf (reasons, "• %s: %s\n", nm_vocab_region_name (warning->region), warning->message);
+      else
+        g_string_append_printf (reasons, "• %s\n", warning->message);
+    }
+  if (reasons->len == 0)
+    g_string_append (reasons, _("No contraindication and no warning."));
+  else
+    g_string_truncate (reasons, reasons->len - 1);
+
+  gtk_label_set_text (self->status_label, label);
+  gtk_image_set_from_icon_name (self->status_icon, icon);
+  gtk_label_set_text (self->status_heading, heading);
+  gtk_label_set_text (self->status_reasons, reasons->str);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_button), css);
+}
+
+static void
+nm_window_recompute_plan (NmWindow *self)
+{
+  g_autoptr(NmPlan) plan = NULL;
+
+  if (self->consultation != NULL && self->protocol != NULL)
+    {
+      NmPlannerOptions options = { 0 };
+      GDate today;
+
+      options.device_max_mm = g_settings_get_double (self->settings, "device-max-depth");
+      options.step_mm = g_settings_get_double (self->settings, "device-depth-step");
+      if (!nm_planner_today (NULL, &today, NULL))
+        g_date_set_time_t (&today, time (NULL));
+      plan = nm_planner_run_full (self->consultation, self->protocol, &today, &options);
+    }
+
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  self->plan = g_steal_pointer (&plan);
+  nm_map_view_set_plan (self->map_view, self->plan);
+  nm_window_update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
+}
+
+/* Unsaved work goes to a recovery copy a couple of seconds after an edit,
+ * and never later than that while edits keep coming. */
+#define AUTOSAVE_DELAY_MS 2000
+
+static void
+nm_window_autosave (NmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->consultation == NULL || self->recovery_id == NULL)
+    return;
+
+  if (!nm_window_get_modified (self))
+    {
+      nm_recovery_remove (self->recovery_id);
+      return;
+    }
+
+  /* No personal data in the log: only what went wrong. */
+  if (!nm_recovery_write (self->recovery_id, self->consultation, self->file, &error))
+    g_warning ("Could not write the recovery copy: %s", error->message);
+}
+
+static gboolean
+on_autosave_timeout_cb (gpointer user_data)
+{
+  NmWindow *self = user_data;
+
+  self->autosave_source = 0;
+  nm_window_autosave (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+nm_window_schedule_autosave (NmWindow *self)
+{
+  if (self->autosave_source == 0)
+    self->autosave_source = g_timeout_add (AUTOSAVE_DELAY_MS, on_autosave_timeout_cb, self);
+}
+
+static void
+nm_window_drop_recovery (NmWindow *self)
+{
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->recovery_id != NULL)
+    nm_recovery_remove (self->recovery_id);
+}
+
 static void
 on_consultation_changed_cb (NmWindow       *self,
                             NmConsultation *consultation)
 {
+  nm_window_recompute_plan (self);
+  nm_window_schedule_autosave (self);
   g_assert (NM_IS_WINDOW (self));
 
   nm_window_update_title (self);
   nm_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
+static char *
+query_etag (GFile *file)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_ETAG_VALUE,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  return info != NULL ? g_strdup (g_file_info_get_etag (info)) : NULL;
+}
+
+/* Another program wrote the file: say so, and offer to reload, the way GNOME
+ * Text Editor does. Our own saves change the etag we remember, so they are
+ * not mistaken for someone else's. */
+static void
+on_file_changed_cb (NmWindow          *self,
+                    GFile             *file,
+                    GFile             *other,
+                    GFileMonitorEvent  event,
+                    GFileMonitor      *monitor)
+{
+  g_autofree char *etag = NULL;
+
+  if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
+      event != G_FILE_MONITOR_EVENT_CREATED &&
+      event != G_FILE_MONITOR_EVENT_RENAMED &&
+      event != G_FILE_MONITOR_EVENT_MOVED_IN)
+    return;
+
+  etag = query_etag (self->file);
+  if (etag != NULL && g_strcmp0 (etag, self->etag) != 0)
+    gtk_info_bar_set_revealed (self->changed_bar, TRUE);
+}
+
+static void
+nm_window_watch_file (NmWindow *self)
+{
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->etag, g_free);
+  gtk_info_bar_set_revealed (self->changed_bar, FALSE);
+  if (self->file == NULL)
+    return;
+
+  self->etag = query_etag (self->file);
+  self->monitor = g_file_monitor_file (self->file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+  if (self->monitor != NULL)
+    g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_file_changed_cb),
+                             self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -114,16 +381,31 @@ nm_window_set_consultation (NmWindow       *self,
 
   if (self->consultation != NULL)
     g_clear_signal_handler (&self->changed_handler, self->consultation);
+  nm_window_drop_recovery (self);
+  g_clear_pointer (&self->recovery_id, g_free);
   g_set_object (&self->consultation, consultation);
   g_set_object (&self->file, file);
+  self->restored = FALSE;
+  if (consultation != NULL)
+    self->recovery_id = nm_recovery_new_id ();
 
   if (consultation != NULL)
     self->changed_handler = g_signal_connect_object (consultation, "changed",
                                                      G_CALLBACK (on_consultation_changed_cb),
                                                      self, G_CONNECT_SWAPPED);
 
+  nm_window_watch_file (self);
   nm_map_view_set_consultation (self->map_view, consultation);
+  nm_tag_panel_set_consultation (self->tag_panel, consultation);
+  nm_tag_panel_set_regions (self->tag_panel, NULL);
+  nm_client_panel_set_consultation (self->client_panel, consultation);
+  nm_screening_panel_set_consultation (self->screening_panel, consultation);
   gtk_stack_set_visible_child_name (self->stack, consultation != NULL ? "consultation" : "welcome");
+  /* A new client starts with who they are; an opened file with the map. */
+  if (consultation != NULL)
+    gtk_stack_set_visible_child_name (self->side_stack,
+                                      nm_consultation_get_fitzpatrick (consultation) == 0 ? "client" : "tag");
+  nm_window_recompute_plan (self);
 
   nm_window_update_title (self);
   nm_window_update_actions (self);
@@ -193,7 +475,19 @@ nm_window_save_to_file (NmWindow  *self,
     return FALSE;
 
   nm_consultation_mark_saved (self->consultation);
-  g_set_object (&self->file, file);
+  self->restored = FALSE;
+  nm_window_drop_recovery (self);
+  if (self->file == NULL || !g_file_equal (self->file, file))
+    {
+      g_set_object (&self->file, file);
+      nm_window_watch_file (self);
+    }
+  else
+    {
+      g_free (self->etag);
+      self->etag = query_etag (file);
+      gtk_info_bar_set_revealed (self->changed_bar, FALSE);
+    }
   nm_window_update_title (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
@@ -207,7 +501,16 @@ nm_window_open_file (NmWindow *self,
                      GFile    *file)
 {
   g_autoptr(GError) error = NULL;
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   NmWindow *target = self;
+
+  /* The application knows every window: a file already open is brought
+   * forward there instead of being opened twice. */
+  if (app != NULL)
+    {
+      g_application_open (app, &file, 1, "");
+      return;
+    }
 
   if (!nm_window_is_pristine (self))
     target = nm_window_new (NM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
@@ -432,6 +735,7 @@ on_close_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "discard") == 0)
     {
       self->discard_confirmed = TRUE;
+      nm_window_drop_recovery (self);
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else if (g_strcmp0 (response, "save") == 0)
@@ -458,7 +762,10 @@ nm_window_close_request (GtkWindow *window)
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
   if (!nm_window_get_modified (self) || self->discard_confirmed)
-    return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
+    {
+      nm_window_drop_recovery (self);
+      return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
+    }
 
   dialog = adw_message_dialog_new (window, _("Save Changes?"),
                                    _("This consultation has changes that are not saved. "
@@ -480,15 +787,140 @@ nm_window_close_request (GtkWindow *window)
 }
 
 static void
+on_changed_bar_response_cb (NmWindow   *self,
+                            int         response,
+                            GtkInfoBar *bar)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  gtk_info_bar_set_revealed (bar, FALSE);
+  if (response != 1 || self->file == NULL)
+    {
+      /* Keep what is shown; the next save writes it over the other copy. */
+      g_free (self->etag);
+      self->etag = self->file != NULL ? query_etag (self->file) : NULL;
+      return;
+    }
+
+  file = g_object_ref (self->file);
+  if (!nm_window_load_file (self, file, &error))
+    nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
+}
+
+static void
+on_map_selection_changed_cb (NmWindow  *self,
+                             NmMapView *map_view)
+{
+  const char * const *selection = nm_map_view_get_selection (map_view);
+
+  /* The map clears its selection while the window is being torn down. */
+  if (self->tag_panel == NULL)
+    return;
+  nm_tag_panel_set_regions (self->tag_panel, selection);
+  if (selection != NULL && selection[0] != NULL)
+    gtk_stack_set_visible_child_name (self->side_stack, "tag");
+}
+
+static gboolean
+nm_window_require_kind (NmWindow *self)
+{
+  if (nm_tag_panel_get_kind (self->tag_panel) != NULL)
+    return TRUE;
+  gtk_stack_set_visible_child_name (self->side_stack, "tag");
+  nm_window_toast (self, _("Choose what to tag in the Findings panel first"));
+  return FALSE;
+}
+
+static void
+on_map_region_tagged_cb (NmWindow   *self,
+                         const char *region,
+                         NmMapView  *map_view)
+{
+  const char *regions[] = { region, NULL };
+
+  if (nm_window_require_kind (self))
+    nm_tag_panel_tag_regions (self->tag_panel, regions);
+}
+
+static void
+on_map_outline_drawn_cb (NmWindow      *self,
+                         const char    *region,
+                         const NmPoint *points,
+                         guint          n_points,
+                         NmMapView     *map_view)
+{
+  g_autoptr(NmFinding) finding = NULL;
+  const char *note;
+
+  if (self->consultation == NULL || !nm_window_require_kind (self))
+    return;
+
+  finding = nm_finding_new (region, nm_tag_panel_get_kind (self->tag_panel),
+                            nm_tag_panel_get_severity (self->tag_panel));
+  nm_finding_set_outline (finding, nm_view_id (nm_map_view_get_view (map_view)), points, n_points);
+  note = nm_tag_panel_get_note (self->tag_panel);
+  if (note != NULL && note[0] != '\0')
+    nm_finding_set_note (finding, note);
+  nm_consultation_add_finding (self->consultation, finding);
+}
+
+static void
+nm_window_toggle_layer_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *param)
+{
+  NmWindow *self = NM_WINDOW (widget);
+
+  nm_map_view_set_layer (self->map_view,
+                         nm_map_view_get_layer (self->map_view) == NM_MAP_LAYER_DEPTH
+                           ? NM_MAP_LAYER_FINDINGS : NM_MAP_LAYER_DEPTH);
+}
+
+static void
+on_settings_changed_cb (NmWindow   *self,
+                        const char *key,
+                        GSettings  *settings)
+{
+  if (g_strcmp0 (key, "clinic-protocol") == 0)
+    nm_window_load_protocol (self);
+  if (g_strcmp0 (key, "clinic-protocol") == 0 ||
+      g_strcmp0 (key, "device-max-depth") == 0 ||
+      g_strcmp0 (key, "device-depth-step") == 0)
+    nm_window_recompute_plan (self);
+}
+
+static void
+on_map_notify_cb (NmWindow   *self,
+                  GParamSpec *pspec,
+                  NmMapView  *map_view)
+{
+  if (g_strcmp0 (pspec->name, "view") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+  else if (g_strcmp0 (pspec->name, "layer") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
+  else if (g_strcmp0 (pspec->name, "tool") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+static void
 nm_window_dispose (GObject *object)
 {
   NmWindow *self = NM_WINDOW (object);
 
   if (self->consultation != NULL)
     g_clear_signal_handler (&self->changed_handler, self->consultation);
+  /* The recovery copy stays: a window torn down without closing (the app
+   * quitting under it) still has its work kept. */
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  g_clear_pointer (&self->recovery_id, g_free);
   g_clear_object (&self->consultation);
   g_clear_object (&self->file);
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->etag, g_free);
   g_clear_object (&self->settings);
+  g_clear_object (&self->protocol);
+  g_clear_pointer (&self->plan, nm_plan_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_WINDOW);
 
@@ -517,6 +949,61 @@ nm_window_get_property (GObject    *object,
       g_value_set_boolean (value, nm_window_get_modified (self));
       break;
 
+    case PROP_PLAN:
+      g_value_set_boxed (value, self->plan);
+      break;
+
+    case PROP_VIEW:
+      g_value_set_string (value, self->map_view ? nm_view_id (nm_map_view_get_view (self->map_view)) : "face-front");
+      break;
+
+    case PROP_LAYER:
+      g_value_set_string (value, layer_ids[self->map_view ? nm_map_view_get_layer (self->map_view) : 0]);
+      break;
+
+    case PROP_TOOL:
+      g_value_set_string (value, tool_ids[self->map_view ? nm_map_view_get_tool (self->map_view) : 0]);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nm_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  NmWindow *self = NM_WINDOW (object);
+  const char *id;
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      {
+        NmView view;
+
+        if (nm_view_from_id (g_value_get_string (value), &view))
+          nm_map_view_set_view (self->map_view, view);
+      }
+      break;
+
+    case PROP_LAYER:
+      id = g_value_get_string (value);
+      for (guint i = 0; i < G_N_ELEMENTS (layer_ids); i++)
+        if (g_strcmp0 (id, layer_ids[i]) == 0)
+          nm_map_view_set_layer (self->map_view, i);
+      break;
+
+    case PROP_TOOL:
+      id = g_value_get_string (value);
+      for (guint i = 0; i < G_N_ELEMENTS (tool_ids); i++)
+        if (g_strcmp0 (id, tool_ids[i]) == 0)
+          nm_map_view_set_tool (self->map_view, i);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -531,6 +1018,7 @@ nm_window_class_init (NmWindowClass *klass)
 
   object_class->dispose = nm_window_dispose;
   object_class->get_property = nm_window_get_property;
+  object_class->set_property = nm_window_set_property;
   window_class->close_request = nm_window_close_request;
 
   properties[PROP_CONSULTATION] =
@@ -542,9 +1030,24 @@ nm_window_class_init (NmWindowClass *klass)
   properties[PROP_MODIFIED] =
     g_param_spec_boolean ("modified", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAN] =
+    g_param_spec_boxed ("plan", NULL, NULL, NM_TYPE_PLAN,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VIEW] =
+    g_param_spec_string ("view", NULL, NULL, "face-front",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAYER] =
+    g_param_spec_string ("layer", NULL, NULL, "findings",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOOL] =
+    g_param_spec_string ("tool", NULL, NULL, "select",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NM_TYPE_MAP_VIEW);
+  g_type_ensure (NM_TYPE_TAG_PANEL);
+  g_type_ensure (NM_TYPE_CLIENT_PANEL);
+  g_type_ensure (NM_TYPE_SCREENING_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/nm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NmWindow, window_title);
@@ -552,6 +1055,24 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, map_view);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, tag_panel);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, client_panel);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, screening_panel);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_bar);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_button);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_heading);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_reasons);
+  gtk_widget_class_bind_template_callback (widget_class, on_map_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_changed_bar_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_map_region_tagged_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_map_outline_drawn_cb);
+
+  gtk_widget_class_install_property_action (widget_class, "win.view", "view");
+  gtk_widget_class_install_property_action (widget_class, "win.layer", "layer");
+  gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
+  gtk_widget_class_install_action (widget_class, "win.toggle-layer", NULL, nm_window_toggle_layer_action);
 
   gtk_widget_class_install_action (widget_class, "win.new", NULL, nm_window_new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, nm_window_open_action);
@@ -565,6 +1086,13 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.toggle-layer", NULL);
+  for (guint i = 0; i < NM_N_VIEWS; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                         "win.view", "s", nm_view_id (i));
+  for (guint i = 0; i < G_N_ELEMENTS (tool_ids); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.tool", "s", tool_ids[i]);
 }
 
 static void
@@ -578,6 +1106,12 @@ nm_window_init (NmWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->map_view, "notify", G_CALLBACK (on_map_notify_cb),
+                           self, G_CONNECT_SWAPPED);
+  nm_window_load_protocol (self);
 
   nm_window_update_title (self);
   nm_window_update_actions (self);
@@ -607,7 +1141,8 @@ gboolean
 nm_window_get_modified (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
-  return self->consultation != NULL && nm_consultation_get_modified (self->consultation);
+  return self->consultation != NULL &&
+         (self->restored || nm_consultation_get_modified (self->consultation));
 }
 
 /* A window is pristine when replacing what it shows loses nothing. */
@@ -619,4 +1154,70 @@ nm_window_is_pristine (NmWindow *self)
   return self->consultation == NULL ||
          (self->file == NULL && !nm_window_get_modified (self) &&
           g_list_model_get_n_items (nm_consultation_get_findings (self->consultation)) == 0);
+}
+
+/**
+ * nm_window_get_plan:
+ *
+ * Returns: (transfer none) (nullable): the plan of the consultation as it
+ *   stands, recomputed on every edit.
+ */
+NmPlan *
+nm_window_get_plan (NmWindow *self)
+{
+  g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
+  return self->plan;
+}
+
+NmMapView *
+nm_window_get_map_view (NmWindow *self)
+{
+  g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
+  return self->map_view;
+}
+
+NmTagPanel *
+nm_window_get_tag_panel (NmWindow *self)
+{
+  g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
+  return self->tag_panel;
+}
+
+/**
+ * nm_window_restore:
+ * @self: a #NmWindow
+ * @entry: a recovery copy
+ * @error: return location for a #GError
+ *
+ * Shows the work kept in @entry, as unsaved changes to the document it came
+ * from, and takes the copy over.
+ *
+ * Returns: %TRUE when restored
+ */
+gboolean
+nm_window_restore (NmWindow         *self,
+                   NmRecoveryEntry  *entry,
+                   GError          **error)
+{
+  g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(GFile) origin = NULL;
+
+  g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  consultation = nm_recovery_load (entry, error);
+  if (consultation == NULL)
+    return FALSE;
+
+  if (entry->origin_uri != NULL)
+    origin = g_file_new_for_uri (entry->origin_uri);
+  nm_window_set_consultation (self, consultation, origin);
+  self->restored = TRUE;
+  nm_window_update_title (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+
+  /* Write our own copy at once, then let the old one go. */
+  nm_window_autosave (self);
+  g_file_delete (entry->file, NULL, NULL);
+  return TRUE;
 }

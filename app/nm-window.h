@@ -11,6 +11,10 @@
 
 #include "nm-application.h"
 #include "nm-consultation.h"
+#include "nm-map-view.h"
+#include "nm-plan.h"
+#include "nm-recovery.h"
+#include "nm-tag-panel.h"
 
 G_BEGIN_DECLS
 
@@ -30,5 +34,11 @@ gboolean        nm_window_load_file        (NmWindow       *self,
 gboolean        nm_window_save_to_file     (NmWindow       *self,
                                             GFile          *file,
                                             GError        **error);
+NmPlan         *nm_window_get_plan         (NmWindow       *self);
+NmMapView      *nm_window_get_map_view     (NmWindow       *self);
+NmTagPanel     *nm_window_get_tag_panel    (NmWindow       *self);
+gboolean        nm_window_restore          (NmWindow         *self,
+                                            NmRecoveryEntry  *entry,
+                                            GError          **error);
 
 G_END_DECLS

@@ -1834,6 +1834,58 @@ restrict_mode (GFile         *file,
 }
 
 /**
+ * nm_file_replace_private:
+ * @file: where to write
+ * @data: (array length=len): the bytes
+ * @len: their length
+ * @make_backup: whether to keep the previous file as a backup
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Writes @data atomically, readable by its owner only: on error @file is
+ * left as it was. Every file that holds health data goes through here.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+nm_file_replace_private (GFile         *file,
+                         const void    *data,
+                         gsize          len,
+                         gboolean       make_backup,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GFile) backup = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  /* REPLACE_DESTINATION with PRIVATE creates the new file 0600 instead of
+   * copying the old file's permissions. */
+  if (!g_file_replace_contents (file, data, len, NULL, make_backup,
+                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                NULL, cancellable, error))
+    return FALSE;
+
+  if (!restrict_mode (file, cancellable, error))
+    return FALSE;
+
+  /* The backup holds health data too. */
+  path = g_file_get_path (file);
+  if (make_backup && path != NULL)
+    {
+      g_autofree char *backup_path = g_strconcat (path, "~", NULL);
+
+      backup = g_file_new_for_path (backup_path);
+      if (g_file_query_exists (backup, cancellable) &&
+          !restrict_mode (backup, cancellable, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * nm_file_save:
  * @self: a #NmConsultation
  * @file: where to save
@@ -1855,8 +1907,6 @@ nm_file_save (NmConsultation  *self,
               GError         **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GFile) backup = NULL;
-  g_autofree char *path = NULL;
   gsize len;
   const char *data;
 
@@ -1874,27 +1924,5 @@ nm_file_save (NmConsultation  *self,
                  "the consultation would be larger than %u MiB",
                  NM_FILE_MAX_BYTES / (1024 * 1024));
 
-  /* REPLACE_DESTINATION with PRIVATE creates the new file 0600 instead of
-   * copying the old file's permissions. */
-  if (!g_file_replace_contents (file, data, len, NULL, TRUE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, cancellable, error))
-    return FALSE;
-
-  if (!restrict_mode (file, cancellable, error))
-    return FALSE;
-
-  /* The backup holds health data too. */
-  path = g_file_get_path (file);
-  if (path != NULL)
-    {
-      g_autofree char *backup_path = g_strconcat (path, "~", NULL);
-
-      backup = g_file_new_for_path (backup_path);
-      if (g_file_query_exists (backup, cancellable) &&
-          !restrict_mode (backup, cancellable, error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
 }

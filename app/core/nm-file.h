@@ -54,4 +54,11 @@ gboolean        nm_file_save        (NmConsultation  *self,
                                      GCancellable    *cancellable,
                                      GError         **error);
 
+gboolean        nm_file_replace_private (GFile           *file,
+                                         const void      *data,
+                                         gsize            len,
+                                         gboolean         make_backup,
+                                         GCancellable    *cancellable,
+                                         GError         **error);
+
 G_END_DECLS

@@ -16,17 +16,33 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "nm-atlas.h"
+#include "nm-finding.h"
 #include "nm-map-view.h"
-#include "nm-render-map.h"
 
+/* The widget only turns pointer and keys into selections and signals; every
+ * pixel is drawn by nm_render_map(), the same function the PDF and the PNG
+ * export use. */
 struct _NmMapView
 {
   GtkWidget       parent_instance;
 
   NmConsultation *consultation;
   gulong          changed_handler;
+  NmPlan         *plan;
   NmView          view;
+  NmMapLayer      layer;
+  NmMapTool       tool;
+
+  GPtrArray      *selection;     /* interned region ids, NULL-terminated */
+  const char     *hover;         /* interned */
+  const char     *focus_region;  /* interned */
+
+  GArray         *stroke;        /* widget-space points of an outline in progress */
+  double          drag_x;
+  double          drag_y;
 };
 
 G_DEFINE_FINAL_TYPE (NmMapView, nm_map_view, GTK_TYPE_WIDGET)
@@ -35,10 +51,107 @@ enum {
   PROP_0,
   PROP_CONSULTATION,
   PROP_VIEW,
+  PROP_LAYER,
+  PROP_TOOL,
   N_PROPS
 };
 
+enum {
+  SELECTION_CHANGED,
+  REGION_TAGGED,
+  OUTLINE_DRAWN,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+#define MAX_OUTLINE_POINTS 400
+
+static const char *
+region_at (NmMapView *self,
+           double     x,
+           double     y)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+
+  if (atlas == NULL)
+    return NULL;
+  return nm_atlas_region_at (atlas, self->view,
+                             gtk_widget_get_width (GTK_WIDGET (self)),
+                             gtk_widget_get_height (GTK_WIDGET (self)),
+                             x, y);
+}
+
+static gboolean
+is_selected (NmMapView  *self,
+             const char *region)
+{
+  for (guint i = 0; i + 1 < self->selection->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->selection, i), region) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+count_findings (NmMapView  *self,
+                const char *region)
+{
+  guint n = 0;
+
+  if (self->consultation == NULL)
+    return 0;
+  for (guint i = 0; i < nm_consultation_get_n_findings (self->consultation); i++)
+    if (g_strcmp0 (nm_finding_get_region (nm_consultation_get_finding (self->consultation, i)), region) == 0)
+      n++;
+  return n;
+}
+
+/* One line about a region, for the tooltip and for screen readers. */
+static char *
+describe_region (NmMapView  *self,
+                 const char *region)
+{
+  g_autoptr(GString) text = g_string_new (nm_vocab_region_name (region));
+  guint n = count_findings (self, region);
+  const NmPlanRegion *planned = self->plan != NULL ? nm_plan_lookup_region (self->plan, region) : NULL;
+
+  if (n > 0)
+    {
+      g_string_append (text, ": ");
+      g_string_append_printf (text, ngettext ("%u finding", "%u findings", n), n);
+    }
+  if (planned != NULL && planned->treat)
+    {
+      g_autofree char *min = nm_format_mm (planned->min_mm);
+      g_autofree char *max = nm_format_mm (planned->max_mm);
+
+      if (planned->min_mm == planned->max_mm)
+        g_string_append_printf (text, _(", %s mm"), max);
+      else
+        g_string_append_printf (text, _(", %s–%s mm"), min, max);
+    }
+  else if (planned != NULL)
+    g_string_append (text, _(", not needled"));
+  else if (nm_vocab_region_never_treated (region))
+    g_string_append (text, _(", never needled"));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_accessible (NmMapView *self)
+{
+  g_autofree char *description = NULL;
+
+  if (self->focus_region != NULL)
+    description = describe_region (self, self->focus_region);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, nm_view_name (self->view),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description != NULL ? description : _("Use the arrow keys to move between regions and Enter to tag"),
+                                  -1);
+}
 
 static void
 nm_map_view_snapshot (GtkWidget   *widget,
@@ -48,19 +161,432 @@ nm_map_view_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   NmMapStyle style = { 0 };
+  const char *hover;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
     return;
 
+  hover = self->hover;
+  if (hover == NULL && gtk_widget_has_focus (widget))
+    hover = self->focus_region;
+
   style.view = self->view;
-  style.layer = NM_MAP_LAYER_FINDINGS;
+  style.layer = self->layer;
   style.consultation = self->consultation;
+  style.plan = self->plan;
+  style.hover_region = hover;
+  style.selected = (const char * const *) self->selection->pdata;
   style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   nm_render_map (cr, &style, width, height);
+
+  /* The outline being drawn, on top. */
+  if (self->stroke != NULL && self->stroke->len > 1)
+    {
+      cairo_set_line_width (cr, 2.5);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.9);
+      for (guint i = 0; i < self->stroke->len; i++)
+        {
+          const NmPoint *p = &g_array_index (self->stroke, NmPoint, i);
+
+          if (i == 0)
+            cairo_move_to (cr, p->x, p->y);
+          else
+            cairo_line_to (cr, p->x, p->y);
+        }
+      cairo_stroke (cr);
+    }
+
+  /* A keyboard focus ring around the focused region's anchor. */
+  if (gtk_widget_has_visible_focus (widget) && self->focus_region != NULL)
+    {
+      NmAtlas *atlas = nm_atlas_get_default ();
+      double x, y, w, h;
+
+      if (atlas != NULL &&
+          nm_atlas_region_bounds (atlas, self->view, self->focus_region, width, height, &x, &y, &w, &h))
+        {
+          cairo_set_line_width (cr, 2.0);
+          cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
+          cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 1.0);
+          cairo_rectangle (cr, x - 3, y - 3, w + 6, h + 6);
+          cairo_stroke (cr);
+        }
+    }
+
   cairo_destroy (cr);
+}
+
+static void
+set_hover (NmMapView  *self,
+           const char *region)
+{
+  if (self->hover == region)
+    return;
+  self->hover = region;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   region == NULL ? NULL :
+                                   self->tool == NM_MAP_TOOL_OUTLINE ? "crosshair" : "pointer");
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_motion_cb (GtkEventControllerMotion *motion,
+              double                    x,
+              double                    y,
+              NmMapView                *self)
+{
+  set_hover (self, region_at (self, x, y));
+}
+
+static void
+on_leave_cb (GtkEventControllerMotion *motion,
+             NmMapView                *self)
+{
+  set_hover (self, NULL);
+}
+
+static void
+set_selection_internal (NmMapView          *self,
+                        const char * const *regions)
+{
+  g_ptr_array_set_size (self->selection, 0);
+  for (guint i = 0; regions != NULL && regions[i] != NULL; i++)
+    {
+      const char *id = g_intern_string (regions[i]);
+
+      if (!g_ptr_array_find (self->selection, id, NULL))
+        g_ptr_array_add (self->selection, (gpointer) id);
+    }
+  g_ptr_array_add (self->selection, NULL);
+}
+
+/* What a click or Enter does to @region: tags it with the brush, or selects
+ * it (adding it to the selection when @extend, as Ctrl+click does). */
+void
+nm_map_view_activate_region (NmMapView  *self,
+                             const char *region,
+                             gboolean    extend)
+{
+  g_return_if_fail (NM_IS_MAP_VIEW (self));
+
+  if (region == NULL)
+    {
+      if (!extend && self->selection->len > 1)
+        nm_map_view_set_selection (self, NULL);
+      return;
+    }
+
+  region = g_intern_string (region);
+  self->focus_region = region;
+
+  if (self->tool == NM_MAP_TOOL_BRUSH && !extend)
+    {
+      const char *one[] = { region, NULL };
+
+      nm_map_view_set_selection (self, one);
+      g_signal_emit (self, signals[REGION_TAGGED], 0, region);
+      return;
+    }
+
+  if (extend)
+    {
+      g_autoptr(GPtrArray) next = g_ptr_array_new ();
+
+      for (guint i = 0; i + 1 < self->selection->len; i++)
+        if (g_ptr_array_index (self->selection, i) != region)
+          g_ptr_array_add (next, g_ptr_array_index (self->selection, i));
+      if (!is_selected (self, region))
+        g_ptr_array_add (next, (gpointer) region);
+      g_ptr_array_add (next, NULL);
+      nm_map_view_set_selection (self, (const char * const *) next->pdata);
+    }
+  else
+    {
+      const char *one[] = { region, NULL };
+
+      nm_map_view_set_selection (self, one);
+    }
+}
+
+static void
+on_pressed_cb (GtkGestureClick *gesture,
+               int              n_press,
+               double           x,
+               double           y,
+               NmMapView       *self)
+{
+  GdkModifierType state;
+
+  if (self->tool == NM_MAP_TOOL_OUTLINE)
+    return;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  nm_map_view_activate_region (self, region_at (self, x, y),
+                               (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0);
+}
+
+/* Widget coordinates to the 0–1 coordinates of the view that outlines are
+ * stored in. */
+static gboolean
+widget_to_view (NmMapView *self,
+                double     x,
+                double     y,
+                NmPoint   *out)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  cairo_matrix_t matrix;
+  double vw, vh;
+
+  if (atlas == NULL)
+    return FALSE;
+  nm_atlas_fit (atlas, self->view, gtk_widget_get_width (GTK_WIDGET (self)),
+                gtk_widget_get_height (GTK_WIDGET (self)), &matrix);
+  if (cairo_matrix_invert (&matrix) != CAIRO_STATUS_SUCCESS)
+    return FALSE;
+  cairo_matrix_transform_point (&matrix, &x, &y);
+  nm_atlas_view_size (atlas, self->view, &vw, &vh);
+  if (vw <= 0 || vh <= 0)
+    return FALSE;
+  out->x = CLAMP (x / vw, 0.0, 1.0);
+  out->y = CLAMP (y / vh, 0.0, 1.0);
+  return TRUE;
+}
+
+static void
+on_drag_begin_cb (GtkGestureDrag *gesture,
+                  double          x,
+                  double          y,
+                  NmMapView      *self)
+{
+  NmPoint p = { x, y };
+
+  if (self->tool != NM_MAP_TOOL_OUTLINE || region_at (self, x, y) == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->drag_x = x;
+  self->drag_y = y;
+  g_clear_pointer (&self->stroke, g_array_unref);
+  self->stroke = g_array_new (FALSE, FALSE, sizeof (NmPoint));
+  g_array_append_val (self->stroke, p);
+}
+
+static void
+on_drag_update_cb (GtkGestureDrag *gesture,
+                   double          dx,
+                   double          dy,
+                   NmMapView      *self)
+{
+  NmPoint p = { self->drag_x + dx, self->drag_y + dy };
+  const NmPoint *last;
+
+  if (self->stroke == NULL || self->stroke->len >= MAX_OUTLINE_POINTS)
+    return;
+  last = &g_array_index (self->stroke, NmPoint, self->stroke->len - 1);
+  if (hypot (p.x - last->x, p.y - last->y) < 4.0)
+    return;
+  g_array_append_val (self->stroke, p);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end_cb (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                NmMapView      *self)
+{
+  g_autoptr(GArray) stroke = g_steal_pointer (&self->stroke);
+  g_autoptr(GArray) points = NULL;
+  const NmPoint *first;
+  const char *region;
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (stroke == NULL || stroke->len < 3)
+    return;
+
+  first = &g_array_index (stroke, NmPoint, 0);
+  region = region_at (self, first->x, first->y);
+  if (region == NULL)
+    return;
+
+  points = g_array_sized_new (FALSE, FALSE, sizeof (NmPoint), stroke->len);
+  for (guint i = 0; i < stroke->len; i++)
+    {
+      const NmPoint *p = &g_array_index (stroke, NmPoint, i);
+      NmPoint v;
+
+      if (widget_to_view (self, p->x, p->y, &v))
+        g_array_append_val (points, v);
+    }
+  if (points->len < 3)
+    return;
+
+  g_signal_emit (self, signals[OUTLINE_DRAWN], 0, region, points->data, points->len);
+}
+
+/* Moves the keyboard focus to the region whose anchor lies nearest in the
+ * direction (dx, dy); with (0, 0) in reading order, dy giving the step. */
+gboolean
+nm_map_view_move_focus (NmMapView *self,
+                        int        dx,
+                        int        dy)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  const char * const *regions;
+  const char *best = NULL;
+  double best_score = G_MAXDOUBLE;
+  double fx = 0, fy = 0;
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), FALSE);
+
+  if (atlas == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  regions = nm_atlas_regions_in_view (atlas, self->view);
+  if (regions == NULL || regions[0] == NULL)
+    return FALSE;
+
+  if (self->focus_region == NULL ||
+      !nm_atlas_region_anchor (atlas, self->view, self->focus_region, w, h, &fx, &fy))
+    {
+      self->focus_region = g_intern_string (regions[0]);
+      goto done;
+    }
+
+  if (dx == 0 && dy != 0 && (dy == 2 || dy == -2))
+    {
+      /* Tab order: the atlas's own order, which runs top to bottom. */
+      guint n = g_strv_length ((char **) regions);
+      guint i;
+
+      for (i = 0; i < n; i++)
+        if (g_strcmp0 (regions[i], self->focus_region) == 0)
+          break;
+      if ((dy > 0 && i + 1 >= n) || (dy < 0 && i == 0))
+        return FALSE;
+      self->focus_region = g_intern_string (regions[dy > 0 ? i + 1 : i - 1]);
+      goto done;
+    }
+
+  for (guint i = 0; regions[i] != NULL; i++)
+    {
+      double x, y, along, across, score;
+
+      if (g_strcmp0 (regions[i], self->focus_region) == 0 ||
+          !nm_atlas_region_anchor (atlas, self->view, regions[i], w, h, &x, &y))
+        continue;
+      along = (x - fx) * dx + (y - fy) * dy;
+      across = fabs ((x - fx) * dy) + fabs ((y - fy) * dx);
+      if (along <= 1.0)
+        continue;
+      score = along + 2.0 * across;
+      if (score < best_score)
+        {
+          best_score = score;
+          best = regions[i];
+        }
+    }
+  if (best == NULL)
+    return TRUE;  /* stay: the edge of the map */
+  self->focus_region = g_intern_string (best);
+
+done:
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static gboolean
+on_key_pressed_cb (GtkEventControllerKey *key,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   NmMapView             *self)
+{
+  gboolean extend = (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      return nm_map_view_move_focus (self, -1, 0);
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      return nm_map_view_move_focus (self, 1, 0);
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      return nm_map_view_move_focus (self, 0, -1);
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      return nm_map_view_move_focus (self, 0, 1);
+    case GDK_KEY_Tab:
+    case GDK_KEY_KP_Tab:
+      if (state & GDK_CONTROL_MASK)
+        return FALSE;
+      return nm_map_view_move_focus (self, 0, 2);
+    case GDK_KEY_ISO_Left_Tab:
+      if (state & GDK_CONTROL_MASK)
+        return FALSE;
+      return nm_map_view_move_focus (self, 0, -2);
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      if (self->focus_region == NULL)
+        nm_map_view_move_focus (self, 0, 0);
+      nm_map_view_activate_region (self, self->focus_region, extend);
+      return TRUE;
+    case GDK_KEY_space:
+      if (self->focus_region == NULL)
+        nm_map_view_move_focus (self, 0, 0);
+      nm_map_view_activate_region (self, self->focus_region,
+                                   self->tool == NM_MAP_TOOL_BRUSH ? FALSE : TRUE);
+      return TRUE;
+    case GDK_KEY_Escape:
+      if (self->selection->len > 1)
+        {
+          nm_map_view_set_selection (self, NULL);
+          return TRUE;
+        }
+      return FALSE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+on_query_tooltip_cb (GtkWidget  *widget,
+                     int         x,
+                     int         y,
+                     gboolean    keyboard,
+                     GtkTooltip *tooltip,
+                     NmMapView  *self)
+{
+  const char *region = keyboard ? self->focus_region : region_at (self, x, y);
+  g_autofree char *text = NULL;
+
+  if (region == NULL)
+    return FALSE;
+  text = describe_region (self, region);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+on_focus_changed_cb (NmMapView *self)
+{
+  if (gtk_widget_has_focus (GTK_WIDGET (self)) && self->focus_region == NULL)
+    nm_map_view_move_focus (self, 0, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -69,8 +595,20 @@ nm_map_view_dispose (GObject *object)
   NmMapView *self = NM_MAP_VIEW (object);
 
   nm_map_view_set_consultation (self, NULL);
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  g_clear_pointer (&self->stroke, g_array_unref);
 
   G_OBJECT_CLASS (nm_map_view_parent_class)->dispose (object);
+}
+
+static void
+nm_map_view_finalize (GObject *object)
+{
+  NmMapView *self = NM_MAP_VIEW (object);
+
+  g_clear_pointer (&self->selection, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (nm_map_view_parent_class)->finalize (object);
 }
 
 static void
@@ -89,6 +627,14 @@ nm_map_view_get_property (GObject    *object,
 
     case PROP_VIEW:
       g_value_set_int (value, self->view);
+      break;
+
+    case PROP_LAYER:
+      g_value_set_int (value, self->layer);
+      break;
+
+    case PROP_TOOL:
+      g_value_set_int (value, self->tool);
       break;
 
     default:
@@ -114,6 +660,14 @@ nm_map_view_set_property (GObject      *object,
       nm_map_view_set_view (self, g_value_get_int (value));
       break;
 
+    case PROP_LAYER:
+      nm_map_view_set_layer (self, g_value_get_int (value));
+      break;
+
+    case PROP_TOOL:
+      nm_map_view_set_tool (self, g_value_get_int (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -126,6 +680,7 @@ nm_map_view_class_init (NmMapViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = nm_map_view_dispose;
+  object_class->finalize = nm_map_view_finalize;
   object_class->get_property = nm_map_view_get_property;
   object_class->set_property = nm_map_view_set_property;
   widget_class->snapshot = nm_map_view_snapshot;
@@ -136,7 +691,46 @@ nm_map_view_class_init (NmMapViewClass *klass)
   properties[PROP_VIEW] =
     g_param_spec_int ("view", NULL, NULL, 0, NM_N_VIEWS - 1, NM_VIEW_FACE_FRONT,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAYER] =
+    g_param_spec_int ("layer", NULL, NULL, NM_MAP_LAYER_FINDINGS, NM_MAP_LAYER_DEPTH,
+                      NM_MAP_LAYER_FINDINGS,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOOL] =
+    g_param_spec_int ("tool", NULL, NULL, NM_MAP_TOOL_SELECT, NM_MAP_TOOL_OUTLINE,
+                      NM_MAP_TOOL_SELECT,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * NmMapView::selection-changed:
+   *
+   * The selected regions changed.
+   */
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * NmMapView::region-tagged:
+   * @region: the region id
+   *
+   * In brush mode, a region was clicked or activated from the keyboard.
+   */
+  signals[REGION_TAGGED] =
+    g_signal_new ("region-tagged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * NmMapView::outline-drawn:
+   * @region: the region the outline starts in
+   * @points: (array length=n_points): NmPoint, normalised to the view
+   * @n_points: the number of points
+   */
+  signals[OUTLINE_DRAWN] =
+    g_signal_new ("outline-drawn", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_POINTER, G_TYPE_UINT);
 
   gtk_widget_class_set_css_name (widget_class, "nm-map-view");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -151,13 +745,48 @@ on_dark_changed_cb (NmMapView *self)
 static void
 nm_map_view_init (NmMapView *self)
 {
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
   self->view = NM_VIEW_FACE_FRONT;
+  self->layer = NM_MAP_LAYER_FINDINGS;
+  self->selection = g_ptr_array_new ();
+  g_ptr_array_add (self->selection, NULL);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 240);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), self);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (on_motion_cb), self);
+  g_signal_connect (controller, "enter", G_CALLBACK (on_motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_drag_new ();
+  g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
+  g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update_cb), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (controller, "enter", G_CALLBACK (on_focus_changed_cb), self);
+  g_signal_connect_swapped (controller, "leave", G_CALLBACK (on_focus_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (on_dark_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, nm_view_name (self->view),
-                                  -1);
+  update_accessible (self);
 }
 
 GtkWidget *
@@ -190,8 +819,24 @@ nm_map_view_set_consultation (NmMapView      *self,
     self->changed_handler = g_signal_connect_object (consultation, "changed",
                                                      G_CALLBACK (gtk_widget_queue_draw),
                                                      self, G_CONNECT_SWAPPED);
+  if (self->selection != NULL)
+    nm_map_view_set_selection (self, NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSULTATION]);
+}
+
+void
+nm_map_view_set_plan (NmMapView *self,
+                      NmPlan    *plan)
+{
+  g_return_if_fail (NM_IS_MAP_VIEW (self));
+
+  if (self->plan == plan)
+    return;
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  self->plan = plan != NULL ? nm_plan_ref (plan) : NULL;
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 NmView
@@ -211,9 +856,76 @@ nm_map_view_set_view (NmMapView *self,
   if (self->view == view)
     return;
   self->view = view;
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, nm_view_name (view),
-                                  -1);
+  self->hover = NULL;
+  if (self->focus_region != NULL && !nm_vocab_region_in_view (self->focus_region, view))
+    self->focus_region = NULL;
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+NmMapLayer
+nm_map_view_get_layer (NmMapView *self)
+{
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), NM_MAP_LAYER_FINDINGS);
+  return self->layer;
+}
+
+void
+nm_map_view_set_layer (NmMapView  *self,
+                       NmMapLayer  layer)
+{
+  g_return_if_fail (NM_IS_MAP_VIEW (self));
+
+  if (self->layer == layer)
+    return;
+  self->layer = layer;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
+}
+
+NmMapTool
+nm_map_view_get_tool (NmMapView *self)
+{
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), NM_MAP_TOOL_SELECT);
+  return self->tool;
+}
+
+void
+nm_map_view_set_tool (NmMapView *self,
+                      NmMapTool  tool)
+{
+  g_return_if_fail (NM_IS_MAP_VIEW (self));
+
+  if (self->tool == tool)
+    return;
+  self->tool = tool;
+  g_clear_pointer (&self->stroke, g_array_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+const char * const *
+nm_map_view_get_selection (NmMapView *self)
+{
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), NULL);
+  return (const char * const *) self->selection->pdata;
+}
+
+void
+nm_map_view_set_selection (NmMapView          *self,
+                           const char * const *regions)
+{
+  g_return_if_fail (NM_IS_MAP_VIEW (self));
+
+  set_selection_internal (self, regions);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+const char *
+nm_map_view_get_focus_region (NmMapView *self)
+{
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), NULL);
+  return self->focus_region;
 }

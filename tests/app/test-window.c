@@ -236,6 +236,65 @@ test_window_open_sample (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkInfoBar *
+find_info_bar (GtkWidget *widget)
+{
+  if (GTK_IS_INFO_BAR (widget))
+    return GTK_INFO_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkInfoBar *found = find_info_bar (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_window_changed_on_disk (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "b.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkInfoBar *bar = find_info_bar (GTK_WIDGET (window));
+  gint64 deadline;
+
+  g_assert_nonnull (bar);
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
+  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_no_error (error);
+
+  /* Our own save is not someone else's change. */
+  g_assert_true (nm_window_save_to_file (window, file, &error));
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (gtk_info_bar_get_revealed (bar));
+
+  /* Another program writes the file: the window says so, and reloads. */
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 5}, \"findings\": "
+                                      "[{\"region\": \"chin\", \"kind\": \"pih\", \"severity\": 1}]}\n", -1, NULL));
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!gtk_info_bar_get_revealed (bar) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (gtk_info_bar_get_revealed (bar));
+
+  gtk_info_bar_response (bar, 1);
+  g_assert_cmpuint (nm_consultation_get_fitzpatrick (nm_window_get_consultation (window)), ==, 5);
+  g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 1);
+  g_assert_false (gtk_info_bar_get_revealed (bar));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +307,7 @@ main (int   argc,
   g_test_add_func ("/window/save-and-load", test_window_save_and_load);
   g_test_add_func ("/window/refuses-bad-file", test_window_refuses_bad_file);
   g_test_add_func ("/window/open-sample", test_window_open_sample);
+  g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
 
   return g_test_run ();
 }

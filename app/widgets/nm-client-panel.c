@@ -1,0 +1,289 @@
+/* nm-client-panel.c: who the client is, their skin type and the plan's start
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needlemap"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "nm-client-panel.h"
+
+typedef const char *(*GetText) (NmConsultation *self);
+typedef void        (*SetText) (NmConsultation *self, const char *text);
+
+typedef struct
+{
+  AdwEntryRow *row;
+  GetText      get;
+  SetText      set;
+  gboolean     is_date;
+} TextField;
+
+enum {
+  FIELD_NAME,
+  FIELD_BIRTH_DATE,
+  FIELD_START_DATE,
+  FIELD_PRACTITIONER,
+  FIELD_NOTES,
+  N_FIELDS
+};
+
+struct _NmClientPanel
+{
+  GtkWidget        parent_instance;
+
+  NmConsultation  *consultation;
+  gulong           changed_handler;
+  GtkWidget       *scroller;
+  TextField        fields[N_FIELDS];
+  GtkToggleButton *skin_buttons[6];
+  GtkLabel        *skin_label;
+  gboolean         syncing;
+};
+
+G_DEFINE_FINAL_TYPE (NmClientPanel, nm_client_panel, GTK_TYPE_WIDGET)
+
+static const char *skin_descriptions[6] = {
+  N_("Type I: always burns, never tans"),
+  N_("Type II: usually burns, tans minimally"),
+  N_("Type III: sometimes burns, tans evenly"),
+  N_("Type IV: rarely burns, tans easily"),
+  N_("Type V: very rarely burns, tans deeply"),
+  N_("Type VI: never burns, deeply pigmented"),
+};
+
+static void
+sync_from_model (NmClientPanel *self)
+{
+  guint skin = 0;
+
+  self->syncing = TRUE;
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      TextField *field = &self->fields[i];
+      const char *value = self->consultation ? field->get (self->consultation) : NULL;
+
+      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (field->row)), value ? value : "") != 0)
+        gtk_editable_set_text (GTK_EDITABLE (field->row), value ? value : "");
+      gtk_widget_remove_css_class (GTK_WIDGET (field->row), "error");
+    }
+
+  if (self->consultation != NULL)
+    skin = nm_consultation_get_fitzpatrick (self->consultation);
+  for (guint i = 0; i < 6; i++)
+    gtk_toggle_button_set_active (self->skin_buttons[i], skin == i + 1);
+  gtk_label_set_text (self->skin_label,
+                      skin >= 1 && skin <= 6 ? _(skin_descriptions[skin - 1])
+                                             : _("Choose the client’s skin type: the plan needs it."));
+  self->syncing = FALSE;
+}
+
+static void
+on_field_apply_cb (AdwEntryRow   *row,
+                   NmClientPanel *self)
+{
+  TextField *field = g_object_get_data (G_OBJECT (row), "field");
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  const char *current;
+
+  if (self->syncing || self->consultation == NULL)
+    return;
+
+  if (field->is_date && text[0] != '\0' && !nm_date_is_valid (text))
+    {
+      /* Say so where the practitioner is typing; the model keeps the old date. */
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+
+  current = field->get (self->consultation);
+  if (g_strcmp0 (current ? current : "", text) == 0)
+    return;
+  field->set (self->consultation, text[0] != '\0' || !field->is_date ? text : NULL);
+}
+
+static void
+on_field_focus_leave_cb (GtkEventControllerFocus *controller,
+                         NmClientPanel           *self)
+{
+  on_field_apply_cb (ADW_ENTRY_ROW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller))), self);
+}
+
+static void
+on_skin_toggled_cb (GtkToggleButton *button,
+                    NmClientPanel   *self)
+{
+  guint skin = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "skin"));
+
+  if (self->syncing || self->consultation == NULL || !gtk_toggle_button_get_active (button))
+    return;
+  if (nm_consultation_get_fitzpatrick (self->consultation) != skin)
+    nm_consultation_set_fitzpatrick (self->consultation, skin);
+}
+
+static void
+add_field (NmClientPanel       *self,
+           AdwPreferencesGroup *group,
+           guint                index,
+           const char          *title,
+           GetText              get,
+           SetText              set,
+           gboolean             is_date)
+{
+  TextField *field = &self->fields[index];
+  GtkEventController *focus;
+
+  field->row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  field->get = get;
+  field->set = set;
+  field->is_date = is_date;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title);
+  adw_entry_row_set_show_apply_button (field->row, TRUE);
+  if (is_date)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (field->row), _("As YYYY-MM-DD, for example 2026-12-01"));
+  g_object_set_data (G_OBJECT (field->row), "field", field);
+  g_signal_connect_object (field->row, "apply", G_CALLBACK (on_field_apply_cb), self, 0);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_object (focus, "leave", G_CALLBACK (on_field_focus_leave_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (field->row), focus);
+  adw_preferences_group_add (group, GTK_WIDGET (field->row));
+}
+
+static void
+build (NmClientPanel *self)
+{
+  GtkWidget *box, *clamp, *skin_box;
+  AdwPreferencesGroup *client, *skin, *plan;
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 18);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
+
+  client = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (client, _("Client"));
+  add_field (self, client, FIELD_NAME, _("Name"),
+             nm_consultation_get_client_name, nm_consultation_set_client_name, FALSE);
+  add_field (self, client, FIELD_BIRTH_DATE, _("Birth Date"),
+             nm_consultation_get_birth_date, nm_consultation_set_birth_date, TRUE);
+  add_field (self, client, FIELD_NOTES, _("Notes"),
+             nm_consultation_get_client_notes, nm_consultation_set_client_notes, FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (client));
+
+  skin = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (skin, _("Skin Type"));
+  adw_preferences_group_set_description (skin, _("Fitzpatrick scale. Types IV–VI get gentler pigment work and longer intervals."));
+  skin_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_set_homogeneous (GTK_BOX (skin_box), TRUE);
+  for (guint i = 0; i < 6; i++)
+    {
+      static const char *numerals[6] = { "I", "II", "III", "IV", "V", "VI" };
+      g_autofree char *css = g_strdup_printf ("skin-%u", i + 1);
+      GtkWidget *button = gtk_toggle_button_new_with_label (numerals[i]);
+
+      gtk_widget_add_css_class (button, "skin-swatch");
+      gtk_widget_add_css_class (button, css);
+      gtk_widget_set_tooltip_text (button, _(skin_descriptions[i]));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(skin_descriptions[i]), -1);
+      g_object_set_data (G_OBJECT (button), "skin", GUINT_TO_POINTER (i + 1));
+      if (i > 0)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), self->skin_buttons[0]);
+      g_signal_connect_object (button, "toggled", G_CALLBACK (on_skin_toggled_cb), self, 0);
+      self->skin_buttons[i] = GTK_TOGGLE_BUTTON (button);
+      gtk_box_append (GTK_BOX (skin_box), button);
+    }
+  adw_preferences_group_add (skin, skin_box);
+  self->skin_label = GTK_LABEL (gtk_label_new (""));
+  gtk_label_set_xalign (self->skin_label, 0);
+  gtk_label_set_wrap (self->skin_label, TRUE);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->skin_label), 6);
+  gtk_widget_add_css_class (GTK_WIDGET (self->skin_label), "dim-label");
+  adw_preferences_group_add (skin, GTK_WIDGET (self->skin_label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (skin));
+
+  plan = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (plan, _("Plan"));
+  add_field (self, plan, FIELD_START_DATE, _("First Session"),
+             nm_consultation_get_start_date, nm_consultation_set_start_date, TRUE);
+  add_field (self, plan, FIELD_PRACTITIONER, _("Practitioner"),
+             nm_consultation_get_practitioner, nm_consultation_set_practitioner, FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (plan));
+}
+
+static void
+nm_client_panel_dispose (GObject *object)
+{
+  NmClientPanel *self = NM_CLIENT_PANEL (object);
+
+  nm_client_panel_set_consultation (self, NULL);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (nm_client_panel_parent_class)->dispose (object);
+}
+
+static void
+nm_client_panel_class_init (NmClientPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nm_client_panel_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "nm-client-panel");
+}
+
+static void
+nm_client_panel_init (NmClientPanel *self)
+{
+  build (self);
+  sync_from_model (self);
+}
+
+GtkWidget *
+nm_client_panel_new (void)
+{
+  return g_object_new (NM_TYPE_CLIENT_PANEL, NULL);
+}
+
+void
+nm_client_panel_set_consultation (NmClientPanel  *self,
+                                  NmConsultation *consultation)
+{
+  g_return_if_fail (NM_IS_CLIENT_PANEL (self));
+
+  if (self->consultation == consultation)
+    return;
+  if (self->consultation != NULL)
+    g_clear_signal_handler (&self->changed_handler, self->consultation);
+  g_set_object (&self->consultation, consultation);
+  if (consultation != NULL)
+    self->changed_handler = g_signal_connect_object (consultation, "changed",
+                                                     G_CALLBACK (sync_from_model), self,
+                                                     G_CONNECT_SWAPPED);
+  if (self->scroller != NULL)
+    sync_from_model (self);
+}

@@ -1,0 +1,290 @@
+/* nm-screening-panel.c: the contraindication screening, one question a row
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needlemap"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "nm-screening-panel.h"
+#include "nm-vocab.h"
+
+typedef struct
+{
+  const char      *id;
+  AdwActionRow    *row;
+  GtkToggleButton *yes;
+  GtkToggleButton *no;
+} Item;
+
+struct _NmScreeningPanel
+{
+  GtkWidget        parent_instance;
+
+  NmConsultation  *consultation;
+  gulong           changed_handler;
+  GtkWidget       *scroller;
+  GtkLabel        *summary;
+  GArray          *items;   /* of Item */
+  gboolean         syncing;
+};
+
+G_DEFINE_FINAL_TYPE (NmScreeningPanel, nm_screening_panel, GTK_TYPE_WIDGET)
+
+guint
+nm_screening_panel_get_n_unanswered (NmScreeningPanel *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (NM_IS_SCREENING_PANEL (self), 0);
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    if (self->consultation == NULL ||
+        nm_consultation_get_screening (self->consultation, nm_vocab_screening (i)->id) == NM_ANSWER_UNKNOWN)
+      n++;
+  return n;
+}
+
+static void
+sync_from_model (NmScreeningPanel *self)
+{
+  guint unanswered = nm_screening_panel_get_n_unanswered (self);
+
+  self->syncing = TRUE;
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      Item *item = &g_array_index (self->items, Item, i);
+      NmAnswer answer = NM_ANSWER_UNKNOWN;
+
+      if (self->consultation != NULL)
+        answer = nm_consultation_get_screening (self->consultation, item->id);
+
+      gtk_toggle_button_set_active (item->yes, answer == NM_ANSWER_YES);
+      gtk_toggle_button_set_active (item->no, answer == NM_ANSWER_NO);
+      if (answer == NM_ANSWER_UNKNOWN)
+        gtk_widget_add_css_class (GTK_WIDGET (item->row), "unanswered");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (item->row), "unanswered");
+    }
+  self->syncing = FALSE;
+
+  if (unanswered == 0)
+    gtk_label_set_text (self->summary, _("Every question is answered."));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("%u question is not answered yet.",
+                                                         "%u questions are not answered yet.",
+                                                         unanswered), unanswered);
+      gtk_label_set_text (self->summary, text);
+    }
+}
+
+static void
+on_answer_toggled_cb (GtkToggleButton  *button,
+                      NmScreeningPanel *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "item");
+  gboolean is_yes = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "yes"));
+  NmAnswer answer;
+
+  if (self->syncing || self->consultation == NULL)
+    return;
+
+  if (gtk_toggle_button_get_active (button))
+    answer = is_yes ? NM_ANSWER_YES : NM_ANSWER_NO;
+  else
+    {
+      /* Clicking the active answer again takes it back to "not asked". */
+      NmAnswer current = nm_consultation_get_screening (self->consultation, id);
+
+      if ((is_yes && current != NM_ANSWER_YES) || (!is_yes && current != NM_ANSWER_NO))
+        return;
+      answer = NM_ANSWER_UNKNOWN;
+    }
+
+  if (nm_consultation_get_screening (self->consultation, id) != answer)
+    nm_consultation_set_screening (self->consultation, id, answer);
+}
+
+static void
+on_all_no_clicked_cb (NmScreeningPanel *self)
+{
+  if (self->consultation == NULL)
+    return;
+
+  /* Only questions not yet asked: an answer already given is never changed. */
+  nm_consultation_begin_group (self->consultation);
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      const char *id = nm_vocab_screening (i)->id;
+
+      if (nm_consultation_get_screening (self->consultation, id) == NM_ANSWER_UNKNOWN)
+        nm_consultation_set_screening (self->consultation, id, NM_ANSWER_NO);
+    }
+  nm_consultation_end_group (self->consultation);
+}
+
+static GtkWidget *
+answer_button (NmScreeningPanel *self,
+               const char       *id,
+               const char       *label,
+               gboolean          yes,
+               const char       *accessible)
+{
+  GtkWidget *button = gtk_toggle_button_new_with_label (label);
+
+  g_object_set_data (G_OBJECT (button), "item", (gpointer) id);
+  g_object_set_data (G_OBJECT (button), "yes", GINT_TO_POINTER (yes));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_signal_connect_object (button, "toggled", G_CALLBACK (on_answer_toggled_cb), self, 0);
+  return button;
+}
+
+static void
+build (NmScreeningPanel *self)
+{
+  GtkWidget *box, *clamp, *title, *all_no;
+  AdwPreferencesGroup *groups[2];
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 18);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
+
+  title = gtk_label_new (_("Screening"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "title-3");
+  gtk_box_append (GTK_BOX (box), title);
+
+  self->summary = GTK_LABEL (gtk_label_new (""));
+  gtk_label_set_xalign (self->summary, 0);
+  gtk_label_set_wrap (self->summary, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->summary));
+
+  all_no = gtk_button_new_with_mnemonic (_("Answer the Rest _No"));
+  gtk_widget_set_halign (all_no, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (all_no, _("Every question not yet answered becomes No; given answers stay"));
+  g_signal_connect_object (all_no, "clicked", G_CALLBACK (on_all_no_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (box), all_no);
+
+  groups[NM_SCREENING_ABSOLUTE] = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (groups[NM_SCREENING_ABSOLUTE], _("Stop Signs"));
+  adw_preferences_group_set_description (groups[NM_SCREENING_ABSOLUTE],
+                                         _("A yes here blocks the plan."));
+  groups[NM_SCREENING_RELATIVE] = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (groups[NM_SCREENING_RELATIVE], _("Precautions"));
+  adw_preferences_group_set_description (groups[NM_SCREENING_RELATIVE],
+                                         _("A yes here needs care, and your acknowledgement in the plan."));
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      const NmScreeningInfo *info = nm_vocab_screening (i);
+      g_autofree char *yes_label = g_strdup_printf (_("Yes: %s"), nm_vocab_screening_question (info->id));
+      g_autofree char *no_label = g_strdup_printf (_("No: %s"), nm_vocab_screening_question (info->id));
+      GtkWidget *row, *linked;
+      Item item;
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_screening_question (info->id));
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+
+      linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      gtk_widget_add_css_class (linked, "linked");
+      gtk_widget_set_valign (linked, GTK_ALIGN_CENTER);
+      item.id = info->id;
+      item.row = ADW_ACTION_ROW (row);
+      item.yes = GTK_TOGGLE_BUTTON (answer_button (self, info->id, _("Yes"), TRUE, yes_label));
+      item.no = GTK_TOGGLE_BUTTON (answer_button (self, info->id, _("No"), FALSE, no_label));
+      gtk_widget_add_css_class (GTK_WIDGET (item.yes), "answer-yes");
+      gtk_box_append (GTK_BOX (linked), GTK_WIDGET (item.yes));
+      gtk_box_append (GTK_BOX (linked), GTK_WIDGET (item.no));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), linked);
+
+      adw_preferences_group_add (groups[info->default_class], row);
+      g_array_append_val (self->items, item);
+    }
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (groups[NM_SCREENING_ABSOLUTE]));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (groups[NM_SCREENING_RELATIVE]));
+}
+
+static void
+nm_screening_panel_dispose (GObject *object)
+{
+  NmScreeningPanel *self = NM_SCREENING_PANEL (object);
+
+  nm_screening_panel_set_consultation (self, NULL);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_pointer (&self->items, g_array_unref);
+
+  G_OBJECT_CLASS (nm_screening_panel_parent_class)->dispose (object);
+}
+
+static void
+nm_screening_panel_class_init (NmScreeningPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nm_screening_panel_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "nm-screening-panel");
+}
+
+static void
+nm_screening_panel_init (NmScreeningPanel *self)
+{
+  self->items = g_array_new (FALSE, FALSE, sizeof (Item));
+  build (self);
+  sync_from_model (self);
+}
+
+GtkWidget *
+nm_screening_panel_new (void)
+{
+  return g_object_new (NM_TYPE_SCREENING_PANEL, NULL);
+}
+
+void
+nm_screening_panel_set_consultation (NmScreeningPanel *self,
+                                     NmConsultation   *consultation)
+{
+  g_return_if_fail (NM_IS_SCREENING_PANEL (self));
+
+  if (self->consultation == consultation)
+    return;
+  if (self->consultation != NULL)
+    g_clear_signal_handler (&self->changed_handler, self->consultation);
+  g_set_object (&self->consultation, consultation);
+  if (consultation != NULL)
+    self->changed_handler = g_signal_connect_object (consultation, "changed",
+                                                     G_CALLBACK (sync_from_model), self,
+                                                     G_CONNECT_SWAPPED);
+  if (self->items != NULL)
+    sync_from_model (self);
+}

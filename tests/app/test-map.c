@@ -1,0 +1,230 @@
+/* test-map.c: tagging through the map and its panels, under Xvfb
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "nm-finding.h"
+#include "nm-map-view.h"
+#include "nm-plan.h"
+#include "nm-tag-panel.h"
+#include "nm-window.h"
+
+typedef struct
+{
+  NmWindow       *window;
+  NmConsultation *consultation;
+  NmMapView      *map;
+  NmTagPanel     *panel;
+} Fixture;
+
+static void
+settle (GtkWidget *widget)
+{
+  gtk_test_widget_wait_for_draw (widget);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->window = g_object_new (NM_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new", NULL));
+  settle (GTK_WIDGET (f->window));
+
+  f->consultation = nm_window_get_consultation (f->window);
+  f->map = nm_window_get_map_view (f->window);
+  f->panel = nm_window_get_tag_panel (f->window);
+
+  /* A skin type and a fully answered screening: a clean starting point. */
+  nm_consultation_set_fitzpatrick (f->consultation, 2);
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    nm_consultation_set_screening (f->consultation, nm_vocab_screening (i)->id, NM_ANSWER_NO);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+}
+
+static const NmPlanRegion *
+planned (Fixture    *f,
+         const char *region)
+{
+  NmPlan *plan = nm_window_get_plan (f->window);
+
+  g_assert_nonnull (plan);
+  return nm_plan_lookup_region (plan, region);
+}
+
+static void
+test_select_then_tag (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char * const *selection;
+  const NmPlanRegion *region;
+
+  g_assert_null (planned (f, "cheek-left"));
+  g_assert_cmpint (nm_plan_get_status (nm_window_get_plan (f->window)), ==, NM_PLAN_OK);
+
+  /* Click selects; Ctrl+click adds. */
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  nm_map_view_activate_region (f->map, "cheek-right", TRUE);
+  selection = nm_map_view_get_selection (f->map);
+  g_assert_cmpuint (g_strv_length ((char **) selection), ==, 2);
+  g_assert_cmpstrv (nm_tag_panel_get_regions (f->panel), selection);
+
+  /* Severity, then one click on a kind tags both regions as one step. */
+  nm_tag_panel_set_severity (f->panel, 3);
+  nm_tag_panel_set_kind (f->panel, "acne-scar-rolling");
+  g_assert_true (nm_tag_panel_tag_regions (f->panel, nm_tag_panel_get_regions (f->panel)));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 2);
+
+  region = planned (f, "cheek-left");
+  g_assert_nonnull (region);
+  g_assert_true (region->treat);
+  g_assert_cmpfloat (region->max_mm, >=, 1.0);
+  g_assert_cmpfloat (region->max_mm, <=, 2.5);
+  g_assert_nonnull (planned (f, "cheek-right"));
+
+  /* One undo takes both away, and the plan follows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 0);
+  g_assert_null (planned (f, "cheek-left"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.redo", NULL));
+  g_assert_nonnull (planned (f, "cheek-right"));
+}
+
+static void
+test_brush (Fixture       *f,
+            gconstpointer  data)
+{
+  const char *regions[] = { "forehead", "chin", "nose", "neck", "upper-lip" };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "brush"));
+  g_assert_cmpint (nm_map_view_get_tool (f->map), ==, NM_MAP_TOOL_BRUSH);
+
+  /* Without a kind, the brush tags nothing. */
+  nm_map_view_activate_region (f->map, "forehead", FALSE);
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 0);
+
+  nm_tag_panel_set_kind (f->panel, "fine-lines");
+  nm_tag_panel_set_severity (f->panel, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    nm_map_view_activate_region (f->map, regions[i], FALSE);
+
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, G_N_ELEMENTS (regions));
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    {
+      const NmPlanRegion *region = planned (f, regions[i]);
+
+      g_assert_nonnull (region);
+      g_assert_true (region->treat);
+    }
+  /* Perioral work brings the herpes warning. */
+  g_assert_true (nm_plan_has_warning (nm_window_get_plan (f->window), "herpes-prophylaxis", NULL));
+}
+
+static void
+test_keyboard_navigation (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *first, *next;
+
+  gtk_widget_grab_focus (GTK_WIDGET (f->map));
+  settle (GTK_WIDGET (f->map));
+  g_assert_true (nm_map_view_move_focus (f->map, 0, 0) || nm_map_view_get_focus_region (f->map));
+  first = nm_map_view_get_focus_region (f->map);
+  g_assert_nonnull (first);
+
+  /* Tab walks to another region; arrows move in their direction. */
+  g_assert_true (nm_map_view_move_focus (f->map, 0, 2));
+  next = nm_map_view_get_focus_region (f->map);
+  g_assert_nonnull (next);
+  g_assert_cmpstr (first, !=, next);
+
+  nm_map_view_activate_region (f->map, "cheek-right", FALSE);
+  g_assert_true (nm_map_view_move_focus (f->map, 1, 0));
+  /* The client's right cheek is on the viewer's left: moving right from it
+   * reaches something nearer the middle or the other side. */
+  g_assert_cmpstr (nm_map_view_get_focus_region (f->map), !=, "cheek-right");
+}
+
+static void
+test_blocked_status (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(NmFinding) finding = nm_finding_new ("cheek-left", "acne-scar-boxcar", 2);
+
+  nm_consultation_add_finding (f->consultation, finding);
+  g_assert_cmpint (nm_plan_get_status (nm_window_get_plan (f->window)), ==, NM_PLAN_OK);
+
+  nm_consultation_set_screening (f->consultation, "isotretinoin", NM_ANSWER_YES);
+  g_assert_cmpint (nm_plan_get_status (nm_window_get_plan (f->window)), ==, NM_PLAN_BLOCKED);
+  g_assert_false (planned (f, "cheek-left")->treat);
+
+  nm_consultation_set_screening (f->consultation, "isotretinoin", NM_ANSWER_UNKNOWN);
+  g_assert_cmpint (nm_plan_get_status (nm_window_get_plan (f->window)), ==, NM_PLAN_CAUTION);
+}
+
+static void
+test_outline (Fixture       *f,
+              gconstpointer  data)
+{
+  const NmPoint points[] = { { 0.60, 0.55 }, { 0.66, 0.57 }, { 0.64, 0.62 }, { 0.59, 0.60 } };
+  NmFinding *finding;
+  guint n = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "outline"));
+  nm_tag_panel_set_kind (f->panel, "scar-surgical");
+  g_signal_emit_by_name (f->map, "outline-drawn", "cheek-left", points, (guint) G_N_ELEMENTS (points));
+
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  finding = nm_consultation_get_finding (f->consultation, 0);
+  g_assert_cmpstr (nm_finding_get_region (finding), ==, "cheek-left");
+  g_assert_cmpstr (nm_finding_get_view (finding), ==, "face-front");
+  nm_finding_get_outline (finding, &n);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (points));
+}
+
+static void
+test_view_and_layer_actions (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "body-back"));
+  g_assert_cmpint (nm_map_view_get_view (f->map), ==, NM_VIEW_BODY_BACK);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.toggle-layer", NULL));
+  g_assert_cmpint (nm_map_view_get_layer (f->map), ==, NM_MAP_LAYER_DEPTH);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.layer", "s", "findings"));
+  g_assert_cmpint (nm_map_view_get_layer (f->map), ==, NM_MAP_LAYER_FINDINGS);
+  settle (GTK_WIDGET (f->map));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/map/select-then-tag", Fixture, NULL, fixture_setup, test_select_then_tag, fixture_teardown);
+  g_test_add ("/map/brush", Fixture, NULL, fixture_setup, test_brush, fixture_teardown);
+  g_test_add ("/map/keyboard", Fixture, NULL, fixture_setup, test_keyboard_navigation, fixture_teardown);
+  g_test_add ("/map/blocked-status", Fixture, NULL, fixture_setup, test_blocked_status, fixture_teardown);
+  g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
+  g_test_add ("/map/view-and-layer", Fixture, NULL, fixture_setup, test_view_and_layer_actions, fixture_teardown);
+
+  return g_test_run ();
+}
