@@ -161,8 +161,12 @@ nm_map_view_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   NmMapStyle style = { 0 };
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_surface_t *surface;
   const char *hover;
   cairo_t *cr;
+  int scale;
 
   if (width <= 0 || height <= 0)
     return;
@@ -179,7 +183,14 @@ nm_map_view_snapshot (GtkWidget   *widget,
   style.selected = (const char * const *) self->selection->pdata;
   style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* Drawn into an image at the screen's pixel density rather than through
+   * gtk_snapshot_append_cairo(): GTK 4.8 records that into a vector surface,
+   * which would bypass the atlas's raster cache and re-render the SVG on
+   * every hover. */
+  scale = gtk_widget_get_scale_factor (widget);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
   nm_render_map (cr, &style, width, height);
 
   /* The outline being drawn, on top. */
@@ -219,6 +230,13 @@ nm_map_view_snapshot (GtkWidget   *widget,
     }
 
   cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
 static void
