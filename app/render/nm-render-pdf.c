@@ -967,7 +967,8 @@ draw_logo (NmPdfDocument *doc,
 
   if (g_str_has_suffix (doc->clinic_logo, ".svg") || g_str_has_suffix (doc->clinic_logo, ".SVG"))
     {
-      g_autoptr(RsvgHandle) handle = rsvg_handle_new_from_file (doc->clinic_logo, NULL);
+      g_autoptr(GObject) object = G_OBJECT (rsvg_handle_new_from_file (doc->clinic_logo, NULL));
+      RsvgHandle *handle = (RsvgHandle *) object;
       double w = 0, h = 0, scale;
       RsvgRectangle viewport;
 
@@ -1451,12 +1452,7 @@ draw_maps (NmPdfDocument *doc,
   y += area_h + 14;
 
   /* the depth key */
-  {
-    cairo_save (cr);
-    cairo_translate (cr, x, y);
-    nm_render_depth_legend (cr, doc->plan, cw, legend_h);
-    cairo_restore (cr);
-  }
+  nm_render_depth_legend (cr, x + cw * 0.15, y, cw * 0.7, legend_h, FALSE);
 }
 
 static void
