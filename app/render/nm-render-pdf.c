@@ -42,6 +42,7 @@ G_DEFINE_QUARK (nm-render-pdf-error-quark, nm_render_pdf_error)
 #define MARGIN_TOP    72.0
 #define MARGIN_BOTTOM 64.0
 #define CELL_PAD      6.0
+#define SCHEDULE_FONT 8.0
 
 typedef struct
 {
@@ -706,6 +707,26 @@ regions_intro (void)
            "and your skin type. Letters in brackets name the sources in the clinical reference.");
 }
 
+static int
+view_family (NmView view)
+{
+  switch (view)
+    {
+    case NM_VIEW_FACE_FRONT:
+      return 0;
+    case NM_VIEW_FACE_LEFT:
+    case NM_VIEW_FACE_RIGHT:
+      return 1;
+    case NM_VIEW_SCALP:
+      return 2;
+    case NM_VIEW_BODY_FRONT:
+    case NM_VIEW_BODY_BACK:
+    case NM_N_VIEWS:
+    default:
+      return 3;
+    }
+}
+
 static void
 layout_document (NmPdfDocument *doc)
 {
@@ -718,8 +739,8 @@ layout_document (NmPdfDocument *doc)
   add_page (doc, PAGE_COVER, _("Cover"), TRUE);
   add_page (doc, PAGE_SUMMARY, _("Summary"), TRUE);
 
-  /* the depth maps: every view with a finding; the front of the face has
-   * a page to itself, the other views go two to a page */
+  /* the depth maps: every view with a finding, a page per family of
+   * views (the front of the face; its profiles; the scalp; the body) */
   for (guint v = 0; v < NM_N_VIEWS; v++)
     for (guint i = 0; i < nm_consultation_get_n_findings (doc->consultation); i++)
       if (nm_vocab_region_in_view (nm_finding_get_region (nm_consultation_get_finding (doc->consultation, i)), v))
@@ -729,12 +750,10 @@ layout_document (NmPdfDocument *doc)
         }
   for (guint i = 0; i < n_map_views; i++)
     {
-      gboolean alone = map_views[i] == NM_VIEW_FACE_FRONT || i + 1 == n_map_views;
-
       add_page (doc, PAGE_MAPS, _("Depth maps"), i == 0);
       last_page (doc)->views[0] = map_views[i];
       last_page (doc)->n_views = 1;
-      if (!alone && map_views[i + 1] != NM_VIEW_FACE_FRONT)
+      if (i + 1 < n_map_views && view_family (map_views[i + 1]) == view_family (map_views[i]))
         {
           last_page (doc)->views[1] = map_views[++i];
           last_page (doc)->n_views = 2;
@@ -753,7 +772,7 @@ layout_document (NmPdfDocument *doc)
 
   build_session_table (doc);
   table_measure (doc, cr, &doc->sessions);
-  doc->schedule_height = MIN (260.0, body_h * 0.42);
+  doc->schedule_height = MIN (nm_render_schedule_natural_height (doc->plan, SCHEDULE_FONT), body_h * 0.5);
   if (doc->sessions.rows->len > 0)
     paginate (doc, &doc->sessions, PAGE_SCHEDULE, _("Schedule"), _("Schedule (continued)"),
               body_h - page_title_height () - doc->schedule_height - 24, body_h - page_title_height ());
@@ -1102,11 +1121,16 @@ draw_cover (NmPdfDocument *doc,
       if (a[0] != '\0')
         text (cr, hx, y + 4 + h, x + cw - hx, SMALL_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &muted, a);
     }
-  y += 84;
-  rule (cr, x, x + cw, y, 0.6, &faint);
+  if (logo_w > 0 || (doc->clinic_name != NULL && doc->clinic_name[0] != '\0'))
+    {
+      y += 84;
+      rule (cr, x, x + cw, y, 0.6, &faint);
+      y += 64;
+    }
+  else
+    y += 60;
 
-  /* title block, on a tinted band */
-  y += 64;
+  /* title block */
   {
     g_autofree char *kicker = g_utf8_strup (_("Microneedling"), -1);
     g_autofree char *k_markup = g_strdup_printf ("<span letter_spacing=\"2400\">%s</span>", kicker);
@@ -1407,52 +1431,96 @@ draw_summary (NmPdfDocument *doc,
 }
 
 static void
+draw_one_map (NmPdfDocument *doc,
+              cairo_t       *cr,
+              NmView         view,
+              double         x,
+              double         y,
+              double         w,
+              double         h)
+{
+  NmMapStyle style = { 0 };
+  g_autofree char *caption = esc (nm_view_name (view));
+  g_autofree char *cap_up = g_utf8_strup (caption, -1);
+  g_autofree char *cap_markup = g_strdup_printf ("<span letter_spacing=\"600\">%s</span>", cap_up);
+
+  style.view = view;
+  style.layer = NM_MAP_LAYER_DEPTH;
+  style.consultation = doc->consultation;
+  style.plan = doc->plan;
+
+  /* a hairline frame around each view */
+  set_rgb (cr, &faint);
+  cairo_set_line_width (cr, 0.5);
+  cairo_rectangle (cr, x + 4, y + 4, w - 8, h - 8);
+  cairo_stroke (cr);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x + 4, y + 4, w - 8, h - 8);
+  cairo_clip (cr);
+  cairo_translate (cr, x + 14, y + 30);
+  nm_render_map (cr, &style, w - 28, h - 44);
+  cairo_restore (cr);
+
+  text_aligned (cr, x + w / 2, y + 14, 0.5, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, cap_markup);
+}
+
+/* The scale a view of @vw × @vh gets in a box of @w × @h. */
+static double
+fit_scale (double vw,
+           double vh,
+           double w,
+           double h)
+{
+  return vw > 0 && vh > 0 ? MIN ((w - 28) / vw, (h - 44) / vh) : 0;
+}
+
+static void
 draw_maps (NmPdfDocument *doc,
            cairo_t       *cr,
            const Page    *page)
 {
   double x = MARGIN_X, cw = content_width (doc);
   double y = draw_page_title (doc, cr, _("Depth maps"));
-  double legend_h = 64;
-  double area_h = body_bottom (doc) - y - legend_h - 24;
-  double slot_w = cw / page->n_views;
+  double legend_h = 40, legend_w = MIN (cw, 9 * legend_h);
+  double area_h;
 
   text (cr, x, y, cw, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted,
-        _("The planned needle depth for each area, in millimetres. Left and right are your own."));
+        _("The planned needle depth for each area, in millimetres. Left and right are your own; "
+          "hatched areas are not needled."));
   y += 24;
+  area_h = body_bottom (doc) - y - legend_h - 18;
 
-  for (guint i = 0; i < page->n_views; i++)
+  if (page->n_views == 1)
+    draw_one_map (doc, cr, page->views[0], x, y, cw, area_h);
+  else
     {
-      NmMapStyle style = { 0 };
-      double sx = x + i * slot_w;
-      g_autofree char *caption = esc (nm_view_name (page->views[i]));
-      g_autofree char *cap_up = g_utf8_strup (caption, -1);
-      g_autofree char *cap_markup = g_strdup_printf ("<span letter_spacing=\"600\">%s</span>", cap_up);
+      NmAtlas *atlas = nm_atlas_get_default ();
+      double w0 = 1, h0 = 1, w1 = 1, h1 = 1, beside, stacked;
 
-      style.view = page->views[i];
-      style.layer = NM_MAP_LAYER_DEPTH;
-      style.consultation = doc->consultation;
-      style.plan = doc->plan;
-
-      /* a hairline frame around each view */
-      set_rgb (cr, &faint);
-      cairo_set_line_width (cr, 0.5);
-      cairo_rectangle (cr, sx + 4, y, slot_w - 8, area_h);
-      cairo_stroke (cr);
-
-      cairo_save (cr);
-      cairo_rectangle (cr, sx + 4, y, slot_w - 8, area_h);
-      cairo_clip (cr);
-      cairo_translate (cr, sx + 14, y + 28);
-      nm_render_map (cr, &style, slot_w - 28, area_h - 42);
-      cairo_restore (cr);
-
-      text_aligned (cr, sx + slot_w / 2, y + 10, 0.5, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, cap_markup);
+      if (atlas != NULL)
+        {
+          nm_atlas_view_size (atlas, page->views[0], &w0, &h0);
+          nm_atlas_view_size (atlas, page->views[1], &w1, &h1);
+        }
+      /* side by side or one above the other, whichever draws them larger */
+      beside = MIN (fit_scale (w0, h0, cw / 2, area_h), fit_scale (w1, h1, cw / 2, area_h));
+      stacked = MIN (fit_scale (w0, h0, cw, area_h / 2), fit_scale (w1, h1, cw, area_h / 2));
+      if (beside >= stacked)
+        {
+          draw_one_map (doc, cr, page->views[0], x, y, cw / 2, area_h);
+          draw_one_map (doc, cr, page->views[1], x + cw / 2, y, cw / 2, area_h);
+        }
+      else
+        {
+          draw_one_map (doc, cr, page->views[0], x, y, cw, area_h / 2);
+          draw_one_map (doc, cr, page->views[1], x, y + area_h / 2, cw, area_h / 2);
+        }
     }
-  y += area_h + 14;
+  y += area_h + 10;
 
   /* the depth key */
-  nm_render_depth_legend (cr, x + cw * 0.15, y, cw * 0.7, legend_h, FALSE);
+  nm_render_depth_legend (cr, x + (cw - legend_w) / 2, y, legend_w, legend_h, FALSE);
 }
 
 static void
@@ -1476,7 +1544,7 @@ draw_schedule (NmPdfDocument *doc,
 
   if (!page->continued)
     {
-      NmScheduleStyle style = { FALSE, FONT, 7.5, TRUE };
+      NmScheduleStyle style = { FALSE, FONT, SCHEDULE_FONT, TRUE };
 
       cairo_save (cr);
       cairo_translate (cr, MARGIN_X, y);

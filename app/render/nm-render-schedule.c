@@ -502,6 +502,7 @@ draw_legend (const Frame *f,
   };
   cairo_t *cr = f->cr;
   double bar = f->fs * 0.55;
+  double x0 = x;
 
   for (guint p = 0; p < 3; p++)
     {
@@ -516,7 +517,30 @@ draw_legend (const Frame *f,
     }
   /* the sources of the healing timings, clinical/REFERENCE.md §7 */
   draw_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->muted,
-             _("Healing phases: AMI, AGB, MAD"), x + f->fs * 0.5, y + f->fs * 0.1, 0.0);
+             _("Healing phases after each session; sources AMI, AGB, MAD"), x0, y + f->fs * 1.4, 0.0);
+}
+
+/* Layout in units of the font size: the month header, the lanes, the key. */
+#define HEADER_FS 2.4
+#define LANE_FS   11.5
+#define LEGEND_FS 2.6
+
+/**
+ * nm_render_schedule_natural_height:
+ * @plan: the plan
+ * @font_size: the style's font size (0: the default)
+ *
+ * Returns: the height at which nm_render_schedule() draws every lane in
+ *   full, with the healing phases and their key
+ */
+double
+nm_render_schedule_natural_height (NmPlan *plan,
+                                   double  font_size)
+{
+  guint n = MAX (nm_plan_get_n_series (plan), 1);
+  double fs = font_size > 0 ? font_size : 8.0;
+
+  return fs * (HEADER_FS + LANE_FS * n + LEGEND_FS + 1.0);
 }
 
 /**
@@ -618,11 +642,11 @@ nm_render_schedule (cairo_t               *cr,
 
   label_w = CLAMP (width * 0.2, f.fs * 9, f.fs * 15);
   maint_w = CLAMP (width * 0.13, f.fs * 8, f.fs * 12);
-  header_h = f.fs * 2.4;
-  legend_h = style->show_legend ? f.fs * 2.6 : 0;
+  header_h = f.fs * HEADER_FS;
+  legend_h = style->show_legend ? f.fs * LEGEND_FS : 0;
   f.ax0 = label_w + f.fs;
   f.ax1 = width - maint_w - f.fs * 1.5;
-  lane_h = MIN ((height - header_h - legend_h) / n_series, f.fs * 11.5);
+  lane_h = MIN ((height - header_h - legend_h) / n_series, f.fs * LANE_FS);
   show_phases = lane_h >= f.fs * 9.0;
   top = 0;
 

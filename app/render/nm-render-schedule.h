@@ -51,6 +51,8 @@ void    nm_render_schedule             (cairo_t               *cr,
                                         double                 width,
                                         double                 height,
                                         const NmScheduleStyle *style);
+double  nm_render_schedule_natural_height (NmPlan            *plan,
+                                        double                 font_size);
 GArray *nm_schedule_match_sessions     (NmConsultation        *consultation,
                                         NmPlan                *plan);
 void    nm_schedule_maintenance_date   (const NmPlanSeries    *series,
