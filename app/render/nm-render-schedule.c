@@ -523,7 +523,7 @@ draw_legend (const Frame *f,
 /* Layout in units of the font size: the month header, the lanes, the key. */
 #define HEADER_FS 2.4
 #define LANE_FS   11.5
-#define LEGEND_FS 2.6
+#define LEGEND_FS 3.6
 
 /**
  * nm_render_schedule_natural_height:
@@ -861,10 +861,11 @@ nm_render_schedule (cairo_t               *cr,
           cairo_move_to (cr, x, top + header_h - f.fs * 0.2);
           cairo_line_to (cr, x, bottom);
           cairo_stroke (cr);
-          cairo_rectangle (cr, x - tw / 2, top + header_h - f.fs * 0.2 - th, tw, th);
+          /* the label hangs below the lanes, clear of the month names */
+          cairo_rectangle (cr, x - tw / 2, bottom, tw, th);
           cairo_fill (cr);
           set_rgb (cr, &f.pal->paper, 1.0);
-          show_layout (cr, layout, x, top + header_h - f.fs * 0.2 - th, 0.5);
+          show_layout (cr, layout, x, bottom, 0.5);
         }
       else
         {
@@ -880,7 +881,7 @@ nm_render_schedule (cairo_t               *cr,
     }
 
   if (style->show_legend && show_phases)
-    draw_legend (&f, f.ax0, top + header_h + lane_h * n_series + f.fs * 1.2);
+    draw_legend (&f, f.ax0, top + header_h + lane_h * n_series + f.fs * 1.5);
 
   cairo_restore (cr);
 }
