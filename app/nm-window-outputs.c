@@ -27,51 +27,17 @@ typedef enum
   EXPORT_ICS
 } ExportKind;
 
-static void
-show_error (NmWindow   *self,
-            const char *heading,
-            const char *body)
+
+/* The plan as the window shows it, and the day it counts from. */
+static NmPlan *
+window_plan (NmWindow *self,
+             GDate    *today)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  NmPlan *plan = nm_window_get_plan (self);
 
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/**
- * _nm_window_compute_plan:
- * @self: a window with a consultation
- * @today: (out): the date the plan starts from when the file has none
- *
- * The plan of the window's consultation with the clinic's protocol and the
- * device settings, as the window shows it.
- *
- * Returns: (transfer full) (nullable): the plan; %NULL without a
- *   consultation or when the clinic's protocol cannot be read
- */
-NmPlan *
-_nm_window_compute_plan (NmWindow *self,
-                         GDate    *today)
-{
-  NmConsultation *consultation = nm_window_get_consultation (self);
-  g_autoptr(NmProtocol) protocol = NULL;
-  g_autoptr(GSettings) settings = NULL;
-  g_autoptr(GError) error = NULL;
-  NmPlannerOptions options = { 0 };
-
-  if (consultation == NULL)
-    return NULL;
   if (!nm_planner_today (NULL, today, NULL))
-    nm_planner_today ("2000-01-01", today, NULL);
-
-  protocol = nm_protocol_load_for_user (NULL, &error);
-  if (protocol == NULL)
-    return NULL;
-
-  settings = g_settings_new (APP_ID);
-  options.device_max_mm = g_settings_get_double (settings, "device-max-depth");
-  options.step_mm = g_settings_get_double (settings, "device-depth-step");
-  return nm_planner_run_full (consultation, protocol, today, &options);
+    g_date_set_time_t (today, time (NULL));
+  return plan != NULL ? nm_plan_ref (plan) : NULL;
 }
 
 static void
@@ -92,7 +58,7 @@ on_export_response_cb (GtkNativeDialog *native,
       GDate today;
       gboolean ok = FALSE;
 
-      plan = _nm_window_compute_plan (self, &today);
+      plan = window_plan (self, &today);
       nm_export_settings_load (&export_settings, settings);
       if (file != NULL && plan != NULL)
         {
@@ -113,8 +79,11 @@ on_export_response_cb (GtkNativeDialog *native,
         }
       nm_export_settings_clear (&export_settings);
 
-      if (!ok && file != NULL)
-        show_error (self,
+      if (ok)
+        _nm_window_toast (self, kind == EXPORT_PDF ? _("Treatment plan exported")
+                                                   : _("Calendar exported"));
+      else if (file != NULL)
+        _nm_window_show_error (self,
                     kind == EXPORT_PDF ? _("Could Not Export the Treatment Plan")
                                        : _("Could Not Export the Calendar"),
                     error != NULL ? error->message : _("The plan could not be computed."));
@@ -189,7 +158,7 @@ on_print_done_cb (GtkPrintOperation       *operation,
       g_autoptr(GError) error = NULL;
 
       gtk_print_operation_get_error (operation, &error);
-      show_error (self, _("Could Not Print the Treatment Plan"),
+      _nm_window_show_error (self, _("Could Not Print the Treatment Plan"),
                   error != NULL ? error->message : "");
     }
   g_object_unref (operation);
@@ -210,7 +179,7 @@ print_action (GtkWidget  *widget,
   GtkPrintOperation *operation;
   GDate today;
 
-  plan = _nm_window_compute_plan (self, &today);
+  plan = window_plan (self, &today);
   if (plan == NULL)
     return;
 
@@ -225,7 +194,7 @@ print_action (GtkWidget  *widget,
   g_signal_connect (operation, "done", G_CALLBACK (on_print_done_cb), g_object_ref (self));
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
-    show_error (self, _("Could Not Print the Treatment Plan"), error->message);
+    _nm_window_show_error (self, _("Could Not Print the Treatment Plan"), error->message);
 }
 
 void

@@ -13,8 +13,11 @@
 G_BEGIN_DECLS
 
 /* nm-window-outputs.c: Export PDF…, Export Calendar…, Print… */
-void    _nm_window_class_outputs_init (GtkWidgetClass *widget_class);
-NmPlan *_nm_window_compute_plan       (NmWindow       *self,
-                                       GDate          *today);
+void _nm_window_class_outputs_init (GtkWidgetClass *widget_class);
+void _nm_window_show_error         (NmWindow       *self,
+                                    const char     *heading,
+                                    const char     *body);
+void _nm_window_toast              (NmWindow       *self,
+                                    const char     *message);
 
 G_END_DECLS

@@ -20,9 +20,11 @@
 #include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
+#include "nm-plan-panel.h"
 #include "nm-planner.h"
 #include "nm-protocol.h"
 #include "nm-recovery.h"
+#include "nm-schedule-view.h"
 #include "nm-screening-panel.h"
 #include "nm-tag-panel.h"
 #include "nm-window.h"
@@ -50,11 +52,14 @@ struct _NmWindow
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
-  GtkStack             *side_stack;
+  AdwViewStack         *side_stack;
   NmMapView            *map_view;
   NmTagPanel           *tag_panel;
   NmClientPanel        *client_panel;
   NmScreeningPanel     *screening_panel;
+  NmPlanPanel          *plan_panel;
+  NmScheduleView       *schedule_view;
+  GtkWidget            *main_switcher;
   GtkInfoBar           *changed_bar;
   GtkMenuButton        *status_button;
   GtkImage             *status_icon;
@@ -79,8 +84,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void nm_window_toast (NmWindow   *self,
-                             const char *message);
 
 static const char *layer_ids[] = { "findings", "depth" };
 static const char *tool_ids[] = { "select", "brush", "outline" };
@@ -153,7 +156,7 @@ nm_window_load_protocol (NmWindow *self)
       if (!nm_protocol_overlay_file (layered, file, &error))
         {
           g_autofree char *message = g_strdup_printf (_("The clinic protocol was not used: %s"), error->message);
-          nm_window_toast (self, message);
+          _nm_window_toast (self, message);
         }
       else
         g_set_object (&self->protocol, layered);
@@ -168,7 +171,7 @@ nm_window_load_protocol (NmWindow *self)
       else if (error != NULL)
         {
           g_autofree char *message = g_strdup_printf (_("The clinic protocol was not used: %s"), error->message);
-          nm_window_toast (self, message);
+          _nm_window_toast (self, message);
         }
     }
 }
@@ -254,11 +257,14 @@ nm_window_recompute_plan (NmWindow *self)
       if (!nm_planner_today (NULL, &today, NULL))
         g_date_set_time_t (&today, time (NULL));
       plan = nm_planner_run_full (self->consultation, self->protocol, &today, &options);
+      nm_schedule_view_set_today (self->schedule_view, &today);
     }
 
   g_clear_pointer (&self->plan, nm_plan_unref);
   self->plan = g_steal_pointer (&plan);
   nm_map_view_set_plan (self->map_view, self->plan);
+  nm_plan_panel_set_plan (self->plan_panel, self->plan);
+  nm_schedule_view_set_plan (self->schedule_view, self->plan);
   nm_window_update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
 }
@@ -401,10 +407,13 @@ nm_window_set_consultation (NmWindow       *self,
   nm_tag_panel_set_regions (self->tag_panel, NULL);
   nm_client_panel_set_consultation (self->client_panel, consultation);
   nm_screening_panel_set_consultation (self->screening_panel, consultation);
+  nm_plan_panel_set_consultation (self->plan_panel, consultation);
+  nm_schedule_view_set_consultation (self->schedule_view, consultation);
+  gtk_widget_set_visible (self->main_switcher, consultation != NULL);
   gtk_stack_set_visible_child_name (self->stack, consultation != NULL ? "consultation" : "welcome");
   /* A new client starts with who they are; an opened file with the map. */
   if (consultation != NULL)
-    gtk_stack_set_visible_child_name (self->side_stack,
+    adw_view_stack_set_visible_child_name (self->side_stack,
                                       nm_consultation_get_fitzpatrick (consultation) == 0 ? "client" : "tag");
   nm_window_recompute_plan (self);
 
@@ -415,8 +424,8 @@ nm_window_set_consultation (NmWindow       *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
-static void
-nm_window_show_error (NmWindow   *self,
+void
+_nm_window_show_error (NmWindow   *self,
                       const char *heading,
                       const char *body)
 {
@@ -427,8 +436,8 @@ nm_window_show_error (NmWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-nm_window_toast (NmWindow   *self,
+void
+_nm_window_toast (NmWindow   *self,
                  const char *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
@@ -523,7 +532,7 @@ nm_window_open_file (NmWindow *self,
 
       if (target != self)
         gtk_window_destroy (GTK_WINDOW (target));
-      nm_window_show_error (self, heading, error->message);
+      _nm_window_show_error (self, heading, error->message);
       return;
     }
 
@@ -591,7 +600,7 @@ nm_window_open_sample_action (GtkWidget  *widget,
     consultation = nm_file_load_bytes (bytes, &error);
   if (consultation == NULL)
     {
-      nm_window_show_error (self, _("Could Not Open the Sample"), error->message);
+      _nm_window_show_error (self, _("Could Not Open the Sample"), error->message);
       return;
     }
 
@@ -632,9 +641,9 @@ on_save_response_cb (GtkNativeDialog *native,
       g_autoptr(GError) error = NULL;
 
       if (file != NULL && !nm_window_save_to_file (self, file, &error))
-        nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
+        _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
       else if (file != NULL)
-        nm_window_toast (self, _("Consultation saved"));
+        _nm_window_toast (self, _("Consultation saved"));
 
       if (file != NULL && error == NULL && self->closing_confirmed)
         gtk_window_destroy (GTK_WINDOW (self));
@@ -685,7 +694,7 @@ nm_window_save (NmWindow *self)
     }
 
   if (!nm_window_save_to_file (self, self->file, &error))
-    nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
+    _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
   else if (self->closing_confirmed)
     gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -806,7 +815,7 @@ on_changed_bar_response_cb (NmWindow   *self,
 
   file = g_object_ref (self->file);
   if (!nm_window_load_file (self, file, &error))
-    nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
+    _nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
 }
 
 static void
@@ -820,7 +829,7 @@ on_map_selection_changed_cb (NmWindow  *self,
     return;
   nm_tag_panel_set_regions (self->tag_panel, selection);
   if (selection != NULL && selection[0] != NULL)
-    gtk_stack_set_visible_child_name (self->side_stack, "tag");
+    adw_view_stack_set_visible_child_name (self->side_stack, "tag");
 }
 
 static gboolean
@@ -828,8 +837,8 @@ nm_window_require_kind (NmWindow *self)
 {
   if (nm_tag_panel_get_kind (self->tag_panel) != NULL)
     return TRUE;
-  gtk_stack_set_visible_child_name (self->side_stack, "tag");
-  nm_window_toast (self, _("Choose what to tag in the Findings panel first"));
+  adw_view_stack_set_visible_child_name (self->side_stack, "tag");
+  _nm_window_toast (self, _("Choose what to tag in the Findings panel first"));
   return FALSE;
 }
 
@@ -1049,6 +1058,8 @@ nm_window_class_init (NmWindowClass *klass)
   g_type_ensure (NM_TYPE_TAG_PANEL);
   g_type_ensure (NM_TYPE_CLIENT_PANEL);
   g_type_ensure (NM_TYPE_SCREENING_PANEL);
+  g_type_ensure (NM_TYPE_PLAN_PANEL);
+  g_type_ensure (NM_TYPE_SCHEDULE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/nm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NmWindow, window_title);
@@ -1059,6 +1070,9 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, tag_panel);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, client_panel);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, screening_panel);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, plan_panel);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, schedule_view);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, main_switcher);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_bar);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_button);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_icon);
