@@ -1233,6 +1233,9 @@ bullet (cairo_t    *cr,
   double h;
 
   set_rgb (cr, dot);
+  /* Text leaves a current point behind: start afresh, or the dot would be
+   * joined to it by a line. */
+  cairo_new_path (cr);
   cairo_arc (cr, x + 3, y + BODY_SIZE * 0.62, 2.1, 0, 2 * G_PI);
   cairo_fill (cr);
   h = text (cr, x + 13, y, width - 13, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, markup);
