@@ -20,6 +20,7 @@
 
 #include "nm-application.h"
 #include "nm-cli.h"
+#include "nm-export-png.h"
 #include "nm-planner.h"
 
 /* Exit codes of spec §4. */
@@ -33,6 +34,9 @@ typedef struct
 {
   gboolean   version;
   char      *plan;
+  char      *export_png;
+  char      *view;
+  char      *size;
   char     **files;
 } NmCliOptions;
 
@@ -40,6 +44,9 @@ static void
 nm_cli_options_clear (NmCliOptions *opts)
 {
   g_clear_pointer (&opts->plan, g_free);
+  g_clear_pointer (&opts->export_png, g_free);
+  g_clear_pointer (&opts->view, g_free);
+  g_clear_pointer (&opts->size, g_free);
   g_clear_pointer (&opts->files, g_strfreev);
 }
 
@@ -70,6 +77,22 @@ run_plan (const char *path)
   return status;
 }
 
+static int
+run_export_png (const NmCliOptions *opts)
+{
+  g_autoptr(GString) err = g_string_new (NULL);
+  int status;
+
+  if (opts->files == NULL || opts->files[0] == NULL || opts->files[1] != NULL)
+    return usage_error (_("--export-png takes OUT.png and exactly one file"));
+
+  status = nm_export_png_command (opts->export_png, opts->files[0], opts->view, opts->size,
+                                  g_getenv ("NEEDLEMAP_TODAY"), err);
+  if (err->len > 0)
+    fputs (err->str, stderr);
+  return status;
+}
+
 int
 nm_cli_main (int   argc,
              char *argv[])
@@ -83,6 +106,12 @@ nm_cli_main (int   argc,
   const GOptionEntry entries[] = {
     { "plan", 0, 0, G_OPTION_ARG_FILENAME, &opts.plan,
       N_("Print the treatment plan of FILE as JSON and exit"), N_("FILE") },
+    { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_png,
+      N_("Write the depth map of FILE as a PNG picture to OUT and exit"), N_("OUT") },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &opts.view,
+      N_("The view to export (default: the first view with findings)"), N_("VIEW") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &opts.size,
+      N_("The picture's size in pixels (default: 1200 high)"), N_("WxH") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version,
       N_("Show the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opts.files,
@@ -115,6 +144,10 @@ nm_cli_main (int   argc,
       g_print ("needlemap %s\n", PACKAGE_VERSION);
       status = EXIT_OK;
     }
+  else if (opts.export_png != NULL)
+    status = run_export_png (&opts);
+  else if (opts.view != NULL || opts.size != NULL)
+    status = usage_error (_("--view and --size go with --export-png"));
   else if (opts.plan != NULL)
     {
       if (opts.files != NULL)

@@ -974,36 +974,36 @@ nm_planner_today (const char  *today_iso,
 }
 
 /**
- * nm_plan_command:
+ * nm_plan_load_for_command:
  * @path: a consultation file (a path or URI)
  * @today_iso: (nullable): the date to start from when the file has none
- * @out: receives the plan JSON
+ * @consultation: (out) (optional): the loaded consultation
+ * @plan: (out): its plan
  * @err: receives one line "needlemap: FILE: problem" on failure
  *
- * `needlemap --plan FILE`: loads the file and the protocol (the built-in one
- * with $XDG_CONFIG_HOME/needlemap/protocol.json laid over it when present),
- * runs the planner and writes spec §3 JSON.
+ * What every command that works on one file does first: loads the file and
+ * the protocol (the built-in one with $XDG_CONFIG_HOME/needlemap/protocol.json
+ * laid over it when present) and runs the planner.
  *
  * Returns: the exit status: 0 done, 1 bad file (or bad clinic protocol),
  *   2 bad NEEDLEMAP_TODAY
  */
 int
-nm_plan_command (const char *path,
-                 const char *today_iso,
-                 GString    *out,
-                 GString    *err)
+nm_plan_load_for_command (const char      *path,
+                          const char      *today_iso,
+                          NmConsultation **consultation,
+                          NmPlan         **plan,
+                          GString         *err)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) failed = NULL;
-  g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(NmConsultation) loaded = NULL;
   g_autoptr(NmProtocol) protocol = NULL;
-  g_autoptr(NmPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
   GDate today;
 
   g_return_val_if_fail (path != NULL, 2);
-  g_return_val_if_fail (out != NULL && err != NULL, 2);
+  g_return_val_if_fail (plan != NULL && err != NULL, 2);
 
   if (!nm_planner_today (today_iso, &today, &error))
     {
@@ -1012,8 +1012,8 @@ nm_plan_command (const char *path,
     }
 
   file = g_file_new_for_commandline_arg (path);
-  consultation = nm_file_load (file, NULL, &error);
-  if (consultation == NULL)
+  loaded = nm_file_load (file, NULL, &error);
+  if (loaded == NULL)
     {
       g_string_append_printf (err, "needlemap: %s: %s\n", path, error->message);
       return 1;
@@ -1028,7 +1028,42 @@ nm_plan_command (const char *path,
       return 1;
     }
 
-  plan = nm_planner_run (consultation, protocol, &today);
+  *plan = nm_planner_run (loaded, protocol, &today);
+  if (consultation != NULL)
+    *consultation = g_steal_pointer (&loaded);
+  return 0;
+}
+
+/**
+ * nm_plan_command:
+ * @path: a consultation file (a path or URI)
+ * @today_iso: (nullable): the date to start from when the file has none
+ * @out: receives the plan JSON
+ * @err: receives one line "needlemap: FILE: problem" on failure
+ *
+ * `needlemap --plan FILE`: loads the file and the protocol (see
+ * nm_plan_load_for_command()), runs the planner and writes spec §3 JSON.
+ *
+ * Returns: the exit status: 0 done, 1 bad file (or bad clinic protocol),
+ *   2 bad NEEDLEMAP_TODAY
+ */
+int
+nm_plan_command (const char *path,
+                 const char *today_iso,
+                 GString    *out,
+                 GString    *err)
+{
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *json = NULL;
+  int status;
+
+  g_return_val_if_fail (path != NULL, 2);
+  g_return_val_if_fail (out != NULL && err != NULL, 2);
+
+  status = nm_plan_load_for_command (path, today_iso, NULL, &plan, err);
+  if (status != 0)
+    return status;
+
   json = nm_plan_to_json (plan);
   g_string_append (out, json);
   return 0;

@@ -35,6 +35,11 @@ NmPlan *nm_planner_run_full (NmConsultation         *consultation,
 gboolean nm_planner_today   (const char             *today_iso,
                              GDate                  *today,
                              GError                **error);
+int      nm_plan_load_for_command (const char       *path,
+                                   const char       *today_iso,
+                                   NmConsultation  **consultation,
+                                   NmPlan          **plan,
+                                   GString          *err);
 int      nm_plan_command    (const char             *path,
                              const char             *today_iso,
                              GString                *out,

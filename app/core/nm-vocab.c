@@ -27,10 +27,11 @@
  *  - a profile (face-left/face-right) shows the midline face regions and
  *    that side's regions, plus the neck; the glabella is hidden by the brow
  *    line in profile, so it is front only;
- *  - scalp (seen from above) shows only the two scalp regions;
+ *  - scalp (seen from above) shows the two scalp regions and, at its front
+ *    edge, the forehead;
  *  - body-front shows the neck, décolletage, breasts, abdomen, flanks and
- *    the front of the limbs; body-back the back, buttocks, flanks and the
- *    back of the limbs.  Arms, hands, thighs and lower legs are in both body
+ *    the front of the limbs; body-back the neck, back, buttocks, flanks and
+ *    the back of the limbs.  Arms, hands, thighs and lower legs are in both body
  *    views; the hands are drawn with their backs visible in both.
  */
 
@@ -60,7 +61,7 @@ static const char * const view_names[NM_N_VIEWS] = {
 };
 
 static const NmRegionInfo regions[] = {
-  { "forehead",          N_("Forehead"),                FF | FL | FR },
+  { "forehead",          N_("Forehead"),                FF | FL | FR | SC },
   { "glabella",          N_("Glabella"),                FF },
   { "temple-left",       N_("Left temple"),             FF | FL },
   { "temple-right",      N_("Right temple"),            FF | FR },
@@ -75,7 +76,7 @@ static const NmRegionInfo regions[] = {
   { "chin",              N_("Chin"),                    FF | FL | FR },
   { "jawline-left",      N_("Left jawline"),            FF | FL },
   { "jawline-right",     N_("Right jawline"),           FF | FR },
-  { "neck",              N_("Neck"),                    FF | FL | FR | BF },
+  { "neck",              N_("Neck"),                    FF | FL | FR | BF | BB },
   { "decolletage",       N_("Décolletage"),             BF },
   { "scalp-frontal",     N_("Frontal scalp"),           SC },
   { "scalp-vertex",      N_("Crown"),                   SC },

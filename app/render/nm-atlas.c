@@ -28,6 +28,9 @@
 /* Recoloured handles kept per view (hover changes the stylesheet). */
 #define HANDLE_CACHE_SIZE 12
 #define NO_REGION 0xff
+/* Rendered views kept as images for raster targets (see pixel_matrix()). */
+#define RASTER_CACHE_SIZE 4
+#define RASTER_MAX_PIXELS (8192.0 * 4608.0)
 
 typedef struct
 {
@@ -58,6 +61,10 @@ struct _NmAtlas
   gatomicrefcount ref_count;
   GMutex          lock;
   AtlasView       views[NM_N_VIEWS];
+
+  gboolean        raster_cache;
+  GHashTable     *rasters;   /* key → cairo image surface */
+  GQueue          raster_lru;/* keys (owned by rasters) */
 };
 
 G_DEFINE_QUARK (nm-atlas-error-quark, nm_atlas_error)
@@ -183,6 +190,10 @@ nm_atlas_new (GError **error)
 
   g_atomic_ref_count_init (&self->ref_count);
   g_mutex_init (&self->lock);
+  self->raster_cache = TRUE;
+  self->rasters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) cairo_surface_destroy);
+  g_queue_init (&self->raster_lru);
 
   for (guint v = 0; v < NM_N_VIEWS; v++)
     {
@@ -239,6 +250,8 @@ nm_atlas_unref (NmAtlas *self)
 
   for (guint v = 0; v < NM_N_VIEWS; v++)
     clear_view (&self->views[v]);
+  g_queue_clear (&self->raster_lru);
+  g_clear_pointer (&self->rasters, g_hash_table_unref);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -458,6 +471,17 @@ is_css_ident (const char *id)
   return TRUE;
 }
 
+static void
+append_selected_rule (GString      *css,
+                      const char   *region,
+                      const double  accent[3])
+{
+  g_autofree char *sel = g_strconcat ("#", region, NULL);
+
+  append_rule (css, sel, "stroke", accent);
+  g_string_append_printf (css, "%s{stroke-width:2.4 !important}\n", sel);
+}
+
 /**
  * nm_atlas_style_to_css:
  * @style: a style
@@ -531,12 +555,10 @@ nm_atlas_style_to_css (const NmAtlasStyle *style)
     }
 
   if (is_css_ident (style->selected))
-    {
-      g_autofree char *sel = g_strconcat ("#", style->selected, NULL);
-
-      append_rule (css, sel, "stroke", accent);
-      g_string_append_printf (css, "%s{stroke-width:2.4 !important}\n", sel);
-    }
+    append_selected_rule (css, style->selected, accent);
+  for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
+    if (is_css_ident (style->selected_set[i]))
+      append_selected_rule (css, style->selected_set[i], accent);
 
   return g_string_free (css, FALSE);
 }
@@ -599,6 +621,158 @@ render_layer (RsvgHandle            *handle,
     g_warning ("Cannot draw %s: %s", sel, error->message);
 }
 
+static void
+render_direct (NmAtlas            *self,
+               AtlasView          *av,
+               cairo_t            *cr,
+               NmView              view,
+               const char         *css,
+               const NmAtlasStyle *style,
+               const RsvgRectangle *viewport)
+{
+  RsvgHandle *handle;
+
+  g_mutex_lock (&self->lock);
+  handle = handle_for_css (av, css);
+  if (handle == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  g_object_ref (handle);
+  g_mutex_unlock (&self->lock);
+
+  /* Layer by layer, so that the outlines of the hovered and selected
+   * regions lie above their neighbours but below the drawn features. */
+  cairo_save (cr);
+  render_layer (handle, cr, "underlay", viewport);
+  render_layer (handle, cr, "regions", viewport);
+  if (style->hovered != NULL && nm_atlas_view_has_region (self, view, style->hovered))
+    render_layer (handle, cr, style->hovered, viewport);
+  if (style->selected != NULL && nm_atlas_view_has_region (self, view, style->selected))
+    render_layer (handle, cr, style->selected, viewport);
+  for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
+    if (nm_atlas_view_has_region (self, view, style->selected_set[i])
+        && g_strcmp0 (style->selected_set[i], style->selected) != 0)
+      render_layer (handle, cr, style->selected_set[i], viewport);
+  render_layer (handle, cr, "decor", viewport);
+  cairo_restore (cr);
+  g_object_unref (handle);
+}
+
+/* The raster cache: re-rendering the SVG is by far the dearest part of a
+ * frame, and between two frames the anatomy rarely changes (only the
+ * dynamic drawing on top of it does). When the target is a raster surface
+ * and the view is drawn unrotated, the rendering is kept as an image at the
+ * target's own pixel grid and composited. A vector target (PDF, SVG,
+ * recording) always gets the SVG itself, so a PDF stays vector. */
+static gboolean
+pixel_matrix (cairo_t        *cr,
+              cairo_matrix_t *out)
+{
+  cairo_surface_t *target = cairo_get_target (cr);
+  cairo_surface_type_t type = cairo_surface_get_type (target);
+  double sx, sy, ox, oy;
+
+  if (type != CAIRO_SURFACE_TYPE_IMAGE && type != CAIRO_SURFACE_TYPE_XLIB)
+    return FALSE;
+
+  cairo_get_matrix (cr, out);
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  cairo_surface_get_device_offset (target, &ox, &oy);
+  out->xx *= sx;
+  out->xy *= sx;
+  out->x0 = out->x0 * sx + ox;
+  out->yx *= sy;
+  out->yy *= sy;
+  out->y0 = out->y0 * sy + oy;
+
+  return out->xy == 0 && out->yx == 0 && out->xx > 0 && out->yy > 0;
+}
+
+static cairo_surface_t *
+raster_lookup_or_render (NmAtlas             *self,
+                         AtlasView           *av,
+                         NmView               view,
+                         const char          *css,
+                         const NmAtlasStyle  *style,
+                         const RsvgRectangle *viewport,
+                         const cairo_matrix_t *pm,
+                         int                  pw,
+                         int                  ph,
+                         double               fx,
+                         double               fy)
+{
+  g_autofree char *key = NULL;
+  cairo_surface_t *surface;
+  cairo_t *rcr;
+
+  key = g_strdup_printf ("%u %d %d %.4f %.4f %.3f %.3f %.3f %.3f %.3f %.3f\n%s",
+                         view, pw, ph, pm->xx, pm->yy, fx, fy,
+                         viewport->x, viewport->y, viewport->width, viewport->height, css);
+
+  g_mutex_lock (&self->lock);
+  surface = g_hash_table_lookup (self->rasters, key);
+  if (surface != NULL)
+    {
+      GList *link = g_queue_find_custom (&self->raster_lru, key, (GCompareFunc) g_strcmp0);
+
+      g_queue_unlink (&self->raster_lru, link);
+      g_queue_push_head_link (&self->raster_lru, link);
+      cairo_surface_reference (surface);
+      g_mutex_unlock (&self->lock);
+      return surface;
+    }
+  g_mutex_unlock (&self->lock);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  rcr = cairo_create (surface);
+  cairo_translate (rcr, fx, fy);
+  cairo_scale (rcr, pm->xx, pm->yy);
+  render_direct (self, av, rcr, view, css, style, viewport);
+  cairo_destroy (rcr);
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+
+  g_mutex_lock (&self->lock);
+  if (!g_hash_table_contains (self->rasters, key))
+    {
+      while (g_queue_get_length (&self->raster_lru) >= RASTER_CACHE_SIZE)
+        g_hash_table_remove (self->rasters, g_queue_pop_tail (&self->raster_lru));
+      g_queue_push_head (&self->raster_lru, key);
+      g_hash_table_insert (self->rasters, g_steal_pointer (&key), cairo_surface_reference (surface));
+    }
+  g_mutex_unlock (&self->lock);
+
+  return surface;
+}
+
+/**
+ * nm_atlas_set_raster_cache:
+ * @enabled: whether raster targets may reuse an earlier rendering
+ *
+ * On by default. The cache never applies to vector targets.
+ */
+void
+nm_atlas_set_raster_cache (NmAtlas  *self,
+                           gboolean  enabled)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->lock);
+  self->raster_cache = !!enabled;
+  if (!enabled)
+    {
+      g_queue_clear (&self->raster_lru);
+      g_hash_table_remove_all (self->rasters);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
 /**
  * nm_atlas_render:
  * @cr: a cairo context; the view is drawn into (0, 0, @width, @height)
@@ -618,9 +792,9 @@ nm_atlas_render (NmAtlas            *self,
   AtlasView *av = get_view (self, view);
   NmAtlasStyle fallback;
   g_autofree char *css = NULL;
-  RsvgHandle *handle;
   RsvgRectangle viewport;
-  cairo_matrix_t m;
+  cairo_matrix_t m, pm;
+  gboolean cache;
 
   g_return_if_fail (av != NULL);
   g_return_if_fail (cr != NULL);
@@ -643,27 +817,46 @@ nm_atlas_render (NmAtlas            *self,
   css = nm_atlas_style_to_css (style);
 
   g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, css);
-  if (handle != NULL)
-    {
-      g_object_ref (handle);
-      g_mutex_unlock (&self->lock);
+  cache = self->raster_cache;
+  g_mutex_unlock (&self->lock);
 
-      /* Layer by layer, so that the outlines of the hovered and selected
-       * regions lie above their neighbours but below the drawn features. */
-      cairo_save (cr);
-      render_layer (handle, cr, "underlay", &viewport);
-      render_layer (handle, cr, "regions", &viewport);
-      if (style->hovered != NULL && nm_atlas_view_has_region (self, view, style->hovered))
-        render_layer (handle, cr, style->hovered, &viewport);
-      if (style->selected != NULL && nm_atlas_view_has_region (self, view, style->selected))
-        render_layer (handle, cr, style->selected, &viewport);
-      render_layer (handle, cr, "decor", &viewport);
-      cairo_restore (cr);
-      g_object_unref (handle);
+  if (cache && pixel_matrix (cr, &pm))
+    {
+      /* The rectangle's pixels, aligned to the target's grid. */
+      double x0 = floor (pm.x0);
+      double y0 = floor (pm.y0);
+      double fx = pm.x0 - x0;
+      double fy = pm.y0 - y0;
+      double pw = ceil (fx + width * pm.xx);
+      double ph = ceil (fy + height * pm.yy);
+
+      if (pw >= 1 && ph >= 1 && pw * ph <= RASTER_MAX_PIXELS)
+        {
+          cairo_surface_t *raster;
+          double sx, sy, ox, oy;
+
+          raster = raster_lookup_or_render (self, av, view, css, style, &viewport,
+                                            &pm, (int) pw, (int) ph, fx, fy);
+          if (raster != NULL)
+            {
+              cairo_surface_t *target = cairo_get_target (cr);
+
+              cairo_surface_get_device_scale (target, &sx, &sy);
+              cairo_surface_get_device_offset (target, &ox, &oy);
+              cairo_save (cr);
+              cairo_identity_matrix (cr);
+              cairo_scale (cr, 1 / sx, 1 / sy);
+              cairo_set_source_surface (cr, raster, x0 - ox, y0 - oy);
+              cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+              cairo_paint (cr);
+              cairo_restore (cr);
+              cairo_surface_destroy (raster);
+              return;
+            }
+        }
     }
-  else
-    g_mutex_unlock (&self->lock);
+
+  render_direct (self, av, cr, view, css, style, &viewport);
 }
 
 /* ---------------------------------------------------------------- regions */
@@ -1075,4 +1268,219 @@ nm_atlas_region_anchor (NmAtlas    *self,
   if (y != NULL)
     *y = ay;
   return TRUE;
+}
+
+/* ------------------------------------------------------ view coordinates */
+
+/**
+ * nm_atlas_widget_to_view:
+ * @x: horizontal position in the @width × @height rectangle
+ * @y: vertical position
+ * @nx: (out) (optional): 0–1 across the view's width
+ * @ny: (out) (optional): 0–1 down the view's height
+ *
+ * The inverse of nm_atlas_view_to_widget(): the normalised view coordinates
+ * in which outlines are stored (spec §2).
+ *
+ * Returns: %FALSE when (@x, @y) lies outside the view's box (the outputs
+ *   are then clamped to 0–1)
+ */
+gboolean
+nm_atlas_widget_to_view (NmAtlas *self,
+                         NmView   view,
+                         double   width,
+                         double   height,
+                         double   x,
+                         double   y,
+                         double  *nx,
+                         double  *ny)
+{
+  AtlasView *av = get_view (self, view);
+  gboolean inside;
+  double u, v;
+
+  g_return_val_if_fail (av != NULL, FALSE);
+
+  if (!to_view (self, view, width, height, &x, &y))
+    {
+      if (nx != NULL)
+        *nx = 0;
+      if (ny != NULL)
+        *ny = 0;
+      return FALSE;
+    }
+
+  u = x / av->width;
+  v = y / av->height;
+  inside = u >= 0 && u <= 1 && v >= 0 && v <= 1;
+  if (nx != NULL)
+    *nx = CLAMP (u, 0, 1);
+  if (ny != NULL)
+    *ny = CLAMP (v, 0, 1);
+  return inside;
+}
+
+/**
+ * nm_atlas_view_to_widget:
+ * @nx: 0–1 across the view's width
+ * @ny: 0–1 down the view's height
+ * @x: (out): horizontal position in the @width × @height rectangle
+ * @y: (out): vertical position
+ */
+void
+nm_atlas_view_to_widget (NmAtlas *self,
+                         NmView   view,
+                         double   width,
+                         double   height,
+                         double   nx,
+                         double   ny,
+                         double  *x,
+                         double  *y)
+{
+  AtlasView *av = get_view (self, view);
+  double px, py;
+
+  g_return_if_fail (av != NULL);
+
+  px = nx * av->width;
+  py = ny * av->height;
+  from_view (self, view, width, height, &px, &py);
+  if (x != NULL)
+    *x = px;
+  if (y != NULL)
+    *y = py;
+}
+
+/**
+ * nm_atlas_render_decor:
+ * @style: (nullable): as given to nm_atlas_render()
+ *
+ * Draws only the features above the regions (eyes, lips, nostrils, lines),
+ * as nm_atlas_render() does last: for drawing over a region (hatching,
+ * say) and then putting the features back on top. Clip first: the whole
+ * layer is drawn.
+ */
+void
+nm_atlas_render_decor (NmAtlas            *self,
+                       cairo_t            *cr,
+                       NmView              view,
+                       double              width,
+                       double              height,
+                       const NmAtlasStyle *style)
+{
+  AtlasView *av = get_view (self, view);
+  NmAtlasStyle fallback;
+  g_autofree char *css = NULL;
+  RsvgRectangle viewport;
+  RsvgHandle *handle;
+  cairo_matrix_t m;
+
+  g_return_if_fail (av != NULL);
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+  if (style == NULL)
+    {
+      nm_atlas_style_init (&fallback, 3);
+      style = &fallback;
+    }
+
+  nm_atlas_fit (self, view, width, height, &m);
+  viewport = (RsvgRectangle) { m.x0, m.y0, av->width * m.xx, av->height * m.yy };
+  css = nm_atlas_style_to_css (style);
+
+  g_mutex_lock (&self->lock);
+  handle = handle_for_css (av, css);
+  if (handle != NULL)
+    g_object_ref (handle);
+  g_mutex_unlock (&self->lock);
+
+  if (handle == NULL)
+    return;
+  cairo_save (cr);
+  render_layer (handle, cr, "decor", &viewport);
+  cairo_restore (cr);
+  g_object_unref (handle);
+}
+
+/* ----------------------------------------------------------- region masks */
+
+#define SHAPE_CSS ".region{fill:#000 !important;fill-opacity:1 !important;" \
+                  "stroke:none !important;opacity:1 !important}\n"
+
+/**
+ * nm_atlas_render_region_shape:
+ * @cr: a cairo context
+ * @region: a region id of @view
+ *
+ * Fills the region's shape, without its stroke, in opaque black, where
+ * nm_atlas_render() draws it in a @width × @height rectangle. Drawn as
+ * vectors: inside cairo_push_group() it makes a mask that stays vector in
+ * a PDF (see nm_atlas_region_mask()).
+ */
+void
+nm_atlas_render_region_shape (NmAtlas    *self,
+                              cairo_t    *cr,
+                              NmView      view,
+                              const char *region,
+                              double      width,
+                              double      height)
+{
+  AtlasView *av = get_view (self, view);
+  RsvgRectangle viewport;
+  RsvgHandle *handle;
+  cairo_matrix_t m;
+
+  g_return_if_fail (av != NULL);
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0 || !nm_atlas_view_has_region (self, view, region))
+    return;
+
+  nm_atlas_fit (self, view, width, height, &m);
+  viewport = (RsvgRectangle) { m.x0, m.y0, av->width * m.xx, av->height * m.yy };
+
+  g_mutex_lock (&self->lock);
+  handle = handle_for_css (av, SHAPE_CSS);
+  if (handle != NULL)
+    g_object_ref (handle);
+  g_mutex_unlock (&self->lock);
+
+  if (handle == NULL)
+    return;
+  cairo_save (cr);
+  render_layer (handle, cr, region, &viewport);
+  cairo_restore (cr);
+  g_object_unref (handle);
+}
+
+/**
+ * nm_atlas_region_mask:
+ * @cr: the context the mask will be used on
+ *
+ * The region's shape as a pattern for cairo_mask(): opaque inside, clear
+ * outside, antialiased at the edge. Built as a group of @cr, so it has the
+ * resolution (or the vectors) of @cr's target; restrict @cr's clip to the
+ * region's bounds first to keep it small.
+ *
+ * Returns: (transfer full) (nullable): the pattern, or %NULL if the view
+ *   has no such region
+ */
+cairo_pattern_t *
+nm_atlas_region_mask (NmAtlas    *self,
+                      cairo_t    *cr,
+                      NmView      view,
+                      const char *region,
+                      double      width,
+                      double      height)
+{
+  g_return_val_if_fail (cr != NULL, NULL);
+
+  if (!nm_atlas_view_has_region (self, view, region))
+    return NULL;
+
+  cairo_push_group_with_content (cr, CAIRO_CONTENT_ALPHA);
+  nm_atlas_render_region_shape (self, cr, view, region, width, height);
+  return cairo_pop_group (cr);
 }

@@ -50,6 +50,8 @@ typedef struct
                             the colour is laid over the skin tone by its alpha */
   const char *hovered;   /* nullable region id: lightened, thin accent outline */
   const char *selected;  /* nullable region id: accent outline drawn on top */
+  const char * const *selected_set; /* nullable, NULL-terminated region ids:
+                                       each outlined like @selected */
 } NmAtlasStyle;
 
 GQuark               nm_atlas_error_quark           (void);
@@ -82,6 +84,9 @@ void                 nm_atlas_render                (NmAtlas            *self,
                                                      double              height,
                                                      const NmAtlasStyle *style);
 
+void                 nm_atlas_set_raster_cache      (NmAtlas            *self,
+                                                     gboolean            enabled);
+
 const char * const  *nm_atlas_regions_in_view       (NmAtlas            *self,
                                                      NmView              view);
 gboolean             nm_atlas_view_has_region       (NmAtlas            *self,
@@ -109,6 +114,40 @@ gboolean             nm_atlas_region_centroid       (NmAtlas            *self,
                                                      double              height,
                                                      double             *x,
                                                      double             *y);
+gboolean             nm_atlas_widget_to_view        (NmAtlas            *self,
+                                                     NmView              view,
+                                                     double              width,
+                                                     double              height,
+                                                     double              x,
+                                                     double              y,
+                                                     double             *nx,
+                                                     double             *ny);
+void                 nm_atlas_view_to_widget        (NmAtlas            *self,
+                                                     NmView              view,
+                                                     double              width,
+                                                     double              height,
+                                                     double              nx,
+                                                     double              ny,
+                                                     double             *x,
+                                                     double             *y);
+void                 nm_atlas_render_decor          (NmAtlas            *self,
+                                                     cairo_t            *cr,
+                                                     NmView              view,
+                                                     double              width,
+                                                     double              height,
+                                                     const NmAtlasStyle *style);
+void                 nm_atlas_render_region_shape   (NmAtlas            *self,
+                                                     cairo_t            *cr,
+                                                     NmView              view,
+                                                     const char         *region,
+                                                     double              width,
+                                                     double              height);
+cairo_pattern_t     *nm_atlas_region_mask           (NmAtlas            *self,
+                                                     cairo_t            *cr,
+                                                     NmView              view,
+                                                     const char         *region,
+                                                     double              width,
+                                                     double              height);
 gboolean             nm_atlas_region_anchor         (NmAtlas            *self,
                                                      NmView              view,
                                                      const char         *region,

@@ -12,6 +12,12 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
 #include "nm-atlas.h"
 #include "nm-finding.h"
 #include "nm-render-map.h"
@@ -27,6 +33,11 @@ static const NmRgba category_colours[NM_N_CATEGORIES] = {
   [NM_CATEGORY_HAIR]    = { 0.784, 0.533, 0.000, 1.0 },  /* yellow 5 */
 };
 
+/* Hatching of the areas that must not be needled: dark lines on a pale
+ * neutral ground, the same on every skin tone and in greyscale. */
+static const NmRgba hatch_ground = { 0.910, 0.902, 0.890, 1.0 };
+static const NmRgba hatch_line = { 0.227, 0.216, 0.251, 1.0 };
+
 /**
  * nm_render_category_colour:
  *
@@ -39,8 +50,600 @@ nm_render_category_colour (NmCategory category)
   return &category_colours[category];
 }
 
-/* Each region with findings takes the colour of its most severe finding,
- * stronger the more severe it is. */
+/* ------------------------------------------------------------ depth scale */
+
+/* The depth scale: pale yellow through green and teal to deep indigo, one
+ * stop every 0.5 mm. Lightness (CIE L*) falls from about 93 to about 25,
+ * so the scale reads in greyscale print and for every kind of colour
+ * vision; between stops the colour is interpolated in CIE L*a*b*, so L*
+ * falls strictly and evenly within each step. */
+static const guint32 depth_stops[] = {
+  0xf9ec98,  /* 0.0 mm */
+  0xacd883,  /* 0.5 mm */
+  0x62bd8a,  /* 1.0 mm */
+  0x23978f,  /* 1.5 mm */
+  0x2a6b8e,  /* 2.0 mm */
+  0x34327c,  /* 2.5 mm */
+};
+
+/* sRGB (D65) ↔ CIE L*a*b* */
+static const double white_x = 0.95047, white_z = 1.08883;
+
+static double
+srgb_to_linear (double c)
+{
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+linear_to_srgb (double c)
+{
+  c = CLAMP (c, 0.0, 1.0);
+  return c <= 0.0031308 ? c * 12.92 : 1.055 * pow (c, 1 / 2.4) - 0.055;
+}
+
+static double
+lab_f (double t)
+{
+  return t > 216.0 / 24389.0 ? cbrt (t) : (24389.0 / 27.0 * t + 16.0) / 116.0;
+}
+
+static double
+lab_f_inv (double t)
+{
+  return t * t * t > 216.0 / 24389.0 ? t * t * t : (116.0 * t - 16.0) * 27.0 / 24389.0;
+}
+
+static void
+rgb_to_lab (guint32 rgb,
+            double  lab[3])
+{
+  double r = srgb_to_linear (((rgb >> 16) & 0xff) / 255.0);
+  double g = srgb_to_linear (((rgb >> 8) & 0xff) / 255.0);
+  double b = srgb_to_linear ((rgb & 0xff) / 255.0);
+  double x = 0.4124564 * r + 0.3575761 * g + 0.1804375 * b;
+  double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+  double z = 0.0193339 * r + 0.1191920 * g + 0.9503041 * b;
+  double fx = lab_f (x / white_x), fy = lab_f (y), fz = lab_f (z / white_z);
+
+  lab[0] = 116.0 * fy - 16.0;
+  lab[1] = 500.0 * (fx - fy);
+  lab[2] = 200.0 * (fy - fz);
+}
+
+static void
+lab_to_rgba (const double  lab[3],
+             NmRgba       *out)
+{
+  double fy = (lab[0] + 16.0) / 116.0;
+  double fx = fy + lab[1] / 500.0;
+  double fz = fy - lab[2] / 200.0;
+  double x = white_x * lab_f_inv (fx);
+  double y = lab_f_inv (fy);
+  double z = white_z * lab_f_inv (fz);
+
+  out->red = linear_to_srgb (3.2404542 * x - 1.5371385 * y - 0.4985314 * z);
+  out->green = linear_to_srgb (-0.9692660 * x + 1.8760108 * y + 0.0415560 * z);
+  out->blue = linear_to_srgb (0.0556434 * x - 0.2040259 * y + 1.0572252 * z);
+  out->alpha = 1.0;
+}
+
+/**
+ * nm_render_depth_colour:
+ * @mm: a needle depth in millimetres (clamped to 0–2.5)
+ * @out: (out): the colour of that depth on the map and in its legend
+ *
+ * The colour scale of the depth map: lighter is shallower, darker deeper.
+ */
+void
+nm_render_depth_colour (double  mm,
+                        NmRgba *out)
+{
+  const guint n = G_N_ELEMENTS (depth_stops);
+  double pos, t, a[3], b[3], lab[3];
+  guint i;
+
+  g_return_if_fail (out != NULL);
+
+  if (isnan (mm))
+    mm = 0;
+  pos = CLAMP (mm, 0.0, NM_RENDER_DEPTH_SCALE_MAX_MM) / NM_RENDER_DEPTH_SCALE_MAX_MM * (n - 1);
+  i = MIN ((guint) floor (pos), n - 2);
+  t = pos - i;
+
+  rgb_to_lab (depth_stops[i], a);
+  rgb_to_lab (depth_stops[i + 1], b);
+  for (guint c = 0; c < 3; c++)
+    lab[c] = a[c] + (b[c] - a[c]) * t;
+  lab_to_rgba (lab, out);
+}
+
+/**
+ * nm_render_depth_text:
+ *
+ * The label of a depth range as the map shows it: "1.0–1.5 mm", or
+ * "1.0 mm" when both ends are equal.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+nm_render_depth_text (double min_mm,
+                      double max_mm)
+{
+  g_autofree char *lo = nm_format_mm (min_mm);
+  g_autofree char *hi = nm_format_mm (max_mm);
+
+  if (g_str_equal (lo, hi))
+    return g_strdup_printf ("%s mm", hi);
+  /* U+2013 EN DASH between the ends of a range, U+00A0 before the unit. */
+  return g_strdup_printf ("%s\u2013%s\u00a0mm", lo, hi);
+}
+
+static void
+set_source (cairo_t      *cr,
+            const NmRgba *c)
+{
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha);
+}
+
+/* --------------------------------------------------------------- hatching */
+
+/**
+ * nm_render_hatch:
+ * @spacing: distance between two lines, in user units
+ *
+ * Paints the "do not needle" hatching over a rectangle: a pale neutral
+ * ground crossed by dark diagonal lines. Clip or mask it to a shape.
+ */
+void
+nm_render_hatch (cairo_t *cr,
+                 double   x,
+                 double   y,
+                 double   width,
+                 double   height,
+                 double   spacing)
+{
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+  spacing = MAX (spacing, 2.0);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_clip (cr);
+  set_source (cr, &hatch_ground);
+  cairo_paint (cr);
+
+  /* Lines at 45°, rising to the right, aligned to a grid so that
+   * neighbouring hatched areas continue each other's lines. */
+  for (double k = floor ((x + y) / spacing) * spacing; k <= x + y + width + height + spacing; k += spacing)
+    {
+      cairo_move_to (cr, k - y, y);
+      cairo_line_to (cr, k - (y + height), y + height);
+    }
+  cairo_set_line_width (cr, MAX (spacing * 0.3, 0.8));
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  set_source (cr, &hatch_line);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+hatch_region (cairo_t            *cr,
+              NmAtlas            *atlas,
+              NmView              view,
+              const char         *region,
+              double              width,
+              double              height,
+              double              spacing,
+              const NmAtlasStyle *atlas_style)
+{
+  cairo_pattern_t *mask;
+  double bx, by, bw, bh;
+
+  if (!nm_atlas_region_bounds (atlas, view, region, width, height, &bx, &by, &bw, &bh))
+    return;
+
+  cairo_save (cr);
+  /* Keep the groups as small as the region. */
+  cairo_rectangle (cr, floor (bx - 2), floor (by - 2), ceil (bw + 4), ceil (bh + 4));
+  cairo_clip (cr);
+  mask = nm_atlas_region_mask (atlas, cr, view, region, width, height);
+  if (mask != NULL)
+    {
+      cairo_push_group (cr);
+      nm_render_hatch (cr, bx - 2, by - 2, bw + 4, bh + 4, spacing);
+      cairo_pop_group_to_source (cr);
+      cairo_mask (cr, mask);
+      cairo_pattern_destroy (mask);
+      /* The eyes, lips and lines go back on top of the hatching. */
+      nm_atlas_render_decor (atlas, cr, view, width, height, atlas_style);
+    }
+  cairo_restore (cr);
+}
+
+/* --------------------------------------------------------------- outlines */
+
+/* A closed (or open) Catmull-Rom spline through the points, as cubic
+ * Béziers: the tangent at each point is parallel to the chord between its
+ * neighbours, so the curve passes through every point smoothly. */
+static void
+spline_path (cairo_t       *cr,
+             const NmPoint *p,
+             guint          n,
+             gboolean       closed)
+{
+  if (n == 0)
+    return;
+
+  cairo_move_to (cr, p[0].x, p[0].y);
+  if (n == 1)
+    return;
+  if (n == 2)
+    {
+      cairo_line_to (cr, p[1].x, p[1].y);
+      if (closed)
+        cairo_close_path (cr);
+      return;
+    }
+
+  for (guint i = 0; i < (closed ? n : n - 1); i++)
+    {
+      guint i0 = closed ? (i + n - 1) % n : (i == 0 ? 0 : i - 1);
+      guint i1 = i;
+      guint i2 = closed ? (i + 1) % n : i + 1;
+      guint i3 = closed ? (i + 2) % n : MIN (i + 2, n - 1);
+
+      cairo_curve_to (cr,
+                      p[i1].x + (p[i2].x - p[i0].x) / 6.0,
+                      p[i1].y + (p[i2].y - p[i0].y) / 6.0,
+                      p[i2].x - (p[i3].x - p[i1].x) / 6.0,
+                      p[i2].y - (p[i3].y - p[i1].y) / 6.0,
+                      p[i2].x, p[i2].y);
+    }
+  if (closed)
+    cairo_close_path (cr);
+}
+
+/**
+ * nm_render_outline:
+ * @view: the view the points are normalised to
+ * @width: the map's rectangle (as given to nm_render_map())
+ * @height: the map's rectangle
+ * @points: (array length=n_points): points, 0–1 across the view
+ * @colour: the stroke colour; the fill is a faint wash of it
+ * @closed: %FALSE while the outline is still being drawn
+ *
+ * Draws a lesion outline as the map does: a smooth curve through the
+ * points, with a light halo under the stroke so it reads on any fill.
+ */
+void
+nm_render_outline (cairo_t       *cr,
+                   NmView         view,
+                   double         width,
+                   double         height,
+                   const NmPoint *points,
+                   guint          n_points,
+                   const NmRgba  *colour,
+                   gboolean       closed)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  g_autofree NmPoint *p = NULL;
+  cairo_matrix_t m;
+  double line;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (colour != NULL);
+
+  if (n_points == 0 || points == NULL || width <= 0 || height <= 0)
+    return;
+
+  nm_atlas_fit (atlas, view, width, height, &m);
+  line = CLAMP (m.xx * 1.3, 1.5, 5.0);
+
+  p = g_new (NmPoint, n_points);
+  for (guint i = 0; i < n_points; i++)
+    nm_atlas_view_to_widget (atlas, view, width, height,
+                             points[i].x, points[i].y, &p[i].x, &p[i].y);
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_new_path (cr);
+  spline_path (cr, p, n_points, closed && n_points > 2);
+
+  if (closed && n_points > 2)
+    {
+      cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
+      cairo_fill_preserve (cr);
+    }
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+  cairo_set_line_width (cr, line * 2.2);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 1.0);
+  cairo_set_line_width (cr, line);
+  if (n_points == 1)
+    {
+      cairo_new_path (cr);
+      cairo_arc (cr, p[0].x, p[0].y, line, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  else
+    cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_outlines (cairo_t        *cr,
+               NmConsultation *consultation,
+               NmView          view,
+               double          width,
+               double          height)
+{
+  const char *view_id = nm_view_id (view);
+  guint n = nm_consultation_get_n_findings (consultation);
+
+  for (guint i = 0; i < n; i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+      const NmPoint *points;
+      guint n_points = 0;
+
+      if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0)
+        continue;
+      points = nm_finding_get_outline (finding, &n_points);
+      if (points == NULL || n_points == 0)
+        continue;
+      nm_render_outline (cr, view, width, height, points, n_points,
+                         &category_colours[nm_vocab_kind_category (nm_finding_get_kind (finding))],
+                         TRUE);
+    }
+}
+
+/* ----------------------------------------------------------------- labels */
+
+typedef struct
+{
+  const char *region;
+  char       *text;
+  double      ax, ay;          /* anchor */
+  double      bw, bh;          /* region bounds size */
+  double      x, y, w, h;      /* placed pill */
+  double      scale;           /* font scale for a small region */
+  gboolean    leader;
+} Label;
+
+static void
+label_clear (gpointer data)
+{
+  Label *label = data;
+
+  g_free (label->text);
+}
+
+static void
+rounded_rect (cairo_t *cr,
+              double   x,
+              double   y,
+              double   w,
+              double   h,
+              double   r)
+{
+  r = MIN (r, MIN (w, h) / 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+static PangoLayout *
+make_layout (cairo_t    *cr,
+             const char *text,
+             double      px,
+             gboolean    bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  /* Metrics independent of the target's resolution, so that the same
+   * text has the same size on screen, in a PNG and in a PDF. */
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
+  pango_layout_context_changed (layout);
+  cairo_font_options_destroy (options);
+
+  pango_font_description_set_absolute_size (font, MAX (px, 1.0) * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+layout_size (PangoLayout *layout,
+             double      *w,
+             double      *h)
+{
+  PangoRectangle ink, logical;
+
+  pango_layout_get_extents (layout, &ink, &logical);
+  *w = (double) logical.width / PANGO_SCALE;
+  *h = (double) logical.height / PANGO_SCALE;
+}
+
+static gboolean
+overlaps (const Label *a,
+          const Label *b,
+          double       gap)
+{
+  return a->x < b->x + b->w + gap && b->x < a->x + a->w + gap
+         && a->y < b->y + b->h + gap && b->y < a->y + a->h + gap;
+}
+
+static gboolean
+fits (const Label *label,
+      GArray      *placed,
+      double       width,
+      double       height,
+      double       gap)
+{
+  if (label->x < 1 || label->y < 1 || label->x + label->w > width - 1
+      || label->y + label->h > height - 1)
+    return FALSE;
+  for (guint i = 0; i < placed->len; i++)
+    if (overlaps (label, g_array_index (placed, Label *, i), gap))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+compare_labels (gconstpointer a,
+                gconstpointer b)
+{
+  const Label *la = a, *lb = b;
+  double area_a = la->bw * la->bh, area_b = lb->bw * lb->bh;
+
+  if (area_a != area_b)
+    return area_a < area_b ? -1 : 1;
+  return strcmp (la->region, lb->region);
+}
+
+/* The pills are laid out first, then drawn: each label sits on its
+ * region's anchor when it fits; when it would cover a label placed before
+ * it (small regions go first), it moves outwards along eight directions
+ * and a leader line joins it to its anchor. A label wider than its region
+ * is drawn smaller, down to 75 %. */
+static void
+place_labels (cairo_t *cr,
+              GArray  *labels,
+              double   font_px,
+              double   width,
+              double   height)
+{
+  static const double dirs[8][2] = {
+    { 0, -1 }, { 0, 1 }, { 1, 0 }, { -1, 0 },
+    { 0.7071, -0.7071 }, { -0.7071, -0.7071 }, { 0.7071, 0.7071 }, { -0.7071, 0.7071 },
+  };
+  g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (Label *));
+  double pad_x = font_px * 0.45, pad_y = font_px * 0.18;
+  double gap = font_px * 0.15;
+
+  g_array_sort (labels, compare_labels);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      Label *label = &g_array_index (labels, Label, i);
+      g_autoptr(PangoLayout) layout = make_layout (cr, label->text, font_px, TRUE);
+      double tw, th;
+      gboolean done = FALSE;
+
+      layout_size (layout, &tw, &th);
+      label->scale = 1.0;
+      if (tw + 2 * pad_x > label->bw * 0.95)
+        label->scale = CLAMP (label->bw * 0.95 / (tw + 2 * pad_x), 0.75, 1.0);
+      label->w = (tw + 2 * pad_x) * label->scale;
+      label->h = (th + 2 * pad_y) * label->scale;
+      label->x = label->ax - label->w / 2;
+      label->y = label->ay - label->h / 2;
+      label->leader = FALSE;
+
+      if (fits (label, placed, width, height, gap))
+        done = TRUE;
+
+      for (guint step = 1; !done && step <= 8; step++)
+        for (guint d = 0; !done && d < G_N_ELEMENTS (dirs); d++)
+          {
+            double dist = step * label->h * 0.75;
+
+            label->x = label->ax + dirs[d][0] * (dist + label->w / 2) - label->w / 2;
+            label->y = label->ay + dirs[d][1] * dist - label->h / 2;
+            if (fits (label, placed, width, height, gap))
+              {
+                done = TRUE;
+                /* A short move that leaves the pill over its anchor needs
+                 * no leader. */
+                label->leader = !(label->ax >= label->x && label->ax <= label->x + label->w
+                                  && label->ay >= label->y && label->ay <= label->y + label->h);
+              }
+          }
+
+      if (!done)
+        {
+          /* Crowded beyond help: keep the anchor, the pills overlap. */
+          label->x = CLAMP (label->ax - label->w / 2, 1, MAX (width - label->w - 1, 1));
+          label->y = CLAMP (label->ay - label->h / 2, 1, MAX (height - label->h - 1, 1));
+        }
+      g_array_append_val (placed, label);
+    }
+}
+
+static void
+draw_label (cairo_t     *cr,
+            const Label *label,
+            double       font_px,
+            gboolean     dark)
+{
+  g_autoptr(PangoLayout) layout = make_layout (cr, label->text, font_px * label->scale, TRUE);
+  double tw, th, r = label->h / 2;
+  double fg = dark ? 1.0 : 0.12;
+  double bg = dark ? 0.14 : 1.0;
+
+  cairo_save (cr);
+
+  if (label->leader)
+    {
+      double lx = CLAMP (label->ax, label->x + r, label->x + label->w - r);
+      double ly = CLAMP (label->ay, label->y, label->y + label->h);
+
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_move_to (cr, label->ax, label->ay);
+      cairo_line_to (cr, lx, ly);
+      cairo_set_source_rgba (cr, bg, bg, bg, 0.85);
+      cairo_set_line_width (cr, MAX (font_px * 0.22, 2.0));
+      cairo_stroke (cr);
+      cairo_move_to (cr, label->ax, label->ay);
+      cairo_line_to (cr, lx, ly);
+      cairo_set_source_rgba (cr, fg, fg, fg, 0.9);
+      cairo_set_line_width (cr, MAX (font_px * 0.08, 1.0));
+      cairo_stroke (cr);
+      cairo_arc (cr, label->ax, label->ay, MAX (font_px * 0.16, 1.5), 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, bg, bg, bg, 1.0);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, fg, fg, fg, 1.0);
+      cairo_set_line_width (cr, MAX (font_px * 0.07, 0.8));
+      cairo_stroke (cr);
+    }
+
+  /* The halo: a soft wider ring, then the pill with a hairline edge. */
+  rounded_rect (cr, label->x, label->y, label->w, label->h, r);
+  cairo_set_source_rgba (cr, bg, bg, bg, 0.35);
+  cairo_set_line_width (cr, MAX (font_px * 0.25, 1.5));
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgba (cr, bg, bg, bg, 0.93);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, fg, fg, fg, 0.35);
+  cairo_set_line_width (cr, MAX (font_px * 0.06, 0.6));
+  cairo_stroke (cr);
+
+  layout_size (layout, &tw, &th);
+  cairo_move_to (cr, label->x + (label->w - tw) / 2, label->y + (label->h - th) / 2);
+  cairo_set_source_rgba (cr, fg, fg, fg, 1.0);
+  pango_cairo_show_layout (cr, layout);
+
+  cairo_restore (cr);
+}
+
+/* ------------------------------------------------------------------ fills */
+
+/* Findings layer: each region with findings takes the colour of its most
+ * severe finding, stronger the more severe it is. */
 static GHashTable *
 findings_fills (NmConsultation *consultation,
                 NmView          view,
@@ -73,6 +676,134 @@ findings_fills (NmConsultation *consultation,
   return fills;
 }
 
+/* Depth layer: each treated region in the colour of the middle of its
+ * range, opaque, so that the map and the legend show the same colour. */
+static GHashTable *
+depth_fills (NmPlan  *plan,
+             NmView   view,
+             GArray  *storage)
+{
+  GHashTable *fills = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = nm_plan_get_n_regions (plan);
+
+  if (nm_plan_get_status (plan) == NM_PLAN_BLOCKED)
+    return fills;
+
+  g_array_set_size (storage, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (plan, i);
+      NmRgba *colour = &g_array_index (storage, NmRgba, i);
+
+      if (!region->treat || !nm_vocab_region_in_view (region->region, view))
+        continue;
+      nm_render_depth_colour ((region->min_mm + region->max_mm) / 2, colour);
+      g_hash_table_insert (fills, region->region, colour);
+    }
+
+  return fills;
+}
+
+/* The regions that are hatched: those the plan will not needle, or, when
+ * the whole plan is blocked, every region with a finding. */
+static GPtrArray *
+hatched_regions (const NmMapStyle *style)
+{
+  GPtrArray *regions = g_ptr_array_new ();
+
+  if (style->plan == NULL)
+    return regions;
+
+  if (nm_plan_get_status (style->plan) == NM_PLAN_BLOCKED)
+    {
+      for (guint i = 0; i < nm_vocab_n_regions (); i++)
+        {
+          const char *id = nm_vocab_region (i)->id;
+          gboolean found = nm_plan_lookup_region (style->plan, id) != NULL;
+
+          for (guint f = 0; !found && style->consultation != NULL
+                            && f < nm_consultation_get_n_findings (style->consultation); f++)
+            found = g_strcmp0 (nm_finding_get_region (nm_consultation_get_finding (style->consultation, f)),
+                               id) == 0;
+          if (found && nm_vocab_region_in_view (id, style->view))
+            g_ptr_array_add (regions, (gpointer) id);
+        }
+      return regions;
+    }
+
+  for (guint i = 0; i < nm_plan_get_n_regions (style->plan); i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (style->plan, i);
+
+      if (!region->treat && nm_vocab_region_in_view (region->region, style->view))
+        g_ptr_array_add (regions, region->region);
+    }
+  return regions;
+}
+
+static double
+label_font_px (NmAtlas *atlas,
+               NmView   view,
+               double   width,
+               double   height)
+{
+  cairo_matrix_t m;
+  double vw, vh;
+
+  nm_atlas_fit (atlas, view, width, height, &m);
+  nm_atlas_view_size (atlas, view, &vw, &vh);
+  /* About 1/36 of the drawn view's diagonal mean, within reason. */
+  return CLAMP (sqrt (vw * m.xx * vh * m.yy) / 36.0, 7.0, 30.0);
+}
+
+static void
+draw_depth_labels (cairo_t          *cr,
+                   NmAtlas          *atlas,
+                   const NmMapStyle *style,
+                   double            width,
+                   double            height)
+{
+  g_autoptr(GArray) labels = g_array_new (FALSE, TRUE, sizeof (Label));
+  double font_px = label_font_px (atlas, style->view, width, height);
+
+  g_array_set_clear_func (labels, label_clear);
+
+  for (guint i = 0; i < nm_plan_get_n_regions (style->plan); i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (style->plan, i);
+      Label label = { 0 };
+      double bx, by;
+
+      if (!region->treat || !nm_vocab_region_in_view (region->region, style->view))
+        continue;
+      if (!nm_atlas_region_anchor (atlas, style->view, region->region, width, height,
+                                   &label.ax, &label.ay)
+          || !nm_atlas_region_bounds (atlas, style->view, region->region, width, height,
+                                      &bx, &by, &label.bw, &label.bh))
+        continue;
+      label.region = region->region;
+      label.text = nm_render_depth_text (region->min_mm, region->max_mm);
+      g_array_append_val (labels, label);
+    }
+
+  place_labels (cr, labels, font_px, width, height);
+  for (guint i = 0; i < labels->len; i++)
+    draw_label (cr, &g_array_index (labels, Label, i), font_px, style->dark);
+}
+
+/* ------------------------------------------------------------------- map */
+
+/**
+ * nm_render_map:
+ * @cr: a cairo context; the map is drawn into (0, 0, @width, @height)
+ * @style: what to draw
+ *
+ * Draws one view of the map. The findings layer tints each region with
+ * findings by its category; the depth layer colours each treated region by
+ * its planned depth (nm_render_depth_colour()) and labels it with its
+ * range, and hatches the regions that must not be needled. Lesion outlines
+ * drawn on this view are shown in both layers.
+ */
 void
 nm_render_map (cairo_t          *cr,
                const NmMapStyle *style,
@@ -84,23 +815,297 @@ nm_render_map (cairo_t          *cr,
   g_autoptr(GArray) storage = g_array_new (FALSE, TRUE, sizeof (NmRgba));
   NmAtlasStyle atlas_style;
   guint fitzpatrick = 0;
+  gboolean depth;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (style != NULL);
 
-  if (atlas == NULL || width <= 0 || height <= 0)
+  if (atlas == NULL || width <= 0 || height <= 0 || style->view >= NM_N_VIEWS)
     return;
+
+  depth = style->layer == NM_MAP_LAYER_DEPTH && style->plan != NULL;
 
   if (style->consultation != NULL)
     fitzpatrick = nm_consultation_get_fitzpatrick (style->consultation);
   nm_atlas_style_init (&atlas_style, fitzpatrick);
 
-  if (style->consultation != NULL)
+  if (depth)
+    fills = depth_fills (style->plan, style->view, storage);
+  else if (style->consultation != NULL)
     fills = findings_fills (style->consultation, style->view, storage);
 
   atlas_style.fills = fills;
   atlas_style.hovered = style->hover_region;
-  atlas_style.selected = style->selected != NULL ? style->selected[0] : NULL;
+  atlas_style.selected_set = style->selected;
 
   nm_atlas_render (atlas, cr, style->view, width, height, &atlas_style);
+
+  if (depth)
+    {
+      g_autoptr(GPtrArray) hatched = hatched_regions (style);
+      cairo_matrix_t m;
+
+      nm_atlas_fit (atlas, style->view, width, height, &m);
+      for (guint i = 0; i < hatched->len; i++)
+        hatch_region (cr, atlas, style->view, g_ptr_array_index (hatched, i),
+                      width, height, CLAMP (m.xx * 4.0, 3.0, 14.0), &atlas_style);
+    }
+
+  if (style->consultation != NULL)
+    draw_outlines (cr, style->consultation, style->view, width, height);
+
+  if (depth && nm_plan_get_status (style->plan) != NM_PLAN_BLOCKED)
+    draw_depth_labels (cr, atlas, style, width, height);
+}
+
+/* ----------------------------------------------------------------- legend */
+
+static void
+show_text (cairo_t     *cr,
+           PangoLayout *layout,
+           double       x,
+           double       y,
+           double       fg)
+{
+  cairo_move_to (cr, x, y);
+  cairo_set_source_rgb (cr, fg, fg, fg);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/**
+ * nm_render_depth_legend:
+ * @cr: a cairo context
+ * @x: left edge of the legend's box
+ * @y: top edge
+ * @width: the box; wider than tall gives a horizontal bar, else vertical
+ * @height: the box
+ * @dark: draw for a dark background
+ *
+ * The legend of the depth layer: the colour scale with ticks every 0.5 mm
+ * from 0 to 2.5 mm, and the hatching of areas that are not needled. Drawn
+ * with vectors only (a gradient with many stops), so it stays sharp in a
+ * PDF and shows exactly the colours of nm_render_depth_colour().
+ */
+void
+nm_render_depth_legend (cairo_t  *cr,
+                        double    x,
+                        double    y,
+                        double    width,
+                        double    height,
+                        gboolean  dark)
+{
+  g_autoptr(PangoLayout) title = NULL;
+  g_autoptr(PangoLayout) hatch_text = NULL;
+  cairo_pattern_t *gradient;
+  gboolean horizontal = width >= height;
+  double fg = dark ? 0.96 : 0.14;
+  double font_px, tw, th, hw, hh;
+  double bx, by, bw, bh;   /* the bar */
+  const guint n_grad = 50;
+
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  font_px = horizontal ? CLAMP (height * 0.2, 7.0, 22.0) : CLAMP (width * 0.11, 7.0, 22.0);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_clip (cr);
+
+  title = make_layout (cr, _("Needle depth"), font_px, TRUE);
+  hatch_text = make_layout (cr, _("Not needled"), font_px * 0.9, FALSE);
+  layout_size (title, &tw, &th);
+  layout_size (hatch_text, &hw, &hh);
+  show_text (cr, title, x, y, fg);
+
+  if (horizontal)
+    {
+      double swatch = MIN (hh * 1.3, height * 0.35);
+      double right = hw + swatch + font_px * 1.6;
+
+      bx = x + font_px * 0.5;
+      by = y + th + font_px * 0.35;
+      bw = MAX (width - right - font_px * 1.2, width * 0.3);
+      bh = MIN (MAX (height - th - 2.2 * font_px, font_px * 0.6), font_px * 1.3);
+      gradient = cairo_pattern_create_linear (bx, 0, bx + bw, 0);
+
+      /* The not-needled swatch, right of the bar */
+      cairo_save (cr);
+      rounded_rect (cr, bx + bw + font_px * 1.2, by, swatch, bh, font_px * 0.15);
+      cairo_clip_preserve (cr);
+      nm_render_hatch (cr, bx + bw + font_px * 1.2, by, swatch, bh, MAX (bh / 4, 3));
+      cairo_restore (cr);
+      show_text (cr, hatch_text, bx + bw + font_px * 1.2 + swatch + font_px * 0.4,
+                 by + (bh - hh) / 2, fg);
+    }
+  else
+    {
+      double swatch = MIN (hh * 1.3, width * 0.3);
+
+      bx = x + font_px * 0.2;
+      by = y + th + font_px * 0.6;
+      bw = MIN (width * 0.28, font_px * 1.4);
+      bh = MAX (height - th - font_px * 1.6 - swatch - font_px, height * 0.3);
+      gradient = cairo_pattern_create_linear (0, by, 0, by + bh);
+
+      cairo_save (cr);
+      rounded_rect (cr, bx, by + bh + font_px * 0.9, bw, swatch, font_px * 0.15);
+      cairo_clip_preserve (cr);
+      nm_render_hatch (cr, bx, by + bh + font_px * 0.9, bw, swatch, MAX (bw / 4, 3));
+      cairo_restore (cr);
+      show_text (cr, hatch_text, bx + bw + font_px * 0.4,
+                 by + bh + font_px * 0.9 + (swatch - hh) / 2, fg);
+    }
+
+  for (guint i = 0; i <= n_grad; i++)
+    {
+      NmRgba c;
+
+      nm_render_depth_colour (NM_RENDER_DEPTH_SCALE_MAX_MM * i / n_grad, &c);
+      cairo_pattern_add_color_stop_rgb (gradient, (double) i / n_grad, c.red, c.green, c.blue);
+    }
+  cairo_rectangle (cr, bx, by, bw, bh);
+  cairo_set_source (cr, gradient);
+  cairo_fill_preserve (cr);
+  cairo_pattern_destroy (gradient);
+  cairo_set_source_rgba (cr, fg, fg, fg, 0.45);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+
+  /* Ticks and their values every 0.5 mm */
+  for (guint i = 0; i <= 5; i++)
+    {
+      double mm = NM_RENDER_DEPTH_SCALE_MAX_MM * i / 5;
+      g_autofree char *value = nm_format_mm (mm);
+      g_autofree char *text = i == 5 ? g_strdup_printf ("%s\u00a0mm", value) : g_strdup (value);
+      g_autoptr(PangoLayout) layout = make_layout (cr, text, font_px * 0.85, FALSE);
+      double lw, lh;
+
+      layout_size (layout, &lw, &lh);
+      cairo_set_source_rgba (cr, fg, fg, fg, 0.8);
+      cairo_set_line_width (cr, 1.0);
+      if (horizontal)
+        {
+          double tx = bx + bw * i / 5;
+
+          cairo_move_to (cr, tx, by + bh);
+          cairo_line_to (cr, tx, by + bh + font_px * 0.3);
+          cairo_stroke (cr);
+          /* the first value starts at the bar, the last ends with it */
+          if (i == 0)
+            tx = bx;
+          else if (i == 5)
+            tx = bx + bw - lw;
+          else
+            tx -= lw / 2;
+          show_text (cr, layout, tx, by + bh + font_px * 0.35, fg);
+        }
+      else
+        {
+          double ty = by + bh * i / 5;
+
+          cairo_move_to (cr, bx + bw, ty);
+          cairo_line_to (cr, bx + bw + font_px * 0.3, ty);
+          cairo_stroke (cr);
+          show_text (cr, layout, bx + bw + font_px * 0.45, ty - lh / 2, fg);
+        }
+    }
+
+  cairo_restore (cr);
+}
+
+/* ----------------------------------------------------------------- figure */
+
+/**
+ * nm_render_depth_figure:
+ * @cr: a cairo context
+ * @consultation: (nullable): for the skin tone and the outlines
+ * @plan: the plan whose depths are drawn
+ * @view: the view
+ *
+ * A self-contained depth map of one view on a white ground: a small title
+ * naming the view, the map with its depth layer, and the legend below it.
+ * It names no client and shows no identifier, so it can be handed out or
+ * shown to anyone (the PNG export draws exactly this).
+ */
+void
+nm_render_depth_figure (cairo_t        *cr,
+                        NmConsultation *consultation,
+                        NmPlan         *plan,
+                        NmView          view,
+                        double          width,
+                        double          height)
+{
+  g_autoptr(PangoLayout) title = NULL;
+  g_autoptr(PangoLayout) notice = NULL;
+  g_autofree char *title_text = NULL;
+  NmMapStyle style = { 0 };
+  double unit, margin, tw, th, nh = 0, legend_h, legend_w, map_y, map_h;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (plan != NULL);
+  g_return_if_fail (view < NM_N_VIEWS);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  /* Everything scales with the figure's smaller side. */
+  unit = MIN (width, height) / 100.0;
+  margin = 3.5 * unit;
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+
+  /* TRANSLATORS: the title of an exported depth map; %s is a view name
+   * such as "Face, front" */
+  title_text = g_strdup_printf (_("Planned needle depth \u2014 %s"), nm_view_name (view));
+  title = make_layout (cr, title_text, CLAMP (3.2 * unit, 8, 64), TRUE);
+  pango_layout_set_width (title, (int) ((width - 2 * margin) * PANGO_SCALE));
+  pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+  layout_size (title, &tw, &th);
+  show_text (cr, title, margin, margin, 0.14);
+
+  if (nm_plan_get_status (plan) == NM_PLAN_BLOCKED)
+    {
+      double nw;
+
+      notice = make_layout (cr, _("Not planned: the screening found a contraindication. "
+                                  "Areas with findings are shown hatched."),
+                            CLAMP (2.2 * unit, 7, 44), FALSE);
+      pango_layout_set_width (notice, (int) ((width - 2 * margin) * PANGO_SCALE));
+      pango_layout_set_wrap (notice, PANGO_WRAP_WORD);
+      layout_size (notice, &nw, &nh);
+      cairo_move_to (cr, margin, margin + th + unit * 0.6);
+      cairo_set_source_rgb (cr, 0.65, 0.11, 0.15);
+      pango_cairo_show_layout (cr, notice);
+      nh += unit * 0.6;
+    }
+
+  legend_h = CLAMP (11 * unit, 30, 400);
+  legend_w = MIN (width - 2 * margin, 9.0 * legend_h);
+  map_y = margin + th + nh + unit * 1.5;
+  map_h = height - map_y - legend_h - margin - unit;
+
+  if (map_h > 0)
+    {
+      style.view = view;
+      style.layer = NM_MAP_LAYER_DEPTH;
+      style.consultation = consultation;
+      style.plan = plan;
+
+      cairo_save (cr);
+      cairo_translate (cr, margin, map_y);
+      cairo_rectangle (cr, 0, 0, width - 2 * margin, map_h);
+      cairo_clip (cr);
+      nm_render_map (cr, &style, width - 2 * margin, map_h);
+      cairo_restore (cr);
+    }
+
+  nm_render_depth_legend (cr, (width - legend_w) / 2, height - margin - legend_h,
+                          legend_w, legend_h, FALSE);
+  cairo_restore (cr);
 }

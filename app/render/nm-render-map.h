@@ -2,6 +2,11 @@
  *
  * Copyright 2026 The Needlemap authors
  *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -11,10 +16,15 @@
 
 #include "nm-atlas.h"
 #include "nm-consultation.h"
+#include "nm-finding.h"
 #include "nm-plan.h"
 #include "nm-vocab.h"
 
 G_BEGIN_DECLS
+
+/* The depth scale runs from 0 to this depth (the device maximum of the
+ * protocol, REFERENCE.md via protocol.json); deeper values are clamped. */
+#define NM_RENDER_DEPTH_SCALE_MAX_MM 2.5
 
 typedef enum
 {
@@ -38,5 +48,36 @@ void          nm_render_map             (cairo_t          *cr,
                                          const NmMapStyle *style,
                                          double            width,
                                          double            height);
+
+void          nm_render_depth_colour    (double            mm,
+                                         NmRgba           *out);
+char         *nm_render_depth_text      (double            min_mm,
+                                         double            max_mm);
+void          nm_render_depth_legend    (cairo_t          *cr,
+                                         double            x,
+                                         double            y,
+                                         double            width,
+                                         double            height,
+                                         gboolean          dark);
+void          nm_render_depth_figure    (cairo_t          *cr,
+                                         NmConsultation   *consultation,
+                                         NmPlan           *plan,
+                                         NmView            view,
+                                         double            width,
+                                         double            height);
+void          nm_render_hatch           (cairo_t          *cr,
+                                         double            x,
+                                         double            y,
+                                         double            width,
+                                         double            height,
+                                         double            spacing);
+void          nm_render_outline         (cairo_t          *cr,
+                                         NmView            view,
+                                         double            width,
+                                         double            height,
+                                         const NmPoint    *points,
+                                         guint             n_points,
+                                         const NmRgba     *colour,
+                                         gboolean          closed);
 
 G_END_DECLS
