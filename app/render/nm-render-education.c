@@ -955,7 +955,7 @@ page_needling (Ctx *c)
       cairo_push_group (cr);
       for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
         draw_needle (cr, needle_x[i], surface_y + tip_shift, needle_mm * ppm);
-      rounded_rect (cr, needle_x[0] - 40, face_y - 84, needle_x[4] - needle_x[0] + 80, 84, 14);
+      rounded_rect (cr, needle_x[0] - 40, face_y - 56, needle_x[4] - needle_x[0] + 80, 56, 14);
       cairo_set_source_rgb (cr, 0.30, 0.33, 0.38);
       cairo_fill_preserve (cr);
       set_rgb (cr, &steel, 1);
@@ -963,7 +963,7 @@ page_needling (Ctx *c)
       cairo_stroke (cr);
       cairo_pop_group_to_source (cr);
       cairo_save (cr);
-      cairo_rectangle (cr, 0, top + 60, c->W, c->H);
+      cairo_rectangle (cr, 0, top + 64, c->W, c->H);
       cairo_clip (cr);
       cairo_paint_with_alpha (cr, alpha);
       cairo_restore (cr);
@@ -1763,49 +1763,49 @@ draw_icon (cairo_t         *cr,
   cairo_stroke (cr);
 }
 
-static void
-page_aftercare (Ctx *c)
+/* Lays the advice out at @size; draws it only when @draw. Returns the
+ * bottom of the last block. */
+static double
+aftercare_items (Ctx      *c,
+                 double    top,
+                 double    size,
+                 gboolean  draw)
 {
-  double top = draw_frame (c, NM_EDUCATION_PAGE_AFTERCARE);
   double col_w = (c->W - 2 * MARGIN - 60) / 2;
-  double col_y[2] = { top + 56, top + 56 };
-  double size = 23;
+  double col_y[2] = { top, top };
+  double gap = size * 0.7;
   guint n = nm_texts_n_aftercare ();
-  guint order = 0;
-
-  draw_icon (c->cr, NM_AFTERCARE_DO, MARGIN + 16, top + 18, 16, 1);
-  text (c, _("Do"), MARGIN + 44, top, col_w, 30, TRUE, &good, 1);
-  draw_icon (c->cr, NM_AFTERCARE_DONT, MARGIN + col_w + 60 + 16, top + 18, 16, 1);
-  text (c, _("Don’t"), MARGIN + col_w + 60 + 44, top, col_w, 30, TRUE, &bad, 1);
 
   for (guint i = 0; i < n; i++)
     {
       NmAftercareItem item = nm_texts_aftercare (i);
-      double appear, x, h;
+      double appear = ease (c->t, 0.3 + i * AFTERCARE_STEP, 0.3 + i * AFTERCARE_STEP + 0.4);
+      double x, h;
       guint col;
       g_autofree char *markup = NULL;
       g_autofree char *escaped = NULL;
       g_autoptr(PangoLayout) l = NULL;
 
-      appear = ease (c->t, 0.3 + order * AFTERCARE_STEP, 0.3 + order * AFTERCARE_STEP + 0.4);
-      order++;
       escaped = g_markup_escape_text (item.text, -1);
       markup = g_strdup_printf ("%s  <span size=\"70%%\" foreground=\"#9ca4b0\">%s</span>",
                                 escaped, item.sources);
 
       if (item.kind == NM_AFTERCARE_CONTACT)
         {
-          double y = MAX (col_y[0], col_y[1]) + 10;
+          double y = MAX (col_y[0], col_y[1]) + 4;
           double w = c->W - 2 * MARGIN;
 
           l = layout (c, markup, size, FALSE, w - 90, TRUE);
           size_of (l, NULL, &h);
-          rounded_rect (c->cr, MARGIN, y, w, h + 32, 14);
-          set_rgb (c->cr, &card, appear);
-          cairo_fill (c->cr);
-          draw_icon (c->cr, item.kind, MARGIN + 38, y + 16 + MIN (h / 2, 18), 17, appear);
-          show (c, l, MARGIN + 72, y + 16, &fg, appear);
-          col_y[0] = col_y[1] = y + h + 40;
+          if (draw)
+            {
+              rounded_rect (c->cr, MARGIN, y, w, h + 28, 14);
+              set_rgb (c->cr, &card, appear);
+              cairo_fill (c->cr);
+              draw_icon (c->cr, item.kind, MARGIN + 38, y + 14 + MIN (h / 2, 18), 17, appear);
+              show (c, l, MARGIN + 72, y + 14, &fg, appear);
+            }
+          col_y[0] = col_y[1] = y + h + 28 + gap;
           continue;
         }
 
@@ -1813,13 +1813,36 @@ page_aftercare (Ctx *c)
       x = MARGIN + col * (col_w + 60);
       l = layout (c, markup, size, FALSE, col_w - 44, TRUE);
       size_of (l, NULL, &h);
-      draw_icon (c->cr, item.kind, x + 12, col_y[col] + 16, 10, appear);
-      show (c, l, x + 44 - 16 * (1 - appear), col_y[col], &fg, appear);
-      col_y[col] += h + 22;
+      if (draw)
+        {
+          draw_icon (c->cr, item.kind, x + 12, col_y[col] + size * 0.7, 10, appear);
+          show (c, l, x + 44 - 16 * (1 - appear), col_y[col], &fg, appear);
+        }
+      col_y[col] += h + gap;
     }
+  return MAX (col_y[0], col_y[1]);
+}
+
+static void
+page_aftercare (Ctx *c)
+{
+  double top = draw_frame (c, NM_EDUCATION_PAGE_AFTERCARE);
+  double col_w = (c->W - 2 * MARGIN - 60) / 2;
+  double size, bottom;
+
+  draw_icon (c->cr, NM_AFTERCARE_DO, MARGIN + 16, top + 18, 16, 1);
+  text (c, _("Do"), MARGIN + 44, top, col_w, 30, TRUE, &good, 1);
+  draw_icon (c->cr, NM_AFTERCARE_DONT, MARGIN + col_w + 60 + 16, top + 18, 16, 1);
+  text (c, _("Don’t"), MARGIN + col_w + 60 + 44, top, col_w, 30, TRUE, &bad, 1);
+
+  /* the largest type that leaves room for the footnote */
+  for (size = 25; size > 15; size -= 1)
+    if (aftercare_items (c, top + 54, size, FALSE) <= c->H - 110)
+      break;
+  bottom = aftercare_items (c, top + 54, size, TRUE);
 
   text (c, _("Where sources differ, this advice takes the more cautious one."),
-        MARGIN, c->H - 100, c->W - 2 * MARGIN, 17, FALSE, &faint, 1);
+        MARGIN, MAX (bottom - 6, c->H - 104), c->W - 2 * MARGIN, 17, FALSE, &faint, 1);
 }
 
 /* ------------------------------------------------------------ the pages */
