@@ -21,6 +21,7 @@
 #include "nm-application.h"
 #include "nm-cli.h"
 #include "nm-export-png.h"
+#include "nm-export.h"
 #include "nm-planner.h"
 
 /* Exit codes of spec §4. */
@@ -35,6 +36,8 @@ typedef struct
   gboolean   version;
   char      *plan;
   char      *export_png;
+  char      *export_pdf;
+  char      *export_ics;
   char      *view;
   char      *size;
   char     **files;
@@ -45,6 +48,8 @@ nm_cli_options_clear (NmCliOptions *opts)
 {
   g_clear_pointer (&opts->plan, g_free);
   g_clear_pointer (&opts->export_png, g_free);
+  g_clear_pointer (&opts->export_pdf, g_free);
+  g_clear_pointer (&opts->export_ics, g_free);
   g_clear_pointer (&opts->view, g_free);
   g_clear_pointer (&opts->size, g_free);
   g_clear_pointer (&opts->files, g_strfreev);
@@ -93,6 +98,29 @@ run_export_png (const NmCliOptions *opts)
   return status;
 }
 
+/* --export-pdf OUT FILE and --export-ics OUT FILE */
+static int
+run_export (const NmCliOptions *opts,
+            gboolean            pdf)
+{
+  g_autoptr(GString) err = g_string_new (NULL);
+  int status;
+
+  if (opts->files == NULL || opts->files[0] == NULL || opts->files[1] != NULL)
+    return usage_error (pdf ? _("--export-pdf takes OUT.pdf and exactly one file")
+                            : _("--export-ics takes OUT.ics and exactly one file"));
+  if (opts->export_pdf != NULL && opts->export_ics != NULL)
+    return usage_error (_("--export-pdf and --export-ics go one at a time"));
+
+  if (pdf)
+    status = nm_export_pdf_command (opts->export_pdf, opts->files[0], g_getenv ("NEEDLEMAP_TODAY"), err);
+  else
+    status = nm_export_ics_command (opts->export_ics, opts->files[0], g_getenv ("NEEDLEMAP_TODAY"), err);
+  if (err->len > 0)
+    fputs (err->str, stderr);
+  return status;
+}
+
 int
 nm_cli_main (int   argc,
              char *argv[])
@@ -108,6 +136,10 @@ nm_cli_main (int   argc,
       N_("Print the treatment plan of FILE as JSON and exit"), N_("FILE") },
     { "export-png", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_png,
       N_("Write the depth map of FILE as a PNG picture to OUT and exit"), N_("OUT") },
+    { "export-pdf", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_pdf,
+      N_("Write the treatment-plan PDF of FILE to OUT and exit"), N_("OUT") },
+    { "export-ics", 0, 0, G_OPTION_ARG_FILENAME, &opts.export_ics,
+      N_("Write the sessions of FILE as an iCalendar file to OUT and exit"), N_("OUT") },
     { "view", 0, 0, G_OPTION_ARG_STRING, &opts.view,
       N_("The view to export (default: the first view with findings)"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &opts.size,
@@ -146,6 +178,8 @@ nm_cli_main (int   argc,
     }
   else if (opts.export_png != NULL)
     status = run_export_png (&opts);
+  else if (opts.export_pdf != NULL || opts.export_ics != NULL)
+    status = run_export (&opts, opts.export_pdf != NULL);
   else if (opts.view != NULL || opts.size != NULL)
     status = usage_error (_("--view and --size go with --export-png"));
   else if (opts.plan != NULL)

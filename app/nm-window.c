@@ -26,6 +26,7 @@
 #include "nm-screening-panel.h"
 #include "nm-tag-panel.h"
 #include "nm-window.h"
+#include "nm-window-private.h"
 
 struct _NmWindow
 {
@@ -916,6 +917,7 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, nm_window_save_as_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, nm_window_undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, nm_window_redo_action);
+  _nm_window_class_outputs_init (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

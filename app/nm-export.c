@@ -1,0 +1,297 @@
+/* nm-export.c: the treatment plan as PDF and the sessions as iCalendar
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needlemap"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "nm-export.h"
+#include "nm-planner.h"
+
+/**
+ * nm_export_settings_load:
+ * @settings: (out caller-allocates): filled in
+ * @gsettings: (nullable): the application's settings; %NULL to read them
+ *   only when the schema is installed
+ */
+void
+nm_export_settings_load (NmExportSettings *settings,
+                         GSettings        *gsettings)
+{
+  g_autoptr(GSettings) own = NULL;
+
+  memset (settings, 0, sizeof *settings);
+  settings->paper = NM_PAPER_AUTO;
+
+  if (gsettings == NULL)
+    {
+      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      if (source != NULL)
+        schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+      /* an older installed schema may lack a key: read none rather than abort */
+      if (schema == NULL ||
+          !g_settings_schema_has_key (schema, "clinic-name") ||
+          !g_settings_schema_has_key (schema, "paper-size") ||
+          !g_settings_schema_has_key (schema, "include-client-name-in-calendar"))
+        return;
+      gsettings = own = g_settings_new_full (schema, NULL, NULL);
+    }
+
+  settings->clinic_name = g_settings_get_string (gsettings, "clinic-name");
+  settings->clinic_address = g_settings_get_string (gsettings, "clinic-address");
+  settings->clinic_logo = g_settings_get_string (gsettings, "clinic-logo");
+  settings->practitioner = g_settings_get_string (gsettings, "practitioner");
+  switch (g_settings_get_enum (gsettings, "paper-size"))
+    {
+    case 1:
+      settings->paper = NM_PAPER_A4;
+      break;
+    case 2:
+      settings->paper = NM_PAPER_LETTER;
+      break;
+    default:
+      settings->paper = NM_PAPER_AUTO;
+    }
+  settings->include_client_name = g_settings_get_boolean (gsettings, "include-client-name-in-calendar");
+}
+
+void
+nm_export_settings_clear (NmExportSettings *settings)
+{
+  g_clear_pointer (&settings->clinic_name, g_free);
+  g_clear_pointer (&settings->clinic_address, g_free);
+  g_clear_pointer (&settings->clinic_logo, g_free);
+  g_clear_pointer (&settings->practitioner, g_free);
+}
+
+/* Fills @options with pointers into @settings: valid while it is. */
+void
+nm_export_settings_pdf_options (const NmExportSettings *settings,
+                                NmPdfOptions           *options)
+{
+  memset (options, 0, sizeof *options);
+  options->clinic_name = settings->clinic_name;
+  options->clinic_address = settings->clinic_address;
+  options->clinic_logo = settings->clinic_logo;
+  options->practitioner = settings->practitioner;
+  options->paper = settings->paper;
+}
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * nm_export_pdf_bytes:
+ *
+ * Returns: (transfer full) (nullable): the whole treatment-plan PDF
+ */
+GBytes *
+nm_export_pdf_bytes (NmConsultation      *consultation,
+                     NmPlan              *plan,
+                     const NmPdfOptions  *options,
+                     GError             **error)
+{
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+
+  g_return_val_if_fail (NM_IS_CONSULTATION (consultation), NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  doc = nm_pdf_document_new (consultation, plan, options);
+  if (!nm_render_pdf_write (doc, append_bytes, bytes, error))
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
+/**
+ * nm_export_write_atomically:
+ *
+ * Writes @bytes to a temporary file beside @out and renames it over @out
+ * at the end, so that on any error @out is neither created nor changed.
+ * The file is private (0600): it holds health information.
+ */
+gboolean
+nm_export_write_atomically (GFile   *out,
+                            GBytes  *bytes,
+                            GError **error)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  return g_file_replace_contents (out, data, size, NULL, FALSE,
+                                  G_FILE_CREATE_PRIVATE, NULL, NULL, error);
+}
+
+gboolean
+nm_export_pdf (NmConsultation      *consultation,
+               NmPlan              *plan,
+               const NmPdfOptions  *options,
+               GFile               *out,
+               GError             **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (out), FALSE);
+
+  bytes = nm_export_pdf_bytes (consultation, plan, options, error);
+  return bytes != NULL && nm_export_write_atomically (out, bytes, error);
+}
+
+gboolean
+nm_export_ics (NmConsultation      *consultation,
+               NmPlan              *plan,
+               const NmIcsOptions  *options,
+               GFile               *out,
+               GError             **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (out), FALSE);
+
+  text = nm_ics_build (consultation, plan, options, error);
+  if (text == NULL)
+    return FALSE;
+  {
+    gsize len = strlen (text);
+
+    bytes = g_bytes_new_take (g_steal_pointer (&text), len);
+  }
+  return nm_export_write_atomically (out, bytes, error);
+}
+
+static gboolean
+check_out_path (const char *out_path,
+                const char *option,
+                GString    *err)
+{
+  if (out_path == NULL || out_path[0] == '\0')
+    {
+      g_string_append_printf (err, "needlemap: %s needs OUT and FILE\n", option);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * nm_export_pdf_command:
+ * @out_path: where to write the PDF
+ * @path: the consultation file
+ * @today_iso: (nullable): as for nm_plan_command()
+ * @err: receives one line "needlemap: FILE: problem" on failure
+ *
+ * `needlemap --export-pdf OUT FILE`.
+ *
+ * Returns: the exit status of spec §4: 0 done, 1 bad file or unwritable
+ *   OUT, 2 usage
+ */
+int
+nm_export_pdf_command (const char *out_path,
+                       const char *path,
+                       const char *today_iso,
+                       GString    *err)
+{
+  g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(GFile) out = NULL;
+  g_autoptr(GError) error = NULL;
+  NmExportSettings settings;
+  NmPdfOptions options;
+  GDate today;
+  int status;
+
+  g_return_val_if_fail (err != NULL, 2);
+
+  if (!check_out_path (out_path, "--export-pdf", err))
+    return 2;
+  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  if (status != 0)
+    return status;
+
+  nm_export_settings_load (&settings, NULL);
+  nm_export_settings_pdf_options (&settings, &options);
+  if (nm_planner_today (today_iso, &today, NULL))
+    options.today = &today;
+
+  out = g_file_new_for_commandline_arg (out_path);
+  if (!nm_export_pdf (consultation, plan, &options, out, &error))
+    {
+      g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);
+      status = 1;
+    }
+  nm_export_settings_clear (&settings);
+  return status;
+}
+
+/**
+ * nm_export_ics_command:
+ *
+ * `needlemap --export-ics OUT FILE`; as nm_export_pdf_command(). A plan
+ * with no sessions (blocked, or nothing to treat) is an error of FILE.
+ */
+int
+nm_export_ics_command (const char *out_path,
+                       const char *path,
+                       const char *today_iso,
+                       GString    *err)
+{
+  g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(GFile) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  NmExportSettings settings;
+  NmIcsOptions options = { 0 };
+  int status;
+
+  g_return_val_if_fail (err != NULL, 2);
+
+  if (!check_out_path (out_path, "--export-ics", err))
+    return 2;
+  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  if (status != 0)
+    return status;
+
+  nm_export_settings_load (&settings, NULL);
+  options.include_client_name = settings.include_client_name;
+  nm_export_settings_clear (&settings);
+
+  text = nm_ics_build (consultation, plan, &options, &error);
+  if (text == NULL)
+    {
+      g_string_append_printf (err, "needlemap: %s: %s\n", path, error->message);
+      return 1;
+    }
+  {
+    gsize len = strlen (text);
+
+    bytes = g_bytes_new_take (g_steal_pointer (&text), len);
+  }
+  out = g_file_new_for_commandline_arg (out_path);
+  if (!nm_export_write_atomically (out, bytes, &error))
+    {
+      g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);
+      return 1;
+    }
+  return 0;
+}

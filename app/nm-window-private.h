@@ -1,0 +1,20 @@
+/* nm-window-private.h
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "nm-plan.h"
+#include "nm-window.h"
+
+G_BEGIN_DECLS
+
+/* nm-window-outputs.c: Export PDF…, Export Calendar…, Print… */
+void    _nm_window_class_outputs_init (GtkWidgetClass *widget_class);
+NmPlan *_nm_window_compute_plan       (NmWindow       *self,
+                                       GDate          *today);
+
+G_END_DECLS

@@ -1,0 +1,1841 @@
+/* nm-render-pdf.c: the pages of the client's treatment plan
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "nm-render"
+
+#include "config.h"
+
+#include <cairo-pdf.h>
+#include <glib/gi18n.h>
+#include <langinfo.h>
+#include <librsvg/rsvg.h>
+#include <locale.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "nm-render-map.h"
+#include "nm-render-pdf.h"
+#include "nm-render-schedule.h"
+#include "nm-vocab.h"
+
+/* The document is laid out once, in points, when it is created: which
+ * page shows what, and where long tables break. Drawing a page then only
+ * needs its index, so the PDF export, printing and the tests all draw the
+ * very same pages through nm_render_pdf_page(). */
+
+G_DEFINE_QUARK (nm-render-pdf-error-quark, nm_render_pdf_error)
+
+#define FONT          "Cantarell"
+#define BODY_SIZE     9.5
+#define SMALL_SIZE    7.5
+#define MARGIN_X      58.0
+#define MARGIN_TOP    72.0
+#define MARGIN_BOTTOM 64.0
+#define CELL_PAD      6.0
+#define SCHEDULE_FONT 8.0
+
+typedef struct
+{
+  double r, g, b;
+} Rgb;
+
+static const Rgb ink      = { 0.133, 0.145, 0.161 };
+static const Rgb muted    = { 0.396, 0.420, 0.447 };
+static const Rgb faint    = { 0.820, 0.839, 0.851 };
+static const Rgb zebra    = { 0.957, 0.965, 0.969 };
+static const Rgb accent   = { 0.110, 0.420, 0.471 };
+static const Rgb tint     = { 0.914, 0.949, 0.953 };
+static const Rgb ok_c     = { 0.180, 0.490, 0.255 };
+static const Rgb caution  = { 0.690, 0.400, 0.000 };
+static const Rgb blocked  = { 0.700, 0.150, 0.120 };
+
+typedef enum
+{
+  PAGE_COVER,
+  PAGE_SUMMARY,
+  PAGE_MAPS,
+  PAGE_REGIONS,
+  PAGE_SCHEDULE,
+  PAGE_AFTERCARE,
+  PAGE_CONSENT
+} PageKind;
+
+typedef struct
+{
+  PageKind  kind;
+  char     *title;          /* for the outline and the contents */
+  gboolean  continued;      /* a table continued from the page before */
+  guint     first_row;      /* table pages: rows [first_row, last_row) */
+  guint     last_row;
+  NmView    views[2];
+  guint     n_views;
+  gboolean  outline;        /* listed in the outline and the contents */
+} Page;
+
+typedef struct
+{
+  char   **cells;           /* Pango markup, one per column */
+  double   height;
+} Row;
+
+typedef struct
+{
+  guint       n_columns;
+  const char *titles[6];
+  double      widths[6];    /* fractions of the content width */
+  GPtrArray  *rows;         /* of Row */
+} Table;
+
+struct _NmPdfDocument
+{
+  gatomicrefcount  ref_count;
+  NmConsultation  *consultation;
+  NmPlan          *plan;
+  char            *clinic_name;
+  char            *clinic_address;
+  char            *clinic_logo;
+  char            *practitioner;
+  NmPaper          paper;
+  GDate            today;
+  double           width;
+  double           height;
+  GArray          *pages;   /* of Page */
+  Table            regions;
+  Table            sessions;
+  double           schedule_height;
+};
+
+/* Paper */
+
+/* Territories whose customary paper is US Letter (glibc's LC_PAPER data). */
+static const char * const letter_territories[] = {
+  "US", "CA", "MX", "PH", "CL", "CO", "CR", "GT", "NI", "PA", "PR", "SV", "VE", "DO", "BZ", NULL
+};
+
+/**
+ * nm_paper_from_locale_name:
+ * @locale: (nullable): a locale name such as "en_US.UTF-8"
+ *
+ * Returns: %NM_PAPER_LETTER for the territories that use Letter, else A4
+ */
+NmPaper
+nm_paper_from_locale_name (const char *locale)
+{
+  const char *underscore;
+  char territory[3] = { 0 };
+
+  if (locale == NULL || (underscore = strchr (locale, '_')) == NULL ||
+      strlen (underscore) < 3)
+    return NM_PAPER_A4;
+
+  territory[0] = g_ascii_toupper (underscore[1]);
+  territory[1] = g_ascii_toupper (underscore[2]);
+  return g_strv_contains (letter_territories, territory) ? NM_PAPER_LETTER : NM_PAPER_A4;
+}
+
+/**
+ * nm_paper_from_locale:
+ *
+ * The paper of the current LC_PAPER locale: its width in glibc's locale
+ * data, else its territory.
+ */
+NmPaper
+nm_paper_from_locale (void)
+{
+#ifdef _NL_PAPER_WIDTH
+  {
+    /* glibc returns the width in millimetres as a pointer-sized integer */
+    intptr_t mm = (intptr_t) nl_langinfo (_NL_PAPER_WIDTH);
+
+    if (mm == 216)
+      return NM_PAPER_LETTER;
+    if (mm == 210)
+      return NM_PAPER_A4;
+  }
+#endif
+  return nm_paper_from_locale_name (setlocale (LC_PAPER, NULL));
+}
+
+void
+nm_paper_get_size (NmPaper  paper,
+                   double  *width_pt,
+                   double  *height_pt)
+{
+  if (paper == NM_PAPER_AUTO)
+    paper = nm_paper_from_locale ();
+
+  if (paper == NM_PAPER_LETTER)
+    {
+      *width_pt = 612.0;
+      *height_pt = 792.0;
+    }
+  else
+    {
+      *width_pt = 595.0;
+      *height_pt = 842.0;
+    }
+}
+
+/* Text */
+
+static void
+set_rgb (cairo_t   *cr,
+         const Rgb *c)
+{
+  cairo_set_source_rgb (cr, c->r, c->g, c->b);
+}
+
+/* One unit is one point; unhinted metrics so that text measured while
+ * laying out fits the same on a PDF, a printer or an image surface. */
+static PangoLayout *
+layout_new (cairo_t    *cr,
+            double      size,
+            int         weight,
+            double      width,
+            const char *markup)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoContext *context = pango_layout_get_context (layout);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  PangoFontDescription *desc = pango_font_description_new ();
+
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  pango_cairo_context_set_resolution (context, 72.0);
+  cairo_font_options_destroy (options);
+
+  pango_font_description_set_family (desc, FONT);
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+  pango_font_description_set_weight (desc, weight);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_context_changed (layout);
+
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
+  pango_layout_set_line_spacing (layout, 1.25);
+  pango_layout_set_markup (layout, markup, -1);
+  return layout;
+}
+
+static double
+layout_height (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  return (double) logical.height / PANGO_SCALE;
+}
+
+static double
+layout_width (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  return (double) logical.width / PANGO_SCALE;
+}
+
+/* Draws markup at (x, y) and returns its height. */
+static double
+text (cairo_t    *cr,
+      double      x,
+      double      y,
+      double      width,
+      double      size,
+      int         weight,
+      const Rgb  *colour,
+      const char *markup)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, size, weight, width, markup);
+
+  set_rgb (cr, colour);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  return layout_height (layout);
+}
+
+static double
+text_aligned (cairo_t    *cr,
+              double      x,
+              double      y,
+              double      align,
+              double      size,
+              int         weight,
+              const Rgb  *colour,
+              const char *markup)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, size, weight, -1, markup);
+
+  set_rgb (cr, colour);
+  cairo_move_to (cr, x - align * layout_width (layout), y);
+  pango_cairo_show_layout (cr, layout);
+  return layout_height (layout);
+}
+
+static double
+measure (cairo_t    *cr,
+         double      width,
+         double      size,
+         int         weight,
+         const char *markup)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, size, weight, width, markup);
+
+  return layout_height (layout);
+}
+
+static void
+rule (cairo_t   *cr,
+      double     x0,
+      double     x1,
+      double     y,
+      double     line_width,
+      const Rgb *colour)
+{
+  set_rgb (cr, colour);
+  cairo_set_line_width (cr, line_width);
+  cairo_move_to (cr, x0, y);
+  cairo_line_to (cr, x1, y);
+  cairo_stroke (cr);
+}
+
+static char *
+esc (const char *s)
+{
+  return g_markup_escape_text (s != NULL ? s : "", -1);
+}
+
+/* Document model */
+
+static double
+content_width (NmPdfDocument *doc)
+{
+  return doc->width - 2 * MARGIN_X;
+}
+
+static void
+row_free (gpointer data)
+{
+  Row *row = data;
+
+  g_strfreev (row->cells);
+  g_free (row);
+}
+
+static void
+table_add (Table  *table,
+           char  **cells)
+{
+  Row *row = g_new0 (Row, 1);
+
+  row->cells = cells;
+  g_ptr_array_add (table->rows, row);
+}
+
+static void
+table_measure (NmPdfDocument *doc,
+               cairo_t       *cr,
+               Table         *table)
+{
+  double cw = content_width (doc);
+
+  for (guint i = 0; i < table->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (table->rows, i);
+
+      row->height = 0;
+      for (guint c = 0; c < table->n_columns; c++)
+        row->height = MAX (row->height,
+                           measure (cr, table->widths[c] * cw - 2 * CELL_PAD, BODY_SIZE - 0.5,
+                                    PANGO_WEIGHT_NORMAL, row->cells[c]));
+      row->height += 2 * CELL_PAD;
+    }
+}
+
+static double
+table_header_height (void)
+{
+  return SMALL_SIZE * 1.3 + 2 * CELL_PAD;
+}
+
+static double
+table_draw (NmPdfDocument *doc,
+            cairo_t       *cr,
+            const Table   *table,
+            guint          first,
+            guint          last,
+            double         y)
+{
+  double cw = content_width (doc);
+  double x;
+
+  /* header */
+  x = MARGIN_X;
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      g_autofree char *title = g_utf8_strup (table->titles[c], -1);
+      g_autofree char *markup = g_strdup_printf ("<span letter_spacing=\"600\">%s</span>", title);
+
+      text (cr, x + CELL_PAD, y + CELL_PAD, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, markup);
+      x += table->widths[c] * cw;
+    }
+  y += table_header_height ();
+  rule (cr, MARGIN_X, MARGIN_X + cw, y, 1.2, &accent);
+
+  for (guint i = first; i < last; i++)
+    {
+      Row *row = g_ptr_array_index (table->rows, i);
+
+      if ((i - first) % 2 == 1)
+        {
+          set_rgb (cr, &zebra);
+          cairo_rectangle (cr, MARGIN_X, y, cw, row->height);
+          cairo_fill (cr);
+        }
+      x = MARGIN_X;
+      for (guint c = 0; c < table->n_columns; c++)
+        {
+          text (cr, x + CELL_PAD, y + CELL_PAD, table->widths[c] * cw - 2 * CELL_PAD,
+                BODY_SIZE - 0.5, PANGO_WEIGHT_NORMAL, &ink, row->cells[c]);
+          x += table->widths[c] * cw;
+        }
+      y += row->height;
+    }
+  rule (cr, MARGIN_X, MARGIN_X + cw, y, 0.6, &faint);
+  return y;
+}
+
+static const char *
+status_title (NmPlanStatus status)
+{
+  switch (status)
+    {
+    case NM_PLAN_OK:
+      return _("Suitable for treatment");
+    case NM_PLAN_CAUTION:
+      return _("Suitable with precautions");
+    case NM_PLAN_BLOCKED:
+    default:
+      return _("Not to be treated at present");
+    }
+}
+
+static const Rgb *
+status_colour (NmPlanStatus status)
+{
+  switch (status)
+    {
+    case NM_PLAN_OK:
+      return &ok_c;
+    case NM_PLAN_CAUTION:
+      return &caution;
+    case NM_PLAN_BLOCKED:
+    default:
+      return &blocked;
+    }
+}
+
+/* "Rolling acne scars (marked)" for each finding of @region, in the
+ * consultation's order, without repeats. */
+static char *
+region_findings_text (NmPdfDocument *doc,
+                      const char    *region)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < nm_consultation_get_n_findings (doc->consultation); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (doc->consultation, i);
+      const char *kind = nm_finding_get_kind (finding);
+      const char *severity;
+      g_autofree char *line = NULL;
+
+      if (g_strcmp0 (nm_finding_get_region (finding), region) != 0 ||
+          g_hash_table_contains (seen, kind))
+        continue;
+      g_hash_table_add (seen, (gpointer) kind);
+      severity = nm_vocab_severity_name (nm_finding_get_severity (finding));
+      line = g_strdup_printf ("%s (%s)", nm_vocab_kind_name (kind),
+                              severity != NULL ? severity : "");
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, line);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+build_region_table (NmPdfDocument *doc)
+{
+  Table *t = &doc->regions;
+
+  t->n_columns = 3;
+  t->titles[0] = _("Area");
+  t->titles[1] = _("Depth");
+  t->titles[2] = _("Why this depth");
+  t->widths[0] = 0.27;
+  t->widths[1] = 0.15;
+  t->widths[2] = 0.58;
+
+  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (doc->plan, i);
+      g_autofree char *name = esc (nm_vocab_region_name (region->region));
+      g_autofree char *findings_raw = region_findings_text (doc, region->region);
+      g_autofree char *findings = esc (findings_raw);
+      g_autoptr(GString) why = g_string_new (NULL);
+      char **cells = g_new0 (char *, 4);
+
+      cells[0] = g_strdup_printf ("<b>%s</b>\n<span size=\"85%%\" foreground=\"#656b72\">%s</span>",
+                                  name, findings);
+      if (region->treat)
+        {
+          g_autofree char *depth = nm_render_format_depth (region->min_mm, region->max_mm);
+
+          cells[1] = g_strdup_printf ("<b>%s</b>", depth);
+        }
+      else
+        cells[1] = g_strdup_printf ("<b><span foreground=\"#b32619\">%s</span></b>", _("Not needled"));
+
+      for (guint r = 0; region->reasons != NULL && region->reasons[r] != NULL; r++)
+        {
+          g_autofree char *reason = esc (region->reasons[r]);
+
+          if (why->len > 0)
+            g_string_append_c (why, '\n');
+          g_string_append_printf (why, "• %s", reason);
+        }
+      cells[2] = g_strdup (why->str);
+      table_add (t, cells);
+    }
+}
+
+typedef struct
+{
+  GDate  date;
+  guint  series;
+  guint  number;
+} Slot;
+
+static int
+slot_compare (gconstpointer a,
+              gconstpointer b)
+{
+  const Slot *x = a, *y = b;
+  int c = g_date_compare (&x->date, &y->date);
+
+  if (c != 0)
+    return c;
+  return x->series < y->series ? -1 : x->series > y->series;
+}
+
+static void
+build_session_table (NmPdfDocument *doc)
+{
+  Table *t = &doc->sessions;
+  g_autoptr(GArray) slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  g_autoptr(GArray) logged = nm_schedule_match_sessions (doc->consultation, doc->plan);
+
+  t->n_columns = 5;
+  t->titles[0] = _("Date");
+  t->titles[1] = _("Session");
+  t->titles[2] = _("Areas");
+  t->titles[3] = _("Depth");
+  t->titles[4] = _("Status");
+  t->widths[0] = 0.17;
+  t->widths[1] = 0.22;
+  t->widths[2] = 0.33;
+  t->widths[3] = 0.14;
+  t->widths[4] = 0.14;
+
+  for (guint s = 0; s < nm_plan_get_n_series (doc->plan); s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (doc->plan, s);
+
+      for (guint k = 0; k < series->n_dates; k++)
+        {
+          Slot slot = { series->dates[k], s, k + 1 };
+
+          g_array_append_val (slots, slot);
+        }
+    }
+  g_array_sort (slots, slot_compare);
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      Slot *slot = &g_array_index (slots, Slot, i);
+      const NmPlanSeries *series = nm_plan_get_series (doc->plan, slot->series);
+      g_autofree char *date = nm_render_format_date (&slot->date);
+      g_autoptr(GString) areas = g_string_new (NULL);
+      double min_mm, max_mm;
+      g_autofree char *depth = NULL;
+      const char *status = _("Planned");
+      char **cells = g_new0 (char *, 6);
+
+      for (guint r = 0; series->regions[r] != NULL; r++)
+        g_string_append_printf (areas, "%s%s", r > 0 ? ", " : "", nm_vocab_region_name (series->regions[r]));
+      nm_schedule_series_depth (doc->plan, series, &min_mm, &max_mm);
+      depth = nm_render_format_depth (min_mm, max_mm);
+
+      for (guint l = 0; l < logged->len; l++)
+        {
+          NmScheduleSlot *ls = &g_array_index (logged, NmScheduleSlot, l);
+          NmSession *session = nm_consultation_get_session (doc->consultation, l);
+
+          if (ls->series == (int) slot->series && ls->number == slot->number)
+            {
+              GDate actual;
+
+              if (nm_session_get_done (session) && nm_date_parse (nm_session_get_date (session), &actual))
+                {
+                  g_autofree char *on = nm_render_format_date (&actual);
+
+                  status = NULL;
+                  cells[4] = g_strdup_printf ("<span foreground=\"#1c6b78\"><b>%s</b></span>\n%s",
+                                              _("Done"), on);
+                }
+              else
+                status = _("Booked");
+            }
+        }
+
+      {
+        g_autofree char *label = esc (series->label);
+        g_autofree char *areas_e = esc (areas->str);
+
+        cells[0] = g_strdup_printf ("<b>%s</b>", date);
+        cells[1] = g_strdup_printf (_("%s\n<span size=\"85%%\" foreground=\"#656b72\">session %u of %u</span>"),
+                                    label, slot->number, series->sessions);
+        cells[2] = g_steal_pointer (&areas_e);
+        cells[3] = g_strdup (depth);
+        if (cells[4] == NULL)
+          cells[4] = g_strdup (status);
+      }
+      table_add (t, cells);
+    }
+}
+
+static void
+add_page (NmPdfDocument *doc,
+          PageKind       kind,
+          const char    *title,
+          gboolean       outline)
+{
+  Page page = { 0 };
+
+  page.kind = kind;
+  page.title = g_strdup (title);
+  page.outline = outline;
+  g_array_append_val (doc->pages, page);
+}
+
+static Page *
+last_page (NmPdfDocument *doc)
+{
+  return &g_array_index (doc->pages, Page, doc->pages->len - 1);
+}
+
+/* Splits rows [0, n) over pages of @kind whose first page has @first_room
+ * points for rows and the next ones @room. */
+static void
+paginate (NmPdfDocument *doc,
+          const Table   *table,
+          PageKind       kind,
+          const char    *title,
+          const char    *continued_title,
+          double         first_room,
+          double         room)
+{
+  guint i = 0;
+  gboolean first = TRUE;
+
+  do
+    {
+      double left = (first ? first_room : room) - table_header_height ();
+      guint start = i;
+
+      while (i < table->rows->len)
+        {
+          Row *row = g_ptr_array_index (table->rows, i);
+
+          if (row->height > left && i > start)
+            break;
+          left -= row->height;
+          i++;
+        }
+      add_page (doc, kind, first ? title : continued_title, first);
+      last_page (doc)->first_row = start;
+      last_page (doc)->last_row = i;
+      last_page (doc)->continued = !first;
+      first = FALSE;
+    }
+  while (i < table->rows->len);
+}
+
+static double
+page_title_height (void)
+{
+  return 40.0;
+}
+
+static double
+body_bottom (NmPdfDocument *doc)
+{
+  return doc->height - MARGIN_BOTTOM;
+}
+
+static const char *
+regions_intro (void)
+{
+  return _("Each area takes the depth of its deepest finding, within the limits for that area "
+           "and your skin type. Letters in brackets name the sources in the clinical reference.");
+}
+
+static int
+view_family (NmView view)
+{
+  switch (view)
+    {
+    case NM_VIEW_FACE_FRONT:
+      return 0;
+    case NM_VIEW_FACE_LEFT:
+    case NM_VIEW_FACE_RIGHT:
+      return 1;
+    case NM_VIEW_SCALP:
+      return 2;
+    case NM_VIEW_BODY_FRONT:
+    case NM_VIEW_BODY_BACK:
+    case NM_N_VIEWS:
+    default:
+      return 3;
+    }
+}
+
+static void
+layout_document (NmPdfDocument *doc)
+{
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  double body_h = body_bottom (doc) - MARGIN_TOP;
+  guint n_map_views = 0;
+  NmView map_views[NM_N_VIEWS];
+
+  add_page (doc, PAGE_COVER, _("Cover"), TRUE);
+  add_page (doc, PAGE_SUMMARY, _("Summary"), TRUE);
+
+  /* the depth maps: every view with a finding, a page per family of
+   * views (the front of the face; its profiles; the scalp; the body) */
+  for (guint v = 0; v < NM_N_VIEWS; v++)
+    for (guint i = 0; i < nm_consultation_get_n_findings (doc->consultation); i++)
+      if (nm_vocab_region_in_view (nm_finding_get_region (nm_consultation_get_finding (doc->consultation, i)), v))
+        {
+          map_views[n_map_views++] = v;
+          break;
+        }
+  for (guint i = 0; i < n_map_views; i++)
+    {
+      add_page (doc, PAGE_MAPS, _("Depth maps"), i == 0);
+      last_page (doc)->views[0] = map_views[i];
+      last_page (doc)->n_views = 1;
+      if (i + 1 < n_map_views && view_family (map_views[i + 1]) == view_family (map_views[i]))
+        {
+          last_page (doc)->views[1] = map_views[++i];
+          last_page (doc)->n_views = 2;
+        }
+    }
+
+  build_region_table (doc);
+  table_measure (doc, cr, &doc->regions);
+  if (doc->regions.rows->len > 0)
+    {
+      double intro = measure (cr, content_width (doc), BODY_SIZE, PANGO_WEIGHT_NORMAL, regions_intro ()) + 14;
+
+      paginate (doc, &doc->regions, PAGE_REGIONS, _("Areas and depths"), _("Areas and depths (continued)"),
+                body_h - page_title_height () - intro, body_h - page_title_height ());
+    }
+
+  build_session_table (doc);
+  table_measure (doc, cr, &doc->sessions);
+  doc->schedule_height = MIN (nm_render_schedule_natural_height (doc->plan, SCHEDULE_FONT), body_h * 0.5);
+  if (doc->sessions.rows->len > 0)
+    paginate (doc, &doc->sessions, PAGE_SCHEDULE, _("Schedule"), _("Schedule (continued)"),
+              body_h - page_title_height () - doc->schedule_height - 24, body_h - page_title_height ());
+
+  add_page (doc, PAGE_AFTERCARE, _("Aftercare"), TRUE);
+  add_page (doc, PAGE_CONSENT, _("Consent"), TRUE);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+}
+
+/**
+ * nm_pdf_document_new:
+ * @consultation: the consultation
+ * @plan: its plan
+ * @options: (nullable): the clinic's details and the paper
+ *
+ * Lays out the treatment plan's pages.
+ *
+ * Returns: (transfer full): the document
+ */
+NmPdfDocument *
+nm_pdf_document_new (NmConsultation     *consultation,
+                     NmPlan             *plan,
+                     const NmPdfOptions *options)
+{
+  static const NmPdfOptions defaults = { 0 };
+  NmPdfDocument *doc;
+  const char *practitioner;
+
+  g_return_val_if_fail (NM_IS_CONSULTATION (consultation), NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  if (options == NULL)
+    options = &defaults;
+
+  doc = g_new0 (NmPdfDocument, 1);
+  g_atomic_ref_count_init (&doc->ref_count);
+  doc->consultation = g_object_ref (consultation);
+  doc->plan = nm_plan_ref (plan);
+  doc->clinic_name = g_strdup (options->clinic_name);
+  doc->clinic_address = g_strdup (options->clinic_address);
+  doc->clinic_logo = g_strdup (options->clinic_logo);
+
+  practitioner = nm_consultation_get_practitioner (consultation);
+  if (practitioner == NULL || practitioner[0] == '\0')
+    practitioner = options->practitioner;
+  doc->practitioner = g_strdup (practitioner);
+
+  doc->paper = options->paper == NM_PAPER_AUTO ? nm_paper_from_locale () : options->paper;
+  nm_paper_get_size (doc->paper, &doc->width, &doc->height);
+
+  if (options->today != NULL && g_date_valid (options->today))
+    doc->today = *options->today;
+  else
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      g_date_clear (&doc->today, 1);
+      g_date_set_dmy (&doc->today, g_date_time_get_day_of_month (now),
+                      g_date_time_get_month (now), g_date_time_get_year (now));
+    }
+
+  doc->pages = g_array_new (FALSE, TRUE, sizeof (Page));
+  doc->regions.rows = g_ptr_array_new_with_free_func (row_free);
+  doc->sessions.rows = g_ptr_array_new_with_free_func (row_free);
+  layout_document (doc);
+  return doc;
+}
+
+NmPdfDocument *
+nm_pdf_document_ref (NmPdfDocument *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+nm_pdf_document_unref (NmPdfDocument *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  for (guint i = 0; i < self->pages->len; i++)
+    g_free (g_array_index (self->pages, Page, i).title);
+  g_array_unref (self->pages);
+  g_ptr_array_unref (self->regions.rows);
+  g_ptr_array_unref (self->sessions.rows);
+  g_object_unref (self->consultation);
+  nm_plan_unref (self->plan);
+  g_free (self->clinic_name);
+  g_free (self->clinic_address);
+  g_free (self->clinic_logo);
+  g_free (self->practitioner);
+  g_free (self);
+}
+
+guint
+nm_pdf_document_get_n_pages (NmPdfDocument *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->pages->len;
+}
+
+NmPaper
+nm_pdf_document_get_paper (NmPdfDocument *self)
+{
+  g_return_val_if_fail (self != NULL, NM_PAPER_A4);
+  return self->paper;
+}
+
+void
+nm_pdf_document_get_page_size (NmPdfDocument *self,
+                               double        *width_pt,
+                               double        *height_pt)
+{
+  g_return_if_fail (self != NULL);
+  *width_pt = self->width;
+  *height_pt = self->height;
+}
+
+const char *
+nm_pdf_document_get_page_title (NmPdfDocument *self,
+                                guint          page)
+{
+  g_return_val_if_fail (self != NULL && page < self->pages->len, NULL);
+  return g_array_index (self->pages, Page, page).title;
+}
+
+/**
+ * nm_pdf_document_page_is_map:
+ *
+ * Returns: whether @page shows depth maps (drawn as vector graphics)
+ */
+gboolean
+nm_pdf_document_page_is_map (NmPdfDocument *self,
+                             guint          page)
+{
+  g_return_val_if_fail (self != NULL && page < self->pages->len, FALSE);
+  return g_array_index (self->pages, Page, page).kind == PAGE_MAPS;
+}
+
+/* Drawing */
+
+static const char *
+clinic_or_app (NmPdfDocument *doc)
+{
+  return doc->clinic_name != NULL && doc->clinic_name[0] != '\0' ? doc->clinic_name : PACKAGE_NAME;
+}
+
+static void
+draw_header_footer (NmPdfDocument *doc,
+                    cairo_t       *cr,
+                    guint          index)
+{
+  double x1 = doc->width - MARGIN_X;
+  double hy = MARGIN_TOP - 34;
+  double fy = doc->height - MARGIN_BOTTOM + 22;
+  g_autofree char *clinic = esc (clinic_or_app (doc));
+  g_autofree char *clinic_up = g_utf8_strup (clinic, -1);
+  g_autofree char *clinic_markup = g_strdup_printf ("<span letter_spacing=\"900\">%s</span>", clinic_up);
+  g_autofree char *name = esc (nm_consultation_get_client_name (doc->consultation));
+  g_autofree char *right = NULL;
+  g_autofree char *page_no = NULL;
+
+  if (name[0] != '\0')
+    right = g_strdup_printf (_("Treatment plan · %s"), name);
+  else
+    right = g_strdup (_("Treatment plan"));
+
+  text (cr, MARGIN_X, hy, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, clinic_markup);
+  text_aligned (cr, x1, hy, 1.0, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted, right);
+  rule (cr, MARGIN_X, x1, hy + 15, 0.5, &faint);
+
+  rule (cr, MARGIN_X, x1, fy - 6, 0.5, &faint);
+  text (cr, MARGIN_X, fy, -1, SMALL_SIZE - 0.5, PANGO_WEIGHT_NORMAL, &muted,
+        _("A plan, not a predicted result · guidance for trained practitioners"));
+  page_no = g_strdup_printf (_("Page %u of %u"), index + 1, doc->pages->len);
+  text_aligned (cr, x1, fy, 1.0, SMALL_SIZE, PANGO_WEIGHT_BOLD, &muted, page_no);
+}
+
+static double
+draw_page_title (NmPdfDocument *doc,
+                 cairo_t       *cr,
+                 const char    *title)
+{
+  g_autofree char *t = esc (title);
+
+  text (cr, MARGIN_X, MARGIN_TOP - 6, -1, 20, PANGO_WEIGHT_LIGHT, &ink, t);
+  set_rgb (cr, &accent);
+  cairo_rectangle (cr, MARGIN_X, MARGIN_TOP + 24, 28, 2.2);
+  cairo_fill (cr);
+  return MARGIN_TOP + page_title_height ();
+}
+
+static void
+draw_logo (NmPdfDocument *doc,
+           cairo_t       *cr,
+           double         x,
+           double         y,
+           double         box_w,
+           double         box_h,
+           double        *used_w)
+{
+  *used_w = 0;
+  if (doc->clinic_logo == NULL || doc->clinic_logo[0] == '\0')
+    return;
+
+  if (g_str_has_suffix (doc->clinic_logo, ".svg") || g_str_has_suffix (doc->clinic_logo, ".SVG"))
+    {
+      g_autoptr(GObject) object = G_OBJECT (rsvg_handle_new_from_file (doc->clinic_logo, NULL));
+      RsvgHandle *handle = (RsvgHandle *) object;
+      double w = 0, h = 0, scale;
+      RsvgRectangle viewport;
+
+      if (handle == NULL)
+        return;
+      if (!rsvg_handle_get_intrinsic_size_in_pixels (handle, &w, &h) || w <= 0 || h <= 0)
+        {
+          w = box_h;
+          h = box_h;
+        }
+      scale = MIN (box_w / w, box_h / h);
+      viewport.x = x;
+      viewport.y = y;
+      viewport.width = w * scale;
+      viewport.height = h * scale;
+      if (rsvg_handle_render_document (handle, cr, &viewport, NULL))
+        *used_w = viewport.width;
+    }
+  else
+    {
+      cairo_surface_t *image = cairo_image_surface_create_from_png (doc->clinic_logo);
+      double w, h, scale;
+
+      if (cairo_surface_status (image) != CAIRO_STATUS_SUCCESS)
+        {
+          cairo_surface_destroy (image);
+          return;
+        }
+      w = cairo_image_surface_get_width (image);
+      h = cairo_image_surface_get_height (image);
+      if (w > 0 && h > 0)
+        {
+          scale = MIN (box_w / w, box_h / h);
+          cairo_save (cr);
+          cairo_translate (cr, x, y);
+          cairo_scale (cr, scale, scale);
+          cairo_set_source_surface (cr, image, 0, 0);
+          cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+          cairo_paint (cr);
+          cairo_restore (cr);
+          *used_w = w * scale;
+        }
+      cairo_surface_destroy (image);
+    }
+}
+
+static double
+draw_field (cairo_t    *cr,
+            double      x,
+            double      y,
+            double      label_w,
+            double      width,
+            const char *label,
+            const char *value)
+{
+  g_autofree char *l = g_utf8_strup (label, -1);
+  g_autofree char *l_markup = g_strdup_printf ("<span letter_spacing=\"600\">%s</span>", l);
+  g_autofree char *v = esc (value);
+  double h;
+
+  text (cr, x, y + 2.5, label_w, SMALL_SIZE, PANGO_WEIGHT_BOLD, &muted, l_markup);
+  h = text (cr, x + label_w, y, width - label_w, BODY_SIZE + 1.5, PANGO_WEIGHT_NORMAL, &ink, v);
+  return h + 7;
+}
+
+static void
+draw_status_pill (cairo_t      *cr,
+                  double        x,
+                  double        y,
+                  NmPlanStatus  status)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, BODY_SIZE, PANGO_WEIGHT_BOLD, -1, status_title (status));
+  double w = layout_width (layout) + 26, h = layout_height (layout) + 10;
+  const Rgb *c = status_colour (status);
+
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + h / 2, y + h / 2, h / 2, G_PI / 2, 3 * G_PI / 2);
+  cairo_arc (cr, x + w - h / 2, y + h / 2, h / 2, -G_PI / 2, G_PI / 2);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, 0.12);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, c);
+  cairo_set_line_width (cr, 0.8);
+  cairo_stroke (cr);
+  cairo_arc (cr, x + 10, y + h / 2, 2.6, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_move_to (cr, x + 17, y + 5);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static char *
+format_iso_date (const char *iso)
+{
+  GDate date;
+
+  if (iso == NULL || !nm_date_parse (iso, &date))
+    return NULL;
+  return nm_render_format_date (&date);
+}
+
+static const char *
+fitzpatrick_name (guint type)
+{
+  static const char * const names[] = { "", "I", "II", "III", "IV", "V", "VI" };
+
+  return type <= 6 ? names[type] : "";
+}
+
+static void
+draw_cover (NmPdfDocument *doc,
+            cairo_t       *cr)
+{
+  double x = MARGIN_X, cw = content_width (doc);
+  double y = 56, logo_w = 0, hx, col;
+  g_autofree char *today = nm_render_format_date (&doc->today);
+  g_autofree char *birth = format_iso_date (nm_consultation_get_birth_date (doc->consultation));
+  g_autofree char *skin = NULL;
+  g_autofree char *first = NULL;
+  const char *name = nm_consultation_get_client_name (doc->consultation);
+  guint n_series = nm_plan_get_n_series (doc->plan);
+
+  /* the clinic's letterhead */
+  draw_logo (doc, cr, x, y, 150, 54, &logo_w);
+  hx = logo_w > 0 ? x + logo_w + 16 : x;
+  if (doc->clinic_name != NULL && doc->clinic_name[0] != '\0')
+    {
+      g_autofree char *n = esc (doc->clinic_name);
+      g_autofree char *a = esc (doc->clinic_address);
+      double h = text (cr, hx, y + 2, x + cw - hx, 15, PANGO_WEIGHT_BOLD, &ink, n);
+
+      if (a[0] != '\0')
+        text (cr, hx, y + 4 + h, x + cw - hx, SMALL_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &muted, a);
+    }
+  if (logo_w > 0 || (doc->clinic_name != NULL && doc->clinic_name[0] != '\0'))
+    {
+      y += 84;
+      rule (cr, x, x + cw, y, 0.6, &faint);
+      y += 64;
+    }
+  else
+    y += 60;
+
+  /* title block */
+  {
+    g_autofree char *kicker = g_utf8_strup (_("Microneedling"), -1);
+    g_autofree char *k_markup = g_strdup_printf ("<span letter_spacing=\"2400\">%s</span>", kicker);
+
+    text (cr, x, y, -1, 9, PANGO_WEIGHT_BOLD, &accent, k_markup);
+    y += 18;
+    y += text (cr, x, y, cw, 36, PANGO_WEIGHT_LIGHT, &ink, _("Treatment plan"));
+    y += 6;
+    set_rgb (cr, &accent);
+    cairo_rectangle (cr, x, y, 44, 3);
+    cairo_fill (cr);
+    y += 30;
+  }
+
+  /* client */
+  col = 104;
+  if (name != NULL && name[0] != '\0')
+    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Prepared for"), name);
+  if (birth != NULL)
+    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Date of birth"), birth);
+  if (nm_consultation_get_fitzpatrick (doc->consultation) != NM_FITZPATRICK_UNSET)
+    {
+      skin = g_strdup_printf (_("Fitzpatrick type %s"),
+                              fitzpatrick_name (nm_consultation_get_fitzpatrick (doc->consultation)));
+      y += draw_field (cr, x, y, col, cw / 2 + 60, _("Skin type"), skin);
+    }
+  y += draw_field (cr, x, y, col, cw / 2 + 60, _("Plan date"), today);
+  if (doc->practitioner != NULL && doc->practitioner[0] != '\0')
+    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Practitioner"), doc->practitioner);
+  if (n_series > 0)
+    {
+      GDate earliest = nm_plan_get_series (doc->plan, 0)->dates[0];
+
+      for (guint s = 1; s < n_series; s++)
+        if (g_date_compare (&nm_plan_get_series (doc->plan, s)->dates[0], &earliest) < 0)
+          earliest = nm_plan_get_series (doc->plan, s)->dates[0];
+      first = nm_render_format_date (&earliest);
+      y += draw_field (cr, x, y, col, cw / 2 + 60, _("First session"), first);
+    }
+  y += 10;
+  draw_status_pill (cr, x + col, y, nm_plan_get_status (doc->plan));
+  y += 56;
+
+  /* contents */
+  {
+    g_autofree char *c_up = g_utf8_strup (_("Contents"), -1);
+    g_autofree char *c_markup = g_strdup_printf ("<span letter_spacing=\"600\">%s</span>", c_up);
+
+    text (cr, x, y, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, c_markup);
+    y += 16;
+    rule (cr, x, x + cw * 0.6, y, 0.6, &faint);
+    y += 6;
+    for (guint i = 1; i < doc->pages->len; i++)
+      {
+        Page *page = &g_array_index (doc->pages, Page, i);
+        g_autofree char *t = NULL;
+        g_autofree char *n = NULL;
+
+        if (!page->outline)
+          continue;
+        t = esc (page->title);
+        n = g_strdup_printf ("%u", i + 1);
+        text (cr, x, y, -1, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, t);
+        text_aligned (cr, x + cw * 0.6, y, 1.0, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted, n);
+        y += BODY_SIZE * 1.9;
+      }
+  }
+
+  /* foot of the cover */
+  {
+    double fy = doc->height - MARGIN_BOTTOM - 30;
+
+    rule (cr, x, x + cw, fy - 8, 0.5, &faint);
+    text (cr, x, fy, cw, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted,
+          _("This document is a treatment plan, not a predicted result. It is guidance prepared "
+            "by a trained practitioner and does not replace their judgement on the day of each session. "
+            "It contains personal health information: please keep it private."));
+  }
+}
+
+static double
+section_heading (cairo_t    *cr,
+                 double      x,
+                 double      y,
+                 const char *title)
+{
+  g_autofree char *t = esc (title);
+
+  return text (cr, x, y, -1, 11.5, PANGO_WEIGHT_BOLD, &ink, t) + 6;
+}
+
+static double
+bullet (cairo_t    *cr,
+        double      x,
+        double      y,
+        double      width,
+        const Rgb  *dot,
+        const char *markup)
+{
+  double h;
+
+  set_rgb (cr, dot);
+  cairo_arc (cr, x + 3, y + BODY_SIZE * 0.62, 2.1, 0, 2 * G_PI);
+  cairo_fill (cr);
+  h = text (cr, x + 13, y, width - 13, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, markup);
+  return h + 5;
+}
+
+static void
+draw_summary (NmPdfDocument *doc,
+              cairo_t       *cr)
+{
+  double x = MARGIN_X, cw = content_width (doc);
+  double y = draw_page_title (doc, cr, _("Summary"));
+  NmPlanStatus status = nm_plan_get_status (doc->plan);
+  const Rgb *sc = status_colour (status);
+  guint n_treated = 0, n_not = 0;
+  g_autofree char *status_text = NULL;
+  double box_h;
+
+  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+    {
+      if (nm_plan_get_region (doc->plan, i)->treat)
+        n_treated++;
+      else
+        n_not++;
+    }
+
+  switch (status)
+    {
+    case NM_PLAN_OK:
+      status_text = g_strdup (_("The screening found nothing that stands in the way of treatment."));
+      break;
+    case NM_PLAN_CAUTION:
+      status_text = g_strdup (_("Treatment can go ahead with the precautions listed below, "
+                                "which your practitioner has reviewed with you."));
+      break;
+    case NM_PLAN_BLOCKED:
+    default:
+      status_text = g_strdup (_("The screening found a reason not to needle at present. "
+                                "No sessions are planned until it no longer applies."));
+    }
+
+  /* status panel */
+  box_h = measure (cr, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, status_text) + 40;
+  cairo_set_source_rgba (cr, sc->r, sc->g, sc->b, 0.07);
+  cairo_rectangle (cr, x, y, cw, box_h);
+  cairo_fill (cr);
+  set_rgb (cr, sc);
+  cairo_rectangle (cr, x, y, 3.5, box_h);
+  cairo_fill (cr);
+  text (cr, x + 20, y + 12, cw - 40, 12, PANGO_WEIGHT_BOLD, sc, status_title (status));
+  text (cr, x + 20, y + 30, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, status_text);
+  y += box_h + 22;
+
+  /* at a glance */
+  {
+    double colw = cw / 3;
+    g_autofree char *a = g_strdup_printf ("%u", n_treated);
+    g_autofree char *b = g_strdup_printf ("%u", nm_plan_get_n_series (doc->plan));
+    guint total = 0;
+    g_autofree char *c = NULL;
+    const char *labels[3] = { _("areas to treat"), _("treatment series"), _("sessions in all") };
+    const char *values[3];
+
+    for (guint s = 0; s < nm_plan_get_n_series (doc->plan); s++)
+      total += nm_plan_get_series (doc->plan, s)->n_dates;
+    c = g_strdup_printf ("%u", total);
+    values[0] = a;
+    values[1] = b;
+    values[2] = c;
+    for (guint i = 0; i < 3; i++)
+      {
+        text (cr, x + i * colw, y, -1, 26, PANGO_WEIGHT_LIGHT, &accent, values[i]);
+        text (cr, x + i * colw, y + 34, colw - 10, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted, labels[i]);
+      }
+    y += 62;
+  }
+
+  /* series */
+  if (nm_plan_get_n_series (doc->plan) > 0)
+    {
+      y += section_heading (cr, x, y, _("Treatment series"));
+      for (guint s = 0; s < nm_plan_get_n_series (doc->plan); s++)
+        {
+          const NmPlanSeries *series = nm_plan_get_series (doc->plan, s);
+          g_autofree char *from = nm_render_format_date (&series->dates[0]);
+          g_autofree char *to = nm_render_format_date (&series->dates[series->n_dates - 1]);
+          g_autoptr(GString) areas = g_string_new (NULL);
+          g_autofree char *label = esc (series->label);
+          g_autofree char *areas_e = NULL;
+          g_autofree char *line = NULL;
+
+          for (guint r = 0; series->regions[r] != NULL; r++)
+            g_string_append_printf (areas, "%s%s", r > 0 ? ", " : "", nm_vocab_region_name (series->regions[r]));
+          areas_e = esc (areas->str);
+          line = g_strdup_printf (_("<b>%s</b>: %u sessions every %u weeks, %s to %s.\n"
+                                    "<span foreground=\"#656b72\">%s</span>"),
+                                  label, series->sessions, series->interval_weeks, from, to, areas_e);
+          y += bullet (cr, x, y, cw, &accent, line);
+        }
+      y += 12;
+    }
+
+  /* not needled */
+  if (n_not > 0)
+    {
+      y += section_heading (cr, x, y, _("Areas that will not be needled"));
+      for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+        {
+          const NmPlanRegion *region = nm_plan_get_region (doc->plan, i);
+          g_autofree char *name = NULL;
+          g_autofree char *why = NULL;
+          g_autofree char *line = NULL;
+
+          if (region->treat)
+            continue;
+          name = esc (nm_vocab_region_name (region->region));
+          why = esc (region->reasons != NULL && region->reasons[0] != NULL ? region->reasons[0] : "");
+          line = g_strdup_printf ("<b>%s</b>: %s", name, why);
+          y += bullet (cr, x, y, cw, &blocked, line);
+        }
+      y += 12;
+    }
+
+  /* blocks, warnings, acknowledged precautions */
+  if (nm_plan_get_n_blocked_by (doc->plan) > 0 || nm_plan_get_n_warnings (doc->plan) > 0)
+    {
+      y += section_heading (cr, x, y, _("Precautions"));
+      for (guint i = 0; i < nm_plan_get_n_blocked_by (doc->plan); i++)
+        {
+          g_autofree char *m = esc (nm_plan_get_blocked_by (doc->plan, i)->message);
+
+          y += bullet (cr, x, y, cw, &blocked, m);
+        }
+      for (guint i = 0; i < nm_plan_get_n_warnings (doc->plan); i++)
+        {
+          const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
+          g_autofree char *m = esc (w->message);
+          g_autofree char *line = NULL;
+          gboolean repeated = FALSE;
+
+          /* one line per warning, naming all of its areas */
+          for (guint j = 0; j < i; j++)
+            if (g_strcmp0 (nm_plan_get_warning (doc->plan, j)->id, w->id) == 0)
+              repeated = TRUE;
+          if (repeated)
+            continue;
+          {
+            g_autoptr(GString) areas = g_string_new (NULL);
+
+            for (guint j = i; j < nm_plan_get_n_warnings (doc->plan); j++)
+              {
+                const NmPlanWarning *o = nm_plan_get_warning (doc->plan, j);
+
+                if (g_strcmp0 (o->id, w->id) == 0 && o->region != NULL)
+                  g_string_append_printf (areas, "%s%s", areas->len > 0 ? ", " : "",
+                                          nm_vocab_region_name (o->region));
+              }
+            if (areas->len > 0)
+              {
+                g_autofree char *a = esc (areas->str);
+
+                line = g_strdup_printf ("%s <span foreground=\"#656b72\">(%s)</span>", m, a);
+              }
+            else
+              line = g_strdup (m);
+          }
+          y += bullet (cr, x, y, cw, &caution, line);
+        }
+      y += 12;
+    }
+
+  {
+    gboolean any = FALSE;
+
+    for (guint i = 0; i < nm_vocab_n_screening (); i++)
+      {
+        const NmScreeningInfo *info = nm_vocab_screening (i);
+        const char *ack = nm_consultation_get_acknowledgement (doc->consultation, info->id);
+        g_autofree char *q = NULL;
+        g_autofree char *a = NULL;
+        g_autofree char *line = NULL;
+
+        if (ack == NULL || nm_consultation_get_screening (doc->consultation, info->id) != NM_ANSWER_YES)
+          continue;
+        if (!any)
+          y += section_heading (cr, x, y, _("Reviewed by your practitioner"));
+        any = TRUE;
+        q = esc (nm_vocab_screening_question (info->id));
+        a = esc (ack);
+        line = g_strdup_printf ("%s <b>%s</b>\n<i>%s</i>", q, _("Yes."), a);
+        y += bullet (cr, x, y, cw, &accent, line);
+        if (y > body_bottom (doc) - 40)
+          break;
+      }
+  }
+}
+
+static void
+draw_one_map (NmPdfDocument *doc,
+              cairo_t       *cr,
+              NmView         view,
+              double         x,
+              double         y,
+              double         w,
+              double         h)
+{
+  NmMapStyle style = { 0 };
+  g_autofree char *caption = esc (nm_view_name (view));
+  g_autofree char *cap_up = g_utf8_strup (caption, -1);
+  g_autofree char *cap_markup = g_strdup_printf ("<span letter_spacing=\"600\">%s</span>", cap_up);
+
+  style.view = view;
+  style.layer = NM_MAP_LAYER_DEPTH;
+  style.consultation = doc->consultation;
+  style.plan = doc->plan;
+
+  /* a hairline frame around each view */
+  set_rgb (cr, &faint);
+  cairo_set_line_width (cr, 0.5);
+  cairo_rectangle (cr, x + 4, y + 4, w - 8, h - 8);
+  cairo_stroke (cr);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x + 4, y + 4, w - 8, h - 8);
+  cairo_clip (cr);
+  cairo_translate (cr, x + 14, y + 30);
+  nm_render_map (cr, &style, w - 28, h - 44);
+  cairo_restore (cr);
+
+  text_aligned (cr, x + w / 2, y + 14, 0.5, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, cap_markup);
+}
+
+/* The scale a view of @vw × @vh gets in a box of @w × @h. */
+static double
+fit_scale (double vw,
+           double vh,
+           double w,
+           double h)
+{
+  return vw > 0 && vh > 0 ? MIN ((w - 28) / vw, (h - 44) / vh) : 0;
+}
+
+static void
+draw_maps (NmPdfDocument *doc,
+           cairo_t       *cr,
+           const Page    *page)
+{
+  double x = MARGIN_X, cw = content_width (doc);
+  double y = draw_page_title (doc, cr, _("Depth maps"));
+  double legend_h = 40, legend_w = MIN (cw, 9 * legend_h);
+  double area_h;
+
+  text (cr, x, y, cw, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted,
+        _("The planned needle depth for each area, in millimetres. Left and right are your own; "
+          "hatched areas are not needled."));
+  y += 24;
+  area_h = body_bottom (doc) - y - legend_h - 18;
+
+  if (page->n_views == 1)
+    draw_one_map (doc, cr, page->views[0], x, y, cw, area_h);
+  else
+    {
+      NmAtlas *atlas = nm_atlas_get_default ();
+      double w0 = 1, h0 = 1, w1 = 1, h1 = 1, beside, stacked;
+
+      if (atlas != NULL)
+        {
+          nm_atlas_view_size (atlas, page->views[0], &w0, &h0);
+          nm_atlas_view_size (atlas, page->views[1], &w1, &h1);
+        }
+      /* side by side or one above the other, whichever draws them larger */
+      beside = MIN (fit_scale (w0, h0, cw / 2, area_h), fit_scale (w1, h1, cw / 2, area_h));
+      stacked = MIN (fit_scale (w0, h0, cw, area_h / 2), fit_scale (w1, h1, cw, area_h / 2));
+      if (beside >= stacked)
+        {
+          draw_one_map (doc, cr, page->views[0], x, y, cw / 2, area_h);
+          draw_one_map (doc, cr, page->views[1], x + cw / 2, y, cw / 2, area_h);
+        }
+      else
+        {
+          draw_one_map (doc, cr, page->views[0], x, y, cw, area_h / 2);
+          draw_one_map (doc, cr, page->views[1], x, y + area_h / 2, cw, area_h / 2);
+        }
+    }
+  y += area_h + 10;
+
+  /* the depth key */
+  nm_render_depth_legend (cr, x + (cw - legend_w) / 2, y, legend_w, legend_h, FALSE);
+}
+
+static void
+draw_regions (NmPdfDocument *doc,
+              cairo_t       *cr,
+              const Page    *page)
+{
+  double y = draw_page_title (doc, cr, page->title);
+
+  if (!page->continued)
+    y += text (cr, MARGIN_X, y, content_width (doc), BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted, regions_intro ()) + 14;
+  table_draw (doc, cr, &doc->regions, page->first_row, page->last_row, y);
+}
+
+static void
+draw_schedule (NmPdfDocument *doc,
+               cairo_t       *cr,
+               const Page    *page)
+{
+  double y = draw_page_title (doc, cr, page->title);
+
+  if (!page->continued)
+    {
+      NmScheduleStyle style = { FALSE, FONT, SCHEDULE_FONT, TRUE };
+
+      cairo_save (cr);
+      cairo_translate (cr, MARGIN_X, y);
+      nm_render_schedule (cr, doc->consultation, doc->plan, &doc->today,
+                          content_width (doc), doc->schedule_height, &style);
+      cairo_restore (cr);
+      y += doc->schedule_height + 24;
+    }
+  table_draw (doc, cr, &doc->sessions, page->first_row, page->last_row, y);
+}
+
+/* The deepest planned depth, for the downtime line of the aftercare page. */
+static double
+deepest_mm (NmPdfDocument *doc)
+{
+  double deepest = 0;
+
+  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (doc->plan, i);
+
+      if (region->treat)
+        deepest = MAX (deepest, region->max_mm);
+    }
+  return deepest;
+}
+
+static double
+cited (cairo_t    *cr,
+       double      x,
+       double      y,
+       double      width,
+       const char *markup,
+       const char *sources)
+{
+  g_autofree char *line = g_strdup_printf ("%s <span size=\"75%%\" foreground=\"#656b72\">%s</span>",
+                                           markup, sources);
+
+  return bullet (cr, x, y, width, &accent, line);
+}
+
+static void
+draw_aftercare (NmPdfDocument *doc,
+                cairo_t       *cr)
+{
+  double x = MARGIN_X, cw = content_width (doc);
+  double y = draw_page_title (doc, cr, _("Aftercare"));
+  double deepest = deepest_mm (doc);
+  double half = (cw - 24) / 2, y_left, y_right;
+
+  /* Timings from clinical/REFERENCE.md §7, the conservative end where the
+   * sources differ; each line names its source keys. */
+  y += section_heading (cr, x, y, _("After each session"));
+  y_left = y;
+  y_left += cited (cr, x, y_left, half, _("For the first 6–8 hours apply nothing; then use a gentle "
+                                          "cleanser and hyaluronic acid."), "DQ");
+  y_left += cited (cr, x, y_left, half, _("No makeup for 48 hours."), "FEE, DQ, RSF");
+  y_left += cited (cr, x, y_left, half, _("No sunscreen in the first 24 hours, then a broad-spectrum "
+                                          "mineral sunscreen, SPF 30 or higher, every day."), "MON, FEE, FAR");
+  y_left += cited (cr, x, y_left, half, _("Leave out retinoids, AHA/BHA acids, vitamin C and benzoyl "
+                                          "peroxide for at least a week."), "DPS, FEE, MON");
+
+  y_right = y;
+  y_right += cited (cr, x + half + 24, y_right, half, _("Avoid sweating, sauna and swimming for 5 days."),
+                    "MON, FEE");
+  y_right += cited (cr, x + half + 24, y_right, half, _("Never pick, scrub or exfoliate while the skin "
+                                                        "is peeling."), "DQ, MON");
+  y_right += cited (cr, x + half + 24, y_right, half, _("No alcohol, smoking or blood-thinning supplements "
+                                                        "for 24 hours."), "MON");
+  y = MAX (y_left, y_right) + 14;
+
+  y += section_heading (cr, x, y, _("What to expect"));
+  y += cited (cr, x, y, cw, _("Redness and swelling for 1–2 days; pinpoint bleeding, bruising and minor "
+                              "scabbing settle within 7–10 days."), "DQ, CHU");
+  if (deepest > 0)
+    {
+      g_autofree char *depth = nm_format_mm (deepest);
+      const char *days = deepest <= 0.5 ? _("about 2–3 days") : deepest <= 1.5 ? _("about 4–5 days") : _("about 6–7 days");
+      g_autofree char *line = g_strdup_printf (_("At the deepest planned depth, %s mm, visible recovery "
+                                                 "takes %s."), depth, days);
+
+      y += cited (cr, x, y, cw, line, "DP");
+    }
+  y += cited (cr, x, y, cw, _("Healing goes on under the surface: inflammation in the first days, new "
+                              "tissue from about day 3 to week 8, and remodelling of collagen for "
+                              "months up to about a year. Results build slowly between sessions."),
+              "AMI, AGB, MAD, AUS");
+  y += 14;
+
+  y += section_heading (cr, x, y, _("Contact the clinic if"));
+  y += bullet (cr, x, y, cw, &blocked, _("redness, swelling or pain increases after the second day, or the "
+                                         "skin becomes hot, weeps or crusts yellow;"));
+  y += bullet (cr, x, y, cw, &blocked, _("blisters or cold sores appear;"));
+  y += bullet (cr, x, y, cw, &blocked, _("dark or light patches develop, or anything else worries you."));
+  y += 18;
+
+  /* the source keys, in small print */
+  set_rgb (cr, &tint);
+  {
+    const char *sources = _("Sources (keys of the clinical reference): DQ, MON, FEE, FAR, RSF, DPS skin-care "
+                            "pages; CHU Chu S et al., Dermatol Surg 2021; DP Dr. Pen depth guide; AMI, AGB, MAD "
+                            "healing pages; AUS Aust MC et al., Plast Reconstr Surg 2008. Where sources differ, "
+                            "this plan gives the more cautious advice.");
+    double h = measure (cr, cw - 24, SMALL_SIZE, PANGO_WEIGHT_NORMAL, sources) + 20;
+
+    set_rgb (cr, &tint);
+    cairo_rectangle (cr, x, y, cw, h);
+    cairo_fill (cr);
+    text (cr, x + 12, y + 10, cw - 24, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted, sources);
+  }
+}
+
+static double
+signature_line (cairo_t    *cr,
+                double      x,
+                double      y,
+                double      width,
+                const char *who,
+                const char *name)
+{
+  double name_w = width * 0.62;
+
+  rule (cr, x, x + name_w - 18, y + 34, 0.8, &ink);
+  rule (cr, x + name_w, x + width, y + 34, 0.8, &ink);
+  text (cr, x, y + 40, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &muted, who);
+  text (cr, x + name_w, y + 40, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &muted, _("Date"));
+  if (name != NULL && name[0] != '\0')
+    {
+      g_autofree char *n = esc (name);
+
+      text (cr, x, y + 52, -1, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, n);
+    }
+  return 80;
+}
+
+static void
+draw_consent (NmPdfDocument *doc,
+              cairo_t       *cr)
+{
+  double x = MARGIN_X, cw = content_width (doc);
+  double y = draw_page_title (doc, cr, _("About this plan"));
+
+  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+             _("<b>This is a plan, not a predicted result.</b> Skin responds differently from one person "
+               "to another, and no particular outcome is promised. The depths and dates above are a "
+               "starting point: at each session your practitioner checks your skin and may choose a "
+               "shallower depth, a different interval, or to pause treatment.")) + 12;
+  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+             _("The recommendations come from published sources, named by their keys throughout, and "
+               "are guidance for trained practitioners. They do not replace the practitioner’s "
+               "clinical judgement.")) + 12;
+  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+             _("Tell your practitioner before every session about any change in your health, "
+               "medicines, pregnancy, recent treatments or sun exposure.")) + 30;
+
+  y += section_heading (cr, x, y, _("Consent"));
+  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+             _("I have read this treatment plan and the aftercare advice. I have had the chance to ask "
+               "questions, and I understand that the plan is not a guarantee of results. I have told my "
+               "practitioner about my health and medicines truthfully, and I agree to the treatment "
+               "described.")) + 24;
+
+  y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));
+  y += 10;
+  signature_line (cr, x, y, cw, _("Practitioner"), doc->practitioner);
+}
+
+/**
+ * nm_render_pdf_page:
+ * @cr: a cairo context
+ * @doc: the document
+ * @page: the page index, from 0
+ * @width: the width to fill, in units of @cr
+ * @height: the height to fill
+ *
+ * Draws one page of the treatment plan scaled to @width × @height (the
+ * page's proportions are kept). The PDF export and printing both call it.
+ */
+void
+nm_render_pdf_page (cairo_t       *cr,
+                    NmPdfDocument *doc,
+                    guint          page,
+                    double         width,
+                    double         height)
+{
+  const Page *p;
+  double scale;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (doc != NULL);
+  g_return_if_fail (page < doc->pages->len);
+
+  p = &g_array_index (doc->pages, Page, page);
+  scale = MIN (width / doc->width, height / doc->height);
+
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+
+  if (p->kind != PAGE_COVER)
+    draw_header_footer (doc, cr, page);
+
+  switch (p->kind)
+    {
+    case PAGE_COVER:
+      draw_cover (doc, cr);
+      break;
+    case PAGE_SUMMARY:
+      draw_summary (doc, cr);
+      break;
+    case PAGE_MAPS:
+      draw_maps (doc, cr, p);
+      break;
+    case PAGE_REGIONS:
+      draw_regions (doc, cr, p);
+      break;
+    case PAGE_SCHEDULE:
+      draw_schedule (doc, cr, p);
+      break;
+    case PAGE_AFTERCARE:
+      draw_aftercare (doc, cr);
+      break;
+    case PAGE_CONSENT:
+      draw_consent (doc, cr);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  cairo_restore (cr);
+}
+
+/**
+ * nm_render_pdf_write:
+ * @doc: the document
+ * @write_func: where the PDF bytes go
+ * @closure: for @write_func
+ * @error: return location for an error
+ *
+ * Writes the whole document as PDF: metadata, an outline of bookmarks and
+ * every page as vector graphics with embedded font subsets.
+ *
+ * Returns: %TRUE when the PDF was written whole
+ */
+gboolean
+nm_render_pdf_write (NmPdfDocument       *doc,
+                     cairo_write_func_t   write_func,
+                     gpointer             closure,
+                     GError             **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+
+  g_return_val_if_fail (doc != NULL, FALSE);
+  g_return_val_if_fail (write_func != NULL, FALSE);
+
+  surface = cairo_pdf_surface_create_for_stream (write_func, closure, doc->width, doc->height);
+  cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("Microneedling treatment plan"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR,
+                                  doc->practitioner != NULL && doc->practitioner[0] != '\0'
+                                    ? doc->practitioner : clinic_or_app (doc));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME " " PACKAGE_VERSION);
+
+  cr = cairo_create (surface);
+  for (guint i = 0; i < doc->pages->len; i++)
+    {
+      const Page *p = &g_array_index (doc->pages, Page, i);
+
+      if (p->outline)
+        {
+          g_autofree char *link = g_strdup_printf ("page=%u", i + 1);
+
+          cairo_pdf_surface_add_outline (surface, CAIRO_PDF_OUTLINE_ROOT, p->title, link, 0);
+        }
+      nm_render_pdf_page (cr, doc, i, doc->width, doc->height);
+      cairo_show_page (cr);
+    }
+
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, NM_RENDER_PDF_ERROR, NM_RENDER_PDF_ERROR_FAILED,
+                   "%s", cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}

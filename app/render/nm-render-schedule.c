@@ -1,0 +1,887 @@
+/* nm-render-schedule.c: the treatment series on a timeline
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "nm-render"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "nm-render-schedule.h"
+#include "nm-vocab.h"
+
+/* The timeline: one lane per series, sessions as numbered marks on their
+ * dates (rings when planned, filled when done), the three healing phases
+ * under each session, a line for today, and after a break in the axis the
+ * first maintenance session. Everything scales with the font size, so the
+ * same function serves a widget (pixels) and a PDF page (points). */
+
+typedef struct
+{
+  double r, g, b;
+} Rgb;
+
+typedef struct
+{
+  Rgb text;
+  Rgb muted;
+  Rgb grid;
+  Rgb accent;
+  Rgb paper;
+  Rgb phase[3];
+} Palette;
+
+static const Palette light_palette = {
+  .text   = { 0.141, 0.122, 0.192 },
+  .muted  = { 0.369, 0.361, 0.392 },
+  .grid   = { 0.870, 0.867, 0.855 },
+  .accent = { 0.110, 0.420, 0.471 },
+  .paper  = { 1.0, 1.0, 1.0 },
+  .phase  = { { 0.800, 0.267, 0.224 },   /* inflammation */
+              { 0.898, 0.647, 0.039 },   /* proliferation */
+              { 0.247, 0.573, 0.478 } }, /* remodelling */
+};
+
+static const Palette dark_palette = {
+  .text   = { 0.96, 0.96, 0.96 },
+  .muted  = { 0.70, 0.70, 0.72 },
+  .grid   = { 0.28, 0.28, 0.30 },
+  .accent = { 0.40, 0.76, 0.82 },
+  .paper  = { 0.14, 0.14, 0.15 },
+  .phase  = { { 0.93, 0.42, 0.38 },
+              { 0.96, 0.76, 0.25 },
+              { 0.42, 0.78, 0.66 } },
+};
+
+static void
+set_rgb (cairo_t   *cr,
+         const Rgb *c,
+         double     alpha)
+{
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, alpha);
+}
+
+/* Layouts at 72 units per inch with unhinted metrics: one unit is one
+ * point on paper and one pixel on screen, and text measures the same on
+ * every surface. */
+static PangoLayout *
+make_layout (cairo_t    *cr,
+             const char *family,
+             double      size,
+             int         weight,
+             const char *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoContext *context = pango_layout_get_context (layout);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  PangoFontDescription *desc = pango_font_description_new ();
+
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  pango_cairo_context_set_resolution (context, 72.0);
+  cairo_font_options_destroy (options);
+
+  pango_font_description_set_family (desc, family);
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+  pango_font_description_set_weight (desc, weight);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+
+  pango_layout_context_changed (layout);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static double
+text_width (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  return (double) logical.width / PANGO_SCALE;
+}
+
+static double
+text_height (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  return (double) logical.height / PANGO_SCALE;
+}
+
+/* Draws @layout with its top at @y, its left edge (align 0), centre (0.5)
+ * or right edge (1) at @x. */
+static void
+show_layout (cairo_t     *cr,
+             PangoLayout *layout,
+             double       x,
+             double       y,
+             double       align)
+{
+  cairo_move_to (cr, x - align * text_width (layout), y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_text (cairo_t    *cr,
+           const char *family,
+           double      size,
+           int         weight,
+           const Rgb  *colour,
+           const char *text,
+           double      x,
+           double      y,
+           double      align)
+{
+  g_autoptr(PangoLayout) layout = make_layout (cr, family, size, weight, text);
+
+  set_rgb (cr, colour, 1.0);
+  show_layout (cr, layout, x, y, align);
+}
+
+static double
+measure_text (cairo_t    *cr,
+              const char *family,
+              double      size,
+              int         weight,
+              const char *text)
+{
+  g_autoptr(PangoLayout) layout = make_layout (cr, family, size, weight, text);
+
+  return text_width (layout);
+}
+
+/**
+ * nm_render_format_date:
+ * @date: a valid date
+ *
+ * Returns: (transfer full): @date as the plan shows it, e.g. "1 Dec 2026"
+ */
+char *
+nm_render_format_date (const GDate *date)
+{
+  char buffer[64];
+
+  g_return_val_if_fail (date != NULL && g_date_valid (date), g_strdup (""));
+
+  /* Translators: a date on the treatment plan, strftime format */
+  if (g_date_strftime (buffer, sizeof buffer, _("%-d %b %Y"), date) == 0)
+    return g_strdup ("");
+  return g_strdup (buffer);
+}
+
+/**
+ * nm_render_format_depth:
+ *
+ * Returns: (transfer full): "0.5 mm" or "1.0–1.25 mm"
+ */
+char *
+nm_render_format_depth (double min_mm,
+                        double max_mm)
+{
+  g_autofree char *min = nm_format_mm (min_mm);
+  g_autofree char *max = nm_format_mm (max_mm);
+
+  if (g_strcmp0 (min, max) == 0)
+    return g_strdup_printf ("%s mm", min);
+  return g_strdup_printf ("%s–%s mm", min, max);
+}
+
+/**
+ * nm_schedule_series_depth:
+ *
+ * The shallowest and deepest planned depth of the regions of @series.
+ */
+void
+nm_schedule_series_depth (NmPlan             *plan,
+                          const NmPlanSeries *series,
+                          double             *min_mm,
+                          double             *max_mm)
+{
+  double lo = G_MAXDOUBLE, hi = 0.0;
+
+  for (guint i = 0; series->regions != NULL && series->regions[i] != NULL; i++)
+    {
+      const NmPlanRegion *region = nm_plan_lookup_region (plan, series->regions[i]);
+
+      if (region == NULL || !region->treat)
+        continue;
+      lo = MIN (lo, region->min_mm);
+      hi = MAX (hi, region->max_mm);
+    }
+  *min_mm = lo == G_MAXDOUBLE ? 0.0 : lo;
+  *max_mm = hi;
+}
+
+/**
+ * nm_schedule_maintenance_date:
+ * @series: a series with at least one date
+ * @date: (out): the first maintenance session
+ *
+ * %NM_MAINTENANCE_MONTHS after the last session of @series.
+ */
+void
+nm_schedule_maintenance_date (const NmPlanSeries *series,
+                              GDate              *date)
+{
+  g_return_if_fail (series != NULL && series->n_dates > 0);
+
+  *date = series->dates[series->n_dates - 1];
+  g_date_add_months (date, NM_MAINTENANCE_MONTHS);
+}
+
+static gboolean
+series_has_region (const NmPlanSeries *series,
+                   const char         *region)
+{
+  return series->regions != NULL && g_strv_contains ((const char * const *) series->regions, region);
+}
+
+/**
+ * nm_schedule_match_sessions:
+ * @consultation: the consultation whose session log to place
+ * @plan: its plan
+ *
+ * Places each entry of the session log in a series: the series whose
+ * regions it recorded depths for (the first such one), else the series
+ * whose next session is planned closest to its date. Within a series the
+ * entries are numbered in date order.
+ *
+ * Returns: (transfer full) (element-type NmScheduleSlot): one slot per
+ *   entry of the log, in the log's order
+ */
+GArray *
+nm_schedule_match_sessions (NmConsultation *consultation,
+                            NmPlan         *plan)
+{
+  guint n = nm_consultation_get_n_sessions (consultation);
+  guint n_series = nm_plan_get_n_series (plan);
+  GArray *slots = g_array_sized_new (FALSE, TRUE, sizeof (NmScheduleSlot), n);
+  g_autofree guint *order = g_new (guint, n + 1);
+  g_autofree guint *counts = g_new0 (guint, n_series + 1);
+
+  g_array_set_size (slots, n);
+
+  /* date order, stable */
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0; j--)
+      {
+        const char *a = nm_session_get_date (nm_consultation_get_session (consultation, order[j - 1]));
+        const char *b = nm_session_get_date (nm_consultation_get_session (consultation, order[j]));
+
+        if (g_strcmp0 (a, b) <= 0)
+          break;
+        order[j - 1] ^= order[j];
+        order[j] ^= order[j - 1];
+        order[j - 1] ^= order[j];
+      }
+
+  for (guint k = 0; k < n; k++)
+    {
+      NmSession *session = nm_consultation_get_session (consultation, order[k]);
+      NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, order[k]);
+      g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
+      GDate date;
+      int best = -1;
+      gint best_distance = G_MAXINT;
+
+      for (guint s = 0; s < n_series && best < 0; s++)
+        for (guint r = 0; regions[r] != NULL; r++)
+          if (series_has_region (nm_plan_get_series (plan, s), regions[r]))
+            {
+              best = (int) s;
+              break;
+            }
+
+      if (best < 0 && nm_date_parse (nm_session_get_date (session), &date))
+        for (guint s = 0; s < n_series; s++)
+          {
+            const NmPlanSeries *series = nm_plan_get_series (plan, s);
+            guint next = MIN (counts[s], series->n_dates - 1);
+            gint distance;
+
+            if (series->n_dates == 0)
+              continue;
+            distance = ABS (g_date_days_between (&series->dates[next], &date));
+            if (distance < best_distance)
+              {
+                best_distance = distance;
+                best = (int) s;
+              }
+          }
+
+      slot->series = best;
+      slot->number = best >= 0 ? ++counts[best] : 0;
+    }
+
+  return slots;
+}
+
+typedef struct
+{
+  cairo_t       *cr;
+  const Palette *pal;
+  const char    *family;
+  double         fs;
+  guint32        j0;          /* first day on the axis */
+  guint32        j1;          /* last day on the axis */
+  double         ax0;         /* axis, in units */
+  double         ax1;
+} Frame;
+
+static double
+frame_x (const Frame *f,
+         const GDate *date)
+{
+  double t = ((double) g_date_get_julian (date) - f->j0) / (double) (f->j1 - f->j0);
+
+  return f->ax0 + t * (f->ax1 - f->ax0);
+}
+
+static double
+frame_x_days (const Frame *f,
+              const GDate *date,
+              int          days)
+{
+  double per_day = (f->ax1 - f->ax0) / (double) (f->j1 - f->j0);
+
+  return frame_x (f, date) + days * per_day;
+}
+
+static void
+draw_mark (const Frame *f,
+           double       x,
+           double       y,
+           guint        number,
+           gboolean     done,
+           gboolean     faint)
+{
+  cairo_t *cr = f->cr;
+  double r = f->fs * 0.95;
+  g_autofree char *label = g_strdup_printf ("%u", number);
+  g_autoptr(PangoLayout) layout = make_layout (cr, f->family, f->fs * 0.95, PANGO_WEIGHT_BOLD, label);
+
+  cairo_new_path (cr);
+  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  if (done)
+    {
+      set_rgb (cr, &f->pal->accent, 1.0);
+      cairo_fill (cr);
+      set_rgb (cr, &f->pal->paper, 1.0);
+    }
+  else
+    {
+      set_rgb (cr, &f->pal->paper, 1.0);
+      cairo_fill_preserve (cr);
+      set_rgb (cr, &f->pal->accent, faint ? 0.35 : 1.0);
+      cairo_set_line_width (cr, f->fs * 0.16);
+      if (faint)
+        {
+          double dash[] = { f->fs * 0.25, f->fs * 0.2 };
+
+          cairo_set_dash (cr, dash, 2, 0);
+        }
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      set_rgb (cr, &f->pal->accent, faint ? 0.45 : 1.0);
+    }
+  show_layout (cr, layout, x, y - text_height (layout) / 2, 0.5);
+}
+
+static const char *
+phase_name (guint phase)
+{
+  switch (phase)
+    {
+    case 0: return _("Inflammation");
+    case 1: return _("Proliferation");
+    default: return _("Remodelling");
+    }
+}
+
+static void
+draw_phases (const Frame *f,
+             const GDate *date,
+             double       y,
+             double       bar,
+             double       alpha)
+{
+  static const int spans[3][2] = {
+    { 0, NM_HEALING_INFLAMMATION_END },
+    { NM_HEALING_PROLIFERATION_START, NM_HEALING_PROLIFERATION_END },
+    { NM_HEALING_PROLIFERATION_END, NM_HEALING_REMODELLING_END },
+  };
+  cairo_t *cr = f->cr;
+
+  for (guint p = 0; p < 3; p++)
+    {
+      double x0 = frame_x_days (f, date, spans[p][0]);
+      double x1 = frame_x_days (f, date, spans[p][1]);
+      double yy = y + p * bar * 1.3;
+
+      x1 = MAX (x1, x0 + f->fs * 0.3);   /* a few days stay visible */
+      if (p == 2)
+        {
+          /* remodelling runs on for months past the axis: fade it out */
+          cairo_pattern_t *fade = cairo_pattern_create_linear (x0, 0, x1, 0);
+
+          cairo_pattern_add_color_stop_rgba (fade, 0, f->pal->phase[p].r, f->pal->phase[p].g,
+                                             f->pal->phase[p].b, alpha);
+          cairo_pattern_add_color_stop_rgba (fade, 1, f->pal->phase[p].r, f->pal->phase[p].g,
+                                             f->pal->phase[p].b, 0.0);
+          cairo_set_source (cr, fade);
+          cairo_pattern_destroy (fade);
+        }
+      else
+        set_rgb (cr, &f->pal->phase[p], alpha);
+      cairo_rectangle (cr, x0, yy, x1 - x0, bar);
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_month_grid (const Frame *f,
+                 double       top,
+                 double       bottom)
+{
+  cairo_t *cr = f->cr;
+  GDate d;
+  double per_month = (f->ax1 - f->ax0) / ((f->j1 - f->j0) / 30.44);
+  guint step = per_month >= f->fs * 3.2 ? 1 : per_month >= f->fs * 1.6 ? 2 : 3;
+  gboolean first = TRUE;
+
+  g_date_clear (&d, 1);
+  g_date_set_julian (&d, f->j0);
+  g_date_set_day (&d, 1);
+  g_date_add_months (&d, 1);
+
+  for (guint i = 0; g_date_get_julian (&d) <= f->j1; i++, g_date_add_months (&d, 1))
+    {
+      double x = frame_x (f, &d);
+      char label[32];
+
+      set_rgb (cr, &f->pal->grid, 1.0);
+      cairo_set_line_width (cr, MAX (0.5, f->fs * 0.06));
+      cairo_move_to (cr, x, top + f->fs * 1.8);
+      cairo_line_to (cr, x, bottom);
+      cairo_stroke (cr);
+
+      if (i % step != 0)
+        continue;
+      /* Translators: month labels on the schedule's axis, strftime formats */
+      g_date_strftime (label, sizeof label,
+                       first || g_date_get_month (&d) == G_DATE_JANUARY ? _("%b %Y") : _("%b"), &d);
+      first = FALSE;
+      draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->muted, label,
+                 x + f->fs * 0.3, top + f->fs * 0.4, 0.0);
+    }
+}
+
+static void
+draw_legend (const Frame *f,
+             double       x,
+             double       y)
+{
+  static const char *spans[3] = {
+    N_("days 0–3"), N_("day 3 to week 8"), N_("week 8 to about a year"),
+  };
+  cairo_t *cr = f->cr;
+  double bar = f->fs * 0.55;
+  double x0 = x;
+
+  for (guint p = 0; p < 3; p++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s, %s", phase_name (p), _(spans[p]));
+
+      set_rgb (cr, &f->pal->phase[p], 0.85);
+      cairo_rectangle (cr, x, y + f->fs * 0.35, f->fs * 1.6, bar);
+      cairo_fill (cr);
+      draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->text, text,
+                 x + f->fs * 2.0, y, 0.0);
+      x += f->fs * 2.6 + measure_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, text);
+    }
+  /* the sources of the healing timings, clinical/REFERENCE.md §7 */
+  draw_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->muted,
+             _("Healing phases after each session; sources AMI, AGB, MAD"), x0, y + f->fs * 1.4, 0.0);
+}
+
+/* Layout in units of the font size: the month header, the lanes, the key. */
+#define HEADER_FS 2.4
+#define LANE_FS   11.5
+#define LEGEND_FS 3.6
+
+/**
+ * nm_render_schedule_natural_height:
+ * @plan: the plan
+ * @font_size: the style's font size (0: the default)
+ *
+ * Returns: the height at which nm_render_schedule() draws every lane in
+ *   full, with the healing phases and their key
+ */
+double
+nm_render_schedule_natural_height (NmPlan *plan,
+                                   double  font_size)
+{
+  guint n = MAX (nm_plan_get_n_series (plan), 1);
+  double fs = font_size > 0 ? font_size : 8.0;
+
+  return fs * (HEADER_FS + LANE_FS * n + LEGEND_FS + 1.0);
+}
+
+/**
+ * nm_render_schedule:
+ * @cr: a cairo context
+ * @consultation: (nullable): the consultation, for its session log
+ * @plan: the plan
+ * @today: (nullable): today's date, marked on the axis
+ * @width: width in units
+ * @height: height in units
+ * @style: (nullable): style
+ *
+ * Draws every series of @plan on one timeline, done sessions against
+ * planned ones.
+ */
+void
+nm_render_schedule (cairo_t               *cr,
+                    NmConsultation        *consultation,
+                    NmPlan                *plan,
+                    const GDate           *today,
+                    double                 width,
+                    double                 height,
+                    const NmScheduleStyle *style)
+{
+  static const NmScheduleStyle defaults = { FALSE, NULL, 0, TRUE };
+  g_autoptr(GArray) slots = NULL;
+  Frame f = { 0 };
+  guint n_series;
+  guint32 j0 = G_MAXUINT32, j1 = 0;
+  double label_w, maint_w, header_h, legend_h, lane_h, top;
+  gboolean show_phases;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (plan != NULL);
+
+  if (style == NULL)
+    style = &defaults;
+
+  f.cr = cr;
+  f.pal = style->dark ? &dark_palette : &light_palette;
+  f.family = style->font_family != NULL ? style->font_family : "Cantarell";
+  f.fs = style->font_size > 0 ? style->font_size : 8.0;
+
+  n_series = nm_plan_get_n_series (plan);
+  if (width < f.fs * 20 || height < f.fs * 8)
+    return;
+
+  cairo_save (cr);
+
+  if (n_series == 0)
+    {
+      draw_text (cr, f.family, f.fs * 1.1, PANGO_WEIGHT_NORMAL, &f.pal->muted,
+                 nm_plan_get_status (plan) == NM_PLAN_BLOCKED
+                   ? _("No sessions: the plan is blocked by a contraindication.")
+                   : _("No sessions planned yet: tag findings on the map."),
+                 width / 2, height / 2 - f.fs, 0.5);
+      cairo_restore (cr);
+      return;
+    }
+
+  if (consultation != NULL)
+    slots = nm_schedule_match_sessions (consultation, plan);
+
+  /* The axis runs from the first session to the end of proliferation
+   * after the last one, and takes in every logged session. */
+  for (guint s = 0; s < n_series; s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+
+      for (guint k = 0; k < series->n_dates; k++)
+        {
+          j0 = MIN (j0, g_date_get_julian (&series->dates[k]));
+          j1 = MAX (j1, g_date_get_julian (&series->dates[k]) + NM_HEALING_PROLIFERATION_END);
+        }
+    }
+  for (guint i = 0; slots != NULL && i < slots->len; i++)
+    {
+      GDate d;
+
+      if (nm_date_parse (nm_session_get_date (nm_consultation_get_session (consultation, i)), &d))
+        {
+          j0 = MIN (j0, g_date_get_julian (&d));
+          j1 = MAX (j1, g_date_get_julian (&d) + NM_HEALING_INFLAMMATION_END);
+        }
+    }
+  /* today joins the axis when it is near; far away it is an arrow */
+  if (today != NULL && g_date_valid (today))
+    {
+      guint32 jt = g_date_get_julian (today);
+
+      if (jt + 120 >= j0 && jt <= j1 + 120)
+        {
+          j0 = MIN (j0, jt);
+          j1 = MAX (j1, jt);
+        }
+    }
+  f.j0 = j0 > 7 ? j0 - 7 : 1;
+  f.j1 = j1 + 7;
+
+  label_w = CLAMP (width * 0.2, f.fs * 9, f.fs * 15);
+  maint_w = CLAMP (width * 0.13, f.fs * 8, f.fs * 12);
+  header_h = f.fs * HEADER_FS;
+  legend_h = style->show_legend ? f.fs * LEGEND_FS : 0;
+  f.ax0 = label_w + f.fs;
+  f.ax1 = width - maint_w - f.fs * 1.5;
+  lane_h = MIN ((height - header_h - legend_h) / n_series, f.fs * LANE_FS);
+  show_phases = lane_h >= f.fs * 9.0;
+  top = 0;
+
+  /* Axis background and months */
+  draw_month_grid (&f, top, top + header_h + lane_h * n_series);
+  set_rgb (cr, &f.pal->grid, 1.0);
+  cairo_set_line_width (cr, MAX (0.75, f.fs * 0.1));
+  cairo_move_to (cr, f.ax0, top + header_h - f.fs * 0.2);
+  cairo_line_to (cr, f.ax1, top + header_h - f.fs * 0.2);
+  cairo_stroke (cr);
+
+  /* The break before the maintenance column */
+  {
+    double bx = f.ax1 + f.fs * 0.75;
+    double by = top + header_h - f.fs * 0.2;
+
+    set_rgb (cr, &f.pal->muted, 1.0);
+    cairo_move_to (cr, bx - f.fs * 0.45, by + f.fs * 0.5);
+    cairo_line_to (cr, bx - f.fs * 0.05, by - f.fs * 0.5);
+    cairo_move_to (cr, bx + f.fs * 0.05, by + f.fs * 0.5);
+    cairo_line_to (cr, bx + f.fs * 0.45, by - f.fs * 0.5);
+    cairo_stroke (cr);
+    draw_text (cr, f.family, f.fs * 0.9, PANGO_WEIGHT_BOLD, &f.pal->muted, _("Maintenance"),
+               width - maint_w / 2 - f.fs * 0.5, top + f.fs * 0.4, 0.5);
+  }
+
+  for (guint s = 0; s < n_series; s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+      double y0 = top + header_h + s * lane_h;
+      double base = y0 + f.fs * 3.4;
+      double min_mm, max_mm, spacing = G_MAXDOUBLE, label_need;
+      g_autofree char *depth = NULL;
+      g_autofree char *sub = NULL;
+      g_autofree char *example = NULL;
+      g_autofree GDate *done_at = g_new0 (GDate, series->n_dates + 1);
+      g_autofree gboolean *done = g_new0 (gboolean, series->n_dates + 1);
+      g_autofree gboolean *logged = g_new0 (gboolean, series->n_dates + 1);
+      gboolean compact;
+      GDate maintenance;
+
+      nm_schedule_series_depth (plan, series, &min_mm, &max_mm);
+      depth = nm_render_format_depth (min_mm, max_mm);
+
+      /* lane background, alternating */
+      if (s % 2 == 1)
+        {
+          set_rgb (cr, &f.pal->grid, style->dark ? 0.35 : 0.28);
+          cairo_rectangle (cr, 0, y0, width, lane_h);
+          cairo_fill (cr);
+        }
+
+      /* lane label */
+      draw_text (cr, f.family, f.fs * 1.15, PANGO_WEIGHT_BOLD, &f.pal->text,
+                 series->label != NULL ? series->label : series->schedule, 0, y0 + f.fs * 0.8, 0.0);
+      sub = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session, every %u weeks",
+                                          "%u sessions, every %u weeks", series->sessions),
+                             series->sessions, series->interval_weeks);
+      draw_text (cr, f.family, f.fs * 0.9, PANGO_WEIGHT_NORMAL, &f.pal->muted, sub,
+                 0, y0 + f.fs * 2.4, 0.0);
+      {
+        g_autofree char *depth_line = g_strdup_printf (_("Planned depth %s"), depth);
+
+        draw_text (cr, f.family, f.fs * 0.9, PANGO_WEIGHT_NORMAL, &f.pal->muted, depth_line,
+                   0, y0 + f.fs * 3.6, 0.0);
+      }
+
+      /* the log's entries for this series */
+      for (guint i = 0; slots != NULL && i < slots->len; i++)
+        {
+          NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+          NmSession *session = nm_consultation_get_session (consultation, i);
+
+          if (slot->series != (int) s || slot->number == 0 || slot->number > series->n_dates)
+            continue;
+          if (!nm_date_parse (nm_session_get_date (session), &done_at[slot->number - 1]))
+            continue;
+          logged[slot->number - 1] = TRUE;
+          done[slot->number - 1] = nm_session_get_done (session);
+        }
+
+      for (guint k = 0; k + 1 < series->n_dates; k++)
+        spacing = MIN (spacing, frame_x (&f, &series->dates[k + 1]) - frame_x (&f, &series->dates[k]));
+      example = g_strdup_printf (_("Session %u of %u"), series->sessions, series->sessions);
+      label_need = measure_text (cr, f.family, f.fs * 0.85, PANGO_WEIGHT_NORMAL, example) + f.fs * 0.8;
+      compact = spacing < label_need;
+
+      /* healing phases under the marks */
+      if (show_phases)
+        {
+          double py = y0 + f.fs * 6.4;
+          double bar = f.fs * 0.55;
+
+          cairo_save (cr);
+          cairo_rectangle (cr, f.ax0, y0, f.ax1 - f.ax0, lane_h);
+          cairo_clip (cr);
+          for (guint k = 0; k < series->n_dates; k++)
+            {
+              const GDate *d = logged[k] ? &done_at[k] : &series->dates[k];
+
+              draw_phases (&f, d, py, bar, done[k] ? 0.75 : 0.4);
+            }
+          cairo_restore (cr);
+          for (guint p = 0; p < 3; p++)
+            draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_NORMAL, &f.pal->muted, phase_name (p),
+                       f.ax0 - f.fs * 0.4, py + p * bar * 1.3 - f.fs * 0.3, 1.0);
+        }
+
+      /* connector along the lane */
+      set_rgb (cr, &f.pal->accent, 0.35);
+      cairo_set_line_width (cr, MAX (0.75, f.fs * 0.12));
+      cairo_move_to (cr, frame_x (&f, &series->dates[0]), base);
+      cairo_line_to (cr, frame_x (&f, &series->dates[series->n_dates - 1]), base);
+      cairo_stroke (cr);
+
+      for (guint k = 0; k < series->n_dates; k++)
+        {
+          double xp = frame_x (&f, &series->dates[k]);
+          double x = logged[k] ? frame_x (&f, &done_at[k]) : xp;
+          char short_date[32];
+          const GDate *shown = logged[k] ? &done_at[k] : &series->dates[k];
+
+          g_date_strftime (short_date, sizeof short_date,
+                           /* Translators: a session's date on the timeline, strftime format */
+                           _("%-d %b"), shown);
+
+          if (logged[k] && fabs (x - xp) > f.fs * 0.2)
+            {
+              /* moved: the planned date stays as a faint ring */
+              set_rgb (cr, &f.pal->accent, 0.4);
+              cairo_move_to (cr, xp, base);
+              cairo_line_to (cr, x, base);
+              cairo_stroke (cr);
+              draw_mark (&f, xp, base, k + 1, FALSE, TRUE);
+            }
+          draw_mark (&f, x, base, k + 1, done[k], FALSE);
+
+          if (!compact)
+            {
+              g_autofree char *label = g_strdup_printf (_("Session %u of %u"), k + 1, series->sessions);
+
+              draw_text (cr, f.family, f.fs * 0.85, PANGO_WEIGHT_BOLD, &f.pal->text, short_date,
+                         x, base - f.fs * 2.5, 0.5);
+              draw_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_NORMAL, &f.pal->text, label,
+                         x, base + f.fs * 1.2, 0.5);
+              if (logged[k] && done[k])
+                draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_BOLD, &f.pal->accent,
+                           _("Done"), x, base + f.fs * 2.2, 0.5);
+              else
+                draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_NORMAL, &f.pal->muted, depth,
+                           x, base + f.fs * 2.2, 0.5);
+            }
+          else
+            {
+              /* staggered dates above, every other one higher */
+              double ly = base - f.fs * (k % 2 == 0 ? 2.5 : 3.4);
+
+              if (spacing * 2 >= measure_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_NORMAL, short_date) + f.fs * 0.3)
+                draw_text (cr, f.family, f.fs * 0.8, k % 2 == 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
+                           &f.pal->text, short_date, x, ly, 0.5);
+            }
+        }
+
+      if (compact)
+        {
+          g_autofree char *note = g_strdup_printf (_("Sessions 1–%u, each %s"), series->sessions, depth);
+
+          draw_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_NORMAL, &f.pal->muted, note,
+                     frame_x (&f, &series->dates[0]) - f.fs, base + f.fs * 1.3, 0.0);
+        }
+
+      /* maintenance */
+      nm_schedule_maintenance_date (series, &maintenance);
+      {
+        double mx = width - maint_w / 2 - f.fs * 0.5;
+        char when[32];
+        g_autofree char *every = g_strdup_printf (_("then every %u months"), NM_MAINTENANCE_MONTHS);
+
+        set_rgb (cr, &f.pal->accent, 1.0);
+        cairo_move_to (cr, mx, base - f.fs * 0.8);
+        cairo_line_to (cr, mx + f.fs * 0.8, base);
+        cairo_line_to (cr, mx, base + f.fs * 0.8);
+        cairo_line_to (cr, mx - f.fs * 0.8, base);
+        cairo_close_path (cr);
+        cairo_set_line_width (cr, f.fs * 0.16);
+        cairo_stroke (cr);
+        g_date_strftime (when, sizeof when, _("from %b %Y"), &maintenance);
+        draw_text (cr, f.family, f.fs * 0.85, PANGO_WEIGHT_BOLD, &f.pal->text, when,
+                   mx, base - f.fs * 2.5, 0.5);
+        draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_NORMAL, &f.pal->muted, every,
+                   mx, base + f.fs * 1.2, 0.5);
+        draw_text (cr, f.family, f.fs * 0.7, PANGO_WEIGHT_NORMAL, &f.pal->muted, "RSQ, SWM",
+                   mx, base + f.fs * 2.2, 0.5);
+      }
+    }
+
+  /* today */
+  if (today != NULL && g_date_valid (today))
+    {
+      guint32 jt = g_date_get_julian (today);
+      double bottom = top + header_h + lane_h * n_series;
+
+      if (jt >= f.j0 && jt <= f.j1)
+        {
+          double x = frame_x (&f, today);
+          g_autoptr(PangoLayout) layout = make_layout (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, _("Today"));
+          double tw = text_width (layout) + f.fs * 0.8;
+          double th = text_height (layout);
+
+          set_rgb (cr, &f.pal->phase[0], 0.9);
+          cairo_set_line_width (cr, MAX (1.0, f.fs * 0.14));
+          cairo_move_to (cr, x, top + header_h - f.fs * 0.2);
+          cairo_line_to (cr, x, bottom);
+          cairo_stroke (cr);
+          /* the label hangs below the lanes, clear of the month names */
+          cairo_rectangle (cr, x - tw / 2, bottom, tw, th);
+          cairo_fill (cr);
+          set_rgb (cr, &f.pal->paper, 1.0);
+          show_layout (cr, layout, x, bottom, 0.5);
+        }
+      else
+        {
+          gboolean before = jt < f.j0;
+          double x = before ? f.ax0 : f.ax1;
+          g_autofree char *text = NULL;
+          g_autofree char *date = nm_render_format_date (today);
+
+          text = g_strdup_printf (before ? _("← Today, %s") : _("Today, %s →"), date);
+          draw_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, &f.pal->phase[0], text,
+                     x, top + header_h + lane_h * n_series + f.fs * 0.2, before ? 0.0 : 1.0);
+        }
+    }
+
+  if (style->show_legend && show_phases)
+    draw_legend (&f, f.ax0, top + header_h + lane_h * n_series + f.fs * 1.5);
+
+  cairo_restore (cr);
+}

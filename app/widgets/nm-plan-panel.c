@@ -1,0 +1,498 @@
+/* nm-plan-panel.c: the plan, region by region, with its reasons
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needlemap"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "nm-plan-panel.h"
+#include "nm-render-schedule.h"
+#include "nm-vocab.h"
+
+/* Status and warnings first; then the relative contraindications answered
+ * yes, each to be acknowledged with a rationale (saved in the file through
+ * the undoable nm_consultation_set_acknowledgement()); then every region
+ * with its findings, depth range and reasons. The content is rebuilt from
+ * the plan, in an idle so that a row never disappears under its own
+ * signal handler. */
+
+struct _NmPlanPanel
+{
+  GtkWidget       parent_instance;
+
+  NmConsultation *consultation;
+  NmPlan         *plan;
+  GtkWidget      *scroller;
+  GtkWidget      *content;
+  guint           rebuild_id;
+};
+
+G_DEFINE_FINAL_TYPE (NmPlanPanel, nm_plan_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONSULTATION,
+  PROP_PLAN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GtkWidget *
+wrapped_label (const char *text,
+               const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static void
+on_ack_toggled_cb (GtkCheckButton *check,
+                   NmPlanPanel    *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (check), "nm-item");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (check), "nm-entry");
+  const char *current;
+
+  if (self->consultation == NULL)
+    return;
+  current = nm_consultation_get_acknowledgement (self->consultation, id);
+  if (gtk_check_button_get_active (check) && current == NULL)
+    nm_consultation_set_acknowledgement (self->consultation, id, gtk_editable_get_text (entry));
+  else if (!gtk_check_button_get_active (check) && current != NULL)
+    nm_consultation_set_acknowledgement (self->consultation, id, NULL);
+}
+
+static void
+on_ack_apply_cb (AdwEntryRow *row,
+                 NmPlanPanel *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "nm-item");
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (self->consultation == NULL)
+    return;
+  /* giving a rationale acknowledges the item */
+  if (g_strcmp0 (nm_consultation_get_acknowledgement (self->consultation, id), text) != 0)
+    nm_consultation_set_acknowledgement (self->consultation, id, text);
+}
+
+static GtkWidget *
+status_box (NmPlan *plan)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  const char *title, *body, *css;
+
+  switch (nm_plan_get_status (plan))
+    {
+    case NM_PLAN_OK:
+      title = _("Suitable for treatment");
+      body = _("The screening found nothing that stands in the way.");
+      css = "success";
+      break;
+    case NM_PLAN_CAUTION:
+      title = _("Suitable with precautions");
+      body = _("Review the warnings, and acknowledge each precaution that applies.");
+      css = "warning";
+      break;
+    case NM_PLAN_BLOCKED:
+    default:
+      title = _("Blocked");
+      body = _("An absolute contraindication is present: nothing is needled.");
+      css = "error";
+    }
+
+  gtk_box_append (GTK_BOX (box), wrapped_label (title, "title-3"));
+  gtk_widget_add_css_class (gtk_widget_get_last_child (box), css);
+  gtk_box_append (GTK_BOX (box), wrapped_label (body, "dim-label"));
+  return box;
+}
+
+static void
+add_message_rows (GtkWidget  *group,
+                  const char *icon,
+                  const char *css,
+                  const char *title,
+                  const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *image = gtk_image_new_from_icon_name (icon);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (image, css);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+static GtkWidget *
+acknowledgement_group (NmPlanPanel *self)
+{
+  GtkWidget *group = NULL;
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      const NmScreeningInfo *info = nm_vocab_screening (i);
+      const char *ack;
+      GtkWidget *row, *check, *entry;
+
+      if (info->default_class != NM_SCREENING_RELATIVE ||
+          nm_consultation_get_screening (self->consultation, info->id) != NM_ANSWER_YES)
+        continue;
+
+      if (group == NULL)
+        {
+          group = adw_preferences_group_new ();
+          adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Precautions to Acknowledge"));
+          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                                 _("Answered yes: check each one you have reviewed, "
+                                                   "and say how it is handled."));
+        }
+      ack = nm_consultation_get_acknowledgement (self->consultation, info->id);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_screening_question (info->id));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   ack != NULL ? _("Acknowledged") : _("Not acknowledged yet"));
+      check = gtk_check_button_new ();
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), ack != NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      nm_vocab_screening_question (info->id), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+      entry = adw_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Rationale"));
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (entry), TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (entry), ack != NULL ? ack : "");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entry);
+
+      g_object_set_data_full (G_OBJECT (check), "nm-item", g_strdup (info->id), g_free);
+      g_object_set_data (G_OBJECT (check), "nm-entry", entry);
+      g_object_set_data_full (G_OBJECT (entry), "nm-item", g_strdup (info->id), g_free);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (on_ack_toggled_cb), self, 0);
+      g_signal_connect_object (entry, "apply", G_CALLBACK (on_ack_apply_cb), self, 0);
+    }
+  return group;
+}
+
+static char *
+findings_of (NmConsultation *consultation,
+             const char     *region)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+
+      if (g_strcmp0 (nm_finding_get_region (finding), region) != 0)
+        continue;
+      g_string_append_printf (out, "%s%s (%s)", out->len > 0 ? ", " : "",
+                              nm_vocab_kind_name (nm_finding_get_kind (finding)),
+                              nm_vocab_severity_name (nm_finding_get_severity (finding)));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static GtkWidget *
+regions_group (NmPlanPanel *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Regions"));
+  for (guint i = 0; i < nm_plan_get_n_regions (self->plan); i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (self->plan, i);
+      GtkWidget *row = adw_expander_row_new ();
+      GtkWidget *reasons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      g_autofree char *depth = region->treat ? nm_render_format_depth (region->min_mm, region->max_mm)
+                                             : g_strdup (_("Not needled"));
+      g_autofree char *findings = self->consultation != NULL ? findings_of (self->consultation, region->region)
+                                                             : g_strdup ("");
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_region_name (region->region));
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), findings);
+      {
+        GtkWidget *badge = gtk_label_new (depth);
+
+        gtk_widget_add_css_class (badge, "numeric");
+        gtk_widget_add_css_class (badge, region->treat ? "accent" : "error");
+        adw_expander_row_add_action (ADW_EXPANDER_ROW (row), badge);
+      }
+
+      gtk_widget_set_margin_start (reasons, 12);
+      gtk_widget_set_margin_end (reasons, 12);
+      gtk_widget_set_margin_top (reasons, 10);
+      gtk_widget_set_margin_bottom (reasons, 10);
+      for (guint r = 0; region->reasons != NULL && region->reasons[r] != NULL; r++)
+        {
+          g_autofree char *bullet = g_strdup_printf ("• %s", region->reasons[r]);
+
+          gtk_box_append (GTK_BOX (reasons), wrapped_label (bullet, NULL));
+        }
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), reasons);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  return group;
+}
+
+static void
+nm_plan_panel_rebuild (NmPlanPanel *self)
+{
+  GtkWidget *child;
+  GtkWidget *group;
+
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+
+  while ((child = gtk_widget_get_first_child (self->content)) != NULL)
+    gtk_box_remove (GTK_BOX (self->content), child);
+
+  if (self->plan == NULL)
+    {
+      GtkWidget *page = adw_status_page_new ();
+
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "view-list-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (page), _("No Plan Yet"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (page),
+                                       _("Tag findings on the map and answer the screening."));
+      gtk_box_append (GTK_BOX (self->content), page);
+      return;
+    }
+
+  gtk_box_append (GTK_BOX (self->content), status_box (self->plan));
+
+  if (nm_plan_get_n_blocked_by (self->plan) > 0)
+    {
+      group = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Contraindications"));
+      for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
+        add_message_rows (group, "action-unavailable-symbolic", "error",
+                          nm_plan_get_blocked_by (self->plan, i)->message, NULL);
+      gtk_box_append (GTK_BOX (self->content), group);
+    }
+
+  if (nm_plan_get_n_warnings (self->plan) > 0)
+    {
+      group = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Warnings"));
+      for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
+        {
+          const NmPlanWarning *w = nm_plan_get_warning (self->plan, i);
+
+          add_message_rows (group, "dialog-warning-symbolic", "warning", w->message,
+                            w->region != NULL ? nm_vocab_region_name (w->region) : NULL);
+        }
+      gtk_box_append (GTK_BOX (self->content), group);
+    }
+
+  if (self->consultation != NULL && (group = acknowledgement_group (self)) != NULL)
+    gtk_box_append (GTK_BOX (self->content), group);
+
+  if (nm_plan_get_n_regions (self->plan) > 0)
+    gtk_box_append (GTK_BOX (self->content), regions_group (self));
+
+  gtk_box_append (GTK_BOX (self->content),
+                  wrapped_label (_("Guidance for trained practitioners: a plan, not a predicted result. "
+                                   "Sources are named by their keys in the clinical reference."),
+                                 "dim-label"));
+  gtk_widget_add_css_class (gtk_widget_get_last_child (self->content), "caption");
+}
+
+static void
+rebuild_idle_cb (gpointer data)
+{
+  NmPlanPanel *self = data;
+
+  self->rebuild_id = 0;
+  nm_plan_panel_rebuild (self);
+}
+
+static void
+nm_plan_panel_queue_rebuild (NmPlanPanel *self)
+{
+  if (self->rebuild_id == 0)
+    self->rebuild_id = g_idle_add_once (rebuild_idle_cb, self);
+}
+
+static void
+nm_plan_panel_dispose (GObject *object)
+{
+  NmPlanPanel *self = NM_PLAN_PANEL (object);
+
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_object (&self->consultation);
+  g_clear_pointer (&self->plan, nm_plan_unref);
+
+  G_OBJECT_CLASS (nm_plan_panel_parent_class)->dispose (object);
+}
+
+static void
+nm_plan_panel_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  NmPlanPanel *self = NM_PLAN_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONSULTATION:
+      g_value_set_object (value, self->consultation);
+      break;
+    case PROP_PLAN:
+      g_value_set_boxed (value, self->plan);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nm_plan_panel_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  NmPlanPanel *self = NM_PLAN_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONSULTATION:
+      nm_plan_panel_set_consultation (self, g_value_get_object (value));
+      break;
+    case PROP_PLAN:
+      nm_plan_panel_set_plan (self, g_value_get_boxed (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+nm_plan_panel_class_init (NmPlanPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nm_plan_panel_dispose;
+  object_class->get_property = nm_plan_panel_get_property;
+  object_class->set_property = nm_plan_panel_set_property;
+
+  properties[PROP_CONSULTATION] =
+    g_param_spec_object ("consultation", NULL, NULL, NM_TYPE_CONSULTATION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAN] =
+    g_param_spec_boxed ("plan", NULL, NULL, NM_TYPE_PLAN,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "nmplanpanel");
+}
+
+static void
+nm_plan_panel_init (NmPlanPanel *self)
+{
+  GtkWidget *clamp = adw_clamp_new ();
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_margin_start (self->content, 12);
+  gtk_widget_set_margin_end (self->content, 12);
+  gtk_widget_set_margin_top (self->content, 18);
+  gtk_widget_set_margin_bottom (self->content, 18);
+  adw_clamp_set_child (ADW_CLAMP (clamp), self->content);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
+
+  nm_plan_panel_rebuild (self);
+}
+
+GtkWidget *
+nm_plan_panel_new (void)
+{
+  return g_object_new (NM_TYPE_PLAN_PANEL, NULL);
+}
+
+NmConsultation *
+nm_plan_panel_get_consultation (NmPlanPanel *self)
+{
+  g_return_val_if_fail (NM_IS_PLAN_PANEL (self), NULL);
+  return self->consultation;
+}
+
+/**
+ * nm_plan_panel_set_consultation:
+ *
+ * The consultation whose acknowledgements the panel edits.
+ */
+void
+nm_plan_panel_set_consultation (NmPlanPanel    *self,
+                                NmConsultation *consultation)
+{
+  g_return_if_fail (NM_IS_PLAN_PANEL (self));
+  g_return_if_fail (consultation == NULL || NM_IS_CONSULTATION (consultation));
+
+  if (!g_set_object (&self->consultation, consultation))
+    return;
+  nm_plan_panel_queue_rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSULTATION]);
+}
+
+NmPlan *
+nm_plan_panel_get_plan (NmPlanPanel *self)
+{
+  g_return_val_if_fail (NM_IS_PLAN_PANEL (self), NULL);
+  return self->plan;
+}
+
+/**
+ * nm_plan_panel_set_plan:
+ *
+ * The plan to show; set it again after every edit (the window recomputes
+ * the plan on NmConsultation::changed).
+ */
+void
+nm_plan_panel_set_plan (NmPlanPanel *self,
+                        NmPlan      *plan)
+{
+  g_return_if_fail (NM_IS_PLAN_PANEL (self));
+
+  if (self->plan == plan)
+    return;
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  if (plan != NULL)
+    self->plan = nm_plan_ref (plan);
+  nm_plan_panel_queue_rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
+}

@@ -1,0 +1,600 @@
+/* nm-schedule-view.c: the series timeline and the session log
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needlemap"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "nm-render-schedule.h"
+#include "nm-schedule-view.h"
+#include "nm-vocab.h"
+
+/* Above, the timeline (nm_render_schedule() in a canvas's snapshot); below,
+ * the session log: one expandable row per logged session with its date,
+ * whether it was done, the depth actually used per region, the device and
+ * notes. Every edit goes through the model, so it is undoable. The list is
+ * rebuilt only when its shape changes (sessions added, removed, moved to
+ * another series), so a spin button is never destroyed while in use. */
+
+#define NM_TYPE_SCHEDULE_CANVAS (nm_schedule_canvas_get_type ())
+G_DECLARE_FINAL_TYPE (NmScheduleCanvas, nm_schedule_canvas, NM, SCHEDULE_CANVAS, GtkWidget)
+
+struct _NmScheduleCanvas
+{
+  GtkWidget       parent_instance;
+  NmConsultation *consultation;
+  NmPlan         *plan;
+  GDate           today;
+};
+
+G_DEFINE_FINAL_TYPE (NmScheduleCanvas, nm_schedule_canvas, GTK_TYPE_WIDGET)
+
+#define CANVAS_FONT 11.0
+
+static void
+nm_schedule_canvas_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  NmScheduleCanvas *self = NM_SCHEDULE_CANVAS (widget);
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+  NmScheduleStyle style = { 0 };
+  cairo_t *cr;
+
+  if (self->plan == NULL || w <= 0 || h <= 0)
+    return;
+
+  style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  style.font_size = CANVAS_FONT;
+  style.show_legend = TRUE;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  nm_render_schedule (cr, self->consultation, self->plan,
+                      g_date_valid (&self->today) ? &self->today : NULL, w, h, &style);
+  cairo_destroy (cr);
+}
+
+static void
+nm_schedule_canvas_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  NmScheduleCanvas *self = NM_SCHEDULE_CANVAS (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = *natural = (int) (CANVAS_FONT * 34);
+  else
+    *minimum = *natural = self->plan != NULL
+                            ? (int) nm_render_schedule_natural_height (self->plan, CANVAS_FONT)
+                            : 0;
+}
+
+static void
+nm_schedule_canvas_dispose (GObject *object)
+{
+  NmScheduleCanvas *self = NM_SCHEDULE_CANVAS (object);
+
+  g_clear_object (&self->consultation);
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  G_OBJECT_CLASS (nm_schedule_canvas_parent_class)->dispose (object);
+}
+
+static void
+nm_schedule_canvas_class_init (NmScheduleCanvasClass *klass)
+{
+  GTK_WIDGET_CLASS (klass)->snapshot = nm_schedule_canvas_snapshot;
+  GTK_WIDGET_CLASS (klass)->measure = nm_schedule_canvas_measure;
+  G_OBJECT_CLASS (klass)->dispose = nm_schedule_canvas_dispose;
+  gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+nm_schedule_canvas_init (NmScheduleCanvas *self)
+{
+  g_date_clear (&self->today, 1);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+}
+
+struct _NmScheduleView
+{
+  GtkWidget         parent_instance;
+
+  NmConsultation   *consultation;
+  NmPlan           *plan;
+  GDate             today;
+  char             *shape;     /* what the session list was built from */
+
+  GtkWidget        *scroller;
+  NmScheduleCanvas *canvas;
+  GtkWidget        *log_group;
+  GPtrArray        *rows;      /* AdwExpanderRow per session, in log order */
+};
+
+G_DEFINE_FINAL_TYPE (NmScheduleView, nm_schedule_view, GTK_TYPE_WIDGET)
+
+static NmSession *
+row_session (GtkWidget *widget)
+{
+  return g_object_get_data (G_OBJECT (widget), "nm-session");
+}
+
+static void
+on_date_apply_cb (AdwEntryRow *row,
+                  gpointer     user_data)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (nm_date_is_valid (text))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+      nm_session_set_date (row_session (GTK_WIDGET (row)), text);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
+on_done_cb (GtkSwitch  *sw,
+            GParamSpec *pspec,
+            gpointer    user_data)
+{
+  NmSession *session = row_session (GTK_WIDGET (sw));
+
+  if (nm_session_get_done (session) != gtk_switch_get_active (sw))
+    nm_session_set_done (session, gtk_switch_get_active (sw));
+}
+
+static void
+on_depth_cb (GtkSpinButton *spin,
+             gpointer       user_data)
+{
+  NmSession *session = row_session (GTK_WIDGET (spin));
+  const char *region = g_object_get_data (G_OBJECT (spin), "nm-region");
+  double value = gtk_spin_button_get_value (spin);
+  double current;
+
+  if (!nm_session_get_depth (session, region, &current) || ABS (current - value) > 1e-6)
+    nm_session_set_depth (session, region, value);
+}
+
+static void
+on_device_apply_cb (AdwEntryRow *row,
+                    gpointer     user_data)
+{
+  nm_session_set_device (row_session (GTK_WIDGET (row)), gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+static void
+on_notes_apply_cb (AdwEntryRow *row,
+                   gpointer     user_data)
+{
+  nm_session_set_notes (row_session (GTK_WIDGET (row)), gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+static void
+on_remove_cb (GtkButton      *button,
+              NmScheduleView *self)
+{
+  NmSession *session = row_session (GTK_WIDGET (button));
+
+  if (self->consultation != NULL)
+    nm_consultation_remove_session (self->consultation, session);
+}
+
+static void
+set_session (GtkWidget *widget,
+             NmSession *session)
+{
+  g_object_set_data_full (G_OBJECT (widget), "nm-session", g_object_ref (session), g_object_unref);
+}
+
+static GtkWidget *
+entry_row (const char *title,
+           const char *text,
+           NmSession  *session,
+           GCallback   apply)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  set_session (row, session);
+  g_signal_connect (row, "apply", apply, NULL);
+  return row;
+}
+
+static const NmPlanSeries *
+slot_series (NmScheduleView       *self,
+             const NmScheduleSlot *slot)
+{
+  if (self->plan == NULL || slot->series < 0 || (guint) slot->series >= nm_plan_get_n_series (self->plan))
+    return NULL;
+  return nm_plan_get_series (self->plan, (guint) slot->series);
+}
+
+static void
+update_row_titles (NmScheduleView *self,
+                   GArray         *slots)
+{
+  for (guint i = 0; i < self->rows->len && i < slots->len; i++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->rows, i);
+      NmSession *session = row_session (GTK_WIDGET (row));
+      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+      const NmPlanSeries *series = slot_series (self, slot);
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *date = NULL;
+      GDate d;
+
+      if (series != NULL && slot->number <= series->sessions)
+        title = g_strdup_printf (_("%s: session %u of %u"), series->label, slot->number, series->sessions);
+      else if (series != NULL)
+        title = g_strdup_printf (_("%s: extra session"), series->label);
+      else
+        title = g_strdup (_("Session"));
+      date = nm_date_parse (nm_session_get_date (session), &d) ? nm_render_format_date (&d)
+                                                                : g_strdup (nm_session_get_date (session));
+      subtitle = g_strdup_printf ("%s · %s", date, nm_session_get_done (session) ? _("done") : _("booked"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_expander_row_set_subtitle (row, subtitle);
+    }
+}
+
+static GtkWidget *
+session_row (NmScheduleView       *self,
+             NmSession            *session,
+             const NmScheduleSlot *slot)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  const NmPlanSeries *series = slot_series (self, slot);
+  g_auto(GStrv) logged = nm_session_dup_depth_regions (session);
+  g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+  GtkWidget *done_row, *sw, *remove_row, *remove;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  set_session (row, session);
+
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                            entry_row (_("Date (YYYY-MM-DD)"), nm_session_get_date (session), session,
+                                       G_CALLBACK (on_date_apply_cb)));
+
+  done_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (done_row), _("Done"));
+  sw = gtk_switch_new ();
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (sw), nm_session_get_done (session));
+  set_session (sw, session);
+  g_signal_connect (sw, "notify::active", G_CALLBACK (on_done_cb), NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (done_row), sw);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (done_row), sw);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), done_row);
+
+  /* the series' regions, and any other region the log recorded */
+  for (guint r = 0; series != NULL && series->regions[r] != NULL; r++)
+    g_ptr_array_add (regions, series->regions[r]);
+  for (guint r = 0; logged[r] != NULL; r++)
+    if (!g_ptr_array_find_with_equal_func (regions, logged[r], g_str_equal, NULL))
+      g_ptr_array_add (regions, logged[r]);
+
+  for (guint r = 0; r < regions->len; r++)
+    {
+      const char *region = g_ptr_array_index (regions, r);
+      const NmPlanRegion *planned = self->plan != NULL ? nm_plan_lookup_region (self->plan, region) : NULL;
+      GtkWidget *depth_row = adw_action_row_new ();
+      GtkWidget *spin = gtk_spin_button_new_with_range (NM_SESSION_DEPTH_MIN, NM_SESSION_DEPTH_MAX, 0.05);
+      double value = 0;
+      g_autofree char *subtitle = NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (depth_row), nm_vocab_region_name (region));
+      if (planned != NULL && planned->treat)
+        {
+          g_autofree char *depth = nm_render_format_depth (planned->min_mm, planned->max_mm);
+
+          subtitle = g_strdup_printf (_("Planned %s; depth used in mm"), depth);
+        }
+      else
+        subtitle = g_strdup (_("Depth used in mm"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (depth_row), subtitle);
+      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      if (nm_session_get_depth (session, region, &value))
+        gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+      set_session (spin, session);
+      g_object_set_data_full (G_OBJECT (spin), "nm-region", g_strdup (region), g_free);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      nm_vocab_region_name (region), -1);
+      g_signal_connect (spin, "value-changed", G_CALLBACK (on_depth_cb), NULL);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (depth_row), spin);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), depth_row);
+    }
+
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                            entry_row (_("Device"), nm_session_get_device (session), session,
+                                       G_CALLBACK (on_device_apply_cb)));
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                            entry_row (_("Notes"), nm_session_get_notes (session), session,
+                                       G_CALLBACK (on_notes_apply_cb)));
+
+  remove_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (remove_row), _("Remove this session from the log"));
+  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove"));
+  set_session (remove, session);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (remove_row), remove);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), remove_row);
+
+  return row;
+}
+
+static char *
+list_shape (NmScheduleView *self,
+            GArray         *slots)
+{
+  GString *shape = g_string_new (NULL);
+
+  for (guint i = 0; slots != NULL && i < slots->len; i++)
+    {
+      NmSession *session = nm_consultation_get_session (self->consultation, i);
+      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+      const NmPlanSeries *series = slot_series (self, slot);
+      g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
+      g_autofree char *series_regions = series != NULL ? g_strjoinv (",", series->regions) : g_strdup ("");
+
+      /* a row per series region always; logged regions outside the series
+       * add rows of their own */
+      g_string_append_printf (shape, "%p/%d/%s/", (void *) session, slot->series, series_regions);
+      for (guint r = 0; regions[r] != NULL; r++)
+        if (series == NULL || !g_strv_contains ((const char * const *) series->regions, regions[r]))
+          g_string_append_printf (shape, "%s,", regions[r]);
+      g_string_append_c (shape, ';');
+    }
+  return g_string_free (shape, FALSE);
+}
+
+static void
+nm_schedule_view_refresh (NmScheduleView *self)
+{
+  g_autoptr(GArray) slots = NULL;
+  g_autofree char *shape = NULL;
+
+  g_set_object (&self->canvas->consultation, self->consultation);
+  g_clear_pointer (&self->canvas->plan, nm_plan_unref);
+  if (self->plan != NULL)
+    self->canvas->plan = nm_plan_ref (self->plan);
+  self->canvas->today = self->today;
+  gtk_widget_queue_resize (GTK_WIDGET (self->canvas));
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
+
+  if (self->consultation != NULL && self->plan != NULL)
+    slots = nm_schedule_match_sessions (self->consultation, self->plan);
+  shape = list_shape (self, slots);
+
+  if (g_strcmp0 (shape, self->shape) != 0)
+    {
+      for (guint i = 0; i < self->rows->len; i++)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->log_group),
+                                      g_ptr_array_index (self->rows, i));
+      g_ptr_array_set_size (self->rows, 0);
+      for (guint i = 0; slots != NULL && i < slots->len; i++)
+        {
+          GtkWidget *row = session_row (self, nm_consultation_get_session (self->consultation, i),
+                                        &g_array_index (slots, NmScheduleSlot, i));
+
+          g_ptr_array_add (self->rows, row);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->log_group), row);
+        }
+      g_free (self->shape);
+      self->shape = g_steal_pointer (&shape);
+    }
+  if (slots != NULL)
+    update_row_titles (self, slots);
+
+  gtk_widget_set_visible (self->log_group, self->consultation != NULL);
+}
+
+/**
+ * nm_schedule_view_log_session:
+ *
+ * Logs the next planned session as done: the first planned date of the
+ * first series not yet logged (today when every one is), with the planned
+ * shallowest depth for each of its regions. One undoable step.
+ *
+ * Returns: (transfer none) (nullable): the new session
+ */
+NmSession *
+nm_schedule_view_log_session (NmScheduleView *self)
+{
+  g_autoptr(GArray) slots = NULL;
+  g_autoptr(NmSession) session = NULL;
+  g_autofree guint *logged = NULL;
+  const NmPlanSeries *next = NULL;
+  GDate date;
+  char iso[16];
+
+  g_return_val_if_fail (NM_IS_SCHEDULE_VIEW (self), NULL);
+
+  if (self->consultation == NULL || self->plan == NULL)
+    return NULL;
+
+  slots = nm_schedule_match_sessions (self->consultation, self->plan);
+  logged = g_new0 (guint, nm_plan_get_n_series (self->plan) + 1);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+
+      if (slot->series >= 0)
+        logged[slot->series] = MAX (logged[slot->series], slot->number);
+    }
+
+  /* the earliest planned session that is not in the log */
+  for (guint s = 0; s < nm_plan_get_n_series (self->plan); s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (self->plan, s);
+
+      if (logged[s] < series->n_dates &&
+          (next == NULL || g_date_compare (&series->dates[logged[s]], &date) < 0))
+        {
+          next = series;
+          date = series->dates[logged[s]];
+        }
+    }
+  if (next == NULL)
+    date = self->today;
+  if (!g_date_valid (&date))
+    return NULL;
+
+  g_snprintf (iso, sizeof iso, "%04u-%02u-%02u", (guint) g_date_get_year (&date),
+              (guint) g_date_get_month (&date), (guint) g_date_get_day (&date));
+  session = nm_session_new (iso);
+  nm_session_set_done (session, TRUE);
+  for (guint r = 0; next != NULL && next->regions[r] != NULL; r++)
+    {
+      const NmPlanRegion *planned = nm_plan_lookup_region (self->plan, next->regions[r]);
+
+      if (planned != NULL && planned->treat)
+        nm_session_set_depth (session, planned->region, planned->min_mm);
+    }
+  nm_consultation_add_session (self->consultation, session);
+  return session;
+}
+
+static void
+on_log_clicked_cb (NmScheduleView *self)
+{
+  nm_schedule_view_log_session (self);
+}
+
+static void
+nm_schedule_view_dispose (GObject *object)
+{
+  NmScheduleView *self = NM_SCHEDULE_VIEW (object);
+
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->consultation);
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  g_clear_pointer (&self->shape, g_free);
+
+  G_OBJECT_CLASS (nm_schedule_view_parent_class)->dispose (object);
+}
+
+static void
+nm_schedule_view_class_init (NmScheduleViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nm_schedule_view_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "nmscheduleview");
+}
+
+static void
+nm_schedule_view_init (NmScheduleView *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *log_button;
+
+  g_date_clear (&self->today, 1);
+  self->rows = g_ptr_array_new ();
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+
+  self->canvas = g_object_new (NM_TYPE_SCHEDULE_CANVAS, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Timeline of the treatment series"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->canvas));
+
+  self->log_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->log_group), _("Session Log"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->log_group),
+                                         _("What was done at each session: its date, the depth used "
+                                           "per region, the device and notes."));
+  log_button = gtk_button_new_with_mnemonic (_("_Log Session"));
+  gtk_widget_add_css_class (log_button, "flat");
+  g_signal_connect_object (log_button, "clicked", G_CALLBACK (on_log_clicked_cb), self, G_CONNECT_SWAPPED);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->log_group), log_button);
+  gtk_box_append (GTK_BOX (box), self->log_group);
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), box);
+  nm_schedule_view_refresh (self);
+}
+
+GtkWidget *
+nm_schedule_view_new (void)
+{
+  return g_object_new (NM_TYPE_SCHEDULE_VIEW, NULL);
+}
+
+void
+nm_schedule_view_set_consultation (NmScheduleView *self,
+                                   NmConsultation *consultation)
+{
+  g_return_if_fail (NM_IS_SCHEDULE_VIEW (self));
+
+  if (g_set_object (&self->consultation, consultation))
+    {
+      g_clear_pointer (&self->shape, g_free);
+      nm_schedule_view_refresh (self);
+    }
+}
+
+/**
+ * nm_schedule_view_set_plan:
+ *
+ * Set it again after every edit: the log's rows follow the plan.
+ */
+void
+nm_schedule_view_set_plan (NmScheduleView *self,
+                           NmPlan         *plan)
+{
+  g_return_if_fail (NM_IS_SCHEDULE_VIEW (self));
+
+  if (self->plan == plan)
+    return;
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  if (plan != NULL)
+    self->plan = nm_plan_ref (plan);
+  nm_schedule_view_refresh (self);
+}
+
+void
+nm_schedule_view_set_today (NmScheduleView *self,
+                            const GDate    *today)
+{
+  g_return_if_fail (NM_IS_SCHEDULE_VIEW (self));
+
+  if (today != NULL && g_date_valid (today))
+    self->today = *today;
+  else
+    g_date_clear (&self->today, 1);
+  nm_schedule_view_refresh (self);
+}

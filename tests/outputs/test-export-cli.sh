@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# --export-pdf and --export-ics run as a user would: no display, no D-Bus;
+# outputs are atomic and private; errors are one line, exit 1; usage exit 2.
+set -u
+exe=$1 top=$2
+unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
+export NEEDLEMAP_TODAY=2026-11-20
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+sample=$top/resources/sample.needlemap
+
+for kind in pdf ics; do
+  "$exe" --export-$kind "$tmp/out.$kind" "$sample" >"$tmp/stdout" 2>"$tmp/err"; rc=$?
+  check "--export-$kind on the sample exits 0" test $rc -eq 0
+  check "--export-$kind writes the file" test -s "$tmp/out.$kind"
+  check "--export-$kind prints nothing" test ! -s "$tmp/stdout" -a ! -s "$tmp/err"
+  check "--export-$kind output is private (0600)" test "$(stat -c %a "$tmp/out.$kind")" = 600
+
+  # a bad input: no output created, an existing one untouched
+  printf '{"format": "needlemap-consultation", "version": 1}' >"$tmp/bad.needlemap"
+  "$exe" --export-$kind "$tmp/new.$kind" "$tmp/bad.needlemap" >"$tmp/stdout" 2>"$tmp/err"; rc=$?
+  check "--export-$kind on a bad file exits 1" test $rc -eq 1
+  check "--export-$kind creates no output on error" test ! -e "$tmp/new.$kind"
+  check "--export-$kind error is one line" test "$(wc -l <"$tmp/err")" -eq 1
+  check "--export-$kind error names the file" grep -q "^needlemap: $tmp/bad.needlemap: " "$tmp/err"
+  echo "precious" >"$tmp/keep.$kind"
+  "$exe" --export-$kind "$tmp/keep.$kind" "$tmp/missing.needlemap" 2>/dev/null; rc=$?
+  check "--export-$kind on a missing file exits 1" test $rc -eq 1
+  check "--export-$kind leaves an existing OUT untouched" test "$(cat "$tmp/keep.$kind")" = precious
+  ls "$tmp" | grep -q '^\.goutputstream' && not_ok "no temporary file left behind" || ok "no temporary file left behind"
+
+  # an unwritable OUT
+  "$exe" --export-$kind "$tmp/no/such/dir/out.$kind" "$sample" 2>"$tmp/err"; rc=$?
+  check "--export-$kind to a missing folder exits 1" test $rc -eq 1
+  check "--export-$kind names OUT in the error" grep -q "^needlemap: $tmp/no/such/dir/out.$kind: " "$tmp/err"
+
+  # usage
+  "$exe" --export-$kind "$tmp/u.$kind" >/dev/null 2>&1; rc=$?
+  check "--export-$kind without FILE exits 2" test $rc -eq 2
+  "$exe" --export-$kind "$tmp/u.$kind" "$sample" "$sample" >/dev/null 2>&1; rc=$?
+  check "--export-$kind with two files exits 2" test $rc -eq 2
+  check "usage errors create no output" test ! -e "$tmp/u.$kind"
+done
+
+check "the PDF is a PDF" bash -c "head -c 5 '$tmp/out.pdf' | grep -q '%PDF-'"
+check "the calendar has CRLF line ends" test "$(head -n1 "$tmp/out.ics" | tail -c 2 | od -An -c | tr -d ' ')" = '\r\n'
+check "no bare LF in the calendar" test "$(grep -c $'[^\r]$' "$tmp/out.ics")" -eq 0
+check "the calendar has 10 events" test "$(grep -c '^BEGIN:VEVENT' "$tmp/out.ics")" -eq 10
+check "the calendar does not name the client" bash -c "! grep -q 'Silva' '$tmp/out.ics'"
+"$exe" --export-ics "$tmp/again.ics" "$sample" 2>/dev/null
+check "UIDs are stable between exports" cmp -s <(grep '^UID' "$tmp/out.ics") <(grep '^UID' "$tmp/again.ics")
+
+# a blocked plan has no sessions to put in a calendar
+sed 's/"pregnancy": false/"pregnancy": true/' "$sample" >"$tmp/blocked.needlemap"
+"$exe" --export-ics "$tmp/blocked.ics" "$tmp/blocked.needlemap" 2>"$tmp/err"; rc=$?
+check "--export-ics of a blocked plan exits 1" test $rc -eq 1
+check "and writes nothing" test ! -e "$tmp/blocked.ics"
+check "and says why" grep -q 'blocked' "$tmp/err"
+"$exe" --export-pdf "$tmp/blocked.pdf" "$tmp/blocked.needlemap" 2>/dev/null; rc=$?
+check "--export-pdf of a blocked plan still writes the plan" test $rc -eq 0 -a -s "$tmp/blocked.pdf"
+
+echo "1..$n"
+exit $((failed > 0))

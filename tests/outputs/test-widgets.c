@@ -1,0 +1,164 @@
+/* test-widgets.c: the plan panel and the schedule view edit the model
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "nm-plan-panel.h"
+#include "nm-schedule-view.h"
+#include "outputs-test-util.h"
+
+static void
+drain (void)
+{
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             const char *item)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (item == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (root), "nm-item"), item) == 0))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type, item);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_acknowledgement (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  GtkWidget *panel = g_object_ref_sink (nm_plan_panel_new ());
+  GtkWidget *check, *entry;
+
+  nm_plan_panel_set_consultation (NM_PLAN_PANEL (panel), consultation);
+  nm_plan_panel_set_plan (NM_PLAN_PANEL (panel), plan);
+  drain ();
+
+  /* the sample answered yes to cold sores and acknowledged it */
+  check = find_widget (panel, GTK_TYPE_CHECK_BUTTON, "herpes-history");
+  g_assert_nonnull (check);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  /* items answered no have no row */
+  g_assert_null (find_widget (panel, GTK_TYPE_CHECK_BUTTON, "anticoagulants"));
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  g_assert_null (nm_consultation_get_acknowledgement (consultation, "herpes-history"));
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_nonnull (nm_consultation_get_acknowledgement (consultation, "herpes-history"));
+
+  /* a new yes answer asks for its own acknowledgement */
+  nm_consultation_set_screening (consultation, "anticoagulants", NM_ANSWER_YES);
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  nm_plan_panel_set_plan (NM_PLAN_PANEL (panel), plan);
+  drain ();
+  entry = find_widget (panel, ADW_TYPE_ENTRY_ROW, "anticoagulants");
+  g_assert_nonnull (entry);
+  g_assert_null (nm_consultation_get_acknowledgement (consultation, "anticoagulants"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Low-dose aspirin; GP agrees to continue");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_cmpstr (nm_consultation_get_acknowledgement (consultation, "anticoagulants"), ==,
+                   "Low-dose aspirin; GP agrees to continue");
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_null (nm_consultation_get_acknowledgement (consultation, "anticoagulants"));
+
+  g_object_unref (panel);
+}
+
+static void
+test_session_log (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  GtkWidget *view = g_object_ref_sink (nm_schedule_view_new ());
+  NmSession *session;
+  const NmPlanRegion *cheek = nm_plan_lookup_region (plan, "cheek-left");
+  GtkWidget *spin = NULL;
+  double depth = 0;
+
+  nm_schedule_view_set_consultation (NM_SCHEDULE_VIEW (view), consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+
+  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (view));
+  g_assert_nonnull (session);
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-01");
+  g_assert_true (nm_session_get_done (session));
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, cheek->min_mm);
+
+  /* the row's spin button records the depth actually used, undoably */
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  spin = find_widget (view, GTK_TYPE_SPIN_BUTTON, NULL);
+  g_assert_nonnull (spin);
+  {
+    const char *region = g_object_get_data (G_OBJECT (spin), "nm-region");
+    double before = 0;
+
+    g_assert_true (nm_session_get_depth (session, region, &before));
+    g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), before, 1e-9);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.4);
+    g_assert_true (nm_session_get_depth (session, region, &depth));
+    g_assert_cmpfloat_with_epsilon (depth, 0.4, 1e-9);
+    g_assert_true (nm_consultation_undo (consultation));
+    g_assert_true (nm_session_get_depth (session, region, &depth));
+    g_assert_cmpfloat_with_epsilon (depth, before, 1e-9);
+  }
+
+  /* the next one logged is the next planned: the scalp's second session */
+  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (view));
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-01");
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (view));
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-15");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 3);
+
+  /* logging is one undo step */
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 2);
+
+  g_object_unref (view);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return g_test_run ();
+    }
+  adw_init ();
+
+  g_test_add_func ("/outputs/widgets/acknowledgement", test_acknowledgement);
+  g_test_add_func ("/outputs/widgets/session-log", test_session_log);
+
+  return g_test_run ();
+}
