@@ -22,6 +22,7 @@
 #include "nm-finding.h"
 #include "nm-render-education.h"
 #include "nm-render-map.h"
+#include "nm-render-schedule.h"
 #include "nm-texts.h"
 #include "nm-vocab.h"
 
@@ -98,6 +99,7 @@ struct _NmEducationModel
    * here, never the practitioner's consultation, so the map cannot reach
    * an identifier either. */
   NmConsultation      *findings;
+  GArray              *logged;        /* guint per series: sessions the log has, -1 none */
   GPtrArray           *regions;       /* region ids for the cross-section */
   guint                region;        /* index into regions */
   NmEducationTextFunc  text_func;
@@ -175,6 +177,7 @@ nm_education_model_new (guint        fitzpatrick,
   if (self->fitzpatrick != NM_FITZPATRICK_UNSET)
     nm_consultation_set_fitzpatrick (self->findings, self->fitzpatrick);
   self->regions = g_ptr_array_new_with_free_func (g_free);
+  self->logged = g_array_new (FALSE, TRUE, sizeof (int));
   self->rasters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) cairo_surface_destroy);
   nm_education_model_update_regions (self);
@@ -187,9 +190,10 @@ nm_education_model_new (guint        fitzpatrick,
  * @plan: (nullable): its plan
  * @today: (nullable): see nm_education_model_new()
  *
- * Copies from @consultation the skin type and each finding's region, kind
- * and severity, and nothing else: no name, birth date, notes, outlines,
- * practitioner or session notes.
+ * Copies from @consultation the skin type, each finding's region, kind
+ * and severity, and how many sessions of each series its log holds as
+ * done; nothing else: no name, birth date, notes, outlines, practitioner
+ * or session notes.
  *
  * Returns: (transfer full): the model
  */
@@ -210,6 +214,29 @@ nm_education_model_new_for_consultation (NmConsultation *consultation,
       nm_education_model_add_finding (self, nm_finding_get_region (finding),
                                       nm_finding_get_kind (finding),
                                       nm_finding_get_severity (finding));
+    }
+
+  /* "Session 2 of 4" counts the sessions done, placed in their series the
+   * way the schedule places them */
+  if (plan != NULL && nm_consultation_get_n_sessions (consultation) > 0)
+    {
+      g_autoptr(GArray) slots = nm_schedule_match_sessions (consultation, plan);
+
+      g_array_set_size (self->logged, nm_plan_get_n_series (plan));
+      for (guint s = 0; s < self->logged->len; s++)
+        g_array_index (self->logged, int, s) = -1;
+      for (guint i = 0; i < slots->len; i++)
+        {
+          const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+          int *done;
+
+          if (slot->series < 0 || (guint) slot->series >= self->logged->len)
+            continue;
+          done = &g_array_index (self->logged, int, slot->series);
+          *done = MAX (*done, 0);
+          if (nm_session_get_done (nm_consultation_get_session (consultation, i)))
+            *done = MAX (*done, (int) slot->number);
+        }
     }
   return self;
 }
@@ -233,6 +260,7 @@ nm_education_model_unref (NmEducationModel *self)
   g_clear_pointer (&self->plan, nm_plan_unref);
   g_clear_object (&self->findings);
   g_clear_pointer (&self->regions, g_ptr_array_unref);
+  g_clear_pointer (&self->logged, g_array_unref);
   g_clear_pointer (&self->rasters, g_hash_table_unref);
   g_free (self);
 }
@@ -1555,13 +1583,18 @@ page_series (Ctx *c)
       const Rgb *colour = &series_colours[s % G_N_ELEMENTS (series_colours)];
       g_autofree char *line = NULL;
       guint next = series->n_dates;
+      int logged = s < c->model->logged->len ? g_array_index (c->model->logged, int, s) : -1;
 
-      for (guint d = 0; d < series->n_dates; d++)
-        if (g_date_compare (&series->dates[d], &c->model->today) >= 0)
-          {
-            next = d;
-            break;
-          }
+      /* the log says how many are done; without one, the dates and today */
+      if (logged >= 0)
+        next = MIN ((guint) logged, series->n_dates);
+      else
+        for (guint d = 0; d < series->n_dates; d++)
+          if (g_date_compare (&series->dates[d], &c->model->today) >= 0)
+            {
+              next = d;
+              break;
+            }
       if (next < series->n_dates)
         {
           char date[128];
@@ -1679,7 +1712,11 @@ page_series (Ctx *c)
               appear = ease (c->t, SERIES_START + mark->order * SERIES_STEP,
                              SERIES_START + mark->order * SERIES_STEP + 0.35);
               rr = r * (appear < 1 ? 0.6 + 0.5 * appear - 0.1 * appear * appear : 1);
-              past = g_date_compare (&mark->date, &c->model->today) < 0;
+              if (mark->series < c->model->logged->len
+                  && g_array_index (c->model->logged, int, mark->series) >= 0)
+                past = (int) mark->number <= g_array_index (c->model->logged, int, mark->series);
+              else
+                past = g_date_compare (&mark->date, &c->model->today) < 0;
               /* two series on one day share the circle */
               a0 = -G_PI / 2 + 2 * G_PI * k / n_here;
               a1 = -G_PI / 2 + 2 * G_PI * (k + 1) / n_here;

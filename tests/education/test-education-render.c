@@ -152,6 +152,14 @@ same_pixels (cairo_surface_t *a,
                  (gsize) stride * height) == 0;
 }
 
+static void
+collect_text (const char *text,
+              gpointer    user_data)
+{
+  g_string_append (user_data, text);
+  g_string_append_c (user_data, '\n');
+}
+
 /* Every page, at every size and at several moments of its animation,
  * draws a real picture: many colours and a good share of ink. */
 static void
@@ -240,6 +248,33 @@ test_skin_layers (void)
   g_assert_false (nm_skin_layers_for_region ("elbow", &cheek));
 }
 
+/* Without a session log, the next session is the first one from today. */
+static void
+test_series_next_by_date (void)
+{
+  g_autoptr(NmEducationModel) model = sample_model ();
+  g_autoptr(GString) drawn = g_string_new (NULL);
+  GDate later;
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  g_autoptr(NmEducationModel) january = NULL;
+
+  nm_education_model_set_text_func (model, collect_text, drawn);
+  cairo_surface_destroy (render (model, NM_EDUCATION_PAGE_SERIES, 1000, 1280, 720));
+  g_assert_nonnull (strstr (drawn->str, "Skin: session 1 of 4 is next, on Tuesday 1 December 2026. Every 6 weeks."));
+  g_assert_nonnull (strstr (drawn->str, "December 2026"));
+  g_assert_nonnull (strstr (drawn->str, "April 2027"));
+
+  g_date_clear (&later, 1);
+  g_date_set_dmy (&later, 2, G_DATE_JANUARY, 2027);
+  january = nm_education_model_new_for_consultation (consultation, plan, &later);
+  g_string_truncate (drawn, 0);
+  nm_education_model_set_text_func (january, collect_text, drawn);
+  cairo_surface_destroy (render (january, NM_EDUCATION_PAGE_SERIES, 1000, 1280, 720));
+  g_assert_nonnull (strstr (drawn->str, "Skin: session 2 of 4 is next"));
+  g_assert_nonnull (strstr (drawn->str, "Scalp: session 4 of 6 is next"));
+}
+
 /* The section starts on the deepest treated region; Up/Down go round the
  * treated regions. */
 static void
@@ -271,14 +306,6 @@ test_model_regions (void)
   g_assert_false (nm_education_model_step_region (empty, 1));
   for (guint page = 0; page < NM_EDUCATION_N_PAGES; page++)
     cairo_surface_destroy (render (empty, page, 1000, 640, 360));
-}
-
-static void
-collect_text (const char *text,
-              gpointer    user_data)
-{
-  g_string_append (user_data, text);
-  g_string_append_c (user_data, '\n');
 }
 
 static void
@@ -314,7 +341,9 @@ test_privacy_drawn_text (void)
   g_assert_nonnull (strstr (drawn->str, "mm"));
   g_assert_nonnull (strstr (drawn->str, "Left cheek: about 1.25–1.5\u00a0mm, for rolling acne scars."));
   g_assert_nonnull (strstr (drawn->str, "Source: MEN, CHO"));
-  g_assert_nonnull (strstr (drawn->str, "session 1 of 4"));
+  /* the log's done session counts: the skin series is at its second */
+  g_assert_nonnull (strstr (drawn->str, "Skin: session 2 of 4 is next, on Tuesday 12 January 2027"));
+  g_assert_nonnull (strstr (drawn->str, "Scalp: session 1 of 6 is next"));
   g_assert_nonnull (strstr (drawn->str, "No makeup for 48 hours."));
   g_assert_nonnull (strstr (drawn->str, "Redness and some swelling"));
   g_assert_nonnull (strstr (drawn->str, "not a promised result"));
@@ -392,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/education/render/pages-animate", test_pages_animate);
   g_test_add_func ("/education/render/skin-layers", test_skin_layers);
   g_test_add_func ("/education/model/regions", test_model_regions);
+  g_test_add_func ("/education/render/series-next-by-date", test_series_next_by_date);
   g_test_add_func ("/education/privacy/drawn-text", test_privacy_drawn_text);
 #ifdef HAVE_POPPLER
   g_test_add_func ("/education/privacy/pdf", test_privacy_pdf);
