@@ -667,6 +667,7 @@ draw_dermis_fibres (cairo_t *cr,
                     double   w,
                     double   h,
                     guint    seed,
+                    const Rgb *colour,
                     double   alpha,
                     double   line)
 {
@@ -679,7 +680,7 @@ draw_dermis_fibres (cairo_t *cr,
   cairo_clip (cr);
   cairo_set_line_width (cr, line);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  set_rgb (cr, &fibre, alpha);
+  set_rgb (cr, colour, alpha);
   for (guint i = 0; i < n; i++)
     {
       double fx, fy, len, amp;
@@ -839,7 +840,7 @@ page_needling (Ctx *c)
   set_rgb (cr, &dermis, 1);
   cairo_rectangle (cr, px + 70, dermis_y, pw - 70, hypo_y - dermis_y);
   cairo_fill (cr);
-  draw_dermis_fibres (cr, px + 70, dermis_y + 4, pw - 70, hypo_y - dermis_y - 8, 3, 0.55, 2.2);
+  draw_dermis_fibres (cr, px + 70, dermis_y + 4, pw - 70, hypo_y - dermis_y - 8, 3, &fibre, 0.55, 2.2);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
   cairo_rectangle (cr, px + 70, epi_y, pw - 70, MAX (dermis_y - epi_y, 2));
   cairo_fill (cr);
@@ -905,27 +906,27 @@ page_needling (Ctx *c)
       double lw, lh;
 
       size_of (l, &lw, &lh);
-      rounded_rect (cr, px + pw - lw - 26, (hypo_y + bottom - lh) / 2 - 4, lw + 16, lh + 8, 6);
+      rounded_rect (cr, px + pw - lw - 26, bottom - lh - 22, lw + 16, lh + 8, 6);
       cairo_set_source_rgba (cr, 0.25, 0.2, 0.05, 0.72);
       cairo_fill (cr);
-      show (c, l, px + pw - lw - 18, (hypo_y + bottom - lh) / 2, &fg, 1);
+      show (c, l, px + pw - lw - 18, bottom - lh - 18, &fg, 1);
     }
 
   /* The needles go in and come out; then the channels they leave close
    * and new collagen forms around them. */
-  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
-    needle_x[i] = px + 140 + i * (pw - 440) / (G_N_ELEMENTS (needle_x) - 1);
 
   down = ease (t, NEEDLE_DOWN_START, NEEDLE_DOWN_END) * (1 - ease (t, NEEDLE_UP_START, NEEDLE_UP_END));
   tip_shift = -40 + down * (needle_mm * ppm + 40);
   channel_w = t < NEEDLE_UP_START ? 0 : 6 * (1 - ease (t, CHANNELS_CLOSE, CHANNELS_CLOSED));
   collagen = ease (t, CHANNELS_CLOSED - 0.6, COLLAGEN_DONE);
 
+  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
+    needle_x[i] = px + 140 + i * (pw - 440) / (G_N_ELEMENTS (needle_x) - 1);
   if (planned != NULL && planned->max_mm > planned->min_mm)
     {
       cairo_rectangle (cr, px + 70, surface_y + planned->min_mm * ppm, pw - 70,
                        (planned->max_mm - planned->min_mm) * ppm);
-      set_rgb (cr, &accent, 0.18);
+      set_rgb (cr, &accent, 0.30);
       cairo_fill (cr);
     }
   {
@@ -936,9 +937,22 @@ page_needling (Ctx *c)
     cairo_set_line_width (cr, 2);
     set_rgb (cr, &accent, 1);
     cairo_move_to (cr, px + 64, surface_y + needle_mm * ppm);
-    cairo_line_to (cr, px + pw, surface_y + needle_mm * ppm);
+    cairo_line_to (cr, needle_x[4] + 30, surface_y + needle_mm * ppm);
     cairo_stroke (cr);
     cairo_restore (cr);
+  }
+  {
+    g_autofree char *value = nm_format_mm (needle_mm);
+    /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
+    g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
+    g_autoptr(PangoLayout) l = layout (c, tag, 20, TRUE, -1, FALSE);
+    double lw, lh, ty = surface_y + needle_mm * ppm;
+
+    size_of (l, &lw, &lh);
+    rounded_rect (cr, needle_x[4] + 34, ty - lh / 2 - 4, lw + 16, lh + 8, 6);
+    set_rgb (cr, &accent, 1);
+    cairo_fill (cr);
+    show (c, l, needle_x[4] + 42, ty - lh / 2, &bg_top, 1);
   }
 
   for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
@@ -971,7 +985,7 @@ page_needling (Ctx *c)
         }
       if (collagen > 0)
         draw_dermis_fibres (cr, x - 36, dermis_y + 2, 72, MIN (hypo_y, surface_y + depth) - dermis_y - 2,
-                            11 + i, collagen, 3.2);
+                            11 + i, &fg, 0.85 * collagen, 3.0);
     }
 
   /* the pen: its face rests on the skin when the needles are all the way in */
@@ -1058,7 +1072,7 @@ page_healing (Ctx *c)
   cairo_t *cr = c->cr;
   double top = draw_frame (c, NM_EDUCATION_PAGE_HEALING);
   double gutter = MARGIN + 300, x1 = c->W - MARGIN - 20, track = x1 - gutter;
-  double lane_y = top + 8, lane_h = 42, lane_gap = 14;
+  double lane_y = top + 22, lane_h = 40, lane_gap = 12;
   double axis_y = lane_y + NM_N_HEALING_PHASES * (lane_h + lane_gap) + 4;
   double progress = ease (c->t, HEALING_START, HEALING_START + HEALING_SWEEP);
   double cursor_x = gutter + progress * track;
@@ -1139,6 +1153,28 @@ page_healing (Ctx *c)
       cairo_stroke (cr);
       cairo_arc (cr, cursor_x, axis_y, 7, 0, 2 * G_PI);
       cairo_fill (cr);
+    }
+  if (progress > 0)
+    {
+      g_autofree char *when = NULL;
+      g_autoptr(PangoLayout) l = NULL;
+      double lw, lh, bx;
+      guint day = (guint) floor (now_day) + 1;
+
+      /* the moment under the cursor, in the unit a client would use */
+      if (now_day < 14)
+        when = g_strdup_printf (_("Day %u"), day);
+      else if (now_day < 61)
+        when = g_strdup_printf (_("Week %u"), (guint) floor (now_day / 7) + 1);
+      else
+        when = g_strdup_printf (_("Month %u"), MIN ((guint) floor (now_day / 30.44) + 1, 12));
+      l = layout (c, when, 17, TRUE, -1, FALSE);
+      size_of (l, &lw, &lh);
+      bx = CLAMP (cursor_x - lw / 2 - 8, gutter - 8, x1 - lw - 8);
+      rounded_rect (cr, bx, lane_y - lh - 16, lw + 16, lh + 6, 6);
+      set_rgb (cr, &fg, 1);
+      cairo_fill (cr);
+      show (c, l, bx + 8, lane_y - lh - 13, &bg_top, 1);
     }
 
   /* what happens underneath, for the phase under the cursor */
