@@ -798,7 +798,7 @@ page_needling (Ctx *c)
 
   if (!nm_skin_layers_for_region (region, &skin))
     nm_skin_layers_for_region ("cheek-left", &skin);
-  if (model->plan != NULL)
+  if (model->plan != NULL && nm_plan_get_status (model->plan) != NM_PLAN_BLOCKED)
     planned = nm_plan_lookup_region (model->plan, region);
   if (planned != NULL && !planned->treat)
     planned = NULL;
