@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "nm-client-panel.h"
+#include "nm-education-window.h"
 #include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
@@ -1103,6 +1104,7 @@ nm_window_class_init (NmWindowClass *klass)
                                        "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.toggle-layer", NULL);
+  _nm_window_class_education_init (widget_class);
   for (guint i = 0; i < NM_N_VIEWS; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.view", "s", nm_view_id (i));
