@@ -295,7 +295,8 @@ scan_string (Scanner *s,
 
       if (n_chars > NM_FILE_MAX_STRING_CHARS)
         return fail (s->error, NM_FILE_ERROR_TOO_LARGE, s->path,
-                     "a string is longer than %u characters", NM_FILE_MAX_STRING_CHARS);
+                     "%s is longer than %u characters",
+                     decoded != NULL ? "a key" : "a string", NM_FILE_MAX_STRING_CHARS);
     }
 
   return TRUE;
@@ -344,6 +345,10 @@ scan_number (Scanner *s)
       if (!scan_digits (s))
         return scan_unexpected (s, "a digit in the exponent");
     }
+
+  /* "04", "1.5.2", "7abc": keep the key path in the message. */
+  if (s->pos < s->len && (g_ascii_isalnum (s->data[s->pos]) || s->data[s->pos] == '.'))
+    return scan_fail (s, "invalid number (leading zeros and letters are not allowed)");
 
   text = g_strndup (s->data + start, s->pos - start);
 
@@ -530,6 +535,9 @@ scan_document (const char  *data,
   scan_ws (&s);
   if (s.pos >= s.len)
     return fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is empty");
+  if (s.len >= 3 && memcmp (s.data, "\xEF\xBB\xBF", 3) == 0)
+    return fail (error, NM_FILE_ERROR_INVALID, NULL,
+                 "the file starts with a byte order mark, which JSON does not allow");
   if (s.data[s.pos] != '{')
     return scan_unexpected (&s, "one JSON object, starting with “{”");
   if (!scan_value (&s, 0))
@@ -1160,8 +1168,14 @@ load_tree (json_object  *root,
       return NULL;
     }
   mark = path_push_key (path, "version", 7);
-  if (!get_int (l, value, 1, G_MAXINT64, &version))
+  if (!expect_type (l, value, json_type_int, "an integer"))
     return NULL;
+  version = json_object_get_int64 (value);
+  if (version < 1)
+    {
+      load_fail (l, "%" G_GINT64_FORMAT " is not a version: they start at 1", version);
+      return NULL;
+    }
   if (version > NM_FILE_VERSION)
     {
       fail (error, NM_FILE_ERROR_NEWER_VERSION, path,
