@@ -1235,6 +1235,19 @@ load_tree (json_object  *root,
   return g_steal_pointer (&c);
 }
 
+/* The bytes need not end in a NUL, so no strspn() here. */
+static gboolean
+only_whitespace (const char *data,
+                 gsize       from,
+                 gsize       len)
+{
+  for (gsize i = from; i < len; i++)
+    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
+      return FALSE;
+
+  return TRUE;
+}
+
 /**
  * nm_file_load_bytes:
  * @bytes: the contents of a consultation file
@@ -1292,8 +1305,7 @@ nm_file_load_bytes (GBytes  *bytes,
    * anyway rather than trust two parsers to agree. */
   if (root == NULL ||
       json_tokener_get_error (tokener) != json_tokener_success ||
-      strspn (data + json_tokener_get_parse_end (tokener), " \t\r\n") !=
-      len - json_tokener_get_parse_end (tokener) ||
+      !only_whitespace (data, json_tokener_get_parse_end (tokener), len) ||
       !json_object_is_type (root, json_type_object))
     {
       fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is not one valid JSON object (%s)",
