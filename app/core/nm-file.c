@@ -15,8 +15,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nm-consultation-private.h"
 #include "nm-file.h"
@@ -36,8 +38,8 @@
  *     consultation.  Only a fully checked consultation is returned.
  *
  * Saving writes keys in the spec's order, then unknown keys in the order
- * they had in the file, through g_file_replace_contents() (write to a
- * temporary file, rename over, keep a backup). */
+ * they had in the file, to a temporary file that is renamed over the old
+ * one, which is kept as a backup (see replace_contents()). */
 
 G_DEFINE_QUARK (nm-file-error-quark, nm_file_error)
 
@@ -1845,6 +1847,89 @@ restrict_mode (GFile         *file,
   return FALSE;
 }
 
+/* Keeps the current contents of @path as “@path~”: a hard link where the
+ * file system has them, else a copy.  No file yet is fine. */
+static gboolean
+make_backup (const char  *path,
+             GError     **error)
+{
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+
+  if (g_unlink (backup) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
+                   "Could not replace the previous backup: %s", g_strerror (saved));
+      return FALSE;
+    }
+  if (link (path, backup) == 0 || errno == ENOENT)
+    return TRUE;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error) ||
+      !g_file_set_contents_full (backup, contents, len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
+                   "Could not keep a backup of the previous file: %s", local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Replaces @file's contents atomically: whatever happens, @file holds the
+ * old or the new contents, never a part.  g_file_replace_contents() cannot
+ * promise that on GLib 2.74: when a write fails (a full disk) it still
+ * closes the stream normally, which renames the partial temporary file
+ * over the old one; and when it cannot create a temporary file (no free
+ * inode) it falls back to rewriting the file in place.  So a local file
+ * goes through g_file_set_contents_full(), which only ever renames a
+ * complete temporary file and deletes it on failure.  Other files (GVfs
+ * shares) go through GIO, closed with a cancelled cancellable after a
+ * failed write so that the temporary file is dropped instead. */
+static gboolean
+replace_contents (GFile         *file,
+                  const char    *data,
+                  gsize          len,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GCancellable) abandon = NULL;
+  g_autofree char *path = g_file_is_native (file) ? g_file_get_path (file) : NULL;
+
+  if (path != NULL)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !make_backup (path, error))
+        return FALSE;
+
+      return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                       0600, error);
+    }
+
+  /* REPLACE_DESTINATION with PRIVATE creates the new file 0600 instead of
+   * copying the old file's permissions. */
+  out = g_file_replace (file, NULL, TRUE,
+                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        cancellable, error);
+  if (out == NULL)
+    return FALSE;
+
+  if (g_output_stream_write_all (G_OUTPUT_STREAM (out), data, len, NULL, cancellable, error))
+    return g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error);
+
+  abandon = g_cancellable_new ();
+  g_cancellable_cancel (abandon);
+  g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+
+  return FALSE;
+}
+
 /**
  * nm_file_save:
  * @self: a #NmConsultation
@@ -1886,11 +1971,7 @@ nm_file_save (NmConsultation  *self,
                  "the consultation would be larger than %u MiB",
                  NM_FILE_MAX_BYTES / (1024 * 1024));
 
-  /* REPLACE_DESTINATION with PRIVATE creates the new file 0600 instead of
-   * copying the old file's permissions. */
-  if (!g_file_replace_contents (file, data, len, NULL, TRUE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, cancellable, error))
+  if (!replace_contents (file, data, len, cancellable, error))
     return FALSE;
 
   if (!restrict_mode (file, cancellable, error))
