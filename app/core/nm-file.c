@@ -1411,6 +1411,10 @@ write_double (GString *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  /* -0.0 would be written "-0", which reads back as the integer 0. */
+  if (value == 0)
+    value = 0.0;
+
   for (int precision = 1; precision <= 17; precision++)
     {
       char format[8];
