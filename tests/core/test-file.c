@@ -234,7 +234,7 @@ test_round_trip_model (void)
   g_assert_cmpstr (nm_consultation_get_client_notes (loaded), ==, "");
   g_assert_null (nm_consultation_get_birth_date (loaded));
   g_assert_cmpstr (nm_consultation_get_acknowledgement (loaded, "sunburn"), ==, "");
-  f = g_object_ref (nm_consultation_get_finding (loaded, 0));
+  g_set_object (&f, nm_consultation_get_finding (loaded, 0));
   got = nm_finding_get_outline (f, &n);
   g_assert_cmpuint (n, ==, 2);
   /* Doubles survive exactly. */
