@@ -1405,25 +1405,44 @@ write_string (GString    *out,
 }
 
 /* The shortest text that reads back as the same double. */
+static gboolean
+format_double (char   *buf,
+               gsize   size,
+               int     precision,
+               double  value)
+{
+  char format[8];
+
+  g_snprintf (format, sizeof format, "%%.%dg", precision);
+  g_ascii_formatd (buf, size, format, value);
+
+  return g_ascii_strtod (buf, NULL) == value;
+}
+
 static void
 write_double (GString *out,
               double   value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  int lo = 1, hi = 17;
 
   /* -0.0 would be written "-0", which reads back as the integer 0. */
   if (value == 0)
     value = 0.0;
 
-  for (int precision = 1; precision <= 17; precision++)
+  /* The fewest significant digits that read back as the same double.  If
+   * p digits do, so do more (the nearest (p+1)-digit decimal is at least as
+   * close), so a binary search finds the same p as trying 1, 2, … 17. */
+  while (lo < hi)
     {
-      char format[8];
+      int mid = (lo + hi) / 2;
 
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
+      if (format_double (buf, sizeof buf, mid, value))
+        hi = mid;
+      else
+        lo = mid + 1;
     }
+  format_double (buf, sizeof buf, lo, value);
 
   g_string_append (out, buf);
 }
