@@ -30,7 +30,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nm-file.h"
@@ -353,47 +352,45 @@ enter_private_mounts (GError **error)
   return TRUE;
 }
 
-/* Whether this process may mount a tmpfs; tried in a child so that this
- * process keeps its mount namespace. */
+/* The "--can-mount" mode: whether a tmpfs can be mounted here; prints why
+ * not.  Run as its own process, so the test keeps its mount namespace (and
+ * so it runs natively when the test runs under valgrind). */
+static int
+can_mount_main (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+
+  if (enter_private_mounts (&error) &&
+      (dir = mount_tmpfs ("size=64k", &error)) != NULL)
+    {
+      umount2 (dir, MNT_DETACH);
+      g_rmdir (dir);
+      return 0;
+    }
+  printf ("%s", error->message);
+
+  return 1;
+}
+
 static gboolean
 can_mount_tmpfs (char **reason)
 {
-  int fds[2];
-  pid_t pid;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *out = NULL;
+  char *argv[] = { self_exe, (char *) "--can-mount", NULL };
   int status = 0;
-  char buffer[256] = "";
-  gssize n;
 
-  g_assert_cmpint (pipe (fds), ==, 0);
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *dir = NULL;
-
-      close (fds[0]);
-      if (enter_private_mounts (&error) &&
-          (dir = mount_tmpfs ("size=64k", &error)) != NULL)
-        {
-          umount2 (dir, MNT_DETACH);
-          g_rmdir (dir);
-          _exit (0);
-        }
-      if (write (fds[1], error->message, strlen (error->message)) < 0)
-        _exit (2);
-      _exit (1);
-    }
-  close (fds[1]);
-  n = read (fds[0], buffer, sizeof buffer - 1);
-  close (fds[0]);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+  g_assert_nonnull (self_exe);
+  if (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                    &status, &error) &&
+      g_spawn_check_wait_status (status, NULL))
     return TRUE;
 
-  buffer[MAX (n, 0)] = '\0';
   *reason = g_strdup_printf ("cannot mount a tmpfs to fill up (%s); needs root",
-                             buffer[0] != '\0' ? buffer : "unknown error");
+                             error != NULL ? error->message :
+                             out != NULL && out[0] != '\0' ? out : "unknown error");
   return FALSE;
 }
 
@@ -565,6 +562,8 @@ main (int   argc,
 {
   if (argc == 3 && g_str_equal (argv[1], "--save-loop"))
     return save_loop (argv[2]);
+  if (argc == 2 && g_str_equal (argv[1], "--can-mount"))
+    return can_mount_main ();
 
   g_test_init (&argc, &argv, NULL);
 
