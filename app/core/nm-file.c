@@ -29,14 +29,14 @@
  * is not exactly the format:
  *
  *  1. the bytes must be UTF-8 and within the size limit;
- *  2. a strict RFC 8259 scanner checks the syntax, because json-c even in
- *     strict mode accepts single quotes, NaN, Infinity, "1.", raw control
- *     characters in strings and duplicate keys (last one wins), and turns
- *     \u0000 and lone surrogates into other text.  The scanner also keeps
- *     the key path for its messages and enforces the nesting and string
- *     limits;
- *  3. json-c builds the tree, which is then checked key by key into a new
- *     consultation.  Only a fully checked consultation is returned.
+ *  2. a strict RFC 8259 scanner checks the syntax and builds the json-c
+ *     tree.  json-c's own parser is not used: even in strict mode it
+ *     accepts single quotes, NaN, Infinity, "1.", raw control characters
+ *     in strings and duplicate keys (last one wins), and turns \u0000 and
+ *     lone surrogates into other text.  The scanner also keeps the key path
+ *     for its messages and enforces the nesting and string limits;
+ *  3. the tree is checked key by key into a new consultation.  Only a
+ *     fully checked consultation is returned.
  *
  * Saving writes keys in the spec's order, then unknown keys in the order
  * they had in the file, to a temporary file that is renamed over the old
@@ -48,87 +48,173 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
 #define MAX_PATH_KEY_BYTES 64
 
-/* Key paths */
+/* Key paths
+ *
+ * A path is kept as a stack of parts and written out only for an error
+ * message, so that loading a large file formats nothing.  A part is a key
+ * (plain text, or the raw JSON text of a key in the file being scanned,
+ * decoded when written) or an array index. */
+
+#define MAX_PATH_PARTS (NM_FILE_MAX_DEPTH + 1)
+
+typedef enum
+{
+  PART_INDEX,
+  PART_KEY,
+  PART_JSON_KEY,
+} PartType;
 
 typedef struct
 {
-  GString *path;
+  PartType    type;
+  guint       index;
+  const char *key;      /* PART_JSON_KEY: the byte after the opening quote */
+  gsize       key_len;  /* PART_KEY only */
+} PathPart;
+
+typedef struct
+{
+  PathPart parts[MAX_PATH_PARTS];
+  guint    n_parts;
 } Path;
 
 static gsize
-path_push_key (GString    *path,
+path_push (Path     *path,
+           PathPart  part)
+{
+  gsize old_len = path->n_parts;
+
+  g_assert (path->n_parts < MAX_PATH_PARTS);
+  path->parts[path->n_parts++] = part;
+
+  return old_len;
+}
+
+static gsize
+path_push_key (Path       *path,
                const char *key,
                gsize       key_len)
 {
-  gsize old_len = path->len;
+  return path_push (path, (PathPart) { PART_KEY, 0, key, key_len });
+}
+
+static gsize
+path_push_index (Path  *path,
+                 guint  index)
+{
+  return path_push (path, (PathPart) { PART_INDEX, index, NULL, 0 });
+}
+
+static void
+path_pop (Path  *path,
+          gsize  old_len)
+{
+  path->n_parts = old_len;
+}
+
+static void decode_json_string (const char *text,
+                                GString    *out);
+
+static void
+append_key (GString    *out,
+            const char *key,
+            gsize       key_len)
+{
   const char *end;
 
-  if (path->len > 0)
-    g_string_append_c (path, '.');
+  if (out->len > 0)
+    g_string_append_c (out, '.');
 
   /* Keep messages one short line even for a hostile key. */
   if (key_len > MAX_PATH_KEY_BYTES)
     {
       g_utf8_validate (key, MAX_PATH_KEY_BYTES, &end);
-      g_string_append_len (path, key, end - key);
-      g_string_append (path, "…");
+      g_string_append_len (out, key, end - key);
+      g_string_append (out, "…");
     }
   else
     {
-      g_string_append_len (path, key, key_len);
+      g_string_append_len (out, key, key_len);
+    }
+}
+
+/* "client.name", "findings[3].outline[0][1]"; NULL for the top level. */
+static char *
+path_to_string (const Path *path)
+{
+  g_autoptr(GString) out = NULL;
+
+  if (path == NULL || path->n_parts == 0)
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (guint i = 0; i < path->n_parts; i++)
+    {
+      const PathPart *part = &path->parts[i];
+
+      switch (part->type)
+        {
+        case PART_INDEX:
+          g_string_append_printf (out, "[%u]", part->index);
+          break;
+
+        case PART_KEY:
+          append_key (out, part->key, part->key_len);
+          break;
+
+        case PART_JSON_KEY:
+        default:
+          {
+            g_autoptr(GString) key = g_string_new (NULL);
+
+            decode_json_string (part->key, key);
+            append_key (out, key->str, key->len);
+          }
+          break;
+        }
     }
 
-  return old_len;
-}
-
-static gsize
-path_push_index (GString *path,
-                 guint    index)
-{
-  gsize old_len = path->len;
-
-  g_string_append_printf (path, "[%u]", index);
-
-  return old_len;
-}
-
-static void
-path_pop (GString *path,
-          gsize    old_len)
-{
-  g_string_truncate (path, old_len);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static gboolean G_GNUC_PRINTF (4, 5)
 fail (GError     **error,
       NmFileError  code,
-      GString     *path,
+      const Path  *path,
       const char  *format,
       ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *where = NULL;
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  if (path != NULL && path->len > 0)
-    g_set_error (error, NM_FILE_ERROR, code, "%s: %s", path->str, message);
+  where = path_to_string (path);
+  if (where != NULL && *where != '\0')
+    g_set_error (error, NM_FILE_ERROR, code, "%s: %s", where, message);
   else
     g_set_error_literal (error, NM_FILE_ERROR, code, message);
 
   return FALSE;
 }
 
-/* Pass 2: strict syntax */
+/* Pass 2: strict syntax, and the tree
+ *
+ * The scanner builds the json-c tree as it goes, so the file is read only
+ * once; json-c's own parser is not used. */
 
 typedef struct
 {
   const char  *data;
   gsize        len;
   gsize        pos;
-  GString     *path;
+  Path         path;
+  GString     *keys[NM_FILE_MAX_DEPTH + 1];  /* the current key per level */
+  GString     *text;                         /* a decoded string value */
+  GPtrArray   *items;                        /* elements of open arrays */
   GError     **error;
 } Scanner;
 
@@ -158,7 +244,7 @@ scan_fail (Scanner    *s,
         }
     }
 
-  return fail (s->error, NM_FILE_ERROR_INVALID, s->path,
+  return fail (s->error, NM_FILE_ERROR_INVALID, &s->path,
                "line %u, column %u: %s", line, column, message);
 }
 
@@ -204,14 +290,62 @@ hex4 (const char *p)
   return value;
 }
 
-/* Scans a string at s->pos (on its opening quote).  When @decoded is
- * given, the decoded text is appended to it (used for keys). */
+/* Decodes the JSON string text starting after its opening quote, which
+ * scan_string() has accepted, up to its closing quote. */
+static void
+decode_json_string (const char *text,
+                    GString    *out)
+{
+  const char *p = text;
+
+  while (*p != '"')
+    {
+      const char *run = p;
+
+      while (*p != '"' && *p != '\\')
+        p++;
+      g_string_append_len (out, run, p - run);
+      if (*p == '"')
+        break;
+
+      switch (p[1])
+        {
+        case 'b': g_string_append_c (out, '\b'); break;
+        case 'f': g_string_append_c (out, '\f'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gunichar ch = hex4 (p + 2);
+
+            if (ch >= 0xD800 && ch <= 0xDBFF)
+              {
+                ch = 0x10000 + ((ch - 0xD800) << 10) + (hex4 (p + 8) - 0xDC00);
+                p += 6;
+              }
+            g_string_append_unichar (out, ch);
+            p += 4;
+          }
+          break;
+        default:  /* '"', '\\' and '/' stand for themselves */
+          g_string_append_c (out, p[1]);
+          break;
+        }
+      p += 2;
+    }
+}
+
+/* Scans a string at s->pos (on its opening quote); *@escaped tells whether
+ * it has escapes, that is whether its text differs from its bytes. */
 static gboolean
-scan_string (Scanner *s,
-             GString *decoded)
+scan_string (Scanner  *s,
+             gboolean  is_key,
+             gboolean *escaped)
 {
   gsize n_chars = 0;
 
+  *escaped = FALSE;
   s->pos++;
 
   for (;;)
@@ -234,21 +368,20 @@ scan_string (Scanner *s,
         }
       else if (c == '\\')
         {
-          gunichar ch;
-
           if (s->pos + 1 >= s->len)
             return scan_fail (s, "the file ends inside a string");
 
           switch (s->data[s->pos + 1])
             {
-            case '"': ch = '"'; break;
-            case '\\': ch = '\\'; break;
-            case '/': ch = '/'; break;
-            case 'b': ch = '\b'; break;
-            case 'f': ch = '\f'; break;
-            case 'n': ch = '\n'; break;
-            case 'r': ch = '\r'; break;
-            case 't': ch = '\t'; break;
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+              break;
             case 'u':
               {
                 int hi, lo;
@@ -266,12 +399,7 @@ scan_string (Scanner *s,
                         (lo = hex4 (s->data + s->pos + 8)) < 0 ||
                         lo < 0xDC00 || lo > 0xDFFF)
                       return scan_fail (s, "unpaired surrogate in a \\u escape");
-                    ch = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                     s->pos += 6;
-                  }
-                else
-                  {
-                    ch = hi;
                   }
                 s->pos += 4;
               }
@@ -282,8 +410,7 @@ scan_string (Scanner *s,
             }
 
           s->pos += 2;
-          if (decoded != NULL)
-            g_string_append_unichar (decoded, ch);
+          *escaped = TRUE;
           n_chars++;
         }
       else
@@ -291,18 +418,30 @@ scan_string (Scanner *s,
           /* The whole buffer is known to be UTF-8: count lead bytes. */
           if ((c & 0xC0) != 0x80)
             n_chars++;
-          if (decoded != NULL)
-            g_string_append_c (decoded, c);
           s->pos++;
         }
 
       if (n_chars > NM_FILE_MAX_STRING_CHARS)
-        return fail (s->error, NM_FILE_ERROR_TOO_LARGE, s->path,
+        return fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
                      "%s is longer than %u characters",
-                     decoded != NULL ? "a key" : "a string", NM_FILE_MAX_STRING_CHARS);
+                     is_key ? "a key" : "a string", NM_FILE_MAX_STRING_CHARS);
     }
 
   return TRUE;
+}
+
+/* The text of the string that scan_string() scanned from @start. */
+static void
+string_text (Scanner  *s,
+             gsize     start,
+             gboolean  escaped,
+             GString  *out)
+{
+  g_string_truncate (out, 0);
+  if (escaped)
+    decode_json_string (s->data + start + 1, out);
+  else
+    g_string_append_len (out, s->data + start + 1, s->pos - start - 2);
 }
 
 static gboolean
@@ -317,9 +456,12 @@ scan_digits (Scanner *s)
 }
 
 static gboolean
-scan_number (Scanner *s)
+scan_number (Scanner      *s,
+             json_object **out)
 {
-  g_autofree char *text = NULL;
+  char buf[64];
+  g_autofree char *long_text = NULL;
+  const char *text;
   gsize start = s->pos;
   gboolean integer = TRUE;
 
@@ -353,22 +495,42 @@ scan_number (Scanner *s)
   if (s->pos < s->len && (g_ascii_isalnum (s->data[s->pos]) || s->data[s->pos] == '.'))
     return scan_fail (s, "invalid number (leading zeros and letters are not allowed)");
 
-  text = g_strndup (s->data + start, s->pos - start);
+  /* The bytes need not end in a NUL: read from a copy. */
+  if (s->pos - start < sizeof buf)
+    {
+      memcpy (buf, s->data + start, s->pos - start);
+      buf[s->pos - start] = '\0';
+      text = buf;
+    }
+  else
+    {
+      text = long_text = g_strndup (s->data + start, s->pos - start);
+    }
 
   if (integer)
     {
+      gint64 value;
+
       errno = 0;
-      g_ascii_strtoll (text, NULL, 10);
+      value = g_ascii_strtoll (text, NULL, 10);
       if (errno == ERANGE)
         {
           s->pos = start;
           return scan_fail (s, "the integer %.40s is out of range", text);
         }
+      *out = json_object_new_int64 (value);
     }
-  else if (!isfinite (g_ascii_strtod (text, NULL)))
+  else
     {
-      s->pos = start;
-      return scan_fail (s, "the number %.40s is out of range", text);
+      double value = g_ascii_strtod (text, NULL);
+
+      if (!isfinite (value))
+        {
+          s->pos = start;
+          return scan_fail (s, "the number %.40s is out of range", text);
+        }
+      /* Keeps the text, for messages and to write unknown keys back. */
+      *out = json_object_new_double_s (value, text);
     }
 
   return TRUE;
@@ -388,50 +550,62 @@ scan_literal (Scanner    *s,
   return TRUE;
 }
 
-static gboolean scan_value (Scanner *s,
-                            guint    depth);
+static gboolean scan_value (Scanner      *s,
+                            guint         depth,
+                            json_object **out);
 
+/* @depth is the nesting level of this object, from 1. */
 static gboolean
-scan_object (Scanner *s,
-             guint    depth)
+scan_object (Scanner      *s,
+             guint         depth,
+             json_object **out)
 {
-  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(json_object) object = json_object_new_object ();
+  GString *key;
+
+  if (s->keys[depth] == NULL)
+    s->keys[depth] = g_string_new (NULL);
+  key = s->keys[depth];
 
   s->pos++;
   scan_ws (s);
   if (s->pos < s->len && s->data[s->pos] == '}')
     {
       s->pos++;
+      *out = g_steal_pointer (&object);
       return TRUE;
     }
 
   for (;;)
     {
-      g_autoptr(GString) key = g_string_new (NULL);
-      gsize mark;
+      json_object *value = NULL;
+      gboolean escaped;
+      gsize start, mark;
 
       scan_ws (s);
       if (s->pos >= s->len || s->data[s->pos] != '"')
         return scan_unexpected (s, "a key in double quotes");
-      if (!scan_string (s, key))
+      start = s->pos;
+      if (!scan_string (s, TRUE, &escaped))
         return FALSE;
+      string_text (s, start, escaped, key);
 
-      mark = path_push_key (s->path, key->str, key->len);
+      mark = path_push_key (&s->path, key->str, key->len);
 
       if (strlen (key->str) != key->len)
         return scan_fail (s, "a key contains a NUL character");
-      if (g_hash_table_contains (keys, key->str))
+      if (json_object_object_get_ex (object, key->str, NULL))
         return scan_fail (s, "this key appears twice");
-      g_hash_table_add (keys, g_string_free (g_steal_pointer (&key), FALSE));
 
       scan_ws (s);
       if (s->pos >= s->len || s->data[s->pos] != ':')
         return scan_unexpected (s, "“:”");
       s->pos++;
 
-      if (!scan_value (s, depth))
+      if (!scan_value (s, depth, &value))
         return FALSE;
-      path_pop (s->path, mark);
+      json_object_object_add_ex (object, key->str, value, JSON_C_OBJECT_ADD_KEY_IS_NEW);
+      path_pop (&s->path, mark);
 
       scan_ws (s);
       if (s->pos < s->len && s->data[s->pos] == ',')
@@ -442,33 +616,41 @@ scan_object (Scanner *s,
       if (s->pos < s->len && s->data[s->pos] == '}')
         {
           s->pos++;
+          *out = g_steal_pointer (&object);
           return TRUE;
         }
       return scan_unexpected (s, "“,” or “}”");
     }
 }
 
+/* The elements wait in s->items until the array's length is known. */
 static gboolean
-scan_array (Scanner *s,
-            guint    depth)
+scan_array (Scanner      *s,
+            guint         depth,
+            json_object **out)
 {
+  guint base = s->items->len;
   guint index = 0;
+  guint n;
 
   s->pos++;
   scan_ws (s);
   if (s->pos < s->len && s->data[s->pos] == ']')
     {
       s->pos++;
+      *out = json_object_new_array_ext (1);
       return TRUE;
     }
 
   for (;;)
     {
-      gsize mark = path_push_index (s->path, index++);
+      json_object *value = NULL;
+      gsize mark = path_push_index (&s->path, index++);
 
-      if (!scan_value (s, depth))
-        return FALSE;
-      path_pop (s->path, mark);
+      if (!scan_value (s, depth, &value))
+        goto fail;
+      g_ptr_array_add (s->items, value);
+      path_pop (&s->path, mark);
 
       scan_ws (s);
       if (s->pos < s->len && s->data[s->pos] == ',')
@@ -479,17 +661,39 @@ scan_array (Scanner *s,
       if (s->pos < s->len && s->data[s->pos] == ']')
         {
           s->pos++;
-          return TRUE;
+          break;
         }
-      return scan_unexpected (s, "“,” or “]”");
+      scan_unexpected (s, "“,” or “]”");
+      goto fail;
     }
+
+  n = s->items->len - base;
+  *out = json_object_new_array_ext (n);
+  for (guint i = 0; i < n; i++)
+    json_object_array_add (*out, g_ptr_array_index (s->items, base + i));
+  g_ptr_array_set_size (s->items, base);
+
+  return TRUE;
+
+fail:
+  for (guint i = base; i < s->items->len; i++)
+    json_object_put (g_ptr_array_index (s->items, i));
+  g_ptr_array_set_size (s->items, base);
+
+  return FALSE;
 }
 
-/* @depth is the nesting level of the container holding this value. */
+/* @depth is the nesting level of the container holding this value.  On
+ * success *@out is the value (NULL for null). */
 static gboolean
-scan_value (Scanner *s,
-            guint    depth)
+scan_value (Scanner      *s,
+            guint         depth,
+            json_object **out)
 {
+  gboolean escaped;
+  gsize start;
+
+  *out = NULL;
   scan_ws (s);
   if (s->pos >= s->len)
     return scan_unexpected (s, "a value");
@@ -499,20 +703,36 @@ scan_value (Scanner *s,
     case '{':
     case '[':
       if (depth + 1 > NM_FILE_MAX_DEPTH)
-        return fail (s->error, NM_FILE_ERROR_TOO_LARGE, s->path,
+        return fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
                      "nesting deeper than %u levels", NM_FILE_MAX_DEPTH);
       if (s->data[s->pos] == '{')
-        return scan_object (s, depth + 1);
-      return scan_array (s, depth + 1);
+        return scan_object (s, depth + 1, out);
+      return scan_array (s, depth + 1, out);
 
     case '"':
-      return scan_string (s, NULL);
+      start = s->pos;
+      if (!scan_string (s, FALSE, &escaped))
+        return FALSE;
+      if (!escaped)
+        {
+          *out = json_object_new_string_len (s->data + start + 1, s->pos - start - 2);
+          return TRUE;
+        }
+      string_text (s, start, TRUE, s->text);
+      *out = json_object_new_string_len (s->text->str, s->text->len);
+      return TRUE;
 
     case 't':
-      return scan_literal (s, "true");
+      if (!scan_literal (s, "true"))
+        return FALSE;
+      *out = json_object_new_boolean (TRUE);
+      return TRUE;
 
     case 'f':
-      return scan_literal (s, "false");
+      if (!scan_literal (s, "false"))
+        return FALSE;
+      *out = json_object_new_boolean (FALSE);
+      return TRUE;
 
     case 'n':
       return scan_literal (s, "null");
@@ -520,44 +740,66 @@ scan_value (Scanner *s,
     case '-':
     case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
-      return scan_number (s);
+      return scan_number (s, out);
 
     default:
       return scan_unexpected (s, "a value");
     }
 }
 
-static gboolean
+/* Returns the document's object, or NULL on error. */
+static json_object *
 scan_document (const char  *data,
                gsize        len,
                GError     **error)
 {
-  g_autoptr(GString) path = g_string_new (NULL);
-  Scanner s = { data, len, 0, path, error };
+  Scanner s = { data, len, 0, { { { 0 } }, 0 }, { NULL }, NULL, NULL, error };
+  json_object *root = NULL;
 
   scan_ws (&s);
   if (s.pos >= s.len)
-    return fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is empty");
+    {
+      fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is empty");
+      return NULL;
+    }
   if (s.len >= 3 && memcmp (s.data, "\xEF\xBB\xBF", 3) == 0)
-    return fail (error, NM_FILE_ERROR_INVALID, NULL,
-                 "the file starts with a byte order mark, which JSON does not allow");
+    {
+      fail (error, NM_FILE_ERROR_INVALID, NULL,
+            "the file starts with a byte order mark, which JSON does not allow");
+      return NULL;
+    }
   if (s.data[s.pos] != '{')
-    return scan_unexpected (&s, "one JSON object, starting with “{”");
-  if (!scan_value (&s, 0))
-    return FALSE;
+    {
+      scan_unexpected (&s, "one JSON object, starting with “{”");
+      return NULL;
+    }
 
-  scan_ws (&s);
-  if (s.pos < s.len)
-    return scan_fail (&s, "trailing bytes after the JSON object");
+  s.text = g_string_new (NULL);
+  s.items = g_ptr_array_new ();
+  if (scan_value (&s, 0, &root))
+    {
+      scan_ws (&s);
+      if (s.pos < s.len)
+        {
+          scan_fail (&s, "trailing bytes after the JSON object");
+          g_clear_pointer (&root, json_object_put);
+        }
+    }
 
-  return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (s.keys); i++)
+    if (s.keys[i] != NULL)
+      g_string_free (s.keys[i], TRUE);
+  g_string_free (s.text, TRUE);
+  g_ptr_array_free (s.items, TRUE);
+
+  return root;
 }
 
 /* Pass 3: the tree */
 
 typedef struct
 {
-  GString  *path;
+  Path     *path;
   GError  **error;
   guint     n_points;
 } Loader;
@@ -1141,7 +1383,8 @@ load_tree (json_object  *root,
            GError      **error)
 {
   g_autoptr(NmConsultation) c = nm_consultation_new ();
-  g_autoptr(GString) path = g_string_new (NULL);
+  Path path_parts = { { { 0 } }, 0 };
+  Path *path = &path_parts;
   Loader loader = { path, error, 0 };
   Loader *l = &loader;
   json_object *value;
@@ -1238,19 +1481,6 @@ load_tree (json_object  *root,
   return g_steal_pointer (&c);
 }
 
-/* The bytes need not end in a NUL, so no strspn() here. */
-static gboolean
-only_whitespace (const char *data,
-                 gsize       from,
-                 gsize       len)
-{
-  for (gsize i = from; i < len; i++)
-    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
-      return FALSE;
-
-  return TRUE;
-}
-
 /**
  * nm_file_load_bytes:
  * @bytes: the contents of a consultation file
@@ -1267,7 +1497,6 @@ nm_file_load_bytes (GBytes  *bytes,
                     GError **error)
 {
   g_autoptr(json_object) root = NULL;
-  struct json_tokener *tokener;
   const char *data;
   const char *bad;
   gsize len;
@@ -1297,26 +1526,9 @@ nm_file_load_bytes (GBytes  *bytes,
       return NULL;
     }
 
-  if (!scan_document (data, len, error))
+  root = scan_document (data, len, error);
+  if (root == NULL)
     return NULL;
-
-  tokener = json_tokener_new_ex (NM_FILE_MAX_DEPTH + 1);
-  json_tokener_set_flags (tokener, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-  root = json_tokener_parse_ex (tokener, data, len);
-
-  /* The scanner has accepted it, so json-c must consume it all; check
-   * anyway rather than trust two parsers to agree. */
-  if (root == NULL ||
-      json_tokener_get_error (tokener) != json_tokener_success ||
-      !only_whitespace (data, json_tokener_get_parse_end (tokener), len) ||
-      !json_object_is_type (root, json_type_object))
-    {
-      fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is not one valid JSON object (%s)",
-            json_tokener_error_desc (json_tokener_get_error (tokener)));
-      json_tokener_free (tokener);
-      return NULL;
-    }
-  json_tokener_free (tokener);
 
   return load_tree (root, error);
 }
@@ -2014,7 +2226,7 @@ nm_file_serialize (NmConsultation *self)
 }
 
 static gboolean
-check_text (GString     *path,
+check_text (Path        *path,
             const char  *key,
             const char  *text,
             GError     **error)
@@ -2037,7 +2249,8 @@ static gboolean
 check_savable (NmConsultation  *c,
                GError         **error)
 {
-  g_autoptr(GString) path = g_string_new (NULL);
+  Path path_parts = { { { 0 } }, 0 };
+  Path *path = &path_parts;
   guint n_findings = nm_consultation_get_n_findings (c);
   guint n_points = 0;
 
@@ -2050,15 +2263,17 @@ check_savable (NmConsultation  *c,
                  "findings: %u findings, more than the limit of %u",
                  n_findings, NM_FILE_MAX_FINDINGS);
 
-  g_string_assign (path, "client");
+  path_pop (path, 0);
+  path_push_key (path, "client", 6);
   if (!check_text (path, "name", nm_consultation_get_client_name (c), error) ||
       !check_text (path, "notes", nm_consultation_get_client_notes (c), error))
     return FALSE;
 
-  g_string_assign (path, "plan");
+  path_pop (path, 0);
+  path_push_key (path, "plan", 4);
   if (!check_text (path, "practitioner", nm_consultation_get_practitioner (c), error))
     return FALSE;
-  g_string_assign (path, "plan.acknowledged");
+  path_push_key (path, "acknowledged", 12);
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     {
       const char *id = nm_vocab_screening (i)->id;
@@ -2072,7 +2287,9 @@ check_savable (NmConsultation  *c,
       NmFinding *finding = nm_consultation_get_finding (c, i);
       guint n = 0;
 
-      g_string_printf (path, "findings[%u]", i);
+      path_pop (path, 0);
+      path_push_key (path, "findings", 8);
+      path_push_index (path, i);
       if (!check_text (path, "note", nm_finding_get_note (finding), error))
         return FALSE;
       nm_finding_get_outline (finding, &n);
@@ -2087,7 +2304,9 @@ check_savable (NmConsultation  *c,
     {
       NmSession *session = nm_consultation_get_session (c, i);
 
-      g_string_printf (path, "sessions[%u]", i);
+      path_pop (path, 0);
+      path_push_key (path, "sessions", 8);
+      path_push_index (path, i);
       if (!check_text (path, "notes", nm_session_get_notes (session), error) ||
           !check_text (path, "device", nm_session_get_device (session), error))
         return FALSE;
