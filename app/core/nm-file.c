@@ -29,14 +29,15 @@
  * is not exactly the format:
  *
  *  1. the bytes must be UTF-8 and within the size limit;
- *  2. a strict RFC 8259 scanner checks the syntax and builds the json-c
- *     tree.  json-c's own parser is not used: even in strict mode it
+ *  2. a strict RFC 8259 scanner checks the syntax and builds a tree of
+ *     Nodes.  json-c's parser is not used: even in strict mode it
  *     accepts single quotes, NaN, Infinity, "1.", raw control characters
  *     in strings and duplicate keys (last one wins), and turns \u0000 and
  *     lone surrogates into other text.  The scanner also keeps the key path
  *     for its messages and enforces the nesting and string limits;
- *  3. the tree is checked key by key into a new consultation.  Only a
- *     fully checked consultation is returned.
+ *  3. the tree is checked key by key into a new consultation; unknown
+ *     keys are kept as json-c values.  Only a fully checked consultation
+ *     is returned.
  *
  * Saving writes keys in the spec's order, then unknown keys in the order
  * they had in the file, to a temporary file that is renamed over the old
@@ -50,26 +51,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
 
 /* Key paths
  *
- * A path is kept as a stack of parts and written out only for an error
- * message, so that loading a large file formats nothing.  A part is a key
- * (plain text, or the raw JSON text of a key in the file being scanned,
- * decoded when written) or an array index. */
+ * A path is kept as a stack of parts, keys and array indices, and written
+ * out only for an error message, so that loading formats nothing. */
 
 #define MAX_PATH_PARTS (NM_FILE_MAX_DEPTH + 1)
 
-typedef enum
-{
-  PART_INDEX,
-  PART_KEY,
-  PART_JSON_KEY,
-} PartType;
-
 typedef struct
 {
-  PartType    type;
+  const char *key;      /* NULL for an index */
+  gsize       key_len;
   guint       index;
-  const char *key;      /* PART_JSON_KEY: the byte after the opening quote */
-  gsize       key_len;  /* PART_KEY only */
 } PathPart;
 
 typedef struct
@@ -95,14 +86,14 @@ path_push_key (Path       *path,
                const char *key,
                gsize       key_len)
 {
-  return path_push (path, (PathPart) { PART_KEY, 0, key, key_len });
+  return path_push (path, (PathPart) { key, key_len, 0 });
 }
 
 static gsize
 path_push_index (Path  *path,
                  guint  index)
 {
-  return path_push (path, (PathPart) { PART_INDEX, index, NULL, 0 });
+  return path_push (path, (PathPart) { NULL, 0, index });
 }
 
 static void
@@ -111,9 +102,6 @@ path_pop (Path  *path,
 {
   path->n_parts = old_len;
 }
-
-static void decode_json_string (const char *text,
-                                GString    *out);
 
 static void
 append_key (GString    *out,
@@ -152,26 +140,10 @@ path_to_string (const Path *path)
     {
       const PathPart *part = &path->parts[i];
 
-      switch (part->type)
-        {
-        case PART_INDEX:
-          g_string_append_printf (out, "[%u]", part->index);
-          break;
-
-        case PART_KEY:
-          append_key (out, part->key, part->key_len);
-          break;
-
-        case PART_JSON_KEY:
-        default:
-          {
-            g_autoptr(GString) key = g_string_new (NULL);
-
-            decode_json_string (part->key, key);
-            append_key (out, key->str, key->len);
-          }
-          break;
-        }
+      if (part->key != NULL)
+        append_key (out, part->key, part->key_len);
+      else
+        g_string_append_printf (out, "[%u]", part->index);
     }
 
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -203,8 +175,59 @@ fail (GError     **error,
 
 /* Pass 2: strict syntax, and the tree
  *
- * The scanner builds the json-c tree as it goes, so the file is read only
- * once; json-c's own parser is not used. */
+ * The scanner reads the file once and builds a tree of Nodes in an arena:
+ * no allocation per value, and nothing to free one by one.  Strings and
+ * keys are copied, decoded and NUL-terminated, into the arena; numbers
+ * keep their bytes in the file, which outlives the tree. */
+
+#define ARENA_BLOCK_SIZE (64 * 1024)
+
+typedef struct
+{
+  GPtrArray *blocks;
+  char      *next;
+  gsize      left;
+} Arena;
+
+static gpointer
+arena_alloc (Arena *arena,
+             gsize  size)
+{
+  gpointer p;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (size > arena->left)
+    {
+      gsize block_size = MAX (size, ARENA_BLOCK_SIZE);
+
+      arena->next = g_malloc (block_size);
+      arena->left = block_size;
+      g_ptr_array_add (arena->blocks, arena->next);
+    }
+
+  p = arena->next;
+  arena->next += size;
+  arena->left -= size;
+
+  return p;
+}
+
+typedef struct _Node Node;
+
+struct _Node
+{
+  json_type    type;
+  guint        n;         /* bytes of a string or number, children of a container */
+  const char  *key;       /* the key of an object member, else NULL */
+  const char  *text;      /* a string (NUL-terminated); a number's bytes in the file */
+  Node       **children;  /* members or elements, in the file's order */
+  union
+  {
+    gboolean   boolean;
+    gint64     integer;
+    double     number;
+  } v;
+};
 
 typedef struct
 {
@@ -212,11 +235,22 @@ typedef struct
   gsize        len;
   gsize        pos;
   Path         path;
-  GString     *keys[NM_FILE_MAX_DEPTH + 1];  /* the current key per level */
-  GString     *text;                         /* a decoded string value */
-  GPtrArray   *items;                        /* elements of open arrays */
+  Arena        arena;
+  GPtrArray   *items;   /* children of the open containers */
   GError     **error;
 } Scanner;
+
+static Node *
+scan_new_node (Scanner   *s,
+               json_type  type)
+{
+  Node *node = arena_alloc (&s->arena, sizeof (Node));
+
+  memset (node, 0, sizeof *node);
+  node->type = type;
+
+  return node;
+}
 
 static gboolean G_GNUC_PRINTF (2, 3)
 scan_fail (Scanner    *s,
@@ -291,30 +325,33 @@ hex4 (const char *p)
 }
 
 /* Decodes the JSON string text starting after its opening quote, which
- * scan_string() has accepted, up to its closing quote. */
-static void
+ * scan_string() has accepted, up to its closing quote, into @out (which
+ * has room for as many bytes); returns the length. */
+static gsize
 decode_json_string (const char *text,
-                    GString    *out)
+                    char       *out)
 {
   const char *p = text;
+  gsize n = 0;
 
-  while (*p != '"')
+  for (;;)
     {
       const char *run = p;
 
       while (*p != '"' && *p != '\\')
         p++;
-      g_string_append_len (out, run, p - run);
+      memcpy (out + n, run, p - run);
+      n += p - run;
       if (*p == '"')
         break;
 
       switch (p[1])
         {
-        case 'b': g_string_append_c (out, '\b'); break;
-        case 'f': g_string_append_c (out, '\f'); break;
-        case 'n': g_string_append_c (out, '\n'); break;
-        case 'r': g_string_append_c (out, '\r'); break;
-        case 't': g_string_append_c (out, '\t'); break;
+        case 'b': out[n++] = '\b'; break;
+        case 'f': out[n++] = '\f'; break;
+        case 'n': out[n++] = '\n'; break;
+        case 'r': out[n++] = '\r'; break;
+        case 't': out[n++] = '\t'; break;
         case 'u':
           {
             gunichar ch = hex4 (p + 2);
@@ -324,16 +361,18 @@ decode_json_string (const char *text,
                 ch = 0x10000 + ((ch - 0xD800) << 10) + (hex4 (p + 8) - 0xDC00);
                 p += 6;
               }
-            g_string_append_unichar (out, ch);
+            n += g_unichar_to_utf8 (ch, out + n);
             p += 4;
           }
           break;
         default:  /* '"', '\\' and '/' stand for themselves */
-          g_string_append_c (out, p[1]);
+          out[n++] = p[1];
           break;
         }
       p += 2;
     }
+
+  return n;
 }
 
 /* Scans a string at s->pos (on its opening quote); *@escaped tells whether
@@ -430,18 +469,32 @@ scan_string (Scanner  *s,
   return TRUE;
 }
 
-/* The text of the string that scan_string() scanned from @start. */
-static void
+/* The text of the string that scan_string() scanned from @start, copied
+ * into the arena; its length goes to *@len. */
+static char *
 string_text (Scanner  *s,
              gsize     start,
              gboolean  escaped,
-             GString  *out)
+             guint    *len)
 {
-  g_string_truncate (out, 0);
+  gsize raw = s->pos - start - 2;
+  char *text = arena_alloc (&s->arena, raw + 1);
+  gsize n;
+
+  /* An escape is never shorter than what it stands for. */
   if (escaped)
-    decode_json_string (s->data + start + 1, out);
+    {
+      n = decode_json_string (s->data + start + 1, text);
+    }
   else
-    g_string_append_len (out, s->data + start + 1, s->pos - start - 2);
+    {
+      memcpy (text, s->data + start + 1, raw);
+      n = raw;
+    }
+  text[n] = '\0';
+  *len = n;
+
+  return text;
 }
 
 static gboolean
@@ -455,15 +508,15 @@ scan_digits (Scanner *s)
   return s->pos > start;
 }
 
-static gboolean
-scan_number (Scanner      *s,
-             json_object **out)
+static Node *
+scan_number (Scanner *s)
 {
   char buf[64];
   g_autofree char *long_text = NULL;
   const char *text;
   gsize start = s->pos;
   gboolean integer = TRUE;
+  Node *node;
 
   if (s->data[s->pos] == '-')
     s->pos++;
@@ -471,14 +524,20 @@ scan_number (Scanner      *s,
   if (s->pos < s->len && s->data[s->pos] == '0')
     s->pos++;
   else if (!scan_digits (s))
-    return scan_unexpected (s, "a digit");
+    {
+      scan_unexpected (s, "a digit");
+      return NULL;
+    }
 
   if (s->pos < s->len && s->data[s->pos] == '.')
     {
       s->pos++;
       integer = FALSE;
       if (!scan_digits (s))
-        return scan_unexpected (s, "a digit after the decimal point");
+        {
+          scan_unexpected (s, "a digit after the decimal point");
+          return NULL;
+        }
     }
 
   if (s->pos < s->len && (s->data[s->pos] == 'e' || s->data[s->pos] == 'E'))
@@ -488,12 +547,18 @@ scan_number (Scanner      *s,
       if (s->pos < s->len && (s->data[s->pos] == '+' || s->data[s->pos] == '-'))
         s->pos++;
       if (!scan_digits (s))
-        return scan_unexpected (s, "a digit in the exponent");
+        {
+          scan_unexpected (s, "a digit in the exponent");
+          return NULL;
+        }
     }
 
   /* "04", "1.5.2", "7abc": keep the key path in the message. */
   if (s->pos < s->len && (g_ascii_isalnum (s->data[s->pos]) || s->data[s->pos] == '.'))
-    return scan_fail (s, "invalid number (leading zeros and letters are not allowed)");
+    {
+      scan_fail (s, "invalid number (leading zeros and letters are not allowed)");
+      return NULL;
+    }
 
   /* The bytes need not end in a NUL: read from a copy. */
   if (s->pos - start < sizeof buf)
@@ -507,33 +572,37 @@ scan_number (Scanner      *s,
       text = long_text = g_strndup (s->data + start, s->pos - start);
     }
 
+  node = scan_new_node (s, integer ? json_type_int : json_type_double);
+  node->text = s->data + start;
+  node->n = s->pos - start;
+
   if (integer)
     {
-      gint64 value;
-
       errno = 0;
-      value = g_ascii_strtoll (text, NULL, 10);
+      node->v.integer = g_ascii_strtoll (text, NULL, 10);
       if (errno == ERANGE)
         {
           s->pos = start;
-          return scan_fail (s, "the integer %.40s is out of range", text);
+          {
+            scan_fail (s, "the integer %.40s is out of range", text);
+            return NULL;
+          }
         }
-      *out = json_object_new_int64 (value);
     }
   else
     {
-      double value = g_ascii_strtod (text, NULL);
-
-      if (!isfinite (value))
+      node->v.number = g_ascii_strtod (text, NULL);
+      if (!isfinite (node->v.number))
         {
           s->pos = start;
-          return scan_fail (s, "the number %.40s is out of range", text);
+          {
+            scan_fail (s, "the number %.40s is out of range", text);
+            return NULL;
+          }
         }
-      /* Keeps the text, for messages and to write unknown keys back. */
-      *out = json_object_new_double_s (value, text);
     }
 
-  return TRUE;
+  return node;
 }
 
 static gboolean
@@ -550,61 +619,108 @@ scan_literal (Scanner    *s,
   return TRUE;
 }
 
-static gboolean scan_value (Scanner      *s,
-                            guint         depth,
-                            json_object **out);
+static Node *scan_value (Scanner *s,
+                         guint    depth);
+
+/* Moves the children from s->items[@base] on into @node. */
+static void
+scan_take_children (Scanner *s,
+                    Node    *node,
+                    guint    base)
+{
+  node->n = s->items->len - base;
+  node->children = arena_alloc (&s->arena, MAX (node->n, 1) * sizeof (Node *));
+  memcpy (node->children, s->items->pdata + base, node->n * sizeof (Node *));
+  g_ptr_array_set_size (s->items, base);
+}
+
+/* Whether the open object, whose members so far are s->items[@base] on,
+ * has @key already.  Small objects are searched, large ones hashed. */
+static gboolean
+scan_has_key (Scanner     *s,
+              guint        base,
+              GHashTable **keys,
+              const char  *key)
+{
+  guint n = s->items->len - base;
+
+  if (*keys == NULL && n <= 16)
+    {
+      for (guint i = base; i < s->items->len; i++)
+        if (strcmp (((Node *) g_ptr_array_index (s->items, i))->key, key) == 0)
+          return TRUE;
+      return FALSE;
+    }
+
+  if (*keys == NULL)
+    {
+      *keys = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = base; i < s->items->len; i++)
+        g_hash_table_add (*keys, (char *) ((Node *) g_ptr_array_index (s->items, i))->key);
+    }
+
+  return !g_hash_table_add (*keys, (char *) key);
+}
 
 /* @depth is the nesting level of this object, from 1. */
-static gboolean
-scan_object (Scanner      *s,
-             guint         depth,
-             json_object **out)
+static Node *
+scan_object (Scanner *s,
+             guint    depth)
 {
-  g_autoptr(json_object) object = json_object_new_object ();
-  GString *key;
-
-  if (s->keys[depth] == NULL)
-    s->keys[depth] = g_string_new (NULL);
-  key = s->keys[depth];
+  g_autoptr(GHashTable) keys = NULL;
+  guint base = s->items->len;
+  Node *object;
 
   s->pos++;
   scan_ws (s);
   if (s->pos < s->len && s->data[s->pos] == '}')
     {
       s->pos++;
-      *out = g_steal_pointer (&object);
-      return TRUE;
+      goto done;
     }
 
   for (;;)
     {
-      json_object *value = NULL;
+      Node *value;
       gboolean escaped;
+      const char *key;
+      guint key_len;
       gsize start, mark;
 
       scan_ws (s);
       if (s->pos >= s->len || s->data[s->pos] != '"')
-        return scan_unexpected (s, "a key in double quotes");
+        goto unexpected_key;
       start = s->pos;
       if (!scan_string (s, TRUE, &escaped))
-        return FALSE;
-      string_text (s, start, escaped, key);
+        goto fail;
+      key = string_text (s, start, escaped, &key_len);
 
-      mark = path_push_key (&s->path, key->str, key->len);
+      mark = path_push_key (&s->path, key, key_len);
 
-      if (strlen (key->str) != key->len)
-        return scan_fail (s, "a key contains a NUL character");
-      if (json_object_object_get_ex (object, key->str, NULL))
-        return scan_fail (s, "this key appears twice");
+      if (strlen (key) != key_len)
+        {
+          scan_fail (s, "a key contains a NUL character");
+          goto fail;
+        }
+      if (scan_has_key (s, base, &keys, key))
+        {
+          scan_fail (s, "this key appears twice");
+          goto fail;
+        }
 
       scan_ws (s);
       if (s->pos >= s->len || s->data[s->pos] != ':')
-        return scan_unexpected (s, "“:”");
+        {
+          scan_unexpected (s, "“:”");
+          goto fail;
+        }
       s->pos++;
 
-      if (!scan_value (s, depth, &value))
-        return FALSE;
-      json_object_object_add_ex (object, key->str, value, JSON_C_OBJECT_ADD_KEY_IS_NEW);
+      value = scan_value (s, depth);
+      if (value == NULL)
+        goto fail;
+      value->key = key;
+      g_ptr_array_add (s->items, value);
       path_pop (&s->path, mark);
 
       scan_ws (s);
@@ -616,38 +732,48 @@ scan_object (Scanner      *s,
       if (s->pos < s->len && s->data[s->pos] == '}')
         {
           s->pos++;
-          *out = g_steal_pointer (&object);
-          return TRUE;
+          break;
         }
-      return scan_unexpected (s, "“,” or “}”");
+      scan_unexpected (s, "“,” or “}”");
+      goto fail;
     }
+
+done:
+  object = scan_new_node (s, json_type_object);
+  scan_take_children (s, object, base);
+
+  return object;
+
+unexpected_key:
+  scan_unexpected (s, "a key in double quotes");
+fail:
+  g_ptr_array_set_size (s->items, base);
+
+  return NULL;
 }
 
-/* The elements wait in s->items until the array's length is known. */
-static gboolean
-scan_array (Scanner      *s,
-            guint         depth,
-            json_object **out)
+static Node *
+scan_array (Scanner *s,
+            guint    depth)
 {
   guint base = s->items->len;
   guint index = 0;
-  guint n;
+  Node *array;
 
   s->pos++;
   scan_ws (s);
   if (s->pos < s->len && s->data[s->pos] == ']')
     {
       s->pos++;
-      *out = json_object_new_array_ext (1);
-      return TRUE;
+      goto done;
     }
 
   for (;;)
     {
-      json_object *value = NULL;
       gsize mark = path_push_index (&s->path, index++);
+      Node *value = scan_value (s, depth);
 
-      if (!scan_value (s, depth, &value))
+      if (value == NULL)
         goto fail;
       g_ptr_array_add (s->items, value);
       path_pop (&s->path, mark);
@@ -667,94 +793,97 @@ scan_array (Scanner      *s,
       goto fail;
     }
 
-  n = s->items->len - base;
-  *out = json_object_new_array_ext (n);
-  for (guint i = 0; i < n; i++)
-    json_object_array_add (*out, g_ptr_array_index (s->items, base + i));
-  g_ptr_array_set_size (s->items, base);
+done:
+  array = scan_new_node (s, json_type_array);
+  scan_take_children (s, array, base);
 
-  return TRUE;
+  return array;
 
 fail:
-  for (guint i = base; i < s->items->len; i++)
-    json_object_put (g_ptr_array_index (s->items, i));
   g_ptr_array_set_size (s->items, base);
 
-  return FALSE;
+  return NULL;
 }
 
-/* @depth is the nesting level of the container holding this value.  On
- * success *@out is the value (NULL for null). */
-static gboolean
-scan_value (Scanner      *s,
-            guint         depth,
-            json_object **out)
+/* @depth is the nesting level of the container holding this value.
+ * Returns NULL on error. */
+static Node *
+scan_value (Scanner *s,
+            guint    depth)
 {
   gboolean escaped;
   gsize start;
+  Node *node;
 
-  *out = NULL;
   scan_ws (s);
   if (s->pos >= s->len)
-    return scan_unexpected (s, "a value");
+    {
+      scan_unexpected (s, "a value");
+      return NULL;
+    }
 
   switch (s->data[s->pos])
     {
     case '{':
     case '[':
       if (depth + 1 > NM_FILE_MAX_DEPTH)
-        return fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
+        {
+          fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
                      "nesting deeper than %u levels", NM_FILE_MAX_DEPTH);
+          return NULL;
+        }
       if (s->data[s->pos] == '{')
-        return scan_object (s, depth + 1, out);
-      return scan_array (s, depth + 1, out);
+        return scan_object (s, depth + 1);
+      return scan_array (s, depth + 1);
 
     case '"':
       start = s->pos;
       if (!scan_string (s, FALSE, &escaped))
-        return FALSE;
-      if (!escaped)
-        {
-          *out = json_object_new_string_len (s->data + start + 1, s->pos - start - 2);
-          return TRUE;
-        }
-      string_text (s, start, TRUE, s->text);
-      *out = json_object_new_string_len (s->text->str, s->text->len);
-      return TRUE;
+        return NULL;
+      node = scan_new_node (s, json_type_string);
+      node->text = string_text (s, start, escaped, &node->n);
+      return node;
 
     case 't':
       if (!scan_literal (s, "true"))
-        return FALSE;
-      *out = json_object_new_boolean (TRUE);
-      return TRUE;
+        return NULL;
+      node = scan_new_node (s, json_type_boolean);
+      node->v.boolean = TRUE;
+      return node;
 
     case 'f':
       if (!scan_literal (s, "false"))
-        return FALSE;
-      *out = json_object_new_boolean (FALSE);
-      return TRUE;
+        return NULL;
+      return scan_new_node (s, json_type_boolean);
 
     case 'n':
-      return scan_literal (s, "null");
+      if (!scan_literal (s, "null"))
+        return NULL;
+      return scan_new_node (s, json_type_null);
 
     case '-':
     case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
-      return scan_number (s, out);
+      return scan_number (s);
 
     default:
-      return scan_unexpected (s, "a value");
+      {
+        scan_unexpected (s, "a value");
+        return NULL;
+      }
     }
 }
 
-/* Returns the document's object, or NULL on error. */
-static json_object *
+/* The document's tree lives in @arena; returns its root object, or NULL
+ * on error. */
+static Node *
 scan_document (const char  *data,
                gsize        len,
+               Arena       *arena,
                GError     **error)
 {
-  Scanner s = { data, len, 0, { { { 0 } }, 0 }, { NULL }, NULL, NULL, error };
-  json_object *root = NULL;
+  Scanner s = { data, len, 0, { { { 0 } }, 0 }, *arena, NULL, error };
+  Node *root = NULL;
 
   scan_ws (&s);
   if (s.pos >= s.len)
@@ -765,7 +894,7 @@ scan_document (const char  *data,
   if (s.len >= 3 && memcmp (s.data, "\xEF\xBB\xBF", 3) == 0)
     {
       fail (error, NM_FILE_ERROR_INVALID, NULL,
-            "the file starts with a byte order mark, which JSON does not allow");
+                 "the file starts with a byte order mark, which JSON does not allow");
       return NULL;
     }
   if (s.data[s.pos] != '{')
@@ -774,25 +903,88 @@ scan_document (const char  *data,
       return NULL;
     }
 
-  s.text = g_string_new (NULL);
   s.items = g_ptr_array_new ();
-  if (scan_value (&s, 0, &root))
+  root = scan_value (&s, 0);
+  if (root != NULL)
     {
       scan_ws (&s);
       if (s.pos < s.len)
         {
           scan_fail (&s, "trailing bytes after the JSON object");
-          g_clear_pointer (&root, json_object_put);
+          root = NULL;
         }
     }
-
-  for (guint i = 0; i < G_N_ELEMENTS (s.keys); i++)
-    if (s.keys[i] != NULL)
-      g_string_free (s.keys[i], TRUE);
-  g_string_free (s.text, TRUE);
   g_ptr_array_free (s.items, TRUE);
+  *arena = s.arena;
 
   return root;
+}
+
+/* The member @key of @object, or NULL. */
+static const Node *
+node_member (const Node *object,
+             const char *key)
+{
+  for (guint i = 0; i < object->n; i++)
+    if (strcmp (object->children[i]->key, key) == 0)
+      return object->children[i];
+
+  return NULL;
+}
+
+/* A number as json-c writes it: doubles as they were in the file. */
+static char *
+node_number_text (const Node *number)
+{
+  if (number->type == json_type_int)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, number->v.integer);
+
+  return g_strndup (number->text, number->n);
+}
+
+/* The json-c value of @node, for keys kept as they were read. */
+static json_object *
+node_to_json (const Node *node)
+{
+  json_object *value = NULL;
+
+  switch (node->type)
+    {
+    case json_type_boolean:
+      return json_object_new_boolean (node->v.boolean);
+
+    case json_type_int:
+      return json_object_new_int64 (node->v.integer);
+
+    case json_type_double:
+      {
+        g_autofree char *text = node_number_text (node);
+
+        /* Keeps the text, to write the number back as it was. */
+        return json_object_new_double_s (node->v.number, text);
+      }
+
+    case json_type_string:
+      return json_object_new_string_len (node->text, node->n);
+
+    case json_type_array:
+      value = json_object_new_array_ext (MAX (node->n, 1));
+      for (guint i = 0; i < node->n; i++)
+        json_object_array_add (value, node_to_json (node->children[i]));
+      return value;
+
+    case json_type_object:
+      value = json_object_new_object ();
+      for (guint i = 0; i < node->n; i++)
+        json_object_object_add_ex (value, node->children[i]->key,
+                                   node_to_json (node->children[i]),
+                                   JSON_C_OBJECT_ADD_KEY_IS_NEW);
+      return value;
+
+    case json_type_null:
+    default:
+      return NULL;
+    }
 }
 
 /* Pass 3: the tree */
@@ -820,9 +1012,9 @@ load_fail (Loader     *l,
 }
 
 static const char *
-type_name (json_object *value)
+type_name (const Node *value)
 {
-  switch (json_object_get_type (value))
+  switch (value->type)
     {
     case json_type_null:    return "null";
     case json_type_boolean: return "true/false";
@@ -837,11 +1029,11 @@ type_name (json_object *value)
 
 static gboolean
 expect_type (Loader      *l,
-             json_object *value,
+             const Node  *value,
              json_type    type,
              const char  *what)
 {
-  if (json_object_is_type (value, type))
+  if (value->type == type)
     return TRUE;
 
   return load_fail (l, "must be %s, not %s", what, type_name (value));
@@ -849,20 +1041,20 @@ expect_type (Loader      *l,
 
 static gboolean
 get_string (Loader       *l,
-            json_object  *value,
+            const Node   *value,
             const char  **out)
 {
   if (!expect_type (l, value, json_type_string, "a string"))
     return FALSE;
 
-  *out = json_object_get_string (value);
+  *out = value->text;
 
   return TRUE;
 }
 
 static gboolean
 get_date (Loader       *l,
-          json_object  *value,
+          const Node   *value,
           const char  **out)
 {
   if (!get_string (l, value, out))
@@ -876,7 +1068,7 @@ get_date (Loader       *l,
 
 static gboolean
 get_int (Loader      *l,
-         json_object *value,
+         const Node  *value,
          gint64       min,
          gint64       max,
          gint64      *out)
@@ -884,7 +1076,7 @@ get_int (Loader      *l,
   if (!expect_type (l, value, json_type_int, "an integer"))
     return FALSE;
 
-  *out = json_object_get_int64 (value);
+  *out = value->v.integer;
   if (*out < min || *out > max)
     return load_fail (l, "%" G_GINT64_FORMAT " is out of range: must be %" G_GINT64_FORMAT
                       "–%" G_GINT64_FORMAT, *out, min, max);
@@ -894,19 +1086,21 @@ get_int (Loader      *l,
 
 static gboolean
 get_number (Loader      *l,
-            json_object *value,
+            const Node  *value,
             double       min,
             double       max,
             double      *out)
 {
-  if (!json_object_is_type (value, json_type_double) &&
-      !json_object_is_type (value, json_type_int))
+  if (value->type != json_type_double && value->type != json_type_int)
     return load_fail (l, "must be a number, not %s", type_name (value));
 
-  *out = json_object_get_double (value);
+  *out = value->type == json_type_int ? (double) value->v.integer : value->v.number;
   if (!isfinite (*out) || *out < min || *out > max)
-    return load_fail (l, "%s is out of range: must be %g–%g",
-                      json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN), min, max);
+    {
+      g_autofree char *text = node_number_text (value);
+
+      return load_fail (l, "%s is out of range: must be %g–%g", text, min, max);
+    }
 
   return TRUE;
 }
@@ -915,18 +1109,18 @@ get_number (Loader      *l,
 static void
 keep_unknown (json_object **extra,
               const char   *key,
-              json_object  *value)
+              const Node   *value)
 {
   if (*extra == NULL)
     *extra = json_object_new_object ();
 
-  json_object_object_add (*extra, key, json_object_get (value));
+  json_object_object_add (*extra, key, node_to_json (value));
 }
 
 static gboolean
 load_client (Loader         *l,
              NmConsultation *c,
-             json_object    *client)
+             const Node     *client)
 {
   json_object *extra = NULL;
   gboolean has_fitzpatrick = FALSE;
@@ -934,8 +1128,10 @@ load_client (Loader         *l,
   if (!expect_type (l, client, json_type_object, "an object"))
     return FALSE;
 
-  json_object_object_foreach (client, key, value)
+  for (guint i = 0; i < client->n; i++)
     {
+      const Node *value = client->children[i];
+      const char *key = value->key;
       gsize mark = path_push_key (l->path, key, strlen (key));
       const char *text;
       gint64 number;
@@ -992,13 +1188,15 @@ load_client (Loader         *l,
 static gboolean
 load_screening (Loader         *l,
                 NmConsultation *c,
-                json_object    *screening)
+                const Node     *screening)
 {
   if (!expect_type (l, screening, json_type_object, "an object"))
     return FALSE;
 
-  json_object_object_foreach (screening, key, value)
+  for (guint i = 0; i < screening->n; i++)
     {
+      const Node *value = screening->children[i];
+      const char *key = value->key;
       gsize mark = path_push_key (l->path, key, strlen (key));
 
       if (nm_vocab_screening_index (key) < 0)
@@ -1007,7 +1205,7 @@ load_screening (Loader         *l,
         return FALSE;
 
       nm_consultation_set_screening (c, key,
-                                     json_object_get_boolean (value) ? NM_ANSWER_YES : NM_ANSWER_NO);
+                                     value->v.boolean ? NM_ANSWER_YES : NM_ANSWER_NO);
       path_pop (l->path, mark);
     }
 
@@ -1016,7 +1214,7 @@ load_screening (Loader         *l,
 
 static gboolean
 load_outline (Loader      *l,
-              json_object *outline,
+              const Node  *outline,
               GArray      *points)
 {
   size_t n;
@@ -1024,7 +1222,7 @@ load_outline (Loader      *l,
   if (!expect_type (l, outline, json_type_array, "an array of [x, y] points"))
     return FALSE;
 
-  n = json_object_array_length (outline);
+  n = outline->n;
   if (l->n_points + n > NM_FILE_MAX_POINTS)
     return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
                  "more than %u outline points in the file", NM_FILE_MAX_POINTS);
@@ -1032,22 +1230,22 @@ load_outline (Loader      *l,
 
   for (size_t i = 0; i < n; i++)
     {
-      json_object *pair = json_object_array_get_idx (outline, i);
+      const Node *pair = outline->children[i];
       gsize mark = path_push_index (l->path, i);
       NmPoint point;
       gsize inner;
 
       if (!expect_type (l, pair, json_type_array, "an [x, y] point") )
         return FALSE;
-      if (json_object_array_length (pair) != 2)
+      if (pair->n != 2)
         return load_fail (l, "a point must have exactly two numbers, x and y");
 
       inner = path_push_index (l->path, 0);
-      if (!get_number (l, json_object_array_get_idx (pair, 0), 0.0, 1.0, &point.x))
+      if (!get_number (l, pair->children[0], 0.0, 1.0, &point.x))
         return FALSE;
       path_pop (l->path, inner);
       inner = path_push_index (l->path, 1);
-      if (!get_number (l, json_object_array_get_idx (pair, 1), 0.0, 1.0, &point.y))
+      if (!get_number (l, pair->children[1], 0.0, 1.0, &point.y))
         return FALSE;
       path_pop (l->path, inner);
 
@@ -1060,11 +1258,11 @@ load_outline (Loader      *l,
 
 static NmFinding *
 load_finding (Loader      *l,
-              json_object *object)
+              const Node  *object)
 {
   g_autoptr(NmFinding) finding = NULL;
   g_autoptr(GArray) points = NULL;
-  json_object *value;
+  const Node *value;
   json_object *extra = NULL;
   const char *region = NULL;
   const char *kind = NULL;
@@ -1079,13 +1277,13 @@ load_finding (Loader      *l,
 
   static const char * const required[] = { "region", "kind", "severity" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
-    if (!json_object_object_get_ex (object, required[i], NULL))
+    if (node_member (object, required[i]) == NULL)
       {
         load_fail (l, "the required key “%s” is missing", required[i]);
         return NULL;
       }
 
-  json_object_object_get_ex (object, "region", &value);
+  value = node_member (object, "region");
   mark = path_push_key (l->path, "region", 6);
   if (!get_string (l, value, &region))
     return NULL;
@@ -1096,7 +1294,7 @@ load_finding (Loader      *l,
     }
   path_pop (l->path, mark);
 
-  json_object_object_get_ex (object, "kind", &value);
+  value = node_member (object, "kind");
   mark = path_push_key (l->path, "kind", 4);
   if (!get_string (l, value, &kind))
     return NULL;
@@ -1107,13 +1305,13 @@ load_finding (Loader      *l,
     }
   path_pop (l->path, mark);
 
-  json_object_object_get_ex (object, "severity", &value);
+  value = node_member (object, "severity");
   mark = path_push_key (l->path, "severity", 8);
   if (!get_int (l, value, NM_SEVERITY_MIN, NM_SEVERITY_MAX, &severity))
     return NULL;
   path_pop (l->path, mark);
 
-  if (json_object_object_get_ex (object, "note", &value))
+  if ((value = node_member (object, "note")) != NULL)
     {
       mark = path_push_key (l->path, "note", 4);
       if (!get_string (l, value, &note))
@@ -1121,7 +1319,7 @@ load_finding (Loader      *l,
       path_pop (l->path, mark);
     }
 
-  if (json_object_object_get_ex (object, "view", &value))
+  if ((value = node_member (object, "view")) != NULL)
     {
       mark = path_push_key (l->path, "view", 4);
       if (!get_string (l, value, &view_id))
@@ -1139,7 +1337,7 @@ load_finding (Loader      *l,
       path_pop (l->path, mark);
     }
 
-  if (json_object_object_get_ex (object, "outline", &value))
+  if ((value = node_member (object, "outline")) != NULL)
     {
       points = g_array_new (FALSE, FALSE, sizeof (NmPoint));
       mark = path_push_key (l->path, "outline", 7);
@@ -1155,8 +1353,10 @@ load_finding (Loader      *l,
   else
     nm_finding_set_view (finding, view_id);
 
-  json_object_object_foreach (object, key, item)
+  for (guint i = 0; i < object->n; i++)
     {
+      const Node *item = object->children[i];
+      const char *key = item->key;
       if (strcmp (key, "region") != 0 && strcmp (key, "kind") != 0 &&
           strcmp (key, "severity") != 0 && strcmp (key, "note") != 0 &&
           strcmp (key, "view") != 0 && strcmp (key, "outline") != 0)
@@ -1170,14 +1370,14 @@ load_finding (Loader      *l,
 static gboolean
 load_findings (Loader         *l,
                NmConsultation *c,
-               json_object    *findings)
+               const Node     *findings)
 {
   size_t n;
 
   if (!expect_type (l, findings, json_type_array, "an array"))
     return FALSE;
 
-  n = json_object_array_length (findings);
+  n = findings->n;
   if (n > NM_FILE_MAX_FINDINGS)
     return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
                  "%zu findings, more than the limit of %u", n, NM_FILE_MAX_FINDINGS);
@@ -1187,7 +1387,7 @@ load_findings (Loader         *l,
       g_autoptr(NmFinding) finding = NULL;
       gsize mark = path_push_index (l->path, i);
 
-      finding = load_finding (l, json_object_array_get_idx (findings, i));
+      finding = load_finding (l, findings->children[i]);
       if (finding == NULL)
         return FALSE;
       nm_consultation_add_finding (c, finding);
@@ -1200,13 +1400,15 @@ load_findings (Loader         *l,
 static gboolean
 load_acknowledged (Loader         *l,
                    NmConsultation *c,
-                   json_object    *acknowledged)
+                   const Node     *acknowledged)
 {
   if (!expect_type (l, acknowledged, json_type_object, "an object"))
     return FALSE;
 
-  json_object_object_foreach (acknowledged, key, value)
+  for (guint i = 0; i < acknowledged->n; i++)
     {
+      const Node *value = acknowledged->children[i];
+      const char *key = value->key;
       gsize mark = path_push_key (l->path, key, strlen (key));
       const char *rationale;
 
@@ -1225,15 +1427,17 @@ load_acknowledged (Loader         *l,
 static gboolean
 load_plan (Loader         *l,
            NmConsultation *c,
-           json_object    *plan)
+           const Node     *plan)
 {
   json_object *extra = NULL;
 
   if (!expect_type (l, plan, json_type_object, "an object"))
     return FALSE;
 
-  json_object_object_foreach (plan, key, value)
+  for (guint i = 0; i < plan->n; i++)
     {
+      const Node *value = plan->children[i];
+      const char *key = value->key;
       gsize mark = path_push_key (l->path, key, strlen (key));
       const char *text;
 
@@ -1274,7 +1478,7 @@ load_plan (Loader         *l,
 
 static NmSession *
 load_session (Loader      *l,
-              json_object *object)
+              const Node  *object)
 {
   g_autoptr(NmSession) session = NULL;
   json_object *extra = NULL;
@@ -1284,8 +1488,10 @@ load_session (Loader      *l,
 
   session = nm_session_new (NULL);
 
-  json_object_object_foreach (object, key, value)
+  for (guint i = 0; i < object->n; i++)
     {
+      const Node *value = object->children[i];
+      const char *key = value->key;
       gsize mark = path_push_key (l->path, key, strlen (key));
       const char *text;
 
@@ -1299,7 +1505,7 @@ load_session (Loader      *l,
         {
           if (!expect_type (l, value, json_type_boolean, "true or false"))
             goto fail;
-          nm_session_set_done (session, json_object_get_boolean (value));
+          nm_session_set_done (session, value->v.boolean);
         }
       else if (strcmp (key, "notes") == 0)
         {
@@ -1318,8 +1524,10 @@ load_session (Loader      *l,
           if (!expect_type (l, value, json_type_object, "an object"))
             goto fail;
 
-          json_object_object_foreach (value, region, depth)
+          for (guint j = 0; j < value->n; j++)
             {
+              const Node *depth = value->children[j];
+              const char *region = depth->key;
               gsize inner = path_push_key (l->path, region, strlen (region));
               double mm;
 
@@ -1355,20 +1563,20 @@ load_session (Loader      *l,
 static gboolean
 load_sessions (Loader         *l,
                NmConsultation *c,
-               json_object    *sessions)
+               const Node     *sessions)
 {
   size_t n;
 
   if (!expect_type (l, sessions, json_type_array, "an array"))
     return FALSE;
 
-  n = json_object_array_length (sessions);
+  n = sessions->n;
   for (size_t i = 0; i < n; i++)
     {
       g_autoptr(NmSession) session = NULL;
       gsize mark = path_push_index (l->path, i);
 
-      session = load_session (l, json_object_array_get_idx (sessions, i));
+      session = load_session (l, sessions->children[i]);
       if (session == NULL)
         return FALSE;
       nm_consultation_add_session (c, session);
@@ -1379,7 +1587,7 @@ load_sessions (Loader         *l,
 }
 
 static NmConsultation *
-load_tree (json_object  *root,
+load_tree (const Node   *root,
            GError      **error)
 {
   g_autoptr(NmConsultation) c = nm_consultation_new ();
@@ -1387,13 +1595,13 @@ load_tree (json_object  *root,
   Path *path = &path_parts;
   Loader loader = { path, error, 0 };
   Loader *l = &loader;
-  json_object *value;
+  const Node *value;
   json_object *extra = NULL;
   const char *format;
   gint64 version;
   gsize mark;
 
-  if (!json_object_object_get_ex (root, "format", &value))
+  if ((value = node_member (root, "format")) == NULL)
     {
       load_fail (l, "this is not a Needlemap consultation: the key “format” is missing");
       return NULL;
@@ -1408,7 +1616,7 @@ load_tree (json_object  *root,
     }
   path_pop (path, mark);
 
-  if (!json_object_object_get_ex (root, "version", &value))
+  if ((value = node_member (root, "version")) == NULL)
     {
       load_fail (l, "the required key “version” is missing");
       return NULL;
@@ -1416,7 +1624,7 @@ load_tree (json_object  *root,
   mark = path_push_key (path, "version", 7);
   if (!expect_type (l, value, json_type_int, "an integer"))
     return NULL;
-  version = json_object_get_int64 (value);
+  version = value->v.integer;
   if (version < 1)
     {
       load_fail (l, "%" G_GINT64_FORMAT " is not a version: they start at 1", version);
@@ -1432,19 +1640,21 @@ load_tree (json_object  *root,
     }
   path_pop (path, mark);
 
-  if (!json_object_object_get_ex (root, "client", NULL))
+  if (node_member (root, "client") == NULL)
     {
       load_fail (l, "the required key “client” is missing");
       return NULL;
     }
-  if (!json_object_object_get_ex (root, "findings", NULL))
+  if (node_member (root, "findings") == NULL)
     {
       load_fail (l, "the required key “findings” is missing");
       return NULL;
     }
 
-  json_object_object_foreach (root, key, item)
+  for (guint i = 0; i < root->n; i++)
     {
+      const Node *item = root->children[i];
+      const char *key = item->key;
       gboolean ok = TRUE;
 
       mark = path_push_key (path, key, strlen (key));
@@ -1496,7 +1706,9 @@ NmConsultation *
 nm_file_load_bytes (GBytes  *bytes,
                     GError **error)
 {
-  g_autoptr(json_object) root = NULL;
+  g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func (g_free);
+  Arena arena = { blocks, NULL, 0 };
+  const Node *root;
   const char *data;
   const char *bad;
   gsize len;
@@ -1526,7 +1738,7 @@ nm_file_load_bytes (GBytes  *bytes,
       return NULL;
     }
 
-  root = scan_document (data, len, error);
+  root = scan_document (data, len, &arena, error);
   if (root == NULL)
     return NULL;
 
