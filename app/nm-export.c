@@ -223,7 +223,7 @@ nm_export_pdf_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-pdf", err))
     return 2;
-  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
 
@@ -268,7 +268,7 @@ nm_export_ics_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-ics", err))
     return 2;
-  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
 

@@ -228,7 +228,7 @@ nm_export_png_command (const char *out_path,
       return 1;
     }
 
-  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
 

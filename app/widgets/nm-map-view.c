@@ -123,8 +123,8 @@ describe_region (NmMapView  *self,
     }
   if (planned != NULL && planned->treat)
     {
-      g_autofree char *min = nm_format_mm (planned->min_mm);
-      g_autofree char *max = nm_format_mm (planned->max_mm);
+      g_autofree char *min = nm_format_mm_display (planned->min_mm);
+      g_autofree char *max = nm_format_mm_display (planned->max_mm);
 
       if (planned->min_mm == planned->max_mm)
         g_string_append_printf (text, _(", %s mm"), max);
