@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "nm-export.h"
@@ -186,7 +187,9 @@ check_out_path (const char *out_path,
 {
   if (out_path == NULL || out_path[0] == '\0')
     {
-      g_string_append_printf (err, "needlemap: %s needs OUT and FILE\n", option);
+      g_string_append (err, "needlemap: ");
+      g_string_append_printf (err, _("%s needs OUT and FILE"), option);
+      g_string_append_c (err, '\n');
       return FALSE;
     }
   return TRUE;

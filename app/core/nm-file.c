@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -156,7 +157,7 @@ scan_fail (Scanner    *s,
     }
 
   return fail (s->error, NM_FILE_ERROR_INVALID, s->path,
-               "line %u, column %u: %s", line, column, message);
+               _("line %u, column %u: %s"), line, column, message);
 }
 
 static gboolean
@@ -166,13 +167,13 @@ scan_unexpected (Scanner    *s,
   guchar c;
 
   if (s->pos >= s->len)
-    return scan_fail (s, "the file ends too early (expected %s)", expected);
+    return scan_fail (s, _("the file ends too early (expected %s)"), _(expected));
 
   c = s->data[s->pos];
   if (c >= 0x21 && c < 0x7F)
-    return scan_fail (s, "unexpected character “%c” (expected %s)", c, expected);
+    return scan_fail (s, _("unexpected character “%c” (expected %s)"), c, _(expected));
 
-  return scan_fail (s, "unexpected byte 0x%02X (expected %s)", c, expected);
+  return scan_fail (s, _("unexpected byte 0x%02X (expected %s)"), c, _(expected));
 }
 
 static void
@@ -216,7 +217,7 @@ scan_string (Scanner *s,
       guchar c;
 
       if (s->pos >= s->len)
-        return scan_fail (s, "the file ends inside a string");
+        return scan_fail (s, _("the file ends inside a string"));
 
       c = s->data[s->pos];
 
@@ -227,14 +228,14 @@ scan_string (Scanner *s,
         }
       else if (c < 0x20)
         {
-          return scan_fail (s, "control character 0x%02X inside a string", c);
+          return scan_fail (s, _("control character 0x%02X inside a string"), c);
         }
       else if (c == '\\')
         {
           gunichar ch;
 
           if (s->pos + 1 >= s->len)
-            return scan_fail (s, "the file ends inside a string");
+            return scan_fail (s, _("the file ends inside a string"));
 
           switch (s->data[s->pos + 1])
             {
@@ -251,18 +252,18 @@ scan_string (Scanner *s,
                 int hi, lo;
 
                 if (s->pos + 6 > s->len || (hi = hex4 (s->data + s->pos + 2)) < 0)
-                  return scan_fail (s, "invalid \\u escape");
+                  return scan_fail (s, _("invalid \\u escape"));
                 if (hi == 0)
-                  return scan_fail (s, "a string contains a NUL character (\\u0000)");
+                  return scan_fail (s, _("a string contains a NUL character (\\u0000)"));
                 if (hi >= 0xDC00 && hi <= 0xDFFF)
-                  return scan_fail (s, "unpaired surrogate in a \\u escape");
+                  return scan_fail (s, _("unpaired surrogate in a \\u escape"));
                 if (hi >= 0xD800 && hi <= 0xDBFF)
                   {
                     if (s->pos + 12 > s->len ||
                         s->data[s->pos + 6] != '\\' || s->data[s->pos + 7] != 'u' ||
                         (lo = hex4 (s->data + s->pos + 8)) < 0 ||
                         lo < 0xDC00 || lo > 0xDFFF)
-                      return scan_fail (s, "unpaired surrogate in a \\u escape");
+                      return scan_fail (s, _("unpaired surrogate in a \\u escape"));
                     ch = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                     s->pos += 6;
                   }
@@ -275,7 +276,7 @@ scan_string (Scanner *s,
               break;
             default:
               s->pos++;
-              return scan_fail (s, "invalid escape in a string");
+              return scan_fail (s, _("invalid escape in a string"));
             }
 
           s->pos += 2;
@@ -295,8 +296,9 @@ scan_string (Scanner *s,
 
       if (n_chars > NM_FILE_MAX_STRING_CHARS)
         return fail (s->error, NM_FILE_ERROR_TOO_LARGE, s->path,
-                     "%s is longer than %u characters",
-                     decoded != NULL ? "a key" : "a string", NM_FILE_MAX_STRING_CHARS);
+                     decoded != NULL ? _("a key is longer than %u characters")
+                                     : _("a string is longer than %u characters"),
+                     NM_FILE_MAX_STRING_CHARS);
     }
 
   return TRUE;
@@ -326,14 +328,14 @@ scan_number (Scanner *s)
   if (s->pos < s->len && s->data[s->pos] == '0')
     s->pos++;
   else if (!scan_digits (s))
-    return scan_unexpected (s, "a digit");
+    return scan_unexpected (s, N_("a digit"));
 
   if (s->pos < s->len && s->data[s->pos] == '.')
     {
       s->pos++;
       integer = FALSE;
       if (!scan_digits (s))
-        return scan_unexpected (s, "a digit after the decimal point");
+        return scan_unexpected (s, N_("a digit after the decimal point"));
     }
 
   if (s->pos < s->len && (s->data[s->pos] == 'e' || s->data[s->pos] == 'E'))
@@ -343,12 +345,12 @@ scan_number (Scanner *s)
       if (s->pos < s->len && (s->data[s->pos] == '+' || s->data[s->pos] == '-'))
         s->pos++;
       if (!scan_digits (s))
-        return scan_unexpected (s, "a digit in the exponent");
+        return scan_unexpected (s, N_("a digit in the exponent"));
     }
 
   /* "04", "1.5.2", "7abc": keep the key path in the message. */
   if (s->pos < s->len && (g_ascii_isalnum (s->data[s->pos]) || s->data[s->pos] == '.'))
-    return scan_fail (s, "invalid number (leading zeros and letters are not allowed)");
+    return scan_fail (s, _("invalid number (leading zeros and letters are not allowed)"));
 
   text = g_strndup (s->data + start, s->pos - start);
 
@@ -359,13 +361,13 @@ scan_number (Scanner *s)
       if (errno == ERANGE)
         {
           s->pos = start;
-          return scan_fail (s, "the integer %.40s is out of range", text);
+          return scan_fail (s, _("the integer %.40s is out of range"), text);
         }
     }
   else if (!isfinite (g_ascii_strtod (text, NULL)))
     {
       s->pos = start;
-      return scan_fail (s, "the number %.40s is out of range", text);
+      return scan_fail (s, _("the number %.40s is out of range"), text);
     }
 
   return TRUE;
@@ -378,7 +380,7 @@ scan_literal (Scanner    *s,
   gsize n = strlen (word);
 
   if (s->len - s->pos < n || memcmp (s->data + s->pos, word, n) != 0)
-    return scan_unexpected (s, "a value");
+    return scan_unexpected (s, N_("a value"));
 
   s->pos += n;
 
@@ -409,21 +411,21 @@ scan_object (Scanner *s,
 
       scan_ws (s);
       if (s->pos >= s->len || s->data[s->pos] != '"')
-        return scan_unexpected (s, "a key in double quotes");
+        return scan_unexpected (s, N_("a key in double quotes"));
       if (!scan_string (s, key))
         return FALSE;
 
       mark = path_push_key (s->path, key->str, key->len);
 
       if (strlen (key->str) != key->len)
-        return scan_fail (s, "a key contains a NUL character");
+        return scan_fail (s, _("a key contains a NUL character"));
       if (g_hash_table_contains (keys, key->str))
-        return scan_fail (s, "this key appears twice");
+        return scan_fail (s, _("this key appears twice"));
       g_hash_table_add (keys, g_string_free (g_steal_pointer (&key), FALSE));
 
       scan_ws (s);
       if (s->pos >= s->len || s->data[s->pos] != ':')
-        return scan_unexpected (s, "“:”");
+        return scan_unexpected (s, N_("“:”"));
       s->pos++;
 
       if (!scan_value (s, depth))
@@ -441,7 +443,7 @@ scan_object (Scanner *s,
           s->pos++;
           return TRUE;
         }
-      return scan_unexpected (s, "“,” or “}”");
+      return scan_unexpected (s, N_("“,” or “}”"));
     }
 }
 
@@ -478,7 +480,7 @@ scan_array (Scanner *s,
           s->pos++;
           return TRUE;
         }
-      return scan_unexpected (s, "“,” or “]”");
+      return scan_unexpected (s, N_("“,” or “]”"));
     }
 }
 
@@ -489,7 +491,7 @@ scan_value (Scanner *s,
 {
   scan_ws (s);
   if (s->pos >= s->len)
-    return scan_unexpected (s, "a value");
+    return scan_unexpected (s, N_("a value"));
 
   switch (s->data[s->pos])
     {
@@ -497,7 +499,7 @@ scan_value (Scanner *s,
     case '[':
       if (depth + 1 > NM_FILE_MAX_DEPTH)
         return fail (s->error, NM_FILE_ERROR_TOO_LARGE, s->path,
-                     "nesting deeper than %u levels", NM_FILE_MAX_DEPTH);
+                     _("nesting deeper than %u levels"), NM_FILE_MAX_DEPTH);
       if (s->data[s->pos] == '{')
         return scan_object (s, depth + 1);
       return scan_array (s, depth + 1);
@@ -520,7 +522,7 @@ scan_value (Scanner *s,
       return scan_number (s);
 
     default:
-      return scan_unexpected (s, "a value");
+      return scan_unexpected (s, N_("a value"));
     }
 }
 
@@ -534,18 +536,18 @@ scan_document (const char  *data,
 
   scan_ws (&s);
   if (s.pos >= s.len)
-    return fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is empty");
+    return fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is empty"));
   if (s.len >= 3 && memcmp (s.data, "\xEF\xBB\xBF", 3) == 0)
     return fail (error, NM_FILE_ERROR_INVALID, NULL,
-                 "the file starts with a byte order mark, which JSON does not allow");
+                 _("the file starts with a byte order mark, which JSON does not allow"));
   if (s.data[s.pos] != '{')
-    return scan_unexpected (&s, "one JSON object, starting with “{”");
+    return scan_unexpected (&s, N_("one JSON object, starting with “{”"));
   if (!scan_value (&s, 0))
     return FALSE;
 
   scan_ws (&s);
   if (s.pos < s.len)
-    return scan_fail (&s, "trailing bytes after the JSON object");
+    return scan_fail (&s, _("trailing bytes after the JSON object"));
 
   return TRUE;
 }
@@ -580,13 +582,13 @@ type_name (json_object *value)
   switch (json_object_get_type (value))
     {
     case json_type_null:    return "null";
-    case json_type_boolean: return "true/false";
-    case json_type_double:  return "a decimal number";
-    case json_type_int:     return "an integer";
-    case json_type_object:  return "an object";
-    case json_type_array:   return "an array";
-    case json_type_string:  return "a string";
-    default:                return "something else";
+    case json_type_boolean: return _("true/false");
+    case json_type_double:  return _("a decimal number");
+    case json_type_int:     return _("an integer");
+    case json_type_object:  return _("an object");
+    case json_type_array:   return _("an array");
+    case json_type_string:  return _("a string");
+    default:                return _("something else");
     }
 }
 
@@ -599,7 +601,7 @@ expect_type (Loader      *l,
   if (json_object_is_type (value, type))
     return TRUE;
 
-  return load_fail (l, "must be %s, not %s", what, type_name (value));
+  return load_fail (l, _("must be %s, not %s"), _(what), type_name (value));
 }
 
 static gboolean
@@ -607,7 +609,7 @@ get_string (Loader       *l,
             json_object  *value,
             const char  **out)
 {
-  if (!expect_type (l, value, json_type_string, "a string"))
+  if (!expect_type (l, value, json_type_string, N_("a string")))
     return FALSE;
 
   *out = json_object_get_string (value);
@@ -624,7 +626,7 @@ get_date (Loader       *l,
     return FALSE;
 
   if (!nm_date_is_valid (*out))
-    return load_fail (l, "“%s” is not a calendar date written YYYY-MM-DD", *out);
+    return load_fail (l, _("“%s” is not a calendar date written YYYY-MM-DD"), *out);
 
   return TRUE;
 }
@@ -636,13 +638,13 @@ get_int (Loader      *l,
          gint64       max,
          gint64      *out)
 {
-  if (!expect_type (l, value, json_type_int, "an integer"))
+  if (!expect_type (l, value, json_type_int, N_("an integer")))
     return FALSE;
 
   *out = json_object_get_int64 (value);
   if (*out < min || *out > max)
-    return load_fail (l, "%" G_GINT64_FORMAT " is out of range: must be %" G_GINT64_FORMAT
-                      "–%" G_GINT64_FORMAT, *out, min, max);
+    return load_fail (l, _("%lld is out of range: must be %lld–%lld"),
+                      (long long) *out, (long long) min, (long long) max);
 
   return TRUE;
 }
@@ -656,11 +658,11 @@ get_number (Loader      *l,
 {
   if (!json_object_is_type (value, json_type_double) &&
       !json_object_is_type (value, json_type_int))
-    return load_fail (l, "must be a number, not %s", type_name (value));
+    return load_fail (l, _("must be a number, not %s"), type_name (value));
 
   *out = json_object_get_double (value);
   if (!isfinite (*out) || *out < min || *out > max)
-    return load_fail (l, "%s is out of range: must be %g–%g",
+    return load_fail (l, _("%s is out of range: must be %g–%g"),
                       json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN), min, max);
 
   return TRUE;
@@ -686,7 +688,7 @@ load_client (Loader         *l,
   json_object *extra = NULL;
   gboolean has_fitzpatrick = FALSE;
 
-  if (!expect_type (l, client, json_type_object, "an object"))
+  if (!expect_type (l, client, json_type_object, N_("an object")))
     return FALSE;
 
   json_object_object_foreach (client, key, value)
@@ -736,7 +738,7 @@ load_client (Loader         *l,
   if (!has_fitzpatrick)
     {
       g_clear_pointer (&extra, json_object_put);
-      return load_fail (l, "the required key “fitzpatrick” (skin type 1–6) is missing");
+      return load_fail (l, _("the required key “fitzpatrick” (skin type 1–6) is missing"));
     }
 
   _nm_consultation_take_extra (c, NM_EXTRA_CLIENT, extra);
@@ -749,7 +751,7 @@ load_screening (Loader         *l,
                 NmConsultation *c,
                 json_object    *screening)
 {
-  if (!expect_type (l, screening, json_type_object, "an object"))
+  if (!expect_type (l, screening, json_type_object, N_("an object")))
     return FALSE;
 
   json_object_object_foreach (screening, key, value)
@@ -757,8 +759,8 @@ load_screening (Loader         *l,
       gsize mark = path_push_key (l->path, key, strlen (key));
 
       if (nm_vocab_screening_index (key) < 0)
-        return load_fail (l, "unknown screening item");
-      if (!expect_type (l, value, json_type_boolean, "true or false"))
+        return load_fail (l, _("unknown screening item"));
+      if (!expect_type (l, value, json_type_boolean, N_("true or false")))
         return FALSE;
 
       nm_consultation_set_screening (c, key,
@@ -776,13 +778,13 @@ load_outline (Loader      *l,
 {
   size_t n;
 
-  if (!expect_type (l, outline, json_type_array, "an array of [x, y] points"))
+  if (!expect_type (l, outline, json_type_array, N_("an array of [x, y] points")))
     return FALSE;
 
   n = json_object_array_length (outline);
   if (l->n_points + n > NM_FILE_MAX_POINTS)
     return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
-                 "more than %u outline points in the file", NM_FILE_MAX_POINTS);
+                 _("more than %u outline points in the file"), NM_FILE_MAX_POINTS);
   l->n_points += n;
 
   for (size_t i = 0; i < n; i++)
@@ -792,10 +794,10 @@ load_outline (Loader      *l,
       NmPoint point;
       gsize inner;
 
-      if (!expect_type (l, pair, json_type_array, "an [x, y] point") )
+      if (!expect_type (l, pair, json_type_array, N_("an [x, y] point")) )
         return FALSE;
       if (json_object_array_length (pair) != 2)
-        return load_fail (l, "a point must have exactly two numbers, x and y");
+        return load_fail (l, _("a point must have exactly two numbers, x and y"));
 
       inner = path_push_index (l->path, 0);
       if (!get_number (l, json_object_array_get_idx (pair, 0), 0.0, 1.0, &point.x))
@@ -829,14 +831,14 @@ load_finding (Loader      *l,
   gsize mark;
   NmView view;
 
-  if (!expect_type (l, object, json_type_object, "an object"))
+  if (!expect_type (l, object, json_type_object, N_("an object")))
     return NULL;
 
   static const char * const required[] = { "region", "kind", "severity" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
     if (!json_object_object_get_ex (object, required[i], NULL))
       {
-        load_fail (l, "the required key “%s” is missing", required[i]);
+        load_fail (l, _("the required key “%s” is missing"), required[i]);
         return NULL;
       }
 
@@ -846,7 +848,7 @@ load_finding (Loader      *l,
     return NULL;
   if (nm_vocab_region_index (region) < 0)
     {
-      load_fail (l, "unknown region “%s”", region);
+      load_fail (l, _("unknown region “%s”"), region);
       return NULL;
     }
   path_pop (l->path, mark);
@@ -857,7 +859,7 @@ load_finding (Loader      *l,
     return NULL;
   if (nm_vocab_kind_index (kind) < 0)
     {
-      load_fail (l, "unknown finding kind “%s”", kind);
+      load_fail (l, _("unknown finding kind “%s”"), kind);
       return NULL;
     }
   path_pop (l->path, mark);
@@ -883,12 +885,12 @@ load_finding (Loader      *l,
         return NULL;
       if (!nm_view_from_id (view_id, &view))
         {
-          load_fail (l, "unknown view “%s”", view_id);
+          load_fail (l, _("unknown view “%s”"), view_id);
           return NULL;
         }
       if (!nm_vocab_region_in_view (region, view))
         {
-          load_fail (l, "region “%s” does not appear in view “%s”", region, view_id);
+          load_fail (l, _("region “%s” does not appear in view “%s”"), region, view_id);
           return NULL;
         }
       path_pop (l->path, mark);
@@ -929,13 +931,13 @@ load_findings (Loader         *l,
 {
   size_t n;
 
-  if (!expect_type (l, findings, json_type_array, "an array"))
+  if (!expect_type (l, findings, json_type_array, N_("an array")))
     return FALSE;
 
   n = json_object_array_length (findings);
   if (n > NM_FILE_MAX_FINDINGS)
     return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
-                 "%zu findings, more than the limit of %u", n, NM_FILE_MAX_FINDINGS);
+                 _("%zu findings, more than the limit of %u"), n, NM_FILE_MAX_FINDINGS);
 
   for (size_t i = 0; i < n; i++)
     {
@@ -957,7 +959,7 @@ load_acknowledged (Loader         *l,
                    NmConsultation *c,
                    json_object    *acknowledged)
 {
-  if (!expect_type (l, acknowledged, json_type_object, "an object"))
+  if (!expect_type (l, acknowledged, json_type_object, N_("an object")))
     return FALSE;
 
   json_object_object_foreach (acknowledged, key, value)
@@ -966,7 +968,7 @@ load_acknowledged (Loader         *l,
       const char *rationale;
 
       if (nm_vocab_screening_index (key) < 0)
-        return load_fail (l, "unknown screening item");
+        return load_fail (l, _("unknown screening item"));
       if (!get_string (l, value, &rationale))
         return FALSE;
 
@@ -984,7 +986,7 @@ load_plan (Loader         *l,
 {
   json_object *extra = NULL;
 
-  if (!expect_type (l, plan, json_type_object, "an object"))
+  if (!expect_type (l, plan, json_type_object, N_("an object")))
     return FALSE;
 
   json_object_object_foreach (plan, key, value)
@@ -1034,7 +1036,7 @@ load_session (Loader      *l,
   g_autoptr(NmSession) session = NULL;
   json_object *extra = NULL;
 
-  if (!expect_type (l, object, json_type_object, "an object"))
+  if (!expect_type (l, object, json_type_object, N_("an object")))
     return NULL;
 
   session = nm_session_new (NULL);
@@ -1052,7 +1054,7 @@ load_session (Loader      *l,
         }
       else if (strcmp (key, "done") == 0)
         {
-          if (!expect_type (l, value, json_type_boolean, "true or false"))
+          if (!expect_type (l, value, json_type_boolean, N_("true or false")))
             goto fail;
           nm_session_set_done (session, json_object_get_boolean (value));
         }
@@ -1070,7 +1072,7 @@ load_session (Loader      *l,
         }
       else if (strcmp (key, "depth_mm") == 0)
         {
-          if (!expect_type (l, value, json_type_object, "an object"))
+          if (!expect_type (l, value, json_type_object, N_("an object")))
             goto fail;
 
           json_object_object_foreach (value, region, depth)
@@ -1080,7 +1082,7 @@ load_session (Loader      *l,
 
               if (nm_vocab_region_index (region) < 0)
                 {
-                  load_fail (l, "unknown region");
+                  load_fail (l, _("unknown region"));
                   goto fail;
                 }
               if (!get_number (l, depth, NM_SESSION_DEPTH_MIN, NM_SESSION_DEPTH_MAX, &mm))
@@ -1114,7 +1116,7 @@ load_sessions (Loader         *l,
 {
   size_t n;
 
-  if (!expect_type (l, sessions, json_type_array, "an array"))
+  if (!expect_type (l, sessions, json_type_array, N_("an array")))
     return FALSE;
 
   n = json_object_array_length (sessions);
@@ -1149,7 +1151,7 @@ load_tree (json_object  *root,
 
   if (!json_object_object_get_ex (root, "format", &value))
     {
-      load_fail (l, "this is not a Needlemap consultation: the key “format” is missing");
+      load_fail (l, _("this is not a Needlemap consultation: the key “format” is missing"));
       return NULL;
     }
   mark = path_push_key (path, "format", 6);
@@ -1157,43 +1159,43 @@ load_tree (json_object  *root,
     return NULL;
   if (strcmp (format, NM_FILE_FORMAT) != 0)
     {
-      load_fail (l, "must be “" NM_FILE_FORMAT "”, not “%s”", format);
+      load_fail (l, _("must be “%s”, not “%s”"), NM_FILE_FORMAT, format);
       return NULL;
     }
   path_pop (path, mark);
 
   if (!json_object_object_get_ex (root, "version", &value))
     {
-      load_fail (l, "the required key “version” is missing");
+      load_fail (l, _("the required key “version” is missing"));
       return NULL;
     }
   mark = path_push_key (path, "version", 7);
-  if (!expect_type (l, value, json_type_int, "an integer"))
+  if (!expect_type (l, value, json_type_int, N_("an integer")))
     return NULL;
   version = json_object_get_int64 (value);
   if (version < 1)
     {
-      load_fail (l, "%" G_GINT64_FORMAT " is not a version: they start at 1", version);
+      load_fail (l, _("%lld is not a version: they start at 1"), (long long) version);
       return NULL;
     }
   if (version > NM_FILE_VERSION)
     {
       fail (error, NM_FILE_ERROR_NEWER_VERSION, path,
-            "the file has format version %" G_GINT64_FORMAT ", but this Needlemap "
-            "reads only version %d; open it with a newer Needlemap",
-            version, NM_FILE_VERSION);
+            _("the file has format version %lld, but this Needlemap "
+            "reads only version %d; open it with a newer Needlemap"),
+            (long long) version, NM_FILE_VERSION);
       return NULL;
     }
   path_pop (path, mark);
 
   if (!json_object_object_get_ex (root, "client", NULL))
     {
-      load_fail (l, "the required key “client” is missing");
+      load_fail (l, _("the required key “client” is missing"));
       return NULL;
     }
   if (!json_object_object_get_ex (root, "findings", NULL))
     {
-      load_fail (l, "the required key “findings” is missing");
+      load_fail (l, _("the required key “findings” is missing"));
       return NULL;
     }
 
@@ -1264,20 +1266,20 @@ nm_file_load_bytes (GBytes  *bytes,
   if (len > NM_FILE_MAX_BYTES)
     {
       fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-            "the file is larger than %u MiB", NM_FILE_MAX_BYTES / (1024 * 1024));
+            _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
 
   if (len == 0)
     {
-      fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is empty");
+      fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is empty"));
       return NULL;
     }
 
   if (!g_utf8_validate (data, len, &bad))
     {
       fail (error, NM_FILE_ERROR_INVALID, NULL,
-            "the file is not UTF-8 text (invalid byte at offset %zu)", (gsize) (bad - data));
+            _("the file is not UTF-8 text (invalid byte at offset %zu)"), (gsize) (bad - data));
       return NULL;
     }
 
@@ -1296,7 +1298,7 @@ nm_file_load_bytes (GBytes  *bytes,
       len - json_tokener_get_parse_end (tokener) ||
       !json_object_is_type (root, json_type_object))
     {
-      fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is not one valid JSON object (%s)",
+      fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is not one valid JSON object (%s)"),
             json_tokener_error_desc (json_tokener_get_error (tokener)));
       json_tokener_free (tokener);
       return NULL;
@@ -1338,7 +1340,7 @@ nm_file_load (GFile         *file,
       g_file_info_get_size (info) > NM_FILE_MAX_BYTES)
     {
       fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-            "the file is larger than %u MiB", NM_FILE_MAX_BYTES / (1024 * 1024));
+            _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
 
@@ -1742,7 +1744,7 @@ check_text (GString     *path,
 
   mark = path_push_key (path, key, strlen (key));
   fail (error, NM_FILE_ERROR_TOO_LARGE, path,
-        "longer than %u characters", NM_FILE_MAX_STRING_CHARS);
+        _("longer than %u characters"), NM_FILE_MAX_STRING_CHARS);
   path_pop (path, mark);
 
   return FALSE;
@@ -1759,11 +1761,11 @@ check_savable (NmConsultation  *c,
 
   if (nm_consultation_get_fitzpatrick (c) == NM_FITZPATRICK_UNSET)
     return fail (error, NM_FILE_ERROR_INCOMPLETE, NULL,
-                 "client.fitzpatrick: choose the skin type (1–6) before saving");
+                 _("client.fitzpatrick: choose the skin type (1–6) before saving"));
 
   if (n_findings > NM_FILE_MAX_FINDINGS)
     return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 "findings: %u findings, more than the limit of %u",
+                 _("findings: %u findings, more than the limit of %u"),
                  n_findings, NM_FILE_MAX_FINDINGS);
 
   g_string_assign (path, "client");
@@ -1796,7 +1798,7 @@ check_savable (NmConsultation  *c,
     }
   if (n_points > NM_FILE_MAX_POINTS)
     return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 "findings: %u outline points, more than the limit of %u",
+                 _("findings: %u outline points, more than the limit of %u"),
                  n_points, NM_FILE_MAX_POINTS);
 
   for (guint i = 0; i < nm_consultation_get_n_sessions (c); i++)
@@ -1921,7 +1923,7 @@ nm_file_save (NmConsultation  *self,
   data = g_bytes_get_data (bytes, &len);
   if (len > NM_FILE_MAX_BYTES)
     return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 "the consultation would be larger than %u MiB",
+                 _("the consultation would be larger than %u MiB"),
                  NM_FILE_MAX_BYTES / (1024 * 1024));
 
   return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
