@@ -467,7 +467,7 @@ get_string_array (json_object  *object,
         return fail (error, item_path, _("must be a string, not %s"), type_name (item));
       text = json_object_get_string (item);
       if (check != NULL && !check (text, check_data))
-        return fail (error, item_path, _("“%s” is not %s"), text, _(what));
+        return fail (error, item_path, _("\"%s\" is not %s"), text, _(what));
       g_strv_builder_add (builder, text);
     }
 
