@@ -152,7 +152,10 @@ nm_cli_main (int   argc,
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* $NEEDLEMAP_LOCALEDIR: a catalogue tree other than the installed one, so
+   * that tests and screenshots can run the build's translations */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("NEEDLEMAP_LOCALEDIR") != NULL
+                                     ? g_getenv ("NEEDLEMAP_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
