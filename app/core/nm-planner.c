@@ -240,6 +240,18 @@ kind_name (const Planner *pl,
   return pl->translate ? nm_vocab_kind_name (kind) : nm_vocab_kind (index)->name;
 }
 
+/* Whether names and notes start with a small letter inside a sentence:
+ * not in German, where nouns keep their capital. */
+static gboolean
+lowercase_in_sentence (const Planner *pl)
+{
+  /* Translators: inside the plan's sentences the name of a finding kind
+   * ("Fine lines") or a protocol's note starts with a small letter
+   * ("…from fine lines"). Translate as "keep" if your language keeps the
+   * capital letter (German nouns); anything else makes it small. */
+  return !pl->translate || !g_str_equal (C_("kind names inside a sentence", "lowercase"), "keep");
+}
+
 /* A kind's name inside a sentence: "Fine lines" -> "fine lines". */
 static char *
 kind_name_lower (const Planner *pl,
@@ -248,11 +260,7 @@ kind_name_lower (const Planner *pl,
   char *name = g_strdup (kind_name (pl, kind));
   gunichar first = g_utf8_get_char (name);
 
-  /* Translators: inside the plan's sentences the name of a finding kind
-   * ("Fine lines") starts with a small letter ("…from fine lines").
-   * Translate as "keep" if your language keeps the capital letter (German
-   * nouns); anything else makes it small. */
-  if (pl->translate && g_str_equal (C_("kind names inside a sentence", "lowercase"), "keep"))
+  if (!lowercase_in_sentence (pl))
     return name;
 
   if (g_unichar_isupper (first) && g_unichar_islower (g_utf8_get_char (g_utf8_next_char (name))))
@@ -306,7 +314,8 @@ join_ids (const Planner *pl,
 
 /* "Note text." -> "note text", to be quoted inside a sentence. */
 static char *
-note_clause (const char *note)
+note_clause (const Planner *pl,
+             const char    *note)
 {
   char *text;
   gsize len;
@@ -317,7 +326,7 @@ note_clause (const char *note)
   len = strlen (text);
   if (len > 0 && text[len - 1] == '.')
     text[len - 1] = '\0';
-  if (g_ascii_isupper (text[0]) && g_ascii_islower (text[1]))
+  if (lowercase_in_sentence (pl) && g_ascii_isupper (text[0]) && g_ascii_islower (text[1]))
     text[0] = g_ascii_tolower (text[0]);
   return text;
 }
@@ -616,7 +625,7 @@ plan_region (Planner    *pl,
 
   if (!rule->treat)
     {
-      g_autofree char *note = note_clause (rule->cite.note != NULL ? plan_tr (pl, rule->cite.note) : NULL);
+      g_autofree char *note = note_clause (pl, rule->cite.note != NULL ? plan_tr (pl, rule->cite.note) : NULL);
       g_autofree char *sources = cite (&rule->cite);
 
       take_reason (reasons,
