@@ -373,8 +373,10 @@ widget_to_view (NmMapView *self,
   nm_atlas_view_size (atlas, self->view, &vw, &vh);
   if (vw <= 0 || vh <= 0)
     return FALSE;
-  out->x = CLAMP (x / vw, 0.0, 1.0);
-  out->y = CLAMP (y / vh, 0.0, 1.0);
+  /* A ten-thousandth of the view is far below a pixel: kept to that, the
+   * numbers in the file stay short. */
+  out->x = round (CLAMP (x / vw, 0.0, 1.0) * 10000.0) / 10000.0;
+  out->y = round (CLAMP (y / vh, 0.0, 1.0) * 10000.0) / 10000.0;
   return TRUE;
 }
 
