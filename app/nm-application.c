@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "nm-application.h"
 #include "nm-preferences-window.h"
@@ -115,8 +116,8 @@ static void
 on_first_paint_cb (GdkFrameClock *clock,
                    GApplication  *app)
 {
-  g_signal_handlers_disconnect_by_func (clock, on_first_paint_cb, app);
-  g_application_quit (app);
+  /* Like the yardstick window in tests/bench/: out at once, no shutdown. */
+  exit (0);
 }
 
 static void

@@ -58,8 +58,8 @@ nm_cli_options_clear (NmCliOptions *opts)
 static int
 usage_error (const char *message)
 {
-  g_printerr ("needlemap: %s\n", message);
-  g_printerr ("%s\n", _("Try “needlemap --help” for more information."));
+  /* One line, like every error (spec §4). */
+  g_printerr (_("needlemap: %s (see “needlemap --help”)\n"), message);
   return EXIT_USAGE;
 }
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "nm-client-panel.h"
+#include "nm-education-window.h"
 #include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
@@ -911,7 +912,14 @@ on_map_notify_cb (NmWindow   *self,
   else if (g_strcmp0 (pspec->name, "layer") == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
   else if (g_strcmp0 (pspec->name, "tool") == 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+    {
+      NmMapTool tool = nm_map_view_get_tool (map_view);
+
+      nm_tag_panel_set_brush (self->tag_panel, tool != NM_MAP_TOOL_SELECT);
+      if (tool != NM_MAP_TOOL_SELECT)
+        adw_view_stack_set_visible_child_name (self->side_stack, "tag");
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+    }
 }
 
 static void
@@ -1104,6 +1112,7 @@ nm_window_class_init (NmWindowClass *klass)
                                        "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.toggle-layer", NULL);
+  _nm_window_class_education_init (widget_class);
   for (guint i = 0; i < NM_N_VIEWS; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.view", "s", nm_view_id (i));

@@ -53,6 +53,7 @@ void         _nm_consultation_take_extra      (NmConsultation     *self,
 
 void         _nm_finding_set_owner            (NmFinding          *self,
                                                NmConsultation     *owner);
+NmConsultation *_nm_finding_get_owner         (NmFinding          *self);
 json_object *_nm_finding_get_extra            (NmFinding          *self);
 void         _nm_finding_take_extra           (NmFinding          *self,
                                                json_object        *extra);

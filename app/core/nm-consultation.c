@@ -801,7 +801,9 @@ nm_consultation_insert_finding (NmConsultation *self,
   g_return_if_fail (NM_IS_CONSULTATION (self));
   g_return_if_fail (NM_IS_FINDING (finding));
   g_return_if_fail (position <= nm_consultation_get_n_findings (self));
-  g_return_if_fail (!g_list_store_find (self->findings, finding, NULL));
+  /* The owner, not g_list_store_find(): that would make loading a file
+   * quadratic in its number of findings. */
+  g_return_if_fail (_nm_finding_get_owner (finding) == NULL);
 
   list_insert (self, self->findings, position, G_OBJECT (finding));
   record_list (self, self->findings, position, G_OBJECT (finding), TRUE);

@@ -16,8 +16,10 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nm-consultation-private.h"
 #include "nm-file.h"
@@ -37,8 +39,8 @@
  *     consultation.  Only a fully checked consultation is returned.
  *
  * Saving writes keys in the spec's order, then unknown keys in the order
- * they had in the file, through g_file_replace_contents() (write to a
- * temporary file, rename over, keep a backup). */
+ * they had in the file, to a temporary file that is renamed over the old
+ * one, which is kept as a backup (see replace_contents()). */
 
 G_DEFINE_QUARK (nm-file-error-quark, nm_file_error)
 
@@ -1237,6 +1239,19 @@ load_tree (json_object  *root,
   return g_steal_pointer (&c);
 }
 
+/* The bytes need not end in a NUL, so no strspn() here. */
+static gboolean
+only_whitespace (const char *data,
+                 gsize       from,
+                 gsize       len)
+{
+  for (gsize i = from; i < len; i++)
+    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
+      return FALSE;
+
+  return TRUE;
+}
+
 /**
  * nm_file_load_bytes:
  * @bytes: the contents of a consultation file
@@ -1294,8 +1309,7 @@ nm_file_load_bytes (GBytes  *bytes,
    * anyway rather than trust two parsers to agree. */
   if (root == NULL ||
       json_tokener_get_error (tokener) != json_tokener_success ||
-      strspn (data + json_tokener_get_parse_end (tokener), " \t\r\n") !=
-      len - json_tokener_get_parse_end (tokener) ||
+      !only_whitespace (data, json_tokener_get_parse_end (tokener), len) ||
       !json_object_is_type (root, json_type_object))
     {
       fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is not one valid JSON object (%s)"),
@@ -1393,21 +1407,44 @@ write_string (GString    *out,
 }
 
 /* The shortest text that reads back as the same double. */
+static gboolean
+format_double (char   *buf,
+               gsize   size,
+               int     precision,
+               double  value)
+{
+  char format[8];
+
+  g_snprintf (format, sizeof format, "%%.%dg", precision);
+  g_ascii_formatd (buf, size, format, value);
+
+  return g_ascii_strtod (buf, NULL) == value;
+}
+
 static void
 write_double (GString *out,
               double   value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  int lo = 1, hi = 17;
 
-  for (int precision = 1; precision <= 17; precision++)
+  /* -0.0 would be written "-0", which reads back as the integer 0. */
+  if (value == 0)
+    value = 0.0;
+
+  /* The fewest significant digits that read back as the same double.  If
+   * p digits do, so do more (the nearest (p+1)-digit decimal is at least as
+   * close), so a binary search finds the same p as trying 1, 2, … 17. */
+  while (lo < hi)
     {
-      char format[8];
+      int mid = (lo + hi) / 2;
 
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
+      if (format_double (buf, sizeof buf, mid, value))
+        hi = mid;
+      else
+        lo = mid + 1;
     }
+  format_double (buf, sizeof buf, lo, value);
 
   g_string_append (out, buf);
 }
@@ -1835,12 +1872,96 @@ restrict_mode (GFile         *file,
   return FALSE;
 }
 
+/* Keeps the current contents of @path as “@path~”: a hard link where the
+ * file system has them, else a copy.  No file yet is fine. */
+static gboolean
+make_backup (const char  *path,
+             GError     **error)
+{
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+
+  if (g_unlink (backup) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
+                   "Could not replace the previous backup: %s", g_strerror (saved));
+      return FALSE;
+    }
+  if (link (path, backup) == 0 || errno == ENOENT)
+    return TRUE;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error) ||
+      !g_file_set_contents_full (backup, contents, len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
+                   "Could not keep a backup of the previous file: %s", local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Replaces @file's contents atomically: whatever happens, @file holds the
+ * old or the new contents, never a part.  g_file_replace_contents() cannot
+ * promise that on GLib 2.74: when a write fails (a full disk) it still
+ * closes the stream normally, which renames the partial temporary file
+ * over the old one; and when it cannot create a temporary file (no free
+ * inode) it falls back to rewriting the file in place.  So a local file
+ * goes through g_file_set_contents_full(), which only ever renames a
+ * complete temporary file and deletes it on failure.  Other files (GVfs
+ * shares) go through GIO, closed with a cancelled cancellable after a
+ * failed write so that the temporary file is dropped instead. */
+static gboolean
+replace_contents (GFile         *file,
+                  const char    *data,
+                  gsize          len,
+                  gboolean       keep_backup,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GCancellable) abandon = NULL;
+  g_autofree char *path = g_file_is_native (file) ? g_file_get_path (file) : NULL;
+
+  if (path != NULL)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          (keep_backup && !make_backup (path, error)))
+        return FALSE;
+
+      return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                       0600, error);
+    }
+
+  /* REPLACE_DESTINATION with PRIVATE creates the new file 0600 instead of
+   * copying the old file's permissions. */
+  out = g_file_replace (file, NULL, keep_backup,
+                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        cancellable, error);
+  if (out == NULL)
+    return FALSE;
+
+  if (g_output_stream_write_all (G_OUTPUT_STREAM (out), data, len, NULL, cancellable, error))
+    return g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error);
+
+  abandon = g_cancellable_new ();
+  g_cancellable_cancel (abandon);
+  g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+
+  return FALSE;
+}
+
 /**
  * nm_file_replace_private:
  * @file: where to write
  * @data: (array length=len): the bytes
  * @len: their length
- * @make_backup: whether to keep the previous file as a backup
+ * @keep_backup: whether to keep the previous file as a backup
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -1853,7 +1974,7 @@ gboolean
 nm_file_replace_private (GFile         *file,
                          const void    *data,
                          gsize          len,
-                         gboolean       make_backup,
+                         gboolean       keep_backup,
                          GCancellable  *cancellable,
                          GError       **error)
 {
@@ -1862,11 +1983,7 @@ nm_file_replace_private (GFile         *file,
 
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  /* REPLACE_DESTINATION with PRIVATE creates the new file 0600 instead of
-   * copying the old file's permissions. */
-  if (!g_file_replace_contents (file, data, len, NULL, make_backup,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, cancellable, error))
+  if (!replace_contents (file, data, len, keep_backup, cancellable, error))
     return FALSE;
 
   if (!restrict_mode (file, cancellable, error))
@@ -1874,7 +1991,7 @@ nm_file_replace_private (GFile         *file,
 
   /* The backup holds health data too. */
   path = g_file_get_path (file);
-  if (make_backup && path != NULL)
+  if (keep_backup && path != NULL)
     {
       g_autofree char *backup_path = g_strconcat (path, "~", NULL);
 

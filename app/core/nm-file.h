@@ -57,7 +57,7 @@ gboolean        nm_file_save        (NmConsultation  *self,
 gboolean        nm_file_replace_private (GFile           *file,
                                          const void      *data,
                                          gsize            len,
-                                         gboolean         make_backup,
+                                         gboolean         keep_backup,
                                          GCancellable    *cancellable,
                                          GError         **error);
 

@@ -553,6 +553,14 @@ _nm_finding_set_owner (NmFinding      *self,
   self->owner = owner;
 }
 
+NmConsultation *
+_nm_finding_get_owner (NmFinding *self)
+{
+  g_return_val_if_fail (NM_IS_FINDING (self), NULL);
+
+  return self->owner;
+}
+
 json_object *
 _nm_finding_get_extra (NmFinding *self)
 {

@@ -998,8 +998,9 @@ nm_planner_run_full (NmConsultation         *consultation,
   pl.device_max = nm_protocol_get_device_max_mm (protocol);
   if (options != NULL && options->step_mm > 0.0)
     pl.step = options->step_mm;
+  /* A device setting may only lower the protocol's maximum, never raise it. */
   if (options != NULL && options->device_max_mm > 0.0)
-    pl.device_max = options->device_max_mm;
+    pl.device_max = MIN (pl.device_max, options->device_max_mm);
   pl.translate = options != NULL && options->translate;
   pl.region_warnings = g_ptr_array_new_with_free_func (plan_warning_free);
 

@@ -26,6 +26,7 @@
 #include "nm-render-map.h"
 #include "nm-render-pdf.h"
 #include "nm-render-schedule.h"
+#include "nm-texts.h"
 #include "nm-vocab.h"
 
 /* The document is laid out once, in points, when it is created: which
@@ -1233,6 +1234,9 @@ bullet (cairo_t    *cr,
   double h;
 
   set_rgb (cr, dot);
+  /* Text leaves a current point behind: start afresh, or the dot would be
+   * joined to it by a line. */
+  cairo_new_path (cr);
   cairo_arc (cr, x + 3, y + BODY_SIZE * 0.62, 2.1, 0, 2 * G_PI);
   cairo_fill (cr);
   h = text (cr, x + 13, y, width - 13, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, markup);
@@ -1595,30 +1599,32 @@ draw_aftercare (NmPdfDocument *doc,
   double deepest = deepest_mm (doc);
   double half = (cw - 24) / 2, y_left, y_right;
 
-  /* Timings from clinical/REFERENCE.md §7, the conservative end where the
-   * sources differ; each line names its source keys. */
+  /* The advice is the client texts shared with the presentation (nm-texts),
+   * from clinical/REFERENCE.md §7, each line with its source keys. */
   y += section_heading (cr, x, y, _("After each session"));
-  y_left = y;
-  y_left += cited (cr, x, y_left, half, _("For the first 6–8 hours apply nothing; then use a gentle "
-                                          "cleanser and hyaluronic acid."), "DQ");
-  y_left += cited (cr, x, y_left, half, _("No makeup for 48 hours."), "FEE, DQ, RSF");
-  y_left += cited (cr, x, y_left, half, _("No sunscreen in the first 24 hours, then a broad-spectrum "
-                                          "mineral sunscreen, SPF 30 or higher, every day."), "MON, FEE, FAR");
-  y_left += cited (cr, x, y_left, half, _("Leave out retinoids, AHA/BHA acids, vitamin C and benzoyl "
-                                          "peroxide for at least a week."), "DPS, FEE, MON");
+  y_left = y_right = y;
+  y_left += text (cr, x, y_left, half, BODY_SIZE, PANGO_WEIGHT_BOLD, &ink, _("Do")) + 4;
+  y_right += text (cr, x + half + 24, y_right, half, BODY_SIZE, PANGO_WEIGHT_BOLD, &ink, _("Avoid")) + 4;
+  for (guint i = 0; i < nm_texts_n_aftercare (); i++)
+    {
+      NmAftercareItem item = nm_texts_aftercare (i);
+      g_autofree char *escaped = esc (item.text);
 
-  y_right = y;
-  y_right += cited (cr, x + half + 24, y_right, half, _("Avoid sweating, sauna and swimming for 5 days."),
-                    "MON, FEE");
-  y_right += cited (cr, x + half + 24, y_right, half, _("Never pick, scrub or exfoliate while the skin "
-                                                        "is peeling."), "DQ, MON");
-  y_right += cited (cr, x + half + 24, y_right, half, _("No alcohol, smoking or blood-thinning supplements "
-                                                        "for 24 hours."), "MON");
+      if (item.kind == NM_AFTERCARE_DO)
+        y_left += cited (cr, x, y_left, half, escaped, item.sources);
+      else if (item.kind == NM_AFTERCARE_DONT)
+        y_right += cited (cr, x + half + 24, y_right, half, escaped, item.sources);
+    }
   y = MAX (y_left, y_right) + 14;
 
   y += section_heading (cr, x, y, _("What to expect"));
-  y += cited (cr, x, y, cw, _("Redness and swelling for 1–2 days; pinpoint bleeding, bruising and minor "
-                              "scabbing settle within 7–10 days."), "DQ, CHU");
+  for (guint i = 0; i < nm_texts_n_healing_signs (); i++)
+    {
+      NmHealingSign sign = nm_texts_healing_sign (i);
+      g_autofree char *line = g_markup_printf_escaped ("<b>%s:</b> %s", sign.when, sign.text);
+
+      y += cited (cr, x, y, cw, line, sign.sources);
+    }
   if (deepest > 0)
     {
       g_autofree char *depth = nm_format_mm_display (deepest);
@@ -1628,17 +1634,19 @@ draw_aftercare (NmPdfDocument *doc,
 
       y += cited (cr, x, y, cw, line, "DP");
     }
-  y += cited (cr, x, y, cw, _("Healing goes on under the surface: inflammation in the first days, new "
-                              "tissue from about day 3 to week 8, and remodelling of collagen for "
-                              "months up to about a year. Results build slowly between sessions."),
-              "AMI, AGB, MAD, AUS");
   y += 14;
 
-  y += section_heading (cr, x, y, _("Contact the clinic if"));
-  y += bullet (cr, x, y, cw, &blocked, _("redness, swelling or pain increases after the second day, or the "
-                                         "skin becomes hot, weeps or crusts yellow;"));
-  y += bullet (cr, x, y, cw, &blocked, _("blisters or cold sores appear;"));
-  y += bullet (cr, x, y, cw, &blocked, _("dark or light patches develop, or anything else worries you."));
+  y += section_heading (cr, x, y, _("Contact the clinic"));
+  for (guint i = 0; i < nm_texts_n_aftercare (); i++)
+    {
+      NmAftercareItem item = nm_texts_aftercare (i);
+      g_autofree char *escaped = NULL;
+
+      if (item.kind != NM_AFTERCARE_CONTACT)
+        continue;
+      escaped = esc (item.text);
+      y += bullet (cr, x, y, cw, &blocked, escaped);
+    }
   y += 18;
 
   /* the source keys, in small print */

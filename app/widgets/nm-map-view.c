@@ -40,7 +40,8 @@ struct _NmMapView
   const char     *hover;         /* interned */
   const char     *focus_region;  /* interned */
 
-  GArray         *stroke;        /* widget-space points of an outline in progress */
+  GArray         *stroke;
+  gboolean        keyboard_nav;  /* the focus ring shows only after arrow keys */        /* widget-space points of an outline in progress */
   double          drag_x;
   double          drag_y;
 };
@@ -213,7 +214,7 @@ nm_map_view_snapshot (GtkWidget   *widget,
     }
 
   /* A keyboard focus ring around the focused region's anchor. */
-  if (gtk_widget_has_visible_focus (widget) && self->focus_region != NULL)
+  if (gtk_widget_has_focus (widget) && self->keyboard_nav && self->focus_region != NULL)
     {
       NmAtlas *atlas = nm_atlas_get_default ();
       double x, y, w, h;
@@ -343,6 +344,7 @@ on_pressed_cb (GtkGestureClick *gesture,
   if (self->tool == NM_MAP_TOOL_OUTLINE)
     return;
 
+  self->keyboard_nav = FALSE;
   gtk_widget_grab_focus (GTK_WIDGET (self));
   state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   nm_map_view_activate_region (self, region_at (self, x, y),
@@ -371,8 +373,10 @@ widget_to_view (NmMapView *self,
   nm_atlas_view_size (atlas, self->view, &vw, &vh);
   if (vw <= 0 || vh <= 0)
     return FALSE;
-  out->x = CLAMP (x / vw, 0.0, 1.0);
-  out->y = CLAMP (y / vh, 0.0, 1.0);
+  /* A ten-thousandth of the view is far below a pixel: kept to that, the
+   * numbers in the file stay short. */
+  out->x = round (CLAMP (x / vw, 0.0, 1.0) * 10000.0) / 10000.0;
+  out->y = round (CLAMP (y / vh, 0.0, 1.0) * 10000.0) / 10000.0;
   return TRUE;
 }
 
@@ -532,38 +536,49 @@ on_key_pressed_cb (GtkEventControllerKey *key,
                    NmMapView             *self)
 {
   gboolean extend = (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0;
+  gboolean handled;
 
   switch (keyval)
     {
     case GDK_KEY_Left:
     case GDK_KEY_KP_Left:
+      self->keyboard_nav = TRUE;
       return nm_map_view_move_focus (self, -1, 0);
     case GDK_KEY_Right:
     case GDK_KEY_KP_Right:
+      self->keyboard_nav = TRUE;
       return nm_map_view_move_focus (self, 1, 0);
     case GDK_KEY_Up:
     case GDK_KEY_KP_Up:
+      self->keyboard_nav = TRUE;
       return nm_map_view_move_focus (self, 0, -1);
     case GDK_KEY_Down:
     case GDK_KEY_KP_Down:
+      self->keyboard_nav = TRUE;
       return nm_map_view_move_focus (self, 0, 1);
     case GDK_KEY_Tab:
     case GDK_KEY_KP_Tab:
       if (state & GDK_CONTROL_MASK)
         return FALSE;
-      return nm_map_view_move_focus (self, 0, 2);
+      handled = nm_map_view_move_focus (self, 0, 2);
+      self->keyboard_nav = handled;
+      return handled;
     case GDK_KEY_ISO_Left_Tab:
       if (state & GDK_CONTROL_MASK)
         return FALSE;
-      return nm_map_view_move_focus (self, 0, -2);
+      handled = nm_map_view_move_focus (self, 0, -2);
+      self->keyboard_nav = handled;
+      return handled;
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_ISO_Enter:
+      self->keyboard_nav = TRUE;
       if (self->focus_region == NULL)
         nm_map_view_move_focus (self, 0, 0);
       nm_map_view_activate_region (self, self->focus_region, extend);
       return TRUE;
     case GDK_KEY_space:
+      self->keyboard_nav = TRUE;
       if (self->focus_region == NULL)
         nm_map_view_move_focus (self, 0, 0);
       nm_map_view_activate_region (self, self->focus_region,

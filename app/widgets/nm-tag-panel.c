@@ -33,6 +33,7 @@ struct _NmTagPanel
   char           **regions;
   char            *kind;
   guint            severity;
+  gboolean         brush;
 
   GtkWidget       *scroller;
   GtkLabel        *title;
@@ -75,6 +76,22 @@ update_header (NmTagPanel *self)
 {
   guint n = n_regions (self);
 
+  if (self->brush)
+    {
+      g_autofree char *hint = NULL;
+
+      gtk_label_set_text (self->title, _("Brush"));
+      if (self->kind == NULL)
+        gtk_label_set_text (self->hint, _("Pick a kind and a severity, then click region after region on the map."));
+      else
+        {
+          hint = g_strdup_printf (_("Each click on the map tags “%s”, severity %u."),
+                                  nm_vocab_kind_name (self->kind), self->severity);
+          gtk_label_set_text (self->hint, hint);
+        }
+      return;
+    }
+
   if (n == 0)
     {
       gtk_label_set_text (self->title, _("No Region Selected"));
@@ -108,7 +125,10 @@ on_remove_clicked_cb (GtkButton  *button,
 static void
 rebuild_findings (NmTagPanel *self)
 {
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
   guint n_shown = 0;
+
+  update_header (self);
 
   for (guint i = 0; i < self->finding_rows->len; i++)
     adw_preferences_group_remove (self->findings_group, g_ptr_array_index (self->finding_rows, i));
@@ -161,11 +181,30 @@ rebuild_findings (NmTagPanel *self)
 
           adw_preferences_group_add (self->findings_group, row);
           g_ptr_array_add (self->finding_rows, row);
+          if (!g_ptr_array_find_with_equal_func (kinds, kind, g_str_equal, NULL))
+            g_ptr_array_add (kinds, (gpointer) kind);
           n_shown++;
         }
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_shown > 0);
+
+  /* What is already tagged, in one line at the top, so that the kind
+   * buttons never move when a tag is added. */
+  if (n_shown > 0)
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+      g_autofree char *hint = NULL;
+
+      for (guint i = 0; i < kinds->len; i++)
+        {
+          if (i > 0)
+            g_string_append (names, ", ");
+          g_string_append (names, nm_vocab_kind_name (g_ptr_array_index (kinds, i)));
+        }
+      hint = g_strdup_printf (_("Tagged here: %s. The list is below."), names->str);
+      gtk_label_set_text (self->hint, hint);
+    }
 }
 
 static void
@@ -224,7 +263,9 @@ on_kind_clicked_cb (GtkToggleButton *button,
   if (!gtk_toggle_button_get_active (button))
     gtk_toggle_button_set_active (button, TRUE);
   nm_tag_panel_set_kind (self, kind);
-  nm_tag_panel_tag_regions (self, (const char * const *) self->regions);
+  /* With the brush, a kind is what the next clicks on the map apply. */
+  if (!self->brush)
+    nm_tag_panel_tag_regions (self, (const char * const *) self->regions);
 }
 
 static void
@@ -270,13 +311,11 @@ build (NmTagPanel *self)
   self->title = GTK_LABEL (heading ("", "title-3"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title));
   self->hint = GTK_LABEL (heading ("", "dim-label"));
+  gtk_label_set_lines (self->hint, 2);
+  gtk_label_set_ellipsize (self->hint, PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->hint));
 
-  group_box = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group_box), _("Findings Here"));
-  gtk_widget_set_margin_top (group_box, 12);
-  self->findings_group = ADW_PREFERENCES_GROUP (group_box);
-  gtk_box_append (GTK_BOX (box), group_box);
+
 
   /* Severity 1–4, with the grade's description beneath. */
   gtk_box_append (GTK_BOX (box), heading (_("Severity"), "heading"));
@@ -320,22 +359,28 @@ build (NmTagPanel *self)
       GtkWidget *flow = gtk_flow_box_new ();
 
       gtk_box_append (GTK_BOX (box), heading (nm_category_name (c), "heading"));
-      gtk_widget_set_margin_top (gtk_widget_get_last_child (box), 12);
+      gtk_widget_set_margin_top (gtk_widget_get_last_child (box), 6);
       gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), FALSE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
-      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
-      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
+      gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 3);
+      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 3);
+      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
+      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 4);
+      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 4);
 
       for (guint k = 0; k < nm_vocab_n_kinds (); k++)
         {
           const NmKindInfo *info = nm_vocab_kind (k);
-          GtkWidget *button;
+          GtkWidget *button, *label;
 
           if (info->category != (NmCategory) c)
             continue;
 
-          button = gtk_toggle_button_new_with_label (nm_vocab_kind_name (info->id));
+          label = gtk_label_new (nm_vocab_kind_name (info->id));
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+          gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+          button = gtk_toggle_button_new ();
+          gtk_button_set_child (GTK_BUTTON (button), label);
           gtk_widget_add_css_class (button, "kind-button");
           gtk_widget_add_css_class (button, nm_category_id (c));
           g_object_set_data (G_OBJECT (button), "kind", (gpointer) info->id);
@@ -347,6 +392,12 @@ build (NmTagPanel *self)
     }
 
 
+
+  group_box = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group_box), _("Findings Here"));
+  gtk_widget_set_margin_top (group_box, 18);
+  self->findings_group = ADW_PREFERENCES_GROUP (group_box);
+  gtk_box_append (GTK_BOX (box), group_box);
 }
 
 static void
@@ -441,7 +492,6 @@ nm_tag_panel_init (NmTagPanel *self)
 
   build (self);
   gtk_toggle_button_set_active (self->severity_buttons[self->severity - 1], TRUE);
-  update_header (self);
   update_severity_description (self);
   rebuild_findings (self);
 }
@@ -479,7 +529,6 @@ nm_tag_panel_set_regions (NmTagPanel         *self,
 
   g_strfreev (self->regions);
   self->regions = regions != NULL && regions[0] != NULL ? g_strdupv ((char **) regions) : NULL;
-  update_header (self);
   rebuild_findings (self);
 }
 
@@ -512,6 +561,7 @@ nm_tag_panel_set_kind (NmTagPanel *self,
     }
   sync_kind_buttons (self);
   update_severity_description (self);
+  update_header (self);
 }
 
 guint
@@ -534,6 +584,7 @@ nm_tag_panel_set_severity (NmTagPanel *self,
   if (!gtk_toggle_button_get_active (self->severity_buttons[severity - 1]))
     gtk_toggle_button_set_active (self->severity_buttons[severity - 1], TRUE);
   update_severity_description (self);
+  update_header (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
 }
 
@@ -542,4 +593,20 @@ nm_tag_panel_get_note (NmTagPanel *self)
 {
   g_return_val_if_fail (NM_IS_TAG_PANEL (self), NULL);
   return gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
+}
+
+/**
+ * nm_tag_panel_set_brush:
+ *
+ * With the brush on, clicking a kind makes it the brush instead of tagging
+ * the selection at once.
+ */
+void
+nm_tag_panel_set_brush (NmTagPanel *self,
+                        gboolean    brush)
+{
+  g_return_if_fail (NM_IS_TAG_PANEL (self));
+
+  self->brush = !!brush;
+  rebuild_findings (self);
 }

@@ -32,5 +32,7 @@ void                nm_tag_panel_set_severity     (NmTagPanel         *self,
 const char         *nm_tag_panel_get_note         (NmTagPanel         *self);
 gboolean            nm_tag_panel_tag_regions      (NmTagPanel         *self,
                                                    const char * const *regions);
+void                nm_tag_panel_set_brush        (NmTagPanel         *self,
+                                                   gboolean            brush);
 
 G_END_DECLS

@@ -1,0 +1,2057 @@
+/* nm-render-education.c: the pages of the client presentation
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "nm-education"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "nm-atlas.h"
+#include "nm-finding.h"
+#include "nm-render-education.h"
+#include "nm-render-map.h"
+#include "nm-render-schedule.h"
+#include "nm-texts.h"
+#include "nm-vocab.h"
+
+/* Pages are laid out on a design canvas at least 1280 × 720 units, scaled
+ * uniformly to the target, so type stays large on a clinic screen and the
+ * layout fills 4:3 and 16:9 alike. */
+#define DESIGN_W 1280.0
+#define DESIGN_H 720.0
+#define MARGIN   64.0
+
+#define FONT_FAMILY "Cantarell"
+
+/* Timings of the animated pages, in seconds. */
+#define NEEDLE_DOWN_START   0.8
+#define NEEDLE_DOWN_END     2.4
+#define NEEDLE_UP_START     3.4
+#define NEEDLE_UP_END       4.4
+#define CHANNELS_CLOSE      5.8
+#define CHANNELS_CLOSED     7.8
+#define COLLAGEN_DONE       9.6
+#define NEEDLING_DURATION  10.0
+#define HEALING_START       0.8
+#define HEALING_SWEEP      12.0
+#define MAP_STEP            3.6
+#define MAP_MOVE            0.7
+#define SERIES_START        0.5
+#define SERIES_STEP         0.16
+#define AFTERCARE_STEP      0.35
+
+typedef struct
+{
+  double r, g, b;
+} Rgb;
+
+/* High contrast on a near-black ground: body text is white, secondary
+ * text stays above 7:1, captions above 4.5:1. */
+static const Rgb bg_top    = { 0.063, 0.075, 0.094 };
+static const Rgb bg_bottom = { 0.106, 0.122, 0.153 };
+static const Rgb fg        = { 1.000, 1.000, 1.000 };
+static const Rgb muted     = { 0.820, 0.839, 0.871 };
+static const Rgb faint     = { 0.612, 0.643, 0.690 };
+static const Rgb accent    = { 0.471, 0.682, 0.929 };
+static const Rgb warm      = { 1.000, 0.745, 0.435 };
+static const Rgb good      = { 0.561, 0.941, 0.643 };
+static const Rgb bad       = { 1.000, 0.482, 0.388 };
+static const Rgb card      = { 0.141, 0.161, 0.200 };
+static const Rgb dermis    = { 0.878, 0.588, 0.588 };
+static const Rgb fibre     = { 0.961, 0.773, 0.741 };
+static const Rgb fat       = { 0.965, 0.871, 0.561 };
+static const Rgb fat_line  = { 0.847, 0.722, 0.384 };
+static const Rgb channel   = { 0.541, 0.094, 0.133 };
+static const Rgb steel     = { 0.839, 0.859, 0.894 };
+
+static const Rgb phase_colours[NM_N_HEALING_PHASES] = {
+  [NM_HEALING_INFLAMMATION]  = { 1.000, 0.482, 0.388 },
+  [NM_HEALING_PROLIFERATION] = { 0.973, 0.894, 0.361 },
+  [NM_HEALING_REMODELLING]   = { 0.471, 0.682, 0.929 },
+};
+
+static const Rgb series_colours[] = {
+  { 0.471, 0.682, 0.929 },
+  { 1.000, 0.745, 0.435 },
+  { 0.561, 0.941, 0.643 },
+  { 0.863, 0.541, 0.867 },
+};
+
+struct _NmEducationModel
+{
+  gatomicrefcount      ref_count;
+  guint                fitzpatrick;
+  NmPlan              *plan;          /* nullable */
+  GDate                today;
+  /* What nm_render_map() reads: the skin type and the findings. Built
+   * here, never the practitioner's consultation, so the map cannot reach
+   * an identifier either. */
+  NmConsultation      *findings;
+  GArray              *logged;        /* guint per series: sessions the log has, -1 none */
+  GPtrArray           *regions;       /* region ids for the cross-section */
+  guint                region;        /* index into regions */
+  NmEducationTextFunc  text_func;
+  gpointer             text_data;
+  /* Rasters that do not change from frame to frame: the maps and the
+   * region masks, at one device size each. */
+  GHashTable          *rasters;       /* key → cairo_surface_t */
+};
+
+G_DEFINE_BOXED_TYPE (NmEducationModel, nm_education_model,
+                     nm_education_model_ref, nm_education_model_unref)
+
+/* ------------------------------------------------------------ the model */
+
+static void
+nm_education_model_update_regions (NmEducationModel *self)
+{
+  double deepest = -1;
+
+  g_ptr_array_set_size (self->regions, 0);
+  self->region = 0;
+
+  if (self->plan != NULL && nm_plan_get_status (self->plan) != NM_PLAN_BLOCKED)
+    {
+      for (guint i = 0; i < nm_plan_get_n_regions (self->plan); i++)
+        {
+          const NmPlanRegion *region = nm_plan_get_region (self->plan, i);
+
+          if (!region->treat)
+            continue;
+          /* the deepest treated region is the one shown first */
+          if (region->max_mm > deepest)
+            {
+              deepest = region->max_mm;
+              self->region = self->regions->len;
+            }
+          g_ptr_array_add (self->regions, g_strdup (region->region));
+        }
+    }
+
+  /* With nothing planned the page still explains the treatment, on the
+   * cheek, the most common area. */
+  if (self->regions->len == 0)
+    g_ptr_array_add (self->regions, g_strdup ("cheek-left"));
+  g_ptr_array_add (self->regions, NULL);
+}
+
+/**
+ * nm_education_model_new:
+ * @fitzpatrick: the skin type 1–6, or 0 when not chosen
+ * @plan: (nullable): the plan to present
+ * @today: (nullable): the day the presentation is given, for "next
+ *   session"; the current day when %NULL
+ *
+ * Returns: (transfer full): a model with no findings yet
+ */
+NmEducationModel *
+nm_education_model_new (guint        fitzpatrick,
+                        NmPlan      *plan,
+                        const GDate *today)
+{
+  NmEducationModel *self = g_new0 (NmEducationModel, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->fitzpatrick = MIN (fitzpatrick, NM_FITZPATRICK_MAX);
+  self->plan = plan != NULL ? nm_plan_ref (plan) : NULL;
+  if (today != NULL && g_date_valid (today))
+    self->today = *today;
+  else
+    {
+      g_date_clear (&self->today, 1);
+      g_date_set_time_t (&self->today, time (NULL));
+    }
+  self->findings = nm_consultation_new ();
+  if (self->fitzpatrick != NM_FITZPATRICK_UNSET)
+    nm_consultation_set_fitzpatrick (self->findings, self->fitzpatrick);
+  self->regions = g_ptr_array_new_with_free_func (g_free);
+  self->logged = g_array_new (FALSE, TRUE, sizeof (int));
+  self->rasters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) cairo_surface_destroy);
+  nm_education_model_update_regions (self);
+  return self;
+}
+
+/**
+ * nm_education_model_new_for_consultation:
+ * @consultation: the consultation
+ * @plan: (nullable): its plan
+ * @today: (nullable): see nm_education_model_new()
+ *
+ * Copies from @consultation the skin type, each finding's region, kind
+ * and severity, and how many sessions of each series its log holds as
+ * done; nothing else: no name, birth date, notes, outlines, practitioner
+ * or session notes.
+ *
+ * Returns: (transfer full): the model
+ */
+NmEducationModel *
+nm_education_model_new_for_consultation (NmConsultation *consultation,
+                                         NmPlan         *plan,
+                                         const GDate    *today)
+{
+  NmEducationModel *self;
+
+  g_return_val_if_fail (NM_IS_CONSULTATION (consultation), NULL);
+
+  self = nm_education_model_new (nm_consultation_get_fitzpatrick (consultation), plan, today);
+  for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+
+      nm_education_model_add_finding (self, nm_finding_get_region (finding),
+                                      nm_finding_get_kind (finding),
+                                      nm_finding_get_severity (finding));
+    }
+
+  /* "Session 2 of 4" counts the sessions done, placed in their series the
+   * way the schedule places them */
+  if (plan != NULL && nm_consultation_get_n_sessions (consultation) > 0)
+    {
+      g_autoptr(GArray) slots = nm_schedule_match_sessions (consultation, plan);
+
+      g_array_set_size (self->logged, nm_plan_get_n_series (plan));
+      for (guint s = 0; s < self->logged->len; s++)
+        g_array_index (self->logged, int, s) = -1;
+      for (guint i = 0; i < slots->len; i++)
+        {
+          const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+          int *done;
+
+          if (slot->series < 0 || (guint) slot->series >= self->logged->len)
+            continue;
+          done = &g_array_index (self->logged, int, slot->series);
+          *done = MAX (*done, 0);
+          if (nm_session_get_done (nm_consultation_get_session (consultation, i)))
+            *done = MAX (*done, (int) slot->number);
+        }
+    }
+  return self;
+}
+
+NmEducationModel *
+nm_education_model_ref (NmEducationModel *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+nm_education_model_unref (NmEducationModel *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  g_clear_object (&self->findings);
+  g_clear_pointer (&self->regions, g_ptr_array_unref);
+  g_clear_pointer (&self->logged, g_array_unref);
+  g_clear_pointer (&self->rasters, g_hash_table_unref);
+  g_free (self);
+}
+
+void
+nm_education_model_add_finding (NmEducationModel *self,
+                                const char       *region,
+                                const char       *kind,
+                                guint             severity)
+{
+  g_autoptr(NmFinding) finding = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (region != NULL && kind != NULL);
+
+  finding = nm_finding_new (region, kind, CLAMP (severity, NM_SEVERITY_MIN, NM_SEVERITY_MAX));
+  nm_consultation_add_finding (self->findings, finding);
+  g_hash_table_remove_all (self->rasters);
+}
+
+guint
+nm_education_model_get_fitzpatrick (NmEducationModel *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->fitzpatrick;
+}
+
+/**
+ * nm_education_model_get_plan:
+ *
+ * Returns: (transfer none) (nullable): the plan
+ */
+NmPlan *
+nm_education_model_get_plan (NmEducationModel *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->plan;
+}
+
+/**
+ * nm_education_model_get_regions:
+ *
+ * Returns: (transfer none): the regions the cross-section page can show,
+ *   the treated ones in the spec's order (or the cheek when nothing is
+ *   planned), %NULL-terminated
+ */
+const char * const *
+nm_education_model_get_regions (NmEducationModel *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->regions->pdata;
+}
+
+/**
+ * nm_education_model_get_region:
+ *
+ * Returns: the region of the cross-section page; at first the deepest
+ *   treated region
+ */
+const char *
+nm_education_model_get_region (NmEducationModel *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_ptr_array_index (self->regions, self->region);
+}
+
+gboolean
+nm_education_model_set_region (NmEducationModel *self,
+                               const char       *region)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i + 1 < self->regions->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->regions, i), region) == 0)
+      {
+        self->region = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * nm_education_model_step_region:
+ * @delta: +1 for the next region, -1 for the previous
+ *
+ * Returns: whether the region changed (it wraps around)
+ */
+gboolean
+nm_education_model_step_region (NmEducationModel *self,
+                                int               delta)
+{
+  guint n;
+  guint old;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  n = self->regions->len - 1;
+  old = self->region;
+  self->region = (guint) (((int) self->region + delta % (int) n + (int) n) % (int) n);
+  return self->region != old;
+}
+
+/**
+ * nm_education_model_set_text_func:
+ * @func: (nullable): called with every string the pages draw
+ *
+ * Lets a test see all the text the pages draw themselves. (The map and its
+ * legend, drawn by nm_render_map(), only show region depths and scales.)
+ */
+void
+nm_education_model_set_text_func (NmEducationModel    *self,
+                                  NmEducationTextFunc  func,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  self->text_func = func;
+  self->text_data = user_data;
+}
+
+/* ------------------------------------------------------- skin thickness */
+
+/* Skin layers per region, for a cross-section drawn to scale
+ * (clinical/REFERENCE.md §8). As the reference suggests, the epidermis
+ * comes from histology and the dermis from ultrasound, which measures the
+ * epidermis several times too thick:
+ *  - epidermis on the face: CHO, 0.030–0.063 mm; the upper lip is CHO's
+ *    thickest, 0.063 mm; other facial sites take the middle of the range,
+ *    0.046 mm; on the body the meta-analysis mean, 0.10 mm (XU);
+ *  - dermis on the face and neck: MEN (HFUS), the mean of its male and
+ *    female values; where MEN has no site, the nearest one it has;
+ *  - upper lip: epidermis + dermis ≈ 1.0 mm at the nasolabial fold (USD);
+ *  - body: epidermis + dermis by 20 MHz ultrasound (LAU: suprascapular
+ *    2.54, deltoid 2.02, waist 1.91, thigh 1.55 mm), the dorsal forearm
+ *    1.44 mm (VMU) and the back of the hand, dermis 2.1 mm (OLT); where no
+ *    site was measured, the lowest body dermis OLT reports, 2.1 mm. */
+typedef struct
+{
+  const char *prefix;        /* region id or id prefix */
+  double      epidermis;
+  double      dermis;        /* < 0: -(epidermis + dermis) */
+  const char *site;
+  const char *sources;
+} SkinRow;
+
+#define FACE_EPIDERMIS 0.046
+#define BODY_EPIDERMIS 0.10
+#define MEN_MEAN(m, f) (((m) + (f)) / 2.0)
+
+static const SkinRow skin_rows[] = {
+  { "forehead",      FACE_EPIDERMIS, MEN_MEAN (1.17, 0.86), N_("forehead"),                 "MEN, CHO" },
+  { "glabella",      FACE_EPIDERMIS, MEN_MEAN (1.14, 0.90), N_("glabella"),                 "MEN, CHO" },
+  { "temple",        FACE_EPIDERMIS, MEN_MEAN (1.06, 0.80), N_("temple"),                   "MEN, CHO" },
+  { "periorbital",   FACE_EPIDERMIS, MEN_MEAN (0.67, 0.58), N_("eyelid, the nearest site"), "MEN, CHO" },
+  { "eyelid",        FACE_EPIDERMIS, MEN_MEAN (0.67, 0.58), N_("eyelid"),                   "MEN, CHO" },
+  { "nose",          FACE_EPIDERMIS, MEN_MEAN (1.03, 0.93), N_("bridge of the nose"),       "MEN, CHO" },
+  { "cheek",         FACE_EPIDERMIS, MEN_MEAN (1.14, 0.87), N_("cheekbone"),                "MEN, CHO" },
+  { "upper-lip",     0.063,          -1.0,                  N_("nasolabial fold"),          "USD, CHO" },
+  { "chin",          FACE_EPIDERMIS, MEN_MEAN (1.02, 0.91), N_("under the jaw, the nearest site"), "MEN, CHO" },
+  { "jawline",       FACE_EPIDERMIS, MEN_MEAN (1.02, 0.91), N_("under the jaw"),            "MEN, CHO" },
+  { "neck",          FACE_EPIDERMIS, MEN_MEAN (0.98, 0.99), N_("neck"),                     "MEN, CHO" },
+  { "decolletage",   FACE_EPIDERMIS, MEN_MEAN (0.98, 0.99), N_("neck, the nearest site"),   "MEN, CHO" },
+  { "upper-back",    BODY_EPIDERMIS, -2.54,                 N_("over the shoulder blade"),  "LAU, XU" },
+  { "upper-arm",     BODY_EPIDERMIS, -2.02,                 N_("upper arm"),                "LAU, XU" },
+  { "forearm",       BODY_EPIDERMIS, -1.44,                 N_("back of the forearm"),      "VMU, XU" },
+  { "hand",          BODY_EPIDERMIS, 2.1,                   N_("back of the hand"),         "OLT, XU" },
+  { "abdomen",       BODY_EPIDERMIS, -1.91,                 N_("waist"),                    "LAU, XU" },
+  { "flank",         BODY_EPIDERMIS, -1.91,                 N_("waist"),                    "LAU, XU" },
+  { "lower-back",    BODY_EPIDERMIS, -1.91,                 N_("waist, the nearest site"),  "LAU, XU" },
+  { "thigh",         BODY_EPIDERMIS, -1.55,                 N_("thigh"),                    "LAU, XU" },
+  { "scalp",         BODY_EPIDERMIS, 2.1,                   N_("body skin, its thinnest reported dermis"), "OLT, XU" },
+  { "breast",        BODY_EPIDERMIS, 2.1,                   N_("body skin, its thinnest reported dermis"), "OLT, XU" },
+  { "buttock",       BODY_EPIDERMIS, 2.1,                   N_("body skin, its thinnest reported dermis"), "OLT, XU" },
+  { "lower-leg",     BODY_EPIDERMIS, 2.1,                   N_("body skin, its thinnest reported dermis"), "OLT, XU" },
+};
+
+/**
+ * nm_skin_layers_for_region:
+ * @region: a region id
+ * @layers: (out): the thicknesses and where they were measured
+ *
+ * Returns: whether @region is known
+ */
+gboolean
+nm_skin_layers_for_region (const char   *region,
+                           NmSkinLayers *layers)
+{
+  g_return_val_if_fail (layers != NULL, FALSE);
+
+  if (region == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (skin_rows); i++)
+    {
+      const SkinRow *row = &skin_rows[i];
+
+      if (g_str_has_prefix (region, row->prefix))
+        {
+          layers->epidermis_mm = row->epidermis;
+          layers->dermis_mm = row->dermis >= 0 ? row->dermis : -row->dermis - row->epidermis;
+          layers->site = _(row->site);
+          layers->sources = row->sources;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* --------------------------------------------------------------- drawing */
+
+typedef struct
+{
+  cairo_t          *cr;
+  NmEducationModel *model;
+  double            scale;   /* device units per design unit */
+  double            W, H;    /* the design canvas */
+  double            t;
+} Ctx;
+
+static double
+clamp01 (double x)
+{
+  return CLAMP (x, 0.0, 1.0);
+}
+
+/* smoothstep from 0 at @a to 1 at @b */
+static double
+ease (double t,
+      double a,
+      double b)
+{
+  double x = clamp01 ((t - a) / (b - a));
+
+  return x * x * (3 - 2 * x);
+}
+
+static void
+set_rgb (cairo_t   *cr,
+         const Rgb *c,
+         double     alpha)
+{
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, alpha);
+}
+
+static void
+rounded_rect (cairo_t *cr,
+              double   x,
+              double   y,
+              double   w,
+              double   h,
+              double   r)
+{
+  r = MIN (r, MIN (w, h) / 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+/* Every text of the pages goes through layout() and show(); show() hands
+ * the string to the model's text function. */
+static PangoLayout *
+layout (Ctx        *c,
+        const char *text,
+        double      size,
+        gboolean    bold,
+        double      width,
+        gboolean    markup)
+{
+  PangoLayout *layout = pango_cairo_create_layout (c->cr);
+  PangoFontDescription *font = pango_font_description_from_string (FONT_FAMILY);
+
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
+  if (markup)
+    pango_layout_set_markup (layout, text, -1);
+  else
+    pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+size_of (PangoLayout *layout,
+         double      *w,
+         double      *h)
+{
+  int pw, ph;
+
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  if (w != NULL)
+    *w = pw;
+  if (h != NULL)
+    *h = ph;
+}
+
+static void
+show (Ctx         *c,
+      PangoLayout *layout,
+      double       x,
+      double       y,
+      const Rgb   *colour,
+      double       alpha)
+{
+  if (c->model->text_func != NULL)
+    c->model->text_func (pango_layout_get_text (layout), c->model->text_data);
+  if (alpha <= 0)
+    return;
+  cairo_move_to (c->cr, x, y);
+  set_rgb (c->cr, colour, alpha);
+  pango_cairo_show_layout (c->cr, layout);
+}
+
+/* Draws @text and returns its height. */
+static double
+text (Ctx        *c,
+      const char *string,
+      double      x,
+      double      y,
+      double      width,
+      double      size,
+      gboolean    bold,
+      const Rgb  *colour,
+      double      alpha)
+{
+  g_autoptr(PangoLayout) l = layout (c, string, size, bold, width, FALSE);
+  double h;
+
+  size_of (l, NULL, &h);
+  show (c, l, x, y, colour, alpha);
+  return h;
+}
+
+static double
+text_height (Ctx        *c,
+             const char *string,
+             double      width,
+             double      size,
+             gboolean    bold)
+{
+  g_autoptr(PangoLayout) l = layout (c, string, size, bold, width, FALSE);
+  double h;
+
+  size_of (l, NULL, &h);
+  return h;
+}
+
+static void
+draw_background (Ctx *c)
+{
+  cairo_pattern_t *pattern = cairo_pattern_create_linear (0, 0, 0, c->H);
+
+  cairo_pattern_add_color_stop_rgb (pattern, 0, bg_top.r, bg_top.g, bg_top.b);
+  cairo_pattern_add_color_stop_rgb (pattern, 1, bg_bottom.r, bg_bottom.g, bg_bottom.b);
+  cairo_set_source (c->cr, pattern);
+  cairo_paint (c->cr);
+  cairo_pattern_destroy (pattern);
+}
+
+/* The title and the page dots; returns the top of the content. */
+static double
+draw_frame (Ctx             *c,
+            NmEducationPage  page)
+{
+  double dots_w = (NM_EDUCATION_N_PAGES - 1) * 26 + 40;
+  double x = (c->W - dots_w) / 2;
+
+  draw_background (c);
+  text (c, nm_education_page_title (page), MARGIN, 36, c->W - 2 * MARGIN, 46, TRUE, &fg, 1);
+
+  for (guint i = 0; i < NM_EDUCATION_N_PAGES; i++)
+    {
+      if (i == page)
+        {
+          rounded_rect (c->cr, x, c->H - 38, 40, 12, 6);
+          set_rgb (c->cr, &accent, 1);
+          x += 40 + 14;
+        }
+      else
+        {
+          cairo_arc (c->cr, x + 6, c->H - 32, 6, 0, 2 * G_PI);
+          set_rgb (c->cr, &faint, 0.7);
+          x += 26;
+        }
+      cairo_fill (c->cr);
+    }
+  return 120;
+}
+
+/* ------------------------------------------------ page 1: the needle */
+
+static void
+draw_dermis_fibres (cairo_t *cr,
+                    double   x,
+                    double   y,
+                    double   w,
+                    double   h,
+                    guint    seed,
+                    const Rgb *colour,
+                    double   alpha,
+                    double   line)
+{
+  /* a fixed pseudo-random pattern, the same every frame */
+  guint32 state = seed * 2654435761u + 1;
+  guint n = (guint) (w * h / 1800) + 6;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, line);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  set_rgb (cr, colour, alpha);
+  for (guint i = 0; i < n; i++)
+    {
+      double fx, fy, len, amp;
+
+      state = state * 1664525u + 1013904223u;
+      fx = x + (state >> 8) % 10000 / 10000.0 * w;
+      state = state * 1664525u + 1013904223u;
+      fy = y + (state >> 8) % 10000 / 10000.0 * h;
+      state = state * 1664525u + 1013904223u;
+      len = 30 + (state >> 8) % 50;
+      amp = 3 + (state >> 12) % 4;
+      cairo_move_to (cr, fx, fy);
+      cairo_curve_to (cr, fx + len / 3, fy - amp, fx + 2 * len / 3, fy + amp, fx + len, fy);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_fat (cairo_t *cr,
+          double   x,
+          double   y,
+          double   w,
+          double   h)
+{
+  double r = 26;
+
+  set_rgb (cr, &fat, 1);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_fill (cr);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  set_rgb (cr, &fat_line, 1);
+  cairo_set_line_width (cr, 2);
+  for (int row = 0; y + row * r * 1.5 < y + h + r; row++)
+    for (int col = -1; x + col * r * 2 < x + w + r; col++)
+      {
+        double cx = x + col * r * 2 + (row % 2) * r;
+        double cy = y + r * 0.9 + row * r * 1.5;
+
+        cairo_new_sub_path (cr);
+        cairo_arc (cr, cx, cy, r * 0.92, 0, 2 * G_PI);
+      }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_needle (cairo_t *cr,
+             double   x,
+             double   tip_y,
+             double   length)
+{
+  cairo_move_to (cr, x - 3.2, tip_y - length);
+  cairo_line_to (cr, x + 3.2, tip_y - length);
+  cairo_line_to (cr, x + 1.6, tip_y - 8);
+  cairo_line_to (cr, x, tip_y);
+  cairo_line_to (cr, x - 1.6, tip_y - 8);
+  cairo_close_path (cr);
+  set_rgb (cr, &steel, 1);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
+draw_step (Ctx        *c,
+           guint       number,
+           const char *string,
+           double      x,
+           double      y,
+           double      width,
+           double      size,
+           double      emphasis)
+{
+  g_autofree char *digit = g_strdup_printf ("%u", number);
+  g_autoptr(PangoLayout) d = layout (c, digit, size * 0.8, TRUE, -1, FALSE);
+  double dw, dh, r = size * 0.75;
+
+  cairo_arc (c->cr, x + r, y + r * 0.9, r, 0, 2 * G_PI);
+  set_rgb (c->cr, &accent, 0.35 + 0.65 * emphasis);
+  cairo_fill (c->cr);
+  size_of (d, &dw, &dh);
+  show (c, d, x + r - dw / 2, y + r * 0.9 - dh / 2, &bg_top, 1);
+  text (c, string, x + 2 * r + 16, y, width - 2 * r - 16, size, FALSE, &fg, 0.45 + 0.55 * emphasis);
+}
+
+static void
+page_needling (Ctx *c)
+{
+  cairo_t *cr = c->cr;
+  NmEducationModel *model = c->model;
+  const char *region = nm_education_model_get_region (model);
+  const NmPlanRegion *planned = NULL;
+  NmSkinLayers skin;
+  double rgb[3];
+  double top, px, pw, surface_y, bottom, ppm, view_mm, needle_mm;
+  double epi_y, dermis_y, hypo_y, t = c->t;
+  double needle_x[5];
+  double down, tip_shift, channel_w, collagen;
+  g_autofree char *header = NULL;
+  g_autofree char *caption = NULL;
+  g_autofree char *epi_text = NULL;
+  g_autofree char *dermis_text = NULL;
+  g_autofree char *epi_mm = NULL;
+  g_autofree char *dermis_mm = NULL;
+  double col_x, col_w, y;
+  int active;
+  const char *steps[4];
+
+  top = draw_frame (c, NM_EDUCATION_PAGE_NEEDLING);
+
+  if (!nm_skin_layers_for_region (region, &skin))
+    nm_skin_layers_for_region ("cheek-left", &skin);
+  if (model->plan != NULL && nm_plan_get_status (model->plan) != NM_PLAN_BLOCKED)
+    planned = nm_plan_lookup_region (model->plan, region);
+  if (planned != NULL && !planned->treat)
+    planned = NULL;
+  needle_mm = planned != NULL ? planned->max_mm : 0.5;
+
+  /* the depth shown: the skin and a little of the fat below, and always
+   * the needle, in whole half millimetres so the ruler stays round */
+  view_mm = ceil (MAX ((skin.epidermis_mm + skin.dermis_mm) * 1.5, needle_mm + 0.4) * 2) / 2;
+
+  px = MARGIN;
+  pw = c->W * 0.56;
+  surface_y = top + 118;
+  bottom = c->H - 128;
+  ppm = (bottom - surface_y) / view_mm;
+  epi_y = surface_y;
+  dermis_y = epi_y + skin.epidermis_mm * ppm;
+  hypo_y = dermis_y + skin.dermis_mm * ppm;
+
+  /* Header: which area, at which setting */
+  if (planned != NULL)
+    {
+      g_autofree char *range = nm_render_depth_text (planned->min_mm, planned->max_mm);
+
+      /* TRANSLATORS: %s is a region such as "Left cheek", then a depth such as "1.25–1.5 mm" */
+      header = g_strdup_printf (_("%s: needles set to %s"), nm_vocab_region_name (region), range);
+    }
+  else
+    header = g_strdup_printf (_("%s: your practitioner sets the depth"), nm_vocab_region_name (region));
+  text (c, header, px, top, pw, 28, TRUE, &fg, 1);
+  if (model->regions->len > 2)
+    text (c, _("Up and Down keys: another area"), px, top + 38, pw, 18, FALSE, &faint, 1);
+
+  /* The layers, to scale */
+  nm_skin_tone_for_fitzpatrick (model->fitzpatrick, rgb);
+  cairo_save (cr);
+  rounded_rect (cr, px + 70, surface_y, pw - 70, bottom - surface_y, 10);
+  cairo_clip (cr);
+  draw_fat (cr, px + 70, hypo_y, pw - 70, bottom - hypo_y);
+  set_rgb (cr, &dermis, 1);
+  cairo_rectangle (cr, px + 70, dermis_y, pw - 70, hypo_y - dermis_y);
+  cairo_fill (cr);
+  draw_dermis_fibres (cr, px + 70, dermis_y + 4, pw - 70, hypo_y - dermis_y - 8, 3, &fibre, 0.55, 2.2);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_rectangle (cr, px + 70, epi_y, pw - 70, MAX (dermis_y - epi_y, 2));
+  cairo_fill (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.5);
+  cairo_rectangle (cr, px + 70, epi_y, pw - 70, 1.5);
+  cairo_fill (cr);
+  cairo_restore (cr);
+
+  /* Ruler, every 0.5 mm */
+  cairo_set_line_width (cr, 2);
+  set_rgb (cr, &muted, 1);
+  cairo_move_to (cr, px + 56, surface_y);
+  cairo_line_to (cr, px + 56, bottom);
+  cairo_stroke (cr);
+  for (guint i = 0; i * 0.5 <= view_mm + 1e-6; i++)
+    {
+      double ty = surface_y + i * 0.5 * ppm;
+      g_autofree char *value = nm_format_mm (i * 0.5);
+      g_autofree char *label = i == 0 ? g_strdup (_("0 mm")) : g_steal_pointer (&value);
+      g_autoptr(PangoLayout) l = layout (c, label, 18, FALSE, -1, FALSE);
+      double lw, lh;
+
+      cairo_move_to (cr, px + 48, ty);
+      cairo_line_to (cr, px + 64, ty);
+      set_rgb (cr, &muted, 1);
+      cairo_stroke (cr);
+      size_of (l, &lw, &lh);
+      show (c, l, px + 42 - lw, ty - lh / 2, &muted, 1);
+    }
+
+  /* Layer names, at the right edge of the section */
+  epi_mm = nm_format_mm (skin.epidermis_mm);
+  dermis_mm = nm_format_mm (skin.dermis_mm);
+  /* TRANSLATORS: %s is a thickness such as "0.05" */
+  epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
+  dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
+  {
+    g_autoptr(PangoLayout) l = layout (c, epi_text, 20, TRUE, -1, FALSE);
+    double lw, lh, lx;
+
+    size_of (l, &lw, &lh);
+    lx = px + pw - lw - 16;
+    show (c, l, lx, surface_y - lh - 14, &fg, 1);
+    set_rgb (cr, &fg, 0.8);
+    cairo_set_line_width (cr, 1.5);
+    cairo_move_to (cr, lx + lw / 2, surface_y - 12);
+    cairo_line_to (cr, lx + lw / 2, epi_y + (dermis_y - epi_y) / 2);
+    cairo_stroke (cr);
+  }
+  {
+    g_autoptr(PangoLayout) l = layout (c, dermis_text, 20, TRUE, -1, FALSE);
+    double lw, lh;
+
+    size_of (l, &lw, &lh);
+    rounded_rect (cr, px + pw - lw - 26, (dermis_y + hypo_y - lh) / 2 - 4, lw + 16, lh + 8, 6);
+    cairo_set_source_rgba (cr, 0.2, 0.05, 0.07, 0.72);
+    cairo_fill (cr);
+    show (c, l, px + pw - lw - 18, (dermis_y + hypo_y - lh) / 2, &fg, 1);
+  }
+  if (bottom - hypo_y > 40)
+    {
+      g_autoptr(PangoLayout) l = layout (c, _("Fat (hypodermis)"), 20, TRUE, -1, FALSE);
+      double lw, lh;
+
+      size_of (l, &lw, &lh);
+      rounded_rect (cr, px + pw - lw - 26, bottom - lh - 22, lw + 16, lh + 8, 6);
+      cairo_set_source_rgba (cr, 0.25, 0.2, 0.05, 0.72);
+      cairo_fill (cr);
+      show (c, l, px + pw - lw - 18, bottom - lh - 18, &fg, 1);
+    }
+
+  /* The needles go in and come out; then the channels they leave close
+   * and new collagen forms around them. */
+
+  down = ease (t, NEEDLE_DOWN_START, NEEDLE_DOWN_END) * (1 - ease (t, NEEDLE_UP_START, NEEDLE_UP_END));
+  tip_shift = -40 + down * (needle_mm * ppm + 40);
+  channel_w = t < NEEDLE_UP_START ? 0 : 6 * (1 - ease (t, CHANNELS_CLOSE, CHANNELS_CLOSED));
+  collagen = ease (t, CHANNELS_CLOSED - 0.6, COLLAGEN_DONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
+    needle_x[i] = px + 140 + i * (pw - 440) / (G_N_ELEMENTS (needle_x) - 1);
+  if (planned != NULL && planned->max_mm > planned->min_mm)
+    {
+      cairo_rectangle (cr, px + 70, surface_y + planned->min_mm * ppm, pw - 70,
+                       (planned->max_mm - planned->min_mm) * ppm);
+      set_rgb (cr, &accent, 0.30);
+      cairo_fill (cr);
+    }
+  {
+    static const double dash[] = { 10, 8 };
+
+    cairo_save (cr);
+    cairo_set_dash (cr, dash, 2, 0);
+    cairo_set_line_width (cr, 2);
+    set_rgb (cr, &accent, 1);
+    cairo_move_to (cr, px + 64, surface_y + needle_mm * ppm);
+    cairo_line_to (cr, needle_x[4] + 30, surface_y + needle_mm * ppm);
+    cairo_stroke (cr);
+    cairo_restore (cr);
+  }
+  {
+    g_autofree char *value = nm_format_mm (needle_mm);
+    /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
+    g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
+    g_autoptr(PangoLayout) l = layout (c, tag, 20, TRUE, -1, FALSE);
+    double lw, lh, ty = surface_y + needle_mm * ppm;
+
+    size_of (l, &lw, &lh);
+    rounded_rect (cr, needle_x[4] + 34, ty - lh / 2 - 4, lw + 16, lh + 8, 6);
+    set_rgb (cr, &accent, 1);
+    cairo_fill (cr);
+    show (c, l, needle_x[4] + 42, ty - lh / 2, &bg_top, 1);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
+    {
+      double depth = needle_mm * ppm;
+      double x = needle_x[i];
+
+      if (channel_w > 0.05)
+        {
+          cairo_move_to (cr, x - channel_w / 2, surface_y);
+          cairo_line_to (cr, x + channel_w / 2, surface_y);
+          cairo_line_to (cr, x, surface_y + depth * (0.4 + 0.6 * channel_w / 6));
+          cairo_close_path (cr);
+          set_rgb (cr, &channel, 0.9);
+          cairo_fill (cr);
+        }
+      /* the repair signals spread from each channel while it is open */
+      if (t > NEEDLE_UP_START && t < CHANNELS_CLOSED + 0.5)
+        {
+          double k = ease (t, NEEDLE_UP_START, CHANNELS_CLOSE) * (1 - ease (t, CHANNELS_CLOSED - 0.5, CHANNELS_CLOSED + 0.5));
+          cairo_pattern_t *glow = cairo_pattern_create_radial (x, surface_y + depth / 2, 0,
+                                                               x, surface_y + depth / 2, 18 + 30 * k);
+
+          cairo_pattern_add_color_stop_rgba (glow, 0, warm.r, warm.g, warm.b, 0.55 * k);
+          cairo_pattern_add_color_stop_rgba (glow, 1, warm.r, warm.g, warm.b, 0);
+          cairo_set_source (cr, glow);
+          cairo_arc (cr, x, surface_y + depth / 2, 18 + 30 * k, 0, 2 * G_PI);
+          cairo_fill (cr);
+          cairo_pattern_destroy (glow);
+        }
+      if (collagen > 0)
+        draw_dermis_fibres (cr, x - 36, dermis_y + 2, 72, MIN (hypo_y, surface_y + depth) - dermis_y - 2,
+                            11 + i, &fg, 0.85 * collagen, 3.0);
+    }
+
+  /* the pen: its face rests on the skin when the needles are all the way in */
+  if (t < NEEDLE_UP_END + 0.6)
+    {
+      double alpha = 1 - ease (t, NEEDLE_UP_END, NEEDLE_UP_END + 0.6);
+      double face_y = surface_y + tip_shift - needle_mm * ppm;
+
+      cairo_push_group (cr);
+      for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
+        draw_needle (cr, needle_x[i], surface_y + tip_shift, needle_mm * ppm);
+      rounded_rect (cr, needle_x[0] - 40, face_y - 56, needle_x[4] - needle_x[0] + 80, 56, 14);
+      cairo_set_source_rgb (cr, 0.30, 0.33, 0.38);
+      cairo_fill_preserve (cr);
+      set_rgb (cr, &steel, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      cairo_pop_group_to_source (cr);
+      cairo_save (cr);
+      cairo_rectangle (cr, 0, top + 64, c->W, c->H);
+      cairo_clip (cr);
+      cairo_paint_with_alpha (cr, alpha);
+      cairo_restore (cr);
+    }
+
+  /* Caption: where the thicknesses come from */
+  /* TRANSLATORS: %s is where the skin was measured, e.g. "cheekbone"; then the source keys */
+  caption = g_strdup_printf (_("To scale. Thicknesses measured at the %s (average of women and men). Source: %s"),
+                             skin.site, skin.sources);
+  y = bottom + 12;
+  y += text (c, caption, px, y, pw, 16, FALSE, &faint, 1);
+  text (c, _("The setting is the needle’s length; skin gives way under it, so the needle reaches less deep (K1)."),
+        px, y + 2, pw, 16, FALSE, &faint, 1);
+
+  /* The steps, beside the picture */
+  steps[0] = _("A pen moves fine sterile needles in and out of the skin, to the depth set for each area.");
+  steps[1] = _("Each needle leaves a tiny channel. The skin reads it as a small injury and starts to repair.");
+  steps[2] = nm_texts_channels_close ();
+  steps[3] = _("Over the following weeks and months the repair builds new collagen in the dermis.");
+  if (t < NEEDLE_UP_START)
+    active = 0;
+  else if (t < CHANNELS_CLOSE)
+    active = 1;
+  else if (t < CHANNELS_CLOSED)
+    active = 2;
+  else if (t < NEEDLING_DURATION)
+    active = 3;
+  else
+    active = -1;    /* the end: everything at full strength */
+
+  col_x = px + pw + 48;
+  col_w = c->W - col_x - MARGIN;
+  y = top + 10;
+  for (int i = 0; i < 4; i++)
+    {
+      double emphasis = active < 0 || i == active ? 1.0 : i < active ? 0.55 : 0.15;
+      const char *string = steps[i];
+
+      draw_step (c, i + 1, string, col_x, y, col_w, 24, emphasis);
+      y += text_height (c, string, col_w - 52, 24, FALSE) + 30;
+    }
+  text (c, _("Lab study: K1. New collagen: AUS."), col_x + 52, y, col_w - 52, 16, FALSE, &faint, 1);
+}
+
+/* --------------------------------------------- page 2: healing over time */
+
+/* Days after a session on a logarithmic axis, so the first days, when the
+ * most is visible, get as much room as the year of remodelling. */
+static double
+day_to_unit (double day)
+{
+  return log1p (MAX (day, 0)) / log1p (365);
+}
+
+static double
+unit_to_day (double u)
+{
+  return expm1 (u * log1p (365));
+}
+
+static void
+page_healing (Ctx *c)
+{
+  cairo_t *cr = c->cr;
+  double top = draw_frame (c, NM_EDUCATION_PAGE_HEALING);
+  double gutter = MARGIN + 300, x1 = c->W - MARGIN - 20, track = x1 - gutter;
+  double lane_y = top + 22, lane_h = 40, lane_gap = 12;
+  double axis_y = lane_y + NM_N_HEALING_PHASES * (lane_h + lane_gap) + 4;
+  double progress = ease (c->t, HEALING_START, HEALING_START + HEALING_SWEEP);
+  double cursor_x = gutter + progress * track;
+  double now_day = unit_to_day (progress);
+  int current = 0;
+  static const struct { double day; const char *label; } ticks[] = {
+    { 0, N_("Session") }, { 1, N_("1 day") }, { 3, N_("3 days") }, { 7, N_("1 week") },
+    { 14, N_("2 weeks") }, { 56, N_("8 weeks") }, { 182, N_("6 months") }, { 365, N_("1 year") },
+  };
+  double cards_y, card_w, card_h;
+  guint n_signs = nm_texts_n_healing_signs ();
+
+  /* the lanes */
+  for (guint p = 0; p < NM_N_HEALING_PHASES; p++)
+    {
+      NmHealingPhaseInfo info = nm_texts_healing_phase (p);
+      double y = lane_y + p * (lane_h + lane_gap);
+      double bx0 = gutter + day_to_unit (info.start_day) * track;
+      double bx1 = gutter + day_to_unit (info.end_day) * track;
+      double lit = CLAMP (cursor_x, bx0, bx1);
+
+      text (c, info.name, MARGIN, y - 6, gutter - MARGIN - 16, 24, TRUE, &phase_colours[p], 1);
+      text (c, info.timing, MARGIN, y + 24, gutter - MARGIN - 16, 15, FALSE, &muted, 1);
+
+      rounded_rect (cr, bx0, y + 4, bx1 - bx0, lane_h - 8, (lane_h - 8) / 2);
+      set_rgb (cr, &phase_colours[p], 0.22);
+      cairo_fill (cr);
+      if (lit > bx0)
+        {
+          cairo_save (cr);
+          cairo_rectangle (cr, bx0, y, lit - bx0, lane_h);
+          cairo_clip (cr);
+          rounded_rect (cr, bx0, y + 4, bx1 - bx0, lane_h - 8, (lane_h - 8) / 2);
+          set_rgb (cr, &phase_colours[p], 0.95);
+          cairo_fill (cr);
+          cairo_restore (cr);
+        }
+    }
+  /* the overlap of two phases belongs to the later one */
+  for (int p = NM_N_HEALING_PHASES - 1; p >= 0; p--)
+    {
+      NmHealingPhaseInfo info = nm_texts_healing_phase (p);
+
+      if (now_day >= info.start_day)
+        {
+          current = p;
+          break;
+        }
+    }
+
+  /* the axis */
+  set_rgb (cr, &muted, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_move_to (cr, gutter, axis_y);
+  cairo_line_to (cr, x1, axis_y);
+  cairo_stroke (cr);
+  for (guint i = 0; i < G_N_ELEMENTS (ticks); i++)
+    {
+      double x = gutter + day_to_unit (ticks[i].day) * track;
+      g_autoptr(PangoLayout) l = layout (c, _(ticks[i].label), 17, FALSE, -1, FALSE);
+      double lw, lh;
+
+      cairo_move_to (cr, x, axis_y - 6);
+      cairo_line_to (cr, x, axis_y + 6);
+      set_rgb (cr, &muted, 1);
+      cairo_stroke (cr);
+      size_of (l, &lw, &lh);
+      show (c, l, CLAMP (x - lw / 2, gutter - 10, x1 - lw + 10), axis_y + 10, &muted, 1);
+    }
+
+  /* the moving "now" */
+  if (progress > 0 && progress < 1)
+    {
+      cairo_set_line_width (cr, 3);
+      set_rgb (cr, &fg, 0.9);
+      cairo_move_to (cr, cursor_x, lane_y - 6);
+      cairo_line_to (cr, cursor_x, axis_y);
+      cairo_stroke (cr);
+      cairo_arc (cr, cursor_x, axis_y, 7, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  if (progress > 0)
+    {
+      g_autofree char *when = NULL;
+      g_autoptr(PangoLayout) l = NULL;
+      double lw, lh, bx;
+      guint day = (guint) floor (now_day) + 1;
+
+      /* the moment under the cursor, in the unit a client would use */
+      if (now_day < 14)
+        when = g_strdup_printf (_("Day %u"), day);
+      else if (now_day < 61)
+        when = g_strdup_printf (_("Week %u"), (guint) floor (now_day / 7) + 1);
+      else
+        when = g_strdup_printf (_("Month %u"), MIN ((guint) floor (now_day / 30.44) + 1, 12));
+      l = layout (c, when, 17, TRUE, -1, FALSE);
+      size_of (l, &lw, &lh);
+      bx = CLAMP (cursor_x - lw / 2 - 8, gutter - 8, x1 - lw - 8);
+      rounded_rect (cr, bx, lane_y - lh - 16, lw + 16, lh + 6, 6);
+      set_rgb (cr, &fg, 1);
+      cairo_fill (cr);
+      show (c, l, bx + 8, lane_y - lh - 13, &bg_top, 1);
+    }
+
+  /* what happens underneath, for the phase under the cursor */
+  {
+    NmHealingPhaseInfo info = nm_texts_healing_phase (current);
+    g_autoptr(PangoLayout) head = layout (c, _("Underneath:"), 24, TRUE, -1, FALSE);
+    double hw;
+
+    size_of (head, &hw, NULL);
+    show (c, head, MARGIN, axis_y + 40, &phase_colours[current], 1);
+    text (c, info.underneath, MARGIN + hw + 10, axis_y + 40, c->W - 2 * MARGIN - hw - 10, 24, FALSE, &fg, 1);
+  }
+
+  /* what the client may see, one card per period, shown as the cursor
+   * reaches it */
+  cards_y = axis_y + 92;
+  card_w = (c->W - 2 * MARGIN - (n_signs - 1) * 20) / n_signs;
+  text (c, _("What you may see"), MARGIN, cards_y, -1, 22, TRUE, &muted, 1);
+  cards_y += 34;
+  card_h = c->H - 112 - cards_y;
+  for (guint i = 0; i < n_signs; i++)
+    {
+      NmHealingSign sign = nm_texts_healing_sign (i);
+      double x = MARGIN + i * (card_w + 20);
+      double shown = progress >= 1 ? 1 : clamp01 ((now_day - sign.start_day) / MAX (sign.start_day * 0.3, 0.4) + 0.01);
+      gboolean now = progress < 1 && progress > 0 && now_day >= sign.start_day && now_day < sign.end_day;
+      double y = cards_y + 14 + (1 - shown) * 20;
+
+      if (progress <= 0 && i > 0)
+        shown = 0;
+      if (progress <= 0 && i == 0)
+        shown = 1;
+      rounded_rect (cr, x, cards_y, card_w, card_h, 14);
+      set_rgb (cr, &card, 0.35 + 0.65 * shown);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, now ? 3 : 1);
+      set_rgb (cr, now ? &accent : &faint, now ? 1 : 0.4);
+      cairo_stroke (cr);
+      y += text (c, sign.when, x + 18, y, card_w - 36, 23, TRUE, &warm, shown) + 6;
+      text (c, sign.text, x + 18, y, card_w - 36, 20, FALSE, &fg, shown);
+      text (c, sign.sources, x + 18, cards_y + card_h - 28, card_w - 36, 15, FALSE, &faint, shown);
+    }
+  text (c, _("Timings differ from person to person and between sources. Sources: DQ, CHU, AMI, AGB, MAD, AUS."),
+        MARGIN, c->H - 98, c->W - 2 * MARGIN, 16, FALSE, &faint, 1);
+}
+
+/* ------------------------------------------------------ page 3: the map */
+
+/* The view that shows a region on this page: the front of the face, the
+ * scalp or the body, never a profile. */
+static NmView
+map_view_for_region (const char *region)
+{
+  static const NmView order[] = { NM_VIEW_FACE_FRONT, NM_VIEW_SCALP, NM_VIEW_BODY_FRONT, NM_VIEW_BODY_BACK };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (nm_vocab_region_in_view (region, order[i]))
+      return order[i];
+  return NM_VIEW_FACE_FRONT;
+}
+
+static gboolean
+target_is_raster (cairo_t *cr)
+{
+  return cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+}
+
+/* Draws the depth map of @view into (x, y, w, h). On raster targets the
+ * map is rendered once per size and replayed, so an animation over it
+ * costs a blit per frame. */
+static void
+draw_map (Ctx    *c,
+          NmView  view,
+          double  x,
+          double  y,
+          double  w,
+          double  h)
+{
+  NmMapStyle style = { 0 };
+  cairo_t *cr = c->cr;
+  cairo_surface_t *raster;
+  g_autofree char *key = NULL;
+  int sw = (int) ceil (w * c->scale), sh = (int) ceil (h * c->scale);
+
+  style.view = view;
+  style.layer = NM_MAP_LAYER_DEPTH;
+  style.consultation = c->model->findings;
+  style.plan = c->model->plan;
+  style.dark = TRUE;
+
+  if (!target_is_raster (cr) || sw <= 0 || sh <= 0)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, x, y);
+      nm_render_map (cr, &style, w, h);
+      cairo_restore (cr);
+      return;
+    }
+
+  key = g_strdup_printf ("map:%d:%d:%d", view, sw, sh);
+  raster = g_hash_table_lookup (c->model->rasters, key);
+  if (raster == NULL)
+    {
+      cairo_t *rcr;
+
+      raster = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, sw, sh);
+      rcr = cairo_create (raster);
+      cairo_scale (rcr, sw / w, sh / h);
+      nm_render_map (rcr, &style, w, h);
+      cairo_destroy (rcr);
+      g_hash_table_insert (c->model->rasters, g_steal_pointer (&key), raster);
+    }
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, w / sw, h / sh);
+  cairo_set_source_surface (cr, raster, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
+/* Lights @region up with white at @alpha, through its shape. */
+static void
+draw_region_glow (Ctx        *c,
+                  NmView      view,
+                  const char *region,
+                  double      x,
+                  double      y,
+                  double      w,
+                  double      h,
+                  double      alpha)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  cairo_t *cr = c->cr;
+  int sw = (int) ceil (w * c->scale), sh = (int) ceil (h * c->scale);
+
+  if (atlas == NULL)
+    return;
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  set_rgb (cr, &fg, alpha);
+  if (target_is_raster (cr) && sw > 0 && sh > 0)
+    {
+      g_autofree char *key = g_strdup_printf ("mask:%s:%d:%d:%d", region, view, sw, sh);
+      cairo_surface_t *mask = g_hash_table_lookup (c->model->rasters, key);
+
+      if (mask == NULL)
+        {
+          cairo_t *mcr;
+
+          mask = cairo_image_surface_create (CAIRO_FORMAT_A8, sw, sh);
+          mcr = cairo_create (mask);
+          cairo_scale (mcr, sw / w, sh / h);
+          nm_atlas_render_region_shape (atlas, mcr, view, region, w, h);
+          cairo_destroy (mcr);
+          g_hash_table_insert (c->model->rasters, g_steal_pointer (&key), mask);
+        }
+      cairo_scale (cr, w / sw, h / sh);
+      cairo_mask_surface (cr, mask, 0, 0);
+    }
+  else
+    {
+      cairo_pattern_t *mask = nm_atlas_region_mask (atlas, cr, view, region, w, h);
+
+      if (mask != NULL)
+        {
+          cairo_mask (cr, mask);
+          cairo_pattern_destroy (mask);
+        }
+    }
+  cairo_restore (cr);
+}
+
+/* "Left cheek: about 1.25–1.5 mm, for rolling acne scars." */
+static char *
+region_sentence (const NmPlanRegion *region)
+{
+  g_autoptr(GString) kinds = g_string_new (NULL);
+  guint n = region->findings != NULL ? g_strv_length (region->findings) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = nm_vocab_kind_name (region->findings[i]);
+      gunichar first = g_utf8_get_char (name);
+      char buffer[8] = { 0 };
+
+      if (i > 0)
+        /* TRANSLATORS: joins finding kinds: "a, b and c" */
+        g_string_append (kinds, i + 1 == n ? _(" and ") : _(", "));
+      /* lower case inside a sentence */
+      g_unichar_to_utf8 (g_unichar_tolower (first), buffer);
+      g_string_append (kinds, buffer);
+      g_string_append (kinds, g_utf8_next_char (name));
+    }
+
+  if (region->treat)
+    {
+      g_autofree char *range = nm_render_depth_text (region->min_mm, region->max_mm);
+
+      /* TRANSLATORS: a region, a depth such as "1.0–1.5 mm", then what it treats */
+      return g_strdup_printf (_("%s: about %s, for %s."), nm_vocab_region_name (region->region),
+                              range, kinds->str);
+    }
+  /* TRANSLATORS: a region that will not be needled */
+  return g_strdup_printf (_("%s: not needled here."), nm_vocab_region_name (region->region));
+}
+
+static void
+page_map (Ctx *c)
+{
+  cairo_t *cr = c->cr;
+  NmPlan *plan = c->model->plan;
+  NmAtlas *atlas = nm_atlas_get_default ();
+  double top = draw_frame (c, NM_EDUCATION_PAGE_MAP);
+  double map_w = c->W * 0.54, map_x = MARGIN - 24, map_y = top - 10, map_h = c->H - top - 160;
+  double list_x = map_x + map_w + 24, list_w = c->W - list_x - MARGIN;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();     /* const NmPlanRegion * */
+  guint n_treated = 0;
+  NmView views[NM_N_VIEWS];
+  guint n_views = 0;
+  gboolean blocked = plan != NULL && nm_plan_get_status (plan) == NM_PLAN_BLOCKED;
+  double size, y;
+
+  /* treated regions first, in the spec's order, then those not needled */
+  for (guint pass = 0; plan != NULL && !blocked && pass < 2; pass++)
+    for (guint i = 0; i < nm_plan_get_n_regions (plan); i++)
+      {
+        const NmPlanRegion *region = nm_plan_get_region (plan, i);
+
+        if (region->treat == (pass == 0))
+          g_ptr_array_add (shown, (gpointer) region);
+        if (pass == 0 && region->treat)
+          n_treated++;
+      }
+
+  /* the views that hold them (the face when there is nothing) */
+  for (guint i = 0; i < shown->len; i++)
+    {
+      NmView view = map_view_for_region (((const NmPlanRegion *) g_ptr_array_index (shown, i))->region);
+      gboolean seen = FALSE;
+
+      for (guint v = 0; v < n_views; v++)
+        seen |= views[v] == view;
+      if (!seen)
+        views[n_views++] = view;
+    }
+  if (n_views == 0)
+    views[n_views++] = NM_VIEW_FACE_FRONT;
+
+  for (guint v = 0; v < n_views; v++)
+    draw_map (c, views[v], map_x + v * map_w / n_views, map_y, map_w / n_views, map_h);
+  nm_render_depth_legend (cr, MARGIN, c->H - 156, MIN (map_w - 40, 540), 72, TRUE);
+  cairo_new_path (cr);
+
+  /* the highlight moves from one treated region to the next */
+  if (n_treated > 0 && atlas != NULL)
+    {
+      double cycle = c->t / MAP_STEP;
+      guint index = (guint) floor (cycle) % n_treated;
+      guint prev = (index + n_treated - 1) % n_treated;
+      double local = fmod (c->t, MAP_STEP);
+      double move = c->t < MAP_STEP ? 1 : ease (local, 0, MAP_MOVE);
+      double pulse = 0.5 + 0.5 * sin (2 * G_PI * local / 1.8);
+      const NmPlanRegion *now = g_ptr_array_index (shown, index);
+      const NmPlanRegion *before = g_ptr_array_index (shown, prev);
+      double ax = 0, ay = 0, bx = 0, by = 0;
+
+      for (guint v = 0; v < n_views; v++)
+        {
+          double vx = map_x + v * map_w / n_views, vw = map_w / n_views;
+          double rx, ry;
+
+          if (views[v] == map_view_for_region (now->region)
+              && nm_atlas_region_anchor (atlas, views[v], now->region, vw, map_h, &rx, &ry))
+            {
+              ax = vx + rx;
+              ay = map_y + ry;
+              draw_region_glow (c, views[v], now->region, vx, map_y, vw, map_h,
+                                (0.28 + 0.24 * pulse) * move);
+            }
+          if (views[v] == map_view_for_region (before->region)
+              && nm_atlas_region_anchor (atlas, views[v], before->region, vw, map_h, &rx, &ry))
+            {
+              bx = vx + rx;
+              by = map_y + ry;
+            }
+        }
+      if (ax > 0 || ay > 0)
+        {
+          double hx = bx + (ax - bx) * move, hy = by + (ay - by) * move;
+          double r = 50 + 5 * pulse;
+
+          if (c->t < MAP_STEP)
+            {
+              hx = ax;
+              hy = ay;
+            }
+          cairo_new_path (cr);
+          cairo_set_line_width (cr, 14);
+          set_rgb (cr, &accent, 0.30);
+          cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
+          cairo_stroke (cr);
+          cairo_set_line_width (cr, 4);
+          set_rgb (cr, &fg, 0.95);
+          cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
+          cairo_stroke (cr);
+        }
+    }
+
+  /* one sentence per region, the current one bright */
+  y = top;
+  if (blocked)
+    {
+      text (c, _("Treatment is on hold for now. Your practitioner will explain why, and when it can start."),
+            list_x, y, list_w, 30, TRUE, &fg, 1);
+      return;
+    }
+  if (shown->len == 0)
+    {
+      text (c, _("Nothing is planned yet."), list_x, y, list_w, 30, TRUE, &fg, 1);
+      return;
+    }
+
+  /* the largest type that fits every sentence */
+  for (size = 26; size > 14; size -= 1)
+    {
+      double total = 0;
+
+      for (guint i = 0; i < shown->len; i++)
+        {
+          g_autofree char *sentence = region_sentence (g_ptr_array_index (shown, i));
+
+          total += text_height (c, sentence, list_w - 30, size, FALSE) + size * 0.6;
+        }
+      total += text_height (c, nm_texts_not_a_promise (), list_w, 17, FALSE) + 20;
+      if (total <= c->H - top - 80)
+        break;
+    }
+
+  for (guint i = 0; i < shown->len; i++)
+    {
+      const NmPlanRegion *region = g_ptr_array_index (shown, i);
+      g_autofree char *sentence = region_sentence (region);
+      gboolean current = n_treated > 0 && i == (guint) floor (c->t / MAP_STEP) % n_treated;
+      double h = text_height (c, sentence, list_w - 30, size, current);
+
+      if (region->treat)
+        {
+          NmRgba swatch;
+
+          nm_render_depth_colour ((region->min_mm + region->max_mm) / 2, &swatch);
+          rounded_rect (cr, list_x, y + 3, 12, h - 6, 4);
+          cairo_set_source_rgb (cr, swatch.red, swatch.green, swatch.blue);
+          cairo_fill (cr);
+        }
+      else
+        {
+          cairo_save (cr);
+          rounded_rect (cr, list_x, y + 3, 12, h - 6, 4);
+          cairo_clip (cr);
+          set_rgb (cr, &faint, 1);
+          cairo_paint (cr);
+          cairo_restore (cr);
+        }
+      text (c, sentence, list_x + 30, y, list_w - 30, size, current,
+            region->treat ? (current ? &fg : &muted) : &faint, 1);
+      y += h + size * 0.6;
+    }
+  text (c, nm_texts_not_a_promise (), list_x, y + 10, list_w, 17, FALSE, &faint, 1);
+}
+
+/* ---------------------------------------------------- page 4: the series */
+
+typedef struct
+{
+  GDate date;
+  guint series;
+  guint number;      /* 1-based in its series */
+  guint order;       /* in date order over all series, for the animation */
+} Mark;
+
+static int
+compare_marks (gconstpointer a,
+               gconstpointer b)
+{
+  const Mark *ma = a, *mb = b;
+  int d = g_date_compare (&ma->date, &mb->date);
+
+  return d != 0 ? d : (int) ma->series - (int) mb->series;
+}
+
+static const char *
+series_name (const NmPlanSeries *series)
+{
+  if (g_strcmp0 (series->schedule, "scalp") == 0)
+    return _("Scalp");
+  if (g_strcmp0 (series->schedule, "skin") == 0)
+    return _("Skin");
+  return series->label;
+}
+
+static void
+page_series (Ctx *c)
+{
+  cairo_t *cr = c->cr;
+  NmPlan *plan = c->model->plan;
+  double top = draw_frame (c, NM_EDUCATION_PAGE_SERIES);
+  g_autoptr(GArray) marks = g_array_new (FALSE, TRUE, sizeof (Mark));
+  guint n_series = plan != NULL ? nm_plan_get_n_series (plan) : 0;
+  GDate first, last, month;
+  guint n_months, cols, rows, shown_months;
+  double y = top, grid_y, cell_w, cell_h;
+
+  if (plan == NULL || nm_plan_get_status (plan) == NM_PLAN_BLOCKED || n_series == 0)
+    {
+      text (c, _("No sessions are planned yet."), MARGIN, top, c->W - 2 * MARGIN, 30, TRUE, &fg, 1);
+      return;
+    }
+
+  for (guint s = 0; s < n_series; s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+
+      for (guint d = 0; d < series->n_dates; d++)
+        {
+          Mark mark = { .series = s, .number = d + 1 };
+
+          mark.date = series->dates[d];
+          g_array_append_val (marks, mark);
+        }
+    }
+  g_array_sort (marks, compare_marks);
+  for (guint i = 0; i < marks->len; i++)
+    g_array_index (marks, Mark, i).order = i;
+  if (marks->len == 0)
+    return;
+
+  /* one line per series: which session is next */
+  for (guint s = 0; s < n_series; s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+      const Rgb *colour = &series_colours[s % G_N_ELEMENTS (series_colours)];
+      g_autofree char *line = NULL;
+      guint next = series->n_dates;
+      int logged = s < c->model->logged->len ? g_array_index (c->model->logged, int, s) : -1;
+
+      /* the log says how many are done; without one, the dates and today */
+      if (logged >= 0)
+        next = MIN ((guint) logged, series->n_dates);
+      else
+        for (guint d = 0; d < series->n_dates; d++)
+          if (g_date_compare (&series->dates[d], &c->model->today) >= 0)
+            {
+              next = d;
+              break;
+            }
+      if (next < series->n_dates)
+        {
+          char date[128];
+
+          /* TRANSLATORS: a date such as "Tuesday 1 December 2026" */
+          g_date_strftime (date, sizeof date, _("%A %-d %B %Y"), &series->dates[next]);
+          /* TRANSLATORS: "Skin: session 2 of 4 is next, on Tuesday 12 January 2027. Every 6 weeks." */
+          line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%s: session %u of %u is next, on %s. Every week.",
+                                               "%s: session %u of %u is next, on %s. Every %u weeks.",
+                                               series->interval_weeks),
+                                  series_name (series), next + 1, series->n_dates, date,
+                                  series->interval_weeks);
+        }
+      else
+        line = g_strdup_printf (_("%s: all %u sessions are done."), series_name (series), series->n_dates);
+
+      cairo_arc (cr, MARGIN + 11, y + 15, 11, 0, 2 * G_PI);
+      set_rgb (cr, colour, 1);
+      cairo_fill (cr);
+      y += text (c, line, MARGIN + 34, y, c->W - 2 * MARGIN - 34, 24, TRUE, &fg, 1) + 6;
+    }
+
+  /* the months the series span, at most six */
+  first = g_array_index (marks, Mark, 0).date;
+  last = g_array_index (marks, Mark, marks->len - 1).date;
+  n_months = (g_date_get_year (&last) - g_date_get_year (&first)) * 12
+             + g_date_get_month (&last) - g_date_get_month (&first) + 1;
+  shown_months = MIN (n_months, 6);
+  grid_y = y + 18;
+  /* the arrangement of months that gives the largest days */
+  {
+    double best = 0, avail_w = c->W - 2 * MARGIN, avail_h = c->H - 130 - grid_y;
+
+    cols = rows = 1;
+    for (guint k = 1; k <= shown_months; k++)
+      {
+        guint r = (shown_months + k - 1) / k;
+        double w = (avail_w - (k - 1) * 36) / k, h = (avail_h - (r - 1) * 24) / r;
+        double day = MIN (w / 7, h / 8.2);
+
+        if (day > best)
+          {
+            best = day;
+            cols = k;
+            rows = r;
+          }
+      }
+    cell_w = (avail_w - (cols - 1) * 36) / cols;
+    cell_h = (avail_h - (rows - 1) * 24) / rows;
+  }
+
+  g_date_clear (&month, 1);
+  g_date_set_dmy (&month, 1, g_date_get_month (&first), g_date_get_year (&first));
+  for (guint m = 0; m < shown_months; m++, g_date_add_months (&month, 1))
+    {
+      double mx = MARGIN + (m % cols) * (cell_w + 36);
+      double my = grid_y + (m / cols) * (cell_h + 24);
+      double head_h, day_w, day_h;
+      char name[64];
+      guint days = g_date_get_days_in_month (g_date_get_month (&month), g_date_get_year (&month));
+      guint offset = g_date_get_weekday (&month) - 1;   /* Monday first */
+      GDate weekday;
+      double font = CLAMP (MIN (cell_w / 7, cell_h / 8.2) * 0.52, 12, 26);
+
+      g_date_strftime (name, sizeof name, "%B %Y", &month);
+      head_h = text (c, name, mx, my, cell_w, font * 1.15, TRUE, &fg, 1) + 4;
+      day_w = cell_w / 7;
+      day_h = (cell_h - head_h) / 7;
+
+      /* weekday initials, from a known Monday */
+      g_date_clear (&weekday, 1);
+      g_date_set_dmy (&weekday, 5, G_DATE_JANUARY, 2026);
+      for (guint d = 0; d < 7; d++, g_date_add_days (&weekday, 1))
+        {
+          char abbrev[32];
+          g_autoptr(PangoLayout) l = NULL;
+          double lw, lh;
+
+          g_date_strftime (abbrev, sizeof abbrev, "%a", &weekday);
+          l = layout (c, abbrev, font * 0.8, FALSE, -1, FALSE);
+          size_of (l, &lw, &lh);
+          show (c, l, mx + d * day_w + (day_w - lw) / 2, my + head_h + (day_h - lh) / 2, &faint, 1);
+        }
+
+      for (guint day = 1; day <= days; day++)
+        {
+          guint slot = offset + day - 1;
+          double cx = mx + (slot % 7) * day_w + day_w / 2;
+          double cy = my + head_h + (1 + slot / 7) * day_h + day_h / 2;
+          double r = MIN (day_w, day_h) * 0.46;
+          g_autofree char *number = g_strdup_printf ("%u", day);
+          g_autoptr(PangoLayout) l = layout (c, number, font * 0.9, FALSE, -1, FALSE);
+          GDate date;
+          gboolean marked = FALSE;
+          gboolean is_today;
+          double lw, lh;
+          guint n_here = 0, k = 0;
+
+          g_date_clear (&date, 1);
+          g_date_set_dmy (&date, day, g_date_get_month (&month), g_date_get_year (&month));
+          is_today = g_date_compare (&date, &c->model->today) == 0;
+
+          for (guint i = 0; i < marks->len; i++)
+            n_here += g_date_compare (&g_array_index (marks, Mark, i).date, &date) == 0;
+
+          for (guint i = 0; i < marks->len; i++)
+            {
+              const Mark *mark = &g_array_index (marks, Mark, i);
+              double appear, rr, a0, a1;
+              gboolean past;
+
+              if (g_date_compare (&mark->date, &date) != 0)
+                continue;
+              appear = ease (c->t, SERIES_START + mark->order * SERIES_STEP,
+                             SERIES_START + mark->order * SERIES_STEP + 0.35);
+              rr = r * (appear < 1 ? 0.6 + 0.5 * appear - 0.1 * appear * appear : 1);
+              if (mark->series < c->model->logged->len
+                  && g_array_index (c->model->logged, int, mark->series) >= 0)
+                past = (int) mark->number <= g_array_index (c->model->logged, int, mark->series);
+              else
+                past = g_date_compare (&mark->date, &c->model->today) < 0;
+              /* two series on one day share the circle */
+              a0 = -G_PI / 2 + 2 * G_PI * k / n_here;
+              a1 = -G_PI / 2 + 2 * G_PI * (k + 1) / n_here;
+              if (n_here > 1)
+                cairo_move_to (cr, cx, cy);
+              else
+                cairo_new_path (cr);
+              cairo_arc (cr, cx, cy, rr, a0, a1);
+              cairo_close_path (cr);
+              set_rgb (cr, &series_colours[mark->series % G_N_ELEMENTS (series_colours)],
+                       appear * (past ? 0.45 : 1));
+              cairo_fill (cr);
+              marked |= appear > 0.5;
+              k++;
+            }
+          if (is_today)
+            {
+              cairo_set_line_width (cr, 3);
+              set_rgb (cr, &fg, 1);
+              cairo_arc (cr, cx, cy, r + 2, 0, 2 * G_PI);
+              cairo_stroke (cr);
+            }
+          size_of (l, &lw, &lh);
+          show (c, l, cx - lw / 2, cy - lh / 2, marked ? &bg_top : &muted, 1);
+        }
+    }
+
+  if (n_months > shown_months)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "The series goes on for %u more month.",
+                                                            "The series goes on for %u more months.",
+                                                            n_months - shown_months),
+                                               n_months - shown_months);
+
+      text (c, more, MARGIN, c->H - 126, c->W - 2 * MARGIN, 18, FALSE, &muted, 1);
+    }
+  text (c, _("Dates are a plan: a session can move if your skin needs more time."),
+        MARGIN, c->H - 100, c->W - 2 * MARGIN, 17, FALSE, &faint, 1);
+}
+
+/* -------------------------------------------------- page 5: aftercare */
+
+static void
+draw_icon (cairo_t         *cr,
+           NmAftercareKind  kind,
+           double           x,
+           double           y,
+           double           r,
+           double           alpha)
+{
+  const Rgb *colour = kind == NM_AFTERCARE_DO ? &good : kind == NM_AFTERCARE_DONT ? &bad : &warm;
+
+  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  set_rgb (cr, colour, alpha);
+  cairo_fill (cr);
+  cairo_set_line_width (cr, r * 0.28);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  set_rgb (cr, &bg_top, alpha);
+  switch (kind)
+    {
+    case NM_AFTERCARE_DO:
+      cairo_move_to (cr, x - r * 0.45, y + r * 0.02);
+      cairo_line_to (cr, x - r * 0.1, y + r * 0.38);
+      cairo_line_to (cr, x + r * 0.48, y - r * 0.35);
+      break;
+    case NM_AFTERCARE_DONT:
+      cairo_move_to (cr, x - r * 0.38, y - r * 0.38);
+      cairo_line_to (cr, x + r * 0.38, y + r * 0.38);
+      cairo_move_to (cr, x + r * 0.38, y - r * 0.38);
+      cairo_line_to (cr, x - r * 0.38, y + r * 0.38);
+      break;
+    case NM_AFTERCARE_CONTACT:
+    default:
+      cairo_move_to (cr, x, y - r * 0.5);
+      cairo_line_to (cr, x, y + r * 0.12);
+      cairo_move_to (cr, x, y + r * 0.48);
+      cairo_line_to (cr, x, y + r * 0.5);
+      break;
+    }
+  cairo_stroke (cr);
+}
+
+/* Lays the advice out at @size; draws it only when @draw. Returns the
+ * bottom of the last block. */
+static double
+aftercare_items (Ctx      *c,
+                 double    top,
+                 double    size,
+                 gboolean  draw)
+{
+  double col_w = (c->W - 2 * MARGIN - 60) / 2;
+  double col_y[2] = { top, top };
+  double gap = size * 0.7;
+  guint n = nm_texts_n_aftercare ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      NmAftercareItem item = nm_texts_aftercare (i);
+      double appear = ease (c->t, 0.3 + i * AFTERCARE_STEP, 0.3 + i * AFTERCARE_STEP + 0.4);
+      double x, h;
+      guint col;
+      g_autofree char *markup = NULL;
+      g_autofree char *escaped = NULL;
+      g_autoptr(PangoLayout) l = NULL;
+
+      escaped = g_markup_escape_text (item.text, -1);
+      markup = g_strdup_printf ("%s  <span size=\"70%%\" foreground=\"#9ca4b0\">%s</span>",
+                                escaped, item.sources);
+
+      if (item.kind == NM_AFTERCARE_CONTACT)
+        {
+          double y = MAX (col_y[0], col_y[1]) + 4;
+          double w = c->W - 2 * MARGIN;
+
+          l = layout (c, markup, size, FALSE, w - 90, TRUE);
+          size_of (l, NULL, &h);
+          if (draw)
+            {
+              rounded_rect (c->cr, MARGIN, y, w, h + 28, 14);
+              set_rgb (c->cr, &card, appear);
+              cairo_fill (c->cr);
+              draw_icon (c->cr, item.kind, MARGIN + 38, y + 14 + MIN (h / 2, 18), 17, appear);
+              show (c, l, MARGIN + 72, y + 14, &fg, appear);
+            }
+          col_y[0] = col_y[1] = y + h + 28 + gap;
+          continue;
+        }
+
+      col = item.kind == NM_AFTERCARE_DO ? 0 : 1;
+      x = MARGIN + col * (col_w + 60);
+      l = layout (c, markup, size, FALSE, col_w - 44, TRUE);
+      size_of (l, NULL, &h);
+      if (draw)
+        {
+          draw_icon (c->cr, item.kind, x + 12, col_y[col] + size * 0.7, 10, appear);
+          show (c, l, x + 44 - 16 * (1 - appear), col_y[col], &fg, appear);
+        }
+      col_y[col] += h + gap;
+    }
+  return MAX (col_y[0], col_y[1]);
+}
+
+static void
+page_aftercare (Ctx *c)
+{
+  double top = draw_frame (c, NM_EDUCATION_PAGE_AFTERCARE);
+  double col_w = (c->W - 2 * MARGIN - 60) / 2;
+  double size, bottom;
+
+  draw_icon (c->cr, NM_AFTERCARE_DO, MARGIN + 16, top + 18, 16, 1);
+  text (c, _("Do"), MARGIN + 44, top, col_w, 30, TRUE, &good, 1);
+  draw_icon (c->cr, NM_AFTERCARE_DONT, MARGIN + col_w + 60 + 16, top + 18, 16, 1);
+  text (c, _("Don’t"), MARGIN + col_w + 60 + 44, top, col_w, 30, TRUE, &bad, 1);
+
+  /* the largest type that leaves room for the footnote */
+  for (size = 25; size > 15; size -= 1)
+    if (aftercare_items (c, top + 54, size, FALSE) <= c->H - 110)
+      break;
+  bottom = aftercare_items (c, top + 54, size, TRUE);
+
+  text (c, _("Where sources differ, this advice takes the more cautious one."),
+        MARGIN, MAX (bottom - 6, c->H - 104), c->W - 2 * MARGIN, 17, FALSE, &faint, 1);
+}
+
+/* ------------------------------------------------------------ the pages */
+
+/**
+ * nm_education_page_title:
+ *
+ * Returns: the page's title, translated
+ */
+const char *
+nm_education_page_title (NmEducationPage page)
+{
+  switch (page)
+    {
+    case NM_EDUCATION_PAGE_NEEDLING:
+      return _("How microneedling works");
+    case NM_EDUCATION_PAGE_HEALING:
+      return _("Healing and new collagen, over time");
+    case NM_EDUCATION_PAGE_MAP:
+      return _("Your map");
+    case NM_EDUCATION_PAGE_SERIES:
+      return _("Your series");
+    case NM_EDUCATION_PAGE_AFTERCARE:
+      return _("Looking after your skin");
+    case NM_EDUCATION_N_PAGES:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * nm_education_page_duration:
+ *
+ * Returns: the seconds after which @page no longer changes, or a negative
+ *   number when it animates for as long as it is shown (the map's
+ *   highlight goes round the treated regions)
+ */
+double
+nm_education_page_duration (NmEducationModel *model,
+                            NmEducationPage   page)
+{
+  NmPlan *plan;
+  guint n = 0;
+
+  g_return_val_if_fail (model != NULL, 0);
+
+  plan = model->plan;
+  switch (page)
+    {
+    case NM_EDUCATION_PAGE_NEEDLING:
+      return NEEDLING_DURATION;
+    case NM_EDUCATION_PAGE_HEALING:
+      return HEALING_START + HEALING_SWEEP;
+    case NM_EDUCATION_PAGE_MAP:
+      for (guint i = 0; plan != NULL && i < nm_plan_get_n_regions (plan); i++)
+        n += nm_plan_get_region (plan, i)->treat;
+      return n > 0 && nm_plan_get_status (plan) != NM_PLAN_BLOCKED ? -1 : 0;
+    case NM_EDUCATION_PAGE_SERIES:
+      for (guint s = 0; plan != NULL && s < nm_plan_get_n_series (plan); s++)
+        n += nm_plan_get_series (plan, s)->n_dates;
+      return SERIES_START + n * SERIES_STEP + 0.4;
+    case NM_EDUCATION_PAGE_AFTERCARE:
+      return 0.3 + nm_texts_n_aftercare () * AFTERCARE_STEP + 0.4;
+    case NM_EDUCATION_N_PAGES:
+    default:
+      g_return_val_if_reached (0);
+    }
+}
+
+/**
+ * nm_render_education_page:
+ * @cr: a cairo context; the page fills (0, 0, @width, @height)
+ * @model: what to show
+ * @page: which page
+ * @t_seconds: time since the page appeared; animations run from 0 to
+ *   nm_education_page_duration(), and any later time gives the finished
+ *   page (what a PDF or a still shows)
+ *
+ * Draws one page of the client presentation for a dark, full screen.
+ * Nothing here reads anything that identifies the client: the model holds
+ * no such data.
+ */
+void
+nm_render_education_page (cairo_t          *cr,
+                          NmEducationModel *model,
+                          NmEducationPage   page,
+                          double            t_seconds,
+                          double            width,
+                          double            height)
+{
+  Ctx c = { 0 };
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (page < NM_EDUCATION_N_PAGES);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  c.cr = cr;
+  c.model = model;
+  c.scale = MIN (width / DESIGN_W, height / DESIGN_H);
+  c.W = width / c.scale;
+  c.H = height / c.scale;
+  c.t = MAX (t_seconds, 0);
+
+  /* the raster cache holds one size: drop the others when it changes */
+  if (g_hash_table_size (model->rasters) > 48)
+    g_hash_table_remove_all (model->rasters);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  cairo_scale (cr, c.scale, c.scale);
+
+  switch (page)
+    {
+    case NM_EDUCATION_PAGE_NEEDLING:
+      page_needling (&c);
+      break;
+    case NM_EDUCATION_PAGE_HEALING:
+      page_healing (&c);
+      break;
+    case NM_EDUCATION_PAGE_MAP:
+      page_map (&c);
+      break;
+    case NM_EDUCATION_PAGE_SERIES:
+      page_series (&c);
+      break;
+    case NM_EDUCATION_PAGE_AFTERCARE:
+      page_aftercare (&c);
+      break;
+    case NM_EDUCATION_N_PAGES:
+    default:
+      g_assert_not_reached ();
+    }
+
+  cairo_restore (cr);
+}
