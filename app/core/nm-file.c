@@ -1888,7 +1888,7 @@ make_backup (const char  *path,
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
-                   "Could not replace the previous backup: %s", g_strerror (saved));
+                   _("Could not replace the previous backup: %s"), g_strerror (saved));
       return FALSE;
     }
   if (link (path, backup) == 0 || errno == ENOENT)
@@ -1899,7 +1899,7 @@ make_backup (const char  *path,
                                  0600, &local_error))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
-                   "Could not keep a backup of the previous file: %s", local_error->message);
+                   _("Could not keep a backup of the previous file: %s"), local_error->message);
       return FALSE;
     }
 
