@@ -1364,8 +1364,13 @@ region_sentence (const NmPlanRegion *region)
       if (i > 0)
         /* TRANSLATORS: joins finding kinds: "a, b and c" */
         g_string_append (kinds, i + 1 == n ? _(" and ") : _(", "));
-      /* lower case inside a sentence */
-      g_unichar_to_utf8 (g_unichar_tolower (first), buffer);
+      /* lower case inside a sentence, unless the language keeps the
+       * capital (German nouns: see the planner's "kind names inside a
+       * sentence") */
+      if (g_str_equal (C_("kind names inside a sentence", "lowercase"), "keep"))
+        g_unichar_to_utf8 (first, buffer);
+      else
+        g_unichar_to_utf8 (g_unichar_tolower (first), buffer);
       g_string_append (kinds, buffer);
       g_string_append (kinds, g_utf8_next_char (name));
     }
