@@ -194,6 +194,24 @@ nm_map_view_snapshot (GtkWidget   *widget,
   cr = cairo_create (surface);
   nm_render_map (cr, &style, width, height);
 
+  /* The depth layer carries its scale in mm, in the corner the anatomy
+   * leaves free. */
+  if (self->layer == NM_MAP_LAYER_DEPTH && width > 200 && height > 120)
+    {
+      double lw = MIN (280.0, width - 24.0), lh = 46.0;
+      double lx = 12.0, ly = height - lh - 12.0;
+
+      cairo_save (cr);
+      if (style.dark)
+        cairo_set_source_rgba (cr, 0.14, 0.14, 0.14, 0.85);
+      else
+        cairo_set_source_rgba (cr, 1.0, 1.0, 1.0, 0.85);
+      cairo_rectangle (cr, lx - 6, ly - 6, lw + 12, lh + 12);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      nm_render_depth_legend (cr, lx, ly, lw, lh, style.dark);
+    }
+
   /* The outline being drawn, on top. */
   if (self->stroke != NULL && self->stroke->len > 1)
     {
