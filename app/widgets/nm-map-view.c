@@ -378,23 +378,15 @@ widget_to_view (NmMapView *self,
                 NmPoint   *out)
 {
   NmAtlas *atlas = nm_atlas_get_default ();
-  cairo_matrix_t matrix;
-  double vw, vh;
 
   if (atlas == NULL)
     return FALSE;
-  nm_atlas_fit (atlas, self->view, gtk_widget_get_width (GTK_WIDGET (self)),
-                gtk_widget_get_height (GTK_WIDGET (self)), &matrix);
-  if (cairo_matrix_invert (&matrix) != CAIRO_STATUS_SUCCESS)
-    return FALSE;
-  cairo_matrix_transform_point (&matrix, &x, &y);
-  nm_atlas_view_size (atlas, self->view, &vw, &vh);
-  if (vw <= 0 || vh <= 0)
-    return FALSE;
+  nm_atlas_widget_to_view (atlas, self->view, gtk_widget_get_width (GTK_WIDGET (self)),
+                           gtk_widget_get_height (GTK_WIDGET (self)), x, y, &out->x, &out->y);
   /* A ten-thousandth of the view is far below a pixel: kept to that, the
    * numbers in the file stay short. */
-  out->x = round (CLAMP (x / vw, 0.0, 1.0) * 10000.0) / 10000.0;
-  out->y = round (CLAMP (y / vh, 0.0, 1.0) * 10000.0) / 10000.0;
+  out->x = round (out->x * 10000.0) / 10000.0;
+  out->y = round (out->y * 10000.0) / 10000.0;
   return TRUE;
 }
 
