@@ -58,8 +58,8 @@ nm_cli_options_clear (NmCliOptions *opts)
 static int
 usage_error (const char *message)
 {
-  g_printerr ("needlemap: %s\n", message);
-  g_printerr ("%s\n", _("Try “needlemap --help” for more information."));
+  /* One line, like every error (spec §4). */
+  g_printerr (_("needlemap: %s (see “needlemap --help”)\n"), message);
   return EXIT_USAGE;
 }
 
@@ -152,7 +152,10 @@ nm_cli_main (int   argc,
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* $NEEDLEMAP_LOCALEDIR: a catalogue tree other than the installed one, so
+   * that tests and screenshots can run the build's translations */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("NEEDLEMAP_LOCALEDIR") != NULL
+                                     ? g_getenv ("NEEDLEMAP_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "nm-export.h"
@@ -186,7 +187,9 @@ check_out_path (const char *out_path,
 {
   if (out_path == NULL || out_path[0] == '\0')
     {
-      g_string_append_printf (err, "needlemap: %s needs OUT and FILE\n", option);
+      g_string_append (err, "needlemap: ");
+      g_string_append_printf (err, _("%s needs OUT and FILE"), option);
+      g_string_append_c (err, '\n');
       return FALSE;
     }
   return TRUE;
@@ -223,7 +226,7 @@ nm_export_pdf_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-pdf", err))
     return 2;
-  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
 
@@ -268,7 +271,7 @@ nm_export_ics_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-ics", err))
     return 2;
-  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
 

@@ -255,6 +255,7 @@ nm_window_recompute_plan (NmWindow *self)
 
       options.device_max_mm = g_settings_get_double (self->settings, "device-max-depth");
       options.step_mm = g_settings_get_double (self->settings, "device-depth-step");
+      options.translate = TRUE;
       if (!nm_planner_today (NULL, &today, NULL))
         g_date_set_time_t (&today, time (NULL));
       plan = nm_planner_run_full (self->consultation, self->protocol, &today, &options);

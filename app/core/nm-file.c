@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <float.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -279,7 +280,7 @@ scan_fail (Scanner    *s,
     }
 
   return fail (s->error, NM_FILE_ERROR_INVALID, &s->path,
-               "line %u, column %u: %s", line, column, message);
+               _("line %u, column %u: %s"), line, column, message);
 }
 
 static gboolean
@@ -289,13 +290,13 @@ scan_unexpected (Scanner    *s,
   guchar c;
 
   if (s->pos >= s->len)
-    return scan_fail (s, "the file ends too early (expected %s)", expected);
+    return scan_fail (s, _("the file ends too early (expected %s)"), _(expected));
 
   c = s->data[s->pos];
   if (c >= 0x21 && c < 0x7F)
-    return scan_fail (s, "unexpected character “%c” (expected %s)", c, expected);
+    return scan_fail (s, _("unexpected character “%c” (expected %s)"), c, _(expected));
 
-  return scan_fail (s, "unexpected byte 0x%02X (expected %s)", c, expected);
+  return scan_fail (s, _("unexpected byte 0x%02X (expected %s)"), c, _(expected));
 }
 
 static void
@@ -392,7 +393,7 @@ scan_string (Scanner  *s,
       guchar c;
 
       if (s->pos >= s->len)
-        return scan_fail (s, "the file ends inside a string");
+        return scan_fail (s, _("the file ends inside a string"));
 
       c = s->data[s->pos];
 
@@ -403,12 +404,12 @@ scan_string (Scanner  *s,
         }
       else if (c < 0x20)
         {
-          return scan_fail (s, "control character 0x%02X inside a string", c);
+          return scan_fail (s, _("control character 0x%02X inside a string"), c);
         }
       else if (c == '\\')
         {
           if (s->pos + 1 >= s->len)
-            return scan_fail (s, "the file ends inside a string");
+            return scan_fail (s, _("the file ends inside a string"));
 
           switch (s->data[s->pos + 1])
             {
@@ -426,18 +427,18 @@ scan_string (Scanner  *s,
                 int hi, lo;
 
                 if (s->pos + 6 > s->len || (hi = hex4 (s->data + s->pos + 2)) < 0)
-                  return scan_fail (s, "invalid \\u escape");
+                  return scan_fail (s, _("invalid \\u escape"));
                 if (hi == 0)
-                  return scan_fail (s, "a string contains a NUL character (\\u0000)");
+                  return scan_fail (s, _("a string contains a NUL character (\\u0000)"));
                 if (hi >= 0xDC00 && hi <= 0xDFFF)
-                  return scan_fail (s, "unpaired surrogate in a \\u escape");
+                  return scan_fail (s, _("unpaired surrogate in a \\u escape"));
                 if (hi >= 0xD800 && hi <= 0xDBFF)
                   {
                     if (s->pos + 12 > s->len ||
                         s->data[s->pos + 6] != '\\' || s->data[s->pos + 7] != 'u' ||
                         (lo = hex4 (s->data + s->pos + 8)) < 0 ||
                         lo < 0xDC00 || lo > 0xDFFF)
-                      return scan_fail (s, "unpaired surrogate in a \\u escape");
+                      return scan_fail (s, _("unpaired surrogate in a \\u escape"));
                     s->pos += 6;
                   }
                 s->pos += 4;
@@ -445,7 +446,7 @@ scan_string (Scanner  *s,
               break;
             default:
               s->pos++;
-              return scan_fail (s, "invalid escape in a string");
+              return scan_fail (s, _("invalid escape in a string"));
             }
 
           s->pos += 2;
@@ -462,8 +463,9 @@ scan_string (Scanner  *s,
 
       if (n_chars > NM_FILE_MAX_STRING_CHARS)
         return fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
-                     "%s is longer than %u characters",
-                     is_key ? "a key" : "a string", NM_FILE_MAX_STRING_CHARS);
+                     is_key ? _("a key is longer than %u characters")
+                            : _("a string is longer than %u characters"),
+                     NM_FILE_MAX_STRING_CHARS);
     }
 
   return TRUE;
@@ -525,7 +527,7 @@ scan_number (Scanner *s)
     s->pos++;
   else if (!scan_digits (s))
     {
-      scan_unexpected (s, "a digit");
+      scan_unexpected (s, N_("a digit"));
       return NULL;
     }
 
@@ -535,7 +537,7 @@ scan_number (Scanner *s)
       integer = FALSE;
       if (!scan_digits (s))
         {
-          scan_unexpected (s, "a digit after the decimal point");
+          scan_unexpected (s, N_("a digit after the decimal point"));
           return NULL;
         }
     }
@@ -548,7 +550,7 @@ scan_number (Scanner *s)
         s->pos++;
       if (!scan_digits (s))
         {
-          scan_unexpected (s, "a digit in the exponent");
+          scan_unexpected (s, N_("a digit in the exponent"));
           return NULL;
         }
     }
@@ -556,7 +558,7 @@ scan_number (Scanner *s)
   /* "04", "1.5.2", "7abc": keep the key path in the message. */
   if (s->pos < s->len && (g_ascii_isalnum (s->data[s->pos]) || s->data[s->pos] == '.'))
     {
-      scan_fail (s, "invalid number (leading zeros and letters are not allowed)");
+      scan_fail (s, _("invalid number (leading zeros and letters are not allowed)"));
       return NULL;
     }
 
@@ -584,7 +586,7 @@ scan_number (Scanner *s)
         {
           s->pos = start;
           {
-            scan_fail (s, "the integer %.40s is out of range", text);
+            scan_fail (s, _("the integer %.40s is out of range"), text);
             return NULL;
           }
         }
@@ -596,7 +598,7 @@ scan_number (Scanner *s)
         {
           s->pos = start;
           {
-            scan_fail (s, "the number %.40s is out of range", text);
+            scan_fail (s, _("the number %.40s is out of range"), text);
             return NULL;
           }
         }
@@ -612,7 +614,7 @@ scan_literal (Scanner    *s,
   gsize n = strlen (word);
 
   if (s->len - s->pos < n || memcmp (s->data + s->pos, word, n) != 0)
-    return scan_unexpected (s, "a value");
+    return scan_unexpected (s, N_("a value"));
 
   s->pos += n;
 
@@ -699,19 +701,19 @@ scan_object (Scanner *s,
 
       if (strlen (key) != key_len)
         {
-          scan_fail (s, "a key contains a NUL character");
+          scan_fail (s, _("a key contains a NUL character"));
           goto fail;
         }
       if (scan_has_key (s, base, &keys, key))
         {
-          scan_fail (s, "this key appears twice");
+          scan_fail (s, _("this key appears twice"));
           goto fail;
         }
 
       scan_ws (s);
       if (s->pos >= s->len || s->data[s->pos] != ':')
         {
-          scan_unexpected (s, "“:”");
+          scan_unexpected (s, N_("“:”"));
           goto fail;
         }
       s->pos++;
@@ -734,7 +736,7 @@ scan_object (Scanner *s,
           s->pos++;
           break;
         }
-      scan_unexpected (s, "“,” or “}”");
+      scan_unexpected (s, N_("“,” or “}”"));
       goto fail;
     }
 
@@ -745,7 +747,7 @@ done:
   return object;
 
 unexpected_key:
-  scan_unexpected (s, "a key in double quotes");
+  scan_unexpected (s, N_("a key in double quotes"));
 fail:
   g_ptr_array_set_size (s->items, base);
 
@@ -789,7 +791,7 @@ scan_array (Scanner *s,
           s->pos++;
           break;
         }
-      scan_unexpected (s, "“,” or “]”");
+      scan_unexpected (s, N_("“,” or “]”"));
       goto fail;
     }
 
@@ -818,7 +820,7 @@ scan_value (Scanner *s,
   scan_ws (s);
   if (s->pos >= s->len)
     {
-      scan_unexpected (s, "a value");
+      scan_unexpected (s, N_("a value"));
       return NULL;
     }
 
@@ -829,7 +831,7 @@ scan_value (Scanner *s,
       if (depth + 1 > NM_FILE_MAX_DEPTH)
         {
           fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
-                     "nesting deeper than %u levels", NM_FILE_MAX_DEPTH);
+                _("nesting deeper than %u levels"), NM_FILE_MAX_DEPTH);
           return NULL;
         }
       if (s->data[s->pos] == '{')
@@ -868,7 +870,7 @@ scan_value (Scanner *s,
 
     default:
       {
-        scan_unexpected (s, "a value");
+        scan_unexpected (s, N_("a value"));
         return NULL;
       }
     }
@@ -888,18 +890,18 @@ scan_document (const char  *data,
   scan_ws (&s);
   if (s.pos >= s.len)
     {
-      fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is empty");
+      fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is empty"));
       return NULL;
     }
   if (s.len >= 3 && memcmp (s.data, "\xEF\xBB\xBF", 3) == 0)
     {
       fail (error, NM_FILE_ERROR_INVALID, NULL,
-                 "the file starts with a byte order mark, which JSON does not allow");
+            _("the file starts with a byte order mark, which JSON does not allow"));
       return NULL;
     }
   if (s.data[s.pos] != '{')
     {
-      scan_unexpected (&s, "one JSON object, starting with “{”");
+      scan_unexpected (&s, N_("one JSON object, starting with “{”"));
       return NULL;
     }
 
@@ -910,7 +912,7 @@ scan_document (const char  *data,
       scan_ws (&s);
       if (s.pos < s.len)
         {
-          scan_fail (&s, "trailing bytes after the JSON object");
+          scan_fail (&s, _("trailing bytes after the JSON object"));
           root = NULL;
         }
     }
@@ -1017,13 +1019,13 @@ type_name (const Node *value)
   switch (value->type)
     {
     case json_type_null:    return "null";
-    case json_type_boolean: return "true/false";
-    case json_type_double:  return "a decimal number";
-    case json_type_int:     return "an integer";
-    case json_type_object:  return "an object";
-    case json_type_array:   return "an array";
-    case json_type_string:  return "a string";
-    default:                return "something else";
+    case json_type_boolean: return _("true/false");
+    case json_type_double:  return _("a decimal number");
+    case json_type_int:     return _("an integer");
+    case json_type_object:  return _("an object");
+    case json_type_array:   return _("an array");
+    case json_type_string:  return _("a string");
+    default:                return _("something else");
     }
 }
 
@@ -1036,7 +1038,7 @@ expect_type (Loader      *l,
   if (value->type == type)
     return TRUE;
 
-  return load_fail (l, "must be %s, not %s", what, type_name (value));
+  return load_fail (l, _("must be %s, not %s"), _(what), type_name (value));
 }
 
 static gboolean
@@ -1044,7 +1046,7 @@ get_string (Loader       *l,
             const Node   *value,
             const char  **out)
 {
-  if (!expect_type (l, value, json_type_string, "a string"))
+  if (!expect_type (l, value, json_type_string, N_("a string")))
     return FALSE;
 
   *out = value->text;
@@ -1061,7 +1063,7 @@ get_date (Loader       *l,
     return FALSE;
 
   if (!nm_date_is_valid (*out))
-    return load_fail (l, "“%s” is not a calendar date written YYYY-MM-DD", *out);
+    return load_fail (l, _("“%s” is not a calendar date written YYYY-MM-DD"), *out);
 
   return TRUE;
 }
@@ -1073,13 +1075,13 @@ get_int (Loader      *l,
          gint64       max,
          gint64      *out)
 {
-  if (!expect_type (l, value, json_type_int, "an integer"))
+  if (!expect_type (l, value, json_type_int, N_("an integer")))
     return FALSE;
 
   *out = value->v.integer;
   if (*out < min || *out > max)
-    return load_fail (l, "%" G_GINT64_FORMAT " is out of range: must be %" G_GINT64_FORMAT
-                      "–%" G_GINT64_FORMAT, *out, min, max);
+    return load_fail (l, _("%lld is out of range: must be %lld–%lld"),
+                      (long long) *out, (long long) min, (long long) max);
 
   return TRUE;
 }
@@ -1092,14 +1094,14 @@ get_number (Loader      *l,
             double      *out)
 {
   if (value->type != json_type_double && value->type != json_type_int)
-    return load_fail (l, "must be a number, not %s", type_name (value));
+    return load_fail (l, _("must be a number, not %s"), type_name (value));
 
   *out = value->type == json_type_int ? (double) value->v.integer : value->v.number;
   if (!isfinite (*out) || *out < min || *out > max)
     {
       g_autofree char *text = node_number_text (value);
 
-      return load_fail (l, "%s is out of range: must be %g–%g", text, min, max);
+      return load_fail (l, _("%s is out of range: must be %g–%g"), text, min, max);
     }
 
   return TRUE;
@@ -1125,7 +1127,7 @@ load_client (Loader         *l,
   json_object *extra = NULL;
   gboolean has_fitzpatrick = FALSE;
 
-  if (!expect_type (l, client, json_type_object, "an object"))
+  if (!expect_type (l, client, json_type_object, N_("an object")))
     return FALSE;
 
   for (guint i = 0; i < client->n; i++)
@@ -1177,7 +1179,7 @@ load_client (Loader         *l,
   if (!has_fitzpatrick)
     {
       g_clear_pointer (&extra, json_object_put);
-      return load_fail (l, "the required key “fitzpatrick” (skin type 1–6) is missing");
+      return load_fail (l, _("the required key “fitzpatrick” (skin type 1–6) is missing"));
     }
 
   _nm_consultation_take_extra (c, NM_EXTRA_CLIENT, extra);
@@ -1190,7 +1192,7 @@ load_screening (Loader         *l,
                 NmConsultation *c,
                 const Node     *screening)
 {
-  if (!expect_type (l, screening, json_type_object, "an object"))
+  if (!expect_type (l, screening, json_type_object, N_("an object")))
     return FALSE;
 
   for (guint i = 0; i < screening->n; i++)
@@ -1200,8 +1202,8 @@ load_screening (Loader         *l,
       gsize mark = path_push_key (l->path, key, strlen (key));
 
       if (nm_vocab_screening_index (key) < 0)
-        return load_fail (l, "unknown screening item");
-      if (!expect_type (l, value, json_type_boolean, "true or false"))
+        return load_fail (l, _("unknown screening item"));
+      if (!expect_type (l, value, json_type_boolean, N_("true or false")))
         return FALSE;
 
       nm_consultation_set_screening (c, key,
@@ -1219,13 +1221,13 @@ load_outline (Loader      *l,
 {
   size_t n;
 
-  if (!expect_type (l, outline, json_type_array, "an array of [x, y] points"))
+  if (!expect_type (l, outline, json_type_array, N_("an array of [x, y] points")))
     return FALSE;
 
   n = outline->n;
   if (l->n_points + n > NM_FILE_MAX_POINTS)
     return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
-                 "more than %u outline points in the file", NM_FILE_MAX_POINTS);
+                 _("more than %u outline points in the file"), NM_FILE_MAX_POINTS);
   l->n_points += n;
 
   for (size_t i = 0; i < n; i++)
@@ -1235,10 +1237,10 @@ load_outline (Loader      *l,
       NmPoint point;
       gsize inner;
 
-      if (!expect_type (l, pair, json_type_array, "an [x, y] point") )
+      if (!expect_type (l, pair, json_type_array, N_("an [x, y] point")) )
         return FALSE;
       if (pair->n != 2)
-        return load_fail (l, "a point must have exactly two numbers, x and y");
+        return load_fail (l, _("a point must have exactly two numbers, x and y"));
 
       inner = path_push_index (l->path, 0);
       if (!get_number (l, pair->children[0], 0.0, 1.0, &point.x))
@@ -1272,14 +1274,14 @@ load_finding (Loader      *l,
   gsize mark;
   NmView view;
 
-  if (!expect_type (l, object, json_type_object, "an object"))
+  if (!expect_type (l, object, json_type_object, N_("an object")))
     return NULL;
 
   static const char * const required[] = { "region", "kind", "severity" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
     if (node_member (object, required[i]) == NULL)
       {
-        load_fail (l, "the required key “%s” is missing", required[i]);
+        load_fail (l, _("the required key “%s” is missing"), required[i]);
         return NULL;
       }
 
@@ -1289,7 +1291,7 @@ load_finding (Loader      *l,
     return NULL;
   if (nm_vocab_region_index (region) < 0)
     {
-      load_fail (l, "unknown region “%s”", region);
+      load_fail (l, _("unknown region “%s”"), region);
       return NULL;
     }
   path_pop (l->path, mark);
@@ -1300,7 +1302,7 @@ load_finding (Loader      *l,
     return NULL;
   if (nm_vocab_kind_index (kind) < 0)
     {
-      load_fail (l, "unknown finding kind “%s”", kind);
+      load_fail (l, _("unknown finding kind “%s”"), kind);
       return NULL;
     }
   path_pop (l->path, mark);
@@ -1326,12 +1328,12 @@ load_finding (Loader      *l,
         return NULL;
       if (!nm_view_from_id (view_id, &view))
         {
-          load_fail (l, "unknown view “%s”", view_id);
+          load_fail (l, _("unknown view “%s”"), view_id);
           return NULL;
         }
       if (!nm_vocab_region_in_view (region, view))
         {
-          load_fail (l, "region “%s” does not appear in view “%s”", region, view_id);
+          load_fail (l, _("region “%s” does not appear in view “%s”"), region, view_id);
           return NULL;
         }
       path_pop (l->path, mark);
@@ -1374,13 +1376,13 @@ load_findings (Loader         *l,
 {
   size_t n;
 
-  if (!expect_type (l, findings, json_type_array, "an array"))
+  if (!expect_type (l, findings, json_type_array, N_("an array")))
     return FALSE;
 
   n = findings->n;
   if (n > NM_FILE_MAX_FINDINGS)
     return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
-                 "%zu findings, more than the limit of %u", n, NM_FILE_MAX_FINDINGS);
+                 _("%zu findings, more than the limit of %u"), n, NM_FILE_MAX_FINDINGS);
 
   for (size_t i = 0; i < n; i++)
     {
@@ -1402,7 +1404,7 @@ load_acknowledged (Loader         *l,
                    NmConsultation *c,
                    const Node     *acknowledged)
 {
-  if (!expect_type (l, acknowledged, json_type_object, "an object"))
+  if (!expect_type (l, acknowledged, json_type_object, N_("an object")))
     return FALSE;
 
   for (guint i = 0; i < acknowledged->n; i++)
@@ -1413,7 +1415,7 @@ load_acknowledged (Loader         *l,
       const char *rationale;
 
       if (nm_vocab_screening_index (key) < 0)
-        return load_fail (l, "unknown screening item");
+        return load_fail (l, _("unknown screening item"));
       if (!get_string (l, value, &rationale))
         return FALSE;
 
@@ -1431,7 +1433,7 @@ load_plan (Loader         *l,
 {
   json_object *extra = NULL;
 
-  if (!expect_type (l, plan, json_type_object, "an object"))
+  if (!expect_type (l, plan, json_type_object, N_("an object")))
     return FALSE;
 
   for (guint i = 0; i < plan->n; i++)
@@ -1483,7 +1485,7 @@ load_session (Loader      *l,
   g_autoptr(NmSession) session = NULL;
   json_object *extra = NULL;
 
-  if (!expect_type (l, object, json_type_object, "an object"))
+  if (!expect_type (l, object, json_type_object, N_("an object")))
     return NULL;
 
   session = nm_session_new (NULL);
@@ -1503,7 +1505,7 @@ load_session (Loader      *l,
         }
       else if (strcmp (key, "done") == 0)
         {
-          if (!expect_type (l, value, json_type_boolean, "true or false"))
+          if (!expect_type (l, value, json_type_boolean, N_("true or false")))
             goto fail;
           nm_session_set_done (session, value->v.boolean);
         }
@@ -1521,7 +1523,7 @@ load_session (Loader      *l,
         }
       else if (strcmp (key, "depth_mm") == 0)
         {
-          if (!expect_type (l, value, json_type_object, "an object"))
+          if (!expect_type (l, value, json_type_object, N_("an object")))
             goto fail;
 
           for (guint j = 0; j < value->n; j++)
@@ -1533,7 +1535,7 @@ load_session (Loader      *l,
 
               if (nm_vocab_region_index (region) < 0)
                 {
-                  load_fail (l, "unknown region");
+                  load_fail (l, _("unknown region"));
                   goto fail;
                 }
               if (!get_number (l, depth, NM_SESSION_DEPTH_MIN, NM_SESSION_DEPTH_MAX, &mm))
@@ -1567,7 +1569,7 @@ load_sessions (Loader         *l,
 {
   size_t n;
 
-  if (!expect_type (l, sessions, json_type_array, "an array"))
+  if (!expect_type (l, sessions, json_type_array, N_("an array")))
     return FALSE;
 
   n = sessions->n;
@@ -1603,7 +1605,7 @@ load_tree (const Node   *root,
 
   if ((value = node_member (root, "format")) == NULL)
     {
-      load_fail (l, "this is not a Needlemap consultation: the key “format” is missing");
+      load_fail (l, _("this is not a Needlemap consultation: the key “format” is missing"));
       return NULL;
     }
   mark = path_push_key (path, "format", 6);
@@ -1611,43 +1613,43 @@ load_tree (const Node   *root,
     return NULL;
   if (strcmp (format, NM_FILE_FORMAT) != 0)
     {
-      load_fail (l, "must be “" NM_FILE_FORMAT "”, not “%s”", format);
+      load_fail (l, _("must be “%s”, not “%s”"), NM_FILE_FORMAT, format);
       return NULL;
     }
   path_pop (path, mark);
 
   if ((value = node_member (root, "version")) == NULL)
     {
-      load_fail (l, "the required key “version” is missing");
+      load_fail (l, _("the required key “version” is missing"));
       return NULL;
     }
   mark = path_push_key (path, "version", 7);
-  if (!expect_type (l, value, json_type_int, "an integer"))
+  if (!expect_type (l, value, json_type_int, N_("an integer")))
     return NULL;
   version = value->v.integer;
   if (version < 1)
     {
-      load_fail (l, "%" G_GINT64_FORMAT " is not a version: they start at 1", version);
+      load_fail (l, _("%lld is not a version: they start at 1"), (long long) version);
       return NULL;
     }
   if (version > NM_FILE_VERSION)
     {
       fail (error, NM_FILE_ERROR_NEWER_VERSION, path,
-            "the file has format version %" G_GINT64_FORMAT ", but this Needlemap "
-            "reads only version %d; open it with a newer Needlemap",
-            version, NM_FILE_VERSION);
+            _("the file has format version %lld, but this Needlemap "
+            "reads only version %d; open it with a newer Needlemap"),
+            (long long) version, NM_FILE_VERSION);
       return NULL;
     }
   path_pop (path, mark);
 
   if (node_member (root, "client") == NULL)
     {
-      load_fail (l, "the required key “client” is missing");
+      load_fail (l, _("the required key “client” is missing"));
       return NULL;
     }
   if (node_member (root, "findings") == NULL)
     {
-      load_fail (l, "the required key “findings” is missing");
+      load_fail (l, _("the required key “findings” is missing"));
       return NULL;
     }
 
@@ -1721,20 +1723,20 @@ nm_file_load_bytes (GBytes  *bytes,
   if (len > NM_FILE_MAX_BYTES)
     {
       fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-            "the file is larger than %u MiB", NM_FILE_MAX_BYTES / (1024 * 1024));
+            _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
 
   if (len == 0)
     {
-      fail (error, NM_FILE_ERROR_INVALID, NULL, "the file is empty");
+      fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is empty"));
       return NULL;
     }
 
   if (!g_utf8_validate (data, len, &bad))
     {
       fail (error, NM_FILE_ERROR_INVALID, NULL,
-            "the file is not UTF-8 text (invalid byte at offset %zu)", (gsize) (bad - data));
+            _("the file is not UTF-8 text (invalid byte at offset %zu)"), (gsize) (bad - data));
       return NULL;
     }
 
@@ -1777,7 +1779,7 @@ nm_file_load (GFile         *file,
       g_file_info_get_size (info) > NM_FILE_MAX_BYTES)
     {
       fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-            "the file is larger than %u MiB", NM_FILE_MAX_BYTES / (1024 * 1024));
+            _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
 
@@ -2450,7 +2452,7 @@ check_text (Path        *path,
 
   mark = path_push_key (path, key, strlen (key));
   fail (error, NM_FILE_ERROR_TOO_LARGE, path,
-        "longer than %u characters", NM_FILE_MAX_STRING_CHARS);
+        _("longer than %u characters"), NM_FILE_MAX_STRING_CHARS);
   path_pop (path, mark);
 
   return FALSE;
@@ -2468,11 +2470,11 @@ check_savable (NmConsultation  *c,
 
   if (nm_consultation_get_fitzpatrick (c) == NM_FITZPATRICK_UNSET)
     return fail (error, NM_FILE_ERROR_INCOMPLETE, NULL,
-                 "client.fitzpatrick: choose the skin type (1–6) before saving");
+                 _("client.fitzpatrick: choose the skin type (1–6) before saving"));
 
   if (n_findings > NM_FILE_MAX_FINDINGS)
     return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 "findings: %u findings, more than the limit of %u",
+                 _("findings: %u findings, more than the limit of %u"),
                  n_findings, NM_FILE_MAX_FINDINGS);
 
   path_pop (path, 0);
@@ -2509,7 +2511,7 @@ check_savable (NmConsultation  *c,
     }
   if (n_points > NM_FILE_MAX_POINTS)
     return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 "findings: %u outline points, more than the limit of %u",
+                 _("findings: %u outline points, more than the limit of %u"),
                  n_points, NM_FILE_MAX_POINTS);
 
   for (guint i = 0; i < nm_consultation_get_n_sessions (c); i++)
@@ -2564,7 +2566,7 @@ make_backup (const char  *path,
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
-                   "Could not replace the previous backup: %s", g_strerror (saved));
+                   _("Could not replace the previous backup: %s"), g_strerror (saved));
       return FALSE;
     }
   if (link (path, backup) == 0 || errno == ENOENT)
@@ -2575,7 +2577,7 @@ make_backup (const char  *path,
                                  0600, &local_error))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP,
-                   "Could not keep a backup of the previous file: %s", local_error->message);
+                   _("Could not keep a backup of the previous file: %s"), local_error->message);
       return FALSE;
     }
 
@@ -2716,7 +2718,7 @@ nm_file_save (NmConsultation  *self,
   data = g_bytes_get_data (bytes, &len);
   if (len > NM_FILE_MAX_BYTES)
     return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 "the consultation would be larger than %u MiB",
+                 _("the consultation would be larger than %u MiB"),
                  NM_FILE_MAX_BYTES / (1024 * 1024));
 
   return nm_file_replace_private (file, data, len, TRUE, cancellable, error);

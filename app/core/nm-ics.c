@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "nm-ics.h"
@@ -217,27 +218,30 @@ describe_session (NmPlan             *plan,
 {
   GString *out = g_string_new (NULL);
 
-  g_string_append_printf (out, "%s: session %u of %u, every %u weeks.\n",
+  g_string_append_printf (out,
+                          /* Translators: the first line of a calendar event's
+                           * description, e.g. "Skin series: session 2 of 4, every 6 weeks." */
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "%s: session %u of %u, every %u week.",
+                                       "%s: session %u of %u, every %u weeks.",
+                                       series->interval_weeks),
                           series->label != NULL ? series->label : series->schedule,
                           session, series->sessions, series->interval_weeks);
-  g_string_append (out, "Planned depths:");
+  g_string_append_c (out, '\n');
+  g_string_append (out, _("Planned depths:"));
   for (guint i = 0; series->regions != NULL && series->regions[i] != NULL; i++)
     {
       const NmPlanRegion *region = nm_plan_lookup_region (plan, series->regions[i]);
-      g_autofree char *min = NULL;
-      g_autofree char *max = NULL;
+      g_autofree char *depth = NULL;
 
       if (region == NULL || !region->treat)
         continue;
-      min = nm_format_mm (region->min_mm);
-      max = nm_format_mm (region->max_mm);
-      if (g_strcmp0 (min, max) == 0)
-        g_string_append_printf (out, "\n%s %s mm", nm_vocab_region_name (region->region), min);
-      else
-        g_string_append_printf (out, "\n%s %s–%s mm", nm_vocab_region_name (region->region), min, max);
+      depth = nm_format_mm_range_display (region->min_mm, region->max_mm);
+      g_string_append_printf (out, "\n%s %s", nm_vocab_region_name (region->region), depth);
     }
-  g_string_append (out, "\nA plan, not a predicted result; the practitioner confirms "
-                        "each depth on the day.");
+  g_string_append_c (out, '\n');
+  g_string_append (out, _("A plan, not a predicted result; the practitioner confirms "
+                          "each depth on the day."));
   return g_string_free (out, FALSE);
 }
 
@@ -312,11 +316,13 @@ nm_ics_build (NmConsultation      *consultation,
           end = format_date (&next);
 
           if (who[0] != '\0')
-            summary = g_strdup_printf ("Microneedling: %s, session %u of %u (%s)",
+            /* Translators: a calendar event's title: the series, the session
+             * number, the number of sessions and the client's initials */
+            summary = g_strdup_printf (_("Microneedling: %s, session %u of %u (%s)"),
                                        series->label != NULL ? series->label : series->schedule,
                                        k + 1, series->sessions, who);
           else
-            summary = g_strdup_printf ("Microneedling: %s, session %u of %u",
+            summary = g_strdup_printf (_("Microneedling: %s, session %u of %u"),
                                        series->label != NULL ? series->label : series->schedule,
                                        k + 1, series->sessions);
 
@@ -338,10 +344,10 @@ nm_ics_build (NmConsultation      *consultation,
 
   if (n_events == 0)
     {
-      g_set_error (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS,
-                   nm_plan_get_status (plan) == NM_PLAN_BLOCKED
-                     ? "no planned sessions: the plan is blocked by a contraindication"
-                     : "no planned sessions: the consultation has no treated findings");
+      g_set_error_literal (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS,
+                           nm_plan_get_status (plan) == NM_PLAN_BLOCKED
+                             ? _("no planned sessions: the plan is blocked by a contraindication")
+                             : _("no planned sessions: the consultation has no treated findings"));
       return NULL;
     }
 

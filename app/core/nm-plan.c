@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -308,6 +309,51 @@ nm_format_mm (double mm)
   if (len >= 4 && buffer[len - 1] == '0')
     buffer[len - 1] = '\0';
   return g_strdup (buffer);
+}
+
+/**
+ * nm_format_mm_display:
+ *
+ * A depth as people read it: nm_format_mm() with the decimal separator of
+ * the current LC_NUMERIC locale ("1,25" in German, French, Spanish and
+ * Portuguese). For the screen, the PDF, printing and the calendar texts,
+ * never for anything a program reads back: files and the --plan JSON use
+ * nm_format_mm().
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+nm_format_mm_display (double mm)
+{
+  g_autofree char *text = nm_format_mm (mm);
+  const char *point = localeconv ()->decimal_point;
+  char *dot = strchr (text, '.');
+
+  if (dot == NULL || point == NULL || point[0] == '\0' || g_str_equal (point, "."))
+    return g_steal_pointer (&text);
+
+  *dot = '\0';
+  return g_strconcat (text, point, dot + 1, NULL);
+}
+
+/**
+ * nm_format_mm_range_display:
+ *
+ * A depth range for people: "1,0–1,5 mm" (an en dash between the ends), or
+ * "1,0 mm" when the ends are equal.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+nm_format_mm_range_display (double min_mm,
+                            double max_mm)
+{
+  g_autofree char *lo = nm_format_mm_display (min_mm);
+  g_autofree char *hi = nm_format_mm_display (max_mm);
+
+  if (g_str_equal (lo, hi))
+    return g_strdup_printf ("%s mm", hi);
+  return g_strdup_printf ("%s\u2013%s mm", lo, hi);
 }
 
 /* JSON output: fixed key order, two-space indent, arrays of strings on one

@@ -92,6 +92,9 @@ const NmPlanSeries *nm_plan_get_series        (NmPlan       *self,
 char               *nm_plan_to_json           (NmPlan       *self);
 
 char               *nm_format_mm              (double        mm);
+char               *nm_format_mm_display      (double        mm);
+char               *nm_format_mm_range_display (double       min_mm,
+                                               double        max_mm);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NmPlan, nm_plan_unref)
 

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -24,7 +25,13 @@
 /* The planner is a pure function of the consultation, the protocol and the
  * date: no I/O, no clock, no locale. Every decision it takes is written into
  * the region's reasons with the protocol's citation, so the practitioner can
- * see which rule gave which number. */
+ * see which rule gave which number.
+ *
+ * Its texts are English with '.' decimals by default, so `needlemap --plan`
+ * gives the same bytes in every locale. With NmPlannerOptions.translate (the
+ * window, the PDF, printing and the calendar) they are looked up in the
+ * message catalogue and depths use the locale's decimal separator; the
+ * sources' keys in brackets ("(JUV, DP)") are never translated. */
 
 #define EPSILON 1e-9
 
@@ -37,25 +44,60 @@ typedef struct
 /* What each screening item means for the treatment, one plain clause. The
  * planner appends the protocol's sources. */
 static const ItemText screening_texts[] = {
-  { "active-infection", "Active skin infection, warts or active herpes: do not needle until it has cleared" },
-  { "open-wounds", "Open wounds, sores or irritated skin: do not needle" },
-  { "skin-cancer", "Active skin cancer or a suspicious lesion: do not needle, refer" },
-  { "bleeding-disorder", "Bleeding disorder: needling is contraindicated" },
-  { "isotretinoin", "Isotretinoin now or in the last 6 months: wait 6 months after the last dose" },
-  { "pregnancy", "Pregnant or breastfeeding: postpone the treatment" },
-  { "keloid-tendency", "History of keloids: needling may start new ones" },
-  { "radiotherapy", "Radiotherapy now or in the last 3 months: postpone the treatment" },
-  { "metal-allergy", "Allergy to stainless steel, nickel or topical anaesthetics: needling is contraindicated" },
-  { "uncontrolled-diabetes", "Uncontrolled diabetes: postpone until it is controlled" },
-  { "immunosuppression", "Immunosuppressants, chemotherapy or high-dose steroids: needling is contraindicated" },
-  { "autoimmune-skin-disease", "Scleroderma or collagen-vascular disease: needling is contraindicated" },
-  { "anticoagulants", "Anticoagulants or aspirin: needs the prescriber's approval, expect more bleeding" },
-  { "herpes-history", "History of cold sores: antiviral prophylaxis before each session" },
-  { "active-acne", "Active acne: avoid inflamed lesions" },
-  { "rosacea", "Rosacea: do not needle active papulopustular rosacea" },
-  { "eczema-psoriasis", "Eczema, psoriasis or dermatitis: avoid active patches" },
-  { "recent-procedure", "Recent filler, toxin, peel, laser or surgery: check the waiting time for the area" },
-  { "sunburn", "Sunburn or a fresh tan: wait 2 weeks" },
+  { "active-infection", N_("Active skin infection, warts or active herpes: do not needle until it has cleared") },
+  { "open-wounds", N_("Open wounds, sores or irritated skin: do not needle") },
+  { "skin-cancer", N_("Active skin cancer or a suspicious lesion: do not needle, refer") },
+  { "bleeding-disorder", N_("Bleeding disorder: needling is contraindicated") },
+  { "isotretinoin", N_("Isotretinoin now or in the last 6 months: wait 6 months after the last dose") },
+  { "pregnancy", N_("Pregnant or breastfeeding: postpone the treatment") },
+  { "keloid-tendency", N_("History of keloids: needling may start new ones") },
+  { "radiotherapy", N_("Radiotherapy now or in the last 3 months: postpone the treatment") },
+  { "metal-allergy", N_("Allergy to stainless steel, nickel or topical anaesthetics: needling is contraindicated") },
+  { "uncontrolled-diabetes", N_("Uncontrolled diabetes: postpone until it is controlled") },
+  { "immunosuppression", N_("Immunosuppressants, chemotherapy or high-dose steroids: needling is contraindicated") },
+  { "autoimmune-skin-disease", N_("Scleroderma or collagen-vascular disease: needling is contraindicated") },
+  { "anticoagulants", N_("Anticoagulants or aspirin: needs the prescriber's approval, expect more bleeding") },
+  { "herpes-history", N_("History of cold sores: antiviral prophylaxis before each session") },
+  { "active-acne", N_("Active acne: avoid inflamed lesions") },
+  { "rosacea", N_("Rosacea: do not needle active papulopustular rosacea") },
+  { "eczema-psoriasis", N_("Eczema, psoriasis or dermatitis: avoid active patches") },
+  { "recent-procedure", N_("Recent filler, toxin, peel, laser or surgery: check the waiting time for the area") },
+  { "sunburn", N_("Sunburn or a fresh tan: wait 2 weeks") },
+};
+
+/* Short names of the screening items, for lists inside a sentence ("the plan
+ * is blocked by isotretinoin, pregnancy"). The English plan lists the ids. */
+static const ItemText screening_names[] = {
+  { "active-infection", N_("active skin infection") },
+  { "open-wounds", N_("open wounds") },
+  { "skin-cancer", N_("skin cancer or a suspicious lesion") },
+  { "bleeding-disorder", N_("bleeding disorder") },
+  { "isotretinoin", N_("isotretinoin") },
+  { "pregnancy", N_("pregnancy or breastfeeding") },
+  { "keloid-tendency", N_("keloid tendency") },
+  { "radiotherapy", N_("radiotherapy") },
+  { "metal-allergy", N_("allergy to steel, nickel or anaesthetics") },
+  { "uncontrolled-diabetes", N_("uncontrolled diabetes") },
+  { "immunosuppression", N_("immunosuppression") },
+  { "autoimmune-skin-disease", N_("collagen-vascular disease") },
+  { "anticoagulants", N_("anticoagulants") },
+  { "herpes-history", N_("history of cold sores") },
+  { "active-acne", N_("active acne") },
+  { "rosacea", N_("rosacea") },
+  { "eczema-psoriasis", N_("eczema, psoriasis or dermatitis") },
+  { "recent-procedure", N_("recent procedure") },
+  { "sunburn", N_("sunburn or a fresh tan") },
+};
+
+/* The protocol's texts that reach the plan (schedule labels, the notes of
+ * regions that are never needled), so that they are in the message
+ * catalogue; tests/i18n checks this list against resources/protocol.json.
+ * A clinic's own texts are shown as written. */
+static const char * const protocol_texts[] G_GNUC_UNUSED = {
+  N_("Skin series"),
+  N_("Scalp series"),
+  N_("eyelids lie inside the orbital rim, which the device labeling excludes, and have the thinnest facial dermis."),
+  N_("Set by the clinic's protocol file."),
 };
 
 static const char * const roman[] = { "", "I", "II", "III", "IV", "V", "VI" };
@@ -71,6 +113,7 @@ typedef struct
   NmConsultation *consultation;
   NmProtocol     *protocol;
   NmPlan         *plan;
+  gboolean        translate;
   guint           fitzpatrick;
   double          step;
   double          device_max;
@@ -80,6 +123,41 @@ typedef struct
   GDate           start;
   GPtrArray      *region_warnings;   /* of NmPlanWarning, appended after the others */
 } Planner;
+
+static const char *plan_tr  (const Planner *pl,
+                             const char    *msgid) G_GNUC_FORMAT (2);
+static const char *plan_trn (const Planner *pl,
+                             const char    *msgid,
+                             const char    *msgid_plural,
+                             gulong         n) G_GNUC_FORMAT (2) G_GNUC_FORMAT (3);
+
+/* A text of the plan: @msgid itself for the --plan JSON, else its
+ * translation. The sources' keys are never part of a msgid. */
+static const char *
+plan_tr (const Planner *pl,
+         const char    *msgid)
+{
+  return pl->translate ? g_dgettext (GETTEXT_PACKAGE, msgid) : msgid;
+}
+
+static const char *
+plan_trn (const Planner *pl,
+          const char    *msgid,
+          const char    *msgid_plural,
+          gulong         n)
+{
+  if (pl->translate)
+    return g_dngettext (GETTEXT_PACKAGE, msgid, msgid_plural, n);
+  return n == 1 ? msgid : msgid_plural;
+}
+
+/* A depth: "0.75" in the JSON, "0,75" in a German window. */
+static char *
+plan_mm (const Planner *pl,
+         double         mm)
+{
+  return pl->translate ? nm_format_mm_display (mm) : nm_format_mm (mm);
+}
 
 /* g_strv_builder_take() is GLib 2.80 */
 static void
@@ -131,67 +209,113 @@ skin_rule_applies (const NmProtocolSkinRule *rule,
 }
 
 static const char *
-screening_text (const char *id)
+item_text (const ItemText *items,
+           guint           n_items,
+           const char     *id)
 {
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (screening_texts); i++)
-    if (g_str_equal (screening_texts[i].id, id))
-      return screening_texts[i].text;
+  for (i = 0; i < n_items; i++)
+    if (g_str_equal (items[i].id, id))
+      return items[i].text;
   return id;
 }
 
 static const char *
-kind_name (const char *kind)
+screening_text (const Planner *pl,
+                const char    *id)
+{
+  return plan_tr (pl, item_text (screening_texts, G_N_ELEMENTS (screening_texts), id));
+}
+
+static const char *
+kind_name (const Planner *pl,
+           const char    *kind)
 {
   int index = nm_vocab_kind_index (kind);
 
-  /* The untranslated name: the plan's text does not depend on the locale. */
-  return index >= 0 ? nm_vocab_kind (index)->name : kind;
+  if (index < 0)
+    return kind;
+  /* The English plan uses the untranslated name whatever the locale. */
+  return pl->translate ? nm_vocab_kind_name (kind) : nm_vocab_kind (index)->name;
+}
+
+/* Whether names and notes start with a small letter inside a sentence:
+ * not in German, where nouns keep their capital. */
+static gboolean
+lowercase_in_sentence (const Planner *pl)
+{
+  /* Translators: inside the plan's sentences the name of a finding kind
+   * ("Fine lines") or a protocol's note starts with a small letter
+   * ("…from fine lines"). Translate as "keep" if your language keeps the
+   * capital letter (German nouns); anything else makes it small. */
+  return !pl->translate || !g_str_equal (C_("kind names inside a sentence", "lowercase"), "keep");
 }
 
 /* A kind's name inside a sentence: "Fine lines" -> "fine lines". */
 static char *
-kind_name_lower (const char *kind)
+kind_name_lower (const Planner *pl,
+                 const char    *kind)
 {
-  char *name = g_strdup (kind_name (kind));
+  char *name = g_strdup (kind_name (pl, kind));
+  gunichar first = g_utf8_get_char (name);
 
-  if (g_ascii_isupper (name[0]) && g_ascii_islower (name[1]))
-    name[0] = g_ascii_tolower (name[0]);
+  if (!lowercase_in_sentence (pl))
+    return name;
+
+  if (g_unichar_isupper (first) && g_unichar_islower (g_utf8_get_char (g_utf8_next_char (name))))
+    {
+      g_autofree char *rest = g_strdup (g_utf8_next_char (name));
+      char buffer[8] = { 0 };
+
+      g_unichar_to_utf8 (g_unichar_tolower (first), buffer);
+      g_free (name);
+      name = g_strconcat (buffer, rest, NULL);
+    }
   return name;
 }
 
 /* "0.5–0.75 mm", or "0.5 mm" when both ends are the same */
 static char *
-format_range (double min,
-              double max)
+format_range (const Planner *pl,
+              double         min,
+              double         max)
 {
-  g_autofree char *lo = nm_format_mm (min);
-  g_autofree char *hi = nm_format_mm (max);
+  g_autofree char *lo = plan_mm (pl, min);
+  g_autofree char *hi = plan_mm (pl, max);
 
   if (g_str_equal (lo, hi))
     return g_strdup_printf ("%s mm", lo);
   return g_strdup_printf ("%s–%s mm", lo, hi);
 }
 
+/* Screening items in a sentence: their ids in the English plan
+ * ("isotretinoin, pregnancy"), their short names otherwise. */
 static char *
-join_ids (GPtrArray *ids)
+join_ids (const Planner *pl,
+          GPtrArray     *ids)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   guint i;
 
   for (i = 0; i < ids->len; i++)
     {
+      const char *id = g_ptr_array_index (ids, i);
+
       if (i > 0)
         g_string_append (text, ", ");
-      g_string_append (text, g_ptr_array_index (ids, i));
+      if (pl->translate)
+        g_string_append (text, plan_tr (pl, item_text (screening_names, G_N_ELEMENTS (screening_names), id)));
+      else
+        g_string_append (text, id);
     }
   return g_strdup (text->str);
 }
 
 /* "Note text." -> "note text", to be quoted inside a sentence. */
 static char *
-note_clause (const char *note)
+note_clause (const Planner *pl,
+             const char    *note)
 {
   char *text;
   gsize len;
@@ -202,7 +326,7 @@ note_clause (const char *note)
   len = strlen (text);
   if (len > 0 && text[len - 1] == '.')
     text[len - 1] = '\0';
-  if (g_ascii_isupper (text[0]) && g_ascii_islower (text[1]))
+  if (lowercase_in_sentence (pl) && g_ascii_isupper (text[0]) && g_ascii_islower (text[1]))
     text[0] = g_ascii_tolower (text[0]);
   return text;
 }
@@ -268,7 +392,7 @@ plan_screening (Planner *pl)
           if (answer == NM_ANSWER_YES)
             {
               _nm_plan_add_block (pl->plan, id,
-                                  g_strdup_printf ("%s %s.", screening_text (id), sources));
+                                  g_strdup_printf ("%s %s.", screening_text (pl, id), sources));
               g_ptr_array_add (blocking, (gpointer) id);
             }
           else if (answer == NM_ANSWER_UNKNOWN)
@@ -283,7 +407,7 @@ plan_screening (Planner *pl)
         herpes = TRUE;
       else
         _nm_plan_add_warning (pl->plan, id,
-                              g_strdup_printf ("%s %s.", screening_text (id), sources), NULL);
+                              g_strdup_printf ("%s %s.", screening_text (pl, id), sources), NULL);
 
       {
         const char *ack = nm_consultation_get_acknowledgement (pl->consultation, id);
@@ -293,21 +417,22 @@ plan_screening (Planner *pl)
     }
 
   pl->blocked = blocking->len > 0;
-  pl->blocked_list = join_ids (blocking);
+  pl->blocked_list = join_ids (pl, blocking);
 
   if (unanswered->len > 0)
     {
-      g_autofree char *list = join_ids (unanswered);
-      g_autofree char *text = g_strdup_printf ("Screening not finished, %u absolute %s unanswered: %s",
-                                               unanswered->len,
-                                               unanswered->len == 1 ? "item" : "items", list);
+      g_autofree char *list = join_ids (pl, unanswered);
+      g_autofree char *text = g_strdup_printf (plan_trn (pl, "Screening not finished, %u absolute item unanswered: %s",
+                                                         "Screening not finished, %u absolute items unanswered: %s",
+                                                         unanswered->len),
+                                               unanswered->len, list);
       add_warning (pl, "screening-incomplete", NULL, text);
     }
 
   if (unacknowledged->len > 0)
     {
-      g_autofree char *list = join_ids (unacknowledged);
-      g_autofree char *text = g_strdup_printf ("Acknowledge before treating: %s", list);
+      g_autofree char *list = join_ids (pl, unacknowledged);
+      g_autofree char *text = g_strdup_printf (plan_tr (pl, "Acknowledge before treating: %s"), list);
       add_warning (pl, "relative-unacknowledged", NULL, text);
     }
 
@@ -347,10 +472,10 @@ plan_finding (Planner                *pl,
   const NmProtocolSkinRule *pigment = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIGMENT_DEPTH);
   NmCategory category = nm_vocab_kind_category (item->kind);
   const NmCitation *limit_cite = &rule->cite;
-  g_autofree char *limit_what = g_strdup ("the limit for this region");
+  g_autofree char *limit_what = g_strdup (plan_tr (pl, "the limit for this region"));
   g_autofree char *sources = cite (&ind->depth_cite);
-  g_autofree char *lo_text = nm_format_mm (ind->min_mm);
-  g_autofree char *hi_text = nm_format_mm (ind->max_mm);
+  g_autofree char *lo_text = plan_mm (pl, ind->min_mm);
+  g_autofree char *hi_text = plan_mm (pl, ind->max_mm);
   g_autofree char *placed = NULL;
   guint severity = CLAMP (item->severity, NM_SEVERITY_MIN, NM_SEVERITY_MAX);
   double span = ind->max_mm - ind->min_mm;
@@ -368,11 +493,14 @@ plan_finding (Planner                *pl,
   if (min > max)
     min = max;
 
-  placed = format_range (min, max);
+  placed = format_range (pl, min, max);
   take_reason (reasons,
-               g_strdup_printf ("%s, severity %u of 4: the indication's %s–%s mm %s, "
-                                "placed at %s by severity.",
-                                kind_name (item->kind), severity, lo_text, hi_text,
+               /* Translators: "Melasma, severity 2 of 4: the indication's
+                * 0.5–1.5 mm (LIM, LOW), placed at 0.75–1.0 mm by severity."
+                * The third %s is the sources' keys in brackets. */
+               g_strdup_printf (plan_tr (pl, "%s, severity %u of 4: the indication's %s–%s mm %s, "
+                                             "placed at %s by severity."),
+                                kind_name (pl, item->kind), severity, lo_text, hi_text,
                                 sources, placed));
 
   limit = rule->max_mm;
@@ -381,7 +509,7 @@ plan_finding (Planner                *pl,
       limit = rule->scar_max_mm;
       limit_cite = &rule->scar_cite;
       g_free (limit_what);
-      limit_what = g_strdup ("this region's limit for scars");
+      limit_what = g_strdup (plan_tr (pl, "this region's limit for scars"));
     }
   if (category == NM_CATEGORY_PIGMENT && skin_rule_applies (pigment, pl->fitzpatrick) &&
       pigment->max_mm < limit)
@@ -392,7 +520,7 @@ plan_finding (Planner                *pl,
       pigment_limit = TRUE;
       limit_cite = &pigment->cite;
       g_free (limit_what);
-      limit_what = g_strdup_printf ("the limit for pigment findings in skin types %s", range);
+      limit_what = g_strdup_printf (plan_tr (pl, "the limit for pigment findings in skin types %s"), range);
     }
   if (pl->device_max < limit)
     {
@@ -400,13 +528,13 @@ plan_finding (Planner                *pl,
       pigment_limit = FALSE;
       limit_cite = nm_protocol_get_device_citation (pl->protocol);
       g_free (limit_what);
-      limit_what = g_strdup ("the device maximum");
+      limit_what = g_strdup (plan_tr (pl, "the device maximum"));
     }
   limit = round_down (limit, pl->step);
 
   if (max > limit + EPSILON)
     {
-      g_autofree char *limit_text = nm_format_mm (limit);
+      g_autofree char *limit_text = plan_mm (pl, limit);
       g_autofree char *limit_sources = cite (limit_cite);
 
       max = limit;
@@ -414,8 +542,11 @@ plan_finding (Planner                *pl,
         min = max;
       *out_pigment_capped = pigment_limit;
       take_reason (reasons,
-                           g_strdup_printf ("Capped at %s mm, %s %s.",
-                                            limit_text, limit_what, limit_sources));
+                   /* Translators: "Capped at 0.5 mm, the limit for this
+                    * region (GR, MBA)."; the second %s is one of "the limit
+                    * for this region", "the device maximum"… */
+                   g_strdup_printf (plan_tr (pl, "Capped at %s mm, %s %s."),
+                                    limit_text, limit_what, limit_sources));
     }
 
   if (max < pl->step - EPSILON)
@@ -486,21 +617,21 @@ plan_region (Planner    *pl,
   if (pl->blocked)
     {
       take_reason (reasons,
-                           g_strdup_printf ("Not needled: the plan is blocked by %s (absolute contraindication).",
-                                            pl->blocked_list));
+                   g_strdup_printf (plan_tr (pl, "Not needled: the plan is blocked by %s (absolute contraindication)."),
+                                    pl->blocked_list));
       plan_untreated (region, reasons);
       return;
     }
 
   if (!rule->treat)
     {
-      g_autofree char *note = note_clause (rule->cite.note);
+      g_autofree char *note = note_clause (pl, rule->cite.note != NULL ? plan_tr (pl, rule->cite.note) : NULL);
       g_autofree char *sources = cite (&rule->cite);
 
       take_reason (reasons,
-                           g_strdup_printf ("Not needled: %s %s.",
-                                            *note != '\0' ? note : "the protocol excludes this region",
-                                            sources));
+                   g_strdup_printf (plan_tr (pl, "Not needled: %s %s."),
+                                    *note != '\0' ? note : plan_tr (pl, "the protocol excludes this region"),
+                                    sources));
       plan_untreated (region, reasons);
       return;
     }
@@ -510,11 +641,14 @@ plan_region (Planner    *pl,
       const NmProtocolIndication *ind = nm_protocol_get_indication (pl->protocol, untreated->kind);
       g_autofree char *sources = cite (&ind->cite);
 
-      take_reason (reasons,
-                           g_strdup_printf ("Not needled: %s is never needled%s %s.",
-                                            kind_name (untreated->kind),
-                                            ind->refer ? ", refer to a specialist" : "",
-                                            sources));
+      if (ind->refer)
+        take_reason (reasons,
+                     g_strdup_printf (plan_tr (pl, "Not needled: %s is never needled, refer to a specialist %s."),
+                                      kind_name (pl, untreated->kind), sources));
+      else
+        take_reason (reasons,
+                     g_strdup_printf (plan_tr (pl, "Not needled: %s is never needled %s."),
+                                      kind_name (pl, untreated->kind), sources));
       plan_untreated (region, reasons);
       return;
     }
@@ -534,8 +668,8 @@ plan_region (Planner    *pl,
       if (!plan_finding (pl, rule, item, reasons, &min, &max, &pigment_capped))
         {
           take_reason (reasons,
-                               g_strdup_printf ("%s: the limit is below one device step, so it is not needled.",
-                                                kind_name (item->kind)));
+                       g_strdup_printf (plan_tr (pl, "%s: the limit is below one device step, so it is not needled."),
+                                        kind_name (pl, item->kind)));
           continue;
         }
 
@@ -568,25 +702,27 @@ plan_region (Planner    *pl,
 
   if (n_treated > 1)
     {
-      g_autofree char *name = kind_name_lower (deepest->kind);
-      g_autofree char *range = format_range (best_min, best_max);
+      g_autofree char *name = kind_name_lower (pl, deepest->kind);
+      g_autofree char *range = format_range (pl, best_min, best_max);
 
       take_reason (reasons,
-                   g_strdup_printf ("The region takes its deepest finding, %s: %s.", name, range));
+                   g_strdup_printf (plan_tr (pl, "The region takes its deepest finding, %s: %s."), name, range));
     }
 
   /* The region's depth serves its deepest finding; say where to hold back. */
   for (i = 0; i < n_capped; i++)
     {
       const NmProtocolSkinRule *pigment = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIGMENT_DEPTH);
-      g_autofree char *name = kind_name_lower (capped[i]->kind);
-      g_autofree char *limit = nm_format_mm (capped_max[i]);
+      g_autofree char *name = kind_name_lower (pl, capped[i]->kind);
+      g_autofree char *limit = plan_mm (pl, capped_max[i]);
       g_autofree char *sources = cite (&pigment->cite);
 
       if (capped_max[i] < best_max - EPSILON)
         take_reason (reasons,
-                     g_strdup_printf ("Over the %s itself keep to %s mm %s: the region's depth is for "
-                                      "its deeper finding.", name, limit, sources));
+                     /* Translators: "Over the melasma itself keep to 0.5 mm
+                      * (LOW, CHU): the region's depth is for its deeper finding." */
+                     g_strdup_printf (plan_tr (pl, "Over the %s itself keep to %s mm %s: the region's depth is for "
+                                                   "its deeper finding."), name, limit, sources));
     }
 
   region->treat = TRUE;
@@ -608,7 +744,7 @@ plan_region_warnings (Planner      *pl,
 
   if (g_strv_contains ((const char * const *) region->findings, "keloid"))
     add_region_warning (pl, "keloid-referral", region->region,
-                        "Keloid: not needled, refer to a specialist");
+                        plan_tr (pl, "Keloid: not needled, refer to a specialist"));
 
   if (!region->treat)
     return;
@@ -620,37 +756,38 @@ plan_region_warnings (Planner      *pl,
   if (pigment && skin_rule_applies (pih, pl->fitzpatrick))
     {
       g_autofree char *range = skin_range (pih->fitzpatrick_min, pih->fitzpatrick_max);
-      g_autofree char *text = g_strdup_printf ("Skin type %s with pigment findings: risk of "
-                                               "post-inflammatory hyperpigmentation, prime the skin "
-                                               "and protect it from sun", range);
+      g_autofree char *text = g_strdup_printf (plan_tr (pl, "Skin type %s with pigment findings: risk of "
+                                                             "post-inflammatory hyperpigmentation, prime the skin "
+                                                             "and protect it from sun"), range);
       add_region_warning (pl, "pih-risk", region->region, text);
     }
 
   if (g_str_equal (region->region, "neck") && !skin_rule_applies (neck, pl->fitzpatrick))
     {
       g_autofree char *range = skin_range (neck->fitzpatrick_min, neck->fitzpatrick_max);
-      g_autofree char *text = g_strdup_printf ("The device's neck clearance covers skin types %s only",
+      g_autofree char *text = g_strdup_printf (plan_tr (pl, "The device's neck clearance covers skin types %s only"),
                                                range);
       add_region_warning (pl, "neck-fitzpatrick", region->region, text);
     }
 
   if (g_strv_contains ((const char * const *) region->findings, "acne-scar-icepick"))
     add_region_warning (pl, "icepick-limited-response", region->region,
-                        "Icepick scars respond poorly to needling alone");
+                        plan_tr (pl, "Icepick scars respond poorly to needling alone"));
 
   if (g_strv_contains ((const char * const *) region->findings, "striae-alba"))
     add_region_warning (pl, "striae-alba-pih", region->region,
-                        "Striae alba: hyperpigmentation followed needling in 21.9% of one study's clients");
+                        /* xgettext:no-c-format */
+                        plan_tr (pl, "Striae alba: hyperpigmentation followed needling in 21.9% of one study's clients"));
 
   if (g_strv_contains ((const char * const *) region->findings, "scar-burn"))
     add_region_warning (pl, "burn-scar-timing", region->region,
-                        "Burn scars: when to start is disputed, check the scar's age");
+                        plan_tr (pl, "Burn scars: when to start is disputed, check the scar's age"));
 
   if (region->max_mm > nm_protocol_get_evaluated_max_mm (pl->protocol) + EPSILON)
     {
-      g_autofree char *limit = nm_format_mm (nm_protocol_get_evaluated_max_mm (pl->protocol));
-      g_autofree char *text = g_strdup_printf ("Deeper than %s mm: the device's safety and "
-                                               "effectiveness were not evaluated there", limit);
+      g_autofree char *limit = plan_mm (pl, nm_protocol_get_evaluated_max_mm (pl->protocol));
+      g_autofree char *text = g_strdup_printf (plan_tr (pl, "Deeper than %s mm: the device's safety and "
+                                                             "effectiveness were not evaluated there"), limit);
       add_region_warning (pl, "depth-over-evaluated", region->region, text);
     }
 }
@@ -674,8 +811,8 @@ plan_age (Planner *pl)
 
   if (age < (int) warning->min_age_years)
     {
-      g_autofree char *text = g_strdup_printf ("Under %u at the first session: the device is "
-                                               "indicated for adults %u and over",
+      g_autofree char *text = g_strdup_printf (plan_tr (pl, "Under %u at the first session: the device is "
+                                                             "indicated for adults %u and over"),
                                                warning->min_age_years, warning->min_age_years);
       add_warning (pl, "under-age", NULL, text);
     }
@@ -698,10 +835,10 @@ plan_herpes (Planner    *pl,
 
   if (history)
     add_warning (pl, "herpes-prophylaxis", perioral,
-                 "History of cold sores: give antiviral prophylaxis before each session");
+                 plan_tr (pl, "History of cold sores: give antiviral prophylaxis before each session"));
   else if (perioral != NULL)
     add_warning (pl, "herpes-prophylaxis", perioral,
-                 "Perioral work: ask about cold sores and consider antiviral prophylaxis");
+                 plan_tr (pl, "Perioral work: ask about cold sores and consider antiviral prophylaxis"));
 }
 
 static void
@@ -725,6 +862,7 @@ plan_series (Planner    *pl,
       g_autofree char *interval_sources = NULL;
       g_autofree char *summary = NULL;
       g_autofree char *most_name = NULL;
+      const char *label;
       int index;
 
       for (i = 0; i < n_works; i++)
@@ -761,7 +899,8 @@ plan_series (Planner    *pl,
         }
 
       index = (int) pl->plan->series->len;
-      series = _nm_plan_add_series (pl->plan, schedule->id, schedule->label);
+      label = schedule->label != NULL ? plan_tr (pl, schedule->label) : NULL;
+      series = _nm_plan_add_series (pl->plan, schedule->id, label);
       series->regions = g_strv_builder_end (regions);
       series->sessions = sessions;
       series->interval_weeks = interval;
@@ -780,20 +919,27 @@ plan_series (Planner    *pl,
           g_autofree char *range = skin_range (interval_rule->fitzpatrick_min, interval_rule->fitzpatrick_max);
           g_autofree char *rule_sources = cite (&interval_rule->cite);
 
-          interval_sources = g_strdup_printf ("lengthened to %u weeks for skin types %s %s",
+          /* Translators: the interval of a series; the last %s is the
+           * sources' keys in brackets */
+          interval_sources = g_strdup_printf (plan_tr (pl, "lengthened to %u weeks for skin types %s %s"),
                                               interval, range, rule_sources);
         }
       else
         {
           g_autofree char *longest_sources = cite (&longest->series_cite);
-          g_autofree char *longest_name = kind_name_lower (longest->id);
+          g_autofree char *longest_name = kind_name_lower (pl, longest->id);
 
-          interval_sources = g_strdup_printf ("the longest interval, from %s %s",
+          /* Translators: the interval of a series: "the longest interval,
+           * from melasma (LIM, LOW)" */
+          interval_sources = g_strdup_printf (plan_tr (pl, "the longest interval, from %s %s"),
                                               longest_name, longest_sources);
         }
-      most_name = kind_name_lower (most->id);
-      summary = g_strdup_printf ("%s: %u sessions, the most of the series, from %s %s; every %u weeks, %s.",
-                                 schedule->label, sessions, most_name, sessions_sources,
+      most_name = kind_name_lower (pl, most->id);
+      /* Translators: "Skin series: 4 sessions, the most of the series, from
+       * fine lines (ABL); every 6 weeks, the longest interval, from melasma
+       * (LIM)."; both numbers are always more than one. */
+      summary = g_strdup_printf (plan_tr (pl, "%s: %u sessions, the most of the series, from %s %s; every %u weeks, %s."),
+                                 label, sessions, most_name, sessions_sources,
                                  interval, interval_sources);
 
       for (i = 0; i < n_works; i++)
@@ -852,8 +998,10 @@ nm_planner_run_full (NmConsultation         *consultation,
   pl.device_max = nm_protocol_get_device_max_mm (protocol);
   if (options != NULL && options->step_mm > 0.0)
     pl.step = options->step_mm;
+  /* A device setting may only lower the protocol's maximum, never raise it. */
   if (options != NULL && options->device_max_mm > 0.0)
-    pl.device_max = options->device_max_mm;
+    pl.device_max = MIN (pl.device_max, options->device_max_mm);
+  pl.translate = options != NULL && options->translate;
   pl.region_warnings = g_ptr_array_new_with_free_func (plan_warning_free);
 
   start = nm_consultation_get_start_date (consultation);
@@ -955,7 +1103,7 @@ nm_planner_today (const char  *today_iso,
       if (!nm_date_parse (text, today))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "NEEDLEMAP_TODAY: \"%s\" is not a date YYYY-MM-DD", text);
+                       _("NEEDLEMAP_TODAY: “%s” is not a date YYYY-MM-DD"), text);
           return FALSE;
         }
       return TRUE;
@@ -977,6 +1125,7 @@ nm_planner_today (const char  *today_iso,
  * nm_plan_load_for_command:
  * @path: a consultation file (a path or URI)
  * @today_iso: (nullable): the date to start from when the file has none
+ * @translate: plan texts in the user's language (see NmPlannerOptions)
  * @consultation: (out) (optional): the loaded consultation
  * @plan: (out): its plan
  * @err: receives one line "needlemap: FILE: problem" on failure
@@ -991,6 +1140,7 @@ nm_planner_today (const char  *today_iso,
 int
 nm_plan_load_for_command (const char      *path,
                           const char      *today_iso,
+                          gboolean         translate,
                           NmConsultation **consultation,
                           NmPlan         **plan,
                           GString         *err)
@@ -1000,6 +1150,7 @@ nm_plan_load_for_command (const char      *path,
   g_autoptr(NmConsultation) loaded = NULL;
   g_autoptr(NmProtocol) protocol = NULL;
   g_autoptr(GError) error = NULL;
+  NmPlannerOptions options = { 0 };
   GDate today;
 
   g_return_val_if_fail (path != NULL, 2);
@@ -1028,7 +1179,8 @@ nm_plan_load_for_command (const char      *path,
       return 1;
     }
 
-  *plan = nm_planner_run (loaded, protocol, &today);
+  options.translate = translate;
+  *plan = nm_planner_run_full (loaded, protocol, &today, &options);
   if (consultation != NULL)
     *consultation = g_steal_pointer (&loaded);
   return 0;
@@ -1060,7 +1212,8 @@ nm_plan_command (const char *path,
   g_return_val_if_fail (path != NULL, 2);
   g_return_val_if_fail (out != NULL && err != NULL, 2);
 
-  status = nm_plan_load_for_command (path, today_iso, NULL, &plan, err);
+  /* English and '.' decimals whatever the locale: spec §3, "deterministic" */
+  status = nm_plan_load_for_command (path, today_iso, FALSE, NULL, &plan, err);
   if (status != 0)
     return status;
 

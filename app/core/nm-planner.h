@@ -20,8 +20,11 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  double device_max_mm;   /* 0: the protocol's device.max_mm (2.5 mm) */
-  double step_mm;         /* 0: the protocol's device.step_mm (0.25 mm) */
+  double   device_max_mm; /* 0: the protocol's device.max_mm (2.5 mm) */
+  double   step_mm;       /* 0: the protocol's device.step_mm (0.25 mm) */
+  gboolean translate;     /* reasons and messages in the user's language, depths
+                           * with the locale's decimal separator; FALSE (the
+                           * --plan JSON): English and '.' whatever the locale */
 } NmPlannerOptions;
 
 NmPlan *nm_planner_run      (NmConsultation         *consultation,
@@ -37,6 +40,7 @@ gboolean nm_planner_today   (const char             *today_iso,
                              GError                **error);
 int      nm_plan_load_for_command (const char       *path,
                                    const char       *today_iso,
+                                   gboolean          translate,
                                    NmConsultation  **consultation,
                                    NmPlan          **plan,
                                    GString          *err);

@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 #include <json.h>
@@ -248,13 +250,13 @@ type_name (json_object *value)
   switch (json_object_get_type (value))
     {
     case json_type_null: return "null";
-    case json_type_boolean: return "a boolean";
+    case json_type_boolean: return _("a boolean");
     case json_type_double:
-    case json_type_int: return "a number";
-    case json_type_object: return "an object";
-    case json_type_array: return "an array";
-    case json_type_string: return "a string";
-    default: return "something else";
+    case json_type_int: return _("a number");
+    case json_type_object: return _("an object");
+    case json_type_array: return _("an array");
+    case json_type_string: return _("a string");
+    default: return _("something else");
     }
 }
 
@@ -264,7 +266,7 @@ check_object (json_object  *value,
               GError      **error)
 {
   if (!json_object_is_type (value, json_type_object))
-    return fail (error, path, "must be an object, not %s", type_name (value));
+    return fail (error, path, _("must be an object, not %s"), type_name (value));
   return TRUE;
 }
 
@@ -281,7 +283,7 @@ check_keys (json_object        *object,
       if (!g_strv_contains (allowed, key))
         {
           g_autofree char *child = join_path (path, key);
-          return fail (error, child, "unknown key");
+          return fail (error, child, _("unknown key"));
         }
     }
   return TRUE;
@@ -312,17 +314,17 @@ get_number (json_object  *object,
   double number;
 
   if (value == NULL)
-    return fail (error, child, "missing");
+    return fail (error, child, _("missing"));
   if (!json_object_is_type (value, json_type_double) &&
       !json_object_is_type (value, json_type_int))
-    return fail (error, child, "must be a number, not %s", type_name (value));
+    return fail (error, child, _("must be a number, not %s"), type_name (value));
 
   number = json_object_get_double (value);
   if (!isfinite (number) || number < min || number > max)
     {
       char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
 
-      return fail (error, child, "must be between %s and %s",
+      return fail (error, child, _("must be between %s and %s"),
                    g_ascii_formatd (lo, sizeof lo, "%g", min),
                    g_ascii_formatd (hi, sizeof hi, "%g", max));
     }
@@ -345,7 +347,7 @@ get_depth (json_object  *object,
   if (*out <= 0.0)
     {
       g_autofree char *child = join_path (path, key);
-      return fail (error, child, "must be more than 0");
+      return fail (error, child, _("must be more than 0"));
     }
   return TRUE;
 }
@@ -364,13 +366,13 @@ get_uint (json_object  *object,
   gint64 number;
 
   if (value == NULL)
-    return fail (error, child, "missing");
+    return fail (error, child, _("missing"));
   if (!json_object_is_type (value, json_type_int))
-    return fail (error, child, "must be a whole number, not %s", type_name (value));
+    return fail (error, child, _("must be a whole number, not %s"), type_name (value));
 
   number = json_object_get_int64 (value);
   if (number < min || number > max)
-    return fail (error, child, "must be between %u and %u", min, max);
+    return fail (error, child, _("must be between %u and %u"), min, max);
 
   *out = (guint) number;
   return TRUE;
@@ -394,7 +396,7 @@ get_bool (json_object  *object,
   if (!json_object_is_type (value, json_type_boolean))
     {
       g_autofree char *child = join_path (path, key);
-      return fail (error, child, "must be true or false, not %s", type_name (value));
+      return fail (error, child, _("must be true or false, not %s"), type_name (value));
     }
 
   *out = json_object_get_boolean (value);
@@ -415,14 +417,14 @@ get_string (json_object  *object,
   if (value == NULL)
     {
       if (required)
-        return fail (error, child, "missing");
+        return fail (error, child, _("missing"));
       *out = NULL;
       return TRUE;
     }
   if (!json_object_is_type (value, json_type_string))
-    return fail (error, child, "must be a string, not %s", type_name (value));
+    return fail (error, child, _("must be a string, not %s"), type_name (value));
   if (json_object_get_string_len (value) > 2000)
-    return fail (error, child, "is too long");
+    return fail (error, child, _("is too long"));
 
   *out = g_strdup (json_object_get_string (value));
   return TRUE;
@@ -445,15 +447,15 @@ get_string_array (json_object  *object,
   size_t i, n;
 
   if (value == NULL)
-    return fail (error, child, "missing");
+    return fail (error, child, _("missing"));
   if (!json_object_is_type (value, json_type_array))
-    return fail (error, child, "must be an array, not %s", type_name (value));
+    return fail (error, child, _("must be an array, not %s"), type_name (value));
 
   n = json_object_array_length (value);
   if (n == 0)
-    return fail (error, child, "must not be empty");
+    return fail (error, child, _("must not be empty"));
   if (n > 64)
-    return fail (error, child, "has too many items");
+    return fail (error, child, _("has too many items"));
 
   for (i = 0; i < n; i++)
     {
@@ -462,10 +464,10 @@ get_string_array (json_object  *object,
       const char *text;
 
       if (!json_object_is_type (item, json_type_string))
-        return fail (error, item_path, "must be a string, not %s", type_name (item));
+        return fail (error, item_path, _("must be a string, not %s"), type_name (item));
       text = json_object_get_string (item);
       if (check != NULL && !check (text, check_data))
-        return fail (error, item_path, "\"%s\" is not %s", text, what);
+        return fail (error, item_path, _("\"%s\" is not %s"), text, _(what));
       g_strv_builder_add (builder, text);
     }
 
@@ -493,7 +495,7 @@ get_citation (json_object  *object,
 {
   if (!get_string_array (object, path, "sources", source_is_valid,
                          GINT_TO_POINTER (allow_clinic),
-                         "a key of the clinical reference", &cite->sources, error))
+                         N_("a key of the clinical reference"), &cite->sources, error))
     return FALSE;
   return get_string (object, path, "note", FALSE, &cite->note, error);
 }
@@ -533,16 +535,16 @@ get_fitzpatrick_range (json_object  *object,
   json_object *lo, *hi;
 
   if (value == NULL)
-    return fail (error, child, "missing");
+    return fail (error, child, _("missing"));
   if (!json_object_is_type (value, json_type_array) || json_object_array_length (value) != 2)
-    return fail (error, child, "must be a pair [from, to] of skin types");
+    return fail (error, child, _("must be a pair [from, to] of skin types"));
 
   lo = json_object_array_get_idx (value, 0);
   hi = json_object_array_get_idx (value, 1);
   if (!json_object_is_type (lo, json_type_int) || !json_object_is_type (hi, json_type_int) ||
       json_object_get_int64 (lo) < 1 || json_object_get_int64 (hi) > 6 ||
       json_object_get_int64 (lo) > json_object_get_int64 (hi))
-    return fail (error, child, "must be two skin types 1–6, the first not above the second");
+    return fail (error, child, _("must be two skin types 1–6, the first not above the second"));
 
   *min = (guint) json_object_get_int64 (lo);
   *max = (guint) json_object_get_int64 (hi);
@@ -562,7 +564,7 @@ parse_device (json_object  *root,
   double steps;
 
   if (device == NULL)
-    return fail (error, "device", "missing");
+    return fail (error, "device", _("missing"));
   if (!check_object (device, "device", error) ||
       !check_keys (device, "device", keys, error) ||
       !get_depth (device, "device", "max_mm", ABSOLUTE_MAX_MM, &t->device_max_mm, error) ||
@@ -573,7 +575,7 @@ parse_device (json_object  *root,
 
   steps = t->device_max_mm / t->device_step_mm;
   if (fabs (steps - round (steps)) > 1e-6)
-    return fail (error, "device.max_mm", "must be a whole number of steps (device.step_mm)");
+    return fail (error, "device.max_mm", _("must be a whole number of steps (device.step_mm)"));
 
   return TRUE;
 }
@@ -590,7 +592,7 @@ parse_regions (json_object  *root,
   guint i;
 
   if (regions == NULL)
-    return fail (error, "regions", "missing");
+    return fail (error, "regions", _("missing"));
   if (!check_object (regions, "regions", error))
     return FALSE;
 
@@ -600,7 +602,7 @@ parse_regions (json_object  *root,
       if (nm_vocab_region_index (key) < 0)
         {
           g_autofree char *path = join_path ("regions", key);
-          return fail (error, path, "not a region of the vocabulary");
+          return fail (error, path, _("not a region of the vocabulary"));
         }
     }
 
@@ -613,7 +615,7 @@ parse_regions (json_object  *root,
       json_object *scar;
 
       if (entry == NULL)
-        return fail (error, path, "missing");
+        return fail (error, path, _("missing"));
       if (!check_object (entry, path, error) || !check_keys (entry, path, keys, error))
         return FALSE;
 
@@ -628,7 +630,7 @@ parse_regions (json_object  *root,
       if (nm_vocab_region_never_treated (id) && region->treat)
         {
           g_autofree char *child = join_path (path, "treat");
-          return fail (error, child, "must be false: this region is never needled");
+          return fail (error, child, _("must be false: this region is never needled"));
         }
 
       if (!region->treat)
@@ -636,7 +638,7 @@ parse_regions (json_object  *root,
           if (get_member (entry, "max_mm") != NULL || get_member (entry, "scar") != NULL)
             {
               g_autofree char *child = join_path (path, "max_mm");
-              return fail (error, child, "must not be set for a region that is not treated");
+              return fail (error, child, _("must not be set for a region that is not treated"));
             }
           continue;
         }
@@ -670,11 +672,11 @@ parse_schedules (json_object  *root,
   json_object *schedules = get_member (root, "schedules");
 
   if (schedules == NULL)
-    return fail (error, "schedules", "missing");
+    return fail (error, "schedules", _("missing"));
   if (!check_object (schedules, "schedules", error))
     return FALSE;
   if (json_object_object_length (schedules) == 0)
-    return fail (error, "schedules", "must name at least one schedule");
+    return fail (error, "schedules", _("must name at least one schedule"));
 
   json_object_object_foreach (schedules, key, value)
     {
@@ -709,7 +711,7 @@ parse_indications (json_object  *root,
   guint i;
 
   if (indications == NULL)
-    return fail (error, "indications", "missing");
+    return fail (error, "indications", _("missing"));
   if (!check_object (indications, "indications", error))
     return FALSE;
 
@@ -719,7 +721,7 @@ parse_indications (json_object  *root,
       if (nm_vocab_kind_index (key) < 0)
         {
           g_autofree char *path = join_path ("indications", key);
-          return fail (error, path, "not a finding kind of the vocabulary");
+          return fail (error, path, _("not a finding kind of the vocabulary"));
         }
     }
 
@@ -735,7 +737,7 @@ parse_indications (json_object  *root,
       double min, max;
 
       if (entry == NULL)
-        return fail (error, path, "missing");
+        return fail (error, path, _("missing"));
       if (!check_object (entry, path, error))
         return FALSE;
 
@@ -749,7 +751,7 @@ parse_indications (json_object  *root,
       if (g_str_equal (id, "keloid") && ind->treat)
         {
           g_autofree char *child = join_path (path, "treat");
-          return fail (error, child, "must be false: keloids are never needled, refer to a specialist");
+          return fail (error, child, _("must be false: keloids are never needled, refer to a specialist"));
         }
 
       if (!ind->treat)
@@ -767,7 +769,7 @@ parse_indications (json_object  *root,
       depth_path = join_path (path, "depth");
       depth = get_member (entry, "depth");
       if (depth == NULL)
-        return fail (error, depth_path, "missing");
+        return fail (error, depth_path, _("missing"));
       if (!check_object (depth, depth_path, error) ||
           !check_keys (depth, depth_path, depth_keys, error) ||
           !get_depth (depth, depth_path, "min_mm", t->device_max_mm, &min, error) ||
@@ -777,7 +779,7 @@ parse_indications (json_object  *root,
       if (min > max)
         {
           g_autofree char *child = join_path (depth_path, "min_mm");
-          return fail (error, child, "must not be more than max_mm");
+          return fail (error, child, _("must not be more than max_mm"));
         }
       ind->min_mm = min;
       ind->max_mm = max;
@@ -785,7 +787,7 @@ parse_indications (json_object  *root,
       series_path = join_path (path, "series");
       series = get_member (entry, "series");
       if (series == NULL)
-        return fail (error, series_path, "missing");
+        return fail (error, series_path, _("missing"));
       if (!check_object (series, series_path, error) ||
           !check_keys (series, series_path, series_keys, error) ||
           !get_uint (series, series_path, "sessions", 1, 52, &ind->sessions, error) ||
@@ -796,7 +798,7 @@ parse_indications (json_object  *root,
       if (!schedule_id_is_valid (ind->schedule, t))
         {
           g_autofree char *child = join_path (series_path, "schedule");
-          return fail (error, child, "\"%s\" is not a key of schedules", ind->schedule);
+          return fail (error, child, _("\"%s\" is not a key of schedules"), ind->schedule);
         }
     }
 
@@ -819,7 +821,7 @@ parse_skin_types (json_object  *root,
   guint i;
 
   if (skin == NULL)
-    return fail (error, "skin_types", "missing");
+    return fail (error, "skin_types", _("missing"));
   if (!check_object (skin, "skin_types", error) ||
       !check_keys (skin, "skin_types", skin_rule_ids, error))
     return FALSE;
@@ -831,7 +833,7 @@ parse_skin_types (json_object  *root,
       NmProtocolSkinRule *rule = &t->skin[i];
 
       if (entry == NULL)
-        return fail (error, path, "missing");
+        return fail (error, path, _("missing"));
       if (!check_object (entry, path, error) ||
           !check_keys (entry, path, keys[i], error) ||
           !get_fitzpatrick_range (entry, path, &rule->fitzpatrick_min, &rule->fitzpatrick_max, error) ||
@@ -844,7 +846,7 @@ parse_skin_types (json_object  *root,
       if (i == NM_SKIN_RULE_INTERVAL &&
           (!get_uint (entry, path, "min_weeks", 1, 52, &rule->min_weeks, error) ||
            !get_string_array (entry, path, "schedules", schedule_id_is_valid, t,
-                              "a key of schedules", &rule->schedules, error)))
+                              N_("a key of schedules"), &rule->schedules, error)))
         return FALSE;
     }
 
@@ -862,7 +864,7 @@ parse_screening (json_object  *root,
   guint i;
 
   if (screening == NULL)
-    return fail (error, "screening", "missing");
+    return fail (error, "screening", _("missing"));
   if (!check_object (screening, "screening", error))
     return FALSE;
 
@@ -872,7 +874,7 @@ parse_screening (json_object  *root,
       if (nm_vocab_screening_index (key) < 0)
         {
           g_autofree char *path = join_path ("screening", key);
-          return fail (error, path, "not a screening item of the vocabulary");
+          return fail (error, path, _("not a screening item of the vocabulary"));
         }
     }
 
@@ -885,7 +887,7 @@ parse_screening (json_object  *root,
       ScreeningEntry *item;
 
       if (entry == NULL)
-        return fail (error, path, "missing");
+        return fail (error, path, _("missing"));
       if (!check_object (entry, path, error) || !check_keys (entry, path, keys, error))
         return FALSE;
 
@@ -902,7 +904,7 @@ parse_screening (json_object  *root,
       else
         {
           g_autofree char *child = join_path (path, "class");
-          return fail (error, child, "must be \"absolute\" or \"relative\"");
+          return fail (error, child, _("must be \"absolute\" or \"relative\""));
         }
     }
 
@@ -920,7 +922,7 @@ parse_warnings (json_object  *root,
   guint i;
 
   if (warnings == NULL)
-    return fail (error, "warnings", "missing");
+    return fail (error, "warnings", _("missing"));
   if (!check_object (warnings, "warnings", error) ||
       !check_keys (warnings, "warnings", warning_ids, error))
     return FALSE;
@@ -932,7 +934,7 @@ parse_warnings (json_object  *root,
       NmProtocolWarning *warning;
 
       if (entry == NULL)
-        return fail (error, path, "missing");
+        return fail (error, path, _("missing"));
       if (!check_object (entry, path, error) || !check_keys (entry, path, keys, error))
         return FALSE;
 
@@ -944,7 +946,7 @@ parse_warnings (json_object  *root,
 
       if (g_str_equal (warning->id, "herpes-prophylaxis") &&
           !get_string_array (entry, path, "regions", region_id_is_valid, NULL,
-                             "a region of the vocabulary", &warning->regions, error))
+                             N_("a region of the vocabulary"), &warning->regions, error))
         return FALSE;
       if (g_str_equal (warning->id, "under-age") &&
           !get_uint (entry, path, "min_age_years", 0, 120, &warning->min_age_years, error))
@@ -972,33 +974,33 @@ parse_root (json_object  *root,
   format = get_member (root, "format");
   if (format == NULL)
     {
-      fail (error, "format", "missing");
+      fail (error, "format", _("missing"));
       return NULL;
     }
   if (!json_object_is_type (format, json_type_string) ||
       g_strcmp0 (json_object_get_string (format), PROTOCOL_FORMAT) != 0)
     {
-      fail (error, "format", "must be \"%s\"", PROTOCOL_FORMAT);
+      fail (error, "format", _("must be \"%s\""), PROTOCOL_FORMAT);
       return NULL;
     }
 
   version = get_member (root, "version");
   if (version == NULL)
     {
-      fail (error, "version", "missing");
+      fail (error, "version", _("missing"));
       return NULL;
     }
   if (!json_object_is_type (version, json_type_int) || json_object_get_int64 (version) < 1)
     {
-      fail (error, "version", "must be a whole number from 1");
+      fail (error, "version", _("must be a whole number from 1"));
       return NULL;
     }
   if (json_object_get_int64 (version) > PROTOCOL_VERSION)
     {
       g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_VERSION,
-                   "version: protocol version %" G_GINT64_FORMAT " is newer than this "
-                   "application understands (%d)",
-                   json_object_get_int64 (version), PROTOCOL_VERSION);
+                   _("version: protocol version %lld is newer than this "
+                     "application understands (%d)"),
+                   (long long) json_object_get_int64 (version), PROTOCOL_VERSION);
       return NULL;
     }
 
@@ -1030,12 +1032,12 @@ parse_bytes (GBytes  *bytes,
   if (size > PROTOCOL_MAX_BYTES)
     {
       g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                   "too large for a protocol (over %d bytes)", PROTOCOL_MAX_BYTES);
+                   _("too large for a protocol (over %d bytes)"), PROTOCOL_MAX_BYTES);
       return NULL;
     }
   if (!g_utf8_validate (data, size, NULL))
     {
-      g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE, "not UTF-8 text");
+      g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE, _("not UTF-8 text"));
       return NULL;
     }
 
@@ -1049,7 +1051,7 @@ parse_bytes (GBytes  *bytes,
   if (jerr != json_tokener_success)
     {
       g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                   "not valid JSON (%s)", json_tokener_error_desc (jerr));
+                   _("not valid JSON (%s)"), json_tokener_error_desc (jerr));
       g_clear_pointer (&root, json_object_put);
       return NULL;
     }
@@ -1058,7 +1060,7 @@ parse_bytes (GBytes  *bytes,
     if (!g_ascii_isspace (data[end]))
       {
         g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                     "trailing bytes after the JSON object");
+                     _("trailing bytes after the JSON object"));
         json_object_put (root);
         return NULL;
       }
@@ -1066,7 +1068,7 @@ parse_bytes (GBytes  *bytes,
   if (!json_object_is_type (root, json_type_object))
     {
       g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                   "not a JSON object");
+                   _("not a JSON object"));
       json_object_put (root);
       return NULL;
     }
@@ -1101,7 +1103,7 @@ merge_into (json_object  *base,
               json_object_object_add (base, key, copy);
             }
           else if (!json_object_is_type (current, json_type_object))
-            return fail (error, child, "must not be an object");
+            return fail (error, child, _("must not be an object"));
           else if (!merge_into (current, value, child, error))
             return FALSE;
         }
@@ -1226,7 +1228,7 @@ nm_protocol_overlay_bytes (NmProtocol *self,
       g_strcmp0 (json_object_get_string (value), PROTOCOL_FORMAT) != 0)
     {
       json_object_put (overlay);
-      return fail (error, "format", "must be \"%s\"", PROTOCOL_FORMAT);
+      return fail (error, "format", _("must be \"%s\""), PROTOCOL_FORMAT);
     }
 
   json_object_deep_copy (self->root, &merged, NULL);

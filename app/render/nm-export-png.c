@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +139,7 @@ nm_export_png_render (NmConsultation  *consultation,
   if (width < 1 || height < 1 || width > NM_EXPORT_PNG_MAX_SIDE || height > NM_EXPORT_PNG_MAX_SIDE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the size %d×%d is outside 1–%d pixels", width, height, NM_EXPORT_PNG_MAX_SIDE);
+                   _("the size %d×%d is outside 1–%d pixels"), width, height, NM_EXPORT_PNG_MAX_SIDE);
       return NULL;
     }
 
@@ -156,7 +157,7 @@ nm_export_png_render (NmConsultation  *consultation,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "cannot draw the picture: %s", cairo_status_to_string (status));
+                   _("cannot draw the picture: %s"), cairo_status_to_string (status));
       return NULL;
     }
 
@@ -212,23 +213,27 @@ nm_export_png_command (const char *out_path,
 
   if (out_path == NULL || *out_path == '\0' || path == NULL)
     {
-      g_string_append (err, "needlemap: --export-png needs OUT.png and FILE\n");
+      g_string_append_printf (err, "needlemap: %s\n", _("--export-png needs OUT.png and FILE"));
       return 2;
     }
   if (size != NULL && !nm_export_png_parse_size (size, &width, &height))
     {
-      g_string_append_printf (err, "needlemap: --size %s: expected WIDTHxHEIGHT, each 1–%d\n",
+      g_string_append (err, "needlemap: ");
+      g_string_append_printf (err, _("--size %s: expected WIDTHxHEIGHT, each 1–%d"),
                               size, NM_EXPORT_PNG_MAX_SIDE);
+      g_string_append_c (err, '\n');
       return 2;
     }
   if (view_id != NULL && !nm_view_from_id (view_id, &view))
     {
-      g_string_append_printf (err, "needlemap: %s: unknown view (face-front, face-left, "
-                              "face-right, scalp, body-front or body-back)\n", view_id);
+      g_string_append (err, "needlemap: ");
+      g_string_append_printf (err, _("%s: unknown view (face-front, face-left, "
+                                     "face-right, scalp, body-front or body-back)"), view_id);
+      g_string_append_c (err, '\n');
       return 1;
     }
 
-  status = nm_plan_load_for_command (path, today_iso, &consultation, &plan, err);
+  status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
 

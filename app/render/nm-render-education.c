@@ -858,7 +858,7 @@ page_needling (Ctx *c)
   for (guint i = 0; i * 0.5 <= view_mm + 1e-6; i++)
     {
       double ty = surface_y + i * 0.5 * ppm;
-      g_autofree char *value = nm_format_mm (i * 0.5);
+      g_autofree char *value = nm_format_mm_display (i * 0.5);
       g_autofree char *label = i == 0 ? g_strdup (_("0 mm")) : g_steal_pointer (&value);
       g_autoptr(PangoLayout) l = layout (c, label, 18, FALSE, -1, FALSE);
       double lw, lh;
@@ -872,8 +872,8 @@ page_needling (Ctx *c)
     }
 
   /* Layer names, at the right edge of the section */
-  epi_mm = nm_format_mm (skin.epidermis_mm);
-  dermis_mm = nm_format_mm (skin.dermis_mm);
+  epi_mm = nm_format_mm_display (skin.epidermis_mm);
+  dermis_mm = nm_format_mm_display (skin.dermis_mm);
   /* TRANSLATORS: %s is a thickness such as "0.05" */
   epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
   dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
@@ -942,7 +942,7 @@ page_needling (Ctx *c)
     cairo_restore (cr);
   }
   {
-    g_autofree char *value = nm_format_mm (needle_mm);
+    g_autofree char *value = nm_format_mm_display (needle_mm);
     /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
     g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
     g_autoptr(PangoLayout) l = layout (c, tag, 20, TRUE, -1, FALSE);
@@ -1364,8 +1364,13 @@ region_sentence (const NmPlanRegion *region)
       if (i > 0)
         /* TRANSLATORS: joins finding kinds: "a, b and c" */
         g_string_append (kinds, i + 1 == n ? _(" and ") : _(", "));
-      /* lower case inside a sentence */
-      g_unichar_to_utf8 (g_unichar_tolower (first), buffer);
+      /* lower case inside a sentence, unless the language keeps the
+       * capital (German nouns: see the planner's "kind names inside a
+       * sentence") */
+      if (g_str_equal (C_("kind names inside a sentence", "lowercase"), "keep"))
+        g_unichar_to_utf8 (first, buffer);
+      else
+        g_unichar_to_utf8 (g_unichar_tolower (first), buffer);
       g_string_append (kinds, buffer);
       g_string_append (kinds, g_utf8_next_char (name));
     }

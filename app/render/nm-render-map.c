@@ -157,7 +157,7 @@ nm_render_depth_colour (double  mm,
  * nm_render_depth_text:
  *
  * The label of a depth range as the map shows it: "1.0–1.5 mm", or
- * "1.0 mm" when both ends are equal.
+ * "1.0 mm" when both ends are equal, with the locale's decimal separator.
  *
  * Returns: (transfer full): the text
  */
@@ -165,8 +165,8 @@ char *
 nm_render_depth_text (double min_mm,
                       double max_mm)
 {
-  g_autofree char *lo = nm_format_mm (min_mm);
-  g_autofree char *hi = nm_format_mm (max_mm);
+  g_autofree char *lo = nm_format_mm_display (min_mm);
+  g_autofree char *hi = nm_format_mm_display (max_mm);
 
   if (g_str_equal (lo, hi))
     return g_strdup_printf ("%s mm", hi);
@@ -1079,7 +1079,7 @@ nm_render_depth_legend (cairo_t  *cr,
   for (guint i = 0; i <= 5; i++)
     {
       double mm = NM_RENDER_DEPTH_SCALE_MAX_MM * i / 5;
-      g_autofree char *value = nm_format_mm (mm);
+      g_autofree char *value = nm_format_mm_display (mm);
       g_autofree char *text = i == 5 ? g_strdup_printf ("%s\u00a0mm", value) : g_strdup (value);
       g_autoptr(PangoLayout) layout = make_layout (context, text, font_px * 0.85, FALSE);
       double lw, lh;

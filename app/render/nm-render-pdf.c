@@ -1627,7 +1627,7 @@ draw_aftercare (NmPdfDocument *doc,
     }
   if (deepest > 0)
     {
-      g_autofree char *depth = nm_format_mm (deepest);
+      g_autofree char *depth = nm_format_mm_display (deepest);
       const char *days = deepest <= 0.5 ? _("about 2–3 days") : deepest <= 1.5 ? _("about 4–5 days") : _("about 6–7 days");
       g_autofree char *line = g_strdup_printf (_("At the deepest planned depth, %s mm, visible recovery "
                                                  "takes %s."), depth, days);

@@ -186,18 +186,14 @@ nm_render_format_date (const GDate *date)
 /**
  * nm_render_format_depth:
  *
- * Returns: (transfer full): "0.5 mm" or "1.0–1.25 mm"
+ * Returns: (transfer full): "0.5 mm" or "1.0–1.25 mm", with the locale's
+ *   decimal separator
  */
 char *
 nm_render_format_depth (double min_mm,
                         double max_mm)
 {
-  g_autofree char *min = nm_format_mm (min_mm);
-  g_autofree char *max = nm_format_mm (max_mm);
-
-  if (g_strcmp0 (min, max) == 0)
-    return g_strdup_printf ("%s mm", min);
-  return g_strdup_printf ("%s–%s mm", min, max);
+  return nm_format_mm_range_display (min_mm, max_mm);
 }
 
 /**

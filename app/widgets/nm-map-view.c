@@ -124,8 +124,8 @@ describe_region (NmMapView  *self,
     }
   if (planned != NULL && planned->treat)
     {
-      g_autofree char *min = nm_format_mm (planned->min_mm);
-      g_autofree char *max = nm_format_mm (planned->max_mm);
+      g_autofree char *min = nm_format_mm_display (planned->min_mm);
+      g_autofree char *max = nm_format_mm_display (planned->max_mm);
 
       if (planned->min_mm == planned->max_mm)
         g_string_append_printf (text, _(", %s mm"), max);
@@ -193,6 +193,24 @@ nm_map_view_snapshot (GtkWidget   *widget,
   cairo_surface_set_device_scale (surface, scale, scale);
   cr = cairo_create (surface);
   nm_render_map (cr, &style, width, height);
+
+  /* The depth layer carries its scale in mm, in the corner the anatomy
+   * leaves free. */
+  if (self->layer == NM_MAP_LAYER_DEPTH && width > 200 && height > 120)
+    {
+      double lw = MIN (280.0, width - 24.0), lh = 46.0;
+      double lx = 12.0, ly = height - lh - 12.0;
+
+      cairo_save (cr);
+      if (style.dark)
+        cairo_set_source_rgba (cr, 0.14, 0.14, 0.14, 0.85);
+      else
+        cairo_set_source_rgba (cr, 1.0, 1.0, 1.0, 0.85);
+      cairo_rectangle (cr, lx - 6, ly - 6, lw + 12, lh + 12);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      nm_render_depth_legend (cr, lx, ly, lw, lh, style.dark);
+    }
 
   /* The outline being drawn, on top. */
   if (self->stroke != NULL && self->stroke->len > 1)
@@ -360,21 +378,15 @@ widget_to_view (NmMapView *self,
                 NmPoint   *out)
 {
   NmAtlas *atlas = nm_atlas_get_default ();
-  cairo_matrix_t matrix;
-  double vw, vh;
 
   if (atlas == NULL)
     return FALSE;
-  nm_atlas_fit (atlas, self->view, gtk_widget_get_width (GTK_WIDGET (self)),
-                gtk_widget_get_height (GTK_WIDGET (self)), &matrix);
-  if (cairo_matrix_invert (&matrix) != CAIRO_STATUS_SUCCESS)
-    return FALSE;
-  cairo_matrix_transform_point (&matrix, &x, &y);
-  nm_atlas_view_size (atlas, self->view, &vw, &vh);
-  if (vw <= 0 || vh <= 0)
-    return FALSE;
-  out->x = CLAMP (x / vw, 0.0, 1.0);
-  out->y = CLAMP (y / vh, 0.0, 1.0);
+  nm_atlas_widget_to_view (atlas, self->view, gtk_widget_get_width (GTK_WIDGET (self)),
+                           gtk_widget_get_height (GTK_WIDGET (self)), x, y, &out->x, &out->y);
+  /* A ten-thousandth of the view is far below a pixel: kept to that, the
+   * numbers in the file stay short. */
+  out->x = round (out->x * 10000.0) / 10000.0;
+  out->y = round (out->y * 10000.0) / 10000.0;
   return TRUE;
 }
 

@@ -22,6 +22,7 @@ check "--help lists --plan" grep -q -- '--plan' <<<"$out"
 "$exe" --no-such-option >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "unknown option is a usage error (exit 2)" test $rc -eq 2
 check "usage error names the option" grep -q 'no-such-option' "$tmp/err"
+check "usage error is one line" test "$(wc -l <"$tmp/err")" -eq 1
 check "usage error prints nothing on stdout" test ! -s "$tmp/out"
 
 NEEDLEMAP_TODAY=2026-11-21 "$exe" --plan "$top/resources/sample.needlemap" >"$tmp/plan1" 2>"$tmp/err"; rc=$?

@@ -165,9 +165,9 @@ test_device_depths (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (fixture->settings, "device-max-depth"),
                                   2.5, 1e-9);
   g_assert_true (key_accepts (max_depth, g_variant_new_double (0.25)));
-  g_assert_true (key_accepts (max_depth, g_variant_new_double (3.0)));
+  g_assert_true (key_accepts (max_depth, g_variant_new_double (2.5)));
   g_assert_false (key_accepts (max_depth, g_variant_new_double (0.2)));
-  g_assert_false (key_accepts (max_depth, g_variant_new_double (3.5)));
+  g_assert_false (key_accepts (max_depth, g_variant_new_double (2.75)));
 
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (fixture->settings, "device-depth-step"),
                                   0.25, 1e-9);

@@ -442,6 +442,18 @@ test_device_options (void)
   g_assert_cmpfloat_with_epsilon (region->min_mm, 1.5, 1e-9);
   g_assert_nonnull (strstr (region->reasons[1], "the device maximum (SP1)"));
   g_assert_false (nm_plan_has_warning (plan, "depth-over-evaluated", NULL));
+
+  /* A device that goes deeper than the protocol's maximum does not take the
+   * plan past it. */
+  {
+    g_autoptr(NmConsultation) deep = build_consultation (2, "upper-back scar-burn 4", NULL, NULL, NULL);
+    NmPlannerOptions deeper = { .device_max_mm = 3.0, .step_mm = 0.25 };
+    g_autoptr(NmPlan) deep_plan = nm_planner_run_full (deep, protocol, &today, &deeper);
+
+    region = nm_plan_lookup_region (deep_plan, "upper-back");
+    g_assert_true (region->treat);
+    g_assert_cmpfloat (region->max_mm, <=, nm_protocol_get_device_max_mm (protocol));
+  }
 }
 
 /* Property tests over generated consultations */

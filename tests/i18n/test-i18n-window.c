@@ -1,0 +1,154 @@
+/* test-i18n-window.c: the window speaks German under LANG=de_DE.UTF-8
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "i18n-test-util.h"
+#include "nm-window.h"
+
+static gboolean have_german;
+
+static void
+wait_for_draw (GtkWidget *widget)
+{
+  gtk_test_widget_wait_for_draw (widget);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static NmWindow *
+new_window (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 780);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  return window;
+}
+
+/* Every text the window's labels and buttons hold, one a line, visible or
+ * on a page not shown. */
+static void
+collect_texts (GtkWidget *widget,
+               GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  else if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    g_string_append_printf (out, "[%s]\n", gtk_button_get_label (GTK_BUTTON (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, out);
+}
+
+static char *
+window_texts (NmWindow *window)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_texts (GTK_WIDGET (window), out);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+has_line (const char *texts,
+          const char *line)
+{
+  g_auto(GStrv) lines = g_strsplit (texts, "\n", -1);
+
+  return g_strv_contains ((const char * const *) lines, line);
+}
+
+static void
+test_welcome (void)
+{
+  NmWindow *window;
+  g_autofree char *texts = NULL;
+
+  if (!have_german)
+    {
+      g_test_skip ("the locale de_DE.UTF-8 is not installed (run build-aux/dev deps)");
+      return;
+    }
+
+  window = new_window ();
+  texts = window_texts (window);
+  g_test_message ("%s", texts);
+  /* the welcome page and its buttons, from the .ui template */
+  g_assert_true (has_line (texts, "Beratung beginnen"));
+  g_assert_true (has_line (texts, "[_Neue Beratung]"));
+  g_assert_true (has_line (texts, "[_Beispiel ausprobieren]"));
+  g_assert_false (has_line (texts, "Start a Consultation"));
+  g_assert_false (has_line (texts, "[_New Consultation]"));
+
+  /* a title set from C */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Neue Beratung");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The sample consultation: the plan's reasons in German with a decimal
+ * comma, the vocabulary and the status in German. */
+static void
+test_sample_plan (void)
+{
+  NmWindow *window;
+  g_autofree char *texts = NULL;
+  NmPlan *plan;
+
+  if (!have_german)
+    {
+      g_test_skip ("the locale de_DE.UTF-8 is not installed (run build-aux/dev deps)");
+      return;
+    }
+
+  window = new_window ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  wait_for_draw (GTK_WIDGET (window));
+  plan = nm_window_get_plan (window);
+  g_assert_nonnull (plan);
+  g_assert_cmpstr (nm_plan_get_series (plan, 0)->label, ==, "Hautserie");
+
+  texts = window_texts (window);
+  g_test_message ("%s", texts);
+  g_assert_true (has_line (texts, "Vorsicht"));                 /* the status button */
+  g_assert_true (has_line (texts, "Eispickel-Aknenarben"));     /* the tag panel's kinds */
+  g_assert_true (has_line (texts, "Hauttyp"));                  /* the client panel */
+  g_assert_nonnull (strstr (texts, "Schweregrad 3 von 4"));     /* the plan's reasons */
+  g_assert_true (i18n_test_has_decimal_comma_mm (texts));
+  g_assert_false (i18n_test_has_decimal_point_mm (texts));
+  g_assert_null (strstr (texts, "severity"));
+  g_assert_false (has_line (texts, "Caution"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* as a German desktop session starts the application (gtk_test_init()
+   * keeps the C locale, so set it by hand) */
+  g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
+  g_setenv ("LANGUAGE", "de", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  have_german = setlocale (LC_ALL, "") != NULL &&
+                g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "de_DE");
+  adw_init ();
+  i18n_test_bind_catalogues ();
+
+  g_test_add_func ("/i18n/window/welcome", test_welcome);
+  g_test_add_func ("/i18n/window/sample-plan", test_sample_plan);
+
+  return g_test_run ();
+}
