@@ -20,6 +20,10 @@
 #include <gtk/gtk.h>
 #include <stdlib.h>
 
+#ifdef BENCH_ADWAITA
+# include <adwaita.h>
+#endif
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 gpointer       user_data)
@@ -55,7 +59,13 @@ main (int   argc,
 {
   g_autoptr(GtkApplication) app = NULL;
 
+#ifdef BENCH_ADWAITA
+  /* The same window in an AdwApplication: what libadwaita's own start-up
+   * (its style sheet above all) costs before any of Needlemap's code. */
+  app = GTK_APPLICATION (adw_application_new ("io.github.needlemap.BenchWindow", G_APPLICATION_NON_UNIQUE));
+#else
   app = gtk_application_new ("io.github.needlemap.BenchWindow", G_APPLICATION_NON_UNIQUE);
+#endif
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
