@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "nm-export.h"
+#include "nm-file.h"
 #include "nm-planner.h"
 
 /**
@@ -138,8 +139,10 @@ nm_export_write_atomically (GFile   *out,
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
 
-  return g_file_replace_contents (out, data, size, NULL, FALSE,
-                                  G_FILE_CREATE_PRIVATE, NULL, NULL, error);
+  /* The same writer as a consultation's: a complete temporary file renamed
+   * over OUT, so that on any error (a full disk included) OUT is neither
+   * created nor changed; private, as it comes from a health record. */
+  return nm_file_replace_private (out, data, size, FALSE, NULL, error);
 }
 
 gboolean

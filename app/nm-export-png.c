@@ -20,6 +20,7 @@
 #include <cairo.h>
 
 #include "nm-atlas.h"
+#include "nm-export.h"
 #include "nm-export-png.h"
 #include "nm-finding.h"
 #include "nm-planner.h"
@@ -164,21 +165,6 @@ nm_export_png_render (NmConsultation  *consultation,
   return g_byte_array_free_to_bytes (g_steal_pointer (&png));
 }
 
-static gboolean
-write_atomically (GFile   *out,
-                  GBytes  *bytes,
-                  GError **error)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
-
-  /* A temporary file renamed over OUT at the end: on any error OUT is
-   * neither created nor changed. Private, as it is derived from a health
-   * record even though it names no one. */
-  return g_file_replace_contents (out, data, size, NULL, FALSE,
-                                  G_FILE_CREATE_PRIVATE, NULL, NULL, error);
-}
-
 /**
  * nm_export_png_command:
  * @out_path: where to write the PNG
@@ -244,7 +230,7 @@ nm_export_png_command (const char *out_path,
 
   png = nm_export_png_render (consultation, plan, view, width, height, &error);
   out = g_file_new_for_commandline_arg (out_path);
-  if (png == NULL || !write_atomically (out, png, &error))
+  if (png == NULL || !nm_export_write_atomically (out, png, &error))
     {
       g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);
       return 1;
