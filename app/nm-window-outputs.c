@@ -60,7 +60,8 @@ on_export_response_cb (GtkNativeDialog *native,
 
       plan = window_plan (self, &today);
       nm_export_settings_load (&export_settings, settings);
-      if (file != NULL && plan != NULL)
+      if (file != NULL && plan != NULL &&
+          nm_export_check_target (file, nm_window_get_file (self), &error))
         {
           if (kind == EXPORT_PDF)
             {
