@@ -654,12 +654,32 @@ on_save_response_cb (GtkNativeDialog *native,
   g_object_unref (native);
 }
 
+/* A consultation is saved with its skin type (spec: client.fitzpatrick is
+ * required). Said before a file is chosen, in words rather than a key path,
+ * and the Client panel is shown where it is chosen. */
+static gboolean
+nm_window_check_savable (NmWindow *self)
+{
+  if (nm_consultation_get_fitzpatrick (self->consultation) != NM_FITZPATRICK_UNSET)
+    return TRUE;
+
+  self->closing_confirmed = FALSE;
+  adw_view_stack_set_visible_child_name (self->side_stack, "client");
+  _nm_window_show_error (self, _("Choose the Skin Type First"),
+                         _("The client’s skin type sets the safe needle depths, so a "
+                           "consultation is saved with one. Choose it in the Client panel."));
+  return FALSE;
+}
+
 static void
 nm_window_save_as (NmWindow *self)
 {
   GtkFileChooserNative *native;
   g_autoptr(GtkFileFilter) filter = consultation_filter ();
   g_autofree char *suggestion = NULL;
+
+  if (self->consultation == NULL || !nm_window_check_savable (self))
+    return;
 
   native = gtk_file_chooser_native_new (_("Save the Consultation"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -695,8 +715,15 @@ nm_window_save (NmWindow *self)
       return;
     }
 
+  if (!nm_window_check_savable (self))
+    return;
+
   if (!nm_window_save_to_file (self, self->file, &error))
-    _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
+    {
+      /* The window stays open, and a later save does not close it. */
+      self->closing_confirmed = FALSE;
+      _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
+    }
   else if (self->closing_confirmed)
     gtk_window_destroy (GTK_WINDOW (self));
 }

@@ -295,6 +295,114 @@ test_window_changed_on_disk (void)
   g_rmdir (dir);
 }
 
+static AdwMessageDialog *
+shown_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        dialog = ADW_MESSAGE_DIALOG (window);
+    }
+  return dialog;
+}
+
+static AdwViewStack *
+find_view_stack (GtkWidget *widget,
+                 const char *child_name)
+{
+  if (ADW_IS_VIEW_STACK (widget) &&
+      adw_view_stack_get_child_by_name (ADW_VIEW_STACK (widget), child_name) != NULL)
+    return ADW_VIEW_STACK (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStack *found = find_view_stack (child, child_name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_window_save_needs_skin_type (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  AdwViewStack *side;
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  side = find_view_stack (GTK_WIDGET (window), "client");
+  g_assert_nonnull (side);
+  adw_view_stack_set_visible_child_name (side, "tag");
+
+  /* Save and Save As say what is missing before asking where to save. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_null (shown_message_dialog ());
+      gtk_widget_activate_action (GTK_WIDGET (window), i == 0 ? "win.save" : "win.save-as", NULL);
+      dialog = shown_message_dialog ();
+      g_assert_nonnull (dialog);
+      g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Choose the Skin Type First");
+      g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "client");
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      adw_view_stack_set_visible_child_name (side, "tag");
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_failed_save_on_close_keeps_window (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "c.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  AdwMessageDialog *dialog;
+
+  g_object_ref (window);
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
+  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_no_error (error);
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+
+  /* The folder goes away: Save in the close question fails. */
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
+  adw_message_dialog_response (dialog, "save");
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Save the Consultation");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* The folder is back and the practitioner saves: the window stays open. */
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_false (nm_window_get_modified (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +416,8 @@ main (int   argc,
   g_test_add_func ("/window/refuses-bad-file", test_window_refuses_bad_file);
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
+  g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
+  g_test_add_func ("/window/failed-save-on-close-keeps-window", test_window_failed_save_on_close_keeps_window);
 
   return g_test_run ();
 }
