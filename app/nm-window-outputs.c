@@ -103,6 +103,7 @@ export_dialog (NmWindow   *self,
 
   if (nm_window_get_consultation (self) == NULL)
     return;
+  _nm_window_commit_edits (self);
 
   native = gtk_file_chooser_native_new (kind == EXPORT_PDF ? _("Export the Treatment Plan")
                                                            : _("Export the Session Calendar"),
@@ -180,6 +181,7 @@ print_action (GtkWidget  *widget,
   GtkPrintOperation *operation;
   GDate today;
 
+  _nm_window_commit_edits (self);
   plan = window_plan (self, &today);
   if (plan == NULL)
     return;

@@ -438,6 +438,15 @@ _nm_window_show_error (NmWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* What is typed in a field and not applied yet goes into the consultation
+ * before it is saved, exported or closed. */
+void
+_nm_window_commit_edits (NmWindow *self)
+{
+  if (self->consultation != NULL)
+    nm_client_panel_commit (self->client_panel);
+}
+
 void
 _nm_window_toast (NmWindow   *self,
                  const char *message)
@@ -678,7 +687,10 @@ nm_window_save_as (NmWindow *self)
   g_autoptr(GtkFileFilter) filter = consultation_filter ();
   g_autofree char *suggestion = NULL;
 
-  if (self->consultation == NULL || !nm_window_check_savable (self))
+  if (self->consultation == NULL)
+    return;
+  _nm_window_commit_edits (self);
+  if (!nm_window_check_savable (self))
     return;
 
   native = gtk_file_chooser_native_new (_("Save the Consultation"), GTK_WINDOW (self),
@@ -709,6 +721,7 @@ nm_window_save (NmWindow *self)
   if (self->consultation == NULL)
     return;
 
+  _nm_window_commit_edits (self);
   if (self->file == NULL)
     {
       nm_window_save_as (self);
@@ -800,6 +813,8 @@ nm_window_close_request (GtkWindow *window)
     }
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
+  if (!self->discard_confirmed)
+    _nm_window_commit_edits (self);
   if (!nm_window_get_modified (self) || self->discard_confirmed)
     {
       nm_window_drop_recovery (self);

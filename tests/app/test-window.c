@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
 
@@ -403,6 +404,71 @@ test_window_failed_save_on_close_keeps_window (void)
   g_rmdir (dir);
 }
 
+static GtkEditable *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_window_typing_is_not_lost (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "d.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkEditable *name, *notes;
+  AdwMessageDialog *dialog;
+
+  g_object_ref (window);
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
+  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_no_error (error);
+  name = find_entry_row (GTK_WIDGET (window), "Name");
+  notes = find_entry_row (GTK_WIDGET (window), "Notes");
+  g_assert_nonnull (name);
+  g_assert_nonnull (notes);
+
+  /* Typed, still in the field (not applied, focus not left), then Ctrl+S. */
+  gtk_widget_grab_focus (GTK_WIDGET (name));
+  gtk_editable_set_text (name, "Yara Typed");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Yara Typed"));
+  g_assert_false (nm_window_get_modified (window));
+
+  /* Typed, then the window is closed: the save question is asked. */
+  gtk_widget_grab_focus (GTK_WIDGET (notes));
+  gtk_editable_set_text (notes, "typed just before closing");
+  g_assert_null (shown_message_dialog ());
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  adw_message_dialog_response (dialog, "discard");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  g_object_unref (window);
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
+  g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);
   g_test_add_func ("/window/failed-save-on-close-keeps-window", test_window_failed_save_on_close_keeps_window);
 
   return g_test_run ();
