@@ -444,7 +444,10 @@ void
 _nm_window_commit_edits (NmWindow *self)
 {
   if (self->consultation != NULL)
-    nm_client_panel_commit (self->client_panel);
+    {
+      nm_client_panel_commit (self->client_panel);
+      nm_schedule_view_commit (self->schedule_view);
+    }
 }
 
 void

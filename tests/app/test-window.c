@@ -15,6 +15,8 @@
 #include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
+#include "nm-schedule-view.h"
+#include "nm-session.h"
 #include "nm-window.h"
 
 static void
@@ -404,6 +406,21 @@ test_window_failed_save_on_close_keeps_window (void)
   g_rmdir (dir);
 }
 
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkEditable *
 find_entry_row (GtkWidget  *widget,
                 const char *title)
@@ -450,6 +467,27 @@ test_window_typing_is_not_lost (void)
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "Yara Typed"));
   g_assert_false (nm_window_get_modified (window));
+
+  /* The same in a session's notes, in the session log. */
+  {
+    GtkWidget *schedule = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW);
+    GtkEditable *session_notes;
+    NmSession *session;
+
+    g_assert_nonnull (schedule);
+    session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
+    g_assert_nonnull (session);
+    session_notes = find_entry_row (schedule, "Notes");
+    g_assert_nonnull (session_notes);
+    gtk_widget_grab_focus (GTK_WIDGET (session_notes));
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)));
+    gtk_editable_set_text (session_notes, "numbing cream 20 min");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+    g_clear_pointer (&contents, g_free);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "numbing cream 20 min"));
+    g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 20 min");
+  }
 
   /* Typed, then the window is closed: the save question is asked. */
   gtk_widget_grab_focus (GTK_WIDGET (notes));
