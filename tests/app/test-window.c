@@ -15,6 +15,7 @@
 #include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
+#include "nm-preferences-window.h"
 #include "nm-schedule-view.h"
 #include "nm-session.h"
 #include "nm-window.h"
@@ -507,6 +508,41 @@ test_window_typing_is_not_lost (void)
   g_rmdir (dir);
 }
 
+static GtkWidget *
+find_mapped_label (GtkWidget  *widget,
+                   const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mapped_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_preferences_paper_size_shown_whole (void)
+{
+  NmPreferencesWindow *prefs = nm_preferences_window_new (NULL);
+  GtkWidget *label;
+  int natural;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  wait_for_draw (GTK_WIDGET (prefs));
+
+  /* The chosen paper size beside its description gets the room it needs. */
+  label = find_mapped_label (GTK_WIDGET (prefs), "Automatic");
+  g_assert_nonnull (label);
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_width (label), >=, natural);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -522,6 +558,7 @@ main (int   argc,
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
   g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);
+  g_test_add_func ("/preferences/paper-size-shown-whole", test_preferences_paper_size_shown_whole);
   g_test_add_func ("/window/failed-save-on-close-keeps-window", test_window_failed_save_on_close_keeps_window);
 
   return g_test_run ();
