@@ -85,20 +85,61 @@ new_window (void)
   return window;
 }
 
+/* The first widget under @widget (itself included) that @match accepts. */
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
 static GtkWidget *
-find_map_view (GtkWidget *widget)
+find_widget (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
 {
-  if (NM_IS_MAP_VIEW (widget))
+  if (match (widget, data))
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_map_view (child);
+      GtkWidget *found = find_widget (child, match, data);
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  return find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+is_view_stack_with (GtkWidget     *widget,
+                    gconstpointer  child_name)
+{
+  return ADW_IS_VIEW_STACK (widget) &&
+         adw_view_stack_get_child_by_name (ADW_VIEW_STACK (widget), child_name) != NULL;
+}
+
+static gboolean
+is_entry_row_titled (GtkWidget     *widget,
+                     gconstpointer  title)
+{
+  return ADW_IS_ENTRY_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_mapped_label_saying (GtkWidget     *widget,
+                        gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
 static void
@@ -110,7 +151,7 @@ test_window_welcome_then_new (void)
 
   /* A fresh window invites the practitioner to start. */
   g_assert_null (nm_window_get_consultation (window));
-  g_assert_false (gtk_widget_get_mapped (find_map_view (GTK_WIDGET (window))));
+  g_assert_false (gtk_widget_get_mapped (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_MAP_VIEW)));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Needlemap");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));
@@ -119,7 +160,7 @@ test_window_welcome_then_new (void)
   g_assert_true (nm_window_is_pristine (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "New Consultation");
 
-  map = find_map_view (GTK_WIDGET (window));
+  map = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_MAP_VIEW);
   g_assert_nonnull (map);
   wait_for_draw (map);
   g_assert_true (gtk_widget_get_mapped (map));
@@ -240,20 +281,6 @@ test_window_open_sample (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkInfoBar *
-find_info_bar (GtkWidget *widget)
-{
-  if (GTK_IS_INFO_BAR (widget))
-    return GTK_INFO_BAR (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkInfoBar *found = find_info_bar (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_window_changed_on_disk (void)
 {
@@ -263,7 +290,7 @@ test_window_changed_on_disk (void)
   g_autofree char *path = g_build_filename (dir, "b.needlemap", NULL);
   g_autofree char *backup = g_strconcat (path, "~", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  GtkInfoBar *bar = find_info_bar (GTK_WIDGET (window));
+  GtkInfoBar *bar = GTK_INFO_BAR (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_INFO_BAR));
   gint64 deadline;
 
   g_assert_nonnull (bar);
@@ -315,22 +342,6 @@ shown_message_dialog (void)
   return dialog;
 }
 
-static AdwViewStack *
-find_view_stack (GtkWidget *widget,
-                 const char *child_name)
-{
-  if (ADW_IS_VIEW_STACK (widget) &&
-      adw_view_stack_get_child_by_name (ADW_VIEW_STACK (widget), child_name) != NULL)
-    return ADW_VIEW_STACK (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      AdwViewStack *found = find_view_stack (child, child_name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_window_save_needs_skin_type (void)
 {
@@ -341,7 +352,7 @@ test_window_save_needs_skin_type (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
   nm_consultation_add_finding (nm_window_get_consultation (window), finding);
-  side = find_view_stack (GTK_WIDGET (window), "client");
+  side = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), is_view_stack_with, "client"));
   g_assert_nonnull (side);
   adw_view_stack_set_visible_child_name (side, "tag");
 
@@ -407,37 +418,6 @@ test_window_failed_save_on_close_keeps_window (void)
   g_rmdir (dir);
 }
 
-static GtkWidget *
-find_widget_of_type (GtkWidget *widget,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkEditable *
-find_entry_row (GtkWidget  *widget,
-                const char *title)
-{
-  if (ADW_IS_ENTRY_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return GTK_EDITABLE (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkEditable *found = find_entry_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_window_typing_is_not_lost (void)
 {
@@ -456,8 +436,8 @@ test_window_typing_is_not_lost (void)
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
   g_assert_true (nm_window_load_file (window, file, &error));
   g_assert_no_error (error);
-  name = find_entry_row (GTK_WIDGET (window), "Name");
-  notes = find_entry_row (GTK_WIDGET (window), "Notes");
+  name = GTK_EDITABLE (find_widget (GTK_WIDGET (window), is_entry_row_titled, "Name"));
+  notes = GTK_EDITABLE (find_widget (GTK_WIDGET (window), is_entry_row_titled, "Notes"));
   g_assert_nonnull (name);
   g_assert_nonnull (notes);
 
@@ -478,7 +458,7 @@ test_window_typing_is_not_lost (void)
     g_assert_nonnull (schedule);
     session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
     g_assert_nonnull (session);
-    session_notes = find_entry_row (schedule, "Notes");
+    session_notes = GTK_EDITABLE (find_widget (schedule, is_entry_row_titled, "Notes"));
     g_assert_nonnull (session_notes);
     gtk_widget_grab_focus (GTK_WIDGET (session_notes));
     g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)));
@@ -508,22 +488,6 @@ test_window_typing_is_not_lost (void)
   g_rmdir (dir);
 }
 
-static GtkWidget *
-find_mapped_label (GtkWidget  *widget,
-                   const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_mapped_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_preferences_paper_size_shown_whole (void)
 {
@@ -535,7 +499,7 @@ test_preferences_paper_size_shown_whole (void)
   wait_for_draw (GTK_WIDGET (prefs));
 
   /* The chosen paper size beside its description gets the room it needs. */
-  label = find_mapped_label (GTK_WIDGET (prefs), "Automatic");
+  label = find_widget (GTK_WIDGET (prefs), is_mapped_label_saying, "Automatic");
   g_assert_nonnull (label);
   gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
   g_assert_cmpint (gtk_widget_get_width (label), >=, natural);
