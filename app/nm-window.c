@@ -326,8 +326,6 @@ on_consultation_changed_cb (NmWindow       *self,
 {
   nm_window_recompute_plan (self);
   nm_window_schedule_autosave (self);
-  g_assert (NM_IS_WINDOW (self));
-
   nm_window_update_title (self);
   nm_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
