@@ -165,7 +165,8 @@ file_identity (GFile *file)
  * @error: return location for a #GError
  *
  * An export must never replace the consultation it was made from: checks
- * that @out and @input are not the same file, by name or through a link.
+ * that @out and @input are not the same file, by name or through a link,
+ * and that @out is not a folder.
  *
  * Returns: %TRUE when @out may be written
  */
@@ -180,6 +181,12 @@ nm_export_check_target (GFile   *out,
   g_return_val_if_fail (G_IS_FILE (out), FALSE);
   g_return_val_if_fail (input == NULL || G_IS_FILE (input), FALSE);
 
+  if (g_file_query_file_type (out, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                           _("this is a folder; give the name of a file to write"));
+      return FALSE;
+    }
   if (input == NULL)
     return TRUE;
   if (!g_file_equal (out, input))

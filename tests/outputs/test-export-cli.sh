@@ -52,6 +52,14 @@ for kind in pdf ics; do
   check "the consultation is untouched" cmp -s "$sample" "$tmp/self.needlemap"
   rm -f "$tmp/self.needlemap" "$tmp/link.needlemap"
 
+  # OUT is a folder: one clear line, nothing created beside it
+  mkdir "$tmp/folder.$kind"
+  "$exe" --export-$kind "$tmp/folder.$kind" "$sample" 2>"$tmp/err"; rc=$?
+  check "--export-$kind to a folder exits 1" test $rc -eq 1
+  check "and says it is a folder" grep -q "^needlemap: $tmp/folder.$kind: this is a folder" "$tmp/err"
+  check "and leaves no temporary file" test "$(ls "$tmp" | grep -c "^folder.$kind.")" -eq 0
+  rmdir "$tmp/folder.$kind"
+
   # usage
   "$exe" --export-$kind "$tmp/u.$kind" >/dev/null 2>&1; rc=$?
   check "--export-$kind without FILE exits 2" test $rc -eq 2
