@@ -50,9 +50,13 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
                          NmApplication    *self)
 {
   g_autoptr(GPtrArray) entries = g_steal_pointer (&self->recovered);
+  g_autoptr(GString) failures = g_string_new (NULL);
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  gboolean restore = g_strcmp0 (response, "restore") == 0;
 
-  if (entries == NULL)
+  /* Only an explicit Discard deletes the copies; closing the dialog (Escape)
+   * keeps them on disk, to be offered again at the next start. */
+  if (entries == NULL || (!restore && g_strcmp0 (response, "discard") != 0))
     return;
 
   for (guint i = 0; i < entries->len; i++)
@@ -61,7 +65,7 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
       g_autoptr(GError) error = NULL;
       NmWindow *window;
 
-      if (g_strcmp0 (response, "restore") != 0)
+      if (!restore)
         {
           g_file_delete (entry->file, NULL, NULL);
           continue;
@@ -73,11 +77,22 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
         {
           /* Kept on disk: a later version may read it. */
           g_warning ("A recovery copy could not be restored: %s", error->message);
+          g_string_append_printf (failures, failures->len > 0 ? "\n%s" : "%s", error->message);
           if (window != NM_WINDOW (parent))
             gtk_window_destroy (GTK_WINDOW (window));
           continue;
         }
       gtk_window_present (GTK_WINDOW (window));
+    }
+
+  /* Never silence: the practitioner asked for this work back. */
+  if (failures->len > 0)
+    {
+      GtkWidget *message;
+
+      message = adw_message_dialog_new (parent, _("Could Not Restore Unsaved Work"), failures->str);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (message));
     }
 }
 

@@ -109,8 +109,6 @@ run_export (const NmCliOptions *opts,
   if (opts->files == NULL || opts->files[0] == NULL || opts->files[1] != NULL)
     return usage_error (pdf ? _("--export-pdf takes OUT.pdf and exactly one file")
                             : _("--export-ics takes OUT.ics and exactly one file"));
-  if (opts->export_pdf != NULL && opts->export_ics != NULL)
-    return usage_error (_("--export-pdf and --export-ics go one at a time"));
 
   if (pdf)
     status = nm_export_pdf_command (opts->export_pdf, opts->files[0], g_getenv ("NEEDLEMAP_TODAY"), err);
@@ -172,6 +170,15 @@ nm_cli_main (int   argc,
     {
       nm_cli_options_clear (&opts);
       return usage_error (error->message);
+    }
+
+  /* Each command is run alone: never one of two silently dropped. */
+  if (!opts.version &&
+      (opts.plan != NULL) + (opts.export_png != NULL) +
+      (opts.export_pdf != NULL) + (opts.export_ics != NULL) > 1)
+    {
+      nm_cli_options_clear (&opts);
+      return usage_error (_("--plan, --export-pdf, --export-ics and --export-png go one at a time"));
     }
 
   if (opts.version)

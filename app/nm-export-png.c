@@ -219,6 +219,10 @@ nm_export_png_command (const char *out_path,
       return 1;
     }
 
+  out = g_file_new_for_commandline_arg (out_path);
+  if (!nm_export_check_command_target (out, out_path, path, err))
+    return 1;
+
   status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
@@ -229,7 +233,6 @@ nm_export_png_command (const char *out_path,
     nm_export_png_default_size (view, &width, &height);
 
   png = nm_export_png_render (consultation, plan, view, width, height, &error);
-  out = g_file_new_for_commandline_arg (out_path);
   if (png == NULL || !nm_export_write_atomically (out, png, &error))
     {
       g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);

@@ -145,6 +145,63 @@ nm_export_write_atomically (GFile   *out,
   return nm_file_replace_private (out, data, size, FALSE, NULL, error);
 }
 
+/* The identity of the file @file names, following symbolic links: two
+ * paths to one file (a link, "./x" and "x", a hard link) have the same. */
+static char *
+file_identity (GFile *file)
+{
+  g_autoptr(GFileInfo) info = NULL;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_ID_FILE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL)
+    return NULL;
+  return g_strdup (g_file_info_get_attribute_string (info, G_FILE_ATTRIBUTE_ID_FILE));
+}
+
+/**
+ * nm_export_check_target:
+ * @out: where an export would be written
+ * @input: (nullable): the consultation file it comes from
+ * @error: return location for a #GError
+ *
+ * An export must never replace the consultation it was made from: checks
+ * that @out and @input are not the same file, by name or through a link,
+ * and that @out is not a folder.
+ *
+ * Returns: %TRUE when @out may be written
+ */
+gboolean
+nm_export_check_target (GFile   *out,
+                        GFile   *input,
+                        GError **error)
+{
+  g_autofree char *out_id = NULL;
+  g_autofree char *input_id = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (out), FALSE);
+  g_return_val_if_fail (input == NULL || G_IS_FILE (input), FALSE);
+
+  if (g_file_query_file_type (out, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                           _("this is a folder; give the name of a file to write"));
+      return FALSE;
+    }
+  if (input == NULL)
+    return TRUE;
+  if (!g_file_equal (out, input))
+    {
+      out_id = file_identity (out);
+      input_id = out_id != NULL ? file_identity (input) : NULL;
+      if (out_id == NULL || g_strcmp0 (out_id, input_id) != 0)
+        return TRUE;
+    }
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       _("this is the consultation itself; an export cannot replace it"));
+  return FALSE;
+}
+
 gboolean
 nm_export_pdf (NmConsultation      *consultation,
                NmPlan              *plan,
@@ -199,6 +256,33 @@ check_out_path (const char *out_path,
 }
 
 /**
+ * nm_export_check_command_target:
+ * @out: the output of an export command
+ * @out_path: its name as given
+ * @path: (nullable): the consultation file as given
+ * @err: receives one line "needlemap: OUT: problem" on failure
+ *
+ * nm_export_check_target() for the command line.
+ *
+ * Returns: %TRUE when @out may be written
+ */
+gboolean
+nm_export_check_command_target (GFile      *out,
+                                const char *out_path,
+                                const char *path,
+                                GString    *err)
+{
+  g_autoptr(GFile) input = NULL;
+  g_autoptr(GError) error = NULL;
+
+  input = path != NULL ? g_file_new_for_commandline_arg (path) : NULL;
+  if (nm_export_check_target (out, input, &error))
+    return TRUE;
+  g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);
+  return FALSE;
+}
+
+/**
  * nm_export_pdf_command:
  * @out_path: where to write the PDF
  * @path: the consultation file
@@ -229,6 +313,9 @@ nm_export_pdf_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-pdf", err))
     return 2;
+  out = g_file_new_for_commandline_arg (out_path);
+  if (!nm_export_check_command_target (out, out_path, path, err))
+    return 1;
   status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
@@ -238,7 +325,6 @@ nm_export_pdf_command (const char *out_path,
   if (nm_planner_today (today_iso, &today, NULL))
     options.today = &today;
 
-  out = g_file_new_for_commandline_arg (out_path);
   if (!nm_export_pdf (consultation, plan, &options, out, &error))
     {
       g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);
@@ -274,6 +360,9 @@ nm_export_ics_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-ics", err))
     return 2;
+  out = g_file_new_for_commandline_arg (out_path);
+  if (!nm_export_check_command_target (out, out_path, path, err))
+    return 1;
   status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
   if (status != 0)
     return status;
@@ -293,7 +382,6 @@ nm_export_ics_command (const char *out_path,
 
     bytes = g_bytes_new_take (g_steal_pointer (&text), len);
   }
-  out = g_file_new_for_commandline_arg (out_path);
   if (!nm_export_write_atomically (out, bytes, &error))
     {
       g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);

@@ -56,6 +56,13 @@ gboolean  nm_export_ics                (NmConsultation      *consultation,
 gboolean  nm_export_write_atomically   (GFile               *out,
                                         GBytes              *bytes,
                                         GError             **error);
+gboolean  nm_export_check_target       (GFile               *out,
+                                        GFile               *input,
+                                        GError             **error);
+gboolean  nm_export_check_command_target (GFile             *out,
+                                        const char          *out_path,
+                                        const char          *path,
+                                        GString             *err);
 
 int       nm_export_pdf_command        (const char          *out_path,
                                         const char          *path,

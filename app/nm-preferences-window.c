@@ -224,6 +224,28 @@ nm_preferences_window_class_init (NmPreferencesWindowClass *klass)
 }
 
 static void
+on_paper_item_setup_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item,
+                        gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_paper_item_bind_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       gpointer                  user_data)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (string));
+}
+
+static void
 nm_preferences_window_init (NmPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -236,6 +258,15 @@ nm_preferences_window_init (NmPreferencesWindow *self)
                    "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "device-max-depth", self->max_depth_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "device-depth-step", self->depth_step_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  /* The chosen size is short: shown whole, never squeezed to “A…” beside
+   * the row's description. */
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (on_paper_item_setup_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (on_paper_item_bind_cb), NULL);
+    adw_combo_row_set_factory (self->paper_row, factory);
+  }
   g_settings_bind_with_mapping (self->settings, "paper-size", self->paper_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, paper_get_mapping, paper_set_mapping,
                                 NULL, NULL);

@@ -60,7 +60,8 @@ on_export_response_cb (GtkNativeDialog *native,
 
       plan = window_plan (self, &today);
       nm_export_settings_load (&export_settings, settings);
-      if (file != NULL && plan != NULL)
+      if (file != NULL && plan != NULL &&
+          nm_export_check_target (file, nm_window_get_file (self), &error))
         {
           if (kind == EXPORT_PDF)
             {
@@ -102,6 +103,7 @@ export_dialog (NmWindow   *self,
 
   if (nm_window_get_consultation (self) == NULL)
     return;
+  _nm_window_commit_edits (self);
 
   native = gtk_file_chooser_native_new (kind == EXPORT_PDF ? _("Export the Treatment Plan")
                                                            : _("Export the Session Calendar"),
@@ -179,6 +181,7 @@ print_action (GtkWidget  *widget,
   GtkPrintOperation *operation;
   GDate today;
 
+  _nm_window_commit_edits (self);
   plan = window_plan (self, &today);
   if (plan == NULL)
     return;

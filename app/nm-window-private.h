@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 /* nm-window-outputs.c: Export PDF…, Export Calendar…, Print… */
 void _nm_window_class_outputs_init (GtkWidgetClass *widget_class);
+void _nm_window_commit_edits       (NmWindow       *self);
 void _nm_window_show_error         (NmWindow       *self,
                                     const char     *heading,
                                     const char     *body);

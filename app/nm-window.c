@@ -326,8 +326,6 @@ on_consultation_changed_cb (NmWindow       *self,
 {
   nm_window_recompute_plan (self);
   nm_window_schedule_autosave (self);
-  g_assert (NM_IS_WINDOW (self));
-
   nm_window_update_title (self);
   nm_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
@@ -436,6 +434,18 @@ _nm_window_show_error (NmWindow   *self,
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* What is typed in a field and not applied yet goes into the consultation
+ * before it is saved, exported or closed. */
+void
+_nm_window_commit_edits (NmWindow *self)
+{
+  if (self->consultation != NULL)
+    {
+      nm_client_panel_commit (self->client_panel);
+      nm_schedule_view_commit (self->schedule_view);
+    }
 }
 
 void
@@ -654,12 +664,35 @@ on_save_response_cb (GtkNativeDialog *native,
   g_object_unref (native);
 }
 
+/* A consultation is saved with its skin type (spec: client.fitzpatrick is
+ * required). Said before a file is chosen, in words rather than a key path,
+ * and the Client panel is shown where it is chosen. */
+static gboolean
+nm_window_check_savable (NmWindow *self)
+{
+  if (nm_consultation_get_fitzpatrick (self->consultation) != NM_FITZPATRICK_UNSET)
+    return TRUE;
+
+  self->closing_confirmed = FALSE;
+  adw_view_stack_set_visible_child_name (self->side_stack, "client");
+  _nm_window_show_error (self, _("Choose the Skin Type First"),
+                         _("The client’s skin type sets the safe needle depths, so a "
+                           "consultation is saved with one. Choose it in the Client panel."));
+  return FALSE;
+}
+
 static void
 nm_window_save_as (NmWindow *self)
 {
   GtkFileChooserNative *native;
   g_autoptr(GtkFileFilter) filter = consultation_filter ();
   g_autofree char *suggestion = NULL;
+
+  if (self->consultation == NULL)
+    return;
+  _nm_window_commit_edits (self);
+  if (!nm_window_check_savable (self))
+    return;
 
   native = gtk_file_chooser_native_new (_("Save the Consultation"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -689,14 +722,22 @@ nm_window_save (NmWindow *self)
   if (self->consultation == NULL)
     return;
 
+  _nm_window_commit_edits (self);
   if (self->file == NULL)
     {
       nm_window_save_as (self);
       return;
     }
 
+  if (!nm_window_check_savable (self))
+    return;
+
   if (!nm_window_save_to_file (self, self->file, &error))
-    _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
+    {
+      /* The window stays open, and a later save does not close it. */
+      self->closing_confirmed = FALSE;
+      _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
+    }
   else if (self->closing_confirmed)
     gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -773,6 +814,8 @@ nm_window_close_request (GtkWindow *window)
     }
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
+  if (!self->discard_confirmed)
+    _nm_window_commit_edits (self);
   if (!nm_window_get_modified (self) || self->discard_confirmed)
     {
       nm_window_drop_recovery (self);

@@ -287,3 +287,21 @@ nm_client_panel_set_consultation (NmClientPanel  *self,
   if (self->scroller != NULL)
     sync_from_model (self);
 }
+
+/**
+ * nm_client_panel_commit:
+ * @self: a #NmClientPanel
+ *
+ * Puts what is typed in a field but not applied yet (the field still has
+ * the focus) into the consultation, as leaving the field would: to be
+ * called before the consultation is saved, exported or closed, so that
+ * nothing typed is lost.
+ */
+void
+nm_client_panel_commit (NmClientPanel *self)
+{
+  g_return_if_fail (NM_IS_CLIENT_PANEL (self));
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    on_field_apply_cb (self->fields[i].row, self);
+}

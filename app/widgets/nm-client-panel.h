@@ -20,5 +20,6 @@ G_DECLARE_FINAL_TYPE (NmClientPanel, nm_client_panel, NM, CLIENT_PANEL, GtkWidge
 GtkWidget *nm_client_panel_new              (void);
 void       nm_client_panel_set_consultation (NmClientPanel  *self,
                                              NmConsultation *consultation);
+void       nm_client_panel_commit           (NmClientPanel  *self);
 
 G_END_DECLS

@@ -173,18 +173,33 @@ on_depth_cb (GtkSpinButton *spin,
     nm_session_set_depth (session, region, value);
 }
 
+/* An empty field is no text: applying it again changes nothing. */
+static const char *
+row_text (AdwEntryRow *row)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  return text[0] != '\0' ? text : NULL;
+}
+
 static void
 on_device_apply_cb (AdwEntryRow *row,
                     gpointer     user_data)
 {
-  nm_session_set_device (row_session (GTK_WIDGET (row)), gtk_editable_get_text (GTK_EDITABLE (row)));
+  NmSession *session = row_session (GTK_WIDGET (row));
+
+  if (g_strcmp0 (nm_session_get_device (session), row_text (row)) != 0)
+    nm_session_set_device (session, row_text (row));
 }
 
 static void
 on_notes_apply_cb (AdwEntryRow *row,
                    gpointer     user_data)
 {
-  nm_session_set_notes (row_session (GTK_WIDGET (row)), gtk_editable_get_text (GTK_EDITABLE (row)));
+  NmSession *session = row_session (GTK_WIDGET (row));
+
+  if (g_strcmp0 (nm_session_get_notes (session), row_text (row)) != 0)
+    nm_session_set_notes (session, row_text (row));
 }
 
 static void
@@ -597,4 +612,26 @@ nm_schedule_view_set_today (NmScheduleView *self,
   else
     g_date_clear (&self->today, 1);
   nm_schedule_view_refresh (self);
+}
+
+/**
+ * nm_schedule_view_commit:
+ * @self: a #NmScheduleView
+ *
+ * Applies the session field that has the focus, as leaving it would: to be
+ * called before the consultation is saved, exported or closed.
+ */
+void
+nm_schedule_view_commit (NmScheduleView *self)
+{
+  GtkRoot *root;
+  GtkWidget *focus, *row;
+
+  g_return_if_fail (NM_IS_SCHEDULE_VIEW (self));
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  row = focus != NULL ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
+  if (row != NULL && gtk_widget_is_ancestor (row, GTK_WIDGET (self)) && row_session (row) != NULL)
+    g_signal_emit_by_name (row, "apply");
 }

@@ -31,5 +31,6 @@ void       nm_schedule_view_set_plan         (NmScheduleView *self,
 void       nm_schedule_view_set_today        (NmScheduleView *self,
                                               const GDate    *today);
 NmSession *nm_schedule_view_log_session      (NmScheduleView *self);
+void       nm_schedule_view_commit           (NmScheduleView *self);
 
 G_END_DECLS

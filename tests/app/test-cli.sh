@@ -48,5 +48,16 @@ check "the bad-file error is one line" test "$(wc -l <"$tmp/err")" -eq 1
 "$exe" --plan >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "--plan without a file is a usage error" test $rc -eq 2
 
+# two commands at once: a usage error, neither is run
+sample=$top/resources/sample.needlemap
+for pair in "--plan $sample --export-png $tmp/two.png" "--export-pdf $tmp/two.pdf --export-ics $tmp/two.ics" \
+            "--export-png $tmp/two.png --export-pdf $tmp/two.pdf" "--plan $sample --export-ics $tmp/two.ics"; do
+  # shellcheck disable=SC2086
+  "$exe" $pair "$sample" >"$tmp/out" 2>"$tmp/err"; rc=$?
+  check "two commands ($pair) are a usage error (exit 2)" test $rc -eq 2
+  check "in one line, nothing on stdout" test "$(wc -l <"$tmp/err")" -eq 1 -a ! -s "$tmp/out"
+  check "and nothing is written" bash -c "! ls '$tmp'/two.* >/dev/null 2>&1"
+done
+
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -12,10 +12,13 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nm-application.h"
+#include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
 #include "nm-recovery.h"
@@ -212,6 +215,142 @@ test_unset_skin_type_survives (void)
   g_assert_cmpuint (entries->len, ==, 0);
 }
 
+/* The application as it starts after a crash: offers the copies left behind
+ * in its first window.  Returns the message dialog shown last. */
+static AdwMessageDialog *
+shown_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        dialog = ADW_MESSAGE_DIALOG (window);
+    }
+  return dialog;
+}
+
+static NmApplication *
+start_app (void)
+{
+  g_autoptr(GError) error = NULL;
+  NmApplication *app = nm_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  return app;
+}
+
+static guint
+count_copies (void)
+{
+  g_autoptr(GPtrArray) entries = nm_recovery_list ();
+
+  return entries->len;
+}
+
+static void
+write_copy (const char *notes)
+{
+  g_autoptr(NmConsultation) consultation = nm_consultation_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = nm_recovery_new_id ();
+
+  nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_client_notes (consultation, notes);
+  g_assert_true (nm_recovery_write (id, consultation, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Each start of the application runs in a process of its own, as it does
+ * for the practitioner. */
+static void
+answer_offer (const char *response)
+{
+  NmApplication *app = start_app ();
+  AdwMessageDialog *dialog = shown_message_dialog ();
+
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Restore Unsaved Work?");
+  adw_message_dialog_response (dialog, response != NULL ? response
+                                                        : adw_message_dialog_get_close_response (dialog));
+  (void) app;
+}
+
+static void
+test_subprocess_close (void)
+{
+  if (g_test_subprocess ())
+    answer_offer (NULL);
+}
+
+static void
+test_subprocess_discard (void)
+{
+  if (g_test_subprocess ())
+    answer_offer ("discard");
+}
+
+static void
+test_subprocess_restore_broken (void)
+{
+  AdwMessageDialog *dialog;
+
+  if (!g_test_subprocess ())
+    return;
+
+  g_test_expect_message ("needlemap", G_LOG_LEVEL_WARNING, "A recovery copy could not be restored:*");
+  answer_offer ("restore");
+  g_test_assert_expected_messages ();
+
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Restore Unsaved Work");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "client.notes"));
+}
+
+static void
+test_dialog_close_keeps_copies (void)
+{
+  g_assert_cmpuint (count_copies (), ==, 0);
+  write_copy ("kept");
+
+  /* Escape (the dialog's close response) is not Discard. */
+  g_test_trap_subprocess ("/recovery/subprocess/close", 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+  g_assert_cmpuint (count_copies (), ==, 1);
+
+  /* Offered again at the next start; Discard deletes it. */
+  g_test_trap_subprocess ("/recovery/subprocess/discard", 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+  g_assert_cmpuint (count_copies (), ==, 0);
+}
+
+static void
+test_failed_restore_is_reported (void)
+{
+  g_autofree char *long_notes = g_strnfill (NM_FILE_MAX_STRING_CHARS + 1, 'n');
+  g_autoptr(GPtrArray) entries = NULL;
+
+  /* Notes longer than a file may hold: the model takes them and the copy
+   * is written, but the strict loader refuses it. */
+  g_assert_cmpuint (count_copies (), ==, 0);
+  write_copy (long_notes);
+
+  g_test_trap_subprocess ("/recovery/subprocess/restore-broken", 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+
+  /* The copy stays, for a later version. */
+  entries = nm_recovery_list ();
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_file_delete (((NmRecoveryEntry *) g_ptr_array_index (entries, 0))->file, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,13 +359,24 @@ main (int   argc,
     return run_child ();
 
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
-  state = g_dir_make_tmp ("needlemap-state-XXXXXX", NULL);
+  /* A subprocess (g_test_trap_subprocess) shares its parent's folder. */
+  state = g_strdup (g_getenv ("NEEDLEMAP_TEST_STATE"));
+  if (state == NULL)
+    {
+      state = g_dir_make_tmp ("needlemap-state-XXXXXX", NULL);
+      g_setenv ("NEEDLEMAP_TEST_STATE", state, TRUE);
+    }
   g_setenv ("XDG_STATE_HOME", state, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   g_test_add_func ("/recovery/unset-skin-type", test_unset_skin_type_survives);
   g_test_add_func ("/recovery/sigkill-mid-edit", test_sigkill_mid_edit);
+  g_test_add_func ("/recovery/dialog-close-keeps-copies", test_dialog_close_keeps_copies);
+  g_test_add_func ("/recovery/failed-restore-is-reported", test_failed_restore_is_reported);
+  g_test_add_func ("/recovery/subprocess/close", test_subprocess_close);
+  g_test_add_func ("/recovery/subprocess/discard", test_subprocess_discard);
+  g_test_add_func ("/recovery/subprocess/restore-broken", test_subprocess_restore_broken);
 
   return g_test_run ();
 }

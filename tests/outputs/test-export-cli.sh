@@ -38,6 +38,28 @@ for kind in pdf ics; do
   check "--export-$kind to a missing folder exits 1" test $rc -eq 1
   check "--export-$kind names OUT in the error" grep -q "^needlemap: $tmp/no/such/dir/out.$kind: " "$tmp/err"
 
+  # OUT is the consultation itself, by name, by another spelling or by a link
+  cp "$sample" "$tmp/self.needlemap"
+  ln -s self.needlemap "$tmp/link.needlemap"
+  for out in "$tmp/self.needlemap" "$tmp/./self.needlemap" "$tmp/link.needlemap"; do
+    "$exe" --export-$kind "$out" "$tmp/self.needlemap" 2>"$tmp/err"; rc=$?
+    check "--export-$kind over its own FILE ($out) exits 1" test $rc -eq 1
+    check "and says so in one line naming OUT" \
+      test "$(wc -l <"$tmp/err")" -eq 1 -a "$(grep -c "^needlemap: $out: " "$tmp/err")" -eq 1
+  done
+  "$exe" --export-$kind "$tmp/self.needlemap" "$tmp/link.needlemap" 2>/dev/null; rc=$?
+  check "--export-$kind over the file FILE links to exits 1" test $rc -eq 1
+  check "the consultation is untouched" cmp -s "$sample" "$tmp/self.needlemap"
+  rm -f "$tmp/self.needlemap" "$tmp/link.needlemap"
+
+  # OUT is a folder: one clear line, nothing created beside it
+  mkdir "$tmp/folder.$kind"
+  "$exe" --export-$kind "$tmp/folder.$kind" "$sample" 2>"$tmp/err"; rc=$?
+  check "--export-$kind to a folder exits 1" test $rc -eq 1
+  check "and says it is a folder" grep -q "^needlemap: $tmp/folder.$kind: this is a folder" "$tmp/err"
+  check "and leaves no temporary file" test "$(ls "$tmp" | grep -c "^folder.$kind.")" -eq 0
+  rmdir "$tmp/folder.$kind"
+
   # usage
   "$exe" --export-$kind "$tmp/u.$kind" >/dev/null 2>&1; rc=$?
   check "--export-$kind without FILE exits 2" test $rc -eq 2

@@ -55,6 +55,15 @@ check "an existing OUT is untouched on an unknown view" cmp -s "$tmp/sized.png" 
 "$exe" --export-png "$tmp/keep.png" "$sample" --size 12x 2>/dev/null; rc=$?
 check "an existing OUT is untouched on a usage error" bash -c "[ $rc -eq 2 ] && cmp -s '$tmp/sized.png' '$tmp/keep.png'"
 
+cp "$sample" "$tmp/self.needlemap"
+ln -s self.needlemap "$tmp/link.needlemap"
+for out in "$tmp/self.needlemap" "$tmp/link.needlemap"; do
+  "$exe" --export-png "$out" "$tmp/self.needlemap" 2>"$tmp/err"; rc=$?
+  check "OUT being FILE itself ($out) exits 1" test $rc -eq 1
+  check "and the error names OUT on one line" bash -c "[ \$(wc -l <'$tmp/err') -eq 1 ] && grep -q '^needlemap: $out: ' '$tmp/err'"
+done
+check "the consultation is never replaced by the picture" cmp -s "$sample" "$tmp/self.needlemap"
+
 "$exe" --export-png "$tmp/no-such-dir/out.png" "$sample" 2>"$tmp/err"; rc=$?
 check "an unwritable OUT exits 1" test $rc -eq 1
 check "the error names OUT on one line" bash -c "[ \$(wc -l <'$tmp/err') -eq 1 ] && grep -q 'no-such-dir' '$tmp/err'"
