@@ -148,13 +148,16 @@ export_ics_action (GtkWidget  *widget,
   export_dialog (NM_WINDOW (widget), EXPORT_ICS);
 }
 
+/* The window owns the running print operation under this key, so that it
+ * lives as long as the (asynchronous) printing, and goes with the window
+ * whether or not "done" is ever emitted. */
+#define PRINT_OPERATION_KEY "nm-print-operation"
+
 static void
 on_print_done_cb (GtkPrintOperation       *operation,
                   GtkPrintOperationResult  result,
-                  gpointer                 user_data)
+                  NmWindow                *self)
 {
-  g_autoptr(NmWindow) self = user_data;
-
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
       g_autoptr(GError) error = NULL;
@@ -163,7 +166,8 @@ on_print_done_cb (GtkPrintOperation       *operation,
       _nm_window_show_error (self, _("Could Not Print the Treatment Plan"),
                   error != NULL ? error->message : "");
     }
-  g_object_unref (operation);
+  if (g_object_get_data (G_OBJECT (self), PRINT_OPERATION_KEY) == operation)
+    g_object_set_data (G_OBJECT (self), PRINT_OPERATION_KEY, NULL);
 }
 
 static void
@@ -194,7 +198,8 @@ print_action (GtkWidget  *widget,
 
   operation = nm_print_operation_new (doc);
   gtk_print_operation_set_allow_async (operation, TRUE);
-  g_signal_connect (operation, "done", G_CALLBACK (on_print_done_cb), g_object_ref (self));
+  g_object_set_data_full (G_OBJECT (self), PRINT_OPERATION_KEY, operation, g_object_unref);
+  g_signal_connect_object (operation, "done", G_CALLBACK (on_print_done_cb), self, 0);
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     _nm_window_show_error (self, _("Could Not Print the Treatment Plan"), error->message);

@@ -62,6 +62,8 @@ struct _NmWindow
   NmScheduleView       *schedule_view;
   GtkWidget            *main_switcher;
   GtkInfoBar           *changed_bar;
+  GtkLabel             *changed_label;
+  GtkWidget            *reload_button;
   GtkMenuButton        *status_button;
   GtkImage             *status_icon;
   GtkLabel             *status_label;
@@ -352,6 +354,20 @@ on_file_changed_cb (NmWindow          *self,
 {
   g_autofree char *etag = NULL;
 
+  /* Gone: deleted, or moved away under its name. Say so; the next save
+   * writes it again where it was. */
+  if ((event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_MOVED_OUT ||
+       (event == G_FILE_MONITOR_EVENT_RENAMED && g_file_equal (file, self->file))) &&
+      !g_file_query_exists (self->file, NULL))
+    {
+      gtk_label_set_text (self->changed_label,
+                          _("This consultation was deleted or moved by another program. "
+                            "Saving writes it again here."));
+      gtk_widget_set_visible (self->reload_button, FALSE);
+      gtk_info_bar_set_revealed (self->changed_bar, TRUE);
+      return;
+    }
+
   if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
       event != G_FILE_MONITOR_EVENT_CREATED &&
       event != G_FILE_MONITOR_EVENT_RENAMED &&
@@ -360,7 +376,12 @@ on_file_changed_cb (NmWindow          *self,
 
   etag = query_etag (self->file);
   if (etag != NULL && g_strcmp0 (etag, self->etag) != 0)
-    gtk_info_bar_set_revealed (self->changed_bar, TRUE);
+    {
+      gtk_label_set_text (self->changed_label,
+                          _("This consultation was changed on disk by another program."));
+      gtk_widget_set_visible (self->reload_button, TRUE);
+      gtk_info_bar_set_revealed (self->changed_bar, TRUE);
+    }
 }
 
 static void
@@ -1126,6 +1147,8 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, schedule_view);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, main_switcher);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_bar);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_label);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, reload_button);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_button);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_label);

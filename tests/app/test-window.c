@@ -507,6 +507,43 @@ test_preferences_paper_size_shown_whole (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static void
+test_window_deleted_on_disk (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "c.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkInfoBar *bar = GTK_INFO_BAR (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_INFO_BAR));
+  GtkWidget *label;
+  gint64 deadline;
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
+  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_no_error (error);
+
+  /* Another program deletes it: the window says so instead of pretending. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!gtk_info_bar_get_revealed (bar) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (gtk_info_bar_get_revealed (bar));
+  label = find_widget_of_type (GTK_WIDGET (bar), GTK_TYPE_LABEL);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "deleted or moved"));
+
+  /* Saving writes it again where it was, and the bar goes. */
+  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (gtk_info_bar_get_revealed (bar));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/window/refuses-bad-file", test_window_refuses_bad_file);
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
+  g_test_add_func ("/window/deleted-on-disk", test_window_deleted_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
   g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);
   g_test_add_func ("/preferences/paper-size-shown-whole", test_preferences_paper_size_shown_whole);
