@@ -221,12 +221,14 @@ set_session (GtkWidget *widget,
 
 static GtkWidget *
 entry_row (const char *title,
+           const char *field,
            const char *text,
            NmSession  *session,
            GCallback   apply)
 {
   GtkWidget *row = adw_entry_row_new ();
 
+  g_object_set_data (G_OBJECT (row), "nm-field", (gpointer) field);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
@@ -288,7 +290,7 @@ session_row (NmScheduleView       *self,
   set_session (row, session);
 
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                            entry_row (_("Date (YYYY-MM-DD)"), nm_session_get_date (session), session,
+                            entry_row (_("Date (YYYY-MM-DD)"), "date", nm_session_get_date (session), session,
                                        G_CALLBACK (on_date_apply_cb)));
 
   done_row = adw_action_row_new ();
@@ -297,6 +299,7 @@ session_row (NmScheduleView       *self,
   gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
   gtk_switch_set_active (GTK_SWITCH (sw), nm_session_get_done (session));
   set_session (sw, session);
+  g_object_set_data (G_OBJECT (sw), "nm-field", (gpointer) "done");
   g_signal_connect (sw, "notify::active", G_CALLBACK (on_done_cb), NULL);
   adw_action_row_add_suffix (ADW_ACTION_ROW (done_row), sw);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (done_row), sw);
@@ -333,6 +336,7 @@ session_row (NmScheduleView       *self,
       if (nm_session_get_depth (session, region, &value))
         gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
       set_session (spin, session);
+      g_object_set_data (G_OBJECT (spin), "nm-field", (gpointer) "depth");
       g_object_set_data_full (G_OBJECT (spin), "nm-region", g_strdup (region), g_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       nm_vocab_region_name (region), -1);
@@ -342,10 +346,10 @@ session_row (NmScheduleView       *self,
     }
 
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                            entry_row (_("Device"), nm_session_get_device (session), session,
+                            entry_row (_("Device"), "device", nm_session_get_device (session), session,
                                        G_CALLBACK (on_device_apply_cb)));
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                            entry_row (_("Notes"), nm_session_get_notes (session), session,
+                            entry_row (_("Notes"), "notes", nm_session_get_notes (session), session,
                                        G_CALLBACK (on_notes_apply_cb)));
 
   remove_row = adw_action_row_new ();
@@ -360,6 +364,48 @@ session_row (NmScheduleView       *self,
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), remove_row);
 
   return row;
+}
+
+/* Shows the model's values in the fields of a row that was kept (its shape
+ * did not change): after an undo, say. The field being typed in is left
+ * alone; setting a field to the model's value records no edit, since each
+ * handler compares first. */
+static void
+sync_fields (GtkWidget *widget,
+             GtkWidget *focus)
+{
+  const char *field = g_object_get_data (G_OBJECT (widget), "nm-field");
+  NmSession *session = row_session (widget);
+
+  if (field != NULL && session != NULL &&
+      (focus == NULL || (focus != widget && !gtk_widget_is_ancestor (focus, widget))))
+    {
+      if (g_str_equal (field, "done"))
+        gtk_switch_set_active (GTK_SWITCH (widget), nm_session_get_done (session));
+      else if (g_str_equal (field, "depth"))
+        {
+          double value = 0.0;
+
+          nm_session_get_depth (session, g_object_get_data (G_OBJECT (widget), "nm-region"), &value);
+          if (ABS (gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)) - value) > 1e-6)
+            gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), value);
+        }
+      else
+        {
+          const char *text = g_str_equal (field, "date") ? nm_session_get_date (session)
+                           : g_str_equal (field, "device") ? nm_session_get_device (session)
+                           : nm_session_get_notes (session);
+
+          if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text != NULL ? text : "") != 0)
+            gtk_editable_set_text (GTK_EDITABLE (widget), text != NULL ? text : "");
+        }
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    sync_fields (child, focus);
 }
 
 static char *
@@ -421,6 +467,14 @@ nm_schedule_view_refresh (NmScheduleView *self)
         }
       g_free (self->shape);
       self->shape = g_steal_pointer (&shape);
+    }
+  else
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      for (guint i = 0; i < self->rows->len; i++)
+        sync_fields (g_ptr_array_index (self->rows, i), focus);
     }
   if (slots != NULL)
     update_row_titles (self, slots);

@@ -126,6 +126,12 @@ test_session_log (void)
     g_assert_true (nm_consultation_undo (consultation));
     g_assert_true (nm_session_get_depth (session, region, &depth));
     g_assert_cmpfloat_with_epsilon (depth, before, 1e-9);
+
+    /* the field shows what undo restored, as the window's refresh does */
+    g_clear_pointer (&plan, nm_plan_unref);
+    plan = plan_for (consultation);
+    nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+    g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), before, 1e-9);
   }
 
   /* the next one logged is the next planned: the scalp's second session */
