@@ -965,69 +965,47 @@ layer_context (const Frame     *frame,
   return cr;
 }
 
-/* Keeps the smallest part of a frame-sized image that holds everything
- * drawn into it. */
-static void
-layer_take_cropped (Layer           *layer,
-                    cairo_surface_t *surface)
+/* Layers drawn in full (underlay, decor, overlays) are first recorded,
+ * then replayed into an image only as large as their ink within the
+ * frame: no frame-sized image to clear and composite. */
+static cairo_t *
+record_begin (const Frame *frame)
 {
-  const guint8 *data;
-  int w = cairo_image_surface_get_width (surface);
-  int h = cairo_image_surface_get_height (surface);
-  int stride, x0 = w, y0 = h, x1 = -1, y1 = -1;
-  cairo_surface_t *crop;
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = layer_context (frame, recording, 0, 0);
+
+  cairo_surface_destroy (recording);
+  return cr;
+}
+
+static void
+record_end (const Frame *frame,
+            cairo_t     *recording_cr,
+            Layer       *layer)
+{
+  cairo_surface_t *recording = cairo_get_target (recording_cr);
+  double ix, iy, iw, ih;
+  int x0, y0, x1, y1;
   cairo_t *cr;
 
   layer->built = TRUE;
-  cairo_surface_flush (surface);
-  data = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  for (int y = 0; y < h; y++)
+  layer->x = layer->y = 0;
+  cairo_recording_surface_ink_extents (recording, &ix, &iy, &iw, &ih);
+  x0 = (int) MAX (floor (ix), 0);
+  y0 = (int) MAX (floor (iy), 0);
+  x1 = (int) MIN (ceil (ix + iw), frame->pw);
+  y1 = (int) MIN (ceil (iy + ih), frame->ph);
+  if (x1 > x0 && y1 > y0)
     {
-      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
-      int first = -1, last = -1;
-
-      for (int x = 0; x < w; x++)
-        if (row[x] != 0)
-          {
-            first = x;
-            break;
-          }
-      if (first < 0)
-        continue;
-      for (int x = w - 1; x >= first; x--)
-        if (row[x] != 0)
-          {
-            last = x;
-            break;
-          }
-      x0 = MIN (x0, first);
-      x1 = MAX (x1, last);
-      y0 = MIN (y0, y);
-      y1 = y;
+      layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, x1 - x0, y1 - y0);
+      layer->x = x0;
+      layer->y = y0;
+      cr = cairo_create (layer->surface);
+      cairo_set_source_surface (cr, recording, -x0, -y0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
     }
-
-  if (x1 < 0)
-    {
-      cairo_surface_destroy (surface);
-      return;
-    }
-  if (x0 == 0 && y0 == 0 && x1 == w - 1 && y1 == h - 1)
-    {
-      layer->surface = surface;
-      return;
-    }
-
-  crop = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, x1 - x0 + 1, y1 - y0 + 1);
-  cr = cairo_create (crop);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_set_source_surface (cr, surface, -x0, -y0);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
-  layer->surface = crop;
-  layer->x += x0;
-  layer->y += y0;
+  cairo_destroy (recording_cr);
 }
 
 static RsvgHandle *
@@ -1064,18 +1042,13 @@ ensure_static_layers (NmAtlas    *self,
   handle = ref_handle (self, av, static_css);
   for (guint i = 0; i < 2; i++)
     {
-      cairo_surface_t *surface;
       cairo_t *cr;
 
       layer_clear (layers[i]);
-      layers[i]->x = layers[i]->y = 0;
-      if (handle == NULL)
-        continue;
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, frame->pw, frame->ph);
-      cr = layer_context (frame, surface, 0, 0);
-      render_layer (handle, cr, ids[i], &frame->viewport);
-      cairo_destroy (cr);
-      layer_take_cropped (layers[i], surface);
+      cr = record_begin (frame);
+      if (handle != NULL)
+        render_layer (handle, cr, ids[i], &frame->viewport);
+      record_end (frame, cr, layers[i]);
     }
   g_clear_object (&handle);
 }
@@ -1156,7 +1129,6 @@ ensure_overlay (Frame                *frame,
                 const NmAtlasOverlay *overlay)
 {
   Layer *layer = &frame->overlays[i];
-  cairo_surface_t *surface;
   cairo_t *cr;
 
   if (layer->built && g_strcmp0 (frame->overlay_keys[i], overlay->key) == 0)
@@ -1165,12 +1137,9 @@ ensure_overlay (Frame                *frame,
   layer_clear (layer);
   g_free (frame->overlay_keys[i]);
   frame->overlay_keys[i] = g_strdup (overlay->key);
-  layer->x = layer->y = 0;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, frame->pw, frame->ph);
-  cr = layer_context (frame, surface, 0, 0);
+  cr = record_begin (frame);
   overlay->draw (cr, frame->width, frame->height, overlay->data);
-  cairo_destroy (cr);
-  layer_take_cropped (layer, surface);
+  record_end (frame, cr, layer);
   return layer;
 }
 
