@@ -44,6 +44,12 @@ typedef struct
 
 typedef struct
 {
+  gboolean      known;
+  RsvgRectangle rect;        /* logical bounds, view units */
+} RegionBounds;
+
+typedef struct
+{
   GBytes      *svg;
   double       width;
   double       height;
@@ -54,6 +60,7 @@ typedef struct
   guint8      *pick;         /* pw × ph region indices, NO_REGION outside */
   int          pw, ph;
   RegionStats *stats;
+  RegionBounds *bounds;
   gboolean     composable;   /* see Collect */
 
   GHashTable  *handles;      /* css → RsvgHandle */
@@ -76,6 +83,8 @@ G_DEFINE_QUARK (nm-atlas-error-quark, nm_atlas_error)
 typedef struct _Frame Frame;
 
 static gboolean is_css_ident (const char *id);
+static guint    region_index (AtlasView  *av,
+                              const char *region);
 static void     frame_free   (Frame      *frame);
 
 /* Region ids are read from the document structure with GMarkup: every
@@ -235,6 +244,7 @@ clear_view (AtlasView *av)
   g_clear_pointer (&av->index, g_hash_table_unref);
   g_clear_pointer (&av->pick, g_free);
   g_clear_pointer (&av->stats, g_free);
+  g_clear_pointer (&av->bounds, g_free);
   g_queue_clear (&av->lru);
   g_clear_pointer (&av->handles, g_hash_table_unref);
 }
@@ -813,10 +823,17 @@ render_direct (NmAtlas             *self,
 
 typedef struct
 {
-  cairo_surface_t *surface;  /* NULL when the layer is empty */
-  int              x, y;     /* its top left corner in the frame, pixels */
-  gboolean         built;
+  cairo_surface_t       *surface;  /* NULL when the layer is empty */
+  int                    x, y;     /* its top left corner in the frame, pixels */
+  gboolean               built;
+  cairo_rectangle_int_t *boxes;    /* where it has ink, in its own pixels */
+  guint                  n_boxes;
 } Layer;
+
+/* Layers are mostly empty (a stroke round a region, thin features, pills
+ * of text): they are composited only in the runs of TILE × TILE tiles
+ * that hold something. */
+#define TILE 32
 
 typedef enum
 {
@@ -863,7 +880,83 @@ static void
 layer_clear (Layer *layer)
 {
   g_clear_pointer (&layer->surface, cairo_surface_destroy);
+  g_clear_pointer (&layer->boxes, g_free);
+  layer->n_boxes = 0;
   layer->built = FALSE;
+}
+
+static gboolean
+tile_has_ink (const guint8 *data,
+              int           stride,
+              int           bpp,
+              int           x0,
+              int           y0,
+              int           x1,
+              int           y1)
+{
+  static const guint8 zeros[TILE * 4];
+  gsize len = (gsize) (x1 - x0) * bpp;
+
+  for (int y = y0; y < y1; y++)
+    if (memcmp (data + (gsize) y * stride + (gsize) x0 * bpp, zeros, len) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Finds the runs of tiles with ink; a layer without any is dropped. */
+static void
+layer_find_boxes (Layer *layer)
+{
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (cairo_rectangle_int_t));
+  const guint8 *data;
+  int w, h, stride, bpp;
+
+  if (layer->surface == NULL)
+    return;
+  cairo_surface_flush (layer->surface);
+  data = cairo_image_surface_get_data (layer->surface);
+  w = cairo_image_surface_get_width (layer->surface);
+  h = cairo_image_surface_get_height (layer->surface);
+  stride = cairo_image_surface_get_stride (layer->surface);
+  bpp = cairo_image_surface_get_format (layer->surface) == CAIRO_FORMAT_A8 ? 1 : 4;
+
+  for (int ty = 0; ty < h; ty += TILE)
+    {
+      int run = -1;
+
+      for (int tx = 0; tx < w + TILE; tx += TILE)
+        {
+          gboolean ink = tx < w && tile_has_ink (data, stride, bpp, tx, ty, MIN (tx + TILE, w),
+                                                 MIN (ty + TILE, h));
+
+          if (ink && run < 0)
+            run = tx;
+          else if (!ink && run >= 0)
+            {
+              cairo_rectangle_int_t box = { run, ty, MIN (tx, w) - run, MIN (ty + TILE, h) - ty };
+
+              g_array_append_val (boxes, box);
+              run = -1;
+            }
+        }
+    }
+
+  if (boxes->len == 0)
+    {
+      g_clear_pointer (&layer->surface, cairo_surface_destroy);
+      return;
+    }
+  layer->n_boxes = boxes->len;
+  layer->boxes = (cairo_rectangle_int_t *) g_array_free (g_steal_pointer (&boxes), FALSE);
+}
+
+static void
+layer_boxes_path (cairo_t     *cr,
+                  const Layer *layer)
+{
+  for (guint i = 0; i < layer->n_boxes; i++)
+    cairo_rectangle (cr, layer->x + layer->boxes[i].x, layer->y + layer->boxes[i].y,
+                     layer->boxes[i].width, layer->boxes[i].height);
 }
 
 static void
@@ -965,47 +1058,48 @@ layer_context (const Frame     *frame,
   return cr;
 }
 
-/* Layers drawn in full (underlay, decor, overlays) are first recorded,
- * then replayed into an image only as large as their ink within the
- * frame: no frame-sized image to clear and composite. */
-static cairo_t *
-record_begin (const Frame *frame)
+/* Layers drawn in full (underlay, decor, overlays) are drawn twice: into
+ * a recording surface, which gives where they have ink within the frame,
+ * then into an image only that large. No frame-sized image to clear, scan
+ * and composite; and the second drawing is the direct one (replaying a
+ * recording into an image goes through a further image in cairo 1.16). */
+typedef void (*LayerDrawFunc) (cairo_t  *cr,
+                               gpointer  data);
+
+static void
+build_drawn_layer (const Frame   *frame,
+                   Layer         *layer,
+                   LayerDrawFunc  draw,
+                   gpointer       data)
 {
   cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
   cairo_t *cr = layer_context (frame, recording, 0, 0);
-
-  cairo_surface_destroy (recording);
-  return cr;
-}
-
-static void
-record_end (const Frame *frame,
-            cairo_t     *recording_cr,
-            Layer       *layer)
-{
-  cairo_surface_t *recording = cairo_get_target (recording_cr);
   double ix, iy, iw, ih;
   int x0, y0, x1, y1;
-  cairo_t *cr;
 
+  layer_clear (layer);
   layer->built = TRUE;
   layer->x = layer->y = 0;
+
+  draw (cr, data);
+  cairo_destroy (cr);
   cairo_recording_surface_ink_extents (recording, &ix, &iy, &iw, &ih);
+  cairo_surface_destroy (recording);
+
   x0 = (int) MAX (floor (ix), 0);
   y0 = (int) MAX (floor (iy), 0);
   x1 = (int) MIN (ceil (ix + iw), frame->pw);
   y1 = (int) MIN (ceil (iy + ih), frame->ph);
-  if (x1 > x0 && y1 > y0)
-    {
-      layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, x1 - x0, y1 - y0);
-      layer->x = x0;
-      layer->y = y0;
-      cr = cairo_create (layer->surface);
-      cairo_set_source_surface (cr, recording, -x0, -y0);
-      cairo_paint (cr);
-      cairo_destroy (cr);
-    }
-  cairo_destroy (recording_cr);
+  if (x1 <= x0 || y1 <= y0)
+    return;
+
+  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, x1 - x0, y1 - y0);
+  layer->x = x0;
+  layer->y = y0;
+  cr = layer_context (frame, layer->surface, x0, y0);
+  draw (cr, data);
+  cairo_destroy (cr);
+  layer_find_boxes (layer);
 }
 
 static RsvgHandle *
@@ -1023,6 +1117,23 @@ ref_handle (NmAtlas    *self,
   return handle;
 }
 
+typedef struct
+{
+  RsvgHandle          *handle;
+  const char          *id;
+  const RsvgRectangle *viewport;
+} GroupDraw;
+
+static void
+draw_group (cairo_t  *cr,
+            gpointer  data)
+{
+  GroupDraw *group = data;
+
+  if (group->handle != NULL)
+    render_layer (group->handle, cr, group->id, group->viewport);
+}
+
 /* The underlay and decor groups in the skin tone's stylesheet. */
 static void
 ensure_static_layers (NmAtlas    *self,
@@ -1030,27 +1141,20 @@ ensure_static_layers (NmAtlas    *self,
                       Frame      *frame,
                       const char *static_css)
 {
-  static const char * const ids[2] = { "underlay", "decor" };
-  Layer *layers[2] = { &frame->underlay, &frame->decor };
-  RsvgHandle *handle;
+  GroupDraw group;
 
   if (g_strcmp0 (frame->static_css, static_css) == 0)
     return;
 
   g_free (frame->static_css);
   frame->static_css = g_strdup (static_css);
-  handle = ref_handle (self, av, static_css);
-  for (guint i = 0; i < 2; i++)
-    {
-      cairo_t *cr;
-
-      layer_clear (layers[i]);
-      cr = record_begin (frame);
-      if (handle != NULL)
-        render_layer (handle, cr, ids[i], &frame->viewport);
-      record_end (frame, cr, layers[i]);
-    }
-  g_clear_object (&handle);
+  group.handle = ref_handle (self, av, static_css);
+  group.viewport = &frame->viewport;
+  group.id = "underlay";
+  build_drawn_layer (frame, &frame->underlay, draw_group, &group);
+  group.id = "decor";
+  build_drawn_layer (frame, &frame->decor, draw_group, &group);
+  g_clear_object (&group.handle);
 }
 
 static const Layer *
@@ -1081,6 +1185,7 @@ ensure_mask (NmAtlas   *self,
   render_layer (handle, cr, g_ptr_array_index (av->regions, k), &frame->viewport);
   cairo_destroy (cr);
   g_object_unref (handle);
+  layer_find_boxes (layer);
   return layer;
 }
 
@@ -1120,7 +1225,23 @@ ensure_hatch (NmAtlas   *self,
   cairo_set_source_surface (cr, shape->surface, 0, 0);
   cairo_paint (cr);
   cairo_destroy (cr);
+  layer_find_boxes (layer);
   return layer;
+}
+
+typedef struct
+{
+  const Frame          *frame;
+  const NmAtlasOverlay *overlay;
+} OverlayDraw;
+
+static void
+draw_keyed_overlay (cairo_t  *cr,
+                    gpointer  data)
+{
+  OverlayDraw *od = data;
+
+  od->overlay->draw (cr, od->frame->width, od->frame->height, od->overlay->data);
 }
 
 static const Layer *
@@ -1129,17 +1250,14 @@ ensure_overlay (Frame                *frame,
                 const NmAtlasOverlay *overlay)
 {
   Layer *layer = &frame->overlays[i];
-  cairo_t *cr;
+  OverlayDraw od = { frame, overlay };
 
   if (layer->built && g_strcmp0 (frame->overlay_keys[i], overlay->key) == 0)
     return layer;
 
-  layer_clear (layer);
   g_free (frame->overlay_keys[i]);
   frame->overlay_keys[i] = g_strdup (overlay->key);
-  cr = record_begin (frame);
-  overlay->draw (cr, frame->width, frame->height, overlay->data);
-  record_end (frame, cr, layer);
+  build_drawn_layer (frame, layer, draw_keyed_overlay, &od);
   return layer;
 }
 
@@ -1150,9 +1268,7 @@ paint_layer (cairo_t     *cr,
   if (layer->surface == NULL)
     return;
   cairo_set_source_surface (cr, layer->surface, layer->x, layer->y);
-  cairo_rectangle (cr, layer->x, layer->y,
-                   cairo_image_surface_get_width (layer->surface),
-                   cairo_image_surface_get_height (layer->surface));
+  layer_boxes_path (cr, layer);
   cairo_fill (cr);
 }
 
@@ -1163,8 +1279,12 @@ mask_layer (cairo_t      *cr,
 {
   if (layer->surface == NULL)
     return;
+  cairo_save (cr);
+  layer_boxes_path (cr, layer);
+  cairo_clip (cr);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
   cairo_mask_surface (cr, layer->surface, layer->x, layer->y);
+  cairo_restore (cr);
 }
 
 typedef struct
@@ -1270,7 +1390,6 @@ compose (NmAtlas            *self,
         && (k = region_index (av, style->selected_set[i])) > 0)
       compose_region (self, av, frame, cr, paint, k - 1);
   paint_layer (cr, &frame->decor);
-
   for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
     if (style->overlays[i].draw != NULL && style->overlays[i].key != NULL)
       paint_layer (cr, ensure_overlay (frame, i, &style->overlays[i]));
@@ -1780,22 +1899,32 @@ nm_atlas_region_bounds (NmAtlas    *self,
   RsvgRectangle viewport, ink, logical;
   RsvgHandle *handle;
   cairo_matrix_t m;
-  gboolean ok;
+  gboolean ok = TRUE;
+  guint k;
 
   g_return_val_if_fail (av != NULL, FALSE);
 
-  if (!nm_atlas_view_has_region (self, view, region))
+  k = region_index (av, region);
+  if (k == 0)
     return FALSE;
 
   /* Asked in view units and mapped here: librsvg 2.54 does not scale the
-   * result to a viewport of another size than the document's. */
-  viewport = (RsvgRectangle) { 0, 0, av->width, av->height };
-  sel = g_strconcat ("#", region, NULL);
-
+   * result to a viewport of another size than the document's. Kept, as
+   * librsvg's geometry is slow and labels ask for it on every frame. */
   g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, "");
-  ok = handle != NULL
-       && rsvg_handle_get_geometry_for_layer (handle, sel, &viewport, &ink, &logical, &error);
+  if (av->bounds == NULL)
+    av->bounds = g_new0 (RegionBounds, av->regions->len - 1);
+  if (!av->bounds[k - 1].known)
+    {
+      viewport = (RsvgRectangle) { 0, 0, av->width, av->height };
+      sel = g_strconcat ("#", region, NULL);
+      handle = handle_for_css (av, "");
+      ok = handle != NULL
+           && rsvg_handle_get_geometry_for_layer (handle, sel, &viewport, &ink, &logical, &error);
+      av->bounds[k - 1].known = ok;
+      av->bounds[k - 1].rect = logical;
+    }
+  logical = av->bounds[k - 1].rect;
   g_mutex_unlock (&self->lock);
 
   if (!ok)

@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "nm-atlas.h"
 #include "nm-finding.h"
@@ -53,8 +54,7 @@ static const char * const mode_names[N_MODES] = {
  * gets a depth and a label) and @n_outlines more findings with outlines,
  * spread over the view's regions: small irregular rings round each
  * region's anchor, of the lowest severity. Deterministic; @variant
- * changes the severities of the per-region findings, which changes the
- * depths (fills and labels) but not the outlines. */
+ * changes the kinds and severities of the per-region findings. */
 static NmConsultation *
 make_consultation (NmView view,
                    guint  n_outlines,
@@ -72,7 +72,8 @@ make_consultation (NmView view,
 
   for (guint r = 0; r < n_regions; r++)
     {
-      g_autoptr(NmFinding) f = nm_finding_new (regions[r], kinds[r % G_N_ELEMENTS (kinds)],
+      g_autoptr(NmFinding) f = nm_finding_new (regions[r],
+                                               kinds[(r + variant) % G_N_ELEMENTS (kinds)],
                                                variant == 0 ? 4 : 1 + r % 3);
 
       nm_consultation_add_finding (c, f);
@@ -115,6 +116,17 @@ compare_doubles (const void *a,
   return x < y ? -1 : x > y;
 }
 
+/* The drawing thread's CPU time, in ms: the machine is shared, and what a
+ * redraw costs on one core is what the aims are about. */
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
 static double
 median_ms (NmConsultation *c[2],
            NmPlan         *plan[2],
@@ -138,7 +150,7 @@ median_ms (NmConsultation *c[2],
 
   for (guint i = 0; i < runs + 2; i++)
     {
-      gint64 start;
+      double start;
       cairo_t *cr;
       guint v = mode == MODE_EDIT ? i % 2 : 0;
       /* five sizes in turn, more than the atlas keeps */
@@ -148,7 +160,7 @@ median_ms (NmConsultation *c[2],
       style.plan = plan[v];
       style.hover_region = mode == MODE_HOVER ? regions[i % n_regions] : NULL;
 
-      start = g_get_monotonic_time ();
+      start = cpu_ms ();
       cr = cairo_create (surface);
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
@@ -157,7 +169,7 @@ median_ms (NmConsultation *c[2],
       cairo_surface_flush (surface);
       /* the first two are warm-up: parsing, pick buffer, cache */
       if (i >= 2)
-        times[i - 2] = (g_get_monotonic_time () - start) / 1000.0;
+        times[i - 2] = cpu_ms () - start;
     }
 
   nm_atlas_set_raster_cache (atlas, TRUE);
@@ -167,6 +179,10 @@ median_ms (NmConsultation *c[2],
   return median;
 }
 
+/* Two states of one map, as before and after an edit: the same outlines
+ * (and skin tone), two plans with other depths in several regions (other
+ * fills and labels). The plans come from the per-region findings alone,
+ * as the outlines' findings would otherwise set every region's depth. */
 static void
 make_pair (NmView          view,
            guint           n_outlines,
@@ -177,8 +193,10 @@ make_pair (NmView          view,
 {
   for (guint v = 0; v < 2; v++)
     {
-      c[v] = make_consultation (view, n_outlines, v);
-      plan[v] = nm_planner_run (c[v], protocol, today);
+      g_autoptr(NmConsultation) findings = make_consultation (view, 0, v);
+
+      c[v] = make_consultation (view, n_outlines, 0);
+      plan[v] = nm_planner_run (findings, protocol, today);
     }
 }
 
@@ -255,7 +273,8 @@ main (int   argc,
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, 1, 12, 2026);
 
-  g_print ("Full redraw of the depth layer, software image surface, median of %u runs (ms)\n\n", runs);
+  g_print ("Full redraw of the depth layer, software image surface, median of %u runs "
+           "(ms of the drawing thread's CPU time)\n\n", runs);
   g_print ("| view       | size      | outlines | cached | after an edit | hover | resize | uncached |\n");
   g_print ("|------------|-----------|---------:|-------:|--------------:|------:|-------:|---------:|\n");
 
