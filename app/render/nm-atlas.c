@@ -76,6 +76,7 @@ struct _NmAtlas
   GMutex          raster_lock;  /* the frames, and drawing from them */
   gboolean        raster_cache;
   GQueue          frames;       /* Frame *, most recently used first */
+  char           *pending;      /* the key of a size drawn once, directly */
 };
 
 G_DEFINE_QUARK (nm-atlas-error-quark, nm_atlas_error)
@@ -324,6 +325,7 @@ nm_atlas_unref (NmAtlas *self)
   for (guint v = 0; v < NM_N_VIEWS; v++)
     clear_view (&self->views[v]);
   g_queue_clear_full (&self->frames, (GDestroyNotify) frame_free);
+  g_free (self->pending);
   g_mutex_clear (&self->raster_lock);
   g_mutex_clear (&self->lock);
   g_free (self);
@@ -1489,6 +1491,17 @@ render_composed (NmAtlas             *self,
 
   g_mutex_lock (&self->raster_lock);
   frame = frame_lookup (self, key);
+  if (frame == NULL && g_strcmp0 (self->pending, key) != 0)
+    {
+      /* A size seen for the first time is drawn directly: while a window
+       * is being resized, every frame has a new size, and building the
+       * layers costs more than one direct rendering. They are built when
+       * the same size is drawn again. */
+      g_free (self->pending);
+      self->pending = g_steal_pointer (&key);
+      g_mutex_unlock (&self->raster_lock);
+      return FALSE;
+    }
   if (frame == NULL)
     {
       frame = frame_new (self, av, view, width, height, viewport, key,
@@ -1535,8 +1548,30 @@ nm_atlas_set_raster_cache (NmAtlas  *self,
   g_mutex_lock (&self->raster_lock);
   self->raster_cache = !!enabled;
   if (!enabled)
-    g_queue_clear_full (&self->frames, (GDestroyNotify) frame_free);
+    {
+      g_queue_clear_full (&self->frames, (GDestroyNotify) frame_free);
+      g_clear_pointer (&self->pending, g_free);
+    }
   g_mutex_unlock (&self->raster_lock);
+}
+
+/**
+ * nm_atlas_get_n_cached_sizes:
+ *
+ * Returns: how many sizes of views the raster cache keeps as layers (a
+ *   size is kept from the second time it is drawn on a raster target)
+ */
+guint
+nm_atlas_get_n_cached_sizes (NmAtlas *self)
+{
+  guint n;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->raster_lock);
+  n = g_queue_get_length (&self->frames);
+  g_mutex_unlock (&self->raster_lock);
+  return n;
 }
 
 /**

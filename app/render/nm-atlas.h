@@ -110,6 +110,7 @@ void                 nm_atlas_render                (NmAtlas            *self,
 
 void                 nm_atlas_set_raster_cache      (NmAtlas            *self,
                                                      gboolean            enabled);
+guint                nm_atlas_get_n_cached_sizes    (NmAtlas            *self);
 
 const char * const  *nm_atlas_regions_in_view       (NmAtlas            *self,
                                                      NmView              view);

@@ -740,14 +740,22 @@ test_cached_equals_direct (void)
         style.hover_region = cases[i].hover;
         style.selected = selected;
 
+        /* Off then on empties the cache; a size is drawn directly the
+         * first time, from layers from the second. */
+        nm_atlas_set_raster_cache (atlas, FALSE);
         nm_atlas_set_raster_cache (atlas, TRUE);
+        cairo_surface_destroy (draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale,
+                                           cases[i].dx, cases[i].dy));
+        g_assert_cmpuint (nm_atlas_get_n_cached_sizes (atlas), ==, 0);
         cached = draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale, cases[i].dx, cases[i].dy);
+        g_assert_cmpuint (nm_atlas_get_n_cached_sizes (atlas), ==, 1);
         /* from layers already built, with another hover in between */
         style.hover_region = "nose";
         cairo_surface_destroy (draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale,
                                            cases[i].dx, cases[i].dy));
         style.hover_region = cases[i].hover;
         again = draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale, cases[i].dx, cases[i].dy);
+        g_assert_cmpuint (nm_atlas_get_n_cached_sizes (atlas), ==, 1);
         nm_atlas_set_raster_cache (atlas, FALSE);
         direct = draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale, cases[i].dx, cases[i].dy);
         nm_atlas_set_raster_cache (atlas, TRUE);

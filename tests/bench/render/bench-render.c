@@ -41,7 +41,7 @@ typedef enum
   MODE_CACHED,    /* nothing changed since the last frame */
   MODE_EDIT,      /* the fills and labels changed, the outlines did not */
   MODE_HOVER,     /* only the hovered region changed */
-  MODE_RESIZE,    /* a size not drawn recently */
+  MODE_RESIZE,    /* a size not drawn recently (as in a live resize) */
   MODE_UNCACHED,  /* the atlas's cache off: librsvg renders the view */
   N_MODES
 } Mode;
