@@ -28,8 +28,11 @@
 /* Recoloured handles kept per view (hover changes the stylesheet). */
 #define HANDLE_CACHE_SIZE 12
 #define NO_REGION 0xff
-/* Rendered views kept as images for raster targets (see pixel_matrix()). */
-#define RASTER_CACHE_SIZE 4
+/* The stylesheet of a region's shape: its fill alone, opaque black. */
+#define SHAPE_CSS ".region{fill:#000 !important;fill-opacity:1 !important;" \
+                  "stroke:none !important;opacity:1 !important}\n"
+/* Sizes of the view kept as layers for raster targets (see compose()). */
+#define FRAME_CACHE_SIZE 3
 #define RASTER_MAX_PIXELS (8192.0 * 4608.0)
 
 typedef struct
@@ -38,6 +41,12 @@ typedef struct
   double cx, cy;      /* area centroid, view units */
   double ax, ay;      /* interior label anchor, view units */
 } RegionStats;
+
+typedef struct
+{
+  gboolean      known;
+  RsvgRectangle rect;        /* logical bounds, view units */
+} RegionBounds;
 
 typedef struct
 {
@@ -51,6 +60,8 @@ typedef struct
   guint8      *pick;         /* pw × ph region indices, NO_REGION outside */
   int          pw, ph;
   RegionStats *stats;
+  RegionBounds *bounds;
+  gboolean     composable;   /* see Collect */
 
   GHashTable  *handles;      /* css → RsvgHandle */
   GQueue       lru;          /* css strings (owned by handles' keys) */
@@ -62,15 +73,35 @@ struct _NmAtlas
   GMutex          lock;
   AtlasView       views[NM_N_VIEWS];
 
+  GMutex          raster_lock;  /* the frames, and drawing from them */
   gboolean        raster_cache;
-  GHashTable     *rasters;   /* key → cairo image surface */
-  GQueue          raster_lru;/* keys (owned by rasters) */
+  GQueue          frames;       /* Frame *, most recently used first */
+  char           *pending;      /* the key of a size drawn once, directly */
 };
 
 G_DEFINE_QUARK (nm-atlas-error-quark, nm_atlas_error)
 
+typedef struct _Frame Frame;
+
+static gboolean is_css_ident (const char *id);
+static guint    region_index (AtlasView  *av,
+                              const char *region);
+static void     frame_free   (Frame      *frame);
+
 /* Region ids are read from the document structure with GMarkup: every
- * element whose class list holds "region". */
+ * element whose class list holds "region". The parse also checks the
+ * layout that lets a raster target be composed from cached layers (see
+ * compose()): the regions are exactly the children of the "regions" group,
+ * between the "underlay" and "decor" groups. */
+typedef struct
+{
+  GPtrArray *ids;
+  int        depth;
+  int        regions_depth;  /* depth of the open "regions" group, or -1 */
+  guint      groups_seen;    /* underlay 1, regions 2, decor 4, in order */
+  gboolean   composable;
+} Collect;
+
 static void
 collect_region_start (GMarkupParseContext  *context,
                       const char           *element_name,
@@ -79,9 +110,10 @@ collect_region_start (GMarkupParseContext  *context,
                       gpointer              user_data,
                       GError              **error)
 {
-  GPtrArray *ids = user_data;
+  Collect *collect = user_data;
   const char *id = NULL;
   const char *klass = NULL;
+  gboolean region = FALSE;
 
   for (guint i = 0; attribute_names[i] != NULL; i++)
     {
@@ -96,8 +128,45 @@ collect_region_start (GMarkupParseContext  *context,
       g_auto(GStrv) classes = g_strsplit_set (klass, " \t\n", -1);
 
       if (g_strv_contains ((const char * const *) classes, "region"))
-        g_ptr_array_add (ids, (gpointer) g_intern_string (id));
+        {
+          g_ptr_array_add (collect->ids, (gpointer) g_intern_string (id));
+          region = TRUE;
+        }
     }
+
+  collect->depth++;
+  if (collect->regions_depth >= 0 && collect->depth == collect->regions_depth + 1)
+    {
+      /* a direct child of "regions": a region path and nothing else */
+      if (!region || !g_str_equal (element_name, "path"))
+        collect->composable = FALSE;
+    }
+  else if (region)
+    collect->composable = FALSE;
+
+  if (g_strcmp0 (id, "underlay") == 0)
+    collect->composable &= collect->groups_seen == 0, collect->groups_seen |= 1;
+  else if (g_strcmp0 (id, "regions") == 0)
+    {
+      collect->composable &= collect->groups_seen == 1;
+      collect->groups_seen |= 2;
+      collect->regions_depth = collect->depth;
+    }
+  else if (g_strcmp0 (id, "decor") == 0)
+    collect->composable &= collect->groups_seen == 3, collect->groups_seen |= 4;
+}
+
+static void
+collect_region_end (GMarkupParseContext  *context,
+                    const char           *element_name,
+                    gpointer              user_data,
+                    GError              **error)
+{
+  Collect *collect = user_data;
+
+  if (collect->depth == collect->regions_depth)
+    collect->regions_depth = -1;
+  collect->depth--;
 }
 
 static gboolean
@@ -105,10 +174,11 @@ load_view (AtlasView  *av,
            NmView      view,
            GError    **error)
 {
-  static const GMarkupParser parser = { collect_region_start, NULL, NULL, NULL, NULL };
+  static const GMarkupParser parser = { collect_region_start, collect_region_end, NULL, NULL, NULL };
   g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GBytes) bytes = NULL;
   RsvgHandle *handle;
+  Collect collect;
   gboolean sized;
   const char *path = nm_atlas_view_resource_path (view);
   gsize size;
@@ -136,7 +206,8 @@ load_view (AtlasView  *av,
     }
 
   av->regions = g_ptr_array_new ();
-  context = g_markup_parse_context_new (&parser, 0, av->regions, NULL);
+  collect = (Collect) { av->regions, 0, -1, 0, TRUE };
+  context = g_markup_parse_context_new (&parser, 0, &collect, NULL);
   if (!g_markup_parse_context_parse (context, (const char *) data, size, error)
       || !g_markup_parse_context_end_parse (context, error))
     {
@@ -155,6 +226,9 @@ load_view (AtlasView  *av,
   for (guint i = 0; i < av->regions->len; i++)
     g_hash_table_insert (av->index, g_ptr_array_index (av->regions, i), GUINT_TO_POINTER (i + 1));
   g_ptr_array_add (av->regions, NULL);
+  av->composable = collect.composable && collect.groups_seen == 7;
+  for (guint i = 0; av->composable && i < av->regions->len - 1; i++)
+    av->composable = is_css_ident (g_ptr_array_index (av->regions, i));
 
   av->svg = g_steal_pointer (&bytes);
   av->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -171,6 +245,7 @@ clear_view (AtlasView *av)
   g_clear_pointer (&av->index, g_hash_table_unref);
   g_clear_pointer (&av->pick, g_free);
   g_clear_pointer (&av->stats, g_free);
+  g_clear_pointer (&av->bounds, g_free);
   g_queue_clear (&av->lru);
   g_clear_pointer (&av->handles, g_hash_table_unref);
 }
@@ -190,10 +265,9 @@ nm_atlas_new (GError **error)
 
   g_atomic_ref_count_init (&self->ref_count);
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->raster_lock);
   self->raster_cache = TRUE;
-  self->rasters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) cairo_surface_destroy);
-  g_queue_init (&self->raster_lru);
+  g_queue_init (&self->frames);
 
   for (guint v = 0; v < NM_N_VIEWS; v++)
     {
@@ -250,8 +324,9 @@ nm_atlas_unref (NmAtlas *self)
 
   for (guint v = 0; v < NM_N_VIEWS; v++)
     clear_view (&self->views[v]);
-  g_queue_clear (&self->raster_lru);
-  g_clear_pointer (&self->rasters, g_hash_table_unref);
+  g_queue_clear_full (&self->frames, (GDestroyNotify) frame_free);
+  g_free (self->pending);
+  g_mutex_clear (&self->raster_lock);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -368,6 +443,9 @@ from_view (NmAtlas *self,
 
 /* ---------------------------------------------------------------- colours */
 
+/* The accent of hovered and selected regions' outlines. */
+static const double accent[3] = { 0.11, 0.44, 0.85 };
+
 /**
  * nm_skin_tone_for_fitzpatrick:
  * @type: Fitzpatrick skin type 1–6 (clamped)
@@ -453,6 +531,40 @@ region_fill (const NmAtlasStyle *style,
     memcpy (out, style->skin, sizeof (double) * 3);
 }
 
+/* The lines between regions, from the skin tone. */
+static void
+seam_colour (const double skin[3],
+             double       out[3])
+{
+  static const double black[3] = { 0, 0, 0 };
+  double line[3];
+
+  mix (skin, black, 0.55, line);
+  mix (skin, line, 0.45, out);
+}
+
+static void
+hover_fill (const NmAtlasStyle *style,
+            const char         *region,
+            double              out[3])
+{
+  static const double white[3] = { 1, 1, 1 };
+  double fill[3];
+
+  region_fill (style, region, fill);
+  mix (fill, white, 0.28, out);
+}
+
+/* A colour as the stylesheet writes it, 8 bits a channel, so that a
+ * composed frame shows exactly what librsvg draws from the stylesheet. */
+static void
+quantize (const double in[3],
+          double       out[3])
+{
+  for (guint c = 0; c < 3; c++)
+    out[c] = lround (CLAMP (in[c], 0, 1) * 255) / 255.0;
+}
+
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -472,9 +584,8 @@ is_css_ident (const char *id)
 }
 
 static void
-append_selected_rule (GString      *css,
-                      const char   *region,
-                      const double  accent[3])
+append_selected_rule (GString    *css,
+                      const char *region)
 {
   g_autofree char *sel = g_strconcat ("#", region, NULL);
 
@@ -495,10 +606,8 @@ char *
 nm_atlas_style_to_css (const NmAtlasStyle *style)
 {
   static const double black[3] = { 0, 0, 0 };
-  static const double white[3] = { 1, 1, 1 };
   static const double rose[3] = { 0.80, 0.40, 0.42 };
   static const double hair[3] = { 0.50, 0.46, 0.43 };
-  static const double accent[3] = { 0.11, 0.44, 0.85 };
   GString *css = g_string_new (NULL);
   double line[3], seam[3], lip[3], brow[3], tmp[3];
   GHashTableIter iter;
@@ -507,7 +616,7 @@ nm_atlas_style_to_css (const NmAtlasStyle *style)
   g_return_val_if_fail (style != NULL, NULL);
 
   mix (style->skin, black, 0.55, line);
-  mix (style->skin, line, 0.45, seam);
+  seam_colour (style->skin, seam);
   mix (style->skin, rose, 0.35, tmp);
   mix (tmp, black, 0.08, lip);
   mix (line, hair, 0.35, brow);
@@ -547,18 +656,17 @@ nm_atlas_style_to_css (const NmAtlasStyle *style)
       g_autofree char *sel = g_strconcat ("#", style->hovered, NULL);
       double fill[3];
 
-      region_fill (style, style->hovered, tmp);
-      mix (tmp, white, 0.28, fill);
+      hover_fill (style, style->hovered, fill);
       append_rule (css, sel, "fill", fill);
       append_rule (css, sel, "stroke", accent);
       g_string_append_printf (css, "%s{stroke-width:1.2 !important}\n", sel);
     }
 
   if (is_css_ident (style->selected))
-    append_selected_rule (css, style->selected, accent);
+    append_selected_rule (css, style->selected);
   for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
     if (is_css_ident (style->selected_set[i]))
-      append_selected_rule (css, style->selected_set[i], accent);
+      append_selected_rule (css, style->selected_set[i]);
 
   return g_string_free (css, FALSE);
 }
@@ -629,6 +737,24 @@ static void hatch_region (NmAtlas    *self,
                           double      height);
 
 static void
+draw_overlay (cairo_t              *cr,
+              const NmAtlasOverlay *overlay,
+              double                width,
+              double                height)
+{
+  if (overlay->draw == NULL)
+    return;
+  cairo_save (cr);
+  overlay->draw (cr, width, height, overlay->data);
+  cairo_restore (cr);
+}
+
+/* The one drawing of the view: librsvg renders it from the stylesheet,
+ * then the hatching, the hovered and selected regions again (so that their
+ * outlines lie above their neighbours), the drawn features and the
+ * overlays. A vector target always gets this; a raster target gets the
+ * same operations replayed from cached layers (see compose()). */
+static void
 render_direct (NmAtlas             *self,
                AtlasView           *av,
                cairo_t             *cr,
@@ -651,8 +777,6 @@ render_direct (NmAtlas             *self,
   g_object_ref (handle);
   g_mutex_unlock (&self->lock);
 
-  /* Layer by layer, so that the outlines of the hovered and selected
-   * regions lie above their neighbours but below the drawn features. */
   cairo_save (cr);
   render_layer (handle, cr, "underlay", viewport);
   render_layer (handle, cr, "regions", viewport);
@@ -670,20 +794,611 @@ render_direct (NmAtlas             *self,
   cairo_restore (cr);
   g_object_unref (handle);
 
-  if (style->overlay != NULL)
-    {
-      cairo_save (cr);
-      style->overlay (cr, width, height, style->overlay_data);
-      cairo_restore (cr);
-    }
+  for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
+    draw_overlay (cr, &style->overlays[i], width, height);
 }
 
-/* The raster cache: re-rendering the SVG is by far the dearest part of a
- * frame, and between two frames the anatomy rarely changes (only the
- * dynamic drawing on top of it does). When the target is a raster surface
- * and the view is drawn unrotated, the rendering is kept as an image at the
- * target's own pixel grid and composited. A vector target (PDF, SVG,
- * recording) always gets the SVG itself, so a PDF stays vector. */
+/* ------------------------------------------------------- composed frames */
+
+/* Re-rendering the SVG is the dearest part of a frame, yet between two
+ * frames only the stylesheet's dynamic part changes: fills, hover,
+ * selection, hatching. On a raster target drawn unrotated, the view is
+ * therefore kept, per size and pixel grid, as layers on the target's own
+ * pixel grid, and every frame replays render_direct()'s operations from
+ * them:
+ *
+ *  - the underlay and the decor group as images (they depend on the skin
+ *    tone only);
+ *  - each region as two coverage masks (A8): its fill and its stroke, as
+ *    librsvg rasterises them. A region is drawn as librsvg draws it, its
+ *    fill colour through the first and its stroke colour through the
+ *    second, in document order, so that each region covers its
+ *    predecessors' strokes exactly as in the SVG;
+ *  - the wider strokes of hovered and selected regions and each hatched
+ *    region's hatching, built when first needed;
+ *  - each overlay with a key, as an image.
+ *
+ * Colours go through the same 8-bit rounding as the stylesheet's, so the
+ * result is the direct rendering up to a rounding step (the tests compare
+ * both). A vector target (PDF, SVG, recording) always gets render_direct(),
+ * so a PDF stays vector. */
+
+typedef struct
+{
+  cairo_surface_t       *surface;  /* NULL when the layer is empty */
+  int                    x, y;     /* its top left corner in the frame, pixels */
+  gboolean               built;
+  cairo_rectangle_int_t *boxes;    /* where it has ink, in its own pixels */
+  guint                  n_boxes;
+} Layer;
+
+/* Layers are mostly empty (a stroke round a region, thin features, pills
+ * of text): they are composited only in the runs of TILE × TILE tiles
+ * that hold something. */
+#define TILE 32
+
+typedef enum
+{
+  MASK_FILL,
+  MASK_SEAM,
+  MASK_HOVER,
+  MASK_SELECT,
+  N_MASKS
+} MaskKind;
+
+/* Stylesheets of the masks: each region alone in opaque black. */
+static const char * const mask_css[N_MASKS] = {
+  [MASK_FILL] = SHAPE_CSS,
+  [MASK_SEAM] = ".region{fill:none !important;stroke:#000 !important;"
+                "stroke-opacity:1 !important;opacity:1 !important}\n",
+  [MASK_HOVER] = ".region{fill:none !important;stroke:#000 !important;"
+                 "stroke-opacity:1 !important;opacity:1 !important;"
+                 "stroke-width:1.2 !important}\n",
+  [MASK_SELECT] = ".region{fill:none !important;stroke:#000 !important;"
+                  "stroke-opacity:1 !important;opacity:1 !important;"
+                  "stroke-width:2.4 !important}\n",
+};
+
+struct _Frame
+{
+  char           *key;
+  NmView          view;
+  double          width, height;
+  RsvgRectangle   viewport;
+  int             pw, ph;        /* the frame, in pixels */
+  double          fx, fy;        /* where user (0, 0) lies in the frame */
+  double          sx, sy;        /* user units to pixels */
+  guint           n;             /* regions */
+  int            *box;           /* 4 n: each region's box in the frame */
+  char           *static_css;
+  Layer           underlay, decor;
+  Layer          *masks[N_MASKS];
+  Layer          *hatch;
+  char           *overlay_keys[NM_ATLAS_N_OVERLAYS];
+  Layer           overlays[NM_ATLAS_N_OVERLAYS];
+};
+
+static void
+layer_clear (Layer *layer)
+{
+  g_clear_pointer (&layer->surface, cairo_surface_destroy);
+  g_clear_pointer (&layer->boxes, g_free);
+  layer->n_boxes = 0;
+  layer->built = FALSE;
+}
+
+static gboolean
+tile_has_ink (const guint8 *data,
+              int           stride,
+              int           bpp,
+              int           x0,
+              int           y0,
+              int           x1,
+              int           y1)
+{
+  static const guint8 zeros[TILE * 4];
+  gsize len = (gsize) (x1 - x0) * bpp;
+
+  for (int y = y0; y < y1; y++)
+    if (memcmp (data + (gsize) y * stride + (gsize) x0 * bpp, zeros, len) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Finds the runs of tiles with ink; a layer without any is dropped. */
+static void
+layer_find_boxes (Layer *layer)
+{
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (cairo_rectangle_int_t));
+  const guint8 *data;
+  int w, h, stride, bpp;
+
+  if (layer->surface == NULL)
+    return;
+  cairo_surface_flush (layer->surface);
+  data = cairo_image_surface_get_data (layer->surface);
+  w = cairo_image_surface_get_width (layer->surface);
+  h = cairo_image_surface_get_height (layer->surface);
+  stride = cairo_image_surface_get_stride (layer->surface);
+  bpp = cairo_image_surface_get_format (layer->surface) == CAIRO_FORMAT_A8 ? 1 : 4;
+
+  for (int ty = 0; ty < h; ty += TILE)
+    {
+      int run = -1;
+
+      for (int tx = 0; tx < w + TILE; tx += TILE)
+        {
+          gboolean ink = tx < w && tile_has_ink (data, stride, bpp, tx, ty, MIN (tx + TILE, w),
+                                                 MIN (ty + TILE, h));
+
+          if (ink && run < 0)
+            run = tx;
+          else if (!ink && run >= 0)
+            {
+              cairo_rectangle_int_t box = { run, ty, MIN (tx, w) - run, MIN (ty + TILE, h) - ty };
+
+              g_array_append_val (boxes, box);
+              run = -1;
+            }
+        }
+    }
+
+  if (boxes->len == 0)
+    {
+      g_clear_pointer (&layer->surface, cairo_surface_destroy);
+      return;
+    }
+  layer->n_boxes = boxes->len;
+  layer->boxes = (cairo_rectangle_int_t *) g_array_free (g_steal_pointer (&boxes), FALSE);
+}
+
+static void
+layer_boxes_path (cairo_t     *cr,
+                  const Layer *layer)
+{
+  for (guint i = 0; i < layer->n_boxes; i++)
+    cairo_rectangle (cr, layer->x + layer->boxes[i].x, layer->y + layer->boxes[i].y,
+                     layer->boxes[i].width, layer->boxes[i].height);
+}
+
+static void
+frame_free (Frame *frame)
+{
+  layer_clear (&frame->underlay);
+  layer_clear (&frame->decor);
+  for (guint m = 0; m < N_MASKS; m++)
+    {
+      for (guint k = 0; k < frame->n; k++)
+        layer_clear (&frame->masks[m][k]);
+      g_free (frame->masks[m]);
+    }
+  for (guint k = 0; k < frame->n; k++)
+    layer_clear (&frame->hatch[k]);
+  g_free (frame->hatch);
+  for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
+    {
+      layer_clear (&frame->overlays[i]);
+      g_free (frame->overlay_keys[i]);
+    }
+  g_free (frame->static_css);
+  g_free (frame->box);
+  g_free (frame->key);
+  g_free (frame);
+}
+
+static Frame *
+frame_new (NmAtlas             *self,
+           AtlasView           *av,
+           NmView               view,
+           double               width,
+           double               height,
+           const RsvgRectangle *viewport,
+           const char          *key,
+           int                  pw,
+           int                  ph,
+           double               fx,
+           double               fy,
+           double               sx,
+           double               sy)
+{
+  Frame *frame = g_new0 (Frame, 1);
+  cairo_matrix_t m;
+
+  frame->key = g_strdup (key);
+  frame->view = view;
+  frame->width = width;
+  frame->height = height;
+  frame->viewport = *viewport;
+  frame->pw = pw;
+  frame->ph = ph;
+  frame->fx = fx;
+  frame->fy = fy;
+  frame->sx = sx;
+  frame->sy = sy;
+  frame->n = av->regions->len - 1;
+  frame->box = g_new0 (int, 4 * frame->n);
+  for (guint kind = 0; kind < N_MASKS; kind++)
+    frame->masks[kind] = g_new0 (Layer, frame->n);
+  frame->hatch = g_new0 (Layer, frame->n);
+
+  /* Each region's box with room for its widest stroke (2.4 view units)
+   * and antialiasing, within the frame. */
+  nm_atlas_fit (self, view, width, height, &m);
+  for (guint k = 0; k < frame->n; k++)
+    {
+      const char *region = g_ptr_array_index (av->regions, k);
+      double bx, by, bw, bh, pad_x = 1.2 * m.xx * sx + 2, pad_y = 1.2 * m.yy * sy + 2;
+      int x0, y0, x1, y1;
+
+      if (!nm_atlas_region_bounds (self, view, region, width, height, &bx, &by, &bw, &bh))
+        continue;
+      x0 = (int) MAX (floor (fx + bx * sx - pad_x), 0);
+      y0 = (int) MAX (floor (fy + by * sy - pad_y), 0);
+      x1 = (int) MIN (ceil (fx + (bx + bw) * sx + pad_x), pw);
+      y1 = (int) MIN (ceil (fy + (by + bh) * sy + pad_y), ph);
+      frame->box[4 * k] = x0;
+      frame->box[4 * k + 1] = y0;
+      frame->box[4 * k + 2] = MAX (x1 - x0, 0);
+      frame->box[4 * k + 3] = MAX (y1 - y0, 0);
+    }
+
+  return frame;
+}
+
+/* A context drawing into a layer whose corner lies at (x, y) of the frame,
+ * in the user space of the view. */
+static cairo_t *
+layer_context (const Frame     *frame,
+               cairo_surface_t *surface,
+               int              x,
+               int              y)
+{
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_translate (cr, frame->fx - x, frame->fy - y);
+  cairo_scale (cr, frame->sx, frame->sy);
+  return cr;
+}
+
+/* Layers drawn in full (underlay, decor, overlays) are drawn twice: into
+ * a recording surface, which gives where they have ink within the frame,
+ * then into an image only that large. No frame-sized image to clear, scan
+ * and composite; and the second drawing is the direct one (replaying a
+ * recording into an image goes through a further image in cairo 1.16). */
+typedef void (*LayerDrawFunc) (cairo_t  *cr,
+                               gpointer  data);
+
+static void
+build_drawn_layer (const Frame   *frame,
+                   Layer         *layer,
+                   LayerDrawFunc  draw,
+                   gpointer       data)
+{
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = layer_context (frame, recording, 0, 0);
+  double ix, iy, iw, ih;
+  int x0, y0, x1, y1;
+
+  layer_clear (layer);
+  layer->built = TRUE;
+  layer->x = layer->y = 0;
+
+  draw (cr, data);
+  cairo_destroy (cr);
+  cairo_recording_surface_ink_extents (recording, &ix, &iy, &iw, &ih);
+  cairo_surface_destroy (recording);
+
+  x0 = (int) MAX (floor (ix), 0);
+  y0 = (int) MAX (floor (iy), 0);
+  x1 = (int) MIN (ceil (ix + iw), frame->pw);
+  y1 = (int) MIN (ceil (iy + ih), frame->ph);
+  if (x1 <= x0 || y1 <= y0)
+    return;
+
+  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, x1 - x0, y1 - y0);
+  layer->x = x0;
+  layer->y = y0;
+  cr = layer_context (frame, layer->surface, x0, y0);
+  draw (cr, data);
+  cairo_destroy (cr);
+  layer_find_boxes (layer);
+}
+
+static RsvgHandle *
+ref_handle (NmAtlas    *self,
+            AtlasView  *av,
+            const char *css)
+{
+  RsvgHandle *handle;
+
+  g_mutex_lock (&self->lock);
+  handle = handle_for_css (av, css);
+  if (handle != NULL)
+    g_object_ref (handle);
+  g_mutex_unlock (&self->lock);
+  return handle;
+}
+
+typedef struct
+{
+  RsvgHandle          *handle;
+  const char          *id;
+  const RsvgRectangle *viewport;
+} GroupDraw;
+
+static void
+draw_group (cairo_t  *cr,
+            gpointer  data)
+{
+  GroupDraw *group = data;
+
+  if (group->handle != NULL)
+    render_layer (group->handle, cr, group->id, group->viewport);
+}
+
+/* The underlay and decor groups in the skin tone's stylesheet. */
+static void
+ensure_static_layers (NmAtlas    *self,
+                      AtlasView  *av,
+                      Frame      *frame,
+                      const char *static_css)
+{
+  GroupDraw group;
+
+  if (g_strcmp0 (frame->static_css, static_css) == 0)
+    return;
+
+  g_free (frame->static_css);
+  frame->static_css = g_strdup (static_css);
+  group.handle = ref_handle (self, av, static_css);
+  group.viewport = &frame->viewport;
+  group.id = "underlay";
+  build_drawn_layer (frame, &frame->underlay, draw_group, &group);
+  group.id = "decor";
+  build_drawn_layer (frame, &frame->decor, draw_group, &group);
+  g_clear_object (&group.handle);
+}
+
+static const Layer *
+ensure_mask (NmAtlas   *self,
+             AtlasView *av,
+             Frame     *frame,
+             MaskKind   kind,
+             guint      k)
+{
+  Layer *layer = &frame->masks[kind][k];
+  const int *box = &frame->box[4 * k];
+  RsvgHandle *handle;
+  cairo_t *cr;
+
+  if (layer->built)
+    return layer;
+  layer->built = TRUE;
+  if (box[2] <= 0 || box[3] <= 0)
+    return layer;
+
+  handle = ref_handle (self, av, mask_css[kind]);
+  if (handle == NULL)
+    return layer;
+  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_A8, box[2], box[3]);
+  layer->x = box[0];
+  layer->y = box[1];
+  cr = layer_context (frame, layer->surface, box[0], box[1]);
+  render_layer (handle, cr, g_ptr_array_index (av->regions, k), &frame->viewport);
+  cairo_destroy (cr);
+  g_object_unref (handle);
+  layer_find_boxes (layer);
+  return layer;
+}
+
+/* The hatching of hatch_region(), clipped to the region's fill mask. */
+static const Layer *
+ensure_hatch (NmAtlas   *self,
+              AtlasView *av,
+              Frame     *frame,
+              guint      k)
+{
+  Layer *layer = &frame->hatch[k];
+  const Layer *shape;
+  const char *region = g_ptr_array_index (av->regions, k);
+  cairo_matrix_t m;
+  double bx, by, bw, bh;
+  cairo_t *cr;
+
+  if (layer->built)
+    return layer;
+  layer->built = TRUE;
+  shape = ensure_mask (self, av, frame, MASK_FILL, k);
+  if (shape->surface == NULL
+      || !nm_atlas_region_bounds (self, frame->view, region, frame->width, frame->height,
+                                  &bx, &by, &bw, &bh))
+    return layer;
+  nm_atlas_fit (self, frame->view, frame->width, frame->height, &m);
+
+  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                               cairo_image_surface_get_width (shape->surface),
+                                               cairo_image_surface_get_height (shape->surface));
+  layer->x = shape->x;
+  layer->y = shape->y;
+  cr = layer_context (frame, layer->surface, layer->x, layer->y);
+  nm_atlas_paint_hatch (cr, bx - 2, by - 2, bw + 4, bh + 4, CLAMP (m.xx * 4.0, 3.0, 14.0));
+  cairo_identity_matrix (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_DEST_IN);
+  cairo_set_source_surface (cr, shape->surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  layer_find_boxes (layer);
+  return layer;
+}
+
+typedef struct
+{
+  const Frame          *frame;
+  const NmAtlasOverlay *overlay;
+} OverlayDraw;
+
+static void
+draw_keyed_overlay (cairo_t  *cr,
+                    gpointer  data)
+{
+  OverlayDraw *od = data;
+
+  od->overlay->draw (cr, od->frame->width, od->frame->height, od->overlay->data);
+}
+
+static const Layer *
+ensure_overlay (Frame                *frame,
+                guint                 i,
+                const NmAtlasOverlay *overlay)
+{
+  Layer *layer = &frame->overlays[i];
+  OverlayDraw od = { frame, overlay };
+
+  if (layer->built && g_strcmp0 (frame->overlay_keys[i], overlay->key) == 0)
+    return layer;
+
+  g_free (frame->overlay_keys[i]);
+  frame->overlay_keys[i] = g_strdup (overlay->key);
+  build_drawn_layer (frame, layer, draw_keyed_overlay, &od);
+  return layer;
+}
+
+static void
+paint_layer (cairo_t     *cr,
+             const Layer *layer)
+{
+  if (layer->surface == NULL)
+    return;
+  cairo_set_source_surface (cr, layer->surface, layer->x, layer->y);
+  layer_boxes_path (cr, layer);
+  cairo_fill (cr);
+}
+
+static void
+mask_layer (cairo_t      *cr,
+            const double  rgb[3],
+            const Layer  *layer)
+{
+  if (layer->surface == NULL)
+    return;
+  cairo_save (cr);
+  layer_boxes_path (cr, layer);
+  cairo_clip (cr);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_mask_surface (cr, layer->surface, layer->x, layer->y);
+  cairo_restore (cr);
+}
+
+typedef struct
+{
+  double   fill[3];
+  double   stroke[3];
+  MaskKind stroke_mask;
+} RegionPaint;
+
+/* A region as the stylesheet paints it: its fill, then its stroke. */
+static void
+compose_region (NmAtlas           *self,
+                AtlasView         *av,
+                Frame             *frame,
+                cairo_t           *cr,
+                const RegionPaint *paint,
+                guint              k)
+{
+  mask_layer (cr, paint[k].fill, ensure_mask (self, av, frame, MASK_FILL, k));
+  mask_layer (cr, paint[k].stroke, ensure_mask (self, av, frame, paint[k].stroke_mask, k));
+}
+
+static guint
+region_index (AtlasView  *av,
+              const char *region)
+{
+  if (region == NULL)
+    return 0;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (av->index, g_intern_string (region)));
+}
+
+/* Called with the raster lock held; @cr is in the frame's pixels. */
+static void
+compose (NmAtlas            *self,
+         AtlasView          *av,
+         Frame              *frame,
+         cairo_t            *cr,
+         const NmAtlasStyle *style)
+{
+  g_autofree RegionPaint *paint = g_new0 (RegionPaint, frame->n);
+  double seam[3], accent_q[3];
+  guint hovered = 0, selected = 0, k;
+
+  seam_colour (style->skin, seam);
+  quantize (seam, seam);
+  quantize (accent, accent_q);
+
+  if (is_css_ident (style->hovered))
+    hovered = region_index (av, style->hovered);
+  if (is_css_ident (style->selected))
+    selected = region_index (av, style->selected);
+
+  for (k = 0; k < frame->n; k++)
+    {
+      const char *region = g_ptr_array_index (av->regions, k);
+      RegionPaint *p = &paint[k];
+
+      if (k + 1 == hovered)
+        hover_fill (style, region, p->fill);
+      else
+        region_fill (style, region, p->fill);
+      quantize (p->fill, p->fill);
+      memcpy (p->stroke, seam, sizeof seam);
+      p->stroke_mask = MASK_SEAM;
+      if (k + 1 == hovered)
+        {
+          memcpy (p->stroke, accent_q, sizeof accent_q);
+          p->stroke_mask = MASK_HOVER;
+        }
+    }
+  /* Selection comes after hover in the stylesheet, so its width wins. */
+  for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
+    {
+      k = is_css_ident (style->selected_set[i]) ? region_index (av, style->selected_set[i]) : 0;
+      if (k > 0)
+        {
+          memcpy (paint[k - 1].stroke, accent_q, sizeof accent_q);
+          paint[k - 1].stroke_mask = MASK_SELECT;
+        }
+    }
+  if (selected > 0)
+    {
+      memcpy (paint[selected - 1].stroke, accent_q, sizeof accent_q);
+      paint[selected - 1].stroke_mask = MASK_SELECT;
+    }
+
+  /* The order of render_direct() */
+  paint_layer (cr, &frame->underlay);
+  for (k = 0; k < frame->n; k++)
+    compose_region (self, av, frame, cr, paint, k);
+  for (guint i = 0; style->hatched != NULL && style->hatched[i] != NULL; i++)
+    {
+      k = region_index (av, style->hatched[i]);
+      if (k > 0)
+        paint_layer (cr, ensure_hatch (self, av, frame, k - 1));
+    }
+  if (style->hovered != NULL && (k = region_index (av, style->hovered)) > 0)
+    compose_region (self, av, frame, cr, paint, k - 1);
+  if (style->selected != NULL && (k = region_index (av, style->selected)) > 0)
+    compose_region (self, av, frame, cr, paint, k - 1);
+  for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
+    if (g_strcmp0 (style->selected_set[i], style->selected) != 0
+        && (k = region_index (av, style->selected_set[i])) > 0)
+      compose_region (self, av, frame, cr, paint, k - 1);
+  paint_layer (cr, &frame->decor);
+  for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
+    if (style->overlays[i].draw != NULL && style->overlays[i].key != NULL)
+      paint_layer (cr, ensure_overlay (frame, i, &style->overlays[i]));
+}
+
+/* The matrix from the user space of @cr to its target's pixels, when the
+ * target is a raster surface and the matrix has no rotation. */
 static gboolean
 pixel_matrix (cairo_t        *cr,
               cairo_matrix_t *out)
@@ -708,78 +1423,121 @@ pixel_matrix (cairo_t        *cr,
   return out->xy == 0 && out->yx == 0 && out->xx > 0 && out->yy > 0;
 }
 
-static cairo_surface_t *
-raster_lookup_or_render (NmAtlas              *self,
-                         AtlasView            *av,
-                         NmView                view,
-                         double                width,
-                         double                height,
-                         const char           *css,
-                         const NmAtlasStyle   *style,
-                         const RsvgRectangle  *viewport,
-                         const cairo_matrix_t *pm,
-                         int                   pw,
-                         int                   ph,
-                         double                fx,
-                         double                fy)
+/* Called with the raster lock held. */
+static Frame *
+frame_lookup (NmAtlas    *self,
+              const char *key)
 {
+  for (GList *l = self->frames.head; l != NULL; l = l->next)
+    {
+      Frame *frame = l->data;
+
+      if (g_str_equal (frame->key, key))
+        {
+          g_queue_unlink (&self->frames, l);
+          g_queue_push_head_link (&self->frames, l);
+          return frame;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+render_composed (NmAtlas             *self,
+                 AtlasView           *av,
+                 cairo_t             *cr,
+                 NmView               view,
+                 double               width,
+                 double               height,
+                 const NmAtlasStyle  *style,
+                 const RsvgRectangle *viewport)
+{
+  cairo_surface_t *target = cairo_get_target (cr);
   g_autofree char *key = NULL;
-  g_autoptr(GString) hatched = g_string_new (NULL);
-  cairo_surface_t *surface;
-  cairo_t *rcr;
+  g_autofree char *static_css = NULL;
+  NmAtlasStyle plain;
+  cairo_matrix_t pm;
+  Frame *frame;
+  double x0, y0, x1, y1, sx, sy, ox, oy;
 
-  for (guint i = 0; style->hatched != NULL && style->hatched[i] != NULL; i++)
-    g_string_append_printf (hatched, "%s ", style->hatched[i]);
-  key = g_strdup_printf ("%u %d %d %.4f %.4f %.3f %.3f %.3f %.3f %.3f %.3f %.3f %.3f\n%s\n%s\n%s",
-                         view, pw, ph, pm->xx, pm->yy, fx, fy, width, height,
-                         viewport->x, viewport->y, viewport->width, viewport->height,
-                         hatched->str, style->overlay != NULL ? style->overlay_key : "", css);
+  if (!av->composable || !pixel_matrix (cr, &pm))
+    return FALSE;
 
-  g_mutex_lock (&self->lock);
-  surface = g_hash_table_lookup (self->rasters, key);
-  if (surface != NULL)
+  /* The rectangle's pixels, on the target's grid and within it. */
+  x0 = floor (pm.x0);
+  y0 = floor (pm.y0);
+  x1 = ceil (pm.x0 + width * pm.xx);
+  y1 = ceil (pm.y0 + height * pm.yy);
+  if (cairo_surface_get_type (target) == CAIRO_SURFACE_TYPE_IMAGE)
     {
-      GList *link = g_queue_find_custom (&self->raster_lru, key, (GCompareFunc) g_strcmp0);
-
-      g_queue_unlink (&self->raster_lru, link);
-      g_queue_push_head_link (&self->raster_lru, link);
-      cairo_surface_reference (surface);
-      g_mutex_unlock (&self->lock);
-      return surface;
+      x0 = MAX (x0, 0);
+      y0 = MAX (y0, 0);
+      x1 = MIN (x1, cairo_image_surface_get_width (target));
+      y1 = MIN (y1, cairo_image_surface_get_height (target));
     }
-  g_mutex_unlock (&self->lock);
+  if (x1 - x0 < 1 || y1 - y0 < 1 || (x1 - x0) * (y1 - y0) > RASTER_MAX_PIXELS)
+    return FALSE;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
-  rcr = cairo_create (surface);
-  cairo_translate (rcr, fx, fy);
-  cairo_scale (rcr, pm->xx, pm->yy);
-  render_direct (self, av, rcr, view, width, height, css, style, viewport);
-  cairo_destroy (rcr);
+  key = g_strdup_printf ("%u %.0f %.0f %.0f %.0f %.6f %.6f %.6f %.6f %.4f %.4f",
+                         view, x0, y0, x1 - x0, y1 - y0, pm.xx, pm.yy,
+                         pm.x0 - x0, pm.y0 - y0, width, height);
 
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+  plain = *style;
+  plain.fills = NULL;
+  plain.hovered = NULL;
+  plain.selected = NULL;
+  plain.selected_set = NULL;
+  static_css = nm_atlas_style_to_css (&plain);
+
+  g_mutex_lock (&self->raster_lock);
+  frame = frame_lookup (self, key);
+  if (frame == NULL && g_strcmp0 (self->pending, key) != 0)
     {
-      cairo_surface_destroy (surface);
-      return NULL;
+      /* A size seen for the first time is drawn directly: while a window
+       * is being resized, every frame has a new size, and building the
+       * layers costs more than one direct rendering. They are built when
+       * the same size is drawn again. */
+      g_free (self->pending);
+      self->pending = g_steal_pointer (&key);
+      g_mutex_unlock (&self->raster_lock);
+      return FALSE;
     }
-
-  g_mutex_lock (&self->lock);
-  if (!g_hash_table_contains (self->rasters, key))
+  if (frame == NULL)
     {
-      while (g_queue_get_length (&self->raster_lru) >= RASTER_CACHE_SIZE)
-        g_hash_table_remove (self->rasters, g_queue_pop_tail (&self->raster_lru));
-      g_queue_push_head (&self->raster_lru, key);
-      g_hash_table_insert (self->rasters, g_steal_pointer (&key), cairo_surface_reference (surface));
+      frame = frame_new (self, av, view, width, height, viewport, key,
+                         (int) (x1 - x0), (int) (y1 - y0), pm.x0 - x0, pm.y0 - y0, pm.xx, pm.yy);
+      while (g_queue_get_length (&self->frames) >= FRAME_CACHE_SIZE)
+        frame_free (g_queue_pop_tail (&self->frames));
+      g_queue_push_head (&self->frames, frame);
     }
-  g_mutex_unlock (&self->lock);
+  ensure_static_layers (self, av, frame, static_css);
 
-  return surface;
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  cairo_surface_get_device_offset (target, &ox, &oy);
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  cairo_scale (cr, 1 / sx, 1 / sy);
+  cairo_translate (cr, x0 - ox, y0 - oy);
+  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+  compose (self, av, frame, cr, style);
+  cairo_restore (cr);
+  g_mutex_unlock (&self->raster_lock);
+
+  /* Overlays without a key are drawn afresh. */
+  for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
+    if (style->overlays[i].key == NULL)
+      draw_overlay (cr, &style->overlays[i], width, height);
+
+  return TRUE;
 }
 
 /**
  * nm_atlas_set_raster_cache:
- * @enabled: whether raster targets may reuse an earlier rendering
+ * @enabled: whether raster targets may be drawn from cached layers
  *
- * On by default. The cache never applies to vector targets.
+ * On by default. The cache never applies to vector targets. Off, every
+ * drawing renders the SVG afresh (the reference the cached drawing is
+ * tested against).
  */
 void
 nm_atlas_set_raster_cache (NmAtlas  *self,
@@ -787,14 +1545,33 @@ nm_atlas_set_raster_cache (NmAtlas  *self,
 {
   g_return_if_fail (self != NULL);
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->raster_lock);
   self->raster_cache = !!enabled;
   if (!enabled)
     {
-      g_queue_clear (&self->raster_lru);
-      g_hash_table_remove_all (self->rasters);
+      g_queue_clear_full (&self->frames, (GDestroyNotify) frame_free);
+      g_clear_pointer (&self->pending, g_free);
     }
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->raster_lock);
+}
+
+/**
+ * nm_atlas_get_n_cached_sizes:
+ *
+ * Returns: how many sizes of views the raster cache keeps as layers (a
+ *   size is kept from the second time it is drawn on a raster target)
+ */
+guint
+nm_atlas_get_n_cached_sizes (NmAtlas *self)
+{
+  guint n;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->raster_lock);
+  n = g_queue_get_length (&self->frames);
+  g_mutex_unlock (&self->raster_lock);
+  return n;
 }
 
 /**
@@ -817,7 +1594,7 @@ nm_atlas_render (NmAtlas            *self,
   NmAtlasStyle fallback;
   g_autofree char *css = NULL;
   RsvgRectangle viewport;
-  cairo_matrix_t m, pm;
+  cairo_matrix_t m;
   gboolean cache;
 
   g_return_if_fail (av != NULL);
@@ -838,52 +1615,14 @@ nm_atlas_render (NmAtlas            *self,
   viewport.width = av->width * m.xx;
   viewport.height = av->height * m.yy;
 
-  css = nm_atlas_style_to_css (style);
-
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->raster_lock);
   cache = self->raster_cache;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->raster_lock);
 
-  /* An overlay without a key cannot be cached. */
-  if (cache && (style->overlay == NULL || style->overlay_key != NULL) && pixel_matrix (cr, &pm))
-    {
-      /* The view's box in the target's pixels, on its grid, with a margin
-       * for antialiasing and the overlay's strokes, within the rectangle. */
-      double pad = style->overlay != NULL ? 8.0 : 1.0;
-      double x0 = floor (pm.x0 + MAX (viewport.x - pad, 0) * pm.xx);
-      double y0 = floor (pm.y0 + MAX (viewport.y - pad, 0) * pm.yy);
-      double x1 = ceil (pm.x0 + MIN (viewport.x + viewport.width + pad, width) * pm.xx);
-      double y1 = ceil (pm.y0 + MIN (viewport.y + viewport.height + pad, height) * pm.yy);
-      double pw = x1 - x0;
-      double ph = y1 - y0;
+  if (cache && render_composed (self, av, cr, view, width, height, style, &viewport))
+    return;
 
-      if (pw >= 1 && ph >= 1 && pw * ph <= RASTER_MAX_PIXELS)
-        {
-          cairo_surface_t *raster;
-          double sx, sy, ox, oy;
-
-          raster = raster_lookup_or_render (self, av, view, width, height, css, style, &viewport,
-                                            &pm, (int) pw, (int) ph, pm.x0 - x0, pm.y0 - y0);
-          if (raster != NULL)
-            {
-              cairo_surface_t *target = cairo_get_target (cr);
-
-              cairo_surface_get_device_scale (target, &sx, &sy);
-              cairo_surface_get_device_offset (target, &ox, &oy);
-              cairo_save (cr);
-              cairo_identity_matrix (cr);
-              cairo_scale (cr, 1 / sx, 1 / sy);
-              cairo_set_source_surface (cr, raster, x0 - ox, y0 - oy);
-              cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-              cairo_rectangle (cr, x0 - ox, y0 - oy, pw, ph);
-              cairo_fill (cr);
-              cairo_restore (cr);
-              cairo_surface_destroy (raster);
-              return;
-            }
-        }
-    }
-
+  css = nm_atlas_style_to_css (style);
   render_direct (self, av, cr, view, width, height, css, style, &viewport);
 }
 
@@ -1195,22 +1934,32 @@ nm_atlas_region_bounds (NmAtlas    *self,
   RsvgRectangle viewport, ink, logical;
   RsvgHandle *handle;
   cairo_matrix_t m;
-  gboolean ok;
+  gboolean ok = TRUE;
+  guint k;
 
   g_return_val_if_fail (av != NULL, FALSE);
 
-  if (!nm_atlas_view_has_region (self, view, region))
+  k = region_index (av, region);
+  if (k == 0)
     return FALSE;
 
   /* Asked in view units and mapped here: librsvg 2.54 does not scale the
-   * result to a viewport of another size than the document's. */
-  viewport = (RsvgRectangle) { 0, 0, av->width, av->height };
-  sel = g_strconcat ("#", region, NULL);
-
+   * result to a viewport of another size than the document's. Kept, as
+   * librsvg's geometry is slow and labels ask for it on every frame. */
   g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, "");
-  ok = handle != NULL
-       && rsvg_handle_get_geometry_for_layer (handle, sel, &viewport, &ink, &logical, &error);
+  if (av->bounds == NULL)
+    av->bounds = g_new0 (RegionBounds, av->regions->len - 1);
+  if (!av->bounds[k - 1].known)
+    {
+      viewport = (RsvgRectangle) { 0, 0, av->width, av->height };
+      sel = g_strconcat ("#", region, NULL);
+      handle = handle_for_css (av, "");
+      ok = handle != NULL
+           && rsvg_handle_get_geometry_for_layer (handle, sel, &viewport, &ink, &logical, &error);
+      av->bounds[k - 1].known = ok;
+      av->bounds[k - 1].rect = logical;
+    }
+  logical = av->bounds[k - 1].rect;
   g_mutex_unlock (&self->lock);
 
   if (!ok)
@@ -1381,8 +2130,6 @@ nm_atlas_view_to_widget (NmAtlas *self,
 
 /* ----------------------------------------------------------- region masks */
 
-#define SHAPE_CSS ".region{fill:#000 !important;fill-opacity:1 !important;" \
-                  "stroke:none !important;opacity:1 !important}\n"
 
 /**
  * nm_atlas_render_region_shape:

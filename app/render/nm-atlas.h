@@ -43,6 +43,20 @@ typedef struct
   double alpha;
 } NmRgba;
 
+typedef void (*NmAtlasOverlayFunc) (cairo_t  *cr,
+                                    double    width,
+                                    double    height,
+                                    gpointer  data);
+
+typedef struct
+{
+  NmAtlasOverlayFunc  draw;  /* nullable */
+  gpointer            data;
+  const char         *key;   /* nullable */
+} NmAtlasOverlay;
+
+#define NM_ATLAS_N_OVERLAYS 2
+
 typedef struct
 {
   double      skin[3];   /* sRGB 0–1, see nm_skin_tone_for_fitzpatrick() */
@@ -56,15 +70,12 @@ typedef struct
                                        hatched (see nm_atlas_paint_hatch()),
                                        under the drawn features */
 
-  /* Drawn last, above everything, in the same user space as the view. It
-   * is kept in the raster cache with the rest when @overlay_key is set:
-   * two styles with equal keys must draw equal overlays. */
-  void       (*overlay)      (cairo_t *cr,
-                              double   width,
-                              double   height,
-                              gpointer data);
-  gpointer     overlay_data;
-  const char  *overlay_key;  /* nullable */
+  /* Drawn last, above everything and in this order, in the same user
+   * space as the view. On a raster target each overlay with a key is kept
+   * as an image of its own and reused while its key stays the same: two
+   * styles with equal keys must draw equal overlays. An overlay without a
+   * key is drawn afresh every time. */
+  NmAtlasOverlay overlays[NM_ATLAS_N_OVERLAYS];
 } NmAtlasStyle;
 
 GQuark               nm_atlas_error_quark           (void);
@@ -99,6 +110,7 @@ void                 nm_atlas_render                (NmAtlas            *self,
 
 void                 nm_atlas_set_raster_cache      (NmAtlas            *self,
                                                      gboolean            enabled);
+guint                nm_atlas_get_n_cached_sizes    (NmAtlas            *self);
 
 const char * const  *nm_atlas_regions_in_view       (NmAtlas            *self,
                                                      NmView              view);

@@ -632,6 +632,148 @@ test_multi_selection (void)
   cairo_surface_destroy (selected);
 }
 
+/* A drawing from the atlas's cached layers equals the direct rendering:
+ * every channel within 2 steps on at least 99.9 % of the pixels, with
+ * fills, hatching, hover, a selection, outlines and labels, at several
+ * sizes, pixel densities and subpixel offsets, on a transparent target
+ * (so that the alpha channel is compared too). */
+typedef struct
+{
+  guint   max_diff;
+  guint   over;       /* pixels with a channel more than 2 apart */
+  guint   total;
+} Diff;
+
+static cairo_surface_t *
+draw_scene (const NmMapStyle *style,
+            int               pw,
+            int               ph,
+            double            scale,
+            double            dx,
+            double            dy)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  cairo_translate (cr, dx, dy);
+  nm_render_map (cr, style, (pw - 2 * dx * scale) / scale, (ph - 2 * dy * scale) / scale);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static Diff
+compare_surfaces (cairo_surface_t *a,
+                  cairo_surface_t *b)
+{
+  const guint8 *da = cairo_image_surface_get_data (a);
+  const guint8 *db = cairo_image_surface_get_data (b);
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+  Diff diff = { 0, 0, (guint) (w * h) };
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 p = *(const guint32 *) (da + (gsize) y * stride + (gsize) x * 4);
+        guint32 q = *(const guint32 *) (db + (gsize) y * stride + (gsize) x * 4);
+        guint worst = 0;
+
+        for (guint c = 0; c < 32; c += 8)
+          worst = MAX (worst, (guint) ABS ((int) ((p >> c) & 0xff) - (int) ((q >> c) & 0xff)));
+        diff.max_diff = MAX (diff.max_diff, worst);
+        if (worst > 2)
+          diff.over++;
+      }
+  return diff;
+}
+
+static void
+test_cached_equals_direct (void)
+{
+  static const struct
+  {
+    NmView      view;
+    int         pw, ph;
+    double      scale, dx, dy;
+    const char *hover;
+  } cases[] = {
+    { NM_VIEW_FACE_FRONT, 640, 400, 1.0, 0.0, 0.0, "forehead" },
+    { NM_VIEW_FACE_FRONT, 1280, 800, 2.0, 0.25, 0.5, "cheek-left" },
+    { NM_VIEW_BODY_FRONT, 501, 733, 1.0, 3.3, 1.7, NULL },
+    { NM_VIEW_FACE_LEFT, 900, 700, 1.5, 0.0, 0.0, "nose" },
+  };
+  const char * const selected[] = { "cheek-left", "chin", NULL };
+  NmAtlas *atlas = nm_atlas_get_default ();
+  g_autoptr(NmConsultation) c = consultation_new (5);
+  g_autoptr(NmPlan) plan = NULL;
+  NmFinding *finding;
+  NmPoint ring[6];
+
+  add_finding (c, "cheek-left", "acne-scar-rolling", 3);
+  add_finding (c, "forehead", "wrinkles", 2);
+  add_finding (c, "eyelid-right", "fine-lines", 1);
+  add_finding (c, "abdomen", "striae-alba", 2);
+  finding = add_finding (c, "cheek-right", "melasma", 2);
+  for (guint i = 0; i < G_N_ELEMENTS (ring); i++)
+    {
+      ring[i].x = 0.3 + 0.05 * cos (i * G_PI / 3);
+      ring[i].y = 0.55 + 0.04 * sin (i * G_PI / 3);
+    }
+  nm_finding_set_outline (finding, "face-front", ring, G_N_ELEMENTS (ring));
+  plan = plan_for (c);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (NmMapLayer layer = NM_MAP_LAYER_FINDINGS; layer <= NM_MAP_LAYER_DEPTH; layer++)
+      {
+        NmMapStyle style = { 0 };
+        cairo_surface_t *cached, *again, *direct;
+        Diff diff;
+
+        style.view = cases[i].view;
+        style.layer = layer;
+        style.consultation = c;
+        style.plan = plan;
+        style.hover_region = cases[i].hover;
+        style.selected = selected;
+
+        /* Off then on empties the cache; a size is drawn directly the
+         * first time, from layers from the second. */
+        nm_atlas_set_raster_cache (atlas, FALSE);
+        nm_atlas_set_raster_cache (atlas, TRUE);
+        cairo_surface_destroy (draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale,
+                                           cases[i].dx, cases[i].dy));
+        g_assert_cmpuint (nm_atlas_get_n_cached_sizes (atlas), ==, 0);
+        cached = draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale, cases[i].dx, cases[i].dy);
+        g_assert_cmpuint (nm_atlas_get_n_cached_sizes (atlas), ==, 1);
+        /* from layers already built, with another hover in between */
+        style.hover_region = "nose";
+        cairo_surface_destroy (draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale,
+                                           cases[i].dx, cases[i].dy));
+        style.hover_region = cases[i].hover;
+        again = draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale, cases[i].dx, cases[i].dy);
+        g_assert_cmpuint (nm_atlas_get_n_cached_sizes (atlas), ==, 1);
+        nm_atlas_set_raster_cache (atlas, FALSE);
+        direct = draw_scene (&style, cases[i].pw, cases[i].ph, cases[i].scale, cases[i].dx, cases[i].dy);
+        nm_atlas_set_raster_cache (atlas, TRUE);
+
+        diff = compare_surfaces (cached, direct);
+        g_test_message ("%s %dx%d ×%.1f layer %d: max %u, %u of %u pixels over 2",
+                        nm_view_id (cases[i].view), cases[i].pw, cases[i].ph, cases[i].scale,
+                        layer, diff.max_diff, diff.over, diff.total);
+        g_assert_cmpuint (diff.over * 1000, <=, diff.total);
+        diff = compare_surfaces (again, direct);
+        g_assert_cmpuint (diff.over * 1000, <=, diff.total);
+
+        cairo_surface_destroy (cached);
+        cairo_surface_destroy (again);
+        cairo_surface_destroy (direct);
+      }
+}
+
 /* The raster cache changes nothing visible, and a vector target gets
  * vectors: the PDF of a depth map holds no raster image. */
 static void
@@ -721,6 +863,7 @@ main (int   argc,
   g_test_add_func ("/render/widget-to-view", test_widget_to_view);
   g_test_add_func ("/render/multi-selection", test_multi_selection);
   g_test_add_func ("/render/cache-and-vector", test_cache_and_vector);
+  g_test_add_func ("/render/cached-equals-direct", test_cached_equals_direct);
 
   return g_test_run ();
 }
