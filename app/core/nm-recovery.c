@@ -205,22 +205,24 @@ nm_recovery_list (void)
   g_autoptr(GFile) dir = nm_recovery_get_dir ();
   g_autoptr(GFileEnumerator) children = NULL;
   GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) nm_recovery_entry_free);
-  GFileInfo *info;
 
   children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
                                         G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
   if (children == NULL)
     return entries;
 
-  while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+  for (;;)
     {
-      g_autoptr(GFileInfo) owned = info;
-      const char *name = g_file_info_get_name (info);
+      g_autoptr(GFileInfo) info = g_file_enumerator_next_file (children, NULL, NULL);
+      const char *name;
       g_autofree char *id = NULL;
       g_autoptr(GFile) file = NULL;
       NmRecoveryEntry *entry;
       json_object *root, *value;
 
+      if (info == NULL)
+        break;
+      name = g_file_info_get_name (info);
       if (!g_str_has_suffix (name, RECOVERY_SUFFIX))
         continue;
       id = g_strndup (name, strlen (name) - strlen (RECOVERY_SUFFIX));
