@@ -632,7 +632,10 @@ scan_take_children (Scanner *s,
 {
   node->n = s->items->len - base;
   node->children = arena_alloc (&s->arena, MAX (node->n, 1) * sizeof (Node *));
-  memcpy (node->children, s->items->pdata + base, node->n * sizeof (Node *));
+  /* An empty object or array may come before anything was ever pushed,
+   * when the array's storage is still NULL: no arithmetic on it then. */
+  if (node->n > 0)
+    memcpy (node->children, s->items->pdata + base, node->n * sizeof (Node *));
   g_ptr_array_set_size (s->items, base);
 }
 
