@@ -18,6 +18,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "nm-render-style.h"
 #include "nm-atlas.h"
 #include "nm-finding.h"
 #include "nm-render-education.h"
@@ -33,7 +34,6 @@
 #define DESIGN_H 720.0
 #define MARGIN   64.0
 
-#define FONT_FAMILY "Cantarell"
 
 /* Timings of the animated pages, in seconds. */
 #define NEEDLE_DOWN_START   0.8
@@ -533,7 +533,7 @@ layout (Ctx        *c,
         gboolean    markup)
 {
   PangoLayout *layout = pango_cairo_create_layout (c->cr);
-  PangoFontDescription *font = pango_font_description_from_string (FONT_FAMILY);
+  PangoFontDescription *font = pango_font_description_from_string (NM_RENDER_FONT_FAMILY);
 
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);

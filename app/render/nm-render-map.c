@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "nm-render-style.h"
 #include "nm-atlas.h"
 #include "nm-finding.h"
 #include "nm-render-map.h"
@@ -445,7 +446,7 @@ make_layout (PangoContext *context,
              gboolean      bold)
 {
   PangoLayout *layout = pango_layout_new (context);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+  PangoFontDescription *font = pango_font_description_from_string (NM_RENDER_FONT_FAMILY);
 
   pango_font_description_set_absolute_size (font, MAX (px, 1.0) * PANGO_SCALE);
   if (bold)

@@ -23,6 +23,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "nm-render-style.h"
 #include "nm-render-map.h"
 #include "nm-render-pdf.h"
 #include "nm-render-schedule.h"
@@ -36,7 +37,6 @@
 
 G_DEFINE_QUARK (nm-render-pdf-error-quark, nm_render_pdf_error)
 
-#define FONT          "Cantarell"
 #define BODY_SIZE     9.5
 #define SMALL_SIZE    7.5
 #define MARGIN_X      58.0
@@ -216,7 +216,7 @@ layout_new (cairo_t    *cr,
   pango_cairo_context_set_resolution (context, 72.0);
   cairo_font_options_destroy (options);
 
-  pango_font_description_set_family (desc, FONT);
+  pango_font_description_set_family (desc, NM_RENDER_FONT_FAMILY);
   pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
   pango_font_description_set_weight (desc, weight);
   pango_layout_set_font_description (layout, desc);
@@ -1548,7 +1548,7 @@ draw_schedule (NmPdfDocument *doc,
 
   if (!page->continued)
     {
-      NmScheduleStyle style = { FALSE, FONT, SCHEDULE_FONT, TRUE };
+      NmScheduleStyle style = { FALSE, NM_RENDER_FONT_FAMILY, SCHEDULE_FONT, TRUE };
 
       cairo_save (cr);
       cairo_translate (cr, MARGIN_X, y);

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "nm-render-style.h"
 #include "nm-render-schedule.h"
 #include "nm-vocab.h"
 
@@ -577,7 +578,7 @@ nm_render_schedule (cairo_t               *cr,
 
   f.cr = cr;
   f.pal = style->dark ? &dark_palette : &light_palette;
-  f.family = style->font_family != NULL ? style->font_family : "Cantarell";
+  f.family = style->font_family != NULL ? style->font_family : NM_RENDER_FONT_FAMILY;
   f.fs = style->font_size > 0 ? style->font_size : 8.0;
 
   n_series = nm_plan_get_n_series (plan);
