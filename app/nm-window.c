@@ -941,6 +941,32 @@ on_map_outline_drawn_cb (NmWindow      *self,
   nm_consultation_add_finding (self->consultation, finding);
 }
 
+/* F6 moves the keyboard between the map and the side panel, the way GNOME
+ * applications move between panes: arrows and Enter tag on the map, Tab
+ * and Enter pick the kind in the panel. */
+static void
+nm_window_switch_pane_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  NmWindow *self = NM_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *page;
+
+  if (self->consultation == NULL)
+    return;
+
+  if (focus != GTK_WIDGET (self->map_view))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
+      return;
+    }
+
+  page = adw_view_stack_get_visible_child (self->side_stack);
+  if (page != NULL && !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (page);
+}
+
 static void
 nm_window_toggle_layer_action (GtkWidget  *widget,
                                const char *action_name,
@@ -1163,6 +1189,7 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.layer", "layer");
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.toggle-layer", NULL, nm_window_toggle_layer_action);
+  gtk_widget_class_install_action (widget_class, "win.switch-pane", NULL, nm_window_switch_pane_action);
 
   gtk_widget_class_install_action (widget_class, "win.new", NULL, nm_window_new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, nm_window_open_action);
@@ -1178,6 +1205,7 @@ nm_window_class_init (NmWindowClass *klass)
                                        "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.toggle-layer", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.switch-pane", NULL);
   _nm_window_class_education_init (widget_class);
   for (guint i = 0; i < NM_N_VIEWS; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,

@@ -212,6 +212,25 @@ test_view_and_layer_actions (Fixture       *f,
   settle (GTK_WIDGET (f->map));
 }
 
+static void
+test_switch_pane (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *focus;
+
+  /* F6 goes to the map, and from the map into the side panel. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-pane", NULL));
+  settle (GTK_WIDGET (f->window));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->map)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-pane", NULL));
+  settle (GTK_WIDGET (f->window));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (f->map)));
+  g_assert_false (gtk_widget_is_ancestor (focus, GTK_WIDGET (f->map)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +243,7 @@ main (int   argc,
   g_test_add ("/map/keyboard", Fixture, NULL, fixture_setup, test_keyboard_navigation, fixture_teardown);
   g_test_add ("/map/blocked-status", Fixture, NULL, fixture_setup, test_blocked_status, fixture_teardown);
   g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
+  g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
   g_test_add ("/map/view-and-layer", Fixture, NULL, fixture_setup, test_view_and_layer_actions, fixture_teardown);
 
   return g_test_run ();
