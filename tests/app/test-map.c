@@ -218,16 +218,18 @@ test_switch_pane (Fixture       *f,
 {
   GtkWidget *focus;
 
-  /* F6 goes to the map, and from the map into the side panel. */
+  /* F6 goes to the map, and from the map into the side panel. The root's
+   * focus widget is checked, not has-focus, which also needs the window to
+   * be the active one: not a given under a busy Xvfb without a WM. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-pane", NULL));
   settle (GTK_WIDGET (f->window));
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->map)));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == GTK_WIDGET (f->map));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-pane", NULL));
   settle (GTK_WIDGET (f->window));
   focus = gtk_root_get_focus (GTK_ROOT (f->window));
   g_assert_nonnull (focus);
-  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (f->map)));
+  g_assert_true (focus != GTK_WIDGET (f->map));
   g_assert_false (gtk_widget_is_ancestor (focus, GTK_WIDGET (f->map)));
 }
 
