@@ -624,6 +624,27 @@ scan_literal (Scanner    *s,
 static Node *scan_value (Scanner *s,
                          guint    depth);
 
+typedef enum
+{
+  SEPARATOR_NEXT,
+  SEPARATOR_END,
+  SEPARATOR_ERROR
+} Separator;
+
+/* After a member of an object or array: a “,” before the next one, or
+ * @close to end it. */
+static Separator
+scan_separator (Scanner    *s,
+                char        close,
+                const char *expected)
+{
+  scan_ws (s);
+  if (s->pos < s->len && (s->data[s->pos] == ',' || s->data[s->pos] == close))
+    return s->data[s->pos++] == ',' ? SEPARATOR_NEXT : SEPARATOR_END;
+  scan_unexpected (s, expected);
+  return SEPARATOR_ERROR;
+}
+
 /* Moves the children from s->items[@base] on into @node. */
 static void
 scan_take_children (Scanner *s,
@@ -728,19 +749,16 @@ scan_object (Scanner *s,
       g_ptr_array_add (s->items, value);
       path_pop (&s->path, mark);
 
-      scan_ws (s);
-      if (s->pos < s->len && s->data[s->pos] == ',')
+      switch (scan_separator (s, '}', N_("“,” or “}”")))
         {
-          s->pos++;
+        case SEPARATOR_NEXT:
           continue;
+        case SEPARATOR_END:
+          goto done;
+        case SEPARATOR_ERROR:
+        default:
+          goto fail;
         }
-      if (s->pos < s->len && s->data[s->pos] == '}')
-        {
-          s->pos++;
-          break;
-        }
-      scan_unexpected (s, N_("“,” or “}”"));
-      goto fail;
     }
 
 done:
@@ -783,19 +801,16 @@ scan_array (Scanner *s,
       g_ptr_array_add (s->items, value);
       path_pop (&s->path, mark);
 
-      scan_ws (s);
-      if (s->pos < s->len && s->data[s->pos] == ',')
+      switch (scan_separator (s, ']', N_("“,” or “]”")))
         {
-          s->pos++;
+        case SEPARATOR_NEXT:
           continue;
+        case SEPARATOR_END:
+          goto done;
+        case SEPARATOR_ERROR:
+        default:
+          goto fail;
         }
-      if (s->pos < s->len && s->data[s->pos] == ']')
-        {
-          s->pos++;
-          break;
-        }
-      scan_unexpected (s, N_("“,” or “]”"));
-      goto fail;
     }
 
 done:

@@ -1981,6 +1981,25 @@ nm_atlas_region_bounds (NmAtlas    *self,
   return TRUE;
 }
 
+/* A point of the view, in view units, placed in the fitted rectangle. */
+static gboolean
+fitted_point (NmAtlas *self,
+              NmView   view,
+              double   width,
+              double   height,
+              double   vx,
+              double   vy,
+              double  *x,
+              double  *y)
+{
+  from_view (self, view, width, height, &vx, &vy);
+  if (x != NULL)
+    *x = vx;
+  if (y != NULL)
+    *y = vy;
+  return TRUE;
+}
+
 /**
  * nm_atlas_region_centroid:
  *
@@ -1999,19 +2018,8 @@ nm_atlas_region_centroid (NmAtlas    *self,
                           double     *y)
 {
   const RegionStats *stats = region_stats (self, view, region);
-  double cx, cy;
 
-  if (stats == NULL)
-    return FALSE;
-
-  cx = stats->cx;
-  cy = stats->cy;
-  from_view (self, view, width, height, &cx, &cy);
-  if (x != NULL)
-    *x = cx;
-  if (y != NULL)
-    *y = cy;
-  return TRUE;
+  return stats != NULL && fitted_point (self, view, width, height, stats->cx, stats->cy, x, y);
 }
 
 /**
@@ -2032,19 +2040,8 @@ nm_atlas_region_anchor (NmAtlas    *self,
                         double     *y)
 {
   const RegionStats *stats = region_stats (self, view, region);
-  double ax, ay;
 
-  if (stats == NULL)
-    return FALSE;
-
-  ax = stats->ax;
-  ay = stats->ay;
-  from_view (self, view, width, height, &ax, &ay);
-  if (x != NULL)
-    *x = ax;
-  if (y != NULL)
-    *y = ay;
-  return TRUE;
+  return stats != NULL && fitted_point (self, view, width, height, stats->ax, stats->ay, x, y);
 }
 
 /* ------------------------------------------------------ view coordinates */
