@@ -199,7 +199,7 @@ nm_map_view_snapshot (GtkWidget   *widget,
   if (self->layer == NM_MAP_LAYER_DEPTH && width > 200 && height > 120)
     {
       double lw = MIN (340.0, width - 24.0), lh = 60.0;
-      double lx = 12.0, ly = height - lh - 12.0;
+      double lx = 12.0, ly = 12.0;
 
       cairo_save (cr);
       if (style.dark)
