@@ -32,7 +32,10 @@ struct _NmConsultation
   char        *birth_date;
   guint        fitzpatrick;
   char        *client_notes;
+  char        *guardian;
   char        *start_date;
+  double       device_max_mm;
+  double       device_step_mm;
   char        *practitioner;
   NmAnswer    *screening;        /* one per screening item */
   char       **acknowledgements; /* one per screening item; NULL when none */
@@ -53,6 +56,9 @@ enum {
   PROP_CLIENT_NOTES,
   PROP_START_DATE,
   PROP_PRACTITIONER,
+  PROP_GUARDIAN,
+  PROP_DEVICE_MAX_MM,
+  PROP_DEVICE_STEP_MM,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
   PROP_MODIFIED,
@@ -400,6 +406,7 @@ nm_consultation_finalize (GObject *object)
   g_clear_pointer (&self->client_notes, g_free);
   g_clear_pointer (&self->start_date, g_free);
   g_clear_pointer (&self->practitioner, g_free);
+  g_clear_pointer (&self->guardian, g_free);
   g_clear_pointer (&self->screening, g_free);
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     g_free (self->acknowledgements[i]);
@@ -442,6 +449,18 @@ nm_consultation_get_property (GObject    *object,
 
     case PROP_PRACTITIONER:
       g_value_set_string (value, self->practitioner);
+      break;
+
+    case PROP_GUARDIAN:
+      g_value_set_string (value, self->guardian);
+      break;
+
+    case PROP_DEVICE_MAX_MM:
+      g_value_set_double (value, self->device_max_mm);
+      break;
+
+    case PROP_DEVICE_STEP_MM:
+      g_value_set_double (value, self->device_step_mm);
       break;
 
     case PROP_CAN_UNDO:
@@ -495,6 +514,18 @@ nm_consultation_set_property (GObject      *object,
       nm_consultation_set_practitioner (self, g_value_get_string (value));
       break;
 
+    case PROP_GUARDIAN:
+      nm_consultation_set_guardian (self, g_value_get_string (value));
+      break;
+
+    case PROP_DEVICE_MAX_MM:
+      nm_consultation_set_device_max_mm (self, g_value_get_double (value));
+      break;
+
+    case PROP_DEVICE_STEP_MM:
+      nm_consultation_set_device_step_mm (self, g_value_get_double (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -528,6 +559,15 @@ nm_consultation_class_init (NmConsultationClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PRACTITIONER] =
     g_param_spec_string ("practitioner", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GUARDIAN] =
+    g_param_spec_string ("guardian", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEVICE_MAX_MM] =
+    g_param_spec_double ("device-max-mm", NULL, NULL, 0.0, NM_DEVICE_MAX_MM_LIMIT, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEVICE_STEP_MM] =
+    g_param_spec_double ("device-step-mm", NULL, NULL, 0.0, NM_DEVICE_STEP_MM_MAX, 0.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAN_UNDO] =
     g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
@@ -657,6 +697,31 @@ nm_consultation_set_fitzpatrick (NmConsultation *self,
   save_old (self, PROP_FITZPATRICK, &old_value);
   self->fitzpatrick = fitzpatrick;
   record (self, PROP_FITZPATRICK, &old_value);
+}
+
+/**
+ * nm_consultation_get_guardian:
+ * @self: a #NmConsultation
+ *
+ * Returns: (nullable): the parent or guardian who consents for a client
+ *   under 18 (client.guardian)
+ */
+const char *
+nm_consultation_get_guardian (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), NULL);
+
+  return self->guardian;
+}
+
+void
+nm_consultation_set_guardian (NmConsultation *self,
+                              const char     *guardian)
+{
+  g_return_if_fail (NM_IS_CONSULTATION (self));
+  g_return_if_fail (guardian == NULL || _nm_string_is_valid (guardian));
+
+  set_string (self, &self->guardian, PROP_GUARDIAN, guardian);
 }
 
 /**
@@ -919,6 +984,75 @@ nm_consultation_set_practitioner (NmConsultation *self,
   g_return_if_fail (practitioner == NULL || _nm_string_is_valid (practitioner));
 
   set_string (self, &self->practitioner, PROP_PRACTITIONER, practitioner);
+}
+
+static void
+set_double (NmConsultation *self,
+            double         *field,
+            guint           prop_id,
+            double          value)
+{
+  g_auto(GValue) old_value = G_VALUE_INIT;
+
+  if (*field == value)
+    return;
+
+  save_old (self, prop_id, &old_value);
+  *field = value;
+  record (self, prop_id, &old_value);
+}
+
+/**
+ * nm_consultation_get_device_max_mm:
+ * @self: a #NmConsultation
+ *
+ * The deepest setting of the device this consultation is planned for
+ * (plan.device.max_mm). The plan, the window, the command line and every
+ * export read it here, so one file always gives one plan.
+ *
+ * Returns: the depth in mm, 0 when not set (the protocol's device applies)
+ */
+double
+nm_consultation_get_device_max_mm (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), 0.0);
+
+  return self->device_max_mm;
+}
+
+void
+nm_consultation_set_device_max_mm (NmConsultation *self,
+                                   double          max_mm)
+{
+  g_return_if_fail (NM_IS_CONSULTATION (self));
+  g_return_if_fail (max_mm >= 0.0 && max_mm <= NM_DEVICE_MAX_MM_LIMIT);
+
+  set_double (self, &self->device_max_mm, PROP_DEVICE_MAX_MM, max_mm);
+}
+
+/**
+ * nm_consultation_get_device_step_mm:
+ * @self: a #NmConsultation
+ *
+ * Returns: the device's depth step in mm (plan.device.step_mm), 0 when not
+ *   set (the protocol's device applies)
+ */
+double
+nm_consultation_get_device_step_mm (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), 0.0);
+
+  return self->device_step_mm;
+}
+
+void
+nm_consultation_set_device_step_mm (NmConsultation *self,
+                                    double          step_mm)
+{
+  g_return_if_fail (NM_IS_CONSULTATION (self));
+  g_return_if_fail (step_mm == 0.0 || (step_mm >= NM_DEVICE_STEP_MM_MIN && step_mm <= NM_DEVICE_STEP_MM_MAX));
+
+  set_double (self, &self->device_step_mm, PROP_DEVICE_STEP_MM, step_mm);
 }
 
 /**
@@ -1241,4 +1375,29 @@ gboolean
 nm_date_is_valid (const char *text)
 {
   return nm_date_parse (text, NULL);
+}
+
+/**
+ * nm_age_on:
+ * @born: a birth date
+ * @on: the day to count to
+ *
+ * Returns: the age in whole years on @on (a birthday counts on the day
+ *   itself; 29 February births have theirs on 1 March in other years)
+ */
+int
+nm_age_on (const GDate *born,
+           const GDate *on)
+{
+  int age;
+
+  g_return_val_if_fail (born != NULL && g_date_valid (born), -1);
+  g_return_val_if_fail (on != NULL && g_date_valid (on), -1);
+
+  age = (int) g_date_get_year (on) - (int) g_date_get_year (born);
+  if (g_date_get_month (on) < g_date_get_month (born) ||
+      (g_date_get_month (on) == g_date_get_month (born) &&
+       g_date_get_day (on) < g_date_get_day (born)))
+    age--;
+  return age;
 }

@@ -49,6 +49,9 @@ void            nm_consultation_set_birth_date       (NmConsultation *self,
 guint           nm_consultation_get_fitzpatrick      (NmConsultation *self);
 void            nm_consultation_set_fitzpatrick      (NmConsultation *self,
                                                       guint           fitzpatrick);
+const char     *nm_consultation_get_guardian         (NmConsultation *self);
+void            nm_consultation_set_guardian         (NmConsultation *self,
+                                                      const char     *guardian);
 const char     *nm_consultation_get_client_notes     (NmConsultation *self);
 void            nm_consultation_set_client_notes     (NmConsultation *self,
                                                       const char     *notes);
@@ -91,6 +94,12 @@ void            nm_consultation_set_start_date       (NmConsultation *self,
 const char     *nm_consultation_get_practitioner     (NmConsultation *self);
 void            nm_consultation_set_practitioner     (NmConsultation *self,
                                                       const char     *practitioner);
+double          nm_consultation_get_device_max_mm    (NmConsultation *self);
+void            nm_consultation_set_device_max_mm    (NmConsultation *self,
+                                                      double          max_mm);
+double          nm_consultation_get_device_step_mm   (NmConsultation *self);
+void            nm_consultation_set_device_step_mm   (NmConsultation *self,
+                                                      double          step_mm);
 const char     *nm_consultation_get_acknowledgement  (NmConsultation *self,
                                                       const char     *item_id);
 void            nm_consultation_set_acknowledgement  (NmConsultation *self,
@@ -125,5 +134,13 @@ void            nm_consultation_mark_saved           (NmConsultation *self);
 gboolean        nm_date_is_valid                     (const char     *text);
 gboolean        nm_date_parse                        (const char     *text,
                                                       GDate          *date);
+int             nm_age_on                            (const GDate    *born,
+                                                      const GDate    *on);
+
+/* The device a consultation is planned for (plan.device): 0 means "not
+ * set", and the protocol's device applies. */
+#define NM_DEVICE_MAX_MM_LIMIT  2.5
+#define NM_DEVICE_STEP_MM_MIN   0.05
+#define NM_DEVICE_STEP_MM_MAX   0.5
 
 G_END_DECLS

@@ -1181,6 +1181,12 @@ load_client (Loader         *l,
             goto fail;
           nm_consultation_set_client_notes (c, text);
         }
+      else if (strcmp (key, "guardian") == 0)
+        {
+          if (!get_string (l, value, &text))
+            goto fail;
+          nm_consultation_set_guardian (c, text);
+        }
       else
         {
           keep_unknown (&extra, key, value);
@@ -1444,6 +1450,45 @@ load_acknowledged (Loader         *l,
   return TRUE;
 }
 
+/* plan.device: the device this consultation is planned for. Only its two
+ * numbers are known; anything else in it is refused, since a setting the
+ * planner silently ignored could be a safety setting the user expects. */
+static gboolean
+load_device (Loader         *l,
+             NmConsultation *c,
+             const Node     *device)
+{
+  if (!expect_type (l, device, json_type_object, N_("an object")))
+    return FALSE;
+
+  for (guint i = 0; i < device->n; i++)
+    {
+      const Node *value = device->children[i];
+      const char *key = value->key;
+      gsize mark = path_push_key (l->path, key, strlen (key));
+      double mm;
+
+      if (strcmp (key, "max_mm") == 0)
+        {
+          if (!get_number (l, value, NM_DEVICE_STEP_MM_MIN, NM_DEVICE_MAX_MM_LIMIT, &mm))
+            return FALSE;
+          nm_consultation_set_device_max_mm (c, mm);
+        }
+      else if (strcmp (key, "step_mm") == 0)
+        {
+          if (!get_number (l, value, NM_DEVICE_STEP_MM_MIN, NM_DEVICE_STEP_MM_MAX, &mm))
+            return FALSE;
+          nm_consultation_set_device_step_mm (c, mm);
+        }
+      else
+        return load_fail (l, _("unknown key: a device has “max_mm” and “step_mm”"));
+
+      path_pop (l->path, mark);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 load_plan (Loader         *l,
            NmConsultation *c,
@@ -1476,6 +1521,11 @@ load_plan (Loader         *l,
       else if (strcmp (key, "acknowledged") == 0)
         {
           if (!load_acknowledged (l, c, value))
+            goto fail;
+        }
+      else if (strcmp (key, "device") == 0)
+        {
+          if (!load_device (l, c, value))
             goto fail;
         }
       else
@@ -2257,6 +2307,7 @@ write_client (GString        *out,
   write_key (out, &first, 2, "fitzpatrick");
   g_string_append_printf (out, "%u", nm_consultation_get_fitzpatrick (c));
   write_string_member (out, &first, 2, "notes", nm_consultation_get_client_notes (c));
+  write_string_member (out, &first, 2, "guardian", nm_consultation_get_guardian (c));
   write_extra_members (out, &first, 2, _nm_consultation_get_extra (c, NM_EXTRA_CLIENT));
   write_close (out, first, 1, '}');
 }
@@ -2347,6 +2398,25 @@ write_plan (GString        *out,
   g_string_append_c (out, '{');
   write_string_member (out, &first, 2, "start_date", nm_consultation_get_start_date (c));
   write_string_member (out, &first, 2, "practitioner", nm_consultation_get_practitioner (c));
+
+  if (nm_consultation_get_device_max_mm (c) > 0.0 || nm_consultation_get_device_step_mm (c) > 0.0)
+    {
+      gboolean first_device = TRUE;
+
+      write_key (out, &first, 2, "device");
+      g_string_append_c (out, '{');
+      if (nm_consultation_get_device_max_mm (c) > 0.0)
+        {
+          write_key (out, &first_device, 3, "max_mm");
+          write_double (out, nm_consultation_get_device_max_mm (c));
+        }
+      if (nm_consultation_get_device_step_mm (c) > 0.0)
+        {
+          write_key (out, &first_device, 3, "step_mm");
+          write_double (out, nm_consultation_get_device_step_mm (c));
+        }
+      write_close (out, first_device, 2, '}');
+    }
 
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     {
@@ -2498,7 +2568,8 @@ check_savable (NmConsultation  *c,
   path_pop (path, 0);
   path_push_key (path, "client", 6);
   if (!check_text (path, "name", nm_consultation_get_client_name (c), error) ||
-      !check_text (path, "notes", nm_consultation_get_client_notes (c), error))
+      !check_text (path, "notes", nm_consultation_get_client_notes (c), error) ||
+      !check_text (path, "guardian", nm_consultation_get_guardian (c), error))
     return FALSE;
 
   path_pop (path, 0);

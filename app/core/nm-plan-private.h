@@ -26,10 +26,18 @@ struct _NmPlan
   GPtrArray       *warnings;     /* of NmPlanWarning */
   GPtrArray       *regions;      /* of NmPlanRegion */
   GPtrArray       *series;       /* of NmPlanSeries */
+  NmPlanState      state;
+  char           **unanswered;   /* screening ids, spec order; never NULL */
+  gboolean         has_wait;
+  GDate            wait_until;   /* the first session moved to this date */
+  gboolean         minor;
+  int              age;          /* years on the first session; -1 unknown */
+  double           device_max_mm;
+  double           device_step_mm;
 };
 
 NmPlan        *_nm_plan_new         (void);
-void           _nm_plan_add_block   (NmPlan     *self,
+NmPlanBlock   *_nm_plan_add_block   (NmPlan     *self,
                                      const char *id,
                                      char       *message);
 void           _nm_plan_add_warning (NmPlan     *self,

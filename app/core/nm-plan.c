@@ -48,6 +48,9 @@ region_free (gpointer data)
 {
   NmPlanRegion *region = data;
 
+  for (guint i = 0; i < region->n_finding_depths; i++)
+    g_free (region->finding_depths[i].kind);
+  g_free (region->finding_depths);
   g_free (region->region);
   g_free (region->deepest_kind);
   g_strfreev (region->findings);
@@ -78,11 +81,13 @@ _nm_plan_new (void)
   self->warnings = g_ptr_array_new_with_free_func (warning_free);
   self->regions = g_ptr_array_new_with_free_func (region_free);
   self->series = g_ptr_array_new_with_free_func (series_free);
+  self->unanswered = g_new0 (char *, 1);
+  self->age = -1;
   return self;
 }
 
 /* Takes @message. */
-void
+NmPlanBlock *
 _nm_plan_add_block (NmPlan     *self,
                     const char *id,
                     char       *message)
@@ -92,6 +97,7 @@ _nm_plan_add_block (NmPlan     *self,
   block->id = g_strdup (id);
   block->message = message;
   g_ptr_array_add (self->blocked_by, block);
+  return block;
 }
 
 /* Takes @message. */
@@ -155,6 +161,7 @@ nm_plan_unref (NmPlan *self)
   g_ptr_array_unref (self->warnings);
   g_ptr_array_unref (self->regions);
   g_ptr_array_unref (self->series);
+  g_strfreev (self->unanswered);
   g_free (self);
 }
 
@@ -163,6 +170,104 @@ nm_plan_get_status (NmPlan *self)
 {
   g_return_val_if_fail (self != NULL, NM_PLAN_BLOCKED);
   return self->status;
+}
+
+/**
+ * nm_plan_get_state:
+ *
+ * What the window's status and the PDF's headline say: blocked first, then
+ * a missing skin type, then an unfinished screening, then precautions
+ * (status `caution` for any other reason), else ready.
+ */
+NmPlanState
+nm_plan_get_state (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, NM_PLAN_STATE_BLOCKED);
+  return self->state;
+}
+
+/**
+ * nm_plan_get_unanswered:
+ *
+ * Returns: (transfer none): the screening items not answered yet, in the
+ *   spec's order; empty (never %NULL) when the screening is complete
+ */
+const char * const *
+nm_plan_get_unanswered (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->unanswered;
+}
+
+/**
+ * nm_plan_get_wait_until:
+ *
+ * Returns: (nullable): the date the first session was moved to because
+ *   the screening asks to wait (`wait-before-start`), or %NULL
+ */
+const GDate *
+nm_plan_get_wait_until (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->has_wait ? &self->wait_until : NULL;
+}
+
+/**
+ * nm_plan_get_minor:
+ *
+ * Returns: whether the client is under 18 on the first session's date
+ *   (blocked without a guardian, `minor-guardian` with one)
+ */
+gboolean
+nm_plan_get_minor (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->minor;
+}
+
+/**
+ * nm_plan_get_age:
+ *
+ * Returns: the client's age in whole years on the first session's date,
+ *   -1 when the birth date is unknown
+ */
+int
+nm_plan_get_age (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, -1);
+  return self->age;
+}
+
+/* The device the plan was made for: the consultation's, else the protocol's. */
+double
+nm_plan_get_device_max_mm (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+  return self->device_max_mm;
+}
+
+double
+nm_plan_get_device_step_mm (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+  return self->device_step_mm;
+}
+
+/**
+ * nm_plan_region_lookup_finding:
+ *
+ * Returns: (nullable): the depth of @kind in a treated @region
+ */
+const NmPlanFindingDepth *
+nm_plan_region_lookup_finding (const NmPlanRegion *region,
+                               const char         *kind)
+{
+  g_return_val_if_fail (region != NULL, NULL);
+
+  for (guint i = 0; i < region->n_finding_depths; i++)
+    if (g_strcmp0 (region->finding_depths[i].kind, kind) == 0)
+      return &region->finding_depths[i];
+  return NULL;
 }
 
 const char *
@@ -499,6 +604,29 @@ append_regions (GString *out,
         }
       g_string_append (out, ",\n      \"findings\": ");
       append_string_array (out, (const char * const *) region->findings);
+      if (region->treat)
+        {
+          g_string_append (out, ",\n      \"finding_depths\": [");
+          for (j = 0; j < region->n_finding_depths; j++)
+            {
+              const NmPlanFindingDepth *depth = &region->finding_depths[j];
+
+              g_string_append (out, j > 0 ? ",\n        { \"kind\": " : "\n        { \"kind\": ");
+              append_string (out, depth->kind);
+              if (depth->treat)
+                {
+                  g_string_append (out, ", \"depth_mm\": { \"min\": ");
+                  append_mm (out, depth->min_mm);
+                  g_string_append (out, ", \"max\": ");
+                  append_mm (out, depth->max_mm);
+                  g_string_append (out, " }");
+                }
+              else
+                g_string_append (out, ", \"treat\": false");
+              g_string_append (out, " }");
+            }
+          g_string_append (out, j > 0 ? "\n      ]" : "]");
+        }
       g_string_append (out, ",\n      \"reasons\": [");
       for (j = 0; region->reasons != NULL && region->reasons[j] != NULL; j++)
         {

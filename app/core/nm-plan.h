@@ -26,10 +26,23 @@ typedef enum
   NM_PLAN_BLOCKED
 } NmPlanStatus;
 
+/* The state a plan puts the consultation in, as the window's status and the
+ * PDF's headline say it: one of five, in this order of precedence. */
+typedef enum
+{
+  NM_PLAN_STATE_READY,                 /* ok: every answer in, nothing to heed */
+  NM_PLAN_STATE_PRECAUTIONS,           /* caution: warnings or relative items */
+  NM_PLAN_STATE_SCREENING_INCOMPLETE,  /* some of the 24 items unanswered */
+  NM_PLAN_STATE_NO_SKIN_TYPE,          /* the skin type is not chosen yet */
+  NM_PLAN_STATE_BLOCKED                /* not suitable now */
+} NmPlanState;
+
 typedef struct
 {
-  char *id;                  /* a screening item id */
-  char *message;
+  char     *id;              /* a screening item id, "keloid-tendency" or "minor" */
+  char     *message;
+  gboolean  lifelong;        /* a condition that does not pass (keloid formation,
+                              * a bleeding disorder…), never "until it clears" */
 } NmPlanBlock;
 
 typedef struct
@@ -41,6 +54,14 @@ typedef struct
 
 typedef struct
 {
+  char      *kind;           /* a finding kind id of the region */
+  gboolean   treat;          /* FALSE: no whole device step fits its limit */
+  double     min_mm;         /* 0 when !treat */
+  double     max_mm;
+} NmPlanFindingDepth;
+
+typedef struct
+{
   char      *region;         /* region id */
   gboolean   treat;
   double     min_mm;         /* 0 when !treat */
@@ -49,6 +70,8 @@ typedef struct
   char     **findings;       /* finding kind ids, vocabulary order, no repeats */
   char     **reasons;        /* why, each naming its rule and sources */
   int        series;         /* index into the plan's series, -1 when !treat */
+  guint      n_finding_depths;
+  NmPlanFindingDepth *finding_depths; /* when treat: one per findings[] entry, same order */
 } NmPlanRegion;
 
 typedef struct
@@ -71,6 +94,13 @@ NmPlan             *nm_plan_ref               (NmPlan       *self);
 void                nm_plan_unref             (NmPlan       *self);
 
 NmPlanStatus        nm_plan_get_status        (NmPlan       *self);
+NmPlanState         nm_plan_get_state         (NmPlan       *self);
+const char * const *nm_plan_get_unanswered    (NmPlan       *self);
+const GDate        *nm_plan_get_wait_until    (NmPlan       *self);
+gboolean            nm_plan_get_minor         (NmPlan       *self);
+int                 nm_plan_get_age           (NmPlan       *self);
+double              nm_plan_get_device_max_mm (NmPlan       *self);
+double              nm_plan_get_device_step_mm (NmPlan      *self);
 const char         *nm_plan_status_to_string  (NmPlanStatus  status);
 guint               nm_plan_get_n_blocked_by  (NmPlan       *self);
 const NmPlanBlock  *nm_plan_get_blocked_by    (NmPlan       *self,
@@ -86,6 +116,8 @@ const NmPlanRegion *nm_plan_get_region        (NmPlan       *self,
                                                guint         index);
 const NmPlanRegion *nm_plan_lookup_region     (NmPlan       *self,
                                                const char   *region_id);
+const NmPlanFindingDepth *nm_plan_region_lookup_finding (const NmPlanRegion *region,
+                                               const char   *kind);
 guint               nm_plan_get_n_series      (NmPlan       *self);
 const NmPlanSeries *nm_plan_get_series        (NmPlan       *self,
                                                guint         index);

@@ -44,7 +44,7 @@ static const char * const reference_keys[] = {
   "JDD", "GRA", "NIC", "BDS", "SISU", "BTB", "ESM", "CLN", "KIC", "PUR", "DRM",
   "MON", "FEE", "DPS", "DQ", "RSF", "RSP", "AMI", "AGB", "MAD", "HP101", "PLK",
   "SWM", "RSQ", "SAN", "CHO", "MEN", "SEL", "US50", "USD", "OLT", "LAU", "VMU",
-  "XU", "CLA2",
+  "XU", "CLA2", "VIT", "BYP", "NTL",
 };
 
 /* Warnings whose sources the protocol holds (nm-planner.c raises them). */

@@ -202,11 +202,21 @@ static const NmScreeningInfo screening[] = {
     N_("Has the area recently had filler, toxin, a peel, laser or surgery?") },
   { "sunburn",                 NM_SCREENING_RELATIVE,
     N_("Is the skin sunburnt or freshly tanned?") },
+  { "vitiligo",                NM_SCREENING_RELATIVE,
+    N_("Does the client have vitiligo, or another condition that spreads to injured skin?") },
+  { "photosensitising-drugs",  NM_SCREENING_RELATIVE,
+    N_("Does the client take photosensitising medicines (for example doxycycline, or retinoids other than isotretinoin)?") },
+  { "tattoo-in-area",          NM_SCREENING_RELATIVE,
+    N_("Is there a tattoo or permanent make-up in the area?") },
+  { "pigmented-lesions-in-area", NM_SCREENING_RELATIVE,
+    N_("Are there moles, actinic keratoses or other pigmented lesions in the area?") },
+  { "pih-history",             NM_SCREENING_RELATIVE,
+    N_("Has the client had hyperpigmentation or scarring after an earlier procedure?") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (regions) == 38);
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == 19);
-G_STATIC_ASSERT (G_N_ELEMENTS (screening) == 19);
+G_STATIC_ASSERT (G_N_ELEMENTS (screening) == 24);
 
 static inline const char *
 tr (const char *msgid)
