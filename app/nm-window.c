@@ -15,11 +15,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "nm-client-panel.h"
 #include "nm-education-window.h"
 #include "nm-file.h"
 #include "nm-finding.h"
+#include "nm-history.h"
 #include "nm-map-view.h"
 #include "nm-plan-panel.h"
 #include "nm-planner.h"
@@ -363,8 +365,8 @@ nm_window_recompute_plan (NmWindow *self)
       NmPlannerOptions options = { 0 };
       GDate today;
 
-      options.device_max_mm = g_settings_get_double (self->settings, "device-max-depth");
-      options.step_mm = g_settings_get_double (self->settings, "device-depth-step");
+      /* The device is the consultation's own (plan.device), as on the
+       * command line and in every export: one file, one plan. */
       options.translate = TRUE;
       if (!nm_planner_today (NULL, &today, NULL))
         g_date_set_time_t (&today, time (NULL));
@@ -584,6 +586,34 @@ _nm_window_toast (NmWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* A millimetre setting as the device's dial shows it: whole hundredths,
+ * never 0.30000000000000004 from a spin button's sum. */
+static double
+round_mm (double mm)
+{
+  return round (mm * 100.0) / 100.0;
+}
+
+/* A new consultation is planned for the device in Preferences, and keeps it
+ * (plan.device) when Preferences change later. Starting is not an edit: the
+ * new consultation is neither modified nor undoable back to no device. */
+static void
+nm_window_apply_device_defaults (NmWindow       *self,
+                                 NmConsultation *consultation)
+{
+  double max_mm = round_mm (g_settings_get_double (self->settings, "device-max-depth"));
+  double step_mm = round_mm (g_settings_get_double (self->settings, "device-depth-step"));
+
+  g_assert (!nm_consultation_can_undo (consultation));
+
+  if (max_mm > 0.0)
+    nm_consultation_set_device_max_mm (consultation, MIN (max_mm, NM_DEVICE_MAX_MM_LIMIT));
+  if (step_mm > 0.0)
+    nm_consultation_set_device_step_mm (consultation, CLAMP (step_mm, NM_DEVICE_STEP_MM_MIN,
+                                                             NM_DEVICE_STEP_MM_MAX));
+  nm_history_clear (nm_consultation_get_history (consultation));
+}
+
 void
 nm_window_new_consultation (NmWindow *self)
 {
@@ -592,6 +622,7 @@ nm_window_new_consultation (NmWindow *self)
   g_return_if_fail (NM_IS_WINDOW (self));
 
   consultation = nm_consultation_new ();
+  nm_window_apply_device_defaults (self, consultation);
   nm_window_set_consultation (self, consultation, NULL);
 }
 
@@ -1092,12 +1123,13 @@ on_settings_changed_cb (NmWindow   *self,
                         const char *key,
                         GSettings  *settings)
 {
+  /* The device settings are only the defaults for new consultations: an
+   * open one keeps the device it is planned with. */
   if (g_strcmp0 (key, "clinic-protocol") == 0)
-    nm_window_load_protocol (self);
-  if (g_strcmp0 (key, "clinic-protocol") == 0 ||
-      g_strcmp0 (key, "device-max-depth") == 0 ||
-      g_strcmp0 (key, "device-depth-step") == 0)
-    nm_window_recompute_plan (self);
+    {
+      nm_window_load_protocol (self);
+      nm_window_recompute_plan (self);
+    }
 }
 
 static void
