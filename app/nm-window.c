@@ -378,6 +378,7 @@ nm_window_recompute_plan (NmWindow *self)
   self->plan = g_steal_pointer (&plan);
   nm_map_view_set_plan (self->map_view, self->plan);
   nm_plan_panel_set_plan (self->plan_panel, self->plan);
+  nm_client_panel_set_plan (self->client_panel, self->plan);
   nm_schedule_view_set_plan (self->schedule_view, self->plan);
   nm_window_update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
