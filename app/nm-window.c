@@ -281,7 +281,7 @@ nm_window_update_status (NmWindow *self)
         g_string_append_c (reasons, '\n');
       g_string_append (reasons, _("Not answered yet:"));
       for (guint i = 0; i < n_unanswered; i++)
-        append_status_line (reasons, "?", nm_vocab_screening_question (unanswered[i]));
+        append_status_line (reasons, "•", nm_vocab_screening_question (unanswered[i]));
     }
   for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
     {
@@ -305,7 +305,6 @@ nm_window_update_status (NmWindow *self)
                                 : _("No contraindication and no warning."));
 
   gtk_label_set_text (self->status_label, label_text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_button), label_text);
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_label_set_text (self->status_heading, heading);
   gtk_label_set_text (self->status_reasons, reasons->str);

@@ -396,6 +396,12 @@ confirm_depth (NmScheduleView     *self,
 }
 
 static void
+release_widget_cb (gpointer data)
+{
+  g_object_unref (data);
+}
+
+static void
 on_depth_cb (GtkSpinButton  *spin,
              NmScheduleView *self)
 {
@@ -407,6 +413,11 @@ on_depth_cb (GtkSpinButton  *spin,
 
   if (self->syncing)
     return;
+
+  /* Taking a depth away may take its row away (a region outside the
+   * series is shown only while the log has a depth for it): the spin
+   * button outlives its own signal. */
+  g_idle_add_once (release_widget_cb, g_object_ref (spin));
 
   logged = nm_session_get_depth (session, region, &current);
   value = nm_depth_round_to_step (gtk_spin_button_get_value (spin), device_step (self));
