@@ -1076,6 +1076,27 @@ test_window_log_session (void)
   g_rmdir (dir);
 }
 
+/* The window with a consultation fits a 1024×600 screen. */
+static void
+test_window_fits_small_screen (void)
+{
+  NmWindow *window = new_window ();
+  int width, height;
+  GtkWidget *content;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  wait_for_draw (GTK_WIDGET (window));
+  /* what the screen shows: the window's content, without the shadow that
+   * client-side decorations draw around it */
+  content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+  gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, width, &height, NULL, NULL, NULL);
+  g_test_message ("smallest window: %d×%d", width, height);
+  g_assert_cmpint (width, <=, 1024);
+  g_assert_cmpint (height, <=, 600);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1101,6 +1122,7 @@ main (int   argc,
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
   g_test_add_func ("/window/log-session", test_window_log_session);
+  g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
 
   return g_test_run ();
 }
