@@ -23,7 +23,9 @@ G_BEGIN_DECLS
  *  - nm-atlas.c: the SVG views, their geometry and the stylesheets that
  *    paint them; the direct rendering;
  *  - nm-atlas-cache.c: the raster cache, each size of a view kept as
- *    layers and composed into frames.
+ *    layers and composed into frames;
+ *  - nm-atlas-pick.c: the pick buffer, for hit-testing, centroids and
+ *    label anchors.
  *
  * Locks: the atlas's lock guards the views' lazily built parts (handles,
  * bounds, pick buffers); the cache's own lock guards its frames and is
@@ -34,13 +36,7 @@ G_BEGIN_DECLS
                   "stroke:none !important;opacity:1 !important}\n"
 
 typedef struct _AtlasCache AtlasCache;  /* nm-atlas-cache.c */
-
-typedef struct
-{
-  double area;        /* in pick pixels */
-  double cx, cy;      /* area centroid, view units */
-  double ax, ay;      /* interior label anchor, view units */
-} RegionStats;
+typedef struct _AtlasPick  AtlasPick;   /* nm-atlas-pick.c */
 
 typedef struct
 {
@@ -58,9 +54,7 @@ typedef struct
   gboolean      composable;  /* laid out for the raster cache (see load_view()) */
 
   /* built when first needed, under the atlas's lock */
-  guint8       *pick;        /* pw × ph region indices, NO_REGION outside */
-  int           pw, ph;
-  RegionStats  *stats;
+  AtlasPick    *pick;
   RegionBounds *bounds;      /* one per region */
   GHashTable   *handles;     /* css → RsvgHandle */
   GQueue        lru;         /* css strings (owned by handles' keys) */
@@ -96,6 +90,18 @@ AtlasView  *_nm_atlas_get_view     (NmAtlas              *self,
                                     NmView                view);
 guint       _nm_atlas_region_index (AtlasView            *av,
                                     const char           *region);
+gboolean    _nm_atlas_to_view      (NmAtlas              *self,
+                                    NmView                view,
+                                    double                width,
+                                    double                height,
+                                    double               *x,
+                                    double               *y);
+void        _nm_atlas_from_view    (NmAtlas              *self,
+                                    NmView                view,
+                                    double                width,
+                                    double                height,
+                                    double               *x,
+                                    double               *y);
 void        _nm_atlas_style_paint  (AtlasView            *av,
                                     const NmAtlasStyle   *style,
                                     RegionPaint          *paint);
@@ -122,5 +128,8 @@ gboolean    _nm_atlas_cache_render (NmAtlas              *self,
                                     double                height,
                                     const NmAtlasStyle   *style,
                                     const RsvgRectangle  *viewport);
+
+/* nm-atlas-pick.c */
+void        _nm_atlas_pick_free    (AtlasPick            *pick);
 
 G_END_DECLS

@@ -22,12 +22,8 @@
 
 #include "nm-atlas-private.h"
 
-/* Pick buffer resolution in pixels per view unit. The buffer is in view
- * coordinates, so one buffer per view serves every widget size. */
-#define PICK_SCALE 2.0
 /* Recoloured handles kept per view (hover changes the stylesheet). */
 #define HANDLE_CACHE_SIZE 12
-#define NO_REGION 0xff
 
 G_DEFINE_QUARK (nm-atlas-error-quark, nm_atlas_error)
 
@@ -188,8 +184,7 @@ clear_view (AtlasView *av)
   g_clear_pointer (&av->svg, g_bytes_unref);
   g_clear_pointer (&av->regions, g_ptr_array_unref);
   g_clear_pointer (&av->index, g_hash_table_unref);
-  g_clear_pointer (&av->pick, g_free);
-  g_clear_pointer (&av->stats, g_free);
+  g_clear_pointer (&av->pick, _nm_atlas_pick_free);
   g_clear_pointer (&av->bounds, g_free);
   g_queue_clear (&av->lru);
   g_clear_pointer (&av->handles, g_hash_table_unref);
@@ -351,13 +346,14 @@ nm_atlas_fit (NmAtlas        *self,
                      (height - av->height * scale) / 2.0);
 }
 
-static gboolean
-to_view (NmAtlas *self,
-         NmView   view,
-         double   width,
-         double   height,
-         double  *x,
-         double  *y)
+/* From the fitted rectangle's coordinates to view units. */
+gboolean
+_nm_atlas_to_view (NmAtlas *self,
+                   NmView   view,
+                   double   width,
+                   double   height,
+                   double  *x,
+                   double  *y)
 {
   cairo_matrix_t m;
 
@@ -368,13 +364,14 @@ to_view (NmAtlas *self,
   return TRUE;
 }
 
-static void
-from_view (NmAtlas *self,
-           NmView   view,
-           double   width,
-           double   height,
-           double  *x,
-           double  *y)
+/* From view units to the fitted rectangle's coordinates. */
+void
+_nm_atlas_from_view (NmAtlas *self,
+                     NmView   view,
+                     double   width,
+                     double   height,
+                     double  *x,
+                     double  *y)
 {
   cairo_matrix_t m;
 
@@ -896,252 +893,6 @@ _nm_atlas_region_index (AtlasView  *av,
   return GPOINTER_TO_UINT (g_hash_table_lookup (av->index, g_intern_string (region)));
 }
 
-/* Chamfer (3-4) distance of every pick pixel to the nearest pixel of another
- * region or of the outside, for label anchors deep inside each region. */
-static guint16 *
-distance_to_edges (const guint8 *pick,
-                   int           w,
-                   int           h)
-{
-  guint16 *d = g_new (guint16, (gsize) w * h);
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        gsize i = (gsize) y * w + x;
-        guint v;
-
-        if (pick[i] == NO_REGION || x == 0 || y == 0 || x == w - 1 || y == h - 1)
-          {
-            d[i] = 0;
-            continue;
-          }
-        v = G_MAXUINT16;
-        if (pick[i - 1] != pick[i] || pick[i - w] != pick[i])
-          v = 0;
-        v = MIN (v, d[i - 1] + 3u);
-        v = MIN (v, d[i - w] + 3u);
-        v = MIN (v, d[i - w - 1] + 4u);
-        v = MIN (v, d[i - w + 1] + 4u);
-        d[i] = MIN (v, G_MAXUINT16);
-      }
-  for (int y = h - 2; y > 0; y--)
-    for (int x = w - 2; x > 0; x--)
-      {
-        gsize i = (gsize) y * w + x;
-        guint v = d[i];
-
-        if (v == 0)
-          continue;
-        if (pick[i + 1] != pick[i] || pick[i + w] != pick[i])
-          v = 0;
-        v = MIN (v, d[i + 1] + 3u);
-        v = MIN (v, d[i + w] + 3u);
-        v = MIN (v, d[i + w + 1] + 4u);
-        v = MIN (v, d[i + w - 1] + 4u);
-        d[i] = v;
-      }
-
-  return d;
-}
-
-/* Called with the lock held. Renders the regions alone, each in its own
- * flat colour and without antialiasing (shape-rendering: crispEdges), so
- * that every pixel belongs to exactly one region and shared boundaries
- * leave no seam. */
-static gboolean
-ensure_pick (AtlasView *av)
-{
-  g_autoptr(GString) css = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guint16 *dist = NULL;
-  RsvgHandle *handle;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  RsvgRectangle viewport;
-  const guint8 *data;
-  gsize size;
-  guint n = av->regions->len - 1;
-  double *sx, *sy;
-  guint16 *best;
-  guint8 *pixels;
-  int stride;
-
-  if (av->pick != NULL)
-    return TRUE;
-
-  css = g_string_new (".region{stroke:none !important;shape-rendering:crispEdges !important;"
-                      "opacity:1 !important;fill-opacity:1 !important}\n"
-                      "#underlay,#decor{display:none !important}\n");
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (css, "#%s{fill:#%02x0000 !important}\n",
-                            (const char *) g_ptr_array_index (av->regions, i), (i + 1) * 8);
-
-  data = g_bytes_get_data (av->svg, &size);
-  handle = rsvg_handle_new_from_data (data, size, &error);
-  if (handle == NULL
-      || !rsvg_handle_set_stylesheet (handle, (const guint8 *) css->str, css->len, &error))
-    {
-      g_critical ("Cannot build the atlas pick buffer: %s", error->message);
-      g_clear_object (&handle);
-      return FALSE;
-    }
-
-  av->pw = (int) ceil (av->width * PICK_SCALE);
-  av->ph = (int) ceil (av->height * PICK_SCALE);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, av->pw, av->ph);
-  cr = cairo_create (surface);
-  viewport = (RsvgRectangle) { 0, 0, av->width * PICK_SCALE, av->height * PICK_SCALE };
-  if (!rsvg_handle_render_document (handle, cr, &viewport, &error))
-    {
-      g_critical ("Cannot render the atlas pick buffer: %s", error->message);
-      cairo_destroy (cr);
-      cairo_surface_destroy (surface);
-      g_object_unref (handle);
-      return FALSE;
-    }
-  cairo_destroy (cr);
-  g_object_unref (handle);
-  cairo_surface_flush (surface);
-
-  pixels = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  av->pick = g_malloc ((gsize) av->pw * av->ph);
-  for (int y = 0; y < av->ph; y++)
-    {
-      const guint32 *row = (const guint32 *) (pixels + (gsize) y * stride);
-
-      for (int x = 0; x < av->pw; x++)
-        {
-          guint32 p = row[x];
-          guint alpha = p >> 24;
-          guint red = (p >> 16) & 0xff;
-          guint k = (red + 4) / 8;
-
-          av->pick[(gsize) y * av->pw + x] =
-            (alpha == 0xff && k >= 1 && k <= n) ? (guint8) (k - 1) : NO_REGION;
-        }
-    }
-  cairo_surface_destroy (surface);
-
-  /* Per-region statistics: area centroid and the deepest interior point
-   * (nearest the centroid among equals) as a label anchor. */
-  av->stats = g_new0 (RegionStats, n);
-  sx = g_new0 (double, n);
-  sy = g_new0 (double, n);
-  for (int y = 0; y < av->ph; y++)
-    for (int x = 0; x < av->pw; x++)
-      {
-        guint8 k = av->pick[(gsize) y * av->pw + x];
-
-        if (k == NO_REGION)
-          continue;
-        av->stats[k].area += 1;
-        sx[k] += x + 0.5;
-        sy[k] += y + 0.5;
-      }
-  for (guint k = 0; k < n; k++)
-    if (av->stats[k].area > 0)
-      {
-        av->stats[k].cx = sx[k] / av->stats[k].area / PICK_SCALE;
-        av->stats[k].cy = sy[k] / av->stats[k].area / PICK_SCALE;
-      }
-
-  dist = distance_to_edges (av->pick, av->pw, av->ph);
-  best = g_new0 (guint16, n);
-  for (int y = 0; y < av->ph; y++)
-    for (int x = 0; x < av->pw; x++)
-      {
-        gsize i = (gsize) y * av->pw + x;
-        guint8 k = av->pick[i];
-        double px, py, dnew, dold;
-
-        if (k == NO_REGION || dist[i] < best[k])
-          continue;
-        px = (x + 0.5) / PICK_SCALE;
-        py = (y + 0.5) / PICK_SCALE;
-        dnew = hypot (px - av->stats[k].cx, py - av->stats[k].cy);
-        dold = hypot (av->stats[k].ax - av->stats[k].cx, av->stats[k].ay - av->stats[k].cy);
-        if (dist[i] > best[k] || dnew < dold)
-          {
-            best[k] = dist[i];
-            av->stats[k].ax = px;
-            av->stats[k].ay = py;
-          }
-      }
-
-  g_free (best);
-  g_free (sx);
-  g_free (sy);
-  return TRUE;
-}
-
-static const RegionStats *
-region_stats (NmAtlas    *self,
-              NmView      view,
-              const char *region)
-{
-  AtlasView *av = _nm_atlas_get_view (self, view);
-  const RegionStats *stats = NULL;
-  guint k;
-
-  if (av == NULL || region == NULL)
-    return NULL;
-  k = GPOINTER_TO_UINT (g_hash_table_lookup (av->index, g_intern_string (region)));
-  if (k == 0)
-    return NULL;
-
-  g_mutex_lock (&self->lock);
-  if (ensure_pick (av) && av->stats[k - 1].area > 0)
-    stats = &av->stats[k - 1];
-  g_mutex_unlock (&self->lock);
-
-  return stats;
-}
-
-/**
- * nm_atlas_region_at:
- * @x: horizontal position in the @width × @height rectangle
- * @y: vertical position
- *
- * Hit-testing: which region is drawn at (@x, @y) when the view is fitted
- * into @width × @height. A pure function of its arguments.
- *
- * Returns: (nullable): an interned region id, or %NULL outside every region
- */
-const char *
-nm_atlas_region_at (NmAtlas *self,
-                    NmView   view,
-                    double   width,
-                    double   height,
-                    double   x,
-                    double   y)
-{
-  AtlasView *av = _nm_atlas_get_view (self, view);
-  const char *region = NULL;
-  double px, py;
-
-  g_return_val_if_fail (av != NULL, NULL);
-
-  if (!to_view (self, view, width, height, &x, &y))
-    return NULL;
-
-  px = floor (x * PICK_SCALE);
-  py = floor (y * PICK_SCALE);
-
-  g_mutex_lock (&self->lock);
-  if (ensure_pick (av) && px >= 0 && py >= 0 && px < av->pw && py < av->ph)
-    {
-      guint8 k = av->pick[(gsize) py * av->pw + (gsize) px];
-
-      if (k != NO_REGION)
-        region = g_ptr_array_index (av->regions, k);
-    }
-  g_mutex_unlock (&self->lock);
-
-  return region;
-}
-
 /**
  * nm_atlas_region_bounds:
  * @x: (out): left edge
@@ -1218,69 +969,6 @@ nm_atlas_region_bounds (NmAtlas    *self,
   return TRUE;
 }
 
-/* A point of the view, in view units, placed in the fitted rectangle. */
-static gboolean
-fitted_point (NmAtlas *self,
-              NmView   view,
-              double   width,
-              double   height,
-              double   vx,
-              double   vy,
-              double  *x,
-              double  *y)
-{
-  from_view (self, view, width, height, &vx, &vy);
-  if (x != NULL)
-    *x = vx;
-  if (y != NULL)
-    *y = vy;
-  return TRUE;
-}
-
-/**
- * nm_atlas_region_centroid:
- *
- * The region's area centroid in the fitted rectangle. For a curved region
- * it may lie outside it; use nm_atlas_region_anchor() to place a label.
- *
- * Returns: %FALSE if the view has no such region
- */
-gboolean
-nm_atlas_region_centroid (NmAtlas    *self,
-                          NmView      view,
-                          const char *region,
-                          double      width,
-                          double      height,
-                          double     *x,
-                          double     *y)
-{
-  const RegionStats *stats = region_stats (self, view, region);
-
-  return stats != NULL && fitted_point (self, view, width, height, stats->cx, stats->cy, x, y);
-}
-
-/**
- * nm_atlas_region_anchor:
- *
- * A point well inside the region (the one farthest from its edges, nearest
- * the centroid among equals), where a label or marker belongs.
- *
- * Returns: %FALSE if the view has no such region
- */
-gboolean
-nm_atlas_region_anchor (NmAtlas    *self,
-                        NmView      view,
-                        const char *region,
-                        double      width,
-                        double      height,
-                        double     *x,
-                        double     *y)
-{
-  const RegionStats *stats = region_stats (self, view, region);
-
-  return stats != NULL && fitted_point (self, view, width, height, stats->ax, stats->ay, x, y);
-}
-
 /* ------------------------------------------------------ view coordinates */
 
 /**
@@ -1312,7 +1000,7 @@ nm_atlas_widget_to_view (NmAtlas *self,
 
   g_return_val_if_fail (av != NULL, FALSE);
 
-  if (!to_view (self, view, width, height, &x, &y))
+  if (!_nm_atlas_to_view (self, view, width, height, &x, &y))
     {
       if (nx != NULL)
         *nx = 0;
@@ -1355,7 +1043,7 @@ nm_atlas_view_to_widget (NmAtlas *self,
 
   px = nx * av->width;
   py = ny * av->height;
-  from_view (self, view, width, height, &px, &py);
+  _nm_atlas_from_view (self, view, width, height, &px, &py);
   if (x != NULL)
     *x = px;
   if (y != NULL)
