@@ -957,6 +957,26 @@ nm_document_save_finish (NmDocument    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/**
+ * nm_document_ignore_disk_change:
+ *
+ * The user keeps what the document holds over the version another program
+ * wrote: that version becomes the one this document is based on, so the
+ * next save writes over it.
+ */
+void
+nm_document_ignore_disk_change (NmDocument *self)
+{
+  g_return_if_fail (NM_IS_DOCUMENT (self));
+
+  if (self->file != NULL)
+    {
+      g_free (self->etag);
+      self->etag = query_etag (self->file);
+    }
+  set_disk_state (self, NM_DOCUMENT_DISK_IN_SYNC);
+}
+
 /* The recovery copy */
 
 const char *

@@ -86,6 +86,8 @@ gboolean             nm_document_reload_finish      (NmDocument           *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 
+void                 nm_document_ignore_disk_change (NmDocument           *self);
+
 /* The recovery copy: written a couple of seconds after an edit */
 const char          *nm_document_get_recovery_id    (NmDocument           *self);
 void                 nm_document_autosave_now       (NmDocument           *self);

@@ -23,6 +23,7 @@
 #include "nm-session.h"
 #include "nm-vocab.h"
 #include "nm-window.h"
+#include "window-test-util.h"
 
 static void
 wait_for_draw (GtkWidget *widget)
@@ -226,14 +227,14 @@ test_window_save_and_load (void)
   nm_consultation_set_fitzpatrick (nm_window_get_consultation (window), 2);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Zelda Quimby");
 
-  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_true (window_test_save (window, file, &error));
   g_assert_no_error (error);
   g_assert_false (nm_window_get_modified (window));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   second = new_window ();
-  g_assert_true (nm_window_load_file (second, file, &error));
+  g_assert_true (window_test_open (second, file, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (second)), ==, 1);
   g_assert_true (g_file_equal (nm_window_get_file (second), file));
@@ -264,7 +265,7 @@ test_window_refuses_bad_file (void)
   close (fd);
   file = g_file_new_for_path (path);
 
-  g_assert_false (nm_window_load_file (window, file, &error));
+  g_assert_false (window_test_open (window, file, &error));
   g_assert_nonnull (error);
   g_assert_null (nm_window_get_consultation (window));
 
@@ -300,11 +301,11 @@ test_window_changed_on_disk (void)
   g_assert_nonnull (bar);
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
 
   /* Our own save is not someone else's change. */
-  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_true (window_test_save (window, file, &error));
   deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
@@ -319,7 +320,12 @@ test_window_changed_on_disk (void)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (gtk_info_bar_get_revealed (bar));
 
+  /* the reload reads on a worker thread: wait for the window to show it */
   gtk_info_bar_response (bar, 1);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (nm_consultation_get_fitzpatrick (nm_window_get_consultation (window)) != 5 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (nm_consultation_get_fitzpatrick (nm_window_get_consultation (window)), ==, 5);
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 1);
   g_assert_false (gtk_info_bar_get_revealed (bar));
@@ -391,7 +397,7 @@ test_window_failed_save_on_close_keeps_window (void)
   g_object_ref (window);
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
   nm_consultation_add_finding (nm_window_get_consultation (window), finding);
 
@@ -403,6 +409,7 @@ test_window_failed_save_on_close_keeps_window (void)
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
   adw_message_dialog_response (dialog, "save");
+  window_test_wait_idle (window);
   dialog = shown_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Save the Consultation");
@@ -412,6 +419,7 @@ test_window_failed_save_on_close_keeps_window (void)
   /* The folder is back and the practitioner saves: the window stays open. */
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
   g_assert_false (nm_window_get_modified (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
@@ -438,7 +446,7 @@ test_window_typing_is_not_lost (void)
   g_object_ref (window);
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
   name = GTK_EDITABLE (find_widget (GTK_WIDGET (window), is_entry_row_titled, "Name"));
   notes = GTK_EDITABLE (find_widget (GTK_WIDGET (window), is_entry_row_titled, "Notes"));
@@ -449,6 +457,7 @@ test_window_typing_is_not_lost (void)
   gtk_widget_grab_focus (GTK_WIDGET (name));
   gtk_editable_set_text (name, "Yara Typed");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "Yara Typed"));
   g_assert_false (nm_window_get_modified (window));
@@ -468,6 +477,7 @@ test_window_typing_is_not_lost (void)
     g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)));
     gtk_editable_set_text (session_notes, "numbing cream 20 min");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+    window_test_wait_idle (window);
     g_clear_pointer (&contents, g_free);
     g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
     g_assert_nonnull (strstr (contents, "numbing cream 20 min"));
@@ -525,7 +535,7 @@ test_window_deleted_on_disk (void)
 
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
 
   /* Another program deletes it: the window says so instead of pretending. */
@@ -538,7 +548,7 @@ test_window_deleted_on_disk (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "deleted or moved"));
 
   /* Saving writes it again where it was, and the bar goes. */
-  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_true (window_test_save (window, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_false (gtk_info_bar_get_revealed (bar));
@@ -961,7 +971,7 @@ test_window_log_session (void)
   double depth = 0.0;
 
   g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
   consultation = nm_window_get_consultation (window);
   schedule = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW);
@@ -999,7 +1009,7 @@ test_window_log_session (void)
   gtk_spin_button_set_value (spin, 0.67);
   g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
   g_assert_cmpfloat (depth, ==, 0.65);
-  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_true (window_test_save (window, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "\"cheek-left\": 0.65"));
