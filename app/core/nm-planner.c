@@ -21,6 +21,7 @@
 #include "nm-file.h"
 #include "nm-plan-private.h"
 #include "nm-planner.h"
+#include "nm-safety.h"
 
 /* The planner is a pure function of the consultation, the protocol and the
  * date: no I/O, no clock, no locale. Every decision it takes is written into
@@ -63,6 +64,13 @@ static const ItemText screening_texts[] = {
   { "eczema-psoriasis", N_("Eczema, psoriasis or dermatitis: avoid active patches") },
   { "recent-procedure", N_("Recent filler, toxin, peel, laser or surgery: check the waiting time for the area") },
   { "sunburn", N_("Sunburn or a fresh tan: wait 2 weeks") },
+  { "vitiligo", N_("Vitiligo: needling may start new patches (Koebner phenomenon); only stable vitiligo, "
+                   "with the dermatologist's agreement") },
+  { "photosensitising-drugs", N_("Photosensitising medicines: ask the prescriber before needling, strict sun protection") },
+  { "tattoo-in-area", N_("Tattoo or permanent make-up in the area: needle around it, never through it") },
+  { "pigmented-lesions-in-area", N_("Moles, actinic keratoses or other pigmented lesions in the area: avoid them, "
+                                    "and refer a suspicious one before any treatment") },
+  { "pih-history", N_("Hyperpigmentation or scarring after an earlier procedure: go shallower, prime the skin") },
 };
 
 /* Short names of the screening items, for lists inside a sentence ("the plan
@@ -87,6 +95,12 @@ static const ItemText screening_names[] = {
   { "eczema-psoriasis", N_("eczema, psoriasis or dermatitis") },
   { "recent-procedure", N_("recent procedure") },
   { "sunburn", N_("sunburn or a fresh tan") },
+  { "vitiligo", N_("vitiligo") },
+  { "photosensitising-drugs", N_("photosensitising medicines") },
+  { "tattoo-in-area", N_("tattoo in the area") },
+  { "pigmented-lesions-in-area", N_("pigmented lesions in the area") },
+  { "pih-history", N_("pigmentation or scarring after a procedure") },
+  { "minor", N_("under 18 without a guardian") },
 };
 
 /* The protocol's texts that reach the plan (schedule labels, the notes of
@@ -118,9 +132,11 @@ typedef struct
   double          step;
   double          device_max;
   gboolean        blocked;
-  gboolean        herpes_history;
+  NmAnswer        herpes_history;
+  gboolean        active_acne;
   char           *blocked_list;      /* "isotretinoin, pregnancy" */
-  GDate           start;
+  GDate           today;
+  GDate           start;             /* the first session, after any wait */
   GPtrArray      *region_warnings;   /* of NmPlanWarning, appended after the others */
 } Planner;
 
@@ -370,14 +386,26 @@ plan_warning_free (gpointer data)
   g_free (warning);
 }
 
-/* Screening: blocked_by, relative items, unanswered items. */
+/* Adds a block; lifelong conditions are marked as such (spec §3.1). */
+static void
+add_block (Planner    *pl,
+           const char *id,
+           char       *message)
+{
+  NmPlanBlock *block = _nm_plan_add_block (pl->plan, id, message);
+
+  block->lifelong = nm_safety_block_is_lifelong (id);
+}
+
+/* Screening: blocked_by, relative items, unanswered items. The twelve
+ * absolute items of spec §1.4 block whatever the protocol's class says. */
 static void
 plan_screening (Planner *pl)
 {
   g_autoptr(GPtrArray) unanswered = g_ptr_array_new ();
   g_autoptr(GPtrArray) unacknowledged = g_ptr_array_new ();
   g_autoptr(GPtrArray) blocking = g_ptr_array_new ();
-  gboolean herpes = FALSE;
+  g_autoptr(GStrvBuilder) unanswered_ids = g_strv_builder_new ();
   guint i;
 
   for (i = 0; i < nm_vocab_n_screening (); i++)
@@ -387,25 +415,34 @@ plan_screening (Planner *pl)
       NmAnswer answer = nm_consultation_get_screening (pl->consultation, id);
       g_autofree char *sources = cite (nm_protocol_get_screening_citation (pl->protocol, id));
 
-      if (klass == NM_SCREENING_ABSOLUTE)
+      if (g_str_equal (id, "herpes-history"))
+        pl->herpes_history = answer;
+
+      if (answer == NM_ANSWER_UNKNOWN)
+        {
+          g_ptr_array_add (unanswered, (gpointer) id);
+          g_strv_builder_add (unanswered_ids, id);
+          continue;
+        }
+
+      if (klass == NM_SCREENING_ABSOLUTE || nm_safety_item_is_absolute (id))
         {
           if (answer == NM_ANSWER_YES)
             {
-              _nm_plan_add_block (pl->plan, id,
-                                  g_strdup_printf ("%s %s.", screening_text (pl, id), sources));
+              add_block (pl, id, g_strdup_printf ("%s %s.", screening_text (pl, id), sources));
               g_ptr_array_add (blocking, (gpointer) id);
             }
-          else if (answer == NM_ANSWER_UNKNOWN)
-            g_ptr_array_add (unanswered, (gpointer) id);
           continue;
         }
 
       if (answer != NM_ANSWER_YES)
         continue;
 
-      if (g_str_equal (id, "herpes-history"))
-        herpes = TRUE;
-      else
+      /* Each of these has its own warning, by region or with dates. */
+      if (g_str_equal (id, "active-acne"))
+        pl->active_acne = TRUE;
+      else if (!g_str_equal (id, "herpes-history") && !g_str_equal (id, "sunburn") &&
+               !g_str_equal (id, "recent-procedure"))
         _nm_plan_add_warning (pl->plan, id,
                               g_strdup_printf ("%s %s.", screening_text (pl, id), sources), NULL);
 
@@ -417,13 +454,14 @@ plan_screening (Planner *pl)
     }
 
   pl->blocked = blocking->len > 0;
-  pl->blocked_list = join_ids (pl, blocking);
+  g_strfreev (pl->plan->unanswered);
+  pl->plan->unanswered = g_strv_builder_end (unanswered_ids);
 
   if (unanswered->len > 0)
     {
       g_autofree char *list = join_ids (pl, unanswered);
-      g_autofree char *text = g_strdup_printf (plan_trn (pl, "Screening not finished, %u absolute item unanswered: %s",
-                                                         "Screening not finished, %u absolute items unanswered: %s",
+      g_autofree char *text = g_strdup_printf (plan_trn (pl, "Screening not finished, %u question unanswered: %s",
+                                                         "Screening not finished, %u questions unanswered: %s",
                                                          unanswered->len),
                                                unanswered->len, list);
       add_warning (pl, "screening-incomplete", NULL, text);
@@ -435,9 +473,109 @@ plan_screening (Planner *pl)
       g_autofree char *text = g_strdup_printf (plan_tr (pl, "Acknowledge before treating: %s"), list);
       add_warning (pl, "relative-unacknowledged", NULL, text);
     }
+}
 
-  /* herpes-prophylaxis is raised later, once the perioral regions are known */
-  pl->herpes_history = herpes;
+/* A keloid seen on the map is a history of keloid formation (REFERENCE
+ * §6a): it blocks the plan as the screening item does. */
+static void
+plan_keloid_findings (Planner *pl)
+{
+  g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+  g_autofree char *sources = NULL;
+  g_autofree char *list = NULL;
+  guint i;
+
+  if (nm_consultation_get_screening (pl->consultation, "keloid-tendency") == NM_ANSWER_YES)
+    return;
+
+  for (i = 0; i < nm_consultation_get_n_findings (pl->consultation); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (pl->consultation, i);
+      const char *region = nm_finding_get_region (finding);
+      int index = nm_vocab_region_index (region);
+
+      if (index >= 0 && g_str_equal (nm_finding_get_kind (finding), "keloid") &&
+          !g_ptr_array_find_with_equal_func (regions, nm_vocab_region (index)->id, g_str_equal, NULL))
+        g_ptr_array_add (regions, (gpointer) nm_vocab_region (index)->id);
+    }
+  if (regions->len == 0)
+    return;
+
+  {
+    g_autoptr(GString) names = g_string_new (NULL);
+
+    for (i = 0; i < regions->len; i++)
+      {
+        const char *id = g_ptr_array_index (regions, i);
+
+        if (i > 0)
+          g_string_append (names, ", ");
+        g_string_append (names, pl->translate ? nm_vocab_region_name (id) : id);
+      }
+    list = g_string_free (g_steal_pointer (&names), FALSE);
+  }
+
+  sources = cite (nm_protocol_get_screening_citation (pl->protocol, "keloid-tendency"));
+  add_block (pl, "keloid-tendency",
+             /* Translators: %s is a list of regions ("décolletage, upper back") */
+             g_strdup_printf (plan_tr (pl, "Keloid on the map (%s): a history of keloid formation, "
+                                           "needling may start new ones anywhere; refer to a specialist %s."),
+                              list, sources));
+  if (!pl->blocked)
+    pl->blocked = TRUE;
+}
+
+/* Sunburn, a fresh tan or a recent procedure: no session for at least two
+ * weeks (REFERENCE §6a: ESM, SISU). Moves the first session when needed. */
+static void
+plan_wait (Planner *pl)
+{
+  gboolean sunburn = nm_consultation_get_screening (pl->consultation, "sunburn") == NM_ANSWER_YES;
+  gboolean procedure = nm_consultation_get_screening (pl->consultation, "recent-procedure") == NM_ANSWER_YES;
+  g_autofree char *sources = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *text = NULL;
+  const char *why;
+  GDate earliest;
+
+  if (!sunburn && !procedure)
+    return;
+
+  earliest = pl->today;
+  g_date_add_days (&earliest, NM_SAFETY_WAIT_DAYS);
+  until = g_strdup_printf ("%04u-%02u-%02u", (guint) g_date_get_year (&earliest),
+                           (guint) g_date_get_month (&earliest), (guint) g_date_get_day (&earliest));
+
+  if (sunburn && procedure)
+    why = plan_tr (pl, "Sunburn or a fresh tan, and a recent procedure in the area");
+  else if (sunburn)
+    why = plan_tr (pl, "Sunburn or a fresh tan");
+  else
+    why = plan_tr (pl, "A recent filler, toxin, peel, laser or surgery in the area");
+
+  if (g_date_compare (&pl->start, &earliest) < 0)
+    {
+      pl->start = earliest;
+      pl->plan->has_wait = TRUE;
+      pl->plan->wait_until = earliest;
+      /* Translators: "Sunburn or a fresh tan: the first session moves to
+       * 2026-12-15, at least 2 weeks from today (ESM)." */
+      text = g_strdup_printf (plan_tr (pl, "%s: the first session moves to %s, at least 2 weeks from today"),
+                              why, until);
+    }
+  else
+    text = g_strdup_printf (plan_tr (pl, "%s: no session before %s, at least 2 weeks from today"),
+                            why, until);
+
+  if (procedure)
+    {
+      g_autofree char *longer = g_strdup_printf (plan_tr (pl, "%s; fillers, toxin and surgery may need 3–12 months, "
+                                                              "check the waiting time for the area"), text);
+      g_free (text);
+      text = g_steal_pointer (&longer);
+    }
+
+  add_warning (pl, "wait-before-start", NULL, text);
 }
 
 static int
@@ -457,32 +595,67 @@ compare_items (gconstpointer a,
   return 0;
 }
 
-/* One finding's depth: the indication's range, the severity's place in it,
- * then the caps. Returns FALSE when no whole device step fits. */
 static gboolean
+kind_is_acne_scar (const char *kind)
+{
+  return g_str_has_prefix (kind, "acne-scar-");
+}
+
+/* Goodman & Baron grade 1: macular, a change of colour and not of contour. */
+static gboolean
+item_is_macular_scar (const Item *item)
+{
+  return kind_is_acne_scar (item->kind) && item->severity <= NM_SEVERITY_MIN;
+}
+
+typedef struct
+{
+  double   min;
+  double   max;
+  gboolean treat;          /* FALSE: no whole device step fits */
+  gboolean below;          /* held below its indication's lowest depth */
+} FindingDepth;
+
+/* Skin-type rules of the protocol; an unknown skin type takes the careful
+ * side of the rules that hold depths and intervals back. */
+static gboolean
+skin_rule_holds_back (const Planner            *pl,
+                      const NmProtocolSkinRule *rule)
+{
+  return pl->fitzpatrick == NM_FITZPATRICK_UNSET || skin_rule_applies (rule, pl->fitzpatrick);
+}
+
+/* One finding's depth: the indication's range, the severity's place in it,
+ * then the protocol's caps, then the ceilings of spec §3.1 that no protocol
+ * can lift. */
+static void
 plan_finding (Planner                *pl,
               const NmProtocolRegion *rule,
               const Item             *item,
               GStrvBuilder           *reasons,
-              double                 *out_min,
-              double                 *out_max,
-              gboolean               *out_pigment_capped)
+              FindingDepth           *out)
 {
   const NmProtocolIndication *ind = nm_protocol_get_indication (pl->protocol, item->kind);
   const NmProtocolSkinRule *pigment = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIGMENT_DEPTH);
   NmCategory category = nm_vocab_kind_category (item->kind);
-  const NmCitation *limit_cite = &rule->cite;
   g_autofree char *limit_what = g_strdup (plan_tr (pl, "the limit for this region"));
+  g_autofree char *limit_sources = cite (&rule->cite);
   g_autofree char *sources = cite (&ind->depth_cite);
   g_autofree char *lo_text = plan_mm (pl, ind->min_mm);
   g_autofree char *hi_text = plan_mm (pl, ind->max_mm);
   g_autofree char *placed = NULL;
   guint severity = CLAMP (item->severity, NM_SEVERITY_MIN, NM_SEVERITY_MAX);
   double span = ind->max_mm - ind->min_mm;
-  gboolean pigment_limit = FALSE;
-  double min, max, limit;
+  double min, max, limit, ceiling;
 
-  *out_pigment_capped = FALSE;
+#define SET_LIMIT(value, what, sources_text) \
+  G_STMT_START { \
+    limit = (value); \
+    g_free (limit_what); limit_what = (what); \
+    g_free (limit_sources); limit_sources = (sources_text); \
+  } G_STMT_END
+
+  memset (out, 0, sizeof *out);
 
   /* A window half the range wide slides from the shallow end (severity 1)
    * to the deep end (severity 4). */
@@ -505,42 +678,49 @@ plan_finding (Planner                *pl,
 
   limit = rule->max_mm;
   if (category == NM_CATEGORY_SCAR && rule->has_scar_limit)
-    {
-      limit = rule->scar_max_mm;
-      limit_cite = &rule->scar_cite;
-      g_free (limit_what);
-      limit_what = g_strdup (plan_tr (pl, "this region's limit for scars"));
-    }
-  if (category == NM_CATEGORY_PIGMENT && skin_rule_applies (pigment, pl->fitzpatrick) &&
-      pigment->max_mm < limit)
+    SET_LIMIT (rule->scar_max_mm, g_strdup (plan_tr (pl, "this region's limit for scars")),
+               cite (&rule->scar_cite));
+  if (category == NM_CATEGORY_PIGMENT && skin_rule_holds_back (pl, pigment) && pigment->max_mm < limit)
     {
       g_autofree char *range = skin_range (pigment->fitzpatrick_min, pigment->fitzpatrick_max);
 
-      limit = pigment->max_mm;
-      pigment_limit = TRUE;
-      limit_cite = &pigment->cite;
-      g_free (limit_what);
-      limit_what = g_strdup_printf (plan_tr (pl, "the limit for pigment findings in skin types %s"), range);
+      SET_LIMIT (pigment->max_mm,
+                 g_strdup_printf (plan_tr (pl, "the limit for pigment findings in skin types %s"), range),
+                 cite (&pigment->cite));
     }
   if (pl->device_max < limit)
-    {
-      limit = pl->device_max;
-      pigment_limit = FALSE;
-      limit_cite = nm_protocol_get_device_citation (pl->protocol);
-      g_free (limit_what);
-      limit_what = g_strdup (plan_tr (pl, "the device maximum"));
-    }
+    SET_LIMIT (pl->device_max, g_strdup (plan_tr (pl, "the device maximum")),
+               cite (nm_protocol_get_device_citation (pl->protocol)));
+
+  /* Spec §3.1, whatever the protocol says. A protocol file that goes past
+   * a ceiling is refused when it is loaded; this holds all the same. */
+  ceiling = nm_safety_region_ceiling (rule->id);
+  if (ceiling < limit)
+    SET_LIMIT (ceiling, g_strdup (plan_tr (pl, "the ceiling every plan keeps for this region")),
+               g_strdup_printf ("(%s)", nm_safety_region_ceiling_sources (rule->id)));
+  if (category == NM_CATEGORY_PIGMENT && nm_safety_skin_is_dark (pl->fitzpatrick) &&
+      NM_SAFETY_PIGMENT_DARK_MAX_MM < limit)
+    SET_LIMIT (NM_SAFETY_PIGMENT_DARK_MAX_MM,
+               g_strdup (plan_tr (pl, "the ceiling every plan keeps for pigment in skin types IV–VI")),
+               g_strdup ("(LOW, CHU)"));
+  if (item_is_macular_scar (item) && NM_SAFETY_MACULAR_SCAR_MAX_MM < limit)
+    SET_LIMIT (NM_SAFETY_MACULAR_SCAR_MAX_MM,
+               g_strdup (plan_tr (pl, "as Goodman & Baron grade 1 (macular) is a change of colour, "
+                                      "not of contour, with nothing atrophic to remodel")),
+               g_strdup ("(GBQ1)"));
+  if (NM_SAFETY_MAX_MM < limit)
+    SET_LIMIT (NM_SAFETY_MAX_MM, g_strdup (plan_tr (pl, "the deepest any plan goes")), g_strdup ("(SP1)"));
   limit = round_down (limit, pl->step);
+
+#undef SET_LIMIT
 
   if (max > limit + EPSILON)
     {
       g_autofree char *limit_text = plan_mm (pl, limit);
-      g_autofree char *limit_sources = cite (limit_cite);
 
       max = limit;
       if (min > max)
         min = max;
-      *out_pigment_capped = pigment_limit;
       take_reason (reasons,
                    /* Translators: "Capped at 0.5 mm, the limit for this
                     * region (GR, MBA)."; the second %s is one of "the limit
@@ -550,13 +730,14 @@ plan_finding (Planner                *pl,
     }
 
   if (max < pl->step - EPSILON)
-    return FALSE;
+    return;
   if (min < pl->step)
     min = pl->step;
 
-  *out_min = min;
-  *out_max = max;
-  return TRUE;
+  out->treat = TRUE;
+  out->min = min;
+  out->max = max;
+  out->below = max < ind->min_mm - EPSILON && !item_is_macular_scar (item);
 }
 
 typedef struct
@@ -564,6 +745,9 @@ typedef struct
   NmPlanRegion *region;
   int           schedule;      /* protocol schedule index, -1 when not treated */
   GPtrArray    *indications;   /* treated NmProtocolIndication* */
+  gboolean      never;         /* never needled: an eyelid, a keloid, the protocol */
+  double        would_max;     /* the depth it has, or would have unblocked */
+  GPtrArray    *below;         /* kinds held below their indication (const char *) */
 } RegionWork;
 
 static void
@@ -573,7 +757,12 @@ plan_untreated (NmPlanRegion *region,
   region->treat = FALSE;
   region->min_mm = 0.0;
   region->max_mm = 0.0;
+  g_clear_pointer (&region->reasons, g_strfreev);
   region->reasons = g_strv_builder_end (reasons);
+  for (guint i = 0; i < region->n_finding_depths; i++)
+    g_free (region->finding_depths[i].kind);
+  g_clear_pointer (&region->finding_depths, g_free);
+  region->n_finding_depths = 0;
 }
 
 static void
@@ -586,19 +775,18 @@ plan_region (Planner    *pl,
   g_autoptr(GStrvBuilder) reasons = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) kinds = g_strv_builder_new ();
   NmPlanRegion *region = _nm_plan_add_region (pl->plan, region_id);
+  g_autoptr(GArray) depths = g_array_new (FALSE, TRUE, sizeof (NmPlanFindingDepth));
   const Item *deepest = NULL;
   const char *previous = NULL;
   const Item *untreated = NULL;
   double best_min = 0.0, best_max = 0.0;
-  const Item *capped[NM_SEVERITY_MAX * 8];
-  double capped_max[G_N_ELEMENTS (capped)];
-  guint n_capped = 0;
   guint n_treated = 0;
   guint i;
 
   work->region = region;
   work->schedule = -1;
   work->indications = g_ptr_array_new ();
+  work->below = g_ptr_array_new ();
 
   g_ptr_array_sort (items, compare_items);
   for (i = 0; i < items->len; i++)
@@ -609,21 +797,12 @@ plan_region (Planner    *pl,
       if (g_strcmp0 (previous, item->kind) != 0)
         g_strv_builder_add (kinds, item->kind);
       previous = item->kind;
-      if (!ind->treat && untreated == NULL)
+      if ((!ind->treat || g_str_equal (item->kind, "keloid")) && untreated == NULL)
         untreated = item;
     }
   region->findings = g_strv_builder_end (kinds);
 
-  if (pl->blocked)
-    {
-      take_reason (reasons,
-                   g_strdup_printf (plan_tr (pl, "Not needled: the plan is blocked by %s (absolute contraindication)."),
-                                    pl->blocked_list));
-      plan_untreated (region, reasons);
-      return;
-    }
-
-  if (!rule->treat)
+  if (!rule->treat || nm_safety_region_ceiling (region_id) <= 0.0)
     {
       g_autofree char *note = note_clause (pl, rule->cite.note != NULL ? plan_tr (pl, rule->cite.note) : NULL);
       g_autofree char *sources = cite (&rule->cite);
@@ -633,6 +812,7 @@ plan_region (Planner    *pl,
                                     *note != '\0' ? note : plan_tr (pl, "the protocol excludes this region"),
                                     sources));
       plan_untreated (region, reasons);
+      work->never = TRUE;
       return;
     }
 
@@ -640,16 +820,18 @@ plan_region (Planner    *pl,
     {
       const NmProtocolIndication *ind = nm_protocol_get_indication (pl->protocol, untreated->kind);
       g_autofree char *sources = cite (&ind->cite);
+      g_autofree char *name = kind_name_lower (pl, untreated->kind);
 
-      if (ind->refer)
+      if (ind->refer || g_str_equal (untreated->kind, "keloid"))
         take_reason (reasons,
                      g_strdup_printf (plan_tr (pl, "Not needled: %s is never needled, refer to a specialist %s."),
-                                      kind_name (pl, untreated->kind), sources));
+                                      name, sources));
       else
         take_reason (reasons,
                      g_strdup_printf (plan_tr (pl, "Not needled: %s is never needled %s."),
-                                      kind_name (pl, untreated->kind), sources));
+                                      name, sources));
       plan_untreated (region, reasons);
+      work->never = TRUE;
       return;
     }
 
@@ -657,15 +839,22 @@ plan_region (Planner    *pl,
     {
       const Item *item = g_ptr_array_index (items, i);
       const NmProtocolIndication *ind = nm_protocol_get_indication (pl->protocol, item->kind);
+      NmPlanFindingDepth entry = { 0 };
+      FindingDepth depth;
       int schedule;
-      gboolean pigment_capped;
-      double min, max;
 
       /* the same kind at a lower severity adds nothing */
       if (i > 0 && g_str_equal (((const Item *) g_ptr_array_index (items, i - 1))->kind, item->kind))
         continue;
 
-      if (!plan_finding (pl, rule, item, reasons, &min, &max, &pigment_capped))
+      plan_finding (pl, rule, item, reasons, &depth);
+      entry.kind = g_strdup (item->kind);
+      entry.treat = depth.treat;
+      entry.min_mm = depth.treat ? depth.min : 0.0;
+      entry.max_mm = depth.treat ? depth.max : 0.0;
+      g_array_append_val (depths, entry);
+
+      if (!depth.treat)
         {
           take_reason (reasons,
                        g_strdup_printf (plan_tr (pl, "%s: the limit is below one device step, so it is not needled."),
@@ -674,29 +863,30 @@ plan_region (Planner    *pl,
         }
 
       n_treated++;
-      if (pigment_capped && n_capped < G_N_ELEMENTS (capped))
-        {
-          capped[n_capped] = item;
-          capped_max[n_capped++] = max;
-        }
+      if (depth.below)
+        g_ptr_array_add (work->below, (gpointer) item->kind);
       g_ptr_array_add (work->indications, (gpointer) ind);
       schedule = nm_protocol_get_schedule_index (pl->protocol, ind->schedule);
       if (work->schedule < 0 || (schedule >= 0 && schedule < work->schedule))
         work->schedule = schedule;
 
-      if (deepest == NULL || max > best_max + EPSILON ||
-          (fabs (max - best_max) < EPSILON && min > best_min + EPSILON))
+      if (deepest == NULL || depth.max > best_max + EPSILON ||
+          (fabs (depth.max - best_max) < EPSILON && depth.min > best_min + EPSILON))
         {
           deepest = item;
-          best_min = min;
-          best_max = max;
+          best_min = depth.min;
+          best_max = depth.max;
         }
     }
+
+  region->n_finding_depths = depths->len;
+  region->finding_depths = (NmPlanFindingDepth *) (void *) g_array_free (g_steal_pointer (&depths), FALSE);
 
   if (deepest == NULL)
     {
       plan_untreated (region, reasons);
       work->schedule = -1;
+      work->never = TRUE;
       return;
     }
 
@@ -710,19 +900,35 @@ plan_region (Planner    *pl,
     }
 
   /* The region's depth serves its deepest finding; say where to hold back. */
-  for (i = 0; i < n_capped; i++)
+  for (i = 0; i < region->n_finding_depths; i++)
     {
-      const NmProtocolSkinRule *pigment = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIGMENT_DEPTH);
-      g_autofree char *name = kind_name_lower (pl, capped[i]->kind);
-      g_autofree char *limit = plan_mm (pl, capped_max[i]);
-      g_autofree char *sources = cite (&pigment->cite);
+      const NmPlanFindingDepth *entry = &region->finding_depths[i];
+      g_autofree char *name = NULL;
+      g_autofree char *range = NULL;
 
-      if (capped_max[i] < best_max - EPSILON)
-        take_reason (reasons,
-                     /* Translators: "Over the melasma itself keep to 0.5 mm
-                      * (LOW, CHU): the region's depth is for its deeper finding." */
-                     g_strdup_printf (plan_tr (pl, "Over the %s itself keep to %s mm %s: the region's depth is for "
-                                                   "its deeper finding."), name, limit, sources));
+      if (!entry->treat || entry->max_mm >= best_max - EPSILON)
+        continue;
+      name = kind_name_lower (pl, entry->kind);
+      range = format_range (pl, entry->min_mm, entry->max_mm);
+      take_reason (reasons,
+                   /* Translators: "Over the melasma itself keep to 0.25–0.5 mm:
+                    * the region's depth is for its deeper finding." */
+                   g_strdup_printf (plan_tr (pl, "Over the %s itself keep to %s: the region's depth is for "
+                                                 "its deeper finding."), name, range));
+    }
+
+  work->would_max = best_max;
+
+  if (pl->blocked)
+    {
+      g_autoptr(GStrvBuilder) blocked = g_strv_builder_new ();
+
+      take_reason (blocked,
+                   g_strdup_printf (plan_tr (pl, "Not needled: the plan is blocked by %s (absolute contraindication)."),
+                                    pl->blocked_list));
+      plan_untreated (region, blocked);
+      work->schedule = -1;
+      return;
     }
 
   region->treat = TRUE;
@@ -732,12 +938,27 @@ plan_region (Planner    *pl,
   region->reasons = g_strv_builder_end (reasons);
 }
 
+/* Alternatives to name when a ceiling holds a finding below its
+ * indication (REFERENCE §6a: SPL, HAR). */
+static const char *
+below_alternative (const Planner *pl,
+                   const char    *kind)
+{
+  if (g_str_equal (kind, "acne-scar-icepick"))
+    return plan_tr (pl, "consider TCA CROSS for icepick scars");
+  if (g_str_equal (kind, "acne-scar-rolling"))
+    return plan_tr (pl, "consider subcision for rolling scars");
+  if (g_str_equal (kind, "acne-scar-boxcar"))
+    return plan_tr (pl, "consider punch excision for deep boxcar scars");
+  return plan_tr (pl, "weigh another treatment or a specialist's opinion");
+}
+
 /* Warnings that depend on a treated region's findings and depth. */
 static void
-plan_region_warnings (Planner      *pl,
-                      NmPlanRegion *region)
+plan_region_warnings (Planner    *pl,
+                      RegionWork *work)
 {
-  const NmProtocolSkinRule *pih = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIH_WARNING);
+  NmPlanRegion *region = work->region;
   const NmProtocolSkinRule *neck = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_NECK_CLEARANCE);
   gboolean pigment = FALSE;
   guint i;
@@ -753,13 +974,49 @@ plan_region_warnings (Planner      *pl,
     if (nm_vocab_kind_category (region->findings[i]) == NM_CATEGORY_PIGMENT)
       pigment = TRUE;
 
-  if (pigment && skin_rule_applies (pih, pl->fitzpatrick))
+  /* PIH is the commonest adverse event in darker skin, after scar
+   * treatment too (REFERENCE §6a: DOG, COH, CHU): every treated region. */
+  if (pl->fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN)
     {
-      g_autofree char *range = skin_range (pih->fitzpatrick_min, pih->fitzpatrick_max);
-      g_autofree char *text = g_strdup_printf (plan_tr (pl, "Skin type %s with pigment findings: risk of "
-                                                             "post-inflammatory hyperpigmentation, prime the skin "
-                                                             "and protect it from sun"), range);
+      g_autofree char *text = NULL;
+
+      if (pigment)
+        text = g_strdup_printf (plan_tr (pl, "Skin type %s with pigment findings: risk of "
+                                             "post-inflammatory hyperpigmentation, prime the skin "
+                                             "and protect it from sun"), roman[pl->fitzpatrick]);
+      else
+        text = g_strdup_printf (plan_tr (pl, "Skin type %s: risk of post-inflammatory hyperpigmentation "
+                                             "after needling, prime the skin and protect it from sun"),
+                                roman[pl->fitzpatrick]);
       add_region_warning (pl, "pih-risk", region->region, text);
+    }
+
+  if (pl->active_acne && nm_safety_region_is_face (region->region))
+    add_region_warning (pl, "active-acne", region->region,
+                        plan_tr (pl, "Active acne: never needle over active lesions, and postpone while "
+                                     "the acne is moderate to severe"));
+
+  for (i = 0; i < work->below->len; i++)
+    {
+      const char *kind = g_ptr_array_index (work->below, i);
+      const NmPlanFindingDepth *depth = nm_plan_region_lookup_finding (region, kind);
+      const NmProtocolIndication *ind = nm_protocol_get_indication (pl->protocol, kind);
+      g_autofree char *held = plan_mm (pl, depth->max_mm);
+      g_autofree char *lowest = plan_mm (pl, ind->min_mm);
+      g_autofree char *text = NULL;
+
+      /* Translators: "Icepick acne scars held at 0.5 mm, below the
+       * indication's lowest 1.5 mm: needling alone will do little here;
+       * consider TCA CROSS for icepick scars" */
+      if (nm_vocab_kind_category (kind) == NM_CATEGORY_SCAR)
+        text = g_strdup_printf (plan_tr (pl, "%s held at %s mm, below the indication's lowest %s mm: "
+                                             "needling alone will do little here; %s"),
+                                kind_name (pl, kind), held, lowest, below_alternative (pl, kind));
+      else
+        text = g_strdup_printf (plan_tr (pl, "%s held at %s mm, below the indication's lowest %s mm: "
+                                             "expect less effect; %s"),
+                                kind_name (pl, kind), held, lowest, below_alternative (pl, kind));
+      add_region_warning (pl, "below-indication", region->region, text);
     }
 
   if (g_str_equal (region->region, "neck") && !skin_rule_applies (neck, pl->fitzpatrick))
@@ -792,22 +1049,59 @@ plan_region_warnings (Planner      *pl,
     }
 }
 
+/* Age on the first session's date (spec §3.1): a minor is blocked unless a
+ * parent or guardian consents; an unknown age is said, never skipped. */
 static void
 plan_age (Planner *pl)
 {
   const NmProtocolWarning *warning = nm_protocol_get_warning (pl->protocol, "under-age");
   const char *birth = nm_consultation_get_birth_date (pl->consultation);
+  const char *guardian = nm_consultation_get_guardian (pl->consultation);
   GDate born;
   int age;
 
   if (birth == NULL || !nm_date_parse (birth, &born))
-    return;
+    {
+      add_warning (pl, "age-unknown", NULL,
+                   plan_tr (pl, "No birth date: check that the client is an adult, or that a parent "
+                                "or guardian consents"));
+      return;
+    }
 
-  age = g_date_get_year (&pl->start) - g_date_get_year (&born);
-  if (g_date_get_month (&pl->start) < g_date_get_month (&born) ||
-      (g_date_get_month (&pl->start) == g_date_get_month (&born) &&
-       g_date_get_day (&pl->start) < g_date_get_day (&born)))
-    age--;
+  age = nm_age_on (&born, &pl->start);
+  pl->plan->age = age;
+
+  if (age < NM_SAFETY_ADULT_AGE)
+    {
+      const NmProtocolWarning *minor = nm_protocol_get_warning (pl->protocol, "minor");
+      g_autofree char *sources = cite (&minor->cite);
+
+      pl->plan->minor = TRUE;
+      if (guardian == NULL || *guardian == '\0')
+        {
+          add_block (pl, "minor",
+                     g_strdup_printf (plan_trn (pl, "Under 18 at the first session (%d year old): treat only with a "
+                                                    "parent's or guardian's consent and signature; name the guardian %s.",
+                                                "Under 18 at the first session (%d years old): treat only with a "
+                                                    "parent's or guardian's consent and signature; name the guardian %s.",
+                                                MAX (age, 0)),
+                                      MAX (age, 0), sources));
+          pl->blocked = TRUE;
+        }
+      else
+        {
+          g_autofree char *text = g_strdup_printf (plan_trn (pl, "Under 18 at the first session (%d year old): the "
+                                                                 "guardian signs the consent; the device is indicated "
+                                                                 "for adults %u and over",
+                                                             "Under 18 at the first session (%d years old): the "
+                                                                 "guardian signs the consent; the device is indicated "
+                                                                 "for adults %u and over",
+                                                             MAX (age, 0)),
+                                                   MAX (age, 0), warning->min_age_years);
+          add_warning (pl, "minor-guardian", NULL, text);
+        }
+      return;
+    }
 
   if (age < (int) warning->min_age_years)
     {
@@ -818,27 +1112,90 @@ plan_age (Planner *pl)
     }
 }
 
+/* Cold sores come back after perioral needling (spec §3.2): prophylaxis
+ * with a history, a question when it was not asked, nothing after a "no". */
 static void
 plan_herpes (Planner    *pl,
              RegionWork *works,
              guint       n_works)
 {
   const NmProtocolWarning *warning = nm_protocol_get_warning (pl->protocol, "herpes-prophylaxis");
-  gboolean history = pl->herpes_history;
   const char *perioral = NULL;
   guint i;
 
   for (i = 0; i < n_works && perioral == NULL; i++)
     if (works[i].region->treat &&
-        g_strv_contains ((const char * const *) warning->regions, works[i].region->region))
+        (nm_safety_region_is_perioral (works[i].region->region) ||
+         g_strv_contains ((const char * const *) warning->regions, works[i].region->region)))
       perioral = works[i].region->region;
 
-  if (history)
+  if (perioral == NULL)
+    return;
+
+  if (pl->herpes_history == NM_ANSWER_YES)
     add_warning (pl, "herpes-prophylaxis", perioral,
-                 plan_tr (pl, "History of cold sores: give antiviral prophylaxis before each session"));
-  else if (perioral != NULL)
-    add_warning (pl, "herpes-prophylaxis", perioral,
-                 plan_tr (pl, "Perioral work: ask about cold sores and consider antiviral prophylaxis"));
+                 plan_tr (pl, "History of cold sores and perioral work: give antiviral prophylaxis before each session"));
+  else if (pl->herpes_history == NM_ANSWER_UNKNOWN)
+    add_warning (pl, "herpes-ask", perioral,
+                 plan_tr (pl, "Perioral work: ask about cold sores, antiviral prophylaxis may be needed"));
+}
+
+/* Logged sessions are checked against the plan (spec §3.2): a depth deeper
+ * than the region's planned maximum (which holds the ceilings), or on a
+ * region that is never needled or not in the plan. A blocked plan compares
+ * with the depths it would have had, since the sessions came before. */
+static void
+plan_logged (Planner    *pl,
+             RegionWork *works,
+             guint       n_works)
+{
+  g_autoptr(GHashTable) flagged = g_hash_table_new (g_str_hash, g_str_equal);
+  guint s, i, j;
+
+  for (s = 0; s < nm_consultation_get_n_sessions (pl->consultation); s++)
+    {
+      NmSession *session = nm_consultation_get_session (pl->consultation, s);
+      g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
+      const char *date = nm_session_get_date (session);
+
+      for (i = 0; regions[i] != NULL; i++)
+        {
+          int index = nm_vocab_region_index (regions[i]);
+          const char *region_id = index >= 0 ? nm_vocab_region (index)->id : NULL;
+          const RegionWork *work = NULL;
+          g_autofree char *logged = NULL;
+          g_autofree char *text = NULL;
+          double mm = 0.0;
+
+          if (region_id == NULL || g_hash_table_contains (flagged, region_id) ||
+              !nm_session_get_depth (session, regions[i], &mm) || mm <= 0.0)
+            continue;
+
+          for (j = 0; j < n_works; j++)
+            if (g_str_equal (works[j].region->region, region_id))
+              work = &works[j];
+
+          logged = plan_mm (pl, mm);
+          if (nm_safety_region_ceiling (region_id) <= 0.0 || (work != NULL && work->never))
+            text = g_strdup_printf (plan_tr (pl, "Session of %s: %s mm logged on a region that is never needled"),
+                                    date != NULL ? date : "?", logged);
+          else if (work == NULL)
+            text = g_strdup_printf (plan_tr (pl, "Session of %s: %s mm logged on a region that is not in the plan"),
+                                    date != NULL ? date : "?", logged);
+          else if (mm > work->would_max + EPSILON)
+            {
+              g_autofree char *planned = plan_mm (pl, work->would_max);
+
+              text = g_strdup_printf (plan_tr (pl, "Session of %s: %s mm logged, deeper than the planned %s mm"),
+                                      date != NULL ? date : "?", logged, planned);
+            }
+          if (text == NULL)
+            continue;
+
+          g_hash_table_add (flagged, (gpointer) region_id);
+          add_region_warning (pl, "logged-over-plan", region_id, text);
+        }
+    }
 }
 
 static void
@@ -857,6 +1214,7 @@ plan_series (Planner    *pl,
       const NmProtocolIndication *longest = NULL;
       NmPlanSeries *series;
       gboolean lengthened = FALSE;
+      gboolean safety_interval = FALSE;
       guint sessions = 0, interval = 0;
       g_autofree char *sessions_sources = NULL;
       g_autofree char *interval_sources = NULL;
@@ -890,12 +1248,19 @@ plan_series (Planner    *pl,
       if (most == NULL)
         continue;
 
-      if (skin_rule_applies (interval_rule, pl->fitzpatrick) &&
+      if (skin_rule_holds_back (pl, interval_rule) &&
           g_strv_contains ((const char * const *) interval_rule->schedules, schedule->id) &&
           interval < interval_rule->min_weeks)
         {
           interval = interval_rule->min_weeks;
           lengthened = TRUE;
+        }
+      /* Spec §3.1: skin series at least 3 weeks apart, scalp series 1. */
+      if (interval < nm_safety_min_interval_weeks (schedule->id))
+        {
+          interval = nm_safety_min_interval_weeks (schedule->id);
+          lengthened = FALSE;
+          safety_interval = TRUE;
         }
 
       index = (int) pl->plan->series->len;
@@ -914,7 +1279,9 @@ plan_series (Planner    *pl,
 
       /* Tell each region of the series where its schedule comes from. */
       sessions_sources = cite (&most->series_cite);
-      if (lengthened)
+      if (safety_interval)
+        interval_sources = g_strdup (plan_tr (pl, "the shortest interval every plan keeps (SPL, HAR)"));
+      else if (lengthened)
         {
           g_autofree char *range = skin_range (interval_rule->fitzpatrick_min, interval_rule->fitzpatrick_max);
           g_autofree char *rule_sources = cite (&interval_rule->cite);
@@ -960,15 +1327,140 @@ plan_series (Planner    *pl,
     }
 }
 
+/* The values a clinic's file loosened, "; "-separated: for @region those
+ * that can reach it (its own limits, its findings' indications, and the
+ * device and skin-type rules), else all of them. */
+static char *
+loosened_keys (const Planner      *pl,
+               const NmPlanRegion *region)
+{
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autofree char *own = region != NULL ? g_strdup_printf ("regions.%s.", region->region) : NULL;
+  guint pass, i, j;
+
+  for (pass = 0; pass < 2 && keys->len == 0; pass++)
+    for (i = 0; i < nm_protocol_get_n_loosened (pl->protocol); i++)
+      {
+        const char *key = nm_protocol_get_loosened (pl->protocol, i);
+        gboolean relevant = region == NULL || pass == 1 ||
+                            g_str_has_prefix (key, own) ||
+                            g_str_has_prefix (key, "device.") ||
+                            g_str_has_prefix (key, "skin_types.");
+
+        for (j = 0; !relevant && region->findings[j] != NULL; j++)
+          {
+            g_autofree char *kind = g_strdup_printf ("indications.%s.depth", region->findings[j]);
+            relevant = g_str_has_prefix (key, kind);
+          }
+        if (!relevant)
+          continue;
+        if (keys->len > 0)
+          g_string_append (keys, "; ");
+        g_string_append (keys, key);
+      }
+  return g_string_free (g_steal_pointer (&keys), FALSE);
+}
+
+/* Where a clinic's protocol file made this plan looser than the built-in
+ * protocol would (spec §3.1 `clinic-rule-loosened`): the plan is made again
+ * with the protocol the file was laid over, and every region that goes
+ * deeper, every series that is longer or closer, and every warning that
+ * went away is said, with the values the file changed. */
+static void
+plan_loosened (Planner                *pl,
+               const NmPlannerOptions *options)
+{
+  NmProtocol *base = nm_protocol_get_base (pl->protocol);
+  g_autoptr(NmPlan) builtin = NULL;
+  g_autofree char *keys = NULL;
+  guint i, j;
+
+  if (base == NULL || nm_protocol_get_n_loosened (pl->protocol) == 0)
+    return;
+
+  builtin = nm_planner_run_full (pl->consultation, base, &pl->today, options);
+  keys = loosened_keys (pl, NULL);
+
+  for (i = 0; i < pl->plan->regions->len; i++)
+    {
+      const NmPlanRegion *region = g_ptr_array_index (pl->plan->regions, i);
+      const NmPlanRegion *was = nm_plan_lookup_region (builtin, region->region);
+      g_autofree char *text = NULL;
+
+      g_autofree char *region_keys = NULL;
+
+      if (!region->treat)
+        continue;
+      region_keys = loosened_keys (pl, region);
+      if (was == NULL || !was->treat)
+        text = g_strdup_printf (plan_tr (pl, "Needled only because the clinic's protocol file sets %s (CLINIC)."),
+                                region_keys);
+      else if (region->max_mm > was->max_mm + EPSILON || region->min_mm > was->min_mm + EPSILON)
+        {
+          g_autofree char *depth = format_range (pl, was->min_mm, was->max_mm);
+
+          text = g_strdup_printf (plan_tr (pl, "Deeper than the built-in protocol's %s because the clinic's "
+                                               "protocol file sets %s (CLINIC)."), depth, region_keys);
+        }
+      if (text != NULL)
+        _nm_plan_add_warning (pl->plan, "clinic-rule-loosened", g_steal_pointer (&text), region->region);
+    }
+
+  for (i = 0; i < pl->plan->series->len; i++)
+    {
+      const NmPlanSeries *series = g_ptr_array_index (pl->plan->series, i);
+
+      for (j = 0; j < builtin->series->len; j++)
+        {
+          const NmPlanSeries *was = g_ptr_array_index (builtin->series, j);
+
+          if (!g_str_equal (series->schedule, was->schedule))
+            continue;
+          if (series->sessions > was->sessions || series->interval_weeks < was->interval_weeks)
+            _nm_plan_add_warning (pl->plan, "clinic-rule-loosened",
+                                  g_strdup_printf (plan_tr (pl, "%s: %u sessions every %u weeks where the built-in "
+                                                                "protocol plans %u every %u weeks, because the "
+                                                                "clinic's protocol file sets %s (CLINIC)."),
+                                                   series->label != NULL ? series->label : series->schedule,
+                                                   series->sessions, series->interval_weeks,
+                                                   was->sessions, was->interval_weeks, keys),
+                                  NULL);
+        }
+    }
+
+  for (i = 0; i < builtin->warnings->len; i++)
+    {
+      const NmPlanWarning *was = g_ptr_array_index (builtin->warnings, i);
+      gboolean kept = FALSE;
+
+      for (j = 0; j < pl->plan->warnings->len && !kept; j++)
+        {
+          const NmPlanWarning *now = g_ptr_array_index (pl->plan->warnings, j);
+
+          kept = g_str_equal (now->id, was->id) && g_strcmp0 (now->region, was->region) == 0;
+        }
+      if (!kept)
+        _nm_plan_add_warning (pl->plan, "clinic-rule-loosened",
+                              g_strdup_printf (plan_tr (pl, "The built-in protocol would warn (%s) where the "
+                                                            "clinic's protocol file, which sets %s, does not: %s"),
+                                               was->id, keys, was->message),
+                              was->region);
+    }
+}
+
 /**
  * nm_planner_run_full:
  * @consultation: the consultation
  * @protocol: the protocol (default, maybe with a clinic's overlay)
  * @today: the date a series starts on when the consultation has no start date
- * @options: (nullable): device overrides
+ * @options: (nullable): device overrides and the language of the texts
  *
  * Computes the plan. A pure, deterministic function: the same inputs give
  * the same plan (and the same JSON bytes).
+ *
+ * The device is the consultation's (plan.device) where it sets one, else
+ * the protocol's; @options may only make it shallower. The rules of spec
+ * §3.1 are applied after the protocol, whatever it says.
  *
  * Returns: (transfer full): the plan
  */
@@ -979,6 +1471,7 @@ nm_planner_run_full (NmConsultation         *consultation,
                      const NmPlannerOptions *options)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) block_ids = g_ptr_array_new ();
   g_autofree GPtrArray **by_region = NULL;
   g_autofree RegionWork *works = NULL;
   Planner pl = { 0 };
@@ -996,20 +1489,38 @@ nm_planner_run_full (NmConsultation         *consultation,
   pl.fitzpatrick = nm_consultation_get_fitzpatrick (consultation);
   pl.step = nm_protocol_get_device_step_mm (protocol);
   pl.device_max = nm_protocol_get_device_max_mm (protocol);
-  if (options != NULL && options->step_mm > 0.0)
+  if (nm_consultation_get_device_step_mm (consultation) > 0.0)
+    pl.step = nm_consultation_get_device_step_mm (consultation);
+  else if (options != NULL && options->step_mm > 0.0)
     pl.step = options->step_mm;
   /* A device setting may only lower the protocol's maximum, never raise it. */
+  if (nm_consultation_get_device_max_mm (consultation) > 0.0)
+    pl.device_max = MIN (pl.device_max, nm_consultation_get_device_max_mm (consultation));
   if (options != NULL && options->device_max_mm > 0.0)
     pl.device_max = MIN (pl.device_max, options->device_max_mm);
+  pl.device_max = MIN (pl.device_max, NM_SAFETY_MAX_MM);
+  pl.plan->device_max_mm = pl.device_max;
+  pl.plan->device_step_mm = pl.step;
   pl.translate = options != NULL && options->translate;
   pl.region_warnings = g_ptr_array_new_with_free_func (plan_warning_free);
+  pl.today = *today;
 
   start = nm_consultation_get_start_date (consultation);
   if (start == NULL || !nm_date_parse (start, &pl.start))
     pl.start = *today;
 
   plan_screening (&pl);
+  plan_keloid_findings (&pl);
+  plan_wait (&pl);
   plan_age (&pl);
+  if (pl.fitzpatrick == NM_FITZPATRICK_UNSET)
+    add_warning (&pl, "skin-type-missing", NULL,
+                 plan_tr (&pl, "Choose the client's skin type (Fitzpatrick I–VI): the plan depends on it"));
+
+  for (i = 0; i < pl.plan->blocked_by->len; i++)
+    g_ptr_array_add (block_ids, ((NmPlanBlock *) g_ptr_array_index (pl.plan->blocked_by, i))->id);
+  pl.blocked = block_ids->len > 0;
+  pl.blocked_list = join_ids (&pl, block_ids);
 
   /* Findings by region, regions in the vocabulary's order. */
   by_region = g_new0 (GPtrArray *, nm_vocab_n_regions ());
@@ -1042,14 +1553,28 @@ nm_planner_run_full (NmConsultation         *consultation,
     }
 
   plan_herpes (&pl, works, n_works);
+  if (pl.active_acne)
+    {
+      gboolean face = FALSE;
+
+      for (i = 0; i < n_works; i++)
+        face = face || (works[i].region->treat && nm_safety_region_is_face (works[i].region->region));
+      if (!face)
+        add_warning (&pl, "active-acne", NULL,
+                     plan_tr (&pl, "Active acne: never needle over active lesions, and postpone while "
+                                   "the acne is moderate to severe"));
+    }
   for (i = 0; i < n_works; i++)
-    plan_region_warnings (&pl, works[i].region);
+    plan_region_warnings (&pl, &works[i]);
+  plan_logged (&pl, works, n_works);
   for (i = 0; i < pl.region_warnings->len; i++)
     g_ptr_array_add (pl.plan->warnings, g_ptr_array_index (pl.region_warnings, i));
   g_ptr_array_set_free_func (pl.region_warnings, NULL);
 
   if (!pl.blocked)
     plan_series (&pl, works, n_works);
+
+  plan_loosened (&pl, options);
 
   if (pl.blocked)
     pl.plan->status = NM_PLAN_BLOCKED;
@@ -1058,10 +1583,24 @@ nm_planner_run_full (NmConsultation         *consultation,
   else
     pl.plan->status = NM_PLAN_OK;
 
+  if (pl.blocked)
+    pl.plan->state = NM_PLAN_STATE_BLOCKED;
+  else if (pl.fitzpatrick == NM_FITZPATRICK_UNSET)
+    pl.plan->state = NM_PLAN_STATE_NO_SKIN_TYPE;
+  else if (pl.plan->unanswered[0] != NULL)
+    pl.plan->state = NM_PLAN_STATE_SCREENING_INCOMPLETE;
+  else if (pl.plan->status == NM_PLAN_CAUTION)
+    pl.plan->state = NM_PLAN_STATE_PRECAUTIONS;
+  else
+    pl.plan->state = NM_PLAN_STATE_READY;
+
   for (i = 0; i < nm_vocab_n_regions (); i++)
     g_clear_pointer (&by_region[i], g_ptr_array_unref);
   for (i = 0; i < n_works; i++)
-    g_ptr_array_unref (works[i].indications);
+    {
+      g_ptr_array_unref (works[i].indications);
+      g_ptr_array_unref (works[i].below);
+    }
   g_ptr_array_unref (pl.region_warnings);
   g_free (pl.blocked_list);
 

@@ -20,7 +20,9 @@
 #include <string.h>
 #include <json.h>
 
+#include "nm-plan.h"
 #include "nm-protocol.h"
+#include "nm-safety.h"
 
 /* A protocol is kept twice: as the merged JSON tree (so that a clinic file
  * can be laid over it key by key) and as parsed, validated tables that the
@@ -52,7 +54,9 @@ static const char * const warning_ids[] = {
   "screening-incomplete", "relative-unacknowledged", "pih-risk",
   "herpes-prophylaxis", "neck-fitzpatrick", "icepick-limited-response",
   "depth-over-evaluated", "keloid-referral", "striae-alba-pih", "under-age",
-  "burn-scar-timing",
+  "burn-scar-timing", "minor", "minor-guardian", "age-unknown", "active-acne",
+  "herpes-ask", "below-indication", "wait-before-start", "logged-over-plan",
+  "skin-type-missing",
 };
 
 static const char * const skin_rule_ids[NM_N_SKIN_RULES] = {
@@ -71,6 +75,7 @@ typedef struct
   NmProtocolSkinRule  skin[NM_N_SKIN_RULES];
   GHashTable         *screening;    /* id -> ScreeningEntry */
   GHashTable         *warnings;     /* id -> NmProtocolWarning */
+  GPtrArray          *loosened;     /* of char *: what a clinic file made looser */
 } Tables;
 
 typedef struct
@@ -85,6 +90,7 @@ struct _NmProtocol
 
   json_object *root;
   Tables      *tables;
+  NmProtocol  *base;    /* before the clinic's file; NULL when none was laid */
 };
 
 G_DEFINE_FINAL_TYPE (NmProtocol, nm_protocol, G_TYPE_OBJECT)
@@ -165,6 +171,7 @@ tables_new (void)
   t->schedules = g_ptr_array_new_with_free_func (schedule_free);
   t->screening = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, screening_entry_free);
   t->warnings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, warning_free);
+  t->loosened = g_ptr_array_new_with_free_func (g_free);
 
   return t;
 }
@@ -183,6 +190,7 @@ tables_free (Tables *t)
   g_ptr_array_unref (t->schedules);
   g_hash_table_unref (t->screening);
   g_hash_table_unref (t->warnings);
+  g_ptr_array_unref (t->loosened);
   for (i = 0; i < NM_N_SKIN_RULES; i++)
     {
       g_strfreev (t->skin[i].schedules);
@@ -200,6 +208,7 @@ nm_protocol_finalize (GObject *object)
 
   g_clear_pointer (&self->root, json_object_put);
   g_clear_pointer (&self->tables, tables_free);
+  g_clear_object (&self->base);
 
   G_OBJECT_CLASS (nm_protocol_parent_class)->finalize (object);
 }
@@ -1017,6 +1026,322 @@ parse_root (json_object  *root,
   return g_steal_pointer (&t);
 }
 
+/* Spec §3.1: what no protocol may loosen. Checked on the merged tree before
+ * anything else, so the message names the ceiling a value goes past rather
+ * than a narrower range it happens to fail first. Values of the wrong type
+ * are left to the parser's own messages. */
+
+static gboolean
+number_member (json_object *object,
+               const char  *key,
+               double      *out)
+{
+  json_object *value = object != NULL ? get_member (object, key) : NULL;
+
+  if (value == NULL ||
+      (!json_object_is_type (value, json_type_double) && !json_object_is_type (value, json_type_int)))
+    return FALSE;
+  *out = json_object_get_double (value);
+  return TRUE;
+}
+
+static gboolean
+check_ceiling (json_object  *object,
+               const char   *path,
+               const char   *key,
+               double        ceiling,
+               GError      **error)
+{
+  double value;
+
+  if (number_member (object, key, &value) && value > ceiling + 1e-9)
+    {
+      g_autofree char *child = join_path (path, key);
+      g_autofree char *have = nm_format_mm (value);
+      g_autofree char *limit = nm_format_mm (ceiling);
+
+      /* Translators: "3.0 is above the 0.5 mm ceiling that every plan keeps" */
+      return fail (error, child, _("%s is above the %s mm ceiling that every plan keeps"), have, limit);
+    }
+  return TRUE;
+}
+
+/* A skin-type rule must still cover skin types IV–VI. */
+static gboolean
+check_covers_dark_skin (json_object  *skin,
+                        const char   *rule_id,
+                        GError      **error)
+{
+  json_object *rule = skin != NULL ? get_member (skin, rule_id) : NULL;
+  json_object *range = rule != NULL ? get_member (rule, "fitzpatrick") : NULL;
+  g_autofree char *path = NULL;
+
+  if (range == NULL || !json_object_is_type (range, json_type_array) ||
+      json_object_array_length (range) != 2)
+    return TRUE;
+
+  if (json_object_get_int (json_object_array_get_idx (range, 0)) <= NM_SAFETY_DARK_SKIN_MIN &&
+      json_object_get_int (json_object_array_get_idx (range, 1)) >= 6)
+    return TRUE;
+
+  path = g_strdup_printf ("skin_types.%s.fitzpatrick", rule_id);
+  return fail (error, path, _("must cover skin types IV–VI: every plan keeps this rule for them"));
+}
+
+static gboolean
+check_safety (json_object  *root,
+              GError      **error)
+{
+  json_object *regions = get_member (root, "regions");
+  json_object *indications = get_member (root, "indications");
+  json_object *screening = get_member (root, "screening");
+  json_object *skin = get_member (root, "skin_types");
+  guint i;
+
+  if (!check_ceiling (get_member (root, "device"), "device", "max_mm", NM_SAFETY_MAX_MM, error) ||
+      !check_ceiling (get_member (root, "device"), "device", "evaluated_max_mm", NM_SAFETY_MAX_MM, error))
+    return FALSE;
+
+  for (i = 0; regions != NULL && i < nm_vocab_n_regions (); i++)
+    {
+      const char *id = nm_vocab_region (i)->id;
+      json_object *entry = get_member (regions, id);
+      double ceiling = nm_safety_region_ceiling (id);
+      g_autofree char *path = join_path ("regions", id);
+      g_autofree char *scar_path = join_path (path, "scar");
+
+      if (entry == NULL || !json_object_is_type (entry, json_type_object) || ceiling <= 0.0)
+        continue;   /* eyelids: parse_regions refuses "treat": true */
+      if (!check_ceiling (entry, path, "max_mm", ceiling, error) ||
+          !check_ceiling (get_member (entry, "scar"), scar_path, "max_mm", ceiling, error))
+        return FALSE;
+    }
+
+  if (skin != NULL && json_object_is_type (skin, json_type_object))
+    {
+      if (!check_ceiling (get_member (skin, "pigment_depth"), "skin_types.pigment_depth", "max_mm",
+                          NM_SAFETY_PIGMENT_DARK_MAX_MM, error) ||
+          !check_covers_dark_skin (skin, "pigment_depth", error) ||
+          !check_covers_dark_skin (skin, "pih_warning", error))
+        return FALSE;
+    }
+
+  for (i = 0; indications != NULL && i < nm_vocab_n_kinds (); i++)
+    {
+      const char *id = nm_vocab_kind (i)->id;
+      json_object *entry = get_member (indications, id);
+      json_object *series = entry != NULL ? get_member (entry, "series") : NULL;
+      json_object *schedule = series != NULL ? get_member (series, "schedule") : NULL;
+      guint least;
+      double weeks;
+
+      if (series == NULL || schedule == NULL || !json_object_is_type (schedule, json_type_string))
+        continue;
+      least = nm_safety_min_interval_weeks (json_object_get_string (schedule));
+      if (number_member (series, "interval_weeks", &weeks) && weeks < least)
+        {
+          g_autofree char *path = g_strdup_printf ("indications.%s.series.interval_weeks", id);
+
+          return fail (error, path,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%g is below the %u week between sessions that every plan keeps",
+                                    "%g is below the %u weeks between sessions that every plan keeps",
+                                    least),
+                       weeks, least);
+        }
+    }
+
+  for (i = 0; screening != NULL && i < nm_vocab_n_screening (); i++)
+    {
+      const char *id = nm_vocab_screening (i)->id;
+      json_object *entry = get_member (screening, id);
+      json_object *klass = entry != NULL ? get_member (entry, "class") : NULL;
+
+      if (nm_safety_item_is_absolute (id) && klass != NULL &&
+          json_object_is_type (klass, json_type_string) &&
+          !g_str_equal (json_object_get_string (klass), "absolute"))
+        {
+          g_autofree char *path = g_strdup_printf ("screening.%s.class", id);
+
+          return fail (error, path, _("must stay “absolute”: a clinic may make a relative item "
+                                      "absolute, never the reverse"));
+        }
+    }
+
+  return TRUE;
+}
+
+/* What a clinic's file sets looser than the protocol it was laid over (within
+ * the ceilings, which check_safety() holds): one line per value, such as
+ * "regions.cheek-left.max_mm 1.5 (built-in 1.0)". */
+
+static void
+add_loosened (Tables     *t,
+              const char *path,
+              double      value,
+              double      base)
+{
+  gboolean whole = value == floor (value) && base == floor (base) && !g_str_has_suffix (path, "_mm");
+  g_autofree char *have = whole ? g_strdup_printf ("%.0f", value) : nm_format_mm (value);
+  g_autofree char *was = whole ? g_strdup_printf ("%.0f", base) : nm_format_mm (base);
+
+  g_ptr_array_add (t->loosened, g_strdup_printf ("%s %s (built-in %s)", path, have, was));
+}
+
+static gboolean
+range_covers (guint min,
+              guint max,
+              guint base_min,
+              guint base_max)
+{
+  return min <= base_min && max >= base_max;
+}
+
+static void
+find_loosened (Tables       *t,
+               const Tables *base)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint i;
+
+  if (t->device_max_mm > base->device_max_mm + 1e-9)
+    add_loosened (t, "device.max_mm", t->device_max_mm, base->device_max_mm);
+  if (t->evaluated_max_mm > base->evaluated_max_mm + 1e-9)
+    add_loosened (t, "device.evaluated_max_mm", t->evaluated_max_mm, base->evaluated_max_mm);
+
+  for (i = 0; i < nm_vocab_n_regions (); i++)
+    {
+      const char *id = nm_vocab_region (i)->id;
+      const NmProtocolRegion *r = g_hash_table_lookup (t->regions, id);
+      const NmProtocolRegion *b = g_hash_table_lookup (base->regions, id);
+      g_autofree char *path = join_path ("regions", id);
+
+      if (r == NULL || b == NULL || !r->treat)
+        continue;
+      if (!b->treat)
+        {
+          g_autofree char *child = join_path (path, "treat");
+          g_ptr_array_add (t->loosened, g_strdup_printf ("%s true (built-in false)", child));
+          continue;
+        }
+      if (r->max_mm > b->max_mm + 1e-9)
+        {
+          g_autofree char *child = join_path (path, "max_mm");
+          add_loosened (t, child, r->max_mm, b->max_mm);
+        }
+      if (r->has_scar_limit)
+        {
+          double was = b->has_scar_limit ? b->scar_max_mm : b->max_mm;
+
+          if (r->scar_max_mm > was + 1e-9)
+            {
+              g_autofree char *child = join_path (path, "scar.max_mm");
+              add_loosened (t, child, r->scar_max_mm, was);
+            }
+        }
+    }
+
+  for (i = 0; i < nm_vocab_n_kinds (); i++)
+    {
+      const char *id = nm_vocab_kind (i)->id;
+      const NmProtocolIndication *r = g_hash_table_lookup (t->indications, id);
+      const NmProtocolIndication *b = g_hash_table_lookup (base->indications, id);
+      g_autofree char *path = join_path ("indications", id);
+
+      if (r == NULL || b == NULL || !r->treat)
+        continue;
+      if (!b->treat)
+        {
+          g_autofree char *child = join_path (path, "treat");
+          g_ptr_array_add (t->loosened, g_strdup_printf ("%s true (built-in false)", child));
+          continue;
+        }
+      if (r->max_mm > b->max_mm + 1e-9)
+        {
+          g_autofree char *child = join_path (path, "depth.max_mm");
+          add_loosened (t, child, r->max_mm, b->max_mm);
+        }
+      if (r->min_mm > b->min_mm + 1e-9)
+        {
+          g_autofree char *child = join_path (path, "depth.min_mm");
+          add_loosened (t, child, r->min_mm, b->min_mm);
+        }
+      if (r->sessions > b->sessions)
+        {
+          g_autofree char *child = join_path (path, "series.sessions");
+          add_loosened (t, child, r->sessions, b->sessions);
+        }
+      if (r->interval_weeks < b->interval_weeks)
+        {
+          g_autofree char *child = join_path (path, "series.interval_weeks");
+          add_loosened (t, child, r->interval_weeks, b->interval_weeks);
+        }
+    }
+
+  {
+    const NmProtocolSkinRule *r = &t->skin[NM_SKIN_RULE_PIGMENT_DEPTH];
+    const NmProtocolSkinRule *b = &base->skin[NM_SKIN_RULE_PIGMENT_DEPTH];
+
+    if (r->max_mm > b->max_mm + 1e-9)
+      add_loosened (t, "skin_types.pigment_depth.max_mm", r->max_mm, b->max_mm);
+  }
+  {
+    const NmProtocolSkinRule *r = &t->skin[NM_SKIN_RULE_INTERVAL];
+    const NmProtocolSkinRule *b = &base->skin[NM_SKIN_RULE_INTERVAL];
+
+    if (r->min_weeks < b->min_weeks)
+      add_loosened (t, "skin_types.interval.min_weeks", r->min_weeks, b->min_weeks);
+    for (i = 0; b->schedules != NULL && b->schedules[i] != NULL; i++)
+      if (r->schedules == NULL || !g_strv_contains ((const char * const *) r->schedules, b->schedules[i]))
+        g_ptr_array_add (t->loosened, g_strdup_printf ("skin_types.interval.schedules without %s",
+                                                       b->schedules[i]));
+  }
+  for (i = 0; i < NM_N_SKIN_RULES; i++)
+    {
+      const NmProtocolSkinRule *r = &t->skin[i];
+      const NmProtocolSkinRule *b = &base->skin[i];
+      /* the neck clearance is looser when it covers more types */
+      gboolean looser = i == NM_SKIN_RULE_NECK_CLEARANCE
+        ? !range_covers (b->fitzpatrick_min, b->fitzpatrick_max, r->fitzpatrick_min, r->fitzpatrick_max)
+        : !range_covers (r->fitzpatrick_min, r->fitzpatrick_max, b->fitzpatrick_min, b->fitzpatrick_max);
+
+      if (looser)
+        g_ptr_array_add (t->loosened,
+                         g_strdup_printf ("skin_types.%s.fitzpatrick [%u, %u] (built-in [%u, %u])",
+                                          skin_rule_ids[i], r->fitzpatrick_min, r->fitzpatrick_max,
+                                          b->fitzpatrick_min, b->fitzpatrick_max));
+    }
+
+  g_hash_table_iter_init (&iter, base->screening);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const ScreeningEntry *b = value;
+      const ScreeningEntry *r = g_hash_table_lookup (t->screening, key);
+
+      if (r != NULL && b->klass == NM_SCREENING_ABSOLUTE && r->klass != NM_SCREENING_ABSOLUTE)
+        g_ptr_array_add (t->loosened, g_strdup_printf ("screening.%s.class relative (built-in absolute)",
+                                                       (const char *) key));
+    }
+
+  {
+    const NmProtocolWarning *r = g_hash_table_lookup (t->warnings, "under-age");
+    const NmProtocolWarning *b = g_hash_table_lookup (base->warnings, "under-age");
+
+    if (r != NULL && b != NULL && r->min_age_years < b->min_age_years)
+      add_loosened (t, "warnings.under-age.min_age_years", r->min_age_years, b->min_age_years);
+  }
+  {
+    const NmProtocolWarning *r = g_hash_table_lookup (t->warnings, "herpes-prophylaxis");
+    const NmProtocolWarning *b = g_hash_table_lookup (base->warnings, "herpes-prophylaxis");
+
+    for (i = 0; b != NULL && r != NULL && b->regions != NULL && b->regions[i] != NULL; i++)
+      if (r->regions == NULL || !g_strv_contains ((const char * const *) r->regions, b->regions[i]))
+        g_ptr_array_add (t->loosened, g_strdup_printf ("warnings.herpes-prophylaxis.regions without %s",
+                                                       b->regions[i]));
+  }
+}
+
 /* JSON text -> tree, refusing anything but one UTF-8 JSON object. */
 static json_object *
 parse_bytes (GBytes  *bytes,
@@ -1158,6 +1483,12 @@ nm_protocol_new_from_bytes (GBytes  *bytes,
   if (root == NULL)
     return NULL;
 
+  if (!check_safety (root, error))
+    {
+      json_object_put (root);
+      return NULL;
+    }
+
   tables = parse_root (root, FALSE, error);
   if (tables == NULL)
     {
@@ -1240,6 +1571,12 @@ nm_protocol_overlay_bytes (NmProtocol *self,
     }
   json_object_put (overlay);
 
+  if (!check_safety (merged, error))
+    {
+      json_object_put (merged);
+      return FALSE;
+    }
+
   tables = parse_root (merged, TRUE, error);
   if (tables == NULL)
     {
@@ -1247,9 +1584,21 @@ nm_protocol_overlay_bytes (NmProtocol *self,
       return FALSE;
     }
 
-  json_object_put (self->root);
+  /* The first overlay keeps what it was laid over: the planner compares
+   * with it to say where the clinic's file made a plan looser. */
+  if (self->base == NULL)
+    {
+      self->base = g_object_new (NM_TYPE_PROTOCOL, NULL);
+      self->base->root = g_steal_pointer (&self->root);
+      self->base->tables = g_steal_pointer (&self->tables);
+    }
+  else
+    {
+      json_object_put (self->root);
+      tables_free (self->tables);
+    }
+  find_loosened (tables, self->base->tables);
   self->root = merged;
-  tables_free (self->tables);
   self->tables = tables;
   return TRUE;
 }
@@ -1331,6 +1680,46 @@ nm_protocol_load_for_user (GFile  **failed_file,
     }
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * nm_protocol_get_base:
+ *
+ * Returns: (transfer none) (nullable): the protocol as it was before a
+ *   clinic's file was laid over it, %NULL when none was
+ */
+NmProtocol *
+nm_protocol_get_base (NmProtocol *self)
+{
+  g_return_val_if_fail (NM_IS_PROTOCOL (self), NULL);
+  return self->base;
+}
+
+/**
+ * nm_protocol_get_n_loosened:
+ *
+ * Returns: how many values the clinic's file sets looser than the
+ *   built-in protocol (within the ceilings of spec §3.1)
+ */
+guint
+nm_protocol_get_n_loosened (NmProtocol *self)
+{
+  g_return_val_if_fail (NM_IS_PROTOCOL (self), 0);
+  return self->tables->loosened->len;
+}
+
+/**
+ * nm_protocol_get_loosened:
+ *
+ * Returns: (transfer none): one of them, "key value (built-in value)"
+ */
+const char *
+nm_protocol_get_loosened (NmProtocol *self,
+                          guint       index)
+{
+  g_return_val_if_fail (NM_IS_PROTOCOL (self), NULL);
+  g_return_val_if_fail (index < self->tables->loosened->len, NULL);
+  return g_ptr_array_index (self->tables->loosened, index);
 }
 
 /**

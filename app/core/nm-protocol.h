@@ -118,6 +118,10 @@ GFile                      *nm_protocol_get_user_file       (void);
 NmProtocol                 *nm_protocol_load_for_user       (GFile             **failed_file,
                                                              GError            **error);
 char                       *nm_protocol_to_json             (NmProtocol         *self);
+NmProtocol                 *nm_protocol_get_base            (NmProtocol         *self);
+guint                       nm_protocol_get_n_loosened      (NmProtocol         *self);
+const char                 *nm_protocol_get_loosened        (NmProtocol         *self,
+                                                             guint               index);
 
 double                      nm_protocol_get_device_max_mm   (NmProtocol         *self);
 double                      nm_protocol_get_device_step_mm  (NmProtocol         *self);
