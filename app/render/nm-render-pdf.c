@@ -1773,6 +1773,14 @@ summary_shows_warning (NmPdfDocument       *doc,
   return TRUE;
 }
 
+/* One warning about several areas: the same id and the same words. */
+static gboolean
+same_warning (const NmPlanWarning *a,
+              const NmPlanWarning *b)
+{
+  return g_strcmp0 (a->id, b->id) == 0 && g_strcmp0 (a->message, b->message) == 0;
+}
+
 static double
 summary_precautions (NmPdfDocument *doc,
                      cairo_t       *cr,
@@ -1793,7 +1801,7 @@ summary_precautions (NmPdfDocument *doc,
         continue;
       /* one line per warning, naming all of its areas */
       for (guint j = 0; j < i; j++)
-        if (g_strcmp0 (nm_plan_get_warning (doc->plan, j)->id, w->id) == 0)
+        if (same_warning (nm_plan_get_warning (doc->plan, j), w))
           repeated = TRUE;
       if (repeated)
         continue;
@@ -1801,7 +1809,7 @@ summary_precautions (NmPdfDocument *doc,
         {
           const NmPlanWarning *o = nm_plan_get_warning (doc->plan, j);
 
-          if (g_strcmp0 (o->id, w->id) == 0 && o->region != NULL)
+          if (same_warning (o, w) && o->region != NULL)
             g_string_append_printf (areas, "%s%s", areas->len > 0 ? ", " : "",
                                     nm_vocab_region_name (o->region));
         }
