@@ -1996,8 +1996,11 @@ draw_maps (NmPdfDocument *doc,
   double area_h;
 
   text (cr, x, y, cw, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted,
-        _("The planned needle depth for each area, in millimetres. Left and right are your own; "
-          "hatched areas are not needled."));
+        nm_plan_get_state (doc->plan) == NM_PLAN_STATE_BLOCKED
+          ? _("No area is needled while treatment is not suitable: the areas with findings are "
+              "hatched. Left and right are your own.")
+          : _("The planned needle depth for each area, in millimetres. Left and right are your own; "
+              "hatched areas are not needled, and an outlined patch is needled at its own depth."));
   y += 24;
   area_h = body_bottom (doc) - y - legend_h - 18;
 
@@ -2204,7 +2207,7 @@ signature_line (cairo_t    *cr,
 
       text (cr, x, y + 52, -1, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, n);
     }
-  return 80;
+  return 70;
 }
 
 static double
@@ -2283,16 +2286,18 @@ consent_signatures_part (NmPdfDocument *doc,
     y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
                _("<b>The client is under 18.</b> As their parent or guardian, I have read this plan "
                  "with them and I consent to the treatment on their behalf.")) + 12;
-  y += 12;
 
-  y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));
-  y += 10;
   if (minor)
     {
-      y += signature_line (cr, x, y, cw, _("Parent or guardian"),
+      /* the client and the guardian who consents for them, side by side */
+      double half = (cw - 24) / 2;
+
+      signature_line (cr, x, y, half, _("Client"), nm_consultation_get_client_name (doc->consultation));
+      y += signature_line (cr, x + half + 24, y, half, _("Parent or guardian"),
                            nm_consultation_get_guardian (doc->consultation));
-      y += 10;
     }
+  else
+    y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));
   y += signature_line (cr, x, y, cw, _("Practitioner"), doc->practitioner);
   return y - y0;
 }
