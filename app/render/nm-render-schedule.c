@@ -517,8 +517,10 @@ draw_legend (const Frame *f,
              _("Healing phases after each session; sources AMI, AGB, MAD"), x0, y + f->fs * 1.4, 0.0);
 }
 
-/* Where the wait before the first session starts: the plan's start date,
- * else today. Returns FALSE when neither is known or no wait applies. */
+/* The wait before the first session: from today, when the screening
+ * found the reason to wait (the planner counts the wait from today), else
+ * from the plan's start date, to the date the first session moved to.
+ * Returns FALSE when no wait applies or none is left. */
 static gboolean
 wait_span (NmConsultation *consultation,
            NmPlan         *plan,
@@ -532,12 +534,10 @@ wait_span (NmConsultation *consultation,
     return FALSE;
   *until = *wait_until;
   g_date_clear (from, 1);
-  if (consultation == NULL || !nm_date_parse (nm_consultation_get_start_date (consultation), from))
-    {
-      if (today == NULL || !g_date_valid (today))
-        return FALSE;
-      *from = *today;
-    }
+  if (today != NULL && g_date_valid (today))
+    *from = *today;
+  else if (consultation == NULL || !nm_date_parse (nm_consultation_get_start_date (consultation), from))
+    return FALSE;
   return g_date_compare (from, until) < 0;
 }
 

@@ -892,6 +892,15 @@ test_wait_before_start (void)
   assert_contains (text, note);
   assert_contains (strstr (text, note) + 1, note);
   assert_contains (text, "after a wait (see the schedule)");
+  /* the schedule's drawing labels the wait */
+  {
+    char until[32];
+    g_autofree char *label = NULL;
+
+    g_date_strftime (until, sizeof until, "%-d %b", nm_plan_get_wait_until (plan));
+    label = g_strdup_printf ("Wait until %s", until);
+    assert_contains (text, label);
+  }
   g_assert_true (has_page_titled (doc, "Consent"));
 }
 
