@@ -473,22 +473,32 @@ draw_outlines (cairo_t          *cr,
   for (NmCategory category = 0; category < NM_N_CATEGORIES; category++)
     {
       const NmRgba *colour = &category_colours[category];
-      gboolean any = FALSE, any_wash = FALSE;
+      gboolean any = FALSE, any_short = FALSE, all_wash = TRUE;
 
-      cairo_new_path (cr);
-      for (guint i = 0; i < n; i++)
+      /* where the depth layer fills some of the category's outlines, the
+       * wash goes under the others only, as a path of its own */
+      for (guint i = 0; i < n && all_wash; i++)
+        all_wash = fills[i] == OUTLINE_WASH
+                   || nm_vocab_kind_category (nm_finding_get_kind (nm_consultation_get_finding (consultation, i))) != category;
+      if (!all_wash)
         {
-          NmFinding *finding = nm_consultation_get_finding (consultation, i);
+          gboolean any_wash = FALSE;
 
-          if (fills[i] != OUTLINE_WASH
-              || nm_vocab_kind_category (nm_finding_get_kind (finding)) != category)
-            continue;
-          any_wash |= append_ring (cr, atlas, view, width, height, finding, ring);
-        }
-      if (any_wash)
-        {
-          cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
-          cairo_fill (cr);
+          cairo_new_path (cr);
+          for (guint i = 0; i < n; i++)
+            {
+              NmFinding *finding = nm_consultation_get_finding (consultation, i);
+
+              if (fills[i] != OUTLINE_WASH
+                  || nm_vocab_kind_category (nm_finding_get_kind (finding)) != category)
+                continue;
+              any_wash |= append_ring (cr, atlas, view, width, height, finding, ring);
+            }
+          if (any_wash)
+            {
+              cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
+              cairo_fill (cr);
+            }
         }
 
       cairo_new_path (cr);
@@ -506,24 +516,42 @@ draw_outlines (cairo_t          *cr,
             continue;
           if (n_points < 3)
             {
-              /* a dot or a stroke: on its own, outside the batch */
-              cairo_save (cr);
-              cairo_new_path (cr);
-              nm_render_outline (cr, view, width, height, points, n_points, colour, TRUE);
-              cairo_restore (cr);
+              any_short = TRUE;
               continue;
             }
           any |= append_ring (cr, atlas, view, width, height, finding, ring);
         }
 
-      if (!any)
-        continue;
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
-      cairo_set_line_width (cr, line * 2.2);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 1.0);
-      cairo_set_line_width (cr, line);
-      cairo_stroke (cr);
+      if (any)
+        {
+          if (all_wash)
+            {
+              cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
+              cairo_fill_preserve (cr);
+            }
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+          cairo_set_line_width (cr, line * 2.2);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 1.0);
+          cairo_set_line_width (cr, line);
+          cairo_stroke (cr);
+        }
+
+      /* a dot or a stroke: each on its own, after the batch (it makes a
+       * path of its own, which would drop the batch's) */
+      for (guint i = 0; any_short && i < n; i++)
+        {
+          NmFinding *finding = nm_consultation_get_finding (consultation, i);
+          const NmPoint *points;
+          guint n_points = 0;
+
+          if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0
+              || nm_vocab_kind_category (nm_finding_get_kind (finding)) != category)
+            continue;
+          points = nm_finding_get_outline (finding, &n_points);
+          if (points != NULL && n_points > 0 && n_points < 3)
+            nm_render_outline (cr, view, width, height, points, n_points, colour, TRUE);
+        }
     }
 
   cairo_restore (cr);
