@@ -1309,6 +1309,24 @@ nm_consultation_mark_saved (NmConsultation *self)
   nm_history_mark_saved (self->history);
 }
 
+/* A token for the current state; see nm_history_get_position(). */
+guint64
+nm_consultation_get_position (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), 0);
+
+  return nm_history_get_position (self->history);
+}
+
+void
+nm_consultation_mark_saved_at (NmConsultation *self,
+                               guint64         position)
+{
+  g_return_if_fail (NM_IS_CONSULTATION (self));
+
+  nm_history_mark_saved_at (self->history, position);
+}
+
 /* Extras */
 
 json_object *

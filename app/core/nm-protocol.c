@@ -1135,8 +1135,10 @@ check_safety (json_object  *root,
       guint least;
       double weeks;
 
-      if (series == NULL || schedule == NULL || !json_object_is_type (schedule, json_type_string))
-        continue;
+      if (series == NULL || schedule == NULL || !json_object_is_type (schedule, json_type_string) ||
+          get_member (root, "schedules") == NULL ||
+          get_member (get_member (root, "schedules"), json_object_get_string (schedule)) == NULL)
+        continue;   /* the parser names an unknown schedule */
       least = nm_safety_min_interval_weeks (json_object_get_string (schedule));
       if (number_member (series, "interval_weeks", &weeks) && weeks < least)
         {
@@ -1159,7 +1161,7 @@ check_safety (json_object  *root,
 
       if (nm_safety_item_is_absolute (id) && klass != NULL &&
           json_object_is_type (klass, json_type_string) &&
-          !g_str_equal (json_object_get_string (klass), "absolute"))
+          g_str_equal (json_object_get_string (klass), "relative"))
         {
           g_autofree char *path = g_strdup_printf ("screening.%s.class", id);
 

@@ -48,6 +48,7 @@ fixture_setup (Fixture       *f,
 
   /* A skin type and a fully answered screening: a clean starting point. */
   nm_consultation_set_fitzpatrick (f->consultation, 2);
+  nm_consultation_set_birth_date (f->consultation, "1990-01-01");
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     nm_consultation_set_screening (f->consultation, nm_vocab_screening (i)->id, NM_ANSWER_NO);
 }
@@ -133,8 +134,13 @@ test_brush (Fixture       *f,
       g_assert_nonnull (region);
       g_assert_true (region->treat);
     }
-  /* Perioral work brings the herpes warning. */
-  g_assert_true (nm_plan_has_warning (nm_window_get_plan (f->window), "herpes-prophylaxis", NULL));
+  /* Perioral work after a "no" to cold sores: nothing to add; not asked,
+   * the plan asks; a history, prophylaxis (spec §3.2). */
+  g_assert_false (nm_plan_has_warning (nm_window_get_plan (f->window), "herpes-ask", NULL));
+  nm_consultation_set_screening (f->consultation, "herpes-history", NM_ANSWER_UNKNOWN);
+  g_assert_true (nm_plan_has_warning (nm_window_get_plan (f->window), "herpes-ask", "upper-lip"));
+  nm_consultation_set_screening (f->consultation, "herpes-history", NM_ANSWER_YES);
+  g_assert_true (nm_plan_has_warning (nm_window_get_plan (f->window), "herpes-prophylaxis", "upper-lip"));
 }
 
 static void

@@ -57,7 +57,9 @@ static const struct { const char *id; NmScreeningClass class; } spec_screening[]
   { "anticoagulants", NM_SCREENING_RELATIVE }, { "herpes-history", NM_SCREENING_RELATIVE },
   { "active-acne", NM_SCREENING_RELATIVE }, { "rosacea", NM_SCREENING_RELATIVE },
   { "eczema-psoriasis", NM_SCREENING_RELATIVE }, { "recent-procedure", NM_SCREENING_RELATIVE },
-  { "sunburn", NM_SCREENING_RELATIVE },
+  { "sunburn", NM_SCREENING_RELATIVE }, { "vitiligo", NM_SCREENING_RELATIVE },
+  { "photosensitising-drugs", NM_SCREENING_RELATIVE }, { "tattoo-in-area", NM_SCREENING_RELATIVE },
+  { "pigmented-lesions-in-area", NM_SCREENING_RELATIVE }, { "pih-history", NM_SCREENING_RELATIVE },
 };
 
 static void
@@ -219,7 +221,7 @@ test_screening (void)
 {
   guint n_absolute = 0;
 
-  g_assert_cmpuint (nm_vocab_n_screening (), ==, 19);
+  g_assert_cmpuint (nm_vocab_n_screening (), ==, 24);
   g_assert_cmpuint (nm_vocab_n_screening (), ==, G_N_ELEMENTS (spec_screening));
 
   for (guint i = 0; i < G_N_ELEMENTS (spec_screening); i++)

@@ -47,15 +47,18 @@ typedef struct
 static const Case cases[] = {
   /* Rolling 1.0–2.0 (JUV, DP, NCT1); severity 1 → 1.0–1.5; the cheek's scar
    * limit is 1.5 (NCT1, HAR, SP1). Acne scars: 3 sessions 4 weeks apart (HAR). */
-  { "rolling-mild", 2, "cheek-left acne-scar-rolling 1", NULL, NULL, NULL,
-    "cheek-left", TRUE, 1.0, 1.5, 3, 4, "ok", NULL },
+  { "rolling-mild", 2, "cheek-left acne-scar-rolling 2", NULL, NULL, NULL,
+    "cheek-left", TRUE, 1.25, 1.5, 3, 4, "ok", NULL },
+  /* Grade 1 (macular, GBQ1): colour, not contour; held at 0.5 mm (spec §3.1). */
+  { "rolling-macular", 2, "cheek-left acne-scar-rolling 1", NULL, NULL, NULL,
+    "cheek-left", TRUE, 0.5, 0.5, 3, 4, "ok", NULL },
   /* Severity 4 → 1.5–2.0, capped at the 1.5 scar limit (SP1: >1.5 not evaluated). */
   { "rolling-severe", 2, "cheek-left acne-scar-rolling 4", NULL, NULL, NULL,
     "cheek-left", TRUE, 1.5, 1.5, 3, 4, "ok", NULL },
   /* Severity 3 → 1.33–1.83 → 1.25–1.75, capped 1.5; skin type IV lengthens
    * the skin series to 6 weeks (LOW 6–8 wk; DOG monthly). No pigment: ok. */
   { "rolling-fst4-interval", 4, "cheek-left acne-scar-rolling 3", NULL, NULL, NULL,
-    "cheek-left", TRUE, 1.25, 1.5, 3, 6, "ok", NULL },
+    "cheek-left", TRUE, 1.25, 1.5, 3, 6, "caution", "pih-risk" },
   /* Fine lines 0.5–1.0 (LOW), severity 4 → 0.75–1.0; forehead limit 0.5
    * (GR, MBA, DP, FH) caps both ends. 4 sessions 30 d apart (ABL). */
   { "forehead-lines-severe", 2, "forehead fine-lines 4", NULL, NULL, NULL,
@@ -65,16 +68,17 @@ static const Case cases[] = {
     "forehead", TRUE, 0.5, 0.5, 4, 4, "ok", NULL },
   /* Periorbital ⚠ 0.2–0.5: the conservative one step, 0.25 (GR, MBA, DP). */
   { "periorbital", 2, "periorbital-left fine-lines 2", NULL, NULL, NULL,
-    "periorbital-left", TRUE, 0.25, 0.25, 4, 4, "ok", NULL },
+    "periorbital-left", TRUE, 0.25, 0.25, 4, 4, "caution", "below-indication" },
   /* Eyelids: never needled (SP1); nothing treated, so no series. */
   { "eyelid", 2, "eyelid-right wrinkles 3", NULL, NULL, NULL,
     "eyelid-right", FALSE, 0, 0, 0, 0, "ok", NULL },
-  /* Keloid ⚠ (JDD, BDS, SISU vs NAS): never needled, refer. */
+  /* Keloid ⚠ (JDD, BDS, SISU vs NAS): never needled, refer; a keloid on
+   * the map blocks as a history of keloids does (spec §3.1). */
   { "keloid", 2, "upper-back keloid 2", NULL, NULL, NULL,
-    "upper-back", FALSE, 0, 0, 0, 0, "caution", "keloid-referral" },
+    "upper-back", FALSE, 0, 0, 0, 0, "blocked", "keloid-referral" },
   /* A keloid stops the whole region, striae included. */
   { "keloid-with-striae", 3, "abdomen striae-rubra 2, abdomen keloid 1", NULL, NULL, NULL,
-    "abdomen", FALSE, 0, 0, 0, 0, "caution", "keloid-referral" },
+    "abdomen", FALSE, 0, 0, 0, 0, "blocked", "keloid-referral" },
   /* Melasma 0.5–1.5 (LIM, LOW), severity 2 → 0.75–1.0; skin type V caps
    * pigment at 0.5 (LOW, CHU). 2 sessions 30 d apart (LIM) → 4 weeks,
    * lengthened to 6 for IV–VI. PIH warning (CHU, DOG). */
@@ -92,9 +96,10 @@ static const Case cases[] = {
    * Scalp series: 6 sessions every 2 weeks (FAG, NCT2). */
   { "alopecia-severe", 3, "scalp-vertex alopecia 4", NULL, NULL, NULL,
     "scalp-vertex", TRUE, 0.75, 1.0, 6, 2, "ok", NULL },
-  /* The skin-type interval rule covers the skin series only: the scalp keeps 2 weeks. */
+  /* The skin-type interval rule covers the skin series only: the scalp keeps
+   * 2 weeks. Skin type V: PIH warning on every treated region (DOG). */
   { "alopecia-fst5", 5, "scalp-frontal alopecia 2", NULL, NULL, NULL,
-    "scalp-frontal", TRUE, 0.5, 0.75, 6, 2, "ok", NULL },
+    "scalp-frontal", TRUE, 0.5, 0.75, 6, 2, "caution", "pih-risk" },
   /* Wrinkles 0.5–1.5, severity 4 → 1.0–1.5; neck limit 1.5 (ALQ ⚠ SP1).
    * SkinPen neck clearance is for skin types II–IV (SP2): type V warns.
    * 4 monthly (ABL, ALQ), lengthened to 6 weeks. */
@@ -124,9 +129,12 @@ static const Case cases[] = {
   /* Severity 4 → 0.375–0.5: the start ties down to 0.25, the end reaches 0.5. */
   { "decolletage-lentigines-severe", 1, "decolletage solar-lentigines 4", NULL, NULL, NULL,
     "decolletage", TRUE, 0.25, 0.5, 3, 6, "ok", NULL },
-  /* Perioral work: herpes prophylaxis (JDD, DRM). Upper lip limit 0.5. */
-  { "upper-lip-herpes", 2, "upper-lip fine-lines 2", NULL, NULL, NULL,
-    "upper-lip", TRUE, 0.5, 0.5, 4, 4, "caution", "herpes-prophylaxis" },
+  /* Perioral work with cold sores not asked: ask (spec §3.2). Upper lip 0.5. */
+  { "upper-lip-herpes", 2, "upper-lip fine-lines 2", "herpes-history=unknown", NULL, NULL,
+    "upper-lip", TRUE, 0.5, 0.5, 4, 4, "caution", "herpes-ask" },
+  /* …and after a "no", nothing to say. */
+  { "upper-lip-no-herpes", 2, "upper-lip fine-lines 2", NULL, NULL, NULL,
+    "upper-lip", TRUE, 0.5, 0.5, 4, 4, "ok", NULL },
   /* Isotretinoin is absolute (SP1): blocked, nothing needled, no series. */
   { "isotretinoin-blocks", 2, "cheek-left acne-scar-rolling 3", "isotretinoin=yes", NULL, NULL,
     "cheek-left", FALSE, 0, 0, 0, 0, "blocked", NULL },
@@ -146,9 +154,9 @@ static const Case cases[] = {
   /* Absolute items unanswered: caution (spec §3). */
   { "screening-unanswered", 2, "forehead fine-lines 2", "absolute=unknown", NULL, NULL,
     "forehead", TRUE, 0.5, 0.5, 4, 4, "caution", "screening-incomplete" },
-  /* Relative items unanswered do not make a caution by themselves. */
+  /* Relative items unanswered are an unfinished screening too (spec §3). */
   { "relative-unanswered", 2, "forehead fine-lines 2", "relative=unknown", NULL, NULL,
-    "forehead", TRUE, 0.5, 0.5, 4, 4, "ok", NULL },
+    "forehead", TRUE, 0.5, 0.5, 4, 4, "caution", "screening-incomplete" },
   /* Fine lines 0.5–0.75 and boxcar severity 4 1.25–1.5: the region takes the
    * deeper; the series takes the most sessions (4, ABL) and longest interval. */
   { "deepest-finding", 2, "cheek-left fine-lines 1, cheek-left acne-scar-boxcar 4", NULL, NULL, NULL,
@@ -158,20 +166,24 @@ static const Case cases[] = {
   { "burn-forearm", 2, "forearm-right scar-burn 3", NULL, NULL, NULL,
     "forearm-right", TRUE, 0.5, 0.5, 3, 6, "caution", "burn-scar-timing" },
   /* SkinPen is indicated from 22 years (SP2). */
-  { "under-age", 2, "forehead fine-lines 2", NULL, NULL, "2010-01-01",
+  { "under-age", 2, "forehead fine-lines 2", NULL, NULL, "2006-01-01",
     "forehead", TRUE, 0.5, 0.5, 4, 4, "caution", "under-age" },
+  /* Under 18 on the first session's date and no guardian: blocked (spec §3.1). */
+  { "minor-blocked", 2, "forehead fine-lines 2", NULL, NULL, "2010-01-01",
+    "forehead", FALSE, 0, 0, 0, 0, "blocked", NULL },
   /* 22 on the day of the first session: no warning. */
   { "of-age", 2, "forehead fine-lines 2", NULL, NULL, "2005-01-04",
     "forehead", TRUE, 0.5, 0.5, 4, 4, "ok", NULL },
-  /* History of cold sores: prophylaxis even away from the mouth. */
-  { "herpes-history", 2, "forehead fine-lines 2", "herpes-history=yes", "herpes-history", NULL,
-    "forehead", TRUE, 0.5, 0.5, 4, 4, "caution", "herpes-prophylaxis" },
+  /* History of cold sores and perioral work: prophylaxis (JDD, DRM). */
+  { "herpes-history", 2, "chin fine-lines 2", "herpes-history=yes", "herpes-history", NULL,
+    "chin", TRUE, 0.5, 0.75, 4, 4, "caution", "herpes-prophylaxis" },
   /* The same kind twice: the more severe one governs (1.5–2.0 → 1.5). */
   { "same-kind-twice", 2, "cheek-left acne-scar-rolling 1, cheek-left acne-scar-rolling 4", NULL, NULL, NULL,
     "cheek-left", TRUE, 1.5, 1.5, 3, 4, "ok", NULL },
-  /* Lower leg: no chart or thickness; half the thigh (LAU) → 0.75. */
+  /* Lower leg: no chart or thickness; half the thigh (LAU) → 0.75, below
+   * the striae's 1.5 mm: another treatment is named. */
   { "lower-leg-striae", 2, "lower-leg-left striae-rubra 4", NULL, NULL, NULL,
-    "lower-leg-left", TRUE, 0.75, 0.75, 3, 4, "ok", NULL },
+    "lower-leg-left", TRUE, 0.75, 0.75, 3, 4, "caution", "below-indication" },
   /* Glabella one chart (DP) thin-skin 0.5; laxity 0.5–1.5 → severity 1 0.5–1.0. */
   { "glabella-laxity", 2, "glabella laxity 1", NULL, NULL, NULL,
     "glabella", TRUE, 0.5, 0.5, 4, 4, "ok", NULL },
@@ -193,8 +205,8 @@ build_consultation (guint        fitzpatrick,
 
   nm_consultation_set_fitzpatrick (c, fitzpatrick);
   nm_consultation_set_start_date (c, "2027-01-04");
-  if (birth_date != NULL)
-    nm_consultation_set_birth_date (c, birth_date);
+  /* an adult unless the case says otherwise: no birth date is a warning */
+  nm_consultation_set_birth_date (c, birth_date != NULL ? birth_date : "1990-01-01");
 
   for (i = 0; i < nm_vocab_n_screening (); i++)
     nm_consultation_set_screening (c, nm_vocab_screening (i)->id, NM_ANSWER_NO);
@@ -485,11 +497,16 @@ check_plan_properties (NmConsultation *c,
 
       if (info->default_class == NM_SCREENING_ABSOLUTE && answer == NM_ANSWER_YES)
         any_absolute = TRUE;
-      if (info->default_class == NM_SCREENING_ABSOLUTE && answer == NM_ANSWER_UNKNOWN)
+      if (answer == NM_ANSWER_UNKNOWN)
         any_unanswered = TRUE;
       if (info->default_class == NM_SCREENING_RELATIVE && answer == NM_ANSWER_YES)
         any_relative = TRUE;
     }
+
+  /* a keloid on the map blocks as the screening item does (spec §3.1) */
+  for (i = 0; i < nm_consultation_get_n_findings (c); i++)
+    if (g_str_equal (nm_finding_get_kind (nm_consultation_get_finding (c, i)), "keloid"))
+      any_absolute = TRUE;
 
   /* status per spec §3 */
   if (any_absolute)
@@ -549,7 +566,13 @@ check_plan_properties (NmConsultation *c,
 
       g_assert_cmpuint (series->n_dates, ==, series->sessions);
       g_assert_cmpuint (series->sessions, >=, 1);
-      g_assert_cmpint (g_date_compare (&series->dates[0], start), ==, 0);
+      /* the first session is the start date, or two weeks later after
+       * sunburn or a recent procedure (today is the start date here) */
+      if (nm_consultation_get_screening (c, "sunburn") == NM_ANSWER_YES ||
+          nm_consultation_get_screening (c, "recent-procedure") == NM_ANSWER_YES)
+        g_assert_cmpint (g_date_days_between (start, &series->dates[0]), ==, 14);
+      else
+        g_assert_cmpint (g_date_compare (&series->dates[0], start), ==, 0);
       for (j = 1; j < series->n_dates; j++)
         g_assert_cmpint (g_date_days_between (&series->dates[j - 1], &series->dates[j]), ==,
                          (int) series->interval_weeks * 7);

@@ -167,7 +167,17 @@ typedef struct
 static const Breakage breakages[] = {
   { "regions.nose", NULL, NM_PROTOCOL_ERROR_INVALID, "regions.nose: missing" },
   { "regions.cheek-left.max_mm", "\"deep\"", NM_PROTOCOL_ERROR_INVALID, "regions.cheek-left.max_mm: must be a number" },
-  { "regions.cheek-left.max_mm", "3.5", NM_PROTOCOL_ERROR_INVALID, "regions.cheek-left.max_mm: must be between 0 and 2.5" },
+  { "regions.cheek-left.max_mm", "3.5", NM_PROTOCOL_ERROR_INVALID, "regions.cheek-left.max_mm: 3.5 is above the 2.5 mm ceiling" },
+  /* spec §3.1: the ceilings every plan keeps */
+  { "regions.periorbital-left.max_mm", "0.75", NM_PROTOCOL_ERROR_INVALID, "regions.periorbital-left.max_mm: 0.75 is above the 0.5 mm ceiling" },
+  { "regions.forehead.max_mm", "1.25", NM_PROTOCOL_ERROR_INVALID, "regions.forehead.max_mm: 1.25 is above the 1.0 mm ceiling" },
+  { "regions.upper-lip.max_mm", "1.5", NM_PROTOCOL_ERROR_INVALID, "regions.upper-lip.max_mm: 1.5 is above the 1.0 mm ceiling" },
+  { "device.max_mm", "3.0", NM_PROTOCOL_ERROR_INVALID, "device.max_mm: 3.0 is above the 2.5 mm ceiling" },
+  { "skin_types.pigment_depth.max_mm", "1.5", NM_PROTOCOL_ERROR_INVALID, "skin_types.pigment_depth.max_mm: 1.5 is above the 1.0 mm ceiling" },
+  { "skin_types.pigment_depth.fitzpatrick", "[5, 6]", NM_PROTOCOL_ERROR_INVALID, "skin_types.pigment_depth.fitzpatrick: must cover skin types IV–VI" },
+  { "skin_types.pih_warning.fitzpatrick", "[4, 5]", NM_PROTOCOL_ERROR_INVALID, "skin_types.pih_warning.fitzpatrick: must cover skin types IV–VI" },
+  { "indications.fine-lines.series.interval_weeks", "2", NM_PROTOCOL_ERROR_INVALID, "indications.fine-lines.series.interval_weeks: 2 is below the 3 weeks" },
+  { "screening.isotretinoin.class", "\"relative\"", NM_PROTOCOL_ERROR_INVALID, "screening.isotretinoin.class: must stay" },
   { "regions.cheek-left.max_mm", "0", NM_PROTOCOL_ERROR_INVALID, "regions.cheek-left.max_mm: must be more than 0" },
   { "regions.cheek-left.scar.max_mm", "-1", NM_PROTOCOL_ERROR_INVALID, "regions.cheek-left.scar.max_mm: must be between" },
   { "regions.eyelid-left.treat", "true", NM_PROTOCOL_ERROR_INVALID, "regions.eyelid-left.treat: must be false" },
@@ -181,7 +191,7 @@ static const Breakage breakages[] = {
   { "indications.melasma.depth.min_mm", "1.6", NM_PROTOCOL_ERROR_INVALID, "indications.melasma.depth.min_mm: must not be more than max_mm" },
   { "indications.alopecia.series.schedule", "\"hair\"", NM_PROTOCOL_ERROR_INVALID, "indications.alopecia.series.schedule: \"hair\" is not a key" },
   { "indications.fine-lines.series.sessions", "2.5", NM_PROTOCOL_ERROR_INVALID, "indications.fine-lines.series.sessions: must be a whole number" },
-  { "indications.fine-lines.series.interval_weeks", "0", NM_PROTOCOL_ERROR_INVALID, "indications.fine-lines.series.interval_weeks: must be between 1 and 52" },
+  { "indications.fine-lines.series.interval_weeks", "60", NM_PROTOCOL_ERROR_INVALID, "indications.fine-lines.series.interval_weeks: must be between 1 and 52" },
   { "indications.pih", NULL, NM_PROTOCOL_ERROR_INVALID, "indications.pih: missing" },
   { "screening.pregnancy.class", "\"maybe\"", NM_PROTOCOL_ERROR_INVALID, "screening.pregnancy.class: must be" },
   { "screening.sunburn", NULL, NM_PROTOCOL_ERROR_INVALID, "screening.sunburn: missing" },
@@ -310,7 +320,8 @@ test_overlay_cited_reaches_plan (void)
   g_assert_cmpstr (region->reasons[1], ==, "Capped at 1.25 mm, the limit for this region (DP).");
 }
 
-/* A clinic can make an absolute item relative: it then warns instead of blocking. */
+/* A clinic can make a relative item absolute (it then blocks), never the
+ * reverse (spec §3.1; the refusal is in test_overlay_refused). */
 static void
 test_overlay_reclassify (void)
 {
@@ -322,19 +333,70 @@ test_overlay_reclassify (void)
 
   g_assert_true (overlay (protocol,
                           "{\"format\": \"needlemap-protocol\","
-                          " \"screening\": {\"pregnancy\": {\"class\": \"relative\"}}}", &error));
+                          " \"screening\": {\"anticoagulants\": {\"class\": \"absolute\"}}}", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (nm_protocol_get_screening_class (protocol, "pregnancy"), ==, NM_SCREENING_RELATIVE);
+  g_assert_cmpint (nm_protocol_get_screening_class (protocol, "anticoagulants"), ==, NM_SCREENING_ABSOLUTE);
+  /* stricter: nothing loosened */
+  g_assert_cmpuint (nm_protocol_get_n_loosened (protocol), ==, 0);
 
   nm_consultation_set_fitzpatrick (c, 3);
-  nm_consultation_set_screening (c, "pregnancy", NM_ANSWER_YES);
+  nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, 1, G_DATE_MARCH, 2027);
   plan = nm_planner_run (c, protocol, &today);
-  g_assert_cmpint (nm_plan_get_status (plan), ==, NM_PLAN_CAUTION);
-  g_assert_true (nm_plan_has_warning (plan, "pregnancy", NULL));
-  g_assert_true (nm_plan_has_warning (plan, "relative-unacknowledged", NULL));
-  g_assert_nonnull (strstr (nm_plan_get_warning (plan, 0)->message, "(CLINIC)"));
+  g_assert_cmpint (nm_plan_get_status (plan), ==, NM_PLAN_BLOCKED);
+  g_assert_cmpstr (nm_plan_get_blocked_by (plan, 0)->id, ==, "anticoagulants");
+  g_assert_nonnull (strstr (nm_plan_get_blocked_by (plan, 0)->message, "(CLINIC)"));
+  g_assert_false (nm_plan_has_warning (plan, "clinic-rule-loosened", NULL));
+}
+
+/* A value looser than the built-in one, within the ceilings, is allowed and
+ * said on every plan it changes, with the key (spec §3.1). */
+static void
+test_overlay_loosened (void)
+{
+  g_autoptr(NmProtocol) protocol = default_protocol ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmConsultation) cheek = nm_consultation_new ();
+  g_autoptr(NmConsultation) back = nm_consultation_new ();
+  g_autoptr(NmFinding) scar = nm_finding_new ("cheek-left", "acne-scar-rolling", 4);
+  g_autoptr(NmFinding) other = nm_finding_new ("upper-back", "acne-scar-rolling", 2);
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPlan) unchanged = NULL;
+  const NmPlanRegion *region;
+  GDate today;
+  guint i;
+
+  g_assert_true (overlay (protocol,
+                          "{\"format\": \"needlemap-protocol\","
+                          " \"regions\": {\"cheek-left\": {\"scar\": {\"max_mm\": 2.0}}}}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (nm_protocol_get_n_loosened (protocol), ==, 1);
+  g_assert_cmpstr (nm_protocol_get_loosened (protocol, 0), ==, "regions.cheek-left.scar.max_mm 2.0 (built-in 1.5)");
+  g_assert_nonnull (nm_protocol_get_base (protocol));
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, G_DATE_MARCH, 2027);
+  for (i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      nm_consultation_set_screening (cheek, nm_vocab_screening (i)->id, NM_ANSWER_NO);
+      nm_consultation_set_screening (back, nm_vocab_screening (i)->id, NM_ANSWER_NO);
+    }
+  nm_consultation_set_fitzpatrick (cheek, 2);
+  nm_consultation_set_birth_date (cheek, "1990-01-01");
+  nm_consultation_add_finding (cheek, scar);
+  plan = nm_planner_run (cheek, protocol, &today);
+  region = nm_plan_lookup_region (plan, "cheek-left");
+  g_assert_cmpfloat (region->max_mm, ==, 2.0);
+  g_assert_true (nm_plan_has_warning (plan, "clinic-rule-loosened", "cheek-left"));
+
+  /* a plan the looser value does not reach carries no such warning */
+  nm_consultation_set_fitzpatrick (back, 2);
+  nm_consultation_set_birth_date (back, "1990-01-01");
+  nm_consultation_add_finding (back, other);
+  unchanged = nm_planner_run (back, protocol, &today);
+  g_assert_false (nm_plan_has_warning (unchanged, "clinic-rule-loosened", NULL));
+  g_assert_cmpint (nm_plan_get_status (unchanged), ==, NM_PLAN_OK);
 }
 
 /* A broken overlay is refused whole, naming the path; nothing changes. */
@@ -343,7 +405,14 @@ test_overlay_refused (void)
 {
   const struct { const char *text; const char *message; } rows[] = {
     { "{\"format\": \"needlemap-protocol\", \"regions\": {\"cheek-left\": {\"max_mm\": 9}}}",
-      "regions.cheek-left.max_mm: must be between" },
+      "regions.cheek-left.max_mm: 9.0 is above the 2.5 mm ceiling" },
+    { "{\"format\": \"needlemap-protocol\", \"device\": {\"max_mm\": 3.0},"
+      " \"regions\": {\"periorbital-left\": {\"max_mm\": 3.0}}}",
+      "device.max_mm: 3.0 is above the 2.5 mm ceiling" },
+    { "{\"format\": \"needlemap-protocol\", \"regions\": {\"periorbital-left\": {\"max_mm\": 3.0}}}",
+      "regions.periorbital-left.max_mm: 3.0 is above the 0.5 mm ceiling" },
+    { "{\"format\": \"needlemap-protocol\", \"screening\": {\"pregnancy\": {\"class\": \"relative\"}}}",
+      "screening.pregnancy.class: must stay" },
     { "{\"format\": \"needlemap-protocol\", \"regions\": {\"eyelid-right\": {\"treat\": true}}}",
       "regions.eyelid-right.treat: must be false" },
     { "{\"format\": \"needlemap-protocol\", \"indications\": {\"keloid\": {\"treat\": true}}}",
@@ -425,6 +494,7 @@ main (int   argc,
   g_test_add_func ("/protocol/overlay/value", test_overlay_value);
   g_test_add_func ("/protocol/overlay/cited-reaches-plan", test_overlay_cited_reaches_plan);
   g_test_add_func ("/protocol/overlay/reclassify", test_overlay_reclassify);
+  g_test_add_func ("/protocol/overlay/loosened", test_overlay_loosened);
   g_test_add_func ("/protocol/overlay/refused", test_overlay_refused);
   g_test_add_func ("/protocol/overlay/file", test_overlay_file);
 
