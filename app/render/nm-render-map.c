@@ -392,35 +392,30 @@ compare_filled (gconstpointer a,
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* All the outlines of the view, batched: one fill per depth and one wash
- * and two strokes per category rather than per outline, which keeps a
- * thousand outlines cheap. */
+/* The insides of the outlines: a wash of the category's colour, or in the
+ * depth layer the colour of the finding's own depth (or hatching), one
+ * path per colour. An overlay of its own under the edges, so that an edit
+ * of the depths fills the outlines again without stroking them again. */
 static void
-draw_outlines (cairo_t          *cr,
-               const NmMapStyle *style,
-               double            width,
-               double            height)
+draw_outline_fills (cairo_t          *cr,
+                    const NmMapStyle *style,
+                    double            width,
+                    double            height)
 {
   NmAtlas *atlas = nm_atlas_get_default ();
   NmConsultation *consultation = style->consultation;
   NmView view = style->view;
-  const char *view_id = nm_view_id (view);
   guint n = nm_consultation_get_n_findings (consultation);
   g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (NmPoint));
   g_autoptr(GArray) filled = g_array_new (FALSE, FALSE, sizeof (FilledOutline));
   g_autofree OutlineFill *fills = g_new0 (OutlineFill, n + 1);
   cairo_matrix_t m;
-  double line;
 
   nm_atlas_fit (atlas, view, width, height, &m);
-  line = CLAMP (m.xx * 1.3, 1.5, 5.0);
 
   cairo_save (cr);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
 
-  /* the depth layer's own fills, one path per depth */
   for (guint i = 0; i < n; i++)
     {
       FilledOutline f = { i, OUTLINE_WASH, 0 };
@@ -429,6 +424,30 @@ draw_outlines (cairo_t          *cr,
       if (f.fill != OUTLINE_WASH)
         g_array_append_val (filled, f);
     }
+
+  /* the washes, one path per category */
+  for (NmCategory category = 0; category < NM_N_CATEGORIES; category++)
+    {
+      const NmRgba *colour = &category_colours[category];
+      gboolean any = FALSE;
+
+      cairo_new_path (cr);
+      for (guint i = 0; i < n; i++)
+        {
+          NmFinding *finding = nm_consultation_get_finding (consultation, i);
+
+          if (fills[i] == OUTLINE_WASH
+              && nm_vocab_kind_category (nm_finding_get_kind (finding)) == category)
+            any |= append_ring (cr, atlas, view, width, height, finding, ring);
+        }
+      if (any)
+        {
+          cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
+          cairo_fill (cr);
+        }
+    }
+
+  /* the depths, one path per depth, and the hatching */
   g_array_sort (filled, compare_filled);
   for (guint i = 0; i < filled->len;)
     {
@@ -468,38 +487,38 @@ draw_outlines (cairo_t          *cr,
       i = j;
     }
 
-  /* washes, where the depth layer does not fill, and the edges in the
-   * category's colour over a light halo, which read on any fill */
+  cairo_restore (cr);
+}
+
+/* The edges of the outlines, batched: two strokes per category rather
+ * than per outline, which keeps a thousand outlines cheap. In the
+ * category's colour over a light halo, they read on any fill. */
+static void
+draw_outlines (cairo_t          *cr,
+               const NmMapStyle *style,
+               double            width,
+               double            height)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  NmConsultation *consultation = style->consultation;
+  NmView view = style->view;
+  const char *view_id = nm_view_id (view);
+  guint n = nm_consultation_get_n_findings (consultation);
+  g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (NmPoint));
+  cairo_matrix_t m;
+  double line;
+
+  nm_atlas_fit (atlas, view, width, height, &m);
+  line = CLAMP (m.xx * 1.3, 1.5, 5.0);
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+
   for (NmCategory category = 0; category < NM_N_CATEGORIES; category++)
     {
       const NmRgba *colour = &category_colours[category];
-      gboolean any = FALSE, any_short = FALSE, all_wash = TRUE;
-
-      /* where the depth layer fills some of the category's outlines, the
-       * wash goes under the others only, as a path of its own */
-      for (guint i = 0; i < n && all_wash; i++)
-        all_wash = fills[i] == OUTLINE_WASH
-                   || nm_vocab_kind_category (nm_finding_get_kind (nm_consultation_get_finding (consultation, i))) != category;
-      if (!all_wash)
-        {
-          gboolean any_wash = FALSE;
-
-          cairo_new_path (cr);
-          for (guint i = 0; i < n; i++)
-            {
-              NmFinding *finding = nm_consultation_get_finding (consultation, i);
-
-              if (fills[i] != OUTLINE_WASH
-                  || nm_vocab_kind_category (nm_finding_get_kind (finding)) != category)
-                continue;
-              any_wash |= append_ring (cr, atlas, view, width, height, finding, ring);
-            }
-          if (any_wash)
-            {
-              cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
-              cairo_fill (cr);
-            }
-        }
+      gboolean any = FALSE, any_short = FALSE;
 
       cairo_new_path (cr);
       for (guint i = 0; i < n; i++)
@@ -524,11 +543,6 @@ draw_outlines (cairo_t          *cr,
 
       if (any)
         {
-          if (all_wash)
-            {
-              cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
-              cairo_fill_preserve (cr);
-            }
           cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
           cairo_set_line_width (cr, line * 2.2);
           cairo_stroke_preserve (cr);
@@ -1010,6 +1024,17 @@ shows_labels (const NmMapStyle *style)
 }
 
 static void
+draw_outline_fills_overlay (cairo_t  *cr,
+                            double    width,
+                            double    height,
+                            gpointer  data)
+{
+  const NmMapStyle *style = data;
+
+  draw_outline_fills (cr, style, width, height);
+}
+
+static void
 draw_outlines_overlay (cairo_t  *cr,
                        double    width,
                        double    height,
@@ -1046,11 +1071,12 @@ hash_bytes (guint64       *h,
     }
 }
 
-/* Everything the outlines depend on besides the view and the size: the
- * outlines drawn on this view, their category and points, and in the
- * depth layer how each is filled. */
+/* Everything an overlay of outlines depends on besides the view and the
+ * size: the outlines drawn on this view, their category and points, and
+ * for their insides (@fills) how each is filled and with which depth. */
 static char *
-outlines_key (const NmMapStyle *style)
+outlines_key (const NmMapStyle *style,
+              gboolean          fills)
 {
   guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
   const char *view_id = nm_view_id (style->view);
@@ -1062,8 +1088,6 @@ outlines_key (const NmMapStyle *style)
       const NmPoint *points;
       guint n_points = 0;
       guint category;
-      OutlineFill fill;
-      double mm;
 
       if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0)
         continue;
@@ -1071,17 +1095,22 @@ outlines_key (const NmMapStyle *style)
       if (points == NULL || n_points == 0)
         continue;
       category = nm_vocab_kind_category (nm_finding_get_kind (finding));
-      fill = outline_fill (style, finding, &mm);
       hash_bytes (&h, &category, sizeof category);
-      hash_bytes (&h, &fill, sizeof fill);
-      hash_bytes (&h, &mm, sizeof mm);
+      if (fills)
+        {
+          double mm;
+          OutlineFill fill = outline_fill (style, finding, &mm);
+
+          hash_bytes (&h, &fill, sizeof fill);
+          hash_bytes (&h, &mm, sizeof mm);
+        }
       hash_bytes (&h, &n_points, sizeof n_points);
       hash_bytes (&h, points, sizeof (NmPoint) * n_points);
       n_outlines++;
     }
 
-  return g_strdup_printf ("outlines:%u:%u:%u:%016" G_GINT64_MODIFIER "x", style->view,
-                          style->layer, n_outlines, h);
+  return g_strdup_printf ("%s:%u:%u:%016" G_GINT64_MODIFIER "x", fills ? "fills" : "outlines",
+                          style->view, n_outlines, h);
 }
 
 /* The labels: each treated region's range, and the dark style. */
@@ -1125,6 +1154,7 @@ nm_render_map (cairo_t          *cr,
   g_autoptr(GHashTable) fills = NULL;
   g_autoptr(GArray) storage = g_array_new (FALSE, TRUE, sizeof (NmRgba));
   g_autoptr(GPtrArray) hatched = NULL;
+  g_autofree char *outline_fills = NULL;
   g_autofree char *outlines = NULL;
   g_autofree char *labels = NULL;
   NmAtlasStyle atlas_style;
@@ -1158,19 +1188,21 @@ nm_render_map (cairo_t          *cr,
   atlas_style.hovered = style->hover_region;
   atlas_style.selected_set = style->selected;
 
-  /* Outlines and labels are drawn by the atlas above its features; on a
-   * raster target it keeps each as an image while its key stays the same,
-   * so that an edit of the fills or a hover does not stroke every outline
-   * again. */
+  /* The outlines' insides, their edges and the labels are drawn by the
+   * atlas above its features; on a raster target it keeps each as an
+   * image while its key stays the same, so that an edit of the fills or a
+   * hover does not stroke every outline again. */
   if (style->consultation != NULL)
     {
-      outlines = outlines_key (style);
-      atlas_style.overlays[0] = (NmAtlasOverlay) { draw_outlines_overlay, (gpointer) style, outlines };
+      outline_fills = outlines_key (style, TRUE);
+      atlas_style.overlays[0] = (NmAtlasOverlay) { draw_outline_fills_overlay, (gpointer) style, outline_fills };
+      outlines = outlines_key (style, FALSE);
+      atlas_style.overlays[1] = (NmAtlasOverlay) { draw_outlines_overlay, (gpointer) style, outlines };
     }
   if (shows_labels (style))
     {
       labels = labels_key (style);
-      atlas_style.overlays[1] = (NmAtlasOverlay) { draw_labels_overlay, (gpointer) style, labels };
+      atlas_style.overlays[2] = (NmAtlasOverlay) { draw_labels_overlay, (gpointer) style, labels };
     }
 
   nm_atlas_render (atlas, cr, style->view, width, height, &atlas_style);
