@@ -15,11 +15,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "nm-client-panel.h"
 #include "nm-education-window.h"
 #include "nm-file.h"
 #include "nm-finding.h"
+#include "nm-history.h"
 #include "nm-map-view.h"
 #include "nm-plan-panel.h"
 #include "nm-planner.h"
@@ -69,6 +71,8 @@ struct _NmWindow
   GtkLabel             *status_label;
   GtkLabel             *status_heading;
   GtkLabel             *status_reasons;
+  GtkWidget            *status_action;
+  GtkScrolledWindow    *status_scroller;
 };
 
 G_DEFINE_FINAL_TYPE (NmWindow, nm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -179,70 +183,175 @@ nm_window_load_protocol (NmWindow *self)
     }
 }
 
+/* The status button shows one of the plan's five states, each with its own
+ * icon and colour: an unfinished screening or a missing skin type never
+ * looks like a precaution answered yes, nor like Ready. The popover says
+ * why, and its button goes to where the practitioner acts on it. */
+#define STATUS_POPOVER_WIDTH      340
+#define STATUS_POPOVER_MAX_HEIGHT 360
+
+static const char *status_classes[] = { "success", "warning", "incomplete", "needs-skin-type", "error" };
+
+static void
+append_status_line (GString    *reasons,
+                    const char *bullet,
+                    const char *text)
+{
+  if (reasons->len > 0)
+    g_string_append_c (reasons, '\n');
+  g_string_append_printf (reasons, "%s %s", bullet, text);
+}
+
 static void
 nm_window_update_status (NmWindow *self)
 {
   g_autoptr(GString) reasons = g_string_new (NULL);
-  const char *heading, *label, *icon, *css;
-  NmPlanStatus status;
+  g_autofree char *label_text = NULL;
+  const char *heading, *icon, *action_label = NULL;
+  const char * const *unanswered;
+  NmPlanState state;
+  guint n_unanswered;
 
   gtk_widget_set_visible (GTK_WIDGET (self->status_button), self->plan != NULL);
   if (self->plan == NULL)
     return;
 
-  status = nm_plan_get_status (self->plan);
-  switch (status)
+  state = nm_plan_get_state (self->plan);
+  unanswered = nm_plan_get_unanswered (self->plan);
+  n_unanswered = unanswered != NULL ? g_strv_length ((char **) unanswered) : 0;
+  switch (state)
     {
-    case NM_PLAN_BLOCKED:
-      label = _("Blocked");
-      heading = _("The plan is blocked: do not needle");
+    case NM_PLAN_STATE_BLOCKED:
+      label_text = g_strdup (_("Not suitable now"));
+      heading = _("Not suitable now: do not needle");
       icon = "dialog-error-symbolic";
-      css = "error";
+      action_label = _("Show the _Plan");
       break;
 
-    case NM_PLAN_CAUTION:
-      label = _("Caution");
-      heading = _("Go ahead with care");
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      label_text = g_strdup (_("Skin type needed"));
+      heading = _("Choose the client’s skin type: it sets the safe depths");
+      icon = "avatar-default-symbolic";
+      action_label = _("Choose the _Skin Type");
+      break;
+
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      label_text = g_strdup_printf (ngettext ("Screening not finished: %u question",
+                                              "Screening not finished: %u questions",
+                                              n_unanswered), n_unanswered);
+      heading = _("Finish the screening before the plan is used");
+      icon = "dialog-question-symbolic";
+      action_label = _("Go to the _Screening");
+      break;
+
+    case NM_PLAN_STATE_PRECAUTIONS:
+      label_text = g_strdup (_("With precautions"));
+      heading = _("Suitable with precautions: heed each one");
       icon = "dialog-warning-symbolic";
-      css = "warning";
+      action_label = _("Show the _Plan");
       break;
 
-    case NM_PLAN_OK:
+    case NM_PLAN_STATE_READY:
     default:
-      label = _("Ready");
+      state = NM_PLAN_STATE_READY;
+      label_text = g_strdup (_("Ready"));
       heading = _("Nothing stands in the way of this plan");
       icon = "emblem-ok-symbolic";
-      css = "success";
       break;
     }
 
   for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
     {
       const NmPlanBlock *block = nm_plan_get_blocked_by (self->plan, i);
-      g_string_append_printf (reasons, "⛔ %s\n", block->message);
+
+      if (block->lifelong)
+        {
+          /* Translators: a reason the plan is blocked, and that the
+           * condition does not pass (a keloid tendency, a bleeding disorder) */
+          g_autofree char *text = g_strdup_printf (_("%s Lifelong: this does not pass with time."),
+                                                   block->message);
+          append_status_line (reasons, "⛔", text);
+        }
+      else
+        append_status_line (reasons, "⛔", block->message);
+    }
+  if (n_unanswered > 0)
+    {
+      if (reasons->len > 0)
+        g_string_append_c (reasons, '\n');
+      g_string_append (reasons, _("Not answered yet:"));
+      for (guint i = 0; i < n_unanswered; i++)
+        append_status_line (reasons, "•", nm_vocab_screening_question (unanswered[i]));
     }
   for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
     {
       const NmPlanWarning *warning = nm_plan_get_warning (self->plan, i);
 
+      /* the unanswered questions are listed above, one by one */
+      if (n_unanswered > 0 && g_strcmp0 (warning->id, "screening-incomplete") == 0)
+        continue;
       if (warning->region != NULL)
-        g_string_append_printf (reasons, "• %s: %s\n", nm_vocab_region_name (warning->region), warning->message);
+        {
+          g_autofree char *text = g_strdup_printf ("%s: %s", nm_vocab_region_name (warning->region),
+                                                   warning->message);
+          append_status_line (reasons, "•", text);
+        }
       else
-        g_string_append_printf (reasons, "• %s\n", warning->message);
+        append_status_line (reasons, "•", warning->message);
     }
   if (reasons->len == 0)
-    g_string_append (reasons, _("No contraindication and no warning."));
-  else
-    g_string_truncate (reasons, reasons->len - 1);
+    g_string_append (reasons, state == NM_PLAN_STATE_NO_SKIN_TYPE
+                                ? _("Choose it in the Client panel.")
+                                : _("No contraindication and no warning."));
 
-  gtk_label_set_text (self->status_label, label);
+  gtk_label_set_text (self->status_label, label_text);
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_label_set_text (self->status_heading, heading);
   gtk_label_set_text (self->status_reasons, reasons->str);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "success");
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_button), css);
+  {
+    /* A scrolled window asks its child for a height without a width, which
+     * a wrapping label answers with one line a paragraph: ask for the
+     * popover's width (its box's width-request) instead. */
+    int natural = 0;
+
+    gtk_widget_measure (GTK_WIDGET (self->status_reasons), GTK_ORIENTATION_VERTICAL,
+                        STATUS_POPOVER_WIDTH, NULL, &natural, NULL, NULL);
+    gtk_scrolled_window_set_min_content_height (self->status_scroller,
+                                                MIN (natural, STATUS_POPOVER_MAX_HEIGHT));
+  }
+  gtk_widget_set_visible (self->status_action, action_label != NULL);
+  if (action_label != NULL)
+    gtk_button_set_label (GTK_BUTTON (self->status_action), action_label);
+  for (guint i = 0; i < G_N_ELEMENTS (status_classes); i++)
+    if (i != (guint) state)
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), status_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_button), status_classes[state]);
+}
+
+static void
+on_status_action_clicked_cb (NmWindow  *self,
+                             GtkButton *button)
+{
+  const char *page = "plan";
+
+  if (self->plan == NULL)
+    return;
+  switch (nm_plan_get_state (self->plan))
+    {
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      page = "client";
+      break;
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      page = "screening";
+      break;
+    case NM_PLAN_STATE_READY:
+    case NM_PLAN_STATE_PRECAUTIONS:
+    case NM_PLAN_STATE_BLOCKED:
+    default:
+      break;
+    }
+  gtk_menu_button_popdown (self->status_button);
+  adw_view_stack_set_visible_child_name (self->side_stack, page);
 }
 
 static void
@@ -255,8 +364,8 @@ nm_window_recompute_plan (NmWindow *self)
       NmPlannerOptions options = { 0 };
       GDate today;
 
-      options.device_max_mm = g_settings_get_double (self->settings, "device-max-depth");
-      options.step_mm = g_settings_get_double (self->settings, "device-depth-step");
+      /* The device is the consultation's own (plan.device), as on the
+       * command line and in every export: one file, one plan. */
       options.translate = TRUE;
       if (!nm_planner_today (NULL, &today, NULL))
         g_date_set_time_t (&today, time (NULL));
@@ -268,6 +377,7 @@ nm_window_recompute_plan (NmWindow *self)
   self->plan = g_steal_pointer (&plan);
   nm_map_view_set_plan (self->map_view, self->plan);
   nm_plan_panel_set_plan (self->plan_panel, self->plan);
+  nm_client_panel_set_plan (self->client_panel, self->plan);
   nm_schedule_view_set_plan (self->schedule_view, self->plan);
   nm_window_update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
@@ -476,6 +586,34 @@ _nm_window_toast (NmWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* A millimetre setting as the device's dial shows it: whole hundredths,
+ * never 0.30000000000000004 from a spin button's sum. */
+static double
+round_mm (double mm)
+{
+  return round (mm * 100.0) / 100.0;
+}
+
+/* A new consultation is planned for the device in Preferences, and keeps it
+ * (plan.device) when Preferences change later. Starting is not an edit: the
+ * new consultation is neither modified nor undoable back to no device. */
+static void
+nm_window_apply_device_defaults (NmWindow       *self,
+                                 NmConsultation *consultation)
+{
+  double max_mm = round_mm (g_settings_get_double (self->settings, "device-max-depth"));
+  double step_mm = round_mm (g_settings_get_double (self->settings, "device-depth-step"));
+
+  g_assert (!nm_consultation_can_undo (consultation));
+
+  if (max_mm > 0.0)
+    nm_consultation_set_device_max_mm (consultation, MIN (max_mm, NM_DEVICE_MAX_MM_LIMIT));
+  if (step_mm > 0.0)
+    nm_consultation_set_device_step_mm (consultation, CLAMP (step_mm, NM_DEVICE_STEP_MM_MIN,
+                                                             NM_DEVICE_STEP_MM_MAX));
+  nm_history_clear (nm_consultation_get_history (consultation));
+}
+
 void
 nm_window_new_consultation (NmWindow *self)
 {
@@ -484,6 +622,7 @@ nm_window_new_consultation (NmWindow *self)
   g_return_if_fail (NM_IS_WINDOW (self));
 
   consultation = nm_consultation_new ();
+  nm_window_apply_device_defaults (self, consultation);
   nm_window_set_consultation (self, consultation, NULL);
 }
 
@@ -984,12 +1123,13 @@ on_settings_changed_cb (NmWindow   *self,
                         const char *key,
                         GSettings  *settings)
 {
+  /* The device settings are only the defaults for new consultations: an
+   * open one keeps the device it is planned with. */
   if (g_strcmp0 (key, "clinic-protocol") == 0)
-    nm_window_load_protocol (self);
-  if (g_strcmp0 (key, "clinic-protocol") == 0 ||
-      g_strcmp0 (key, "device-max-depth") == 0 ||
-      g_strcmp0 (key, "device-depth-step") == 0)
-    nm_window_recompute_plan (self);
+    {
+      nm_window_load_protocol (self);
+      nm_window_recompute_plan (self);
+    }
 }
 
 static void
@@ -1180,6 +1320,9 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_heading);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_reasons);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_action);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_scroller);
+  gtk_widget_class_bind_template_callback (widget_class, on_status_action_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_map_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_map_region_tagged_cb);
