@@ -132,6 +132,7 @@ typedef struct
   double          step;
   double          device_max;
   gboolean        blocked;
+  gboolean        relative_yes;      /* a relative item is true: caution (spec §3) */
   NmAnswer        herpes_history;
   gboolean        active_acne;
   char           *blocked_list;      /* "isotretinoin, pregnancy" */
@@ -438,6 +439,7 @@ plan_screening (Planner *pl)
       if (answer != NM_ANSWER_YES)
         continue;
 
+      pl->relative_yes = TRUE;
       /* Each of these has its own warning, by region or with dates. */
       if (g_str_equal (id, "active-acne"))
         pl->active_acne = TRUE;
@@ -1578,8 +1580,9 @@ nm_planner_run_full (NmConsultation         *consultation,
 
   if (pl.blocked)
     pl.plan->status = NM_PLAN_BLOCKED;
-  else if (pl.plan->warnings->len > 0)
-    pl.plan->status = NM_PLAN_CAUTION;  /* relative items and unanswered ones all warn */
+  else if (pl.plan->warnings->len > 0 || pl.relative_yes)
+    pl.plan->status = NM_PLAN_CAUTION;  /* a relative item true, acknowledged or not, with or
+                                         * without a warning of its own (spec §3) */
   else
     pl.plan->status = NM_PLAN_OK;
 
