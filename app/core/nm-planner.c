@@ -962,6 +962,7 @@ plan_region_warnings (Planner    *pl,
 {
   NmPlanRegion *region = work->region;
   const NmProtocolSkinRule *neck = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_NECK_CLEARANCE);
+  const NmProtocolSkinRule *pih = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIH_WARNING);
   gboolean pigment = FALSE;
   guint i;
 
@@ -977,8 +978,10 @@ plan_region_warnings (Planner    *pl,
       pigment = TRUE;
 
   /* PIH is the commonest adverse event in darker skin, after scar
-   * treatment too (REFERENCE §6a: DOG, COH, CHU): every treated region. */
-  if (pl->fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN)
+   * treatment too (REFERENCE §6a: DOG, COH, CHU): every treated region;
+   * a clinic's protocol may warn for more skin types, never fewer. */
+  if (pl->fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN ||
+      (pl->fitzpatrick != NM_FITZPATRICK_UNSET && skin_rule_applies (pih, pl->fitzpatrick)))
     {
       g_autofree char *text = NULL;
 

@@ -929,9 +929,17 @@ check_spec (Tally          *t,
     }
   if (dark && count_warnings (plan, "pih-risk", NULL) != n_treated)
     violation (t, "pih-risk", "%u pih-risk for %u treated regions", count_warnings (plan, "pih-risk", NULL), n_treated);
-  if (fitz >= 1 && fitz < 4 && !(fitz >= pih_rule->fitzpatrick_min && fitz <= pih_rule->fitzpatrick_max) &&
-      count_warnings (plan, "pih-risk", NULL) > 0)
-    violation (t, "pih-risk", "skin type %u has pih-risk", fitz);
+  /* a clinic may warn for more skin types (a stricter rule), never fewer */
+  if (fitz >= 1 && fitz < 4)
+    {
+      gboolean covered = fitz >= pih_rule->fitzpatrick_min && fitz <= pih_rule->fitzpatrick_max;
+
+      if (!covered && count_warnings (plan, "pih-risk", NULL) > 0)
+        violation (t, "pih-risk", "skin type %u has pih-risk", fitz);
+      if (covered && count_warnings (plan, "pih-risk", NULL) != n_treated)
+        violation (t, "pih-risk", "the clinic warns of PIH for skin type %u: %u pih-risk for %u treated regions",
+                   fitz, count_warnings (plan, "pih-risk", NULL), n_treated);
+    }
 
   /* §3.2: active-acne on each treated face region */
   for (i = 0; i < nm_plan_get_n_regions (plan); i++)
@@ -2068,9 +2076,6 @@ test_relative_item (gconstpointer data)
   tc.ack = item;
   tc.findings = "upper-back fine-lines 2";
   tc.expect = expect;
-  if (g_str_equal (item, "herpes-history"))
-    tc.defect = "herpes-history true and acknowledged, with no perioral work: status ok (no warning), "
-                "where §3 says caution when any relative item is true";
   run_case (&tc);
 }
 
@@ -2174,9 +2179,7 @@ static const Case issue_cases[] = {
     .expect = "!w:herpes-prophylaxis !w:herpes-ask status=caution" },
   { .name = "13-cold-sores-true-scalp-only-acknowledged", .screening = "herpes-history=yes", .ack = "all",
     .findings = "scalp-vertex alopecia 2, scalp-frontal alopecia 3",
-    .expect = "!w:herpes-prophylaxis !w:herpes-ask status=caution state=precautions",
-    .defect = "herpes-history true (acknowledged) with scalp-only work gives status ok and state ready: "
-              "§3 says caution when any relative item is true" },
+    .expect = "!w:herpes-prophylaxis !w:herpes-ask status=caution state=precautions" },
   /* 14. No birth date is said, never skipped */
   { .name = "14-no-birth-date", .birth = "-", .findings = "cheek-left acne-scar-rolling 3",
     .expect = "w:age-unknown=1 status=caution !status=ok age=-1" },
@@ -2541,9 +2544,7 @@ static const Case clinic_cases[] = {
     .findings = "nose fine-lines 2", .expect = "loosened=0 w:herpes-prophylaxis@nose" },
   { .name = "stricter/pih-warning-from-type-3", .fitz = 3,
     .overlay = CLINIC ("'skin_types': {'pih_warning': {'fitzpatrick': [3, 6]}}"),
-    .findings = "cheek-left acne-scar-rolling 3", .expect = "loosened=0 w:pih-risk@cheek-left status=caution",
-    .defect = "the clinic's stricter pih_warning range (III–VI) is ignored: the planner warns for IV–VI only "
-              "and never reads skin_types.pih_warning" },
+    .findings = "cheek-left acne-scar-rolling 3", .expect = "loosened=0 w:pih-risk@cheek-left=1 status=caution" },
 };
 
 /* A clinic file that moves a skin indication into the scalp schedule must
