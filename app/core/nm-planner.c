@@ -132,6 +132,7 @@ typedef struct
   double          step;
   double          device_max;
   gboolean        blocked;
+  gboolean        relative_yes;      /* a relative item is true: caution (spec §3) */
   NmAnswer        herpes_history;
   gboolean        active_acne;
   char           *blocked_list;      /* "isotretinoin, pregnancy" */
@@ -438,6 +439,7 @@ plan_screening (Planner *pl)
       if (answer != NM_ANSWER_YES)
         continue;
 
+      pl->relative_yes = TRUE;
       /* Each of these has its own warning, by region or with dates. */
       if (g_str_equal (id, "active-acne"))
         pl->active_acne = TRUE;
@@ -960,6 +962,7 @@ plan_region_warnings (Planner    *pl,
 {
   NmPlanRegion *region = work->region;
   const NmProtocolSkinRule *neck = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_NECK_CLEARANCE);
+  const NmProtocolSkinRule *pih = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIH_WARNING);
   gboolean pigment = FALSE;
   guint i;
 
@@ -975,8 +978,10 @@ plan_region_warnings (Planner    *pl,
       pigment = TRUE;
 
   /* PIH is the commonest adverse event in darker skin, after scar
-   * treatment too (REFERENCE §6a: DOG, COH, CHU): every treated region. */
-  if (pl->fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN)
+   * treatment too (REFERENCE §6a: DOG, COH, CHU): every treated region;
+   * a clinic's protocol may warn for more skin types, never fewer. */
+  if (pl->fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN ||
+      (pl->fitzpatrick != NM_FITZPATRICK_UNSET && skin_rule_applies (pih, pl->fitzpatrick)))
     {
       g_autofree char *text = NULL;
 
@@ -1578,8 +1583,9 @@ nm_planner_run_full (NmConsultation         *consultation,
 
   if (pl.blocked)
     pl.plan->status = NM_PLAN_BLOCKED;
-  else if (pl.plan->warnings->len > 0)
-    pl.plan->status = NM_PLAN_CAUTION;  /* relative items and unanswered ones all warn */
+  else if (pl.plan->warnings->len > 0 || pl.relative_yes)
+    pl.plan->status = NM_PLAN_CAUTION;  /* a relative item true, acknowledged or not, with or
+                                         * without a warning of its own (spec §3) */
   else
     pl.plan->status = NM_PLAN_OK;
 
