@@ -1220,7 +1220,7 @@ plan_series (Planner    *pl,
       NmPlanSeries *series;
       gboolean lengthened = FALSE;
       gboolean safety_interval = FALSE;
-      guint sessions = 0, interval = 0;
+      guint sessions = 0, interval = 0, least = 1;
       g_autofree char *sessions_sources = NULL;
       g_autofree char *interval_sources = NULL;
       g_autofree char *summary = NULL;
@@ -1233,6 +1233,7 @@ plan_series (Planner    *pl,
           if (works[i].schedule != (int) s)
             continue;
           g_strv_builder_add (regions, works[i].region->region);
+          least = MAX (least, nm_safety_min_interval_weeks_for_region (works[i].region->region));
           for (j = 0; j < works[i].indications->len; j++)
             {
               const NmProtocolIndication *ind = g_ptr_array_index (works[i].indications, j);
@@ -1260,10 +1261,11 @@ plan_series (Planner    *pl,
           interval = interval_rule->min_weeks;
           lengthened = TRUE;
         }
-      /* Spec §3.1: skin series at least 3 weeks apart, scalp series 1. */
-      if (interval < nm_safety_min_interval_weeks (schedule->id))
+      /* Spec §3.1: skin series at least 3 weeks apart, scalp series 1,
+       * by the regions needled, whatever the schedule is called. */
+      if (interval < least)
         {
-          interval = nm_safety_min_interval_weeks (schedule->id);
+          interval = least;
           lengthened = FALSE;
           safety_interval = TRUE;
         }
@@ -1386,12 +1388,16 @@ plan_loosened (Planner                *pl,
   builtin = nm_planner_run_full (pl->consultation, base, &pl->today, options);
   keys = loosened_keys (pl, NULL);
 
+  /* A plan the clinic's file blocks is only stricter than the built-in
+   * one: nothing in it is looser. */
+  if (pl->blocked)
+    return;
+
   for (i = 0; i < pl->plan->regions->len; i++)
     {
       const NmPlanRegion *region = g_ptr_array_index (pl->plan->regions, i);
       const NmPlanRegion *was = nm_plan_lookup_region (builtin, region->region);
       g_autofree char *text = NULL;
-
       g_autofree char *region_keys = NULL;
 
       if (!region->treat)
@@ -1407,30 +1413,43 @@ plan_loosened (Planner                *pl,
           text = g_strdup_printf (plan_tr (pl, "Deeper than the built-in protocol's %s because the clinic's "
                                                "protocol file sets %s (CLINIC)."), depth, region_keys);
         }
+      else
+        /* a finding needled deeper within an unchanged region depth */
+        for (j = 0; j < region->n_finding_depths && text == NULL; j++)
+          {
+            const NmPlanFindingDepth *now = &region->finding_depths[j];
+            const NmPlanFindingDepth *before = nm_plan_region_lookup_finding (was, now->kind);
+            g_autofree char *name = NULL;
+            g_autofree char *depth = NULL;
+
+            if (!now->treat || (before != NULL && before->treat &&
+                                now->max_mm <= before->max_mm + EPSILON &&
+                                now->min_mm <= before->min_mm + EPSILON))
+              continue;
+            name = kind_name_lower (pl, now->kind);
+            depth = before != NULL && before->treat ? format_range (pl, before->min_mm, before->max_mm)
+                                                    : g_strdup (plan_tr (pl, "no needling"));
+            text = g_strdup_printf (plan_tr (pl, "Over the %s, deeper than the built-in protocol's %s because "
+                                                 "the clinic's protocol file sets %s (CLINIC)."),
+                                    name, depth, region_keys);
+          }
+
+      /* its series: more sessions, or closer together */
+      if (text == NULL && region->series >= 0 && was->series >= 0)
+        {
+          const NmPlanSeries *series = g_ptr_array_index (pl->plan->series, region->series);
+          const NmPlanSeries *before = g_ptr_array_index (builtin->series, was->series);
+
+          if (series->sessions > before->sessions || series->interval_weeks < before->interval_weeks)
+            text = g_strdup_printf (plan_tr (pl, "%u sessions every %u weeks where the built-in protocol "
+                                                 "plans %u every %u weeks, because the clinic's protocol "
+                                                 "file sets %s (CLINIC)."),
+                                    series->sessions, series->interval_weeks,
+                                    before->sessions, before->interval_weeks, keys);
+        }
+
       if (text != NULL)
         _nm_plan_add_warning (pl->plan, "clinic-rule-loosened", g_steal_pointer (&text), region->region);
-    }
-
-  for (i = 0; i < pl->plan->series->len; i++)
-    {
-      const NmPlanSeries *series = g_ptr_array_index (pl->plan->series, i);
-
-      for (j = 0; j < builtin->series->len; j++)
-        {
-          const NmPlanSeries *was = g_ptr_array_index (builtin->series, j);
-
-          if (!g_str_equal (series->schedule, was->schedule))
-            continue;
-          if (series->sessions > was->sessions || series->interval_weeks < was->interval_weeks)
-            _nm_plan_add_warning (pl->plan, "clinic-rule-loosened",
-                                  g_strdup_printf (plan_tr (pl, "%s: %u sessions every %u weeks where the built-in "
-                                                                "protocol plans %u every %u weeks, because the "
-                                                                "clinic's protocol file sets %s (CLINIC)."),
-                                                   series->label != NULL ? series->label : series->schedule,
-                                                   series->sessions, series->interval_weeks,
-                                                   was->sessions, was->interval_weeks, keys),
-                                  NULL);
-        }
     }
 
   for (i = 0; i < builtin->warnings->len; i++)
@@ -1494,14 +1513,16 @@ nm_planner_run_full (NmConsultation         *consultation,
   pl.fitzpatrick = nm_consultation_get_fitzpatrick (consultation);
   pl.step = nm_protocol_get_device_step_mm (protocol);
   pl.device_max = nm_protocol_get_device_max_mm (protocol);
+  /* The consultation's own device (plan.device) is the one source: the
+   * options stand in only where it sets none. A device setting may only
+   * lower the protocol's maximum, never raise it. */
   if (nm_consultation_get_device_step_mm (consultation) > 0.0)
     pl.step = nm_consultation_get_device_step_mm (consultation);
   else if (options != NULL && options->step_mm > 0.0)
     pl.step = options->step_mm;
-  /* A device setting may only lower the protocol's maximum, never raise it. */
   if (nm_consultation_get_device_max_mm (consultation) > 0.0)
     pl.device_max = MIN (pl.device_max, nm_consultation_get_device_max_mm (consultation));
-  if (options != NULL && options->device_max_mm > 0.0)
+  else if (options != NULL && options->device_max_mm > 0.0)
     pl.device_max = MIN (pl.device_max, options->device_max_mm);
   pl.device_max = MIN (pl.device_max, NM_SAFETY_MAX_MM);
   pl.plan->device_max_mm = pl.device_max;

@@ -652,7 +652,7 @@ parse_regions (json_object  *root,
           continue;
         }
 
-      if (!get_depth (entry, path, "max_mm", t->device_max_mm, &region->max_mm, error))
+      if (!get_depth (entry, path, "max_mm", NM_SAFETY_MAX_MM, &region->max_mm, error))
         return FALSE;
 
       scar = get_member (entry, "scar");
@@ -662,7 +662,7 @@ parse_regions (json_object  *root,
 
           if (!check_object (scar, scar_path, error) ||
               !check_keys (scar, scar_path, scar_keys, error) ||
-              !get_depth (scar, scar_path, "max_mm", t->device_max_mm, &region->scar_max_mm, error) ||
+              !get_depth (scar, scar_path, "max_mm", NM_SAFETY_MAX_MM, &region->scar_max_mm, error) ||
               !get_citation (scar, scar_path, allow_clinic, &region->scar_cite, error))
             return FALSE;
           region->has_scar_limit = TRUE;
@@ -781,8 +781,8 @@ parse_indications (json_object  *root,
         return fail (error, depth_path, _("missing"));
       if (!check_object (depth, depth_path, error) ||
           !check_keys (depth, depth_path, depth_keys, error) ||
-          !get_depth (depth, depth_path, "min_mm", t->device_max_mm, &min, error) ||
-          !get_depth (depth, depth_path, "max_mm", t->device_max_mm, &max, error) ||
+          !get_depth (depth, depth_path, "min_mm", NM_SAFETY_MAX_MM, &min, error) ||
+          !get_depth (depth, depth_path, "max_mm", NM_SAFETY_MAX_MM, &max, error) ||
           !get_citation (depth, depth_path, allow_clinic, &ind->depth_cite, error))
         return FALSE;
       if (min > max)
@@ -850,7 +850,7 @@ parse_skin_types (json_object  *root,
         return FALSE;
 
       if (i == NM_SKIN_RULE_PIGMENT_DEPTH &&
-          !get_depth (entry, path, "max_mm", t->device_max_mm, &rule->max_mm, error))
+          !get_depth (entry, path, "max_mm", NM_SAFETY_MAX_MM, &rule->max_mm, error))
         return FALSE;
       if (i == NM_SKIN_RULE_INTERVAL &&
           (!get_uint (entry, path, "min_weeks", 1, 52, &rule->min_weeks, error) ||
@@ -1131,15 +1131,12 @@ check_safety (json_object  *root,
       const char *id = nm_vocab_kind (i)->id;
       json_object *entry = get_member (indications, id);
       json_object *series = entry != NULL ? get_member (entry, "series") : NULL;
-      json_object *schedule = series != NULL ? get_member (series, "schedule") : NULL;
       guint least;
       double weeks;
 
-      if (series == NULL || schedule == NULL || !json_object_is_type (schedule, json_type_string) ||
-          get_member (root, "schedules") == NULL ||
-          get_member (get_member (root, "schedules"), json_object_get_string (schedule)) == NULL)
-        continue;   /* the parser names an unknown schedule */
-      least = nm_safety_min_interval_weeks (json_object_get_string (schedule));
+      if (series == NULL)
+        continue;
+      least = nm_safety_min_interval_weeks_for_kind (id);
       if (number_member (series, "interval_weeks", &weeks) && weeks < least)
         {
           g_autofree char *path = g_strdup_printf ("indications.%s.series.interval_weeks", id);
@@ -1279,6 +1276,10 @@ find_loosened (Tables       *t,
           g_autofree char *child = join_path (path, "series.interval_weeks");
           add_loosened (t, child, r->interval_weeks, b->interval_weeks);
         }
+      /* another schedule escapes the skin-type rules of its own */
+      if (g_strcmp0 (r->schedule, b->schedule) != 0)
+        g_ptr_array_add (t->loosened, g_strdup_printf ("%s.series.schedule %s (built-in %s)",
+                                                       path, r->schedule, b->schedule));
     }
 
   {

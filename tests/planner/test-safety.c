@@ -60,6 +60,13 @@
 #define SPEC_SKIN_WEEKS      3
 #define SPEC_SCALP_WEEKS     1
 
+/* Hair loss is needled on the scalp; every other finding on skin. */
+static guint
+spec_min_weeks_for_kind (const char *kind)
+{
+  return nm_vocab_kind_category (kind) == NM_CATEGORY_HAIR ? SPEC_SCALP_WEEKS : SPEC_SKIN_WEEKS;
+}
+
 typedef struct
 {
   const char *region;
@@ -2292,8 +2299,9 @@ static const Refusal refusals[] = {
     "indications.acne-scar-rolling.series.interval_weeks", "below the 3 weeks" },
   { "skin-interval-1", CLINIC ("'indications': {'melasma': {'series': {'interval_weeks': 1}}}"),
     "indications.melasma.series.interval_weeks", "below the 3 weeks" },
-  { "alopecia-in-the-skin-schedule", CLINIC ("'indications': {'alopecia': {'series': {'schedule': 'skin'}}}"),
-    "indications.alopecia.series.interval_weeks", "below the 3 weeks" },
+  { "skin-in-the-scalp-schedule-weekly",
+    CLINIC ("'indications': {'acne-scar-rolling': {'series': {'schedule': 'scalp', 'interval_weeks': 1}}}"),
+    "indications.acne-scar-rolling.series.interval_weeks", "below the 3 weeks" },
   { "indication-depth-3.0", CLINIC ("'indications': {'acne-scar-icepick': {'depth': {'max_mm': 3.0}}}"),
     "indications.acne-scar-icepick.depth.max_mm", NULL },
   { "one-bad-value-refuses-the-file",
@@ -3073,7 +3081,11 @@ overlay_past_limits (json_object *overlay,
       if (series != NULL && json_object_object_get_ex (series, "schedule", &value))
         schedule = json_object_get_string (value);
       number_of (series, "interval_weeks", &weeks);
-      if (series != NULL && !g_str_equal (schedule, "scalp") && weeks < SPEC_SKIN_WEEKS)
+      /* spec §3.1 by where the needle goes: hair loss is needled on the
+       * scalp (1 week), everything else on skin (3), whatever the
+       * schedule's name */
+      (void) schedule;
+      if (series != NULL && weeks < spec_min_weeks_for_kind (id))
         PAST ("indications.%s.series.interval_weeks", id);
     }
 
@@ -3118,7 +3130,7 @@ check_protocol (Tally      *t,
 
       if (g_str_equal (ind->id, "keloid") && ind->treat)
         violation (t, "accepted-protocol", "keloids are treated");
-      if (ind->treat && !g_str_equal (ind->schedule, "scalp") && ind->interval_weeks < SPEC_SKIN_WEEKS)
+      if (ind->treat && ind->interval_weeks < spec_min_weeks_for_kind (ind->id))
         violation (t, "accepted-protocol", "indications.%s every %u weeks in the %s schedule", ind->id,
                    ind->interval_weeks, ind->schedule);
     }
