@@ -176,7 +176,7 @@ test_window_welcome_then_new (void)
   g_assert_cmpuint (count_colours (surface), >, 20);
   cairo_surface_destroy (surface);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 static void
@@ -204,7 +204,7 @@ test_window_edit_marks_modified_and_undo (void)
   g_assert_cmpuint (nm_consultation_get_n_findings (consultation), ==, 1);
 
   /* Destroying skips the save question, as discarding does. */
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 static void
@@ -240,8 +240,8 @@ test_window_save_and_load (void)
   g_assert_true (g_file_equal (nm_window_get_file (second), file));
   g_assert_false (nm_window_get_modified (second));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  gtk_window_destroy (GTK_WINDOW (second));
+  window_test_destroy (window);
+  window_test_destroy (second);
   g_unlink (path);
   {
     g_autofree char *backup = g_strconcat (path, "~", NULL);
@@ -269,7 +269,7 @@ test_window_refuses_bad_file (void)
   g_assert_nonnull (error);
   g_assert_null (nm_window_get_consultation (window));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
   g_unlink (path);
 }
 
@@ -283,7 +283,33 @@ test_window_open_sample (void)
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), >, 3);
   /* The sample is never tied to a file, so Save asks where. */
   g_assert_null (nm_window_get_file (window));
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
+}
+
+typedef struct
+{
+  NmDocument          *document;
+  NmDocumentDiskState  state;
+} DiskWait;
+
+static gboolean
+disk_state_is (gpointer data)
+{
+  DiskWait *wait = data;
+
+  return nm_document_get_disk_state (wait->document) == wait->state;
+}
+
+/* Waits for the window's document to see @state on disk (its file monitor
+ * tells it). */
+static void
+wait_for_disk_state (NmWindow            *window,
+                     NmDocumentDiskState  state,
+                     const char          *what)
+{
+  DiskWait wait = { nm_window_get_document (window), state };
+
+  test_wait_notify (wait.document, "disk-state", disk_state_is, &wait, what);
 }
 
 static void
@@ -296,41 +322,39 @@ test_window_changed_on_disk (void)
   g_autofree char *backup = g_strconcat (path, "~", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   GtkInfoBar *bar = GTK_INFO_BAR (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_INFO_BAR));
-  gint64 deadline;
+  NmDocument *document;
 
   g_assert_nonnull (bar);
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
   g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
+  document = nm_window_get_document (window);
 
-  /* Our own save is not someone else's change. */
+  /* Our own save is not someone else's change: once the file monitor has
+   * told the document all that the save did, nothing is said. */
   g_assert_true (window_test_save (window, file, &error));
-  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  test_wait_file_events (dir);
+  g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
   g_assert_false (gtk_info_bar_get_revealed (bar));
 
   /* Another program writes the file: the window says so, and reloads. */
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 5}, \"findings\": "
                                       "[{\"region\": \"chin\", \"kind\": \"pih\", \"severity\": 1}]}\n", -1, NULL));
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!gtk_info_bar_get_revealed (bar) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  wait_for_disk_state (window, NM_DOCUMENT_DISK_CHANGED, "the document to see the file changed");
   g_assert_true (gtk_info_bar_get_revealed (bar));
 
-  /* the reload reads on a worker thread: wait for the window to show it */
+  /* the reload reads on a worker thread: the document says when it has the
+   * other version */
   gtk_info_bar_response (bar, 1);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (nm_consultation_get_fitzpatrick (nm_window_get_consultation (window)) != 5 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  test_wait_notify (document, "consultation", NULL, NULL, "the reloaded consultation");
+  g_assert_true (nm_window_get_document (window) == document);
   g_assert_cmpuint (nm_consultation_get_fitzpatrick (nm_window_get_consultation (window)), ==, 5);
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 1);
   g_assert_false (gtk_info_bar_get_revealed (bar));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
   g_unlink (path);
   g_unlink (backup);
   g_rmdir (dir);
@@ -379,7 +403,7 @@ test_window_save_needs_skin_type (void)
       adw_view_stack_set_visible_child_name (side, "tag");
     }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 static void
@@ -423,8 +447,7 @@ test_window_failed_save_on_close_keeps_window (void)
   g_assert_false (nm_window_get_modified (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
+  window_test_finalize (window);
   g_unlink (path);
   g_unlink (backup);
   g_rmdir (dir);
@@ -496,7 +519,7 @@ test_window_typing_is_not_lost (void)
   adw_message_dialog_response (dialog, "discard");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  g_object_unref (window);
+  window_test_finalize (window);
   g_unlink (path);
   g_unlink (backup);
   g_rmdir (dir);
@@ -518,7 +541,7 @@ test_preferences_paper_size_shown_whole (void)
   gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
   g_assert_cmpint (gtk_widget_get_width (label), >=, natural);
 
-  gtk_window_destroy (GTK_WINDOW (prefs));
+  window_test_destroy (prefs);
 }
 
 static void
@@ -531,7 +554,6 @@ test_window_deleted_on_disk (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   GtkInfoBar *bar = GTK_INFO_BAR (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_INFO_BAR));
   GtkWidget *label;
-  gint64 deadline;
 
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
@@ -540,9 +562,7 @@ test_window_deleted_on_disk (void)
 
   /* Another program deletes it: the window says so instead of pretending. */
   g_assert_cmpint (g_unlink (path), ==, 0);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!gtk_info_bar_get_revealed (bar) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  wait_for_disk_state (window, NM_DOCUMENT_DISK_DELETED, "the document to see the file deleted");
   g_assert_true (gtk_info_bar_get_revealed (bar));
   label = find_widget_of_type (GTK_WIDGET (bar), GTK_TYPE_LABEL);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "deleted or moved"));
@@ -553,7 +573,7 @@ test_window_deleted_on_disk (void)
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_false (gtk_info_bar_get_revealed (bar));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -717,7 +737,7 @@ test_window_status_states (void)
   nm_consultation_set_fitzpatrick (consultation, 0);
   g_assert_cmpstr (status_text (window), ==, "Skin type needed");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 /* Preferences only give the device of new consultations; the plan reads
@@ -772,7 +792,7 @@ test_window_device_per_consultation (void)
   g_assert_cmpfloat (nm_consultation_get_device_step_mm (consultation), ==, 0.05);
   g_assert_cmpfloat (nm_plan_get_device_step_mm (nm_window_get_plan (window)), ==, 0.05);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
   g_settings_reset (settings, "device-max-depth");
   g_settings_reset (settings, "device-depth-step");
 }
@@ -834,7 +854,7 @@ test_window_client_guardian_age (void)
   g_signal_emit_by_name (find_widget (panel, is_entry_row_titled, "Notes"), "apply");
   g_assert_cmpint (strlen (nm_consultation_get_client_notes (consultation)), ==, 10000);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 static gboolean
@@ -895,7 +915,7 @@ test_window_screening_24 (void)
   g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (
                                     find_widget_of_type (panel, GTK_TYPE_PROGRESS_BAR))), 19.0 / 24, 1e-9);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 typedef struct
@@ -1080,7 +1100,7 @@ test_window_log_session (void)
   gtk_spin_button_set_value (spin, 0.0);
   g_assert_false (nm_session_get_depth (old, "eyelid-left", &depth));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
   g_unlink (path);
   g_unlink (backup);
   g_rmdir (dir);
@@ -1104,7 +1124,7 @@ test_window_fits_small_screen (void)
   g_test_message ("smallest window: %d×%d", width, height);
   g_assert_cmpint (width, <=, 1024);
   g_assert_cmpint (height, <=, 600);
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 int

@@ -11,6 +11,7 @@
 #include "nm-document.h"
 #include "nm-file.h"
 #include "nm-vocab.h"
+#include "../test-wait.h"
 
 typedef struct
 {
@@ -63,22 +64,10 @@ fixture_teardown (Fixture       *f,
   g_free (f->path);
 }
 
-static void
-on_result_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
+  return test_wait_result (slot, "the document's read or write");
 }
 
 static NmDocument *
@@ -88,7 +77,7 @@ load (const char  *path,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GAsyncResult) result = NULL;
 
-  nm_document_load_async (file, NULL, on_result_cb, &result);
+  nm_document_load_async (file, NULL, test_wait_result_cb, &result);
   return nm_document_load_finish (wait_result (&result), error);
 }
 
@@ -99,7 +88,7 @@ save (NmDocument  *document,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  nm_document_save_async (document, file, NULL, on_result_cb, &result);
+  nm_document_save_async (document, file, NULL, test_wait_result_cb, &result);
   return nm_document_save_finish (document, wait_result (&result), error);
 }
 
@@ -172,7 +161,7 @@ test_edit_during_save (Fixture       *f,
   g_autofree char *written = NULL;
 
   nm_consultation_set_client_name (c, "Before the save");
-  nm_document_save_async (document, NULL, NULL, on_result_cb, &result);
+  nm_document_save_async (document, NULL, NULL, test_wait_result_cb, &result);
   g_assert_true (nm_document_get_busy (document));
   nm_consultation_set_client_name (c, "During the save");
 
@@ -204,9 +193,9 @@ test_saves_queue (Fixture       *f,
   g_autofree char *written = NULL;
 
   nm_consultation_set_client_name (c, "First");
-  nm_document_save_async (document, NULL, NULL, on_result_cb, &first);
+  nm_document_save_async (document, NULL, NULL, test_wait_result_cb, &first);
   nm_consultation_set_client_name (c, "Second");
-  nm_document_save_async (document, NULL, NULL, on_result_cb, &second);
+  nm_document_save_async (document, NULL, NULL, test_wait_result_cb, &second);
 
   g_assert_true (nm_document_save_finish (document, wait_result (&first), &error));
   g_assert_true (nm_document_get_busy (document));
@@ -279,6 +268,12 @@ on_notify_cb (GObject    *object,
   (*(guint *) user_data)++;
 }
 
+static gboolean
+disk_changed (gpointer document)
+{
+  return nm_document_get_disk_state (document) == NM_DOCUMENT_DISK_CHANGED;
+}
+
 /* Another program writes the file: the document says so, and a reload
  * reads the other version. Our own saves are not mistaken for it. */
 static void
@@ -290,28 +285,24 @@ test_changed_on_disk (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *other = NULL;
   guint notified = 0;
-  gint64 deadline;
 
   g_signal_connect (document, "notify::disk-state", G_CALLBACK (on_notify_cb), &notified);
 
+  /* once the file monitor has told the document all that our save did */
   nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
   g_assert_true (save (document, NULL, &error));
-  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  test_wait_file_events (f->dir);
   g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
 
   other = g_strdup (document_text);
   memcpy (strstr (other, "Test"), "Them", 4);
   g_assert_true (g_file_set_contents (f->path, other, -1, NULL));
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (nm_document_get_disk_state (document) != NM_DOCUMENT_DISK_CHANGED &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  test_wait_notify (document, "disk-state", disk_changed, document,
+                    "the document to see the file changed");
   g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_CHANGED);
   g_assert_cmpuint (notified, >, 0);
 
-  nm_document_reload_async (document, NULL, on_result_cb, &result);
+  nm_document_reload_async (document, NULL, test_wait_result_cb, &result);
   g_assert_true (nm_document_reload_finish (document, wait_result (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (document)), ==, "Them");
