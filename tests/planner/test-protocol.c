@@ -42,19 +42,6 @@ default_tree (void)
   return tree;
 }
 
-/* The resource is the file in the source tree. */
-static void
-test_resource_is_source (void)
-{
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (RESOURCE_BASE "/protocol.json", 0, NULL);
-  g_autofree char *path = g_build_filename (TOP_SRCDIR, "resources", "protocol.json", NULL);
-  g_autofree char *text = NULL;
-  gsize size;
-
-  g_assert_true (g_file_get_contents (path, &text, &size, NULL));
-  g_assert_cmpmem (text, size, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
 static void
 test_default_covers_vocabulary (void)
 {
@@ -482,7 +469,6 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/protocol/resource-is-source", test_resource_is_source);
   g_test_add_func ("/protocol/default-covers-vocabulary", test_default_covers_vocabulary);
   g_test_add_func ("/protocol/every-number-cited", test_every_number_cited);
   for (i = 0; i < G_N_ELEMENTS (breakages); i++)
