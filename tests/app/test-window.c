@@ -1106,6 +1106,43 @@ test_window_log_session (void)
   g_rmdir (dir);
 }
 
+/* The window opens at the size it had when it was last closed; the first
+ * one ever opens at a size of its own, not maximised. */
+static void
+test_window_size_remembered (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NmWindow *window;
+  int width, height;
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "window-maximized");
+  window = g_object_ref (g_object_new (NM_TYPE_WINDOW, NULL));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  g_assert_false (gtk_window_is_maximized (GTK_WINDOW (window)));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1010, 690);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  window_test_finalize (window);
+
+  window = g_object_new (NM_TYPE_WINDOW, NULL);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1010);
+  g_assert_cmpint (height, ==, 690);
+  g_assert_false (gtk_window_is_maximized (GTK_WINDOW (window)));
+  window_test_destroy (window);
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "window-maximized");
+}
+
 /* The window with a consultation fits a 1024×600 screen. */
 static void
 test_window_fits_small_screen (void)
@@ -1153,6 +1190,7 @@ main (int   argc,
   g_test_add_func ("/window/screening-24", test_window_screening_24);
   g_test_add_func ("/window/log-session", test_window_log_session);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
+  g_test_add_func ("/window/size-remembered", test_window_size_remembered);
 
   return g_test_run ();
 }

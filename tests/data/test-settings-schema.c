@@ -93,19 +93,6 @@ test_every_key_documented (Fixture       *fixture,
 }
 
 static void
-test_window_keys_kept (Fixture       *fixture,
-                       gconstpointer  data)
-{
-  g_autoptr(GSettingsSchemaKey) width = get_key (fixture, "window-width", "i");
-  g_autoptr(GSettingsSchemaKey) height = get_key (fixture, "window-height", "i");
-  g_autoptr(GSettingsSchemaKey) maximized = get_key (fixture, "window-maximized", "b");
-
-  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-width"), >, 0);
-  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-height"), >, 0);
-  g_assert_false (g_settings_get_boolean (fixture->settings, "window-maximized"));
-}
-
-static void
 test_clinic_strings (Fixture       *fixture,
                      gconstpointer  data)
 {
@@ -177,16 +164,6 @@ test_device_depths (Fixture       *fixture,
   g_assert_false (key_accepts (step, g_variant_new_double (1.0)));
 }
 
-static void
-test_calendar_privacy (Fixture       *fixture,
-                       gconstpointer  data)
-{
-  g_autoptr(GSettingsSchemaKey) key = get_key (fixture, "include-client-name-in-calendar", "b");
-
-  /* Calendars leave the clinic: no names unless the practitioner opts in. */
-  g_assert_false (g_settings_get_boolean (fixture->settings, "include-client-name-in-calendar"));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -195,16 +172,12 @@ main (int   argc,
 
   g_test_add ("/data/schema/every-key-documented", Fixture, NULL,
               fixture_setup, test_every_key_documented, fixture_teardown);
-  g_test_add ("/data/schema/window-keys-kept", Fixture, NULL,
-              fixture_setup, test_window_keys_kept, fixture_teardown);
   g_test_add ("/data/schema/clinic-strings", Fixture, NULL,
               fixture_setup, test_clinic_strings, fixture_teardown);
   g_test_add ("/data/schema/paper-size", Fixture, NULL,
               fixture_setup, test_paper_size, fixture_teardown);
   g_test_add ("/data/schema/device-depths", Fixture, NULL,
               fixture_setup, test_device_depths, fixture_teardown);
-  g_test_add ("/data/schema/calendar-privacy", Fixture, NULL,
-              fixture_setup, test_calendar_privacy, fixture_teardown);
 
   return g_test_run ();
 }

@@ -73,6 +73,14 @@ check "the calendar has CRLF line ends" test "$(head -n1 "$tmp/out.ics" | tail -
 check "no bare LF in the calendar" test "$(grep -c $'[^\r]$' "$tmp/out.ics")" -eq 0
 check "the calendar has 10 events" test "$(grep -c '^BEGIN:VEVENT' "$tmp/out.ics")" -eq 10
 check "the calendar does not name the client" bash -c "! grep -q 'Silva' '$tmp/out.ics'"
+# ... unless the practitioner turns on the Preferences switch that puts
+# names in calendars (stored as the application stores its settings): the
+# export reads it, so the default above is the switch's default, off.
+mkdir -p "$tmp/config/glib-2.0/settings"
+printf '[io/github/needlemap/Needlemap]\ninclude-client-name-in-calendar=true\n' \
+  >"$tmp/config/glib-2.0/settings/keyfile"
+GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME=$tmp/config "$exe" --export-ics "$tmp/named.ics" "$sample" 2>/dev/null
+check "with the switch on, the calendar names the client" grep -q 'Silva' "$tmp/named.ics"
 "$exe" --export-ics "$tmp/again.ics" "$sample" 2>/dev/null
 check "UIDs are stable between exports" cmp -s <(grep '^UID' "$tmp/out.ics") <(grep '^UID' "$tmp/again.ics")
 
