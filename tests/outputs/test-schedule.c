@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "nm-render-schedule.h"
 #include "outputs-test-util.h"
 
@@ -143,19 +145,95 @@ test_maintenance (void)
   g_assert_cmpfloat (nm_render_schedule_natural_height (plan, 10), >, 10 * 11.5 * 2);
 }
 
+/* Where the drawing on the white ground is: the pixels clearly darker
+ * than the paper, and their bounds. */
+typedef struct
+{
+  guint n;
+  int   x0, y0, x1, y1;
+} Ink;
+
+static Ink
+find_ink (cairo_surface_t *surface)
+{
+  const guchar *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  Ink ink = { 0, G_MAXINT, G_MAXINT, -1, -1 };
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+
+        if (r + g + b < 3 * 160)
+          {
+            ink.n++;
+            ink.x0 = MIN (ink.x0, x);
+            ink.y0 = MIN (ink.y0, y);
+            ink.x1 = MAX (ink.x1, x);
+            ink.y1 = MAX (ink.y1, y);
+          }
+      }
+  return ink;
+}
+
+static gboolean
+same_pixels (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  int stride = cairo_image_surface_get_stride (a);
+  int height = cairo_image_surface_get_height (a);
+
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (b));
+  g_assert_cmpint (height, ==, cairo_image_surface_get_height (b));
+  return memcmp (cairo_image_surface_get_data (a), cairo_image_surface_get_data (b),
+                 (gsize) stride * height) == 0;
+}
+
+/* A blocked plan has no sessions: the timeline says so in one line of
+ * text across the middle, and draws no session marks. */
 static void
 test_blocked_draws_a_message (void)
 {
   g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmConsultation) nothing = nm_consultation_new ();
   g_autoptr(NmPlan) plan = NULL;
-  cairo_surface_t *surface;
+  g_autoptr(NmPlan) unplanned = NULL;
+  cairo_surface_t *surface, *other;
+  Ink ink;
 
   nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
   plan = plan_for (consultation);
   g_assert_cmpuint (nm_plan_get_n_series (plan), ==, 0);
   surface = draw (consultation, plan, NULL);
+
+  /* the message: a line of text (900 × 320, a 10 px font), centred */
+  ink = find_ink (surface);
+  g_test_message ("ink: %u pixels in %d,%d–%d,%d", ink.n, ink.x0, ink.y0, ink.x1, ink.y1);
+  g_assert_cmpuint (ink.n, >, 200);
+  g_assert_cmpint (ink.x1 - ink.x0, >, 200);
+  g_assert_cmpint (ink.y1 - ink.y0, <, 30);
+  g_assert_cmpint (ABS ((ink.x0 + ink.x1) / 2 - 450), <, 20);
+  g_assert_cmpint (ink.y0, >, 320 / 4);
+  g_assert_cmpint (ink.y1, <, 320 * 3 / 4);
+  /* no session marks */
   g_assert_cmpuint (count_accent (surface), ==, 0);
+
+  /* and it says why: not the message of a plan with nothing to treat */
+  nm_consultation_set_fitzpatrick (nothing, 3);
+  unplanned = plan_for (nothing);
+  g_assert_cmpuint (nm_plan_get_n_series (unplanned), ==, 0);
+  g_assert_cmpint (nm_plan_get_status (unplanned), !=, NM_PLAN_BLOCKED);
+  other = draw (nothing, unplanned, NULL);
+  g_assert_cmpuint (find_ink (other).n, >, 200);
+  g_assert_false (same_pixels (surface, other));
+
   cairo_surface_destroy (surface);
+  cairo_surface_destroy (other);
 }
 
 /* Light neutral greys: the wait band's ground and hatching, which read
