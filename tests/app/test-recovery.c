@@ -27,6 +27,14 @@
 #include "window-test-util.h"
 
 #define EDIT_INTERVAL_MS 100
+/* The child is killed once it has reported this many edits and recovery
+ * copies have been seen to follow its edits twice. */
+#define MIN_EDITS 20
+/* A copy is written 2 s after an edit, and again 2 s after the next edit
+ * once it is written: a crash loses at most the edits of the last couple
+ * of seconds. Counted in the child's own edits, which come 100 ms apart at
+ * the most, a copy is some 20 edits behind at worst; 30 leave room. */
+#define MAX_LOST_EDITS (3000 / EDIT_INTERVAL_MS)
 
 /* GLib reads XDG_STATE_HOME once per process: one private folder for all. */
 static char *state;
@@ -83,21 +91,85 @@ run_child (void)
   return 0;
 }
 
+/* The parent's side: the child's report, one line an edit, read as it
+ * comes; the recovery copy looked at after each edit. */
+typedef struct
+{
+  GIOChannel *channel;
+  GArray     *counts;     /* of guint: the findings after each edit */
+  guint       copies;     /* recovery copies seen, each with more findings */
+  guint       seen;       /* the findings in the last of them */
+  gboolean    ended;      /* the child's output closed */
+  gboolean    ready;      /* enough edits and copies: time to kill it */
+} ChildReport;
+
+static void
+look_at_copy (ChildReport *report)
+{
+  g_autoptr(GPtrArray) entries = nm_recovery_list ();
+  g_autoptr(NmConsultation) copy = NULL;
+  guint n;
+
+  if (entries->len != 1)
+    return;
+  copy = nm_recovery_load (g_ptr_array_index (entries, 0), NULL);
+  if (copy == NULL)
+    return;
+  n = nm_consultation_get_n_findings (copy);
+  if (report->copies == 0 || n > report->seen)
+    {
+      report->copies++;
+      report->seen = n;
+    }
+}
+
+/* Reads the lines there are (the channel does not block). */
+static void
+read_report (ChildReport *report)
+{
+  for (;;)
+    {
+      g_autofree char *line = NULL;
+      GIOStatus status = g_io_channel_read_line (report->channel, &line, NULL, NULL, NULL);
+      guint count;
+
+      if (status != G_IO_STATUS_NORMAL)
+        {
+          report->ended |= status == G_IO_STATUS_EOF || status == G_IO_STATUS_ERROR;
+          return;
+        }
+      count = (guint) g_ascii_strtoull (line, NULL, 10);
+      g_array_append_val (report->counts, count);
+    }
+}
+
+static gboolean
+on_child_output_cb (GIOChannel   *channel,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  ChildReport *report = user_data;
+  guint before = report->counts->len;
+
+  read_report (report);
+  if (report->counts->len > before)
+    look_at_copy (report);
+  report->ready = (report->counts->len >= MIN_EDITS && report->copies >= 2) || report->ended;
+  return report->ended ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
 static void
 test_sigkill_mid_edit (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(NmConsultation) restored = NULL;
-  g_autoptr(GIOChannel) channel = NULL;
   const char *argv[] = { self_exe, "--child", NULL };
   char **envp = g_get_environ ();
+  ChildReport report = { NULL, g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE, FALSE };
+  guint watch, edits, reported, lower;
   GPid pid;
   int out_fd, status;
-  gint64 start, kill_time;
-  guint reported = 0, reported_2s_before = 0;
-  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  GArray *counts = g_array_new (FALSE, FALSE, sizeof (guint));
   NmWindow *window;
   GStatBuf st;
 
@@ -106,38 +178,34 @@ test_sigkill_mid_edit (void)
   g_assert_no_error (error);
   g_strfreev (envp);
 
-  /* Read the child's edit counter for four seconds, then kill it mid-edit. */
-  channel = g_io_channel_unix_new (out_fd);
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  start = g_get_monotonic_time ();
-  while (g_get_monotonic_time () - start < 4 * G_USEC_PER_SEC + 300 * 1000)
-    {
-      g_autofree char *line = NULL;
-      gint64 now;
-      guint count;
+  /* Read the child's edits as they come, and kill it mid-edit once it has
+   * made MIN_EDITS and its recovery copy has been seen to follow its edits
+   * twice (copies keep coming while it keeps editing): counted, not timed,
+   * so a loaded machine only makes this slower. */
+  report.channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (report.channel, TRUE);
+  g_io_channel_set_flags (report.channel, G_IO_FLAG_NONBLOCK, NULL);
+  watch = g_io_add_watch (report.channel, G_IO_IN | G_IO_HUP | G_IO_ERR, on_child_output_cb, &report);
+  test_wait_flag (&report.ready, "the child's edits and two recovery copies");
+  g_assert_false (report.ended);
+  g_source_remove (watch);
 
-      if (g_io_channel_read_line (channel, &line, NULL, NULL, NULL) != G_IO_STATUS_NORMAL)
-        break;
-      now = g_get_monotonic_time ();
-      count = (guint) g_ascii_strtoull (line, NULL, 10);
-      g_array_append_val (times, now);
-      g_array_append_val (counts, count);
-    }
   kill (pid, SIGKILL);
-  kill_time = g_get_monotonic_time ();
-  waitpid (pid, &status, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_spawn_close_pid (pid);
   g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+  /* the edits it reported before it died */
+  read_report (&report);
+  g_io_channel_unref (report.channel);
 
-  for (guint i = 0; i < counts->len; i++)
-    {
-      reported = g_array_index (counts, guint, i);
-      if (kill_time - g_array_index (times, gint64, i) >= 3 * G_USEC_PER_SEC)
-        reported_2s_before = reported;
-    }
-  g_array_unref (times);
-  g_array_unref (counts);
+  edits = report.counts->len;
+  reported = g_array_index (report.counts, guint, edits - 1);
+  lower = edits > MAX_LOST_EDITS ? g_array_index (report.counts, guint, edits - 1 - MAX_LOST_EDITS) : 0;
+  g_array_unref (report.counts);
+  g_assert_cmpuint (edits, >=, MIN_EDITS);
   g_assert_cmpuint (reported, >=, 20);
+  g_assert_cmpuint (report.copies, >=, 2);
 
   /* Restart: the copy is there, private, and has all but the last seconds. */
   entries = nm_recovery_list ();
@@ -155,9 +223,11 @@ test_sigkill_mid_edit (void)
   restored = nm_recovery_load (g_ptr_array_index (entries, 0), &error);
   g_assert_no_error (error);
   g_assert_nonnull (restored);
-  g_test_message ("edits reported %u, 3 s before the kill %u, restored %u",
-                  reported, reported_2s_before, nm_consultation_get_n_findings (restored));
-  g_assert_cmpuint (nm_consultation_get_n_findings (restored), >=, reported_2s_before);
+  g_test_message ("%u edits, %u findings reported, %u of them %u edits before the kill; %u copies seen "
+                  "while it ran, the last with %u; restored %u", edits, reported, lower, MAX_LOST_EDITS,
+                  report.copies, report.seen, nm_consultation_get_n_findings (restored));
+  g_assert_cmpuint (nm_consultation_get_n_findings (restored), >=, lower);
+  g_assert_cmpuint (nm_consultation_get_n_findings (restored), >=, report.seen);
   g_assert_cmpuint (nm_consultation_get_n_findings (restored), <=, reported);
   g_assert_cmpuint (nm_consultation_get_fitzpatrick (restored), ==, 3);
 
@@ -185,7 +255,7 @@ test_sigkill_mid_edit (void)
     g_unlink (path);
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 static void
