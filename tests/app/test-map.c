@@ -15,6 +15,7 @@
 #include "nm-plan.h"
 #include "nm-tag-panel.h"
 #include "nm-window.h"
+#include "window-test-util.h"
 
 typedef struct
 {
@@ -57,7 +58,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  window_test_destroy (f->window);
 }
 
 static const NmPlanRegion *

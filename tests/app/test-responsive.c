@@ -24,10 +24,16 @@
 #define SLOW_MS      300
 #define MAX_GAP_MS    50
 
+/* Frames drawn before the measure starts: the first ones at a new size
+ * build the map's layers. */
+#define SETTLE_FRAMES 5
+
 typedef struct
 {
   GArray *times;       /* of gint64, monotonic µs, one per frame */
   gboolean recording;
+  guint ticks;
+  gboolean settled;    /* SETTLE_FRAMES ticks have come */
 } Frames;
 
 static gboolean
@@ -43,6 +49,7 @@ on_tick_cb (GtkWidget     *widget,
 
       g_array_append_val (frames->times, now);
     }
+  frames->settled |= ++frames->ticks >= SETTLE_FRAMES;
   gtk_widget_queue_draw (widget);
   return G_SOURCE_CONTINUE;
 }
@@ -94,24 +101,6 @@ sample_window (void)
   return window;
 }
 
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 300 * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
 
 /* One save (and, with @pdf, a PDF export at the same time) into @dir,
  * while the window draws; returns the longest time between two frames. */
@@ -128,22 +117,24 @@ measure (NmWindow   *window,
   g_autoptr(GAsyncResult) saved = NULL;
   g_autoptr(GAsyncResult) exported = NULL;
   g_autoptr(GError) error = NULL;
-  Frames frames = { g_array_new (FALSE, FALSE, sizeof (gint64)), FALSE };
+  Frames frames = { g_array_new (FALSE, FALSE, sizeof (gint64)), FALSE, 0, FALSE };
   gint64 start, took, gap;
   guint tick;
 
+  /* the window draws steadily before the measure starts */
   tick = gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick_cb, &frames, NULL);
-  settle ();
+  test_wait_flag (&frames.settled, "the window's first frames");
 
   frames.recording = TRUE;
   start = g_get_monotonic_time ();
-  nm_window_save_async (window, file, NULL, on_done_cb, &saved);
+  nm_window_save_async (window, file, NULL, test_wait_result_cb, &saved);
   /* the save is under way: the header bar says so */
   g_assert_true (nm_document_get_busy (nm_window_get_document (window)));
   if (pdf)
-    _nm_window_export_async (window, NM_EXPORT_PDF, pdf_file, on_done_cb, &exported);
-  while (saved == NULL || (pdf && exported == NULL))
-    g_main_context_iteration (NULL, TRUE);
+    _nm_window_export_async (window, NM_EXPORT_PDF, pdf_file, test_wait_result_cb, &exported);
+  test_wait_result (&saved, "the save");
+  if (pdf)
+    test_wait_result (&exported, "the PDF export");
   took = g_get_monotonic_time () - start;
   frames.recording = FALSE;
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
@@ -190,7 +181,7 @@ check_keeps_drawing (gconstpointer data)
     }
   g_assert_cmpint (best, <, MAX_GAP_MS * 1000);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
   g_rmdir (dir);
 }
 

@@ -19,8 +19,13 @@
 static void
 spin (void)
 {
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  test_wait_drain ();
+}
+
+static gboolean
+is_fullscreen (gpointer window)
+{
+  return gtk_window_is_fullscreen (window);
 }
 
 static NmEducationWindow *
@@ -106,7 +111,7 @@ test_present_opens_and_closes (void)
   NmWindow *window = window_with_sample ();
   NmEducationWindow *presentation;
   cairo_surface_t *surface;
-  g_autoptr(GtkWidget) watch = NULL;
+  GtkWidget *watch;
 
   g_assert_null (find_presentation ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL));
@@ -115,11 +120,8 @@ test_present_opens_and_closes (void)
   watch = g_object_ref (GTK_WIDGET (presentation));
 
   gtk_test_widget_wait_for_draw (GTK_WIDGET (presentation));
-  for (guint i = 0; i < 200 && !gtk_window_is_fullscreen (GTK_WINDOW (presentation)); i++)
-    {
-      g_usleep (10000);
-      spin ();
-    }
+  test_wait_notify (presentation, "fullscreened", is_fullscreen, presentation,
+                    "the presentation to go full screen");
   g_assert_true (gtk_window_is_fullscreen (GTK_WINDOW (presentation)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (presentation)));
 
@@ -149,8 +151,9 @@ test_present_opens_and_closes (void)
   spin ();
   g_assert_null (find_presentation ());
   g_assert_false (gtk_widget_get_visible (watch));
+  window_test_finalize (watch);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 /* Escape leaves: deliver the key the way the window's key controller gets it. */
@@ -163,7 +166,7 @@ test_escape_closes (void)
   gboolean handled = FALSE;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL);
-  presentation = find_presentation ();
+  presentation = g_object_ref (find_presentation ());
   g_assert_nonnull (presentation);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (presentation));
 
@@ -194,8 +197,9 @@ test_escape_closes (void)
   g_assert_true (handled);
   spin ();
   g_assert_null (find_presentation ());
+  window_test_finalize (presentation);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 /* Without a consultation there is nothing to present. */
@@ -208,7 +212,7 @@ test_present_needs_consultation (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.present", NULL);
   spin ();
   g_assert_null (find_presentation ());
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include "i18n-test-util.h"
 #include "nm-window.h"
+#include "../app/window-test-util.h"
 
 static gboolean have_german;
 
@@ -20,8 +21,7 @@ static void
 wait_for_draw (GtkWidget *widget)
 {
   gtk_test_widget_wait_for_draw (widget);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  test_wait_drain ();
 }
 
 static NmWindow *
@@ -95,7 +95,7 @@ test_welcome (void)
   /* a title set from C */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Neue Beratung");
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 /* The sample consultation: the plan's reasons in German with a decimal
@@ -130,7 +130,7 @@ test_sample_plan (void)
   g_assert_false (i18n_test_has_decimal_point_mm (texts));
   g_assert_null (strstr (texts, "severity"));
   g_assert_false (has_line (texts, "Caution"));
-  gtk_window_destroy (GTK_WINDOW (window));
+  window_test_destroy (window);
 }
 
 int
