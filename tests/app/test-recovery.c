@@ -338,6 +338,28 @@ write_copy (const char *notes)
   g_assert_no_error (error);
 }
 
+/* The end of a start of the application: its dialogs go, and then its
+ * windows, each of which must be finalized once destroyed (a leaked window
+ * fails the test); a window's keyboard-shortcuts window goes with it. */
+static void
+close_app_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GType kinds[] = { ADW_TYPE_MESSAGE_DIALOG, NM_TYPE_WINDOW };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels);)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (G_TYPE_CHECK_INSTANCE_TYPE (window, kinds[k]))
+          window_test_finalize (g_steal_pointer (&window));  /* it leaves the list */
+        else
+          i++;
+      }
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, 0);
+}
+
 /* Each start of the application runs in a process of its own, as it does
  * for the practitioner. */
 static void
@@ -357,14 +379,20 @@ static void
 test_subprocess_close (void)
 {
   if (g_test_subprocess ())
-    answer_offer (NULL);
+    {
+      answer_offer (NULL);
+      close_app_windows ();
+    }
 }
 
 static void
 test_subprocess_discard (void)
 {
   if (g_test_subprocess ())
-    answer_offer ("discard");
+    {
+      answer_offer ("discard");
+      close_app_windows ();
+    }
 }
 
 static void
@@ -383,6 +411,7 @@ test_subprocess_restore_broken (void)
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Restore Unsaved Work");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "client.notes"));
+  close_app_windows ();
 }
 
 static void
