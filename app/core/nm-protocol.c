@@ -1119,6 +1119,16 @@ check_safety (json_object  *root,
 
   if (skin != NULL && json_object_is_type (skin, json_type_object))
     {
+      json_object *interval = get_member (skin, "interval");
+      double weeks;
+
+      /* the skin-type rule lengthens skin series: never below every plan's 3 weeks */
+      if (number_member (interval, "min_weeks", &weeks) && weeks < 3)
+        return fail (error, "skin_types.interval.min_weeks",
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%g is below the %u week between sessions that every plan keeps",
+                                  "%g is below the %u weeks between sessions that every plan keeps", 3),
+                     weeks, 3u);
       if (!check_ceiling (get_member (skin, "pigment_depth"), "skin_types.pigment_depth", "max_mm",
                           NM_SAFETY_PIGMENT_DARK_MAX_MM, error) ||
           !check_covers_dark_skin (skin, "pigment_depth", error) ||
