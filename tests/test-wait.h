@@ -21,7 +21,7 @@
 
 typedef gboolean (*TestWaitCheck) (gpointer data);
 
-static gboolean
+G_GNUC_UNUSED static gboolean
 test_wait_timeout_cb (gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
@@ -29,7 +29,7 @@ test_wait_timeout_cb (gpointer user_data)
 }
 
 /* Runs the main loop, asleep until something happens, until @done holds. */
-static void
+G_GNUC_UNUSED static void
 test_wait_loop (TestWaitCheck  done,
                 gpointer       data,
                 const char    *what)
@@ -44,10 +44,11 @@ test_wait_loop (TestWaitCheck  done,
     g_main_context_iteration (NULL, TRUE);
   if (!done (data))
     g_error ("waited %d s for %s", TEST_WAIT_TIMEOUT_S, what);
-  g_source_remove (source);
+  if (!timed_out)
+    g_source_remove (source);
 }
 
-static gboolean
+G_GNUC_UNUSED static gboolean
 test_wait_is_set (gpointer flag)
 {
   return *(const gboolean *) flag;
@@ -68,7 +69,7 @@ typedef struct
   gboolean      fired;
 } TestWaitNotify;
 
-static void
+G_GNUC_UNUSED static void
 test_wait_notify_cb (GObject    *object,
                      GParamSpec *pspec,
                      gpointer    user_data)
@@ -112,7 +113,7 @@ test_wait_result_cb (GObject      *source,
   *out = g_object_ref (result);
 }
 
-static gboolean
+G_GNUC_UNUSED static gboolean
 test_wait_have_result (gpointer slot)
 {
   return *(GAsyncResult **) slot != NULL;
@@ -135,7 +136,7 @@ test_wait_drain (void)
     g_main_context_iteration (NULL, FALSE);
 }
 
-static void
+G_GNUC_UNUSED static void
 test_wait_marker_cb (GFileMonitor      *monitor,
                      GFile             *file,
                      GFile             *other,

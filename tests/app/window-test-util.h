@@ -35,7 +35,7 @@ window_test_open (NmWindow  *window,
   return nm_window_open_finish (window, test_wait_result (&result, "the window to open a file"), error);
 }
 
-static gboolean
+G_GNUC_UNUSED static gboolean
 window_test_document_idle (gpointer document)
 {
   return !nm_document_get_busy (document);
