@@ -20,6 +20,7 @@
 #include <string.h>
 #include <json.h>
 
+#include "nm-file.h"
 #include "nm-plan.h"
 #include "nm-protocol.h"
 #include "nm-safety.h"
@@ -1635,7 +1636,7 @@ nm_protocol_overlay_file (NmProtocol *self,
   g_return_val_if_fail (NM_IS_PROTOCOL (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (clinic_file), FALSE);
 
-  bytes = g_file_load_bytes (clinic_file, NULL, NULL, error);
+  bytes = nm_file_read_bounded (clinic_file, PROTOCOL_MAX_BYTES, NULL, NULL, error);
   if (bytes == NULL)
     return FALSE;
 
