@@ -771,123 +771,155 @@ draw_step (Ctx        *c,
   text (c, string, x + 2 * r + 16, y, width - 2 * r - 16, size, FALSE, &fg, 0.45 + 0.55 * emphasis);
 }
 
-static void
-page_needling (Ctx *c)
+/* The cross-section of page 1, in design units: the skin's layers to
+ * scale for the region shown, and the needle's setting there. */
+typedef struct
 {
-  cairo_t *cr = c->cr;
+  const char         *region;
+  const NmPlanRegion *planned;     /* nullable: no depth planned here */
+  NmSkinLayers        skin;
+  double              needle_mm;
+  double              view_mm;     /* the depth the picture shows */
+  double              x, w;        /* the picture, with its ruler */
+  double              surface_y;   /* the top of the epidermis */
+  double              dermis_y;
+  double              hypo_y;
+  double              bottom;
+  double              ppm;         /* units per millimetre */
+} Section;
+
+static void
+section_init (Ctx     *c,
+              Section *s,
+              double   top)
+{
   NmEducationModel *model = c->model;
-  const char *region = nm_education_model_get_region (model);
-  const NmPlanRegion *planned = NULL;
-  NmSkinLayers skin;
-  double rgb[3];
-  double top, px, pw, surface_y, bottom, ppm, view_mm, needle_mm;
-  double epi_y, dermis_y, hypo_y, t = c->t;
-  double needle_x[5];
-  double down, tip_shift, channel_w, collagen;
-  g_autofree char *header = NULL;
-  g_autofree char *caption = NULL;
-  g_autofree char *epi_text = NULL;
-  g_autofree char *dermis_text = NULL;
-  g_autofree char *epi_mm = NULL;
-  g_autofree char *dermis_mm = NULL;
-  double col_x, col_w, y;
-  int active;
-  const char *steps[4];
 
-  top = draw_frame (c, NM_EDUCATION_PAGE_NEEDLING);
-
-  if (!nm_skin_layers_for_region (region, &skin))
-    nm_skin_layers_for_region ("cheek-left", &skin);
+  s->region = nm_education_model_get_region (model);
+  if (!nm_skin_layers_for_region (s->region, &s->skin))
+    nm_skin_layers_for_region ("cheek-left", &s->skin);
+  s->planned = NULL;
   if (model->plan != NULL && nm_plan_get_status (model->plan) != NM_PLAN_BLOCKED)
-    planned = nm_plan_lookup_region (model->plan, region);
-  if (planned != NULL && !planned->treat)
-    planned = NULL;
-  needle_mm = planned != NULL ? planned->max_mm : 0.5;
+    s->planned = nm_plan_lookup_region (model->plan, s->region);
+  if (s->planned != NULL && !s->planned->treat)
+    s->planned = NULL;
+  s->needle_mm = s->planned != NULL ? s->planned->max_mm : 0.5;
 
   /* the depth shown: the skin and a little of the fat below, and always
    * the needle, in whole half millimetres so the ruler stays round */
-  view_mm = ceil (MAX ((skin.epidermis_mm + skin.dermis_mm) * 1.5, needle_mm + 0.4) * 2) / 2;
+  s->view_mm = ceil (MAX ((s->skin.epidermis_mm + s->skin.dermis_mm) * 1.5, s->needle_mm + 0.4) * 2) / 2;
 
-  px = MARGIN;
-  pw = c->W * 0.56;
-  surface_y = top + 118;
-  bottom = c->H - 128;
-  ppm = (bottom - surface_y) / view_mm;
-  epi_y = surface_y;
-  dermis_y = epi_y + skin.epidermis_mm * ppm;
-  hypo_y = dermis_y + skin.dermis_mm * ppm;
+  s->x = MARGIN;
+  s->w = c->W * 0.56;
+  s->surface_y = top + 118;
+  s->bottom = c->H - 128;
+  s->ppm = (s->bottom - s->surface_y) / s->view_mm;
+  s->dermis_y = s->surface_y + s->skin.epidermis_mm * s->ppm;
+  s->hypo_y = s->dermis_y + s->skin.dermis_mm * s->ppm;
+}
 
-  /* Header: which area, at which setting */
-  if (planned != NULL)
+/* Which area, at which setting */
+static void
+draw_section_header (Ctx           *c,
+                     const Section *s,
+                     double         top)
+{
+  g_autofree char *header = NULL;
+
+  if (s->planned != NULL)
     {
-      g_autofree char *range = nm_render_depth_text (planned->min_mm, planned->max_mm);
+      g_autofree char *range = nm_render_depth_text (s->planned->min_mm, s->planned->max_mm);
 
       /* TRANSLATORS: %s is a region such as "Left cheek", then a depth such as "1.25–1.5 mm" */
-      header = g_strdup_printf (_("%s: needles set to %s"), nm_vocab_region_name (region), range);
+      header = g_strdup_printf (_("%s: needles set to %s"), nm_vocab_region_name (s->region), range);
     }
   else
-    header = g_strdup_printf (_("%s: your practitioner sets the depth"), nm_vocab_region_name (region));
-  text (c, header, px, top, pw, 28, TRUE, &fg, 1);
-  if (model->regions->len > 2)
-    text (c, _("Up and Down keys: another area"), px, top + 38, pw, 18, FALSE, &faint, 1);
+    header = g_strdup_printf (_("%s: your practitioner sets the depth"), nm_vocab_region_name (s->region));
+  text (c, header, s->x, top, s->w, 28, TRUE, &fg, 1);
+  if (c->model->regions->len > 2)
+    text (c, _("Up and Down keys: another area"), s->x, top + 38, s->w, 18, FALSE, &faint, 1);
+}
 
-  /* The layers, to scale */
-  nm_skin_tone_for_fitzpatrick (model->fitzpatrick, rgb);
+/* The layers, to scale, in the skin's colour for the client's type */
+static void
+draw_skin_layers (Ctx           *c,
+                  const Section *s)
+{
+  cairo_t *cr = c->cr;
+  double x = s->x + 70, w = s->w - 70;
+  double rgb[3];
+
+  nm_skin_tone_for_fitzpatrick (c->model->fitzpatrick, rgb);
   cairo_save (cr);
-  rounded_rect (cr, px + 70, surface_y, pw - 70, bottom - surface_y, 10);
+  rounded_rect (cr, x, s->surface_y, w, s->bottom - s->surface_y, 10);
   cairo_clip (cr);
-  draw_fat (cr, px + 70, hypo_y, pw - 70, bottom - hypo_y);
+  draw_fat (cr, x, s->hypo_y, w, s->bottom - s->hypo_y);
   set_rgb (cr, &dermis, 1);
-  cairo_rectangle (cr, px + 70, dermis_y, pw - 70, hypo_y - dermis_y);
+  cairo_rectangle (cr, x, s->dermis_y, w, s->hypo_y - s->dermis_y);
   cairo_fill (cr);
-  draw_dermis_fibres (cr, px + 70, dermis_y + 4, pw - 70, hypo_y - dermis_y - 8, 3, &fibre, 0.55, 2.2);
+  draw_dermis_fibres (cr, x, s->dermis_y + 4, w, s->hypo_y - s->dermis_y - 8, 3, &fibre, 0.55, 2.2);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-  cairo_rectangle (cr, px + 70, epi_y, pw - 70, MAX (dermis_y - epi_y, 2));
+  cairo_rectangle (cr, x, s->surface_y, w, MAX (s->dermis_y - s->surface_y, 2));
   cairo_fill (cr);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.5);
-  cairo_rectangle (cr, px + 70, epi_y, pw - 70, 1.5);
+  cairo_rectangle (cr, x, s->surface_y, w, 1.5);
   cairo_fill (cr);
   cairo_restore (cr);
+}
 
-  /* Ruler, every 0.5 mm */
+/* The ruler, every 0.5 mm */
+static void
+draw_depth_ruler (Ctx           *c,
+                  const Section *s)
+{
+  cairo_t *cr = c->cr;
+
   cairo_set_line_width (cr, 2);
   set_rgb (cr, &muted, 1);
-  cairo_move_to (cr, px + 56, surface_y);
-  cairo_line_to (cr, px + 56, bottom);
+  cairo_move_to (cr, s->x + 56, s->surface_y);
+  cairo_line_to (cr, s->x + 56, s->bottom);
   cairo_stroke (cr);
-  for (guint i = 0; i * 0.5 <= view_mm + 1e-6; i++)
+  for (guint i = 0; i * 0.5 <= s->view_mm + 1e-6; i++)
     {
-      double ty = surface_y + i * 0.5 * ppm;
+      double ty = s->surface_y + i * 0.5 * s->ppm;
       g_autofree char *value = nm_format_mm_display (i * 0.5);
       g_autofree char *label = i == 0 ? g_strdup (_("0 mm")) : g_steal_pointer (&value);
       g_autoptr(PangoLayout) l = layout (c, label, 18, FALSE, -1, FALSE);
       double lw, lh;
 
-      cairo_move_to (cr, px + 48, ty);
-      cairo_line_to (cr, px + 64, ty);
+      cairo_move_to (cr, s->x + 48, ty);
+      cairo_line_to (cr, s->x + 64, ty);
       set_rgb (cr, &muted, 1);
       cairo_stroke (cr);
       size_of (l, &lw, &lh);
-      show (c, l, px + 42 - lw, ty - lh / 2, &muted, 1);
+      show (c, l, s->x + 42 - lw, ty - lh / 2, &muted, 1);
     }
+}
 
-  /* Layer names, at the right edge of the section */
-  epi_mm = nm_format_mm_display (skin.epidermis_mm);
-  dermis_mm = nm_format_mm_display (skin.dermis_mm);
+/* The layers' names and thicknesses, at the right edge of the section */
+static void
+draw_layer_names (Ctx           *c,
+                  const Section *s)
+{
+  cairo_t *cr = c->cr;
+  double px = s->x, pw = s->w;
+  g_autofree char *epi_mm = nm_format_mm_display (s->skin.epidermis_mm);
+  g_autofree char *dermis_mm = nm_format_mm_display (s->skin.dermis_mm);
   /* TRANSLATORS: %s is a thickness such as "0.05" */
-  epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
-  dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
+  g_autofree char *epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
+  g_autofree char *dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
+
   {
     g_autoptr(PangoLayout) l = layout (c, epi_text, 20, TRUE, -1, FALSE);
     double lw, lh, lx;
 
     size_of (l, &lw, &lh);
     lx = px + pw - lw - 16;
-    show (c, l, lx, surface_y - lh - 14, &fg, 1);
+    show (c, l, lx, s->surface_y - lh - 14, &fg, 1);
     set_rgb (cr, &fg, 0.8);
     cairo_set_line_width (cr, 1.5);
-    cairo_move_to (cr, lx + lw / 2, surface_y - 12);
-    cairo_line_to (cr, lx + lw / 2, epi_y + (dermis_y - epi_y) / 2);
+    cairo_move_to (cr, lx + lw / 2, s->surface_y - 12);
+    cairo_line_to (cr, lx + lw / 2, s->surface_y + (s->dermis_y - s->surface_y) / 2);
     cairo_stroke (cr);
   }
   {
@@ -895,76 +927,112 @@ page_needling (Ctx *c)
     double lw, lh;
 
     size_of (l, &lw, &lh);
-    rounded_rect (cr, px + pw - lw - 26, (dermis_y + hypo_y - lh) / 2 - 4, lw + 16, lh + 8, 6);
+    rounded_rect (cr, px + pw - lw - 26, (s->dermis_y + s->hypo_y - lh) / 2 - 4, lw + 16, lh + 8, 6);
     cairo_set_source_rgba (cr, 0.2, 0.05, 0.07, 0.72);
     cairo_fill (cr);
-    show (c, l, px + pw - lw - 18, (dermis_y + hypo_y - lh) / 2, &fg, 1);
+    show (c, l, px + pw - lw - 18, (s->dermis_y + s->hypo_y - lh) / 2, &fg, 1);
   }
-  if (bottom - hypo_y > 40)
+  if (s->bottom - s->hypo_y > 40)
     {
       g_autoptr(PangoLayout) l = layout (c, _("Fat (hypodermis)"), 20, TRUE, -1, FALSE);
       double lw, lh;
 
       size_of (l, &lw, &lh);
-      rounded_rect (cr, px + pw - lw - 26, bottom - lh - 22, lw + 16, lh + 8, 6);
+      rounded_rect (cr, px + pw - lw - 26, s->bottom - lh - 22, lw + 16, lh + 8, 6);
       cairo_set_source_rgba (cr, 0.25, 0.2, 0.05, 0.72);
       cairo_fill (cr);
-      show (c, l, px + pw - lw - 18, bottom - lh - 18, &fg, 1);
+      show (c, l, px + pw - lw - 18, s->bottom - lh - 18, &fg, 1);
     }
+}
 
-  /* The needles go in and come out; then the channels they leave close
-   * and new collagen forms around them. */
+/* The needles at time t: they go in and come out; then the channels they
+ * leave close and new collagen forms around them. */
+typedef struct
+{
+  double x[5];
+  double tip_shift;    /* the tips below the surface, in units */
+  double channel_w;    /* the open channels' width at the surface */
+  double collagen;     /* 0–1 */
+} Needles;
 
-  down = ease (t, NEEDLE_DOWN_START, NEEDLE_DOWN_END) * (1 - ease (t, NEEDLE_UP_START, NEEDLE_UP_END));
-  tip_shift = -40 + down * (needle_mm * ppm + 40);
-  channel_w = t < NEEDLE_UP_START ? 0 : 6 * (1 - ease (t, CHANNELS_CLOSE, CHANNELS_CLOSED));
-  collagen = ease (t, CHANNELS_CLOSED - 0.6, COLLAGEN_DONE);
+static void
+needles_at (Ctx           *c,
+            const Section *s,
+            Needles       *n)
+{
+  double t = c->t;
+  double down = ease (t, NEEDLE_DOWN_START, NEEDLE_DOWN_END) * (1 - ease (t, NEEDLE_UP_START, NEEDLE_UP_END));
 
-  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
-    needle_x[i] = px + 140 + i * (pw - 440) / (G_N_ELEMENTS (needle_x) - 1);
+  n->tip_shift = -40 + down * (s->needle_mm * s->ppm + 40);
+  n->channel_w = t < NEEDLE_UP_START ? 0 : 6 * (1 - ease (t, CHANNELS_CLOSE, CHANNELS_CLOSED));
+  n->collagen = ease (t, CHANNELS_CLOSED - 0.6, COLLAGEN_DONE);
+  for (guint i = 0; i < G_N_ELEMENTS (n->x); i++)
+    n->x[i] = s->x + 140 + i * (s->w - 440) / (G_N_ELEMENTS (n->x) - 1);
+}
+
+/* The planned range as a band, the setting as a dashed line with its
+ * value beside the needles */
+static void
+draw_needle_setting (Ctx           *c,
+                     const Section *s,
+                     const Needles *n)
+{
+  static const double dash[] = { 10, 8 };
+  cairo_t *cr = c->cr;
+  const NmPlanRegion *planned = s->planned;
+  double setting_y = s->surface_y + s->needle_mm * s->ppm;
+  g_autofree char *value = nm_format_mm_display (s->needle_mm);
+  /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
+  g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
+  g_autoptr(PangoLayout) l = NULL;
+  double lw, lh;
+
   if (planned != NULL && planned->max_mm > planned->min_mm)
     {
-      cairo_rectangle (cr, px + 70, surface_y + planned->min_mm * ppm, pw - 70,
-                       (planned->max_mm - planned->min_mm) * ppm);
+      cairo_rectangle (cr, s->x + 70, s->surface_y + planned->min_mm * s->ppm, s->w - 70,
+                       (planned->max_mm - planned->min_mm) * s->ppm);
       set_rgb (cr, &accent, 0.30);
       cairo_fill (cr);
     }
-  {
-    static const double dash[] = { 10, 8 };
 
-    cairo_save (cr);
-    cairo_set_dash (cr, dash, 2, 0);
-    cairo_set_line_width (cr, 2);
-    set_rgb (cr, &accent, 1);
-    cairo_move_to (cr, px + 64, surface_y + needle_mm * ppm);
-    cairo_line_to (cr, needle_x[4] + 30, surface_y + needle_mm * ppm);
-    cairo_stroke (cr);
-    cairo_restore (cr);
-  }
-  {
-    g_autofree char *value = nm_format_mm_display (needle_mm);
-    /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
-    g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
-    g_autoptr(PangoLayout) l = layout (c, tag, 20, TRUE, -1, FALSE);
-    double lw, lh, ty = surface_y + needle_mm * ppm;
+  cairo_save (cr);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_set_line_width (cr, 2);
+  set_rgb (cr, &accent, 1);
+  cairo_move_to (cr, s->x + 64, setting_y);
+  cairo_line_to (cr, n->x[4] + 30, setting_y);
+  cairo_stroke (cr);
+  cairo_restore (cr);
 
-    size_of (l, &lw, &lh);
-    rounded_rect (cr, needle_x[4] + 34, ty - lh / 2 - 4, lw + 16, lh + 8, 6);
-    set_rgb (cr, &accent, 1);
-    cairo_fill (cr);
-    show (c, l, needle_x[4] + 42, ty - lh / 2, &bg_top, 1);
-  }
+  l = layout (c, tag, 20, TRUE, -1, FALSE);
+  size_of (l, &lw, &lh);
+  rounded_rect (cr, n->x[4] + 34, setting_y - lh / 2 - 4, lw + 16, lh + 8, 6);
+  set_rgb (cr, &accent, 1);
+  cairo_fill (cr);
+  show (c, l, n->x[4] + 42, setting_y - lh / 2, &bg_top, 1);
+}
 
-  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
+/* Where each needle went: its channel while open, the repair signals
+ * spreading from it, then the new collagen around it */
+static void
+draw_channels (Ctx           *c,
+               const Section *s,
+               const Needles *n)
+{
+  cairo_t *cr = c->cr;
+  double t = c->t;
+  double surface_y = s->surface_y;
+
+  for (guint i = 0; i < G_N_ELEMENTS (n->x); i++)
     {
-      double depth = needle_mm * ppm;
-      double x = needle_x[i];
+      double depth = s->needle_mm * s->ppm;
+      double x = n->x[i];
 
-      if (channel_w > 0.05)
+      if (n->channel_w > 0.05)
         {
-          cairo_move_to (cr, x - channel_w / 2, surface_y);
-          cairo_line_to (cr, x + channel_w / 2, surface_y);
-          cairo_line_to (cr, x, surface_y + depth * (0.4 + 0.6 * channel_w / 6));
+          cairo_move_to (cr, x - n->channel_w / 2, surface_y);
+          cairo_line_to (cr, x + n->channel_w / 2, surface_y);
+          cairo_line_to (cr, x, surface_y + depth * (0.4 + 0.6 * n->channel_w / 6));
           cairo_close_path (cr);
           set_rgb (cr, &channel, 0.9);
           cairo_fill (cr);
@@ -983,44 +1051,72 @@ page_needling (Ctx *c)
           cairo_fill (cr);
           cairo_pattern_destroy (glow);
         }
-      if (collagen > 0)
-        draw_dermis_fibres (cr, x - 36, dermis_y + 2, 72, MIN (hypo_y, surface_y + depth) - dermis_y - 2,
-                            11 + i, &fg, 0.85 * collagen, 3.0);
+      if (n->collagen > 0)
+        draw_dermis_fibres (cr, x - 36, s->dermis_y + 2, 72, MIN (s->hypo_y, surface_y + depth) - s->dermis_y - 2,
+                            11 + i, &fg, 0.85 * n->collagen, 3.0);
     }
+}
 
-  /* the pen: its face rests on the skin when the needles are all the way in */
-  if (t < NEEDLE_UP_END + 0.6)
-    {
-      double alpha = 1 - ease (t, NEEDLE_UP_END, NEEDLE_UP_END + 0.6);
-      double face_y = surface_y + tip_shift - needle_mm * ppm;
+/* The pen: its face rests on the skin when the needles are all the way
+ * in; it fades out once they are out. */
+static void
+draw_pen (Ctx           *c,
+          const Section *s,
+          const Needles *n,
+          double         top)
+{
+  cairo_t *cr = c->cr;
+  double alpha = 1 - ease (c->t, NEEDLE_UP_END, NEEDLE_UP_END + 0.6);
+  double face_y = s->surface_y + n->tip_shift - s->needle_mm * s->ppm;
 
-      cairo_push_group (cr);
-      for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
-        draw_needle (cr, needle_x[i], surface_y + tip_shift, needle_mm * ppm);
-      rounded_rect (cr, needle_x[0] - 40, face_y - 56, needle_x[4] - needle_x[0] + 80, 56, 14);
-      cairo_set_source_rgb (cr, 0.30, 0.33, 0.38);
-      cairo_fill_preserve (cr);
-      set_rgb (cr, &steel, 1);
-      cairo_set_line_width (cr, 2);
-      cairo_stroke (cr);
-      cairo_pop_group_to_source (cr);
-      cairo_save (cr);
-      cairo_rectangle (cr, 0, top + 64, c->W, c->H);
-      cairo_clip (cr);
-      cairo_paint_with_alpha (cr, alpha);
-      cairo_restore (cr);
-    }
+  if (c->t >= NEEDLE_UP_END + 0.6)
+    return;
 
-  /* Caption: where the thicknesses come from */
+  cairo_push_group (cr);
+  for (guint i = 0; i < G_N_ELEMENTS (n->x); i++)
+    draw_needle (cr, n->x[i], s->surface_y + n->tip_shift, s->needle_mm * s->ppm);
+  rounded_rect (cr, n->x[0] - 40, face_y - 56, n->x[4] - n->x[0] + 80, 56, 14);
+  cairo_set_source_rgb (cr, 0.30, 0.33, 0.38);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, &steel, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  cairo_pop_group_to_source (cr);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, top + 64, c->W, c->H);
+  cairo_clip (cr);
+  cairo_paint_with_alpha (cr, alpha);
+  cairo_restore (cr);
+}
+
+/* Under the picture: where the thicknesses come from */
+static void
+draw_section_caption (Ctx           *c,
+                      const Section *s)
+{
   /* TRANSLATORS: %s is where the skin was measured, e.g. "cheekbone"; then the source keys */
-  caption = g_strdup_printf (_("To scale. Thicknesses measured at the %s (average of women and men). Source: %s"),
-                             skin.site, skin.sources);
-  y = bottom + 12;
-  y += text (c, caption, px, y, pw, 16, FALSE, &faint, 1);
-  text (c, _("The setting is the needle’s length; skin gives way under it, so the needle reaches less deep (K1)."),
-        px, y + 2, pw, 16, FALSE, &faint, 1);
+  g_autofree char *caption = g_strdup_printf (_("To scale. Thicknesses measured at the %s (average of women and men). Source: %s"),
+                                              s->skin.site, s->skin.sources);
+  double y = s->bottom + 12;
 
-  /* The steps, beside the picture */
+  y += text (c, caption, s->x, y, s->w, 16, FALSE, &faint, 1);
+  text (c, _("The setting is the needle’s length; skin gives way under it, so the needle reaches less deep (K1)."),
+        s->x, y + 2, s->w, 16, FALSE, &faint, 1);
+}
+
+/* The steps, beside the picture, the one the animation is at bright */
+static void
+draw_needling_steps (Ctx           *c,
+                     const Section *s,
+                     double         top)
+{
+  double t = c->t;
+  double col_x = s->x + s->w + 48;
+  double col_w = c->W - col_x - MARGIN;
+  double y = top + 10;
+  const char *steps[4];
+  int active;
+
   steps[0] = _("A pen moves fine sterile needles in and out of the skin, to the depth set for each area.");
   steps[1] = _("Each needle leaves a tiny channel. The skin reads it as a small injury and starts to repair.");
   steps[2] = nm_texts_channels_close ();
@@ -1036,9 +1132,6 @@ page_needling (Ctx *c)
   else
     active = -1;    /* the end: everything at full strength */
 
-  col_x = px + pw + 48;
-  col_w = c->W - col_x - MARGIN;
-  y = top + 10;
   for (int i = 0; i < 4; i++)
     {
       double emphasis = active < 0 || i == active ? 1.0 : i < active ? 0.55 : 0.15;
@@ -1048,6 +1141,26 @@ page_needling (Ctx *c)
       y += text_height (c, string, col_w - 52, 24, FALSE) + 30;
     }
   text (c, _("Lab study: K1. New collagen: AUS."), col_x + 52, y, col_w - 52, 16, FALSE, &faint, 1);
+}
+
+static void
+page_needling (Ctx *c)
+{
+  double top = draw_frame (c, NM_EDUCATION_PAGE_NEEDLING);
+  Section s;
+  Needles n;
+
+  section_init (c, &s, top);
+  draw_section_header (c, &s, top);
+  draw_skin_layers (c, &s);
+  draw_depth_ruler (c, &s);
+  draw_layer_names (c, &s);
+  needles_at (c, &s, &n);
+  draw_needle_setting (c, &s, &n);
+  draw_channels (c, &s, &n);
+  draw_pen (c, &s, &n, top);
+  draw_section_caption (c, &s);
+  draw_needling_steps (c, &s, top);
 }
 
 /* --------------------------------------------- page 2: healing over time */
