@@ -1694,25 +1694,13 @@ series_name (const NmPlanSeries *series)
   return series->label;
 }
 
-static void
-page_series (Ctx *c)
+/* Every session of every series, in date order */
+static GArray *
+series_marks (NmPlan *plan)
 {
-  cairo_t *cr = c->cr;
-  NmPlan *plan = c->model->plan;
-  double top = draw_frame (c, NM_EDUCATION_PAGE_SERIES);
-  g_autoptr(GArray) marks = g_array_new (FALSE, TRUE, sizeof (Mark));
-  guint n_series = plan != NULL ? nm_plan_get_n_series (plan) : 0;
-  GDate first, last, month;
-  guint n_months, cols, rows, shown_months;
-  double y = top, grid_y, cell_w, cell_h;
+  GArray *marks = g_array_new (FALSE, TRUE, sizeof (Mark));
 
-  if (plan == NULL || nm_plan_get_status (plan) == NM_PLAN_BLOCKED || n_series == 0)
-    {
-      text (c, _("No sessions are planned yet."), MARGIN, top, c->W - 2 * MARGIN, 30, TRUE, &fg, 1);
-      return;
-    }
-
-  for (guint s = 0; s < n_series; s++)
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
     {
       const NmPlanSeries *series = nm_plan_get_series (plan, s);
 
@@ -1727,50 +1715,237 @@ page_series (Ctx *c)
   g_array_sort (marks, compare_marks);
   for (guint i = 0; i < marks->len; i++)
     g_array_index (marks, Mark, i).order = i;
-  if (marks->len == 0)
-    return;
+  return marks;
+}
 
-  /* one line per series: which session is next */
-  for (guint s = 0; s < n_series; s++)
+/* "Skin: session 2 of 4 is next, on …", or that all are done */
+static char *
+next_session_line (Ctx                *c,
+                   const NmPlanSeries *series,
+                   guint               s)
+{
+  guint next = series->n_dates;
+  int logged = s < c->model->logged->len ? g_array_index (c->model->logged, int, s) : -1;
+  char date[128];
+
+  /* the log says how many are done; without one, the dates and today */
+  if (logged >= 0)
+    next = MIN ((guint) logged, series->n_dates);
+  else
+    for (guint d = 0; d < series->n_dates; d++)
+      if (g_date_compare (&series->dates[d], &c->model->today) >= 0)
+        {
+          next = d;
+          break;
+        }
+  if (next >= series->n_dates)
+    return g_strdup_printf (_("%s: all %u sessions are done."), series_name (series), series->n_dates);
+
+  /* TRANSLATORS: a date such as "Tuesday 1 December 2026" */
+  g_date_strftime (date, sizeof date, _("%A %-d %B %Y"), &series->dates[next]);
+  /* TRANSLATORS: "Skin: session 2 of 4 is next, on Tuesday 12 January 2027. Every 6 weeks." */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s: session %u of %u is next, on %s. Every week.",
+                                       "%s: session %u of %u is next, on %s. Every %u weeks.",
+                                       series->interval_weeks),
+                          series_name (series), next + 1, series->n_dates, date,
+                          series->interval_weeks);
+}
+
+/* One line per series, by its colour; returns the bottom of the last */
+static double
+draw_next_sessions (Ctx    *c,
+                    NmPlan *plan,
+                    double  y)
+{
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
     {
       const NmPlanSeries *series = nm_plan_get_series (plan, s);
       const Rgb *colour = &series_colours[s % G_N_ELEMENTS (series_colours)];
-      g_autofree char *line = NULL;
-      guint next = series->n_dates;
-      int logged = s < c->model->logged->len ? g_array_index (c->model->logged, int, s) : -1;
+      g_autofree char *line = next_session_line (c, series, s);
 
-      /* the log says how many are done; without one, the dates and today */
-      if (logged >= 0)
-        next = MIN ((guint) logged, series->n_dates);
-      else
-        for (guint d = 0; d < series->n_dates; d++)
-          if (g_date_compare (&series->dates[d], &c->model->today) >= 0)
-            {
-              next = d;
-              break;
-            }
-      if (next < series->n_dates)
-        {
-          char date[128];
-
-          /* TRANSLATORS: a date such as "Tuesday 1 December 2026" */
-          g_date_strftime (date, sizeof date, _("%A %-d %B %Y"), &series->dates[next]);
-          /* TRANSLATORS: "Skin: session 2 of 4 is next, on Tuesday 12 January 2027. Every 6 weeks." */
-          line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s: session %u of %u is next, on %s. Every week.",
-                                               "%s: session %u of %u is next, on %s. Every %u weeks.",
-                                               series->interval_weeks),
-                                  series_name (series), next + 1, series->n_dates, date,
-                                  series->interval_weeks);
-        }
-      else
-        line = g_strdup_printf (_("%s: all %u sessions are done."), series_name (series), series->n_dates);
-
-      cairo_arc (cr, MARGIN + 11, y + 15, 11, 0, 2 * G_PI);
-      set_rgb (cr, colour, 1);
-      cairo_fill (cr);
+      cairo_arc (c->cr, MARGIN + 11, y + 15, 11, 0, 2 * G_PI);
+      set_rgb (c->cr, colour, 1);
+      cairo_fill (c->cr);
       y += text (c, line, MARGIN + 34, y, c->W - 2 * MARGIN - 34, 24, TRUE, &fg, 1) + 6;
     }
+  return y;
+}
+
+/* The months of the calendar in a grid */
+typedef struct
+{
+  guint  cols;
+  double cell_w, cell_h;   /* one month */
+} MonthGrid;
+
+/* The arrangement of @n months in (@avail_w, @avail_h) that gives the
+ * largest days */
+static void
+month_grid_arrange (MonthGrid *grid,
+                    guint      n,
+                    double     avail_w,
+                    double     avail_h)
+{
+  double best = 0;
+  guint rows = 1;
+
+  grid->cols = 1;
+  for (guint k = 1; k <= n; k++)
+    {
+      guint r = (n + k - 1) / k;
+      double w = (avail_w - (k - 1) * 36) / k, h = (avail_h - (r - 1) * 24) / r;
+      double day = MIN (w / 7, h / 8.2);
+
+      if (day > best)
+        {
+          best = day;
+          grid->cols = k;
+          rows = r;
+        }
+    }
+  grid->cell_w = (avail_w - (grid->cols - 1) * 36) / grid->cols;
+  grid->cell_h = (avail_h - (rows - 1) * 24) / rows;
+}
+
+/* The sessions on @date as a disc in their series' colours (two series on
+ * one day share it), each growing in as the animation reaches it and
+ * dimmed once done. Returns whether a mark shows. */
+static gboolean
+draw_day_marks (Ctx         *c,
+                GArray      *marks,
+                const GDate *date,
+                double       cx,
+                double       cy,
+                double       r)
+{
+  cairo_t *cr = c->cr;
+  GArray *logged = c->model->logged;
+  gboolean marked = FALSE;
+  guint n_here = 0, k = 0;
+
+  for (guint i = 0; i < marks->len; i++)
+    n_here += g_date_compare (&g_array_index (marks, Mark, i).date, date) == 0;
+
+  for (guint i = 0; i < marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (marks, Mark, i);
+      double appear, rr, a0, a1;
+      gboolean past;
+
+      if (g_date_compare (&mark->date, date) != 0)
+        continue;
+      appear = ease (c->t, SERIES_START + mark->order * SERIES_STEP,
+                     SERIES_START + mark->order * SERIES_STEP + 0.35);
+      rr = r * (appear < 1 ? 0.6 + 0.5 * appear - 0.1 * appear * appear : 1);
+      if (mark->series < logged->len && g_array_index (logged, int, mark->series) >= 0)
+        past = (int) mark->number <= g_array_index (logged, int, mark->series);
+      else
+        past = g_date_compare (&mark->date, &c->model->today) < 0;
+      a0 = -G_PI / 2 + 2 * G_PI * k / n_here;
+      a1 = -G_PI / 2 + 2 * G_PI * (k + 1) / n_here;
+      if (n_here > 1)
+        cairo_move_to (cr, cx, cy);
+      else
+        cairo_new_path (cr);
+      cairo_arc (cr, cx, cy, rr, a0, a1);
+      cairo_close_path (cr);
+      set_rgb (cr, &series_colours[mark->series % G_N_ELEMENTS (series_colours)],
+               appear * (past ? 0.45 : 1));
+      cairo_fill (cr);
+      marked |= appear > 0.5;
+      k++;
+    }
+  return marked;
+}
+
+/* One month's calendar in the cell at (@mx, @my): its name, the weekdays'
+ * initials, then the days, Monday first, today ringed */
+static void
+draw_month (Ctx             *c,
+            GArray          *marks,
+            const GDate     *month,
+            double           mx,
+            double           my,
+            const MonthGrid *grid)
+{
+  cairo_t *cr = c->cr;
+  double cell_w = grid->cell_w, cell_h = grid->cell_h;
+  double head_h, day_w, day_h;
+  char name[64];
+  guint days = g_date_get_days_in_month (g_date_get_month (month), g_date_get_year (month));
+  guint offset = g_date_get_weekday (month) - 1;   /* Monday first */
+  GDate weekday;
+  double font = CLAMP (MIN (cell_w / 7, cell_h / 8.2) * 0.52, 12, 26);
+
+  g_date_strftime (name, sizeof name, "%B %Y", month);
+  head_h = text (c, name, mx, my, cell_w, font * 1.15, TRUE, &fg, 1) + 4;
+  day_w = cell_w / 7;
+  day_h = (cell_h - head_h) / 7;
+
+  /* weekday initials, from a known Monday */
+  g_date_clear (&weekday, 1);
+  g_date_set_dmy (&weekday, 5, G_DATE_JANUARY, 2026);
+  for (guint d = 0; d < 7; d++, g_date_add_days (&weekday, 1))
+    {
+      char abbrev[32];
+      g_autoptr(PangoLayout) l = NULL;
+      double lw, lh;
+
+      g_date_strftime (abbrev, sizeof abbrev, "%a", &weekday);
+      l = layout (c, abbrev, font * 0.8, FALSE, -1, FALSE);
+      size_of (l, &lw, &lh);
+      show (c, l, mx + d * day_w + (day_w - lw) / 2, my + head_h + (day_h - lh) / 2, &faint, 1);
+    }
+
+  for (guint day = 1; day <= days; day++)
+    {
+      guint slot = offset + day - 1;
+      double cx = mx + (slot % 7) * day_w + day_w / 2;
+      double cy = my + head_h + (1 + slot / 7) * day_h + day_h / 2;
+      double r = MIN (day_w, day_h) * 0.46;
+      g_autofree char *number = g_strdup_printf ("%u", day);
+      g_autoptr(PangoLayout) l = layout (c, number, font * 0.9, FALSE, -1, FALSE);
+      GDate date;
+      gboolean marked;
+      double lw, lh;
+
+      g_date_clear (&date, 1);
+      g_date_set_dmy (&date, day, g_date_get_month (month), g_date_get_year (month));
+      marked = draw_day_marks (c, marks, &date, cx, cy, r);
+      if (g_date_compare (&date, &c->model->today) == 0)
+        {
+          cairo_set_line_width (cr, 3);
+          set_rgb (cr, &fg, 1);
+          cairo_arc (cr, cx, cy, r + 2, 0, 2 * G_PI);
+          cairo_stroke (cr);
+        }
+      size_of (l, &lw, &lh);
+      show (c, l, cx - lw / 2, cy - lh / 2, marked ? &bg_top : &muted, 1);
+    }
+}
+
+static void
+page_series (Ctx *c)
+{
+  NmPlan *plan = c->model->plan;
+  double top = draw_frame (c, NM_EDUCATION_PAGE_SERIES);
+  g_autoptr(GArray) marks = NULL;
+  GDate first, last, month;
+  guint n_months, shown_months;
+  MonthGrid grid;
+  double grid_y;
+
+  if (plan == NULL || nm_plan_get_status (plan) == NM_PLAN_BLOCKED || nm_plan_get_n_series (plan) == 0)
+    {
+      text (c, _("No sessions are planned yet."), MARGIN, top, c->W - 2 * MARGIN, 30, TRUE, &fg, 1);
+      return;
+    }
+
+  marks = series_marks (plan);
+  if (marks->len == 0)
+    return;
+  grid_y = draw_next_sessions (c, plan, top) + 18;
 
   /* the months the series span, at most six */
   first = g_array_index (marks, Mark, 0).date;
@@ -1778,125 +1953,13 @@ page_series (Ctx *c)
   n_months = (g_date_get_year (&last) - g_date_get_year (&first)) * 12
              + g_date_get_month (&last) - g_date_get_month (&first) + 1;
   shown_months = MIN (n_months, 6);
-  grid_y = y + 18;
-  /* the arrangement of months that gives the largest days */
-  {
-    double best = 0, avail_w = c->W - 2 * MARGIN, avail_h = c->H - 130 - grid_y;
-
-    cols = rows = 1;
-    for (guint k = 1; k <= shown_months; k++)
-      {
-        guint r = (shown_months + k - 1) / k;
-        double w = (avail_w - (k - 1) * 36) / k, h = (avail_h - (r - 1) * 24) / r;
-        double day = MIN (w / 7, h / 8.2);
-
-        if (day > best)
-          {
-            best = day;
-            cols = k;
-            rows = r;
-          }
-      }
-    cell_w = (avail_w - (cols - 1) * 36) / cols;
-    cell_h = (avail_h - (rows - 1) * 24) / rows;
-  }
+  month_grid_arrange (&grid, shown_months, c->W - 2 * MARGIN, c->H - 130 - grid_y);
 
   g_date_clear (&month, 1);
   g_date_set_dmy (&month, 1, g_date_get_month (&first), g_date_get_year (&first));
   for (guint m = 0; m < shown_months; m++, g_date_add_months (&month, 1))
-    {
-      double mx = MARGIN + (m % cols) * (cell_w + 36);
-      double my = grid_y + (m / cols) * (cell_h + 24);
-      double head_h, day_w, day_h;
-      char name[64];
-      guint days = g_date_get_days_in_month (g_date_get_month (&month), g_date_get_year (&month));
-      guint offset = g_date_get_weekday (&month) - 1;   /* Monday first */
-      GDate weekday;
-      double font = CLAMP (MIN (cell_w / 7, cell_h / 8.2) * 0.52, 12, 26);
-
-      g_date_strftime (name, sizeof name, "%B %Y", &month);
-      head_h = text (c, name, mx, my, cell_w, font * 1.15, TRUE, &fg, 1) + 4;
-      day_w = cell_w / 7;
-      day_h = (cell_h - head_h) / 7;
-
-      /* weekday initials, from a known Monday */
-      g_date_clear (&weekday, 1);
-      g_date_set_dmy (&weekday, 5, G_DATE_JANUARY, 2026);
-      for (guint d = 0; d < 7; d++, g_date_add_days (&weekday, 1))
-        {
-          char abbrev[32];
-          g_autoptr(PangoLayout) l = NULL;
-          double lw, lh;
-
-          g_date_strftime (abbrev, sizeof abbrev, "%a", &weekday);
-          l = layout (c, abbrev, font * 0.8, FALSE, -1, FALSE);
-          size_of (l, &lw, &lh);
-          show (c, l, mx + d * day_w + (day_w - lw) / 2, my + head_h + (day_h - lh) / 2, &faint, 1);
-        }
-
-      for (guint day = 1; day <= days; day++)
-        {
-          guint slot = offset + day - 1;
-          double cx = mx + (slot % 7) * day_w + day_w / 2;
-          double cy = my + head_h + (1 + slot / 7) * day_h + day_h / 2;
-          double r = MIN (day_w, day_h) * 0.46;
-          g_autofree char *number = g_strdup_printf ("%u", day);
-          g_autoptr(PangoLayout) l = layout (c, number, font * 0.9, FALSE, -1, FALSE);
-          GDate date;
-          gboolean marked = FALSE;
-          gboolean is_today;
-          double lw, lh;
-          guint n_here = 0, k = 0;
-
-          g_date_clear (&date, 1);
-          g_date_set_dmy (&date, day, g_date_get_month (&month), g_date_get_year (&month));
-          is_today = g_date_compare (&date, &c->model->today) == 0;
-
-          for (guint i = 0; i < marks->len; i++)
-            n_here += g_date_compare (&g_array_index (marks, Mark, i).date, &date) == 0;
-
-          for (guint i = 0; i < marks->len; i++)
-            {
-              const Mark *mark = &g_array_index (marks, Mark, i);
-              double appear, rr, a0, a1;
-              gboolean past;
-
-              if (g_date_compare (&mark->date, &date) != 0)
-                continue;
-              appear = ease (c->t, SERIES_START + mark->order * SERIES_STEP,
-                             SERIES_START + mark->order * SERIES_STEP + 0.35);
-              rr = r * (appear < 1 ? 0.6 + 0.5 * appear - 0.1 * appear * appear : 1);
-              if (mark->series < c->model->logged->len
-                  && g_array_index (c->model->logged, int, mark->series) >= 0)
-                past = (int) mark->number <= g_array_index (c->model->logged, int, mark->series);
-              else
-                past = g_date_compare (&mark->date, &c->model->today) < 0;
-              /* two series on one day share the circle */
-              a0 = -G_PI / 2 + 2 * G_PI * k / n_here;
-              a1 = -G_PI / 2 + 2 * G_PI * (k + 1) / n_here;
-              if (n_here > 1)
-                cairo_move_to (cr, cx, cy);
-              else
-                cairo_new_path (cr);
-              cairo_arc (cr, cx, cy, rr, a0, a1);
-              cairo_close_path (cr);
-              set_rgb (cr, &series_colours[mark->series % G_N_ELEMENTS (series_colours)],
-                       appear * (past ? 0.45 : 1));
-              cairo_fill (cr);
-              marked |= appear > 0.5;
-              k++;
-            }
-          if (is_today)
-            {
-              cairo_set_line_width (cr, 3);
-              set_rgb (cr, &fg, 1);
-              cairo_arc (cr, cx, cy, r + 2, 0, 2 * G_PI);
-              cairo_stroke (cr);
-            }
-          size_of (l, &lw, &lh);
-          show (c, l, cx - lw / 2, cy - lh / 2, marked ? &bg_top : &muted, 1);
-        }
-    }
+    draw_month (c, marks, &month, MARGIN + (m % grid.cols) * (grid.cell_w + 36),
+                grid_y + (m / grid.cols) * (grid.cell_h + 24), &grid);
 
   if (n_months > shown_months)
     {
