@@ -1500,23 +1500,16 @@ region_sentence (const NmPlanRegion *region)
   return g_strdup_printf (_("%s: not needled here."), nm_vocab_region_name (region->region));
 }
 
-static void
-page_map (Ctx *c)
+/* The regions page 3 lists: the treated ones first, in the spec's order,
+ * then those not needled; none when the plan is blocked. Returns how many
+ * are treated. */
+static guint
+shown_regions (NmPlan    *plan,
+               gboolean   blocked,
+               GPtrArray *shown)
 {
-  cairo_t *cr = c->cr;
-  NmPlan *plan = c->model->plan;
-  NmAtlas *atlas = nm_atlas_get_default ();
-  double top = draw_frame (c, NM_EDUCATION_PAGE_MAP);
-  double map_w = c->W * 0.54, map_x = MARGIN - 24, map_y = top - 10, map_h = c->H - top - 160;
-  double list_x = map_x + map_w + 24, list_w = c->W - list_x - MARGIN;
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();     /* const NmPlanRegion * */
   guint n_treated = 0;
-  NmView views[NM_N_VIEWS];
-  guint n_views = 0;
-  gboolean blocked = plan != NULL && nm_plan_get_status (plan) == NM_PLAN_BLOCKED;
-  double size, y;
 
-  /* treated regions first, in the spec's order, then those not needled */
   for (guint pass = 0; plan != NULL && !blocked && pass < 2; pass++)
     for (guint i = 0; i < nm_plan_get_n_regions (plan); i++)
       {
@@ -1527,96 +1520,119 @@ page_map (Ctx *c)
         if (pass == 0 && region->treat)
           n_treated++;
       }
+  return n_treated;
+}
 
-  /* the views that hold them (the face when there is nothing) */
+/* Page 3's maps, side by side: one per view that holds a listed region
+ * (the face when there is none) */
+typedef struct
+{
+  NmView views[NM_N_VIEWS];
+  guint  n_views;
+  double x, y, w, h;        /* all of them */
+} Maps;
+
+static void
+maps_init (Maps            *maps,
+           const GPtrArray *shown,
+           double           x,
+           double           y,
+           double           w,
+           double           h)
+{
+  maps->n_views = 0;
   for (guint i = 0; i < shown->len; i++)
     {
       NmView view = map_view_for_region (((const NmPlanRegion *) g_ptr_array_index (shown, i))->region);
       gboolean seen = FALSE;
 
-      for (guint v = 0; v < n_views; v++)
-        seen |= views[v] == view;
+      for (guint v = 0; v < maps->n_views; v++)
+        seen |= maps->views[v] == view;
       if (!seen)
-        views[n_views++] = view;
+        maps->views[maps->n_views++] = view;
     }
-  if (n_views == 0)
-    views[n_views++] = NM_VIEW_FACE_FRONT;
+  if (maps->n_views == 0)
+    maps->views[maps->n_views++] = NM_VIEW_FACE_FRONT;
+  maps->x = x;
+  maps->y = y;
+  maps->w = w;
+  maps->h = h;
+}
 
-  for (guint v = 0; v < n_views; v++)
-    draw_map (c, views[v], map_x + v * map_w / n_views, map_y, map_w / n_views, map_h);
-  nm_render_depth_legend (cr, MARGIN, c->H - 156, MIN (map_w - 40, 540), 72, TRUE);
+/* The highlight moves from one treated region to the next, every
+ * MAP_STEP seconds: the region glows, and a ring travels to it from the
+ * one before. */
+static void
+draw_map_highlight (Ctx             *c,
+                    NmAtlas         *atlas,
+                    const Maps      *maps,
+                    const GPtrArray *shown,
+                    guint            n_treated)
+{
+  cairo_t *cr = c->cr;
+  double cycle = c->t / MAP_STEP;
+  guint index = (guint) floor (cycle) % n_treated;
+  guint prev = (index + n_treated - 1) % n_treated;
+  double local = fmod (c->t, MAP_STEP);
+  double move = c->t < MAP_STEP ? 1 : ease (local, 0, MAP_MOVE);
+  double pulse = 0.5 + 0.5 * sin (2 * G_PI * local / 1.8);
+  const NmPlanRegion *now = g_ptr_array_index (shown, index);
+  const NmPlanRegion *before = g_ptr_array_index (shown, prev);
+  double ax = 0, ay = 0, bx = 0, by = 0;
+  double hx, hy, r;
+
+  for (guint v = 0; v < maps->n_views; v++)
+    {
+      double vx = maps->x + v * maps->w / maps->n_views, vw = maps->w / maps->n_views;
+      double rx, ry;
+
+      if (maps->views[v] == map_view_for_region (now->region)
+          && nm_atlas_region_anchor (atlas, maps->views[v], now->region, vw, maps->h, &rx, &ry))
+        {
+          ax = vx + rx;
+          ay = maps->y + ry;
+          draw_region_glow (c, maps->views[v], now->region, vx, maps->y, vw, maps->h,
+                            (0.28 + 0.24 * pulse) * move);
+        }
+      if (maps->views[v] == map_view_for_region (before->region)
+          && nm_atlas_region_anchor (atlas, maps->views[v], before->region, vw, maps->h, &rx, &ry))
+        {
+          bx = vx + rx;
+          by = maps->y + ry;
+        }
+    }
+  if (ax <= 0 && ay <= 0)
+    return;
+
+  hx = bx + (ax - bx) * move;
+  hy = by + (ay - by) * move;
+  r = 50 + 5 * pulse;
+  if (c->t < MAP_STEP)
+    {
+      hx = ax;
+      hy = ay;
+    }
   cairo_new_path (cr);
+  cairo_set_line_width (cr, 14);
+  set_rgb (cr, &accent, 0.30);
+  cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  cairo_set_line_width (cr, 4);
+  set_rgb (cr, &fg, 0.95);
+  cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
+  cairo_stroke (cr);
+}
 
-  /* the highlight moves from one treated region to the next */
-  if (n_treated > 0 && atlas != NULL)
-    {
-      double cycle = c->t / MAP_STEP;
-      guint index = (guint) floor (cycle) % n_treated;
-      guint prev = (index + n_treated - 1) % n_treated;
-      double local = fmod (c->t, MAP_STEP);
-      double move = c->t < MAP_STEP ? 1 : ease (local, 0, MAP_MOVE);
-      double pulse = 0.5 + 0.5 * sin (2 * G_PI * local / 1.8);
-      const NmPlanRegion *now = g_ptr_array_index (shown, index);
-      const NmPlanRegion *before = g_ptr_array_index (shown, prev);
-      double ax = 0, ay = 0, bx = 0, by = 0;
+/* The largest type, 26 down to 15, at which every sentence of the list
+ * and the footnote fit in @height */
+static double
+region_list_size (Ctx             *c,
+                  const GPtrArray *shown,
+                  double           width,
+                  double           height)
+{
+  double size;
 
-      for (guint v = 0; v < n_views; v++)
-        {
-          double vx = map_x + v * map_w / n_views, vw = map_w / n_views;
-          double rx, ry;
-
-          if (views[v] == map_view_for_region (now->region)
-              && nm_atlas_region_anchor (atlas, views[v], now->region, vw, map_h, &rx, &ry))
-            {
-              ax = vx + rx;
-              ay = map_y + ry;
-              draw_region_glow (c, views[v], now->region, vx, map_y, vw, map_h,
-                                (0.28 + 0.24 * pulse) * move);
-            }
-          if (views[v] == map_view_for_region (before->region)
-              && nm_atlas_region_anchor (atlas, views[v], before->region, vw, map_h, &rx, &ry))
-            {
-              bx = vx + rx;
-              by = map_y + ry;
-            }
-        }
-      if (ax > 0 || ay > 0)
-        {
-          double hx = bx + (ax - bx) * move, hy = by + (ay - by) * move;
-          double r = 50 + 5 * pulse;
-
-          if (c->t < MAP_STEP)
-            {
-              hx = ax;
-              hy = ay;
-            }
-          cairo_new_path (cr);
-          cairo_set_line_width (cr, 14);
-          set_rgb (cr, &accent, 0.30);
-          cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
-          cairo_stroke (cr);
-          cairo_set_line_width (cr, 4);
-          set_rgb (cr, &fg, 0.95);
-          cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
-          cairo_stroke (cr);
-        }
-    }
-
-  /* one sentence per region, the current one bright */
-  y = top;
-  if (blocked)
-    {
-      text (c, _("Treatment is on hold for now. Your practitioner will explain why, and when it can start."),
-            list_x, y, list_w, 30, TRUE, &fg, 1);
-      return;
-    }
-  if (shown->len == 0)
-    {
-      text (c, _("Nothing is planned yet."), list_x, y, list_w, 30, TRUE, &fg, 1);
-      return;
-    }
-
-  /* the largest type that fits every sentence */
   for (size = 26; size > 14; size -= 1)
     {
       double total = 0;
@@ -1625,43 +1641,94 @@ page_map (Ctx *c)
         {
           g_autofree char *sentence = region_sentence (g_ptr_array_index (shown, i));
 
-          total += text_height (c, sentence, list_w - 30, size, FALSE) + size * 0.6;
+          total += text_height (c, sentence, width - 30, size, FALSE) + size * 0.6;
         }
-      total += text_height (c, nm_texts_not_a_promise (), list_w, 17, FALSE) + 20;
-      if (total <= c->H - top - 80)
+      total += text_height (c, nm_texts_not_a_promise (), width, 17, FALSE) + 20;
+      if (total <= height)
         break;
     }
+  return size;
+}
+
+/* One sentence per region beside its depth's colour (grey when not
+ * needled), the one the highlight is on bright and bold */
+static void
+draw_region_list (Ctx             *c,
+                  const GPtrArray *shown,
+                  guint            n_treated,
+                  double           x,
+                  double           y,
+                  double           width,
+                  double           size)
+{
+  cairo_t *cr = c->cr;
 
   for (guint i = 0; i < shown->len; i++)
     {
       const NmPlanRegion *region = g_ptr_array_index (shown, i);
       g_autofree char *sentence = region_sentence (region);
       gboolean current = n_treated > 0 && i == (guint) floor (c->t / MAP_STEP) % n_treated;
-      double h = text_height (c, sentence, list_w - 30, size, current);
+      double h = text_height (c, sentence, width - 30, size, current);
 
       if (region->treat)
         {
           NmRgba swatch;
 
           nm_render_depth_colour ((region->min_mm + region->max_mm) / 2, &swatch);
-          rounded_rect (cr, list_x, y + 3, 12, h - 6, 4);
+          rounded_rect (cr, x, y + 3, 12, h - 6, 4);
           cairo_set_source_rgb (cr, swatch.red, swatch.green, swatch.blue);
           cairo_fill (cr);
         }
       else
         {
           cairo_save (cr);
-          rounded_rect (cr, list_x, y + 3, 12, h - 6, 4);
+          rounded_rect (cr, x, y + 3, 12, h - 6, 4);
           cairo_clip (cr);
           set_rgb (cr, &faint, 1);
           cairo_paint (cr);
           cairo_restore (cr);
         }
-      text (c, sentence, list_x + 30, y, list_w - 30, size, current,
+      text (c, sentence, x + 30, y, width - 30, size, current,
             region->treat ? (current ? &fg : &muted) : &faint, 1);
       y += h + size * 0.6;
     }
-  text (c, nm_texts_not_a_promise (), list_x, y + 10, list_w, 17, FALSE, &faint, 1);
+  text (c, nm_texts_not_a_promise (), x, y + 10, width, 17, FALSE, &faint, 1);
+}
+
+static void
+page_map (Ctx *c)
+{
+  NmPlan *plan = c->model->plan;
+  NmAtlas *atlas = nm_atlas_get_default ();
+  double top = draw_frame (c, NM_EDUCATION_PAGE_MAP);
+  double map_w = c->W * 0.54, map_x = MARGIN - 24;
+  double list_x = map_x + map_w + 24, list_w = c->W - list_x - MARGIN;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();     /* const NmPlanRegion * */
+  gboolean blocked = plan != NULL && nm_plan_get_status (plan) == NM_PLAN_BLOCKED;
+  guint n_treated = shown_regions (plan, blocked, shown);
+  Maps maps;
+
+  maps_init (&maps, shown, map_x, top - 10, map_w, c->H - top - 160);
+  for (guint v = 0; v < maps.n_views; v++)
+    draw_map (c, maps.views[v], maps.x + v * maps.w / maps.n_views, maps.y, maps.w / maps.n_views, maps.h);
+  nm_render_depth_legend (c->cr, MARGIN, c->H - 156, MIN (map_w - 40, 540), 72, TRUE);
+  cairo_new_path (c->cr);
+  if (n_treated > 0 && atlas != NULL)
+    draw_map_highlight (c, atlas, &maps, shown, n_treated);
+
+  if (blocked)
+    {
+      text (c, _("Treatment is on hold for now. Your practitioner will explain why, and when it can start."),
+            list_x, top, list_w, 30, TRUE, &fg, 1);
+      return;
+    }
+  if (shown->len == 0)
+    {
+      text (c, _("Nothing is planned yet."), list_x, top, list_w, 30, TRUE, &fg, 1);
+      return;
+    }
+  draw_region_list (c, shown, n_treated, list_x, top, list_w,
+                    region_list_size (c, shown, list_w, c->H - top - 80));
 }
 
 /* ---------------------------------------------------- page 4: the series */
