@@ -1179,36 +1179,55 @@ unit_to_day (double u)
   return expm1 (u * log1p (365));
 }
 
+/* Page 2's timeline: a lane per healing phase over the days after a
+ * session, and the "now" that sweeps along them */
+typedef struct
+{
+  double gutter;           /* where the track starts, right of the names */
+  double x1;               /* where it ends */
+  double track;            /* its length */
+  double lane_y, lane_h, lane_gap;
+  double axis_y;
+  double progress;         /* of the sweep, 0–1 */
+  double cursor_x;
+  double now_day;          /* the day under the cursor */
+} Sweep;
+
 static void
-page_healing (Ctx *c)
+sweep_init (Ctx   *c,
+            Sweep *s,
+            double top)
+{
+  s->gutter = MARGIN + 300;
+  s->x1 = c->W - MARGIN - 20;
+  s->track = s->x1 - s->gutter;
+  s->lane_y = top + 22;
+  s->lane_h = 40;
+  s->lane_gap = 12;
+  s->axis_y = s->lane_y + NM_N_HEALING_PHASES * (s->lane_h + s->lane_gap) + 4;
+  s->progress = ease (c->t, HEALING_START, HEALING_START + HEALING_SWEEP);
+  s->cursor_x = s->gutter + s->progress * s->track;
+  s->now_day = unit_to_day (s->progress);
+}
+
+/* A lane per phase, named on the left, lit up to the cursor */
+static void
+draw_phase_lanes (Ctx         *c,
+                  const Sweep *s)
 {
   cairo_t *cr = c->cr;
-  double top = draw_frame (c, NM_EDUCATION_PAGE_HEALING);
-  double gutter = MARGIN + 300, x1 = c->W - MARGIN - 20, track = x1 - gutter;
-  double lane_y = top + 22, lane_h = 40, lane_gap = 12;
-  double axis_y = lane_y + NM_N_HEALING_PHASES * (lane_h + lane_gap) + 4;
-  double progress = ease (c->t, HEALING_START, HEALING_START + HEALING_SWEEP);
-  double cursor_x = gutter + progress * track;
-  double now_day = unit_to_day (progress);
-  int current = 0;
-  static const struct { double day; const char *label; } ticks[] = {
-    { 0, N_("Session") }, { 1, N_("1 day") }, { 3, N_("3 days") }, { 7, N_("1 week") },
-    { 14, N_("2 weeks") }, { 56, N_("8 weeks") }, { 182, N_("6 months") }, { 365, N_("1 year") },
-  };
-  double cards_y, card_w, card_h;
-  guint n_signs = nm_texts_n_healing_signs ();
+  double lane_h = s->lane_h;
 
-  /* the lanes */
   for (guint p = 0; p < NM_N_HEALING_PHASES; p++)
     {
       NmHealingPhaseInfo info = nm_texts_healing_phase (p);
-      double y = lane_y + p * (lane_h + lane_gap);
-      double bx0 = gutter + day_to_unit (info.start_day) * track;
-      double bx1 = gutter + day_to_unit (info.end_day) * track;
-      double lit = CLAMP (cursor_x, bx0, bx1);
+      double y = s->lane_y + p * (lane_h + s->lane_gap);
+      double bx0 = s->gutter + day_to_unit (info.start_day) * s->track;
+      double bx1 = s->gutter + day_to_unit (info.end_day) * s->track;
+      double lit = CLAMP (s->cursor_x, bx0, bx1);
 
-      text (c, info.name, MARGIN, y - 6, gutter - MARGIN - 16, 24, TRUE, &phase_colours[p], 1);
-      text (c, info.timing, MARGIN, y + 24, gutter - MARGIN - 16, 15, FALSE, &muted, 1);
+      text (c, info.name, MARGIN, y - 6, s->gutter - MARGIN - 16, 24, TRUE, &phase_colours[p], 1);
+      text (c, info.timing, MARGIN, y + 24, s->gutter - MARGIN - 16, 15, FALSE, &muted, 1);
 
       rounded_rect (cr, bx0, y + 4, bx1 - bx0, lane_h - 8, (lane_h - 8) / 2);
       set_rgb (cr, &phase_colours[p], 0.22);
@@ -1224,87 +1243,122 @@ page_healing (Ctx *c)
           cairo_restore (cr);
         }
     }
-  /* the overlap of two phases belongs to the later one */
+}
+
+/* The phase on @day; the overlap of two phases belongs to the later one */
+static guint
+phase_on_day (double day)
+{
   for (int p = NM_N_HEALING_PHASES - 1; p >= 0; p--)
     {
       NmHealingPhaseInfo info = nm_texts_healing_phase (p);
 
-      if (now_day >= info.start_day)
-        {
-          current = p;
-          break;
-        }
+      if (day >= info.start_day)
+        return p;
     }
+  return 0;
+}
 
-  /* the axis */
+/* The axis of days under the lanes */
+static void
+draw_day_axis (Ctx         *c,
+               const Sweep *s)
+{
+  static const struct { double day; const char *label; } ticks[] = {
+    { 0, N_("Session") }, { 1, N_("1 day") }, { 3, N_("3 days") }, { 7, N_("1 week") },
+    { 14, N_("2 weeks") }, { 56, N_("8 weeks") }, { 182, N_("6 months") }, { 365, N_("1 year") },
+  };
+  cairo_t *cr = c->cr;
+
   set_rgb (cr, &muted, 1);
   cairo_set_line_width (cr, 2);
-  cairo_move_to (cr, gutter, axis_y);
-  cairo_line_to (cr, x1, axis_y);
+  cairo_move_to (cr, s->gutter, s->axis_y);
+  cairo_line_to (cr, s->x1, s->axis_y);
   cairo_stroke (cr);
   for (guint i = 0; i < G_N_ELEMENTS (ticks); i++)
     {
-      double x = gutter + day_to_unit (ticks[i].day) * track;
+      double x = s->gutter + day_to_unit (ticks[i].day) * s->track;
       g_autoptr(PangoLayout) l = layout (c, _(ticks[i].label), 17, FALSE, -1, FALSE);
       double lw, lh;
 
-      cairo_move_to (cr, x, axis_y - 6);
-      cairo_line_to (cr, x, axis_y + 6);
+      cairo_move_to (cr, x, s->axis_y - 6);
+      cairo_line_to (cr, x, s->axis_y + 6);
       set_rgb (cr, &muted, 1);
       cairo_stroke (cr);
       size_of (l, &lw, &lh);
-      show (c, l, CLAMP (x - lw / 2, gutter - 10, x1 - lw + 10), axis_y + 10, &muted, 1);
+      show (c, l, CLAMP (x - lw / 2, s->gutter - 10, s->x1 - lw + 10), s->axis_y + 10, &muted, 1);
     }
+}
 
-  /* the moving "now" */
-  if (progress > 0 && progress < 1)
+/* The moving "now": a line while it sweeps, and above the lanes the
+ * moment under it in the unit a client would use */
+static void
+draw_now (Ctx         *c,
+          const Sweep *s)
+{
+  cairo_t *cr = c->cr;
+  double now_day = s->now_day;
+  guint day = (guint) floor (now_day) + 1;
+  g_autofree char *when = NULL;
+  g_autoptr(PangoLayout) l = NULL;
+  double lw, lh, bx;
+
+  if (s->progress > 0 && s->progress < 1)
     {
       cairo_set_line_width (cr, 3);
       set_rgb (cr, &fg, 0.9);
-      cairo_move_to (cr, cursor_x, lane_y - 6);
-      cairo_line_to (cr, cursor_x, axis_y);
+      cairo_move_to (cr, s->cursor_x, s->lane_y - 6);
+      cairo_line_to (cr, s->cursor_x, s->axis_y);
       cairo_stroke (cr);
-      cairo_arc (cr, cursor_x, axis_y, 7, 0, 2 * G_PI);
+      cairo_arc (cr, s->cursor_x, s->axis_y, 7, 0, 2 * G_PI);
       cairo_fill (cr);
     }
-  if (progress > 0)
-    {
-      g_autofree char *when = NULL;
-      g_autoptr(PangoLayout) l = NULL;
-      double lw, lh, bx;
-      guint day = (guint) floor (now_day) + 1;
+  if (s->progress <= 0)
+    return;
 
-      /* the moment under the cursor, in the unit a client would use */
-      if (now_day < 14)
-        when = g_strdup_printf (_("Day %u"), day);
-      else if (now_day < 61)
-        when = g_strdup_printf (_("Week %u"), (guint) floor (now_day / 7) + 1);
-      else
-        when = g_strdup_printf (_("Month %u"), MIN ((guint) floor (now_day / 30.44) + 1, 12));
-      l = layout (c, when, 17, TRUE, -1, FALSE);
-      size_of (l, &lw, &lh);
-      bx = CLAMP (cursor_x - lw / 2 - 8, gutter - 8, x1 - lw - 8);
-      rounded_rect (cr, bx, lane_y - lh - 16, lw + 16, lh + 6, 6);
-      set_rgb (cr, &fg, 1);
-      cairo_fill (cr);
-      show (c, l, bx + 8, lane_y - lh - 13, &bg_top, 1);
-    }
+  if (now_day < 14)
+    when = g_strdup_printf (_("Day %u"), day);
+  else if (now_day < 61)
+    when = g_strdup_printf (_("Week %u"), (guint) floor (now_day / 7) + 1);
+  else
+    when = g_strdup_printf (_("Month %u"), MIN ((guint) floor (now_day / 30.44) + 1, 12));
+  l = layout (c, when, 17, TRUE, -1, FALSE);
+  size_of (l, &lw, &lh);
+  bx = CLAMP (s->cursor_x - lw / 2 - 8, s->gutter - 8, s->x1 - lw - 8);
+  rounded_rect (cr, bx, s->lane_y - lh - 16, lw + 16, lh + 6, 6);
+  set_rgb (cr, &fg, 1);
+  cairo_fill (cr);
+  show (c, l, bx + 8, s->lane_y - lh - 13, &bg_top, 1);
+}
 
-  /* what happens underneath, for the phase under the cursor */
-  {
-    NmHealingPhaseInfo info = nm_texts_healing_phase (current);
-    g_autoptr(PangoLayout) head = layout (c, _("Underneath:"), 24, TRUE, -1, FALSE);
-    double hw;
+/* What happens underneath, for the phase under the cursor */
+static void
+draw_underneath (Ctx         *c,
+                 const Sweep *s)
+{
+  guint current = phase_on_day (s->now_day);
+  NmHealingPhaseInfo info = nm_texts_healing_phase (current);
+  g_autoptr(PangoLayout) head = layout (c, _("Underneath:"), 24, TRUE, -1, FALSE);
+  double hw;
 
-    size_of (head, &hw, NULL);
-    show (c, head, MARGIN, axis_y + 40, &phase_colours[current], 1);
-    text (c, info.underneath, MARGIN + hw + 10, axis_y + 40, c->W - 2 * MARGIN - hw - 10, 24, FALSE, &fg, 1);
-  }
+  size_of (head, &hw, NULL);
+  show (c, head, MARGIN, s->axis_y + 40, &phase_colours[current], 1);
+  text (c, info.underneath, MARGIN + hw + 10, s->axis_y + 40, c->W - 2 * MARGIN - hw - 10, 24, FALSE, &fg, 1);
+}
 
-  /* what the client may see, one card per period, shown as the cursor
-   * reaches it */
-  cards_y = axis_y + 92;
-  card_w = (c->W - 2 * MARGIN - (n_signs - 1) * 20) / n_signs;
+/* What the client may see, one card per period, shown as the cursor
+ * reaches it; the one under the cursor edged */
+static void
+draw_healing_cards (Ctx         *c,
+                    const Sweep *s)
+{
+  cairo_t *cr = c->cr;
+  double progress = s->progress, now_day = s->now_day;
+  guint n_signs = nm_texts_n_healing_signs ();
+  double cards_y = s->axis_y + 92;
+  double card_w = (c->W - 2 * MARGIN - (n_signs - 1) * 20) / n_signs;
+  double card_h;
+
   text (c, _("What you may see"), MARGIN, cards_y, -1, 22, TRUE, &muted, 1);
   cards_y += 34;
   card_h = c->H - 112 - cards_y;
@@ -1330,6 +1384,20 @@ page_healing (Ctx *c)
       text (c, sign.text, x + 18, y, card_w - 36, 20, FALSE, &fg, shown);
       text (c, sign.sources, x + 18, cards_y + card_h - 28, card_w - 36, 15, FALSE, &faint, shown);
     }
+}
+
+static void
+page_healing (Ctx *c)
+{
+  double top = draw_frame (c, NM_EDUCATION_PAGE_HEALING);
+  Sweep s;
+
+  sweep_init (c, &s, top);
+  draw_phase_lanes (c, &s);
+  draw_day_axis (c, &s);
+  draw_now (c, &s);
+  draw_underneath (c, &s);
+  draw_healing_cards (c, &s);
   text (c, _("Timings differ from person to person and between sources. Sources: DQ, CHU, AMI, AGB, MAD, AUS."),
         MARGIN, c->H - 98, c->W - 2 * MARGIN, 16, FALSE, &faint, 1);
 }
