@@ -24,18 +24,16 @@
 
 #include "nm-consultation-private.h"
 #include "nm-file.h"
+#include "nm-json-reader.h"
 #include "nm-vocab.h"
 
 /* Loading runs in three passes, so that nothing is built from a file that
  * is not exactly the format:
  *
  *  1. the bytes must be UTF-8 and within the size limit;
- *  2. a strict RFC 8259 scanner checks the syntax and builds a tree of
- *     Nodes.  json-c's parser is not used: even in strict mode it
- *     accepts single quotes, NaN, Infinity, "1.", raw control characters
- *     in strings and duplicate keys (last one wins), and turns \u0000 and
- *     lone surrogates into other text.  The scanner also keeps the key path
- *     for its messages and enforces the nesting and string limits;
+ *  2. the core's one JSON reader (nm-json-reader.c) checks the strict
+ *     RFC 8259 syntax, the nesting and string limits and duplicate keys,
+ *     and builds a tree whose errors name the key path;
  *  3. the tree is checked key by key into a new consultation; unknown
  *     keys are kept as json-c values.  Only a fully checked consultation
  *     is returned.
@@ -46,974 +44,12 @@
 
 G_DEFINE_QUARK (nm-file-error-quark, nm_file_error)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, json_object_put)
-
-#define MAX_PATH_KEY_BYTES 64
-
-/* Key paths
- *
- * A path is kept as a stack of parts, keys and array indices, and written
- * out only for an error message, so that loading formats nothing. */
-
-#define MAX_PATH_PARTS (NM_FILE_MAX_DEPTH + 1)
+/* Checking the tree into a consultation */
 
 typedef struct
 {
-  const char *key;      /* NULL for an index */
-  gsize       key_len;
-  guint       index;
-} PathPart;
-
-typedef struct
-{
-  PathPart parts[MAX_PATH_PARTS];
-  guint    n_parts;
-} Path;
-
-static gsize
-path_push (Path     *path,
-           PathPart  part)
-{
-  gsize old_len = path->n_parts;
-
-  g_assert (path->n_parts < MAX_PATH_PARTS);
-  path->parts[path->n_parts++] = part;
-
-  return old_len;
-}
-
-static gsize
-path_push_key (Path       *path,
-               const char *key,
-               gsize       key_len)
-{
-  return path_push (path, (PathPart) { key, key_len, 0 });
-}
-
-static gsize
-path_push_index (Path  *path,
-                 guint  index)
-{
-  return path_push (path, (PathPart) { NULL, 0, index });
-}
-
-static void
-path_pop (Path  *path,
-          gsize  old_len)
-{
-  path->n_parts = old_len;
-}
-
-static void
-append_key (GString    *out,
-            const char *key,
-            gsize       key_len)
-{
-  const char *end;
-
-  if (out->len > 0)
-    g_string_append_c (out, '.');
-
-  /* Keep messages one short line even for a hostile key. */
-  if (key_len > MAX_PATH_KEY_BYTES)
-    {
-      g_utf8_validate (key, MAX_PATH_KEY_BYTES, &end);
-      g_string_append_len (out, key, end - key);
-      g_string_append (out, "…");
-    }
-  else
-    {
-      g_string_append_len (out, key, key_len);
-    }
-}
-
-/* "client.name", "findings[3].outline[0][1]"; NULL for the top level. */
-static char *
-path_to_string (const Path *path)
-{
-  g_autoptr(GString) out = NULL;
-
-  if (path == NULL || path->n_parts == 0)
-    return NULL;
-
-  out = g_string_new (NULL);
-  for (guint i = 0; i < path->n_parts; i++)
-    {
-      const PathPart *part = &path->parts[i];
-
-      if (part->key != NULL)
-        append_key (out, part->key, part->key_len);
-      else
-        g_string_append_printf (out, "[%u]", part->index);
-    }
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static gboolean G_GNUC_PRINTF (4, 5)
-fail (GError     **error,
-      NmFileError  code,
-      const Path  *path,
-      const char  *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  g_autofree char *where = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  where = path_to_string (path);
-  if (where != NULL && *where != '\0')
-    g_set_error (error, NM_FILE_ERROR, code, "%s: %s", where, message);
-  else
-    g_set_error_literal (error, NM_FILE_ERROR, code, message);
-
-  return FALSE;
-}
-
-/* Pass 2: strict syntax, and the tree
- *
- * The scanner reads the file once and builds a tree of Nodes in an arena:
- * no allocation per value, and nothing to free one by one.  Strings and
- * keys are copied, decoded and NUL-terminated, into the arena; numbers
- * keep their bytes in the file, which outlives the tree. */
-
-#define ARENA_BLOCK_SIZE (64 * 1024)
-
-typedef struct
-{
-  GPtrArray *blocks;
-  char      *next;
-  gsize      left;
-} Arena;
-
-static gpointer
-arena_alloc (Arena *arena,
-             gsize  size)
-{
-  gpointer p;
-
-  size = (size + 7) & ~(gsize) 7;
-  if (size > arena->left)
-    {
-      gsize block_size = MAX (size, ARENA_BLOCK_SIZE);
-
-      arena->next = g_malloc (block_size);
-      arena->left = block_size;
-      g_ptr_array_add (arena->blocks, arena->next);
-    }
-
-  p = arena->next;
-  arena->next += size;
-  arena->left -= size;
-
-  return p;
-}
-
-typedef struct _Node Node;
-
-struct _Node
-{
-  json_type    type;
-  guint        n;         /* bytes of a string or number, children of a container */
-  const char  *key;       /* the key of an object member, else NULL */
-  const char  *text;      /* a string (NUL-terminated); a number's bytes in the file */
-  Node       **children;  /* members or elements, in the file's order */
-  union
-  {
-    gboolean   boolean;
-    gint64     integer;
-    double     number;
-  } v;
-};
-
-typedef struct
-{
-  const char  *data;
-  gsize        len;
-  gsize        pos;
-  Path         path;
-  Arena        arena;
-  GPtrArray   *items;   /* children of the open containers */
-  GError     **error;
-} Scanner;
-
-static Node *
-scan_new_node (Scanner   *s,
-               json_type  type)
-{
-  Node *node = arena_alloc (&s->arena, sizeof (Node));
-
-  memset (node, 0, sizeof *node);
-  node->type = type;
-
-  return node;
-}
-
-static gboolean G_GNUC_PRINTF (2, 3)
-scan_fail (Scanner    *s,
-           const char *format,
-           ...)
-{
-  g_autofree char *message = NULL;
-  guint line = 1, column = 1;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  for (gsize i = 0; i < s->pos && i < s->len; i++)
-    {
-      if (s->data[i] == '\n')
-        {
-          line++;
-          column = 1;
-        }
-      else if (((guchar) s->data[i] & 0xC0) != 0x80)
-        {
-          column++;
-        }
-    }
-
-  return fail (s->error, NM_FILE_ERROR_INVALID, &s->path,
-               _("line %u, column %u: %s"), line, column, message);
-}
-
-static gboolean
-scan_unexpected (Scanner    *s,
-                 const char *expected)
-{
-  guchar c;
-
-  if (s->pos >= s->len)
-    return scan_fail (s, _("the file ends too early (expected %s)"), _(expected));
-
-  c = s->data[s->pos];
-  if (c >= 0x21 && c < 0x7F)
-    return scan_fail (s, _("unexpected character “%c” (expected %s)"), c, _(expected));
-
-  return scan_fail (s, _("unexpected byte 0x%02X (expected %s)"), c, _(expected));
-}
-
-static void
-scan_ws (Scanner *s)
-{
-  while (s->pos < s->len &&
-         (s->data[s->pos] == ' ' || s->data[s->pos] == '\t' ||
-          s->data[s->pos] == '\n' || s->data[s->pos] == '\r'))
-    s->pos++;
-}
-
-static int
-hex4 (const char *p)
-{
-  int value = 0;
-
-  for (guint i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value (p[i]);
-
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-
-  return value;
-}
-
-/* Decodes the JSON string text starting after its opening quote, which
- * scan_string() has accepted, up to its closing quote, into @out (which
- * has room for as many bytes); returns the length. */
-static gsize
-decode_json_string (const char *text,
-                    char       *out)
-{
-  const char *p = text;
-  gsize n = 0;
-
-  for (;;)
-    {
-      const char *run = p;
-
-      while (*p != '"' && *p != '\\')
-        p++;
-      memcpy (out + n, run, p - run);
-      n += p - run;
-      if (*p == '"')
-        break;
-
-      switch (p[1])
-        {
-        case 'b': out[n++] = '\b'; break;
-        case 'f': out[n++] = '\f'; break;
-        case 'n': out[n++] = '\n'; break;
-        case 'r': out[n++] = '\r'; break;
-        case 't': out[n++] = '\t'; break;
-        case 'u':
-          {
-            gunichar ch = hex4 (p + 2);
-
-            if (ch >= 0xD800 && ch <= 0xDBFF)
-              {
-                ch = 0x10000 + ((ch - 0xD800) << 10) + (hex4 (p + 8) - 0xDC00);
-                p += 6;
-              }
-            n += g_unichar_to_utf8 (ch, out + n);
-            p += 4;
-          }
-          break;
-        default:  /* '"', '\\' and '/' stand for themselves */
-          out[n++] = p[1];
-          break;
-        }
-      p += 2;
-    }
-
-  return n;
-}
-
-/* Scans a string at s->pos (on its opening quote); *@escaped tells whether
- * it has escapes, that is whether its text differs from its bytes. */
-static gboolean
-scan_string (Scanner  *s,
-             gboolean  is_key,
-             gboolean *escaped)
-{
-  gsize n_chars = 0;
-
-  *escaped = FALSE;
-  s->pos++;
-
-  for (;;)
-    {
-      guchar c;
-
-      if (s->pos >= s->len)
-        return scan_fail (s, _("the file ends inside a string"));
-
-      c = s->data[s->pos];
-
-      if (c == '"')
-        {
-          s->pos++;
-          break;
-        }
-      else if (c < 0x20)
-        {
-          return scan_fail (s, _("control character 0x%02X inside a string"), c);
-        }
-      else if (c == '\\')
-        {
-          if (s->pos + 1 >= s->len)
-            return scan_fail (s, _("the file ends inside a string"));
-
-          switch (s->data[s->pos + 1])
-            {
-            case '"':
-            case '\\':
-            case '/':
-            case 'b':
-            case 'f':
-            case 'n':
-            case 'r':
-            case 't':
-              break;
-            case 'u':
-              {
-                int hi, lo;
-
-                if (s->pos + 6 > s->len || (hi = hex4 (s->data + s->pos + 2)) < 0)
-                  return scan_fail (s, _("invalid \\u escape"));
-                if (hi == 0)
-                  return scan_fail (s, _("a string contains a NUL character (\\u0000)"));
-                if (hi >= 0xDC00 && hi <= 0xDFFF)
-                  return scan_fail (s, _("unpaired surrogate in a \\u escape"));
-                if (hi >= 0xD800 && hi <= 0xDBFF)
-                  {
-                    if (s->pos + 12 > s->len ||
-                        s->data[s->pos + 6] != '\\' || s->data[s->pos + 7] != 'u' ||
-                        (lo = hex4 (s->data + s->pos + 8)) < 0 ||
-                        lo < 0xDC00 || lo > 0xDFFF)
-                      return scan_fail (s, _("unpaired surrogate in a \\u escape"));
-                    s->pos += 6;
-                  }
-                s->pos += 4;
-              }
-              break;
-            default:
-              s->pos++;
-              return scan_fail (s, _("invalid escape in a string"));
-            }
-
-          s->pos += 2;
-          *escaped = TRUE;
-          n_chars++;
-        }
-      else
-        {
-          /* The whole buffer is known to be UTF-8: count lead bytes. */
-          if ((c & 0xC0) != 0x80)
-            n_chars++;
-          s->pos++;
-        }
-
-      if (n_chars > NM_FILE_MAX_STRING_CHARS)
-        return fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
-                     is_key ? _("a key is longer than %u characters")
-                            : _("a string is longer than %u characters"),
-                     NM_FILE_MAX_STRING_CHARS);
-    }
-
-  return TRUE;
-}
-
-/* The text of the string that scan_string() scanned from @start, copied
- * into the arena; its length goes to *@len. */
-static char *
-string_text (Scanner  *s,
-             gsize     start,
-             gboolean  escaped,
-             guint    *len)
-{
-  gsize raw = s->pos - start - 2;
-  char *text = arena_alloc (&s->arena, raw + 1);
-  gsize n;
-
-  /* An escape is never shorter than what it stands for. */
-  if (escaped)
-    {
-      n = decode_json_string (s->data + start + 1, text);
-    }
-  else
-    {
-      memcpy (text, s->data + start + 1, raw);
-      n = raw;
-    }
-  text[n] = '\0';
-  *len = n;
-
-  return text;
-}
-
-static gboolean
-scan_digits (Scanner *s)
-{
-  gsize start = s->pos;
-
-  while (s->pos < s->len && g_ascii_isdigit (s->data[s->pos]))
-    s->pos++;
-
-  return s->pos > start;
-}
-
-static Node *
-scan_number (Scanner *s)
-{
-  char buf[64];
-  g_autofree char *long_text = NULL;
-  const char *text;
-  gsize start = s->pos;
-  gboolean integer = TRUE;
-  Node *node;
-
-  if (s->data[s->pos] == '-')
-    s->pos++;
-
-  if (s->pos < s->len && s->data[s->pos] == '0')
-    s->pos++;
-  else if (!scan_digits (s))
-    {
-      scan_unexpected (s, N_("a digit"));
-      return NULL;
-    }
-
-  if (s->pos < s->len && s->data[s->pos] == '.')
-    {
-      s->pos++;
-      integer = FALSE;
-      if (!scan_digits (s))
-        {
-          scan_unexpected (s, N_("a digit after the decimal point"));
-          return NULL;
-        }
-    }
-
-  if (s->pos < s->len && (s->data[s->pos] == 'e' || s->data[s->pos] == 'E'))
-    {
-      s->pos++;
-      integer = FALSE;
-      if (s->pos < s->len && (s->data[s->pos] == '+' || s->data[s->pos] == '-'))
-        s->pos++;
-      if (!scan_digits (s))
-        {
-          scan_unexpected (s, N_("a digit in the exponent"));
-          return NULL;
-        }
-    }
-
-  /* "04", "1.5.2", "7abc": keep the key path in the message. */
-  if (s->pos < s->len && (g_ascii_isalnum (s->data[s->pos]) || s->data[s->pos] == '.'))
-    {
-      scan_fail (s, _("invalid number (leading zeros and letters are not allowed)"));
-      return NULL;
-    }
-
-  /* The bytes need not end in a NUL: read from a copy. */
-  if (s->pos - start < sizeof buf)
-    {
-      memcpy (buf, s->data + start, s->pos - start);
-      buf[s->pos - start] = '\0';
-      text = buf;
-    }
-  else
-    {
-      text = long_text = g_strndup (s->data + start, s->pos - start);
-    }
-
-  node = scan_new_node (s, integer ? json_type_int : json_type_double);
-  node->text = s->data + start;
-  node->n = s->pos - start;
-
-  if (integer)
-    {
-      errno = 0;
-      node->v.integer = g_ascii_strtoll (text, NULL, 10);
-      if (errno == ERANGE)
-        {
-          s->pos = start;
-          {
-            scan_fail (s, _("the integer %.40s is out of range"), text);
-            return NULL;
-          }
-        }
-    }
-  else
-    {
-      node->v.number = g_ascii_strtod (text, NULL);
-      if (!isfinite (node->v.number))
-        {
-          s->pos = start;
-          {
-            scan_fail (s, _("the number %.40s is out of range"), text);
-            return NULL;
-          }
-        }
-    }
-
-  return node;
-}
-
-static gboolean
-scan_literal (Scanner    *s,
-              const char *word)
-{
-  gsize n = strlen (word);
-
-  if (s->len - s->pos < n || memcmp (s->data + s->pos, word, n) != 0)
-    return scan_unexpected (s, N_("a value"));
-
-  s->pos += n;
-
-  return TRUE;
-}
-
-static Node *scan_value (Scanner *s,
-                         guint    depth);
-
-typedef enum
-{
-  SEPARATOR_NEXT,
-  SEPARATOR_END,
-  SEPARATOR_ERROR
-} Separator;
-
-/* After a member of an object or array: a “,” before the next one, or
- * @close to end it. */
-static Separator
-scan_separator (Scanner    *s,
-                char        close,
-                const char *expected)
-{
-  scan_ws (s);
-  if (s->pos < s->len && (s->data[s->pos] == ',' || s->data[s->pos] == close))
-    return s->data[s->pos++] == ',' ? SEPARATOR_NEXT : SEPARATOR_END;
-  scan_unexpected (s, expected);
-  return SEPARATOR_ERROR;
-}
-
-/* Moves the children from s->items[@base] on into @node. */
-static void
-scan_take_children (Scanner *s,
-                    Node    *node,
-                    guint    base)
-{
-  node->n = s->items->len - base;
-  node->children = arena_alloc (&s->arena, MAX (node->n, 1) * sizeof (Node *));
-  /* An empty object or array may come before anything was ever pushed,
-   * when the array's storage is still NULL: no arithmetic on it then. */
-  if (node->n > 0)
-    memcpy (node->children, s->items->pdata + base, node->n * sizeof (Node *));
-  g_ptr_array_set_size (s->items, base);
-}
-
-/* Whether the open object, whose members so far are s->items[@base] on,
- * has @key already.  Small objects are searched, large ones hashed. */
-static gboolean
-scan_has_key (Scanner     *s,
-              guint        base,
-              GHashTable **keys,
-              const char  *key)
-{
-  guint n = s->items->len - base;
-
-  if (*keys == NULL && n <= 16)
-    {
-      for (guint i = base; i < s->items->len; i++)
-        if (strcmp (((Node *) g_ptr_array_index (s->items, i))->key, key) == 0)
-          return TRUE;
-      return FALSE;
-    }
-
-  if (*keys == NULL)
-    {
-      *keys = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = base; i < s->items->len; i++)
-        g_hash_table_add (*keys, (char *) ((Node *) g_ptr_array_index (s->items, i))->key);
-    }
-
-  return !g_hash_table_add (*keys, (char *) key);
-}
-
-/* @depth is the nesting level of this object, from 1. */
-static Node *
-scan_object (Scanner *s,
-             guint    depth)
-{
-  g_autoptr(GHashTable) keys = NULL;
-  guint base = s->items->len;
-  Node *object;
-
-  s->pos++;
-  scan_ws (s);
-  if (s->pos < s->len && s->data[s->pos] == '}')
-    {
-      s->pos++;
-      goto done;
-    }
-
-  for (;;)
-    {
-      Node *value;
-      gboolean escaped;
-      const char *key;
-      guint key_len;
-      gsize start, mark;
-
-      scan_ws (s);
-      if (s->pos >= s->len || s->data[s->pos] != '"')
-        goto unexpected_key;
-      start = s->pos;
-      if (!scan_string (s, TRUE, &escaped))
-        goto fail;
-      key = string_text (s, start, escaped, &key_len);
-
-      mark = path_push_key (&s->path, key, key_len);
-
-      if (strlen (key) != key_len)
-        {
-          scan_fail (s, _("a key contains a NUL character"));
-          goto fail;
-        }
-      if (scan_has_key (s, base, &keys, key))
-        {
-          scan_fail (s, _("this key appears twice"));
-          goto fail;
-        }
-
-      scan_ws (s);
-      if (s->pos >= s->len || s->data[s->pos] != ':')
-        {
-          scan_unexpected (s, N_("“:”"));
-          goto fail;
-        }
-      s->pos++;
-
-      value = scan_value (s, depth);
-      if (value == NULL)
-        goto fail;
-      value->key = key;
-      g_ptr_array_add (s->items, value);
-      path_pop (&s->path, mark);
-
-      switch (scan_separator (s, '}', N_("“,” or “}”")))
-        {
-        case SEPARATOR_NEXT:
-          continue;
-        case SEPARATOR_END:
-          goto done;
-        case SEPARATOR_ERROR:
-        default:
-          goto fail;
-        }
-    }
-
-done:
-  object = scan_new_node (s, json_type_object);
-  scan_take_children (s, object, base);
-
-  return object;
-
-unexpected_key:
-  scan_unexpected (s, N_("a key in double quotes"));
-fail:
-  g_ptr_array_set_size (s->items, base);
-
-  return NULL;
-}
-
-static Node *
-scan_array (Scanner *s,
-            guint    depth)
-{
-  guint base = s->items->len;
-  guint index = 0;
-  Node *array;
-
-  s->pos++;
-  scan_ws (s);
-  if (s->pos < s->len && s->data[s->pos] == ']')
-    {
-      s->pos++;
-      goto done;
-    }
-
-  for (;;)
-    {
-      gsize mark = path_push_index (&s->path, index++);
-      Node *value = scan_value (s, depth);
-
-      if (value == NULL)
-        goto fail;
-      g_ptr_array_add (s->items, value);
-      path_pop (&s->path, mark);
-
-      switch (scan_separator (s, ']', N_("“,” or “]”")))
-        {
-        case SEPARATOR_NEXT:
-          continue;
-        case SEPARATOR_END:
-          goto done;
-        case SEPARATOR_ERROR:
-        default:
-          goto fail;
-        }
-    }
-
-done:
-  array = scan_new_node (s, json_type_array);
-  scan_take_children (s, array, base);
-
-  return array;
-
-fail:
-  g_ptr_array_set_size (s->items, base);
-
-  return NULL;
-}
-
-/* @depth is the nesting level of the container holding this value.
- * Returns NULL on error. */
-static Node *
-scan_value (Scanner *s,
-            guint    depth)
-{
-  gboolean escaped;
-  gsize start;
-  Node *node;
-
-  scan_ws (s);
-  if (s->pos >= s->len)
-    {
-      scan_unexpected (s, N_("a value"));
-      return NULL;
-    }
-
-  switch (s->data[s->pos])
-    {
-    case '{':
-    case '[':
-      if (depth + 1 > NM_FILE_MAX_DEPTH)
-        {
-          fail (s->error, NM_FILE_ERROR_TOO_LARGE, &s->path,
-                _("nesting deeper than %u levels"), NM_FILE_MAX_DEPTH);
-          return NULL;
-        }
-      if (s->data[s->pos] == '{')
-        return scan_object (s, depth + 1);
-      return scan_array (s, depth + 1);
-
-    case '"':
-      start = s->pos;
-      if (!scan_string (s, FALSE, &escaped))
-        return NULL;
-      node = scan_new_node (s, json_type_string);
-      node->text = string_text (s, start, escaped, &node->n);
-      return node;
-
-    case 't':
-      if (!scan_literal (s, "true"))
-        return NULL;
-      node = scan_new_node (s, json_type_boolean);
-      node->v.boolean = TRUE;
-      return node;
-
-    case 'f':
-      if (!scan_literal (s, "false"))
-        return NULL;
-      return scan_new_node (s, json_type_boolean);
-
-    case 'n':
-      if (!scan_literal (s, "null"))
-        return NULL;
-      return scan_new_node (s, json_type_null);
-
-    case '-':
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-      return scan_number (s);
-
-    default:
-      {
-        scan_unexpected (s, N_("a value"));
-        return NULL;
-      }
-    }
-}
-
-/* The document's tree lives in @arena; returns its root object, or NULL
- * on error. */
-static Node *
-scan_document (const char  *data,
-               gsize        len,
-               Arena       *arena,
-               GError     **error)
-{
-  Scanner s = { data, len, 0, { { { 0 } }, 0 }, *arena, NULL, error };
-  Node *root = NULL;
-
-  scan_ws (&s);
-  if (s.pos >= s.len)
-    {
-      fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is empty"));
-      return NULL;
-    }
-  if (s.len >= 3 && memcmp (s.data, "\xEF\xBB\xBF", 3) == 0)
-    {
-      fail (error, NM_FILE_ERROR_INVALID, NULL,
-            _("the file starts with a byte order mark, which JSON does not allow"));
-      return NULL;
-    }
-  if (s.data[s.pos] != '{')
-    {
-      scan_unexpected (&s, N_("one JSON object, starting with “{”"));
-      return NULL;
-    }
-
-  s.items = g_ptr_array_new ();
-  root = scan_value (&s, 0);
-  if (root != NULL)
-    {
-      scan_ws (&s);
-      if (s.pos < s.len)
-        {
-          scan_fail (&s, _("trailing bytes after the JSON object"));
-          root = NULL;
-        }
-    }
-  g_ptr_array_free (s.items, TRUE);
-  *arena = s.arena;
-
-  return root;
-}
-
-/* The member @key of @object, or NULL. */
-static const Node *
-node_member (const Node *object,
-             const char *key)
-{
-  for (guint i = 0; i < object->n; i++)
-    if (strcmp (object->children[i]->key, key) == 0)
-      return object->children[i];
-
-  return NULL;
-}
-
-/* A number as json-c writes it: doubles as they were in the file. */
-static char *
-node_number_text (const Node *number)
-{
-  if (number->type == json_type_int)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, number->v.integer);
-
-  return g_strndup (number->text, number->n);
-}
-
-/* The json-c value of @node, for keys kept as they were read. */
-static json_object *
-node_to_json (const Node *node)
-{
-  json_object *value = NULL;
-
-  switch (node->type)
-    {
-    case json_type_boolean:
-      return json_object_new_boolean (node->v.boolean);
-
-    case json_type_int:
-      return json_object_new_int64 (node->v.integer);
-
-    case json_type_double:
-      {
-        g_autofree char *text = node_number_text (node);
-
-        /* Keeps the text, to write the number back as it was. */
-        return json_object_new_double_s (node->v.number, text);
-      }
-
-    case json_type_string:
-      return json_object_new_string_len (node->text, node->n);
-
-    case json_type_array:
-      value = json_object_new_array_ext (MAX (node->n, 1));
-      for (guint i = 0; i < node->n; i++)
-        json_object_array_add (value, node_to_json (node->children[i]));
-      return value;
-
-    case json_type_object:
-      value = json_object_new_object ();
-      for (guint i = 0; i < node->n; i++)
-        json_object_object_add_ex (value, node->children[i]->key,
-                                   node_to_json (node->children[i]),
-                                   JSON_C_OBJECT_ADD_KEY_IS_NEW);
-      return value;
-
-    case json_type_null:
-    default:
-      return NULL;
-    }
-}
-
-/* Pass 3: the tree */
-
-typedef struct
-{
-  Path     *path;
-  GError  **error;
-  guint     n_points;
+  NmJsonCheck  check;
+  guint        n_points;
 } Loader;
 
 static gboolean G_GNUC_PRINTF (2, 3)
@@ -1028,54 +64,51 @@ load_fail (Loader     *l,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  return fail (l->error, NM_FILE_ERROR_INVALID, l->path, "%s", message);
+  return nm_json_fail (&l->check, "%s", message);
 }
 
-static const char *
-type_name (const Node *value)
+static gsize
+push_key (Loader     *l,
+          const char *key)
 {
-  switch (value->type)
-    {
-    case json_type_null:    return "null";
-    case json_type_boolean: return _("true/false");
-    case json_type_double:  return _("a decimal number");
-    case json_type_int:     return _("an integer");
-    case json_type_object:  return _("an object");
-    case json_type_array:   return _("an array");
-    case json_type_string:  return _("a string");
-    default:                return _("something else");
-    }
+  return nm_json_path_push_key (&l->check.path, key, -1);
+}
+
+static gsize
+push_index (Loader *l,
+            guint   index)
+{
+  return nm_json_path_push_index (&l->check.path, index);
+}
+
+static void
+pop (Loader *l,
+     gsize   mark)
+{
+  nm_json_path_pop (&l->check.path, mark);
 }
 
 static gboolean
-expect_type (Loader      *l,
-             const Node  *value,
-             json_type    type,
-             const char  *what)
+expect_type (Loader           *l,
+             const NmJsonNode *value,
+             json_type         type,
+             const char       *what)
 {
-  if (value->type == type)
-    return TRUE;
-
-  return load_fail (l, _("must be %s, not %s"), _(what), type_name (value));
+  return nm_json_expect (&l->check, value, type, what);
 }
 
 static gboolean
-get_string (Loader       *l,
-            const Node   *value,
-            const char  **out)
+get_string (Loader            *l,
+            const NmJsonNode  *value,
+            const char       **out)
 {
-  if (!expect_type (l, value, json_type_string, N_("a string")))
-    return FALSE;
-
-  *out = value->text;
-
-  return TRUE;
+  return nm_json_get_string (&l->check, value, out);
 }
 
 static gboolean
-get_date (Loader       *l,
-          const Node   *value,
-          const char  **out)
+get_date (Loader            *l,
+          const NmJsonNode  *value,
+          const char       **out)
 {
   if (!get_string (l, value, out))
     return FALSE;
@@ -1087,11 +120,11 @@ get_date (Loader       *l,
 }
 
 static gboolean
-get_int (Loader      *l,
-         const Node  *value,
-         gint64       min,
-         gint64       max,
-         gint64      *out)
+get_int (Loader           *l,
+         const NmJsonNode *value,
+         gint64            min,
+         gint64            max,
+         gint64           *out)
 {
   if (!expect_type (l, value, json_type_int, N_("an integer")))
     return FALSE;
@@ -1105,19 +138,18 @@ get_int (Loader      *l,
 }
 
 static gboolean
-get_number (Loader      *l,
-            const Node  *value,
-            double       min,
-            double       max,
-            double      *out)
+get_number (Loader           *l,
+            const NmJsonNode *value,
+            double            min,
+            double            max,
+            double           *out)
 {
-  if (value->type != json_type_double && value->type != json_type_int)
-    return load_fail (l, _("must be a number, not %s"), type_name (value));
+  if (!nm_json_get_number (&l->check, value, out))
+    return FALSE;
 
-  *out = value->type == json_type_int ? (double) value->v.integer : value->v.number;
   if (!isfinite (*out) || *out < min || *out > max)
     {
-      g_autofree char *text = node_number_text (value);
+      g_autofree char *text = nm_json_number_text (value);
 
       return load_fail (l, _("%s is out of range: must be %g–%g"), text, min, max);
     }
@@ -1127,20 +159,20 @@ get_number (Loader      *l,
 
 /* Copies @key/@value into *@extra, creating it if needed. */
 static void
-keep_unknown (json_object **extra,
-              const char   *key,
-              const Node   *value)
+keep_unknown (json_object      **extra,
+              const char        *key,
+              const NmJsonNode  *value)
 {
   if (*extra == NULL)
     *extra = json_object_new_object ();
 
-  json_object_object_add (*extra, key, node_to_json (value));
+  json_object_object_add (*extra, key, nm_json_node_to_json_c (value));
 }
 
 static gboolean
 load_client (Loader         *l,
              NmConsultation *c,
-             const Node     *client)
+             const NmJsonNode     *client)
 {
   json_object *extra = NULL;
   gboolean has_fitzpatrick = FALSE;
@@ -1150,9 +182,9 @@ load_client (Loader         *l,
 
   for (guint i = 0; i < client->n; i++)
     {
-      const Node *value = client->children[i];
+      const NmJsonNode *value = client->children[i];
       const char *key = value->key;
-      gsize mark = path_push_key (l->path, key, strlen (key));
+      gsize mark = push_key (l, key);
       const char *text;
       gint64 number;
 
@@ -1192,7 +224,7 @@ load_client (Loader         *l,
           keep_unknown (&extra, key, value);
         }
 
-      path_pop (l->path, mark);
+      pop (l, mark);
       continue;
 
     fail:
@@ -1214,16 +246,16 @@ load_client (Loader         *l,
 static gboolean
 load_screening (Loader         *l,
                 NmConsultation *c,
-                const Node     *screening)
+                const NmJsonNode     *screening)
 {
   if (!expect_type (l, screening, json_type_object, N_("an object")))
     return FALSE;
 
   for (guint i = 0; i < screening->n; i++)
     {
-      const Node *value = screening->children[i];
+      const NmJsonNode *value = screening->children[i];
       const char *key = value->key;
-      gsize mark = path_push_key (l->path, key, strlen (key));
+      gsize mark = push_key (l, key);
 
       if (nm_vocab_screening_index (key) < 0)
         return load_fail (l, _("unknown screening item"));
@@ -1232,7 +264,7 @@ load_screening (Loader         *l,
 
       nm_consultation_set_screening (c, key,
                                      value->v.boolean ? NM_ANSWER_YES : NM_ANSWER_NO);
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
   return TRUE;
@@ -1240,7 +272,7 @@ load_screening (Loader         *l,
 
 static gboolean
 load_outline (Loader      *l,
-              const Node  *outline,
+              const NmJsonNode  *outline,
               GArray      *points)
 {
   size_t n;
@@ -1250,14 +282,14 @@ load_outline (Loader      *l,
 
   n = outline->n;
   if (l->n_points + n > NM_FILE_MAX_POINTS)
-    return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
-                 _("more than %u outline points in the file"), NM_FILE_MAX_POINTS);
+    return nm_json_set_error (l->check.error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE, &l->check.path,
+                              _("more than %u outline points in the file"), NM_FILE_MAX_POINTS);
   l->n_points += n;
 
   for (size_t i = 0; i < n; i++)
     {
-      const Node *pair = outline->children[i];
-      gsize mark = path_push_index (l->path, i);
+      const NmJsonNode *pair = outline->children[i];
+      gsize mark = push_index (l, i);
       NmPoint point;
       gsize inner;
 
@@ -1266,17 +298,17 @@ load_outline (Loader      *l,
       if (pair->n != 2)
         return load_fail (l, _("a point must have exactly two numbers, x and y"));
 
-      inner = path_push_index (l->path, 0);
+      inner = push_index (l, 0);
       if (!get_number (l, pair->children[0], 0.0, 1.0, &point.x))
         return FALSE;
-      path_pop (l->path, inner);
-      inner = path_push_index (l->path, 1);
+      pop (l, inner);
+      inner = push_index (l, 1);
       if (!get_number (l, pair->children[1], 0.0, 1.0, &point.y))
         return FALSE;
-      path_pop (l->path, inner);
+      pop (l, inner);
 
       g_array_append_val (points, point);
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
   return TRUE;
@@ -1284,11 +316,11 @@ load_outline (Loader      *l,
 
 static NmFinding *
 load_finding (Loader      *l,
-              const Node  *object)
+              const NmJsonNode  *object)
 {
   g_autoptr(NmFinding) finding = NULL;
   g_autoptr(GArray) points = NULL;
-  const Node *value;
+  const NmJsonNode *value;
   json_object *extra = NULL;
   const char *region = NULL;
   const char *kind = NULL;
@@ -1303,14 +335,14 @@ load_finding (Loader      *l,
 
   static const char * const required[] = { "region", "kind", "severity" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
-    if (node_member (object, required[i]) == NULL)
+    if (nm_json_member (object, required[i]) == NULL)
       {
         load_fail (l, _("the required key “%s” is missing"), required[i]);
         return NULL;
       }
 
-  value = node_member (object, "region");
-  mark = path_push_key (l->path, "region", 6);
+  value = nm_json_member (object, "region");
+  mark = push_key (l, "region");
   if (!get_string (l, value, &region))
     return NULL;
   if (nm_vocab_region_index (region) < 0)
@@ -1318,10 +350,10 @@ load_finding (Loader      *l,
       load_fail (l, _("unknown region “%s”"), region);
       return NULL;
     }
-  path_pop (l->path, mark);
+  pop (l, mark);
 
-  value = node_member (object, "kind");
-  mark = path_push_key (l->path, "kind", 4);
+  value = nm_json_member (object, "kind");
+  mark = push_key (l, "kind");
   if (!get_string (l, value, &kind))
     return NULL;
   if (nm_vocab_kind_index (kind) < 0)
@@ -1329,25 +361,25 @@ load_finding (Loader      *l,
       load_fail (l, _("unknown finding kind “%s”"), kind);
       return NULL;
     }
-  path_pop (l->path, mark);
+  pop (l, mark);
 
-  value = node_member (object, "severity");
-  mark = path_push_key (l->path, "severity", 8);
+  value = nm_json_member (object, "severity");
+  mark = push_key (l, "severity");
   if (!get_int (l, value, NM_SEVERITY_MIN, NM_SEVERITY_MAX, &severity))
     return NULL;
-  path_pop (l->path, mark);
+  pop (l, mark);
 
-  if ((value = node_member (object, "note")) != NULL)
+  if ((value = nm_json_member (object, "note")) != NULL)
     {
-      mark = path_push_key (l->path, "note", 4);
+      mark = push_key (l, "note");
       if (!get_string (l, value, &note))
         return NULL;
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
-  if ((value = node_member (object, "view")) != NULL)
+  if ((value = nm_json_member (object, "view")) != NULL)
     {
-      mark = path_push_key (l->path, "view", 4);
+      mark = push_key (l, "view");
       if (!get_string (l, value, &view_id))
         return NULL;
       if (!nm_view_from_id (view_id, &view))
@@ -1360,16 +392,16 @@ load_finding (Loader      *l,
           load_fail (l, _("region “%s” does not appear in view “%s”"), region, view_id);
           return NULL;
         }
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
-  if ((value = node_member (object, "outline")) != NULL)
+  if ((value = nm_json_member (object, "outline")) != NULL)
     {
       points = g_array_new (FALSE, FALSE, sizeof (NmPoint));
-      mark = path_push_key (l->path, "outline", 7);
+      mark = push_key (l, "outline");
       if (!load_outline (l, value, points))
         return NULL;
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
   finding = nm_finding_new (region, kind, severity);
@@ -1381,7 +413,7 @@ load_finding (Loader      *l,
 
   for (guint i = 0; i < object->n; i++)
     {
-      const Node *item = object->children[i];
+      const NmJsonNode *item = object->children[i];
       const char *key = item->key;
       if (strcmp (key, "region") != 0 && strcmp (key, "kind") != 0 &&
           strcmp (key, "severity") != 0 && strcmp (key, "note") != 0 &&
@@ -1396,7 +428,7 @@ load_finding (Loader      *l,
 static gboolean
 load_findings (Loader         *l,
                NmConsultation *c,
-               const Node     *findings)
+               const NmJsonNode     *findings)
 {
   size_t n;
 
@@ -1405,19 +437,19 @@ load_findings (Loader         *l,
 
   n = findings->n;
   if (n > NM_FILE_MAX_FINDINGS)
-    return fail (l->error, NM_FILE_ERROR_TOO_LARGE, l->path,
-                 _("%zu findings, more than the limit of %u"), n, NM_FILE_MAX_FINDINGS);
+    return nm_json_set_error (l->check.error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE, &l->check.path,
+                              _("%zu findings, more than the limit of %u"), n, NM_FILE_MAX_FINDINGS);
 
   for (size_t i = 0; i < n; i++)
     {
       g_autoptr(NmFinding) finding = NULL;
-      gsize mark = path_push_index (l->path, i);
+      gsize mark = push_index (l, i);
 
       finding = load_finding (l, findings->children[i]);
       if (finding == NULL)
         return FALSE;
       nm_consultation_add_finding (c, finding);
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
   return TRUE;
@@ -1426,16 +458,16 @@ load_findings (Loader         *l,
 static gboolean
 load_acknowledged (Loader         *l,
                    NmConsultation *c,
-                   const Node     *acknowledged)
+                   const NmJsonNode     *acknowledged)
 {
   if (!expect_type (l, acknowledged, json_type_object, N_("an object")))
     return FALSE;
 
   for (guint i = 0; i < acknowledged->n; i++)
     {
-      const Node *value = acknowledged->children[i];
+      const NmJsonNode *value = acknowledged->children[i];
       const char *key = value->key;
-      gsize mark = path_push_key (l->path, key, strlen (key));
+      gsize mark = push_key (l, key);
       const char *rationale;
 
       if (nm_vocab_screening_index (key) < 0)
@@ -1444,7 +476,7 @@ load_acknowledged (Loader         *l,
         return FALSE;
 
       nm_consultation_set_acknowledgement (c, key, rationale);
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
   return TRUE;
@@ -1456,16 +488,16 @@ load_acknowledged (Loader         *l,
 static gboolean
 load_device (Loader         *l,
              NmConsultation *c,
-             const Node     *device)
+             const NmJsonNode     *device)
 {
   if (!expect_type (l, device, json_type_object, N_("an object")))
     return FALSE;
 
   for (guint i = 0; i < device->n; i++)
     {
-      const Node *value = device->children[i];
+      const NmJsonNode *value = device->children[i];
       const char *key = value->key;
-      gsize mark = path_push_key (l->path, key, strlen (key));
+      gsize mark = push_key (l, key);
       double mm;
 
       if (strcmp (key, "max_mm") == 0)
@@ -1483,7 +515,7 @@ load_device (Loader         *l,
       else
         return load_fail (l, _("unknown key: a device has “max_mm” and “step_mm”"));
 
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
   return TRUE;
@@ -1492,7 +524,7 @@ load_device (Loader         *l,
 static gboolean
 load_plan (Loader         *l,
            NmConsultation *c,
-           const Node     *plan)
+           const NmJsonNode     *plan)
 {
   json_object *extra = NULL;
 
@@ -1501,9 +533,9 @@ load_plan (Loader         *l,
 
   for (guint i = 0; i < plan->n; i++)
     {
-      const Node *value = plan->children[i];
+      const NmJsonNode *value = plan->children[i];
       const char *key = value->key;
-      gsize mark = path_push_key (l->path, key, strlen (key));
+      gsize mark = push_key (l, key);
       const char *text;
 
       if (strcmp (key, "start_date") == 0)
@@ -1533,7 +565,7 @@ load_plan (Loader         *l,
           keep_unknown (&extra, key, value);
         }
 
-      path_pop (l->path, mark);
+      pop (l, mark);
       continue;
 
     fail:
@@ -1548,7 +580,7 @@ load_plan (Loader         *l,
 
 static NmSession *
 load_session (Loader      *l,
-              const Node  *object)
+              const NmJsonNode  *object)
 {
   g_autoptr(NmSession) session = NULL;
   json_object *extra = NULL;
@@ -1560,9 +592,9 @@ load_session (Loader      *l,
 
   for (guint i = 0; i < object->n; i++)
     {
-      const Node *value = object->children[i];
+      const NmJsonNode *value = object->children[i];
       const char *key = value->key;
-      gsize mark = path_push_key (l->path, key, strlen (key));
+      gsize mark = push_key (l, key);
       const char *text;
 
       if (strcmp (key, "date") == 0)
@@ -1596,9 +628,9 @@ load_session (Loader      *l,
 
           for (guint j = 0; j < value->n; j++)
             {
-              const Node *depth = value->children[j];
+              const NmJsonNode *depth = value->children[j];
               const char *region = depth->key;
-              gsize inner = path_push_key (l->path, region, strlen (region));
+              gsize inner = push_key (l, region);
               double mm;
 
               if (nm_vocab_region_index (region) < 0)
@@ -1609,7 +641,7 @@ load_session (Loader      *l,
               if (!get_number (l, depth, NM_SESSION_DEPTH_MIN, NM_SESSION_DEPTH_MAX, &mm))
                 goto fail;
               nm_session_set_depth (session, region, mm);
-              path_pop (l->path, inner);
+              pop (l, inner);
             }
         }
       else
@@ -1617,7 +649,7 @@ load_session (Loader      *l,
           keep_unknown (&extra, key, value);
         }
 
-      path_pop (l->path, mark);
+      pop (l, mark);
       continue;
 
     fail:
@@ -1633,7 +665,7 @@ load_session (Loader      *l,
 static gboolean
 load_sessions (Loader         *l,
                NmConsultation *c,
-               const Node     *sessions)
+               const NmJsonNode     *sessions)
 {
   size_t n;
 
@@ -1644,39 +676,39 @@ load_sessions (Loader         *l,
   for (size_t i = 0; i < n; i++)
     {
       g_autoptr(NmSession) session = NULL;
-      gsize mark = path_push_index (l->path, i);
+      gsize mark = push_index (l, i);
 
       session = load_session (l, sessions->children[i]);
       if (session == NULL)
         return FALSE;
       nm_consultation_add_session (c, session);
-      path_pop (l->path, mark);
+      pop (l, mark);
     }
 
   return TRUE;
 }
 
 static NmConsultation *
-load_tree (const Node   *root,
-           GError      **error)
+load_tree (const NmJsonNode  *root,
+           GError           **error)
 {
   g_autoptr(NmConsultation) c = nm_consultation_new ();
-  Path path_parts = { { { 0 } }, 0 };
-  Path *path = &path_parts;
-  Loader loader = { path, error, 0 };
+  Loader loader = { 0 };
   Loader *l = &loader;
-  const Node *value;
+  const NmJsonNode *value;
   json_object *extra = NULL;
   const char *format;
   gint64 version;
   gsize mark;
 
-  if ((value = node_member (root, "format")) == NULL)
+  nm_json_check_init (&l->check, NM_FILE_ERROR, NM_FILE_ERROR_INVALID, error);
+
+  if ((value = nm_json_member (root, "format")) == NULL)
     {
       load_fail (l, _("this is not a Needlemap consultation: the key “format” is missing"));
       return NULL;
     }
-  mark = path_push_key (path, "format", 6);
+  mark = push_key (l, "format");
   if (!get_string (l, value, &format))
     return NULL;
   if (strcmp (format, NM_FILE_FORMAT) != 0)
@@ -1684,14 +716,14 @@ load_tree (const Node   *root,
       load_fail (l, _("must be “%s”, not “%s”"), NM_FILE_FORMAT, format);
       return NULL;
     }
-  path_pop (path, mark);
+  pop (l, mark);
 
-  if ((value = node_member (root, "version")) == NULL)
+  if ((value = nm_json_member (root, "version")) == NULL)
     {
       load_fail (l, _("the required key “version” is missing"));
       return NULL;
     }
-  mark = path_push_key (path, "version", 7);
+  mark = push_key (l, "version");
   if (!expect_type (l, value, json_type_int, N_("an integer")))
     return NULL;
   version = value->v.integer;
@@ -1702,20 +734,20 @@ load_tree (const Node   *root,
     }
   if (version > NM_FILE_VERSION)
     {
-      fail (error, NM_FILE_ERROR_NEWER_VERSION, path,
-            _("the file has format version %lld, but this Needlemap "
-            "reads only version %d; open it with a newer Needlemap"),
-            (long long) version, NM_FILE_VERSION);
+      nm_json_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION, &l->check.path,
+                         _("the file has format version %lld, but this Needlemap "
+                           "reads only version %d; open it with a newer Needlemap"),
+                         (long long) version, NM_FILE_VERSION);
       return NULL;
     }
-  path_pop (path, mark);
+  pop (l, mark);
 
-  if (node_member (root, "client") == NULL)
+  if (nm_json_member (root, "client") == NULL)
     {
       load_fail (l, _("the required key “client” is missing"));
       return NULL;
     }
-  if (node_member (root, "findings") == NULL)
+  if (nm_json_member (root, "findings") == NULL)
     {
       load_fail (l, _("the required key “findings” is missing"));
       return NULL;
@@ -1723,11 +755,11 @@ load_tree (const Node   *root,
 
   for (guint i = 0; i < root->n; i++)
     {
-      const Node *item = root->children[i];
+      const NmJsonNode *item = root->children[i];
       const char *key = item->key;
       gboolean ok = TRUE;
 
-      mark = path_push_key (path, key, strlen (key));
+      mark = push_key (l, key);
 
       if (strcmp (key, "format") == 0 || strcmp (key, "version") == 0)
         ;
@@ -1750,7 +782,7 @@ load_tree (const Node   *root,
           return NULL;
         }
 
-      path_pop (path, mark);
+      pop (l, mark);
     }
 
   _nm_consultation_take_extra (c, NM_EXTRA_TOP, extra);
@@ -1776,43 +808,20 @@ NmConsultation *
 nm_file_load_bytes (GBytes  *bytes,
                     GError **error)
 {
-  g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func (g_free);
-  Arena arena = { blocks, NULL, 0 };
-  const Node *root;
-  const char *data;
-  const char *bad;
-  gsize len;
+  const NmJsonRules rules = {
+    NM_FILE_ERROR, NM_FILE_ERROR_INVALID, NM_FILE_ERROR_TOO_LARGE,
+    NM_FILE_MAX_BYTES, NM_FILE_MAX_DEPTH, NM_FILE_MAX_STRING_CHARS,
+  };
+  g_autoptr(NmJsonDoc) doc = NULL;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  data = g_bytes_get_data (bytes, &len);
-
-  if (len > NM_FILE_MAX_BYTES)
-    {
-      fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-            _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
-      return NULL;
-    }
-
-  if (len == 0)
-    {
-      fail (error, NM_FILE_ERROR_INVALID, NULL, _("the file is empty"));
-      return NULL;
-    }
-
-  if (!g_utf8_validate (data, len, &bad))
-    {
-      fail (error, NM_FILE_ERROR_INVALID, NULL,
-            _("the file is not UTF-8 text (invalid byte at offset %zu)"), (gsize) (bad - data));
-      return NULL;
-    }
-
-  root = scan_document (data, len, &arena, error);
-  if (root == NULL)
+  doc = nm_json_doc_parse (bytes, &rules, error);
+  if (doc == NULL)
     return NULL;
 
-  return load_tree (root, error);
+  return load_tree (nm_json_doc_get_root (doc), error);
 }
 
 /**
@@ -1846,8 +855,8 @@ nm_file_load (GFile         *file,
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
       g_file_info_get_size (info) > NM_FILE_MAX_BYTES)
     {
-      fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-            _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
+      g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
+                   _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
 
@@ -2528,7 +1537,7 @@ nm_file_serialize (NmConsultation *self)
 }
 
 static gboolean
-check_text (Path        *path,
+check_text (NmJsonPath  *path,
             const char  *key,
             const char  *text,
             GError     **error)
@@ -2538,10 +1547,10 @@ check_text (Path        *path,
   if (text == NULL || g_utf8_strlen (text, -1) <= NM_FILE_MAX_STRING_CHARS)
     return TRUE;
 
-  mark = path_push_key (path, key, strlen (key));
-  fail (error, NM_FILE_ERROR_TOO_LARGE, path,
-        _("longer than %u characters"), NM_FILE_MAX_STRING_CHARS);
-  path_pop (path, mark);
+  mark = nm_json_path_push_key (path, key, -1);
+  nm_json_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE, path,
+                     _("longer than %u characters"), NM_FILE_MAX_STRING_CHARS);
+  nm_json_path_pop (path, mark);
 
   return FALSE;
 }
@@ -2551,32 +1560,38 @@ static gboolean
 check_savable (NmConsultation  *c,
                GError         **error)
 {
-  Path path_parts = { { { 0 } }, 0 };
-  Path *path = &path_parts;
+  NmJsonPath path_parts = { 0 };
+  NmJsonPath *path = &path_parts;
   guint n_findings = nm_consultation_get_n_findings (c);
   guint n_points = 0;
 
   if (nm_consultation_get_fitzpatrick (c) == NM_FITZPATRICK_UNSET)
-    return fail (error, NM_FILE_ERROR_INCOMPLETE, NULL,
-                 _("client.fitzpatrick: choose the skin type (1–6) before saving"));
+    {
+      g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_INCOMPLETE,
+                   _("client.fitzpatrick: choose the skin type (1–6) before saving"));
+      return FALSE;
+    }
 
   if (n_findings > NM_FILE_MAX_FINDINGS)
-    return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 _("findings: %u findings, more than the limit of %u"),
-                 n_findings, NM_FILE_MAX_FINDINGS);
+    {
+      g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
+                   _("findings: %u findings, more than the limit of %u"),
+                   n_findings, NM_FILE_MAX_FINDINGS);
+      return FALSE;
+    }
 
-  path_pop (path, 0);
-  path_push_key (path, "client", 6);
+  nm_json_path_pop (path, 0);
+  nm_json_path_push_key (path, "client", -1);
   if (!check_text (path, "name", nm_consultation_get_client_name (c), error) ||
       !check_text (path, "notes", nm_consultation_get_client_notes (c), error) ||
       !check_text (path, "guardian", nm_consultation_get_guardian (c), error))
     return FALSE;
 
-  path_pop (path, 0);
-  path_push_key (path, "plan", 4);
+  nm_json_path_pop (path, 0);
+  nm_json_path_push_key (path, "plan", -1);
   if (!check_text (path, "practitioner", nm_consultation_get_practitioner (c), error))
     return FALSE;
-  path_push_key (path, "acknowledged", 12);
+  nm_json_path_push_key (path, "acknowledged", -1);
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     {
       const char *id = nm_vocab_screening (i)->id;
@@ -2590,26 +1605,29 @@ check_savable (NmConsultation  *c,
       NmFinding *finding = nm_consultation_get_finding (c, i);
       guint n = 0;
 
-      path_pop (path, 0);
-      path_push_key (path, "findings", 8);
-      path_push_index (path, i);
+      nm_json_path_pop (path, 0);
+      nm_json_path_push_key (path, "findings", -1);
+      nm_json_path_push_index (path, i);
       if (!check_text (path, "note", nm_finding_get_note (finding), error))
         return FALSE;
       nm_finding_get_outline (finding, &n);
       n_points += n;
     }
   if (n_points > NM_FILE_MAX_POINTS)
-    return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 _("findings: %u outline points, more than the limit of %u"),
-                 n_points, NM_FILE_MAX_POINTS);
+    {
+      g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
+                   _("findings: %u outline points, more than the limit of %u"),
+                   n_points, NM_FILE_MAX_POINTS);
+      return FALSE;
+    }
 
   for (guint i = 0; i < nm_consultation_get_n_sessions (c); i++)
     {
       NmSession *session = nm_consultation_get_session (c, i);
 
-      path_pop (path, 0);
-      path_push_key (path, "sessions", 8);
-      path_push_index (path, i);
+      nm_json_path_pop (path, 0);
+      nm_json_path_push_key (path, "sessions", -1);
+      nm_json_path_push_index (path, i);
       if (!check_text (path, "notes", nm_session_get_notes (session), error) ||
           !check_text (path, "device", nm_session_get_device (session), error))
         return FALSE;
@@ -2806,9 +1824,12 @@ nm_file_save (NmConsultation  *self,
   bytes = nm_file_serialize (self);
   data = g_bytes_get_data (bytes, &len);
   if (len > NM_FILE_MAX_BYTES)
-    return fail (error, NM_FILE_ERROR_TOO_LARGE, NULL,
-                 _("the consultation would be larger than %u MiB"),
-                 NM_FILE_MAX_BYTES / (1024 * 1024));
+    {
+      g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
+                   _("the consultation would be larger than %u MiB"),
+                   NM_FILE_MAX_BYTES / (1024 * 1024));
+      return FALSE;
+    }
 
   return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
 }
