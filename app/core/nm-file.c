@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <float.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -24,6 +23,7 @@
 
 #include "nm-consultation-private.h"
 #include "nm-file.h"
+#include "nm-file-private.h"
 #include "nm-json-reader.h"
 #include "nm-vocab.h"
 
@@ -137,6 +137,28 @@ get_int (Loader           *l,
   return TRUE;
 }
 
+/* The significant digits of a number's text, trailing zeros included. */
+static guint
+n_significant_digits (const NmJsonNode *number)
+{
+  gboolean leading = TRUE;
+  guint n = 0;
+
+  for (guint i = 0; i < number->n; i++)
+    {
+      char c = number->text[i];
+
+      if (c == 'e' || c == 'E')
+        break;
+      if (!g_ascii_isdigit (c) || (leading && c == '0'))
+        continue;
+      leading = FALSE;
+      n++;
+    }
+
+  return n;
+}
+
 static gboolean
 get_number (Loader           *l,
             const NmJsonNode *value,
@@ -153,6 +175,13 @@ get_number (Loader           *l,
 
       return load_fail (l, _("%s is out of range: must be %g–%g"), text, min, max);
     }
+
+  /* Rounded as a file holds it (see _nm_file_round_number()); a text of
+   * as many digits or fewer reads as such already. */
+  if (*out == 0)
+    *out = 0.0;
+  else if (n_significant_digits (value) > NM_FILE_NUMBER_DIGITS)
+    *out = _nm_file_round_number (*out);
 
   return TRUE;
 }
@@ -910,291 +939,45 @@ write_string (GString    *out,
 
 /* Numbers
  *
- * A double is written as the shortest text that reads back as the same
- * double: printf's "%.Pg" with the smallest precision P that round-trips.
- * The rule is the format's, so it must not change; the way to find P
- * below is only faster than trying P = 1, 2, … 17 with printf and strtod,
- * which is what write_double_by_search() still does for the values outside
- * the fast path (subnormals, infinities, NaN). */
+ * The format's numbers are outline points, in fractions of a view, and
+ * depths in millimetres, set in steps of 0.05 mm: NM_FILE_NUMBER_DIGITS
+ * significant digits are far below a pixel of any screen and below any
+ * needle's step.  A number is written with that many ("%.6g"), and read
+ * rounded to that many (see _nm_file_round_number()), so what is loaded is
+ * what will be saved: a file saves to the same bytes from its first save
+ * on, and its plan does not change across a save. */
 
-/* The shortest "%.Pg" text of @value, found by a binary search over P.  If
- * P digits read back, so do more for P ≤ 15 (see write_double()), and no
- * search reaches P = 16 unless 15 failed, so this finds the smallest P. */
-static gboolean
-format_double (char   *buf,
-               gsize   size,
-               int     precision,
-               double  value)
-{
-  char format[8];
+#define NUMBER_FORMAT "%." G_STRINGIFY (NM_FILE_NUMBER_DIGITS) "g"
 
-  g_snprintf (format, sizeof format, "%%.%dg", precision);
-  g_ascii_formatd (buf, size, format, value);
-
-  return g_ascii_strtod (buf, NULL) == value;
-}
-
-static void
-write_double_by_search (GString *out,
-                        double   value)
+/**
+ * _nm_file_round_number:
+ * @value: a finite number
+ *
+ * Returns: @value as a file holds it: to NM_FILE_NUMBER_DIGITS significant
+ *   digits, and −0 as 0
+ */
+double
+_nm_file_round_number (double value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  int lo = 1, hi = 17;
 
-  while (lo < hi)
-    {
-      int mid = (lo + hi) / 2;
+  if (value == 0)
+    return 0.0;
 
-      if (format_double (buf, sizeof buf, mid, value))
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  format_double (buf, sizeof buf, lo, value);
-
-  g_string_append (out, buf);
+  return g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, NUMBER_FORMAT, value), NULL);
 }
 
-/* 10^0 … 10^22, all exact doubles. */
-static const double exact_powers_of_ten[] = {
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-/* Whether the decimal @mantissa × 10^@exponent reads back as @value. */
-static gboolean
-decimal_reads_as (guint64 mantissa,
-                  int     exponent,
-                  double  value)
-{
-  char buf[48];
-
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-  /* Both operands are exact doubles and IEEE 754 rounds a single product
-   * or quotient correctly, so this is the correctly rounded reading that
-   * strtod() gives (Clinger's fast path). */
-  if (mantissa <= (G_GUINT64_CONSTANT (1) << 53) &&
-      exponent >= -22 && exponent <= 22)
-    {
-      double m = (double) mantissa;
-
-      if (exponent >= 0)
-        return m * exact_powers_of_ten[exponent] == value;
-      return m / exact_powers_of_ten[-exponent] == value;
-    }
-#endif
-
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT "e%d", mantissa, exponent);
-
-  return g_ascii_strtod (buf, NULL) == value;
-}
-
-/* Reads the significant digits and the exponent of a "%.Ne" text (no
- * sign): N + 1 digits into @digits, returns the exponent. */
-static int
-parse_e_format (const char *text,
-                char       *digits,
-                guint       n_digits)
-{
-  const char *p = text;
-  guint n = 0;
-
-  while (n < n_digits && *p != '\0')
-    {
-      if (g_ascii_isdigit (*p))
-        digits[n++] = *p;
-      p++;
-    }
-  g_assert (n == n_digits && (*p == 'e' || *p == 'E'));
-
-  return (int) g_ascii_strtoll (p + 1, NULL, 10);
-}
-
-/* Rounds @value (positive, normal) to @precision significant digits, as
- * printf's "%.{precision-1}e" would, using @digits17/@exponent17 (the value
- * rounded to 17 digits) where that is certain to give the same digits.
- * Returns the exponent. */
-static int
-round_digits (double      value,
-              const char *digits17,
-              int         exponent17,
-              guint       precision,
-              char       *digits)
-{
-  gboolean half = digits17[precision] == '5';
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  char format[8];
-  int exponent = exponent17;
-
-  for (guint i = precision + 1; i < 17 && half; i++)
-    half = digits17[i] == '0';
-
-  /* Exactly half way in the 17 digits: the value itself may be just
-   * below, on or above the half, so ask printf. */
-  if (half)
-    {
-      g_snprintf (format, sizeof format, "%%.%ue", precision - 1);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      return parse_e_format (buf, digits, precision);
-    }
-
-  memcpy (digits, digits17, precision);
-  if (digits17[precision] >= '5')
-    {
-      int i = precision - 1;
-
-      while (i >= 0 && digits[i] == '9')
-        digits[i--] = '0';
-      if (i >= 0)
-        {
-          digits[i]++;
-        }
-      else
-        {
-          digits[0] = '1';
-          exponent++;
-        }
-    }
-
-  return exponent;
-}
-
-/* Appends what printf's "%.{precision}g" writes for a value whose first
- * @n_digits significant digits are @digits (no trailing zeros beyond the
- * first) and whose exponent is @exponent. */
 static void
-append_g_format (GString    *out,
-                 gboolean    negative,
-                 const char *digits,
-                 guint       n_digits,
-                 int         exponent,
-                 int         precision)
-{
-  char buf[64];
-  gsize n = 0;
-
-  while (n_digits > 1 && digits[n_digits - 1] == '0')
-    n_digits--;
-
-  if (negative)
-    buf[n++] = '-';
-
-  if (exponent < -4 || exponent >= precision)
-    {
-      int e = ABS (exponent);
-
-      buf[n++] = digits[0];
-      if (n_digits > 1)
-        {
-          buf[n++] = '.';
-          memcpy (buf + n, digits + 1, n_digits - 1);
-          n += n_digits - 1;
-        }
-      buf[n++] = 'e';
-      buf[n++] = exponent < 0 ? '-' : '+';
-      if (e >= 100)
-        buf[n++] = '0' + e / 100;
-      buf[n++] = '0' + e / 10 % 10;
-      buf[n++] = '0' + e % 10;
-    }
-  else if (exponent >= 0)
-    {
-      for (int i = 0; i <= exponent; i++)
-        buf[n++] = (guint) i < n_digits ? digits[i] : '0';
-      if (n_digits > (guint) exponent + 1)
-        {
-          buf[n++] = '.';
-          memcpy (buf + n, digits + exponent + 1, n_digits - exponent - 1);
-          n += n_digits - exponent - 1;
-        }
-    }
-  else
-    {
-      buf[n++] = '0';
-      buf[n++] = '.';
-      for (int i = -1; i > exponent; i--)
-        buf[n++] = '0';
-      memcpy (buf + n, digits, n_digits);
-      n += n_digits;
-    }
-
-  g_string_append_len (out, buf, n);
-}
-
-/* The mantissa of the first @n digits, without trailing zeros, and the
- * exponent to go with it. */
-static guint64
-digits_mantissa (const char *digits,
-                 guint       n,
-                 int         exponent,
-                 int        *mantissa_exponent)
-{
-  guint64 mantissa = 0;
-
-  while (n > 1 && digits[n - 1] == '0')
-    n--;
-  for (guint i = 0; i < n; i++)
-    mantissa = mantissa * 10 + (guint) (digits[i] - '0');
-  *mantissa_exponent = exponent - (int) (n - 1);
-
-  return mantissa;
-}
-
-/* Writes the same text as write_double_by_search(), faster: printf runs
- * once for 17 digits, the 15- and 16-digit roundings are taken from them,
- * and reading back usually needs no strtod().  Why P is the same: for a
- * normal double, a decimal of at most 15 significant digits that reads
- * back as it is the double rounded to 15 digits (the double's spacing is
- * below half a unit in the 15th digit, which is why DBL_DIG is 15); so if
- * any P ≤ 15 reads back, the 15-digit rounding does, and its length
- * without trailing zeros is the smallest such P.  Otherwise P is 16 if the
- * 16-digit rounding reads back, else 17, which always does. */
-static void
-write_double (GString *out,
+write_number (GString *out,
               double   value)
 {
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
-  char digits17[17];
-  char digits[17];
-  gboolean negative;
-  guint64 mantissa;
-  int exponent17, exponent, mantissa_exponent;
-  double magnitude;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  /* -0.0 would be written "-0", which reads back as the integer 0. */
+  /* −0 would be written "-0", which reads back as the integer 0. */
   if (value == 0)
-    {
-      g_string_append_c (out, '0');
-      return;
-    }
-
-  if (fpclassify (value) != FP_NORMAL)
-    {
-      write_double_by_search (out, value);
-      return;
-    }
-
-  negative = value < 0;
-  magnitude = fabs (value);
-  g_ascii_formatd (text, sizeof text, "%.16e", magnitude);
-  exponent17 = parse_e_format (text, digits17, 17);
-
-  for (guint precision = 15; precision <= 16; precision++)
-    {
-      exponent = round_digits (magnitude, digits17, exponent17, precision, digits);
-      mantissa = digits_mantissa (digits, precision, exponent, &mantissa_exponent);
-      if (decimal_reads_as (mantissa, mantissa_exponent, magnitude))
-        {
-          guint n = precision;
-
-          while (n > 1 && digits[n - 1] == '0')
-            n--;
-          append_g_format (out, negative, digits, n, exponent, precision == 15 ? (int) n : 16);
-          return;
-        }
-    }
-
-  append_g_format (out, negative, digits17, 17, exponent17, 17);
+    g_string_append_c (out, '0');
+  else
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, NUMBER_FORMAT, value));
 }
 
 /* Writes the opening of a member: separator, newline, indent, key. */
@@ -1369,9 +1152,9 @@ write_finding (GString   *out,
           if (i > 0)
             g_string_append (out, ", ");
           g_string_append_c (out, '[');
-          write_double (out, points[i].x);
+          write_number (out, points[i].x);
           g_string_append (out, ", ");
-          write_double (out, points[i].y);
+          write_number (out, points[i].y);
           g_string_append_c (out, ']');
         }
       g_string_append_c (out, ']');
@@ -1417,12 +1200,12 @@ write_plan (GString        *out,
       if (nm_consultation_get_device_max_mm (c) > 0.0)
         {
           write_key (out, &first_device, 3, "max_mm");
-          write_double (out, nm_consultation_get_device_max_mm (c));
+          write_number (out, nm_consultation_get_device_max_mm (c));
         }
       if (nm_consultation_get_device_step_mm (c) > 0.0)
         {
           write_key (out, &first_device, 3, "step_mm");
-          write_double (out, nm_consultation_get_device_step_mm (c));
+          write_number (out, nm_consultation_get_device_step_mm (c));
         }
       write_close (out, first_device, 2, '}');
     }
@@ -1470,7 +1253,7 @@ write_session (GString   *out,
 
       nm_session_get_depth (session, regions[i], &depth);
       write_key (out, &first_depth, 4, regions[i]);
-      write_double (out, depth);
+      write_number (out, depth);
     }
   write_close (out, first_depth, 3, '}');
 
