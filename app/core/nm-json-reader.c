@@ -737,59 +737,71 @@ scan_has_key (Scanner     *s,
   return !g_hash_table_add (*keys, (char *) key);
 }
 
-/* @depth is the nesting level of this object, from 1. */
+/* Scans a member's key and its “:”, and moves the path onto the member;
+ * @base and @keys are for scan_has_key(). */
+static gboolean
+scan_key (Scanner     *s,
+          guint        base,
+          GHashTable **keys,
+          const char **key,
+          gsize       *mark)
+{
+  gboolean escaped;
+  guint key_len;
+  gsize start;
+
+  scan_ws (s);
+  if (s->pos >= s->len || s->data[s->pos] != '"')
+    return scan_unexpected (s, N_("a key in double quotes"));
+  start = s->pos;
+  if (!scan_string (s, TRUE, &escaped))
+    return FALSE;
+  *key = string_text (s, start, escaped, &key_len);
+
+  *mark = nm_json_path_push_key (&s->path, *key, key_len);
+
+  if (strlen (*key) != key_len)
+    return scan_fail (s, _("a key contains a NUL character"));
+  if (scan_has_key (s, base, keys, *key))
+    return scan_fail (s, _("this key appears twice"));
+
+  scan_ws (s);
+  if (s->pos >= s->len || s->data[s->pos] != ':')
+    return scan_unexpected (s, N_("“:”"));
+  s->pos++;
+
+  return TRUE;
+}
+
+/* An object or an array; @depth is its nesting level, from 1. */
 static NmJsonNode *
-scan_object (Scanner *s,
-             guint    depth)
+scan_container (Scanner  *s,
+                gboolean  is_object,
+                guint     depth)
 {
   g_autoptr(GHashTable) keys = NULL;
+  char close = is_object ? '}' : ']';
   guint base = s->items->len;
-  NmJsonNode *object;
+  NmJsonNode *container;
 
   s->pos++;
   scan_ws (s);
-  if (s->pos < s->len && s->data[s->pos] == '}')
+  if (s->pos < s->len && s->data[s->pos] == close)
     {
       s->pos++;
       goto done;
     }
 
-  for (;;)
+  for (guint index = 0;; index++)
     {
+      const char *key = NULL;
       NmJsonNode *value;
-      gboolean escaped;
-      const char *key;
-      guint key_len;
-      gsize start, mark;
+      gsize mark;
 
-      scan_ws (s);
-      if (s->pos >= s->len || s->data[s->pos] != '"')
-        goto unexpected_key;
-      start = s->pos;
-      if (!scan_string (s, TRUE, &escaped))
+      if (!is_object)
+        mark = nm_json_path_push_index (&s->path, index);
+      else if (!scan_key (s, base, &keys, &key, &mark))
         goto fail;
-      key = string_text (s, start, escaped, &key_len);
-
-      mark = nm_json_path_push_key (&s->path, key, key_len);
-
-      if (strlen (key) != key_len)
-        {
-          scan_fail (s, _("a key contains a NUL character"));
-          goto fail;
-        }
-      if (scan_has_key (s, base, &keys, key))
-        {
-          scan_fail (s, _("this key appears twice"));
-          goto fail;
-        }
-
-      scan_ws (s);
-      if (s->pos >= s->len || s->data[s->pos] != ':')
-        {
-          scan_unexpected (s, N_("“:”"));
-          goto fail;
-        }
-      s->pos++;
 
       value = scan_value (s, depth);
       if (value == NULL)
@@ -798,7 +810,7 @@ scan_object (Scanner *s,
       g_ptr_array_add (s->items, value);
       nm_json_path_pop (&s->path, mark);
 
-      switch (scan_separator (s, '}', N_("“,” or “}”")))
+      switch (scan_separator (s, close, is_object ? N_("“,” or “}”") : N_("“,” or “]”")))
         {
         case SEPARATOR_NEXT:
           continue;
@@ -811,62 +823,10 @@ scan_object (Scanner *s,
     }
 
 done:
-  object = doc_new_node (s->doc, json_type_object);
-  scan_take_children (s, object, base);
+  container = doc_new_node (s->doc, is_object ? json_type_object : json_type_array);
+  scan_take_children (s, container, base);
 
-  return object;
-
-unexpected_key:
-  scan_unexpected (s, N_("a key in double quotes"));
-fail:
-  g_ptr_array_set_size (s->items, base);
-
-  return NULL;
-}
-
-static NmJsonNode *
-scan_array (Scanner *s,
-            guint    depth)
-{
-  guint base = s->items->len;
-  guint index = 0;
-  NmJsonNode *array;
-
-  s->pos++;
-  scan_ws (s);
-  if (s->pos < s->len && s->data[s->pos] == ']')
-    {
-      s->pos++;
-      goto done;
-    }
-
-  for (;;)
-    {
-      gsize mark = nm_json_path_push_index (&s->path, index++);
-      NmJsonNode *value = scan_value (s, depth);
-
-      if (value == NULL)
-        goto fail;
-      g_ptr_array_add (s->items, value);
-      nm_json_path_pop (&s->path, mark);
-
-      switch (scan_separator (s, ']', N_("“,” or “]”")))
-        {
-        case SEPARATOR_NEXT:
-          continue;
-        case SEPARATOR_END:
-          goto done;
-        case SEPARATOR_ERROR:
-        default:
-          goto fail;
-        }
-    }
-
-done:
-  array = doc_new_node (s->doc, json_type_array);
-  scan_take_children (s, array, base);
-
-  return array;
+  return container;
 
 fail:
   g_ptr_array_set_size (s->items, base);
@@ -901,9 +861,7 @@ scan_value (Scanner *s,
                              _("nesting deeper than %u levels"), s->rules->max_depth);
           return NULL;
         }
-      if (s->data[s->pos] == '{')
-        return scan_object (s, depth + 1);
-      return scan_array (s, depth + 1);
+      return scan_container (s, s->data[s->pos] == '{', depth + 1);
 
     case '"':
       start = s->pos;
@@ -1048,6 +1006,19 @@ nm_json_doc_parse (GBytes             *bytes,
 
 /* Building */
 
+/* A new value of @doc under a copy of @key (nullable). */
+static NmJsonNode *
+doc_new_member (NmJsonDoc  *doc,
+                json_type   type,
+                const char *key)
+{
+  NmJsonNode *node = doc_new_node (doc, type);
+
+  node->key = key != NULL ? doc_strndup (doc, key, strlen (key)) : NULL;
+
+  return node;
+}
+
 /**
  * nm_json_doc_copy:
  * @doc: the document to copy into
@@ -1063,12 +1034,11 @@ nm_json_doc_copy (NmJsonDoc        *doc,
 {
   NmJsonNode *copy;
 
-  g_return_val_if_fail (doc != NULL, NULL);
-  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (doc != NULL && node != NULL, NULL);
 
-  copy = doc_new_node (doc, node->type);
-  *copy = *node;
-  copy->key = key != NULL ? doc_strndup (doc, key, strlen (key)) : NULL;
+  copy = doc_new_member (doc, node->type, key);
+  copy->n = node->n;
+  copy->v = node->v;
 
   switch (node->type)
     {
@@ -1101,17 +1071,9 @@ nm_json_doc_new_string (NmJsonDoc  *doc,
                         const char *key,
                         const char *text)
 {
-  NmJsonNode *node;
+  NmJsonNode string = { .type = json_type_string, .n = strlen (text), .text = text };
 
-  g_return_val_if_fail (doc != NULL, NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-
-  node = doc_new_node (doc, json_type_string);
-  node->key = key != NULL ? doc_strndup (doc, key, strlen (key)) : NULL;
-  node->n = strlen (text);
-  node->text = doc_strndup (doc, text, node->n);
-
-  return node;
+  return nm_json_doc_copy (doc, &string, key);
 }
 
 /* Returns: (transfer none): an object (whose @children have their keys
@@ -1129,8 +1091,7 @@ nm_json_doc_new_container (NmJsonDoc          *doc,
   g_return_val_if_fail (type == json_type_object || type == json_type_array, NULL);
   g_return_val_if_fail (n == 0 || children != NULL, NULL);
 
-  node = doc_new_node (doc, type);
-  node->key = key != NULL ? doc_strndup (doc, key, strlen (key)) : NULL;
+  node = doc_new_member (doc, type, key);
   node->n = n;
   node->children = doc_alloc (doc, MAX (n, 1) * sizeof (NmJsonNode *));
   if (n > 0)
@@ -1224,12 +1185,9 @@ nm_json_get_string (NmJsonCheck       *check,
                     const NmJsonNode  *node,
                     const char       **out)
 {
-  if (!nm_json_expect (check, node, json_type_string, N_("a string")))
-    return FALSE;
+  *out = node->type == json_type_string ? node->text : NULL;
 
-  *out = node->text;
-
-  return TRUE;
+  return nm_json_expect (check, node, json_type_string, N_("a string"));
 }
 
 gboolean
@@ -1237,12 +1195,9 @@ nm_json_get_boolean (NmJsonCheck      *check,
                      const NmJsonNode *node,
                      gboolean         *out)
 {
-  if (!nm_json_expect (check, node, json_type_boolean, N_("true or false")))
-    return FALSE;
+  *out = node->type == json_type_boolean && node->v.boolean;
 
-  *out = node->v.boolean;
-
-  return TRUE;
+  return nm_json_expect (check, node, json_type_boolean, N_("true or false"));
 }
 
 /* An integer or a decimal number, as a double. */

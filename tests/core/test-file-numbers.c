@@ -234,12 +234,8 @@ static char *
 plan_of (NmConsultation *c)
 {
   g_autoptr(NmProtocol) protocol = nm_protocol_load_default (NULL);
-  g_autoptr(NmPlan) plan = NULL;
-  GDate today;
-
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, 1, G_DATE_DECEMBER, 2026);
-  plan = nm_planner_run (c, protocol, &today);
+  g_autoptr(GDate) today = g_date_new_dmy (1, G_DATE_DECEMBER, 2026);
+  g_autoptr(NmPlan) plan = nm_planner_run (c, protocol, today);
 
   return nm_plan_to_json (plan);
 }
@@ -248,17 +244,17 @@ static void
 test_long_digits (void)
 {
   g_autoptr(GBytes) original = g_bytes_new_static (long_digits, sizeof long_digits - 1);
-  g_autoptr(NmConsultation) c = NULL;
-  g_autoptr(NmConsultation) reopened = NULL;
-  g_autoptr(GBytes) first = NULL;
-  g_autoptr(GBytes) second = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *plan = NULL;
   g_autofree char *plan_again = NULL;
   const NmPoint *points;
   double depth;
   guint n;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmConsultation) c = NULL;
+  g_autoptr(NmConsultation) reopened = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
 
   c = nm_file_load_bytes (original, &error);
   g_assert_no_error (error);

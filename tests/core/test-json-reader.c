@@ -61,17 +61,39 @@ parse_ok (const char *text)
   return doc;
 }
 
+typedef struct
+{
+  const char *text;
+  const char *message;   /* how the message starts */
+} Refusal;
+
+static void
+assert_refused (const Refusal *rows,
+                guint          n_rows)
+{
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NmJsonDoc) doc = parse_with (rows[i].text, strlen (rows[i].text), rules (), &error);
+
+      g_test_message ("%s", rows[i].text);
+      g_assert_null (doc);
+      g_assert_error (error, TEST_ERROR, TEST_SYNTAX);
+      if (!g_str_has_prefix (error->message, rows[i].message))
+        {
+          g_test_message ("expected “%s…”, got “%s”", rows[i].message, error->message);
+          g_test_fail ();
+        }
+    }
+}
+
 /* Each of these is accepted by json-c 0.16 with JSON_TOKENER_STRICT (see
  * the comment at the top of nm-json-reader.c); the reader refuses it, at
  * the key path of the value. */
 static void
 test_refuses_what_json_c_accepts (void)
 {
-  static const struct
-  {
-    const char *text;
-    const char *message;
-  } rows[] = {
+  static const Refusal rows[] = {
     { "{'a': 1}", "line 1, column 2: unexpected character “'” (expected a key in double quotes)" },
     { "{\"a\": NaN}", "a: line 1, column 7: unexpected character “N”" },
     { "{\"a\": Infinity}", "a: line 1, column 7: unexpected character “I”" },
@@ -93,31 +115,14 @@ test_refuses_what_json_c_accepts (void)
     { "{\"a\": \"\xC3\x28\"}", "the file is not UTF-8 text (invalid byte at offset 7)" },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(NmJsonDoc) doc = parse_with (rows[i].text, strlen (rows[i].text), rules (), &error);
-
-      g_test_message ("%s", rows[i].text);
-      g_assert_null (doc);
-      g_assert_error (error, TEST_ERROR, TEST_SYNTAX);
-      if (!g_str_has_prefix (error->message, rows[i].message))
-        {
-          g_test_message ("expected “%s…”, got “%s”", rows[i].message, error->message);
-          g_test_fail ();
-        }
-    }
+  assert_refused (rows, G_N_ELEMENTS (rows));
 }
 
 /* What json-c refuses too, refused here with a place. */
 static void
 test_refuses_other_syntax (void)
 {
-  static const struct
-  {
-    const char *text;
-    const char *message;
-  } rows[] = {
+  static const Refusal rows[] = {
     { "", "the file is empty" },
     { " \n\t ", "the file is empty" },
     { "\xEF\xBB\xBF{}", "the file starts with a byte order mark" },
@@ -137,20 +142,7 @@ test_refuses_other_syntax (void)
     { "{\"a\"", "a: line 1, column 5: the file ends too early (expected “:”)" },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(NmJsonDoc) doc = parse_with (rows[i].text, strlen (rows[i].text), rules (), &error);
-
-      g_test_message ("%s", rows[i].text);
-      g_assert_null (doc);
-      g_assert_error (error, TEST_ERROR, TEST_SYNTAX);
-      if (!g_str_has_prefix (error->message, rows[i].message))
-        {
-          g_test_message ("expected “%s…”, got “%s”", rows[i].message, error->message);
-          g_test_fail ();
-        }
-    }
+  assert_refused (rows, G_N_ELEMENTS (rows));
 }
 
 static void
