@@ -13,6 +13,7 @@
 #pragma once
 
 #include "nm-file.h"
+#include "nm-json-reader.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,23 @@ G_BEGIN_DECLS
 /* Significant digits of the numbers a file holds (outline points, depths). */
 #define NM_FILE_NUMBER_DIGITS 6
 
-double          _nm_file_round_number (double value);
+typedef enum
+{
+  NM_FILE_LOAD_DEFAULT            = 0,
+  /* Work whose skin type is not chosen yet (a recovery copy): no
+   * client.fitzpatrick, which nm_file_serialize() leaves out then. */
+  NM_FILE_LOAD_SKIN_TYPE_OPTIONAL = 1 << 0,
+} NmFileLoadFlags;
+
+NmJsonRules     _nm_file_rules        (void);
+NmConsultation *_nm_file_load_tree    (const NmJsonNode  *root,
+                                       NmFileLoadFlags    flags,
+                                       GError           **error);
+NmConsultation *_nm_file_load         (GFile             *file,
+                                       NmFileLoadFlags    flags,
+                                       GCancellable      *cancellable,
+                                       GError           **error);
+
+double          _nm_file_round_number (double             value);
 
 G_END_DECLS

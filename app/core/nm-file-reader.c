@@ -45,8 +45,9 @@ G_DEFINE_QUARK (nm-file-error-quark, nm_file_error)
 
 typedef struct
 {
-  NmJsonCheck  check;
-  guint        n_points;
+  NmJsonCheck      check;
+  NmFileLoadFlags  flags;
+  guint            n_points;
 } Loader;
 
 static gsize
@@ -243,7 +244,7 @@ load_client (Loader           *l,
       return FALSE;
     }
 
-  if (!has_fitzpatrick)
+  if (!has_fitzpatrick && !(l->flags & NM_FILE_LOAD_SKIN_TYPE_OPTIONAL))
     {
       g_clear_pointer (&extra, json_object_put);
       return nm_json_fail (&l->check, _("the required key “fitzpatrick” (skin type 1–6) is missing"));
@@ -699,9 +700,19 @@ load_sessions (Loader           *l,
   return TRUE;
 }
 
-static NmConsultation *
-load_tree (const NmJsonNode  *root,
-           GError           **error)
+/**
+ * _nm_file_load_tree:
+ * @root: the top-level object of a document read by nm_json_doc_parse()
+ *   with the file's limits
+ * @flags: what else to accept
+ * @error: return location for a #NM_FILE_ERROR
+ *
+ * Returns: (transfer full) (nullable): the consultation, or %NULL on error
+ */
+NmConsultation *
+_nm_file_load_tree (const NmJsonNode  *root,
+                    NmFileLoadFlags    flags,
+                    GError           **error)
 {
   g_autoptr(NmConsultation) c = nm_consultation_new ();
   Loader loader = { 0 };
@@ -713,6 +724,7 @@ load_tree (const NmJsonNode  *root,
   gsize mark;
 
   nm_json_check_init (&l->check, NM_FILE_ERROR, NM_FILE_ERROR_INVALID, error);
+  l->flags = flags;
 
   if ((value = nm_json_member (root, "format")) == NULL)
     {
@@ -805,6 +817,37 @@ load_tree (const NmJsonNode  *root,
 }
 
 /**
+ * _nm_file_rules:
+ *
+ * Returns: the limits of spec §2, and the errors for what is beyond them,
+ *   for nm_json_doc_parse()
+ */
+NmJsonRules
+_nm_file_rules (void)
+{
+  NmJsonRules rules = {
+    NM_FILE_ERROR, NM_FILE_ERROR_INVALID, NM_FILE_ERROR_TOO_LARGE,
+    NM_FILE_MAX_BYTES, NM_FILE_MAX_DEPTH, NM_FILE_MAX_STRING_CHARS,
+  };
+
+  return rules;
+}
+
+static NmConsultation *
+load_bytes (GBytes           *bytes,
+            NmFileLoadFlags   flags,
+            GError          **error)
+{
+  NmJsonRules rules = _nm_file_rules ();
+  g_autoptr(NmJsonDoc) doc = nm_json_doc_parse (bytes, &rules, error);
+
+  if (doc == NULL)
+    return NULL;
+
+  return _nm_file_load_tree (nm_json_doc_get_root (doc), flags, error);
+}
+
+/**
  * nm_file_load_bytes:
  * @bytes: the contents of a consultation file
  * @error: return location for a #NM_FILE_ERROR
@@ -819,20 +862,10 @@ NmConsultation *
 nm_file_load_bytes (GBytes  *bytes,
                     GError **error)
 {
-  const NmJsonRules rules = {
-    NM_FILE_ERROR, NM_FILE_ERROR_INVALID, NM_FILE_ERROR_TOO_LARGE,
-    NM_FILE_MAX_BYTES, NM_FILE_MAX_DEPTH, NM_FILE_MAX_STRING_CHARS,
-  };
-  g_autoptr(NmJsonDoc) doc = NULL;
-
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  doc = nm_json_doc_parse (bytes, &rules, error);
-  if (doc == NULL)
-    return NULL;
-
-  return load_tree (nm_json_doc_get_root (doc), error);
+  return load_bytes (bytes, NM_FILE_LOAD_DEFAULT, error);
 }
 
 /**
@@ -849,6 +882,16 @@ NmConsultation *
 nm_file_load (GFile         *file,
               GCancellable  *cancellable,
               GError       **error)
+{
+  return _nm_file_load (file, NM_FILE_LOAD_DEFAULT, cancellable, error);
+}
+
+/* nm_file_load(), with @flags. */
+NmConsultation *
+_nm_file_load (GFile            *file,
+               NmFileLoadFlags   flags,
+               GCancellable     *cancellable,
+               GError          **error)
 {
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -876,5 +919,5 @@ nm_file_load (GFile         *file,
 
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
 
-  return nm_file_load_bytes (bytes, error);
+  return load_bytes (bytes, flags, error);
 }

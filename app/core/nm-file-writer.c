@@ -224,8 +224,11 @@ write_client (GString        *out,
   g_string_append_c (out, '{');
   write_string_member (out, &first, 2, "name", nm_consultation_get_client_name (c));
   write_string_member (out, &first, 2, "birth_date", nm_consultation_get_birth_date (c));
-  write_key (out, &first, 2, "fitzpatrick");
-  g_string_append_printf (out, "%u", nm_consultation_get_fitzpatrick (c));
+  if (nm_consultation_get_fitzpatrick (c) != NM_FITZPATRICK_UNSET)
+    {
+      write_key (out, &first, 2, "fitzpatrick");
+      g_string_append_printf (out, "%u", nm_consultation_get_fitzpatrick (c));
+    }
   write_string_member (out, &first, 2, "notes", nm_consultation_get_client_notes (c));
   write_string_member (out, &first, 2, "guardian", nm_consultation_get_guardian (c));
   write_extra_members (out, &first, 2, _nm_consultation_get_extra (c, NM_EXTRA_CLIENT));
@@ -414,7 +417,9 @@ write_sessions (GString        *out,
  * Writes the consultation as the spec's JSON: keys in the spec's order, then
  * unknown keys in the order they were read, two-space indentation, UTF-8,
  * ending with a newline.  The same consultation always gives the same bytes.
- * It does not check the limits; nm_file_save() does.
+ * It does not check the limits; nm_file_save() does.  Without a skin type
+ * it leaves out client.fitzpatrick, which nm_file_save() refuses and only
+ * a recovery copy loads without.
  *
  * Returns: (transfer full): the file's contents
  */
