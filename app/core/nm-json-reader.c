@@ -796,7 +796,7 @@ scan_container (Scanner  *s,
     {
       const char *key = NULL;
       NmJsonNode *value;
-      gsize mark;
+      gsize mark = 0;
 
       if (!is_object)
         mark = nm_json_path_push_index (&s->path, index);
