@@ -29,6 +29,7 @@ struct _NmApplication
   /* Recovery copies found at start-up, before this run wrote any: work left
    * unsaved by a run that crashed. Offered once, in the first window. */
   GPtrArray      *recovered;
+  guint           n_opening;   /* files being read */
 };
 
 G_DEFINE_FINAL_TYPE (NmApplication, nm_application, ADW_TYPE_APPLICATION)
@@ -178,6 +179,68 @@ nm_application_activate (GApplication *app)
   nm_application_offer_recovery (self, window);
 }
 
+typedef struct
+{
+  NmApplication *self;
+  GFile         *file;
+} Opening;
+
+static void
+opening_free (Opening *opening)
+{
+  g_object_unref (opening->file);
+  g_free (opening);
+}
+
+/* A file read whole goes into a pristine window or a new one; one that
+ * cannot be read is reported over the window in front, and only when there
+ * is none is an empty one made to carry the message. */
+static void
+on_file_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Opening *opening = user_data;
+  NmApplication *self = opening->self;
+  g_autoptr(NmDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  NmWindow *window;
+
+  document = nm_document_load_finish (result, &error);
+  if (document == NULL)
+    {
+      g_autofree char *name = g_file_get_basename (opening->file);
+      g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), name);
+      GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+      GtkWidget *dialog;
+
+      if (parent == NULL)
+        parent = GTK_WINDOW (nm_window_new (self));
+      gtk_window_present (parent);
+      dialog = adw_message_dialog_new (parent, heading, error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  else
+    {
+      /* opened meanwhile from another path to the same file */
+      window = nm_application_find_window_for_file (self, opening->file);
+      if (window == NULL)
+        {
+          window = nm_application_find_pristine_window (self);
+          if (window == NULL)
+            window = nm_window_new (self);
+          nm_window_set_document (window, document);
+        }
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
+  if (--self->n_opening == 0)
+    nm_application_offer_recovery (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  opening_free (opening);
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 nm_application_open (GApplication  *app,
                      GFile        **files,
@@ -188,8 +251,8 @@ nm_application_open (GApplication  *app,
 
   for (int i = 0; i < n_files; i++)
     {
-      g_autoptr(GError) error = NULL;
       NmWindow *window = nm_application_find_window_for_file (self, files[i]);
+      Opening *opening;
 
       /* A document already open is brought forward, never opened twice. */
       if (window != NULL)
@@ -198,29 +261,17 @@ nm_application_open (GApplication  *app,
           continue;
         }
 
-      window = nm_application_find_pristine_window (self);
-      if (window == NULL)
-        window = nm_window_new (self);
-
-      if (!nm_window_load_file (window, files[i], &error))
-        {
-          g_autofree char *name = g_file_get_basename (files[i]);
-          g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), name);
-          GtkWidget *dialog;
-
-          /* The window stays, empty, so the message has a parent and the
-           * practitioner can open another file from it. */
-          gtk_window_present (GTK_WINDOW (window));
-          dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, error->message);
-          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-          gtk_window_present (GTK_WINDOW (dialog));
-          continue;
-        }
-
-      gtk_window_present (GTK_WINDOW (window));
+      /* Read on a worker thread; the application stays up meanwhile. */
+      opening = g_new0 (Opening, 1);
+      opening->self = self;
+      opening->file = g_object_ref (files[i]);
+      self->n_opening++;
+      g_application_hold (app);
+      nm_document_load_async (files[i], NULL, on_file_loaded_cb, opening);
     }
 
-  nm_application_offer_recovery (self, gtk_application_get_active_window (GTK_APPLICATION (app)));
+  if (self->n_opening == 0)
+    nm_application_offer_recovery (self, gtk_application_get_active_window (GTK_APPLICATION (app)));
 }
 
 static void

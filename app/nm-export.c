@@ -389,3 +389,151 @@ nm_export_ics_command (const char *out_path,
     }
   return 0;
 }
+
+/* Exports from the window run off the main thread: the consultation is
+ * copied (nm_consultation_snapshot()) and the plan, which never changes
+ * once made, is shared; the pages are laid out, drawn and written on a
+ * worker, so neither a long document nor a slow share holds up a frame. */
+
+typedef struct
+{
+  NmExportKind      kind;
+  NmConsultation   *consultation;   /* the snapshot */
+  NmPlan           *plan;
+  NmExportSettings  settings;
+  GDate             today;
+  GFile            *out;            /* nullable for NM_EXPORT_PRINT_DOCUMENT */
+  GFile            *input;          /* nullable: the consultation's own file */
+} ExportJob;
+
+static void
+export_job_free (gpointer data)
+{
+  ExportJob *job = data;
+
+  g_clear_object (&job->consultation);
+  g_clear_pointer (&job->plan, nm_plan_unref);
+  nm_export_settings_clear (&job->settings);
+  g_clear_object (&job->out);
+  g_clear_object (&job->input);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  NmPdfOptions pdf_options;
+
+  nm_export_settings_pdf_options (&job->settings, &pdf_options);
+  pdf_options.today = &job->today;
+
+  /* never over the consultation itself, nor over a folder */
+  if (job->out != NULL && !nm_export_check_target (job->out, job->input, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  switch (job->kind)
+    {
+    case NM_EXPORT_PDF:
+      if (!nm_export_pdf (job->consultation, job->plan, &pdf_options, job->out, &error))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (task, TRUE);
+      break;
+
+    case NM_EXPORT_ICS:
+      {
+        NmIcsOptions options = { job->settings.include_client_name, NULL, NULL };
+
+        if (!nm_export_ics (job->consultation, job->plan, &options, job->out, &error))
+          g_task_return_error (task, g_steal_pointer (&error));
+        else
+          g_task_return_boolean (task, TRUE);
+      }
+      break;
+
+    case NM_EXPORT_PRINT_DOCUMENT:
+    default:
+      g_task_return_pointer (task, nm_pdf_document_new (job->consultation, job->plan, &pdf_options),
+                             (GDestroyNotify) nm_pdf_document_unref);
+      break;
+    }
+}
+
+/**
+ * nm_export_async:
+ * @kind: what to make
+ * @consultation: the consultation; copied now, so later edits do not reach
+ *   the export
+ * @plan: its plan
+ * @gsettings: (nullable): the clinic's settings (read now)
+ * @today: the day the plan counts from
+ * @out: (nullable): the file to write; %NULL for %NM_EXPORT_PRINT_DOCUMENT
+ * @input: (nullable): the consultation's own file, which an export never
+ *   replaces
+ *
+ * Makes a PDF or calendar file, or the pages to print, on a worker thread.
+ * A file is written atomically (see nm_export_write_atomically()).
+ */
+void
+nm_export_async (NmExportKind         kind,
+                 NmConsultation      *consultation,
+                 NmPlan              *plan,
+                 GSettings           *gsettings,
+                 const GDate         *today,
+                 GFile               *out,
+                 GFile               *input,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *job;
+
+  g_return_if_fail (NM_IS_CONSULTATION (consultation));
+  g_return_if_fail (plan != NULL);
+  g_return_if_fail (today != NULL && g_date_valid (today));
+  g_return_if_fail (kind == NM_EXPORT_PRINT_DOCUMENT || G_IS_FILE (out));
+
+  job = g_new0 (ExportJob, 1);
+  job->kind = kind;
+  job->consultation = nm_consultation_snapshot (consultation);
+  job->plan = nm_plan_ref (plan);
+  nm_export_settings_load (&job->settings, gsettings);
+  job->today = *today;
+  job->out = out != NULL ? g_object_ref (out) : NULL;
+  job->input = input != NULL ? g_object_ref (input) : NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nm_export_async);
+  g_task_set_task_data (task, job, export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+nm_export_finish (GAsyncResult  *result,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * nm_export_print_document_finish:
+ *
+ * Returns: (transfer full): the pages to print
+ */
+NmPdfDocument *
+nm_export_print_document_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -64,6 +64,28 @@ gboolean  nm_export_check_command_target (GFile             *out,
                                         const char          *path,
                                         GString             *err);
 
+typedef enum
+{
+  NM_EXPORT_PDF,
+  NM_EXPORT_ICS,
+  NM_EXPORT_PRINT_DOCUMENT
+} NmExportKind;
+
+void      nm_export_async              (NmExportKind         kind,
+                                        NmConsultation      *consultation,
+                                        NmPlan              *plan,
+                                        GSettings           *gsettings,
+                                        const GDate         *today,
+                                        GFile               *out,
+                                        GFile               *input,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  nm_export_finish             (GAsyncResult        *result,
+                                        GError             **error);
+NmPdfDocument *nm_export_print_document_finish (GAsyncResult *result,
+                                        GError             **error);
+
 int       nm_export_pdf_command        (const char          *out_path,
                                         const char          *path,
                                         const char          *today_iso,

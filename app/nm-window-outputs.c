@@ -21,23 +21,43 @@
 #include "nm-print.h"
 #include "nm-window-private.h"
 
-typedef enum
+/* The day the plan counts from. */
+static void
+window_today (NmWindow *self,
+              GDate    *today)
 {
-  EXPORT_PDF,
-  EXPORT_ICS
-} ExportKind;
-
-
-/* The plan as the window shows it, and the day it counts from. */
-static NmPlan *
-window_plan (NmWindow *self,
-             GDate    *today)
-{
-  NmPlan *plan = nm_window_get_plan (self);
-
   if (!nm_planner_today (NULL, today, NULL))
-    g_date_set_time_t (today, time (NULL));
-  return plan != NULL ? nm_plan_ref (plan) : NULL;
+    {
+      g_date_clear (today, 1);
+      g_date_set_time_t (today, time (NULL));
+    }
+}
+
+typedef struct
+{
+  NmWindow     *self;
+  NmExportKind  kind;
+} Exporting;
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Exporting *exporting = user_data;
+  g_autoptr(NmWindow) self = exporting->self;
+  NmExportKind kind = exporting->kind;
+  g_autoptr(GError) error = NULL;
+
+  g_free (exporting);
+  if (nm_export_finish (result, &error))
+    _nm_window_toast (self, kind == NM_EXPORT_PDF ? _("Treatment plan exported")
+                                                  : _("Calendar exported"));
+  else
+    _nm_window_show_error (self,
+                           kind == NM_EXPORT_PDF ? _("Could Not Export the Treatment Plan")
+                                                 : _("Could Not Export the Calendar"),
+                           error->message);
 }
 
 static void
@@ -46,55 +66,56 @@ on_export_response_cb (GtkNativeDialog *native,
                        gpointer         user_data)
 {
   g_autoptr(NmWindow) self = user_data;
-  ExportKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "nm-export-kind"));
+  NmExportKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "nm-export-kind"));
+  g_autoptr(GFile) file = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-      g_autoptr(NmPlan) plan = NULL;
-      g_autoptr(GError) error = NULL;
-      NmExportSettings export_settings;
-      GDate today;
-      gboolean ok = FALSE;
-
-      plan = window_plan (self, &today);
-      nm_export_settings_load (&export_settings, settings);
-      if (file != NULL && plan != NULL &&
-          nm_export_check_target (file, nm_window_get_file (self), &error))
-        {
-          if (kind == EXPORT_PDF)
-            {
-              NmPdfOptions options;
-
-              nm_export_settings_pdf_options (&export_settings, &options);
-              options.today = &today;
-              ok = nm_export_pdf (nm_window_get_consultation (self), plan, &options, file, &error);
-            }
-          else
-            {
-              NmIcsOptions options = { export_settings.include_client_name, NULL, NULL };
-
-              ok = nm_export_ics (nm_window_get_consultation (self), plan, &options, file, &error);
-            }
-        }
-      nm_export_settings_clear (&export_settings);
-
-      if (ok)
-        _nm_window_toast (self, kind == EXPORT_PDF ? _("Treatment plan exported")
-                                                   : _("Calendar exported"));
-      else if (file != NULL)
-        _nm_window_show_error (self,
-                    kind == EXPORT_PDF ? _("Could Not Export the Treatment Plan")
-                                       : _("Could Not Export the Calendar"),
-                    error != NULL ? error->message : _("The plan could not be computed."));
-    }
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
   g_object_unref (native);
+  if (file == NULL)
+    return;
+
+  if (nm_window_get_plan (self) == NULL)
+    {
+      _nm_window_show_error (self,
+                             kind == NM_EXPORT_PDF ? _("Could Not Export the Treatment Plan")
+                                                   : _("Could Not Export the Calendar"),
+                             _("The plan could not be computed."));
+      return;
+    }
+
+  {
+    Exporting *exporting = g_new0 (Exporting, 1);
+
+    exporting->self = g_object_ref (self);
+    exporting->kind = kind;
+    _nm_window_export_async (self, kind, file, on_exported_cb, exporting);
+  }
+}
+
+/**
+ * _nm_window_export_async:
+ *
+ * Writes the consultation as it is now to @file, on a worker thread.
+ */
+void
+_nm_window_export_async (NmWindow            *self,
+                         NmExportKind         kind,
+                         GFile               *file,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GDate today;
+
+  window_today (self, &today);
+  nm_export_async (kind, nm_window_get_consultation (self), nm_window_get_plan (self), settings,
+                   &today, file, nm_window_get_file (self), NULL, callback, user_data);
 }
 
 static void
 export_dialog (NmWindow   *self,
-               ExportKind  kind)
+               NmExportKind  kind)
 {
   GtkFileChooserNative *native;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
@@ -105,11 +126,11 @@ export_dialog (NmWindow   *self,
     return;
   _nm_window_commit_edits (self);
 
-  native = gtk_file_chooser_native_new (kind == EXPORT_PDF ? _("Export the Treatment Plan")
+  native = gtk_file_chooser_native_new (kind == NM_EXPORT_PDF ? _("Export the Treatment Plan")
                                                            : _("Export the Session Calendar"),
                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                         _("_Export"), _("_Cancel"));
-  if (kind == EXPORT_PDF)
+  if (kind == NM_EXPORT_PDF)
     {
       gtk_file_filter_set_name (filter, _("PDF Documents"));
       gtk_file_filter_add_mime_type (filter, "application/pdf");
@@ -137,7 +158,7 @@ export_pdf_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
-  export_dialog (NM_WINDOW (widget), EXPORT_PDF);
+  export_dialog (NM_WINDOW (widget), NM_EXPORT_PDF);
 }
 
 static void
@@ -145,7 +166,7 @@ export_ics_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
-  export_dialog (NM_WINDOW (widget), EXPORT_ICS);
+  export_dialog (NM_WINDOW (widget), NM_EXPORT_ICS);
 }
 
 /* The window owns the running print operation under this key, so that it
@@ -171,30 +192,23 @@ on_print_done_cb (GtkPrintOperation       *operation,
 }
 
 static void
-print_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
+on_print_document_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
-  NmWindow *self = NM_WINDOW (widget);
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmWindow) self = user_data;
   g_autoptr(NmPdfDocument) doc = NULL;
   g_autoptr(GError) error = NULL;
-  NmExportSettings export_settings;
-  NmPdfOptions options;
   GtkPrintOperation *operation;
-  GDate today;
 
-  _nm_window_commit_edits (self);
-  plan = window_plan (self, &today);
-  if (plan == NULL)
+  doc = nm_export_print_document_finish (result, &error);
+  if (doc == NULL)
+    {
+      _nm_window_show_error (self, _("Could Not Print the Treatment Plan"), error->message);
+      return;
+    }
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
-
-  nm_export_settings_load (&export_settings, settings);
-  nm_export_settings_pdf_options (&export_settings, &options);
-  options.today = &today;
-  doc = nm_pdf_document_new (nm_window_get_consultation (self), plan, &options);
-  nm_export_settings_clear (&export_settings);
 
   operation = nm_print_operation_new (doc);
   gtk_print_operation_set_allow_async (operation, TRUE);
@@ -203,6 +217,21 @@ print_action (GtkWidget  *widget,
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     _nm_window_show_error (self, _("Could Not Print the Treatment Plan"), error->message);
+}
+
+/* The pages are laid out on a worker thread from a copy of the
+ * consultation; the print dialog opens when they are ready. */
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  NmWindow *self = NM_WINDOW (widget);
+
+  _nm_window_commit_edits (self);
+  if (nm_window_get_plan (self) == NULL)
+    return;
+  _nm_window_export_async (self, NM_EXPORT_PRINT_DOCUMENT, NULL, on_print_document_cb, g_object_ref (self));
 }
 
 void

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "nm-export.h"
 #include "nm-plan.h"
 #include "nm-window.h"
 
@@ -20,5 +21,10 @@ void _nm_window_show_error         (NmWindow       *self,
                                     const char     *body);
 void _nm_window_toast              (NmWindow       *self,
                                     const char     *message);
+void _nm_window_export_async       (NmWindow            *self,
+                                    NmExportKind         kind,
+                                    GFile               *file,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
 
 G_END_DECLS

@@ -15,11 +15,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "nm-client-panel.h"
 #include "nm-education-window.h"
 #include "nm-file.h"
 #include "nm-finding.h"
+#include "nm-history.h"
 #include "nm-map-view.h"
 #include "nm-plan-panel.h"
 #include "nm-planner.h"
@@ -35,19 +37,17 @@ struct _NmWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  /* What the window shows: the document owns the file, its state, the
+   * recovery copy and the plan. These two are the document's, kept here
+   * for the many places that read them. */
+  NmDocument           *document;
   NmConsultation       *consultation;
-  GFile                *file;
+  NmPlan               *plan;
   GSettings            *settings;
   NmProtocol           *protocol;
-  NmPlan               *plan;
-  gulong                changed_handler;
-  char                 *recovery_id;
-  GFileMonitor         *monitor;
-  char                 *etag;
-  guint                 autosave_source;
   guint                 closing_confirmed : 1;
   guint                 discard_confirmed : 1;
-  guint                 restored : 1;
+  guint                 close_when_idle : 1;
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -69,6 +69,9 @@ struct _NmWindow
   GtkLabel             *status_label;
   GtkLabel             *status_heading;
   GtkLabel             *status_reasons;
+  GtkWidget            *status_action;
+  GtkScrolledWindow    *status_scroller;
+  GtkSpinner           *save_spinner;
 };
 
 G_DEFINE_FINAL_TYPE (NmWindow, nm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -87,6 +90,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+
+static void on_document_replaced_cb (NmWindow   *self,
+                                     GParamSpec *pspec,
+                                     NmDocument *document);
 
 static const char *layer_ids[] = { "findings", "depth" };
 static const char *tool_ids[] = { "select", "brush", "outline" };
@@ -107,9 +114,11 @@ nm_window_update_title (NmWindow *self)
   else
     adw_window_title_set_title (self->window_title, _("New Consultation"));
 
-  if (self->file != NULL)
+  if (self->document != NULL && nm_document_get_busy (self->document))
+    subtitle = g_strdup (_("Saving…"));
+  else if (nm_window_get_file (self) != NULL)
     {
-      g_autofree char *basename = g_file_get_basename (self->file);
+      g_autofree char *basename = g_file_get_basename (nm_window_get_file (self));
 
       subtitle = nm_window_get_modified (self) ? g_strdup_printf ("• %s", basename) : g_steal_pointer (&basename);
     }
@@ -179,250 +188,322 @@ nm_window_load_protocol (NmWindow *self)
     }
 }
 
+/* The status button shows one of the plan's five states, each with its own
+ * icon and colour: an unfinished screening or a missing skin type never
+ * looks like a precaution answered yes, nor like Ready. The popover says
+ * why, and its button goes to where the practitioner acts on it. */
+#define STATUS_POPOVER_WIDTH      340
+#define STATUS_POPOVER_MAX_HEIGHT 360
+
+static const char *status_classes[] = { "success", "warning", "incomplete", "needs-skin-type", "error" };
+
+static void
+append_status_line (GString    *reasons,
+                    const char *bullet,
+                    const char *text)
+{
+  if (reasons->len > 0)
+    g_string_append_c (reasons, '\n');
+  g_string_append_printf (reasons, "%s %s", bullet, text);
+}
+
 static void
 nm_window_update_status (NmWindow *self)
 {
   g_autoptr(GString) reasons = g_string_new (NULL);
-  const char *heading, *label, *icon, *css;
-  NmPlanStatus status;
+  g_autofree char *label_text = NULL;
+  const char *heading, *icon, *action_label = NULL;
+  const char * const *unanswered;
+  NmPlanState state;
+  guint n_unanswered;
 
   gtk_widget_set_visible (GTK_WIDGET (self->status_button), self->plan != NULL);
   if (self->plan == NULL)
     return;
 
-  status = nm_plan_get_status (self->plan);
-  switch (status)
+  state = nm_plan_get_state (self->plan);
+  unanswered = nm_plan_get_unanswered (self->plan);
+  n_unanswered = unanswered != NULL ? g_strv_length ((char **) unanswered) : 0;
+  switch (state)
     {
-    case NM_PLAN_BLOCKED:
-      label = _("Blocked");
-      heading = _("The plan is blocked: do not needle");
+    case NM_PLAN_STATE_BLOCKED:
+      label_text = g_strdup (_("Not suitable now"));
+      heading = _("Not suitable now: do not needle");
       icon = "dialog-error-symbolic";
-      css = "error";
+      action_label = _("Show the _Plan");
       break;
 
-    case NM_PLAN_CAUTION:
-      label = _("Caution");
-      heading = _("Go ahead with care");
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      label_text = g_strdup (_("Skin type needed"));
+      heading = _("Choose the client’s skin type: it sets the safe depths");
+      icon = "avatar-default-symbolic";
+      action_label = _("Choose the _Skin Type");
+      break;
+
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      label_text = g_strdup_printf (ngettext ("Screening not finished: %u question",
+                                              "Screening not finished: %u questions",
+                                              n_unanswered), n_unanswered);
+      heading = _("Finish the screening before the plan is used");
+      icon = "dialog-question-symbolic";
+      action_label = _("Go to the _Screening");
+      break;
+
+    case NM_PLAN_STATE_PRECAUTIONS:
+      label_text = g_strdup (_("With precautions"));
+      heading = _("Suitable with precautions: heed each one");
       icon = "dialog-warning-symbolic";
-      css = "warning";
+      action_label = _("Show the _Plan");
       break;
 
-    case NM_PLAN_OK:
+    case NM_PLAN_STATE_READY:
     default:
-      label = _("Ready");
+      state = NM_PLAN_STATE_READY;
+      label_text = g_strdup (_("Ready"));
       heading = _("Nothing stands in the way of this plan");
       icon = "emblem-ok-symbolic";
-      css = "success";
       break;
     }
 
   for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
     {
       const NmPlanBlock *block = nm_plan_get_blocked_by (self->plan, i);
-      g_string_append_printf (reasons, "⛔ %s\n", block->message);
+
+      if (block->lifelong)
+        {
+          /* Translators: a reason the plan is blocked, and that the
+           * condition does not pass (a keloid tendency, a bleeding disorder) */
+          g_autofree char *text = g_strdup_printf (_("%s Lifelong: this does not pass with time."),
+                                                   block->message);
+          append_status_line (reasons, "⛔", text);
+        }
+      else
+        append_status_line (reasons, "⛔", block->message);
+    }
+  if (n_unanswered > 0)
+    {
+      if (reasons->len > 0)
+        g_string_append_c (reasons, '\n');
+      g_string_append (reasons, _("Not answered yet:"));
+      for (guint i = 0; i < n_unanswered; i++)
+        append_status_line (reasons, "•", nm_vocab_screening_question (unanswered[i]));
     }
   for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
     {
       const NmPlanWarning *warning = nm_plan_get_warning (self->plan, i);
 
+      /* the unanswered questions are listed above, one by one */
+      if (n_unanswered > 0 && g_strcmp0 (warning->id, "screening-incomplete") == 0)
+        continue;
       if (warning->region != NULL)
-        g_string_append_printf (reasons, "• %s: %s\n", nm_vocab_region_name (warning->region), warning->message);
+        {
+          g_autofree char *text = g_strdup_printf ("%s: %s", nm_vocab_region_name (warning->region),
+                                                   warning->message);
+          append_status_line (reasons, "•", text);
+        }
       else
-        g_string_append_printf (reasons, "• %s\n", warning->message);
+        append_status_line (reasons, "•", warning->message);
     }
   if (reasons->len == 0)
-    g_string_append (reasons, _("No contraindication and no warning."));
-  else
-    g_string_truncate (reasons, reasons->len - 1);
+    g_string_append (reasons, state == NM_PLAN_STATE_NO_SKIN_TYPE
+                                ? _("Choose it in the Client panel.")
+                                : _("No contraindication and no warning."));
 
-  gtk_label_set_text (self->status_label, label);
+  gtk_label_set_text (self->status_label, label_text);
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_label_set_text (self->status_heading, heading);
   gtk_label_set_text (self->status_reasons, reasons->str);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "success");
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_button), css);
+  {
+    /* A scrolled window asks its child for a height without a width, which
+     * a wrapping label answers with one line a paragraph: ask for the
+     * popover's width (its box's width-request) instead. */
+    int natural = 0;
+
+    gtk_widget_measure (GTK_WIDGET (self->status_reasons), GTK_ORIENTATION_VERTICAL,
+                        STATUS_POPOVER_WIDTH, NULL, &natural, NULL, NULL);
+    gtk_scrolled_window_set_min_content_height (self->status_scroller,
+                                                MIN (natural, STATUS_POPOVER_MAX_HEIGHT));
+  }
+  gtk_widget_set_visible (self->status_action, action_label != NULL);
+  if (action_label != NULL)
+    gtk_button_set_label (GTK_BUTTON (self->status_action), action_label);
+  for (guint i = 0; i < G_N_ELEMENTS (status_classes); i++)
+    if (i != (guint) state)
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), status_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_button), status_classes[state]);
 }
 
 static void
-nm_window_recompute_plan (NmWindow *self)
+on_status_action_clicked_cb (NmWindow  *self,
+                             GtkButton *button)
 {
-  g_autoptr(NmPlan) plan = NULL;
+  const char *page = "plan";
 
-  if (self->consultation != NULL && self->protocol != NULL)
+  if (self->plan == NULL)
+    return;
+  switch (nm_plan_get_state (self->plan))
     {
-      NmPlannerOptions options = { 0 };
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      page = "client";
+      break;
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      page = "screening";
+      break;
+    case NM_PLAN_STATE_READY:
+    case NM_PLAN_STATE_PRECAUTIONS:
+    case NM_PLAN_STATE_BLOCKED:
+    default:
+      break;
+    }
+  gtk_menu_button_popdown (self->status_button);
+  adw_view_stack_set_visible_child_name (self->side_stack, page);
+}
+
+/* The document made a new plan: every view of it follows. */
+static void
+nm_window_show_plan (NmWindow *self)
+{
+  NmPlan *plan = self->document != NULL ? nm_document_get_plan (self->document) : NULL;
+
+  if (self->document != NULL)
+    {
       GDate today;
 
-      options.device_max_mm = g_settings_get_double (self->settings, "device-max-depth");
-      options.step_mm = g_settings_get_double (self->settings, "device-depth-step");
-      options.translate = TRUE;
-      if (!nm_planner_today (NULL, &today, NULL))
-        g_date_set_time_t (&today, time (NULL));
-      plan = nm_planner_run_full (self->consultation, self->protocol, &today, &options);
+      nm_document_get_today (self->document, &today);
       nm_schedule_view_set_today (self->schedule_view, &today);
     }
 
   g_clear_pointer (&self->plan, nm_plan_unref);
-  self->plan = g_steal_pointer (&plan);
+  self->plan = plan != NULL ? nm_plan_ref (plan) : NULL;
   nm_map_view_set_plan (self->map_view, self->plan);
   nm_plan_panel_set_plan (self->plan_panel, self->plan);
+  nm_client_panel_set_plan (self->client_panel, self->plan);
   nm_schedule_view_set_plan (self->schedule_view, self->plan);
   nm_window_update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
 }
 
-/* Unsaved work goes to a recovery copy a couple of seconds after an edit,
- * and never later than that while edits keep coming. */
-#define AUTOSAVE_DELAY_MS 2000
+static void
+on_document_plan_cb (NmWindow   *self,
+                     GParamSpec *pspec,
+                     NmDocument *document)
+{
+  nm_window_show_plan (self);
+}
 
 static void
-nm_window_autosave (NmWindow *self)
+on_document_state_cb (NmWindow   *self,
+                      GParamSpec *pspec,
+                      NmDocument *document)
 {
-  g_autoptr(GError) error = NULL;
+  gboolean busy = nm_document_get_busy (document);
 
-  g_clear_handle_id (&self->autosave_source, g_source_remove);
-  if (self->consultation == NULL || self->recovery_id == NULL)
-    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->save_spinner), busy);
+  gtk_spinner_set_spinning (self->save_spinner, busy);
+  nm_window_update_title (self);
+  nm_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+  if (g_strcmp0 (pspec->name, "file") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
 
-  if (!nm_window_get_modified (self))
+  /* Closing waits for a save in progress, then closes or asks again. */
+  if (!busy && self->close_when_idle)
     {
-      nm_recovery_remove (self->recovery_id);
-      return;
+      self->close_when_idle = FALSE;
+      gtk_window_close (GTK_WINDOW (self));
     }
-
-  /* No personal data in the log: only what went wrong. */
-  if (!nm_recovery_write (self->recovery_id, self->consultation, self->file, &error))
-    g_warning ("Could not write the recovery copy: %s", error->message);
-}
-
-static gboolean
-on_autosave_timeout_cb (gpointer user_data)
-{
-  NmWindow *self = user_data;
-
-  self->autosave_source = 0;
-  nm_window_autosave (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-nm_window_schedule_autosave (NmWindow *self)
-{
-  if (self->autosave_source == 0)
-    self->autosave_source = g_timeout_add (AUTOSAVE_DELAY_MS, on_autosave_timeout_cb, self);
-}
-
-static void
-nm_window_drop_recovery (NmWindow *self)
-{
-  g_clear_handle_id (&self->autosave_source, g_source_remove);
-  if (self->recovery_id != NULL)
-    nm_recovery_remove (self->recovery_id);
 }
 
 static void
 on_consultation_changed_cb (NmWindow       *self,
                             NmConsultation *consultation)
 {
-  nm_window_recompute_plan (self);
-  nm_window_schedule_autosave (self);
   nm_window_update_title (self);
   nm_window_update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
-static char *
-query_etag (GFile *file)
-{
-  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_ETAG_VALUE,
-                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
-
-  return info != NULL ? g_strdup (g_file_info_get_etag (info)) : NULL;
-}
-
-/* Another program wrote the file: say so, and offer to reload, the way GNOME
- * Text Editor does. Our own saves change the etag we remember, so they are
- * not mistaken for someone else's. */
+/* Another program wrote the file, or took it away: say so, and offer to
+ * reload, the way GNOME Text Editor does. The document tells its own saves
+ * from someone else's by their etag. */
 static void
-on_file_changed_cb (NmWindow          *self,
-                    GFile             *file,
-                    GFile             *other,
-                    GFileMonitorEvent  event,
-                    GFileMonitor      *monitor)
+on_document_disk_state_cb (NmWindow   *self,
+                           GParamSpec *pspec,
+                           NmDocument *document)
 {
-  g_autofree char *etag = NULL;
-
-  /* Gone: deleted, or moved away under its name. Say so; the next save
-   * writes it again where it was. */
-  if ((event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_MOVED_OUT ||
-       (event == G_FILE_MONITOR_EVENT_RENAMED && g_file_equal (file, self->file))) &&
-      !g_file_query_exists (self->file, NULL))
+  switch (nm_document_get_disk_state (document))
     {
+    case NM_DOCUMENT_DISK_DELETED:
       gtk_label_set_text (self->changed_label,
                           _("This consultation was deleted or moved by another program. "
                             "Saving writes it again here."));
       gtk_widget_set_visible (self->reload_button, FALSE);
       gtk_info_bar_set_revealed (self->changed_bar, TRUE);
-      return;
-    }
+      break;
 
-  if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
-      event != G_FILE_MONITOR_EVENT_CREATED &&
-      event != G_FILE_MONITOR_EVENT_RENAMED &&
-      event != G_FILE_MONITOR_EVENT_MOVED_IN)
-    return;
-
-  etag = query_etag (self->file);
-  if (etag != NULL && g_strcmp0 (etag, self->etag) != 0)
-    {
+    case NM_DOCUMENT_DISK_CHANGED:
       gtk_label_set_text (self->changed_label,
                           _("This consultation was changed on disk by another program."));
       gtk_widget_set_visible (self->reload_button, TRUE);
       gtk_info_bar_set_revealed (self->changed_bar, TRUE);
+      break;
+
+    case NM_DOCUMENT_DISK_IN_SYNC:
+    default:
+      gtk_info_bar_set_revealed (self->changed_bar, FALSE);
+      break;
     }
 }
 
-static void
-nm_window_watch_file (NmWindow *self)
+/**
+ * nm_window_set_document:
+ * @document: (nullable): what to show, %NULL for the welcome page
+ *
+ * Shows @document. Whatever the window showed before is let go: callers
+ * ask first when it holds unsaved work.
+ */
+void
+nm_window_set_document (NmWindow   *self,
+                        NmDocument *document)
 {
-  g_clear_object (&self->monitor);
-  g_clear_pointer (&self->etag, g_free);
-  gtk_info_bar_set_revealed (self->changed_bar, FALSE);
-  if (self->file == NULL)
-    return;
+  NmConsultation *consultation;
 
-  self->etag = query_etag (self->file);
-  self->monitor = g_file_monitor_file (self->file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
-  if (self->monitor != NULL)
-    g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_file_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-}
+  g_return_if_fail (NM_IS_WINDOW (self));
+  g_return_if_fail (document == NULL || NM_IS_DOCUMENT (document));
 
-static void
-nm_window_set_consultation (NmWindow       *self,
-                            NmConsultation *consultation,
-                            GFile          *file)
-{
-  g_assert (NM_IS_WINDOW (self));
-
-  if (self->consultation != NULL)
-    g_clear_signal_handler (&self->changed_handler, self->consultation);
-  nm_window_drop_recovery (self);
-  g_clear_pointer (&self->recovery_id, g_free);
+  if (self->document != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->document, self);
+      g_signal_handlers_disconnect_by_data (self->consultation, self);
+      if (self->document != document)
+        nm_document_drop_recovery (self->document);
+    }
+  g_set_object (&self->document, document);
+  consultation = document != NULL ? nm_document_get_consultation (document) : NULL;
   g_set_object (&self->consultation, consultation);
-  g_set_object (&self->file, file);
-  self->restored = FALSE;
-  if (consultation != NULL)
-    self->recovery_id = nm_recovery_new_id ();
 
-  if (consultation != NULL)
-    self->changed_handler = g_signal_connect_object (consultation, "changed",
-                                                     G_CALLBACK (on_consultation_changed_cb),
-                                                     self, G_CONNECT_SWAPPED);
+  if (document != NULL)
+    {
+      nm_document_set_translate (document, TRUE);
+      nm_document_set_protocol (document, self->protocol);
+      g_signal_connect_object (document, "notify::plan", G_CALLBACK (on_document_plan_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (document, "notify::modified", G_CALLBACK (on_document_state_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (document, "notify::busy", G_CALLBACK (on_document_state_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (document, "notify::file", G_CALLBACK (on_document_state_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (document, "notify::disk-state", G_CALLBACK (on_document_disk_state_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (document, "notify::consultation", G_CALLBACK (on_document_replaced_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (consultation, "changed", G_CALLBACK (on_consultation_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      on_document_disk_state_cb (self, NULL, document);
+    }
+  else
+    gtk_info_bar_set_revealed (self->changed_bar, FALSE);
 
-  nm_window_watch_file (self);
   nm_map_view_set_consultation (self->map_view, consultation);
   nm_tag_panel_set_consultation (self->tag_panel, consultation);
   nm_tag_panel_set_regions (self->tag_panel, NULL);
@@ -436,13 +517,25 @@ nm_window_set_consultation (NmWindow       *self,
   if (consultation != NULL)
     adw_view_stack_set_visible_child_name (self->side_stack,
                                       nm_consultation_get_fitzpatrick (consultation) == 0 ? "client" : "tag");
-  nm_window_recompute_plan (self);
+  nm_window_show_plan (self);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->save_spinner), FALSE);
   nm_window_update_title (self);
   nm_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSULTATION]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
+/* A reload put a new consultation in the same document. */
+static void
+on_document_replaced_cb (NmWindow   *self,
+                         GParamSpec *pspec,
+                         NmDocument *document)
+{
+  g_autoptr(NmDocument) same = g_object_ref (document);
+
+  nm_window_set_document (self, same);
 }
 
 void
@@ -476,100 +569,172 @@ _nm_window_toast (NmWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* A millimetre setting as the device's dial shows it: whole hundredths,
+ * never 0.30000000000000004 from a spin button's sum. */
+static double
+round_mm (double mm)
+{
+  return round (mm * 100.0) / 100.0;
+}
+
+/* A new consultation is planned for the device in Preferences, and keeps it
+ * (plan.device) when Preferences change later. Starting is not an edit: the
+ * new consultation is neither modified nor undoable back to no device. */
+static void
+nm_window_apply_device_defaults (NmWindow       *self,
+                                 NmConsultation *consultation)
+{
+  double max_mm = round_mm (g_settings_get_double (self->settings, "device-max-depth"));
+  double step_mm = round_mm (g_settings_get_double (self->settings, "device-depth-step"));
+
+  g_assert (!nm_consultation_can_undo (consultation));
+
+  if (max_mm > 0.0)
+    nm_consultation_set_device_max_mm (consultation, MIN (max_mm, NM_DEVICE_MAX_MM_LIMIT));
+  if (step_mm > 0.0)
+    nm_consultation_set_device_step_mm (consultation, CLAMP (step_mm, NM_DEVICE_STEP_MM_MIN,
+                                                             NM_DEVICE_STEP_MM_MAX));
+  nm_history_clear (nm_consultation_get_history (consultation));
+}
+
 void
 nm_window_new_consultation (NmWindow *self)
 {
   g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(NmDocument) document = NULL;
 
   g_return_if_fail (NM_IS_WINDOW (self));
 
   consultation = nm_consultation_new ();
-  nm_window_set_consultation (self, consultation, NULL);
+  nm_window_apply_device_defaults (self, consultation);
+  document = nm_document_new (consultation, NULL);
+  nm_window_set_document (self, document);
 }
 
-gboolean
-nm_window_load_file (NmWindow  *self,
-                     GFile     *file,
-                     GError   **error)
+/* Opening: the file is read on a worker thread into a document; only a
+ * document read whole is shown. */
+
+static void
+open_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
-  g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(GTask) task = user_data;
+  NmWindow *self = g_task_get_source_object (task);
+  g_autoptr(NmDocument) document = NULL;
+  GError *error = NULL;
 
-  g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  consultation = nm_file_load (file, NULL, error);
-  if (consultation == NULL)
-    return FALSE;
-
-  nm_window_set_consultation (self, consultation, file);
-  return TRUE;
-}
-
-gboolean
-nm_window_save_to_file (NmWindow  *self,
-                        GFile     *file,
-                        GError   **error)
-{
-  g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-  g_return_val_if_fail (self->consultation != NULL, FALSE);
-
-  if (!nm_file_save (self->consultation, file, NULL, error))
-    return FALSE;
-
-  nm_consultation_mark_saved (self->consultation);
-  self->restored = FALSE;
-  nm_window_drop_recovery (self);
-  if (self->file == NULL || !g_file_equal (self->file, file))
+  document = nm_document_load_finish (result, &error);
+  if (document == NULL)
     {
-      g_set_object (&self->file, file);
-      nm_window_watch_file (self);
+      g_task_return_error (task, error);
+      return;
     }
+  nm_window_set_document (self, document);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * nm_window_open_async:
+ * @file: a consultation file
+ *
+ * Reads @file without blocking the window and shows it here. On failure
+ * the window keeps what it showed.
+ */
+void
+nm_window_open_async (NmWindow            *self,
+                      GFile               *file,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (NM_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nm_window_open_async);
+  nm_document_load_async (file, cancellable, open_cb, task);
+}
+
+gboolean
+nm_window_open_finish (NmWindow      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Saving: a snapshot is written on a worker thread; the header bar shows
+ * it, and edits made meanwhile stay unsaved. */
+
+static void
+save_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!nm_document_save_finish (NM_DOCUMENT (source), result, &error))
+    g_task_return_error (task, error);
   else
-    {
-      g_free (self->etag);
-      self->etag = query_etag (file);
-      gtk_info_bar_set_revealed (self->changed_bar, FALSE);
-    }
-  nm_window_update_title (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
-  return TRUE;
+    g_task_return_boolean (task, TRUE);
 }
 
-/* Opens @file here when this window holds nothing worth keeping, or else in
- * a new window, the way GNOME's document applications do. */
+/**
+ * nm_window_save_async:
+ * @file: (nullable): where; %NULL for the document's own file
+ */
+void
+nm_window_save_async (NmWindow            *self,
+                      GFile               *file,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (NM_IS_WINDOW (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nm_window_save_async);
+  if (self->document == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no consultation to save"));
+      g_object_unref (task);
+      return;
+    }
+  nm_document_save_async (self->document, file, cancellable, save_cb, task);
+}
+
+gboolean
+nm_window_save_finish (NmWindow      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Opens @file through the application, which knows every window: a file
+ * already open is brought forward, one that cannot be read is reported
+ * here, and a good one goes here when this window holds nothing worth
+ * keeping, or else into a new window, the way GNOME's document
+ * applications do. */
 static void
 nm_window_open_file (NmWindow *self,
                      GFile    *file)
 {
-  g_autoptr(GError) error = NULL;
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  NmWindow *target = self;
 
-  /* The application knows every window: a file already open is brought
-   * forward there instead of being opened twice. */
   if (app != NULL)
-    {
-      g_application_open (app, &file, 1, "");
-      return;
-    }
-
-  if (!nm_window_is_pristine (self))
-    target = nm_window_new (NM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-
-  if (!nm_window_load_file (target, file, &error))
-    {
-      g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), name);
-
-      if (target != self)
-        gtk_window_destroy (GTK_WINDOW (target));
-      _nm_window_show_error (self, heading, error->message);
-      return;
-    }
-
-  gtk_window_present (GTK_WINDOW (target));
+    g_application_open (app, &file, 1, "");
+  else
+    nm_window_open_async (self, file, NULL, NULL, NULL);
 }
 
 static GtkFileFilter *
@@ -626,6 +791,7 @@ nm_window_open_sample_action (GtkWidget  *widget,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(NmDocument) document = NULL;
   NmWindow *target = self;
 
   bytes = g_resources_lookup_data (RESOURCE_BASE "/sample.needlemap", 0, &error);
@@ -641,7 +807,8 @@ nm_window_open_sample_action (GtkWidget  *widget,
     target = nm_window_new (NM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
   /* The sample has no file: saving it asks where, so it is never written
    * over by accident. */
-  nm_window_set_consultation (target, consultation, NULL);
+  document = nm_document_new (consultation, NULL);
+  nm_window_set_document (target, document);
   gtk_window_present (GTK_WINDOW (target));
 }
 
@@ -662,26 +829,45 @@ nm_window_new_action (GtkWidget  *widget,
 }
 
 static void
+on_saved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  NmWindow *self = NM_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!nm_window_save_finish (self, result, &error))
+    {
+      /* The window stays open, and a later save does not close it. */
+      self->closing_confirmed = FALSE;
+      _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
+      return;
+    }
+
+  if (self->closing_confirmed)
+    {
+      /* edits made while it saved ask again */
+      self->closing_confirmed = FALSE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else
+    _nm_window_toast (self, _("Consultation saved"));
+}
+
+static void
 on_save_response_cb (GtkNativeDialog *native,
                      int              response,
                      gpointer         user_data)
 {
   g_autoptr(NmWindow) self = user_data;
+  g_autoptr(GFile) file = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autoptr(GError) error = NULL;
-
-      if (file != NULL && !nm_window_save_to_file (self, file, &error))
-        _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
-      else if (file != NULL)
-        _nm_window_toast (self, _("Consultation saved"));
-
-      if (file != NULL && error == NULL && self->closing_confirmed)
-        gtk_window_destroy (GTK_WINDOW (self));
-    }
-  self->closing_confirmed = FALSE;
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  if (file != NULL)
+    nm_window_save_async (self, file, NULL, on_saved_cb, NULL);
+  else
+    self->closing_confirmed = FALSE;
   g_object_unref (native);
 }
 
@@ -720,8 +906,8 @@ nm_window_save_as (NmWindow *self)
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
 
-  if (self->file != NULL)
-    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (native), self->file, NULL);
+  if (nm_window_get_file (self) != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (native), nm_window_get_file (self), NULL);
   else
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -738,13 +924,11 @@ nm_window_save_as (NmWindow *self)
 static void
 nm_window_save (NmWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-
   if (self->consultation == NULL)
     return;
 
   _nm_window_commit_edits (self);
-  if (self->file == NULL)
+  if (nm_window_get_file (self) == NULL)
     {
       nm_window_save_as (self);
       return;
@@ -753,14 +937,7 @@ nm_window_save (NmWindow *self)
   if (!nm_window_check_savable (self))
     return;
 
-  if (!nm_window_save_to_file (self, self->file, &error))
-    {
-      /* The window stays open, and a later save does not close it. */
-      self->closing_confirmed = FALSE;
-      _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
-    }
-  else if (self->closing_confirmed)
-    gtk_window_destroy (GTK_WINDOW (self));
+  nm_window_save_async (self, NULL, NULL, on_saved_cb, NULL);
 }
 
 static void
@@ -809,7 +986,8 @@ on_close_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "discard") == 0)
     {
       self->discard_confirmed = TRUE;
-      nm_window_drop_recovery (self);
+      if (self->document != NULL)
+        nm_document_drop_recovery (self->document);
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else if (g_strcmp0 (response, "save") == 0)
@@ -837,9 +1015,19 @@ nm_window_close_request (GtkWindow *window)
 
   if (!self->discard_confirmed)
     _nm_window_commit_edits (self);
+
+  /* A save in progress finishes first; then the window closes, or asks
+   * about what was edited meanwhile. */
+  if (self->document != NULL && nm_document_get_busy (self->document) && !self->discard_confirmed)
+    {
+      self->close_when_idle = TRUE;
+      return TRUE;
+    }
+
   if (!nm_window_get_modified (self) || self->discard_confirmed)
     {
-      nm_window_drop_recovery (self);
+      if (self->document != NULL)
+        nm_document_drop_recovery (self->document);
       return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
     }
 
@@ -863,25 +1051,34 @@ nm_window_close_request (GtkWindow *window)
 }
 
 static void
+on_reloaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(NmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!nm_document_reload_finish (NM_DOCUMENT (source), result, &error))
+    _nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
+}
+
+static void
 on_changed_bar_response_cb (NmWindow   *self,
                             int         response,
                             GtkInfoBar *bar)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
-
   gtk_info_bar_set_revealed (bar, FALSE);
-  if (response != 1 || self->file == NULL)
+  if (self->document == NULL)
+    return;
+
+  if (response != 1 || nm_document_get_file (self->document) == NULL)
     {
       /* Keep what is shown; the next save writes it over the other copy. */
-      g_free (self->etag);
-      self->etag = self->file != NULL ? query_etag (self->file) : NULL;
+      nm_document_ignore_disk_change (self->document);
       return;
     }
 
-  file = g_object_ref (self->file);
-  if (!nm_window_load_file (self, file, &error))
-    _nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
+  nm_document_reload_async (self->document, NULL, on_reloaded_cb, g_object_ref (self));
 }
 
 static void
@@ -984,12 +1181,14 @@ on_settings_changed_cb (NmWindow   *self,
                         const char *key,
                         GSettings  *settings)
 {
+  /* The device settings are only the defaults for new consultations: an
+   * open one keeps the device it is planned with. */
   if (g_strcmp0 (key, "clinic-protocol") == 0)
-    nm_window_load_protocol (self);
-  if (g_strcmp0 (key, "clinic-protocol") == 0 ||
-      g_strcmp0 (key, "device-max-depth") == 0 ||
-      g_strcmp0 (key, "device-depth-step") == 0)
-    nm_window_recompute_plan (self);
+    {
+      nm_window_load_protocol (self);
+      if (self->document != NULL)
+        nm_document_set_protocol (self->document, self->protocol);
+    }
 }
 
 static void
@@ -1017,16 +1216,15 @@ nm_window_dispose (GObject *object)
 {
   NmWindow *self = NM_WINDOW (object);
 
-  if (self->consultation != NULL)
-    g_clear_signal_handler (&self->changed_handler, self->consultation);
   /* The recovery copy stays: a window torn down without closing (the app
    * quitting under it) still has its work kept. */
-  g_clear_handle_id (&self->autosave_source, g_source_remove);
-  g_clear_pointer (&self->recovery_id, g_free);
+  if (self->document != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->document, self);
+      g_signal_handlers_disconnect_by_data (self->consultation, self);
+    }
+  g_clear_object (&self->document);
   g_clear_object (&self->consultation);
-  g_clear_object (&self->file);
-  g_clear_object (&self->monitor);
-  g_clear_pointer (&self->etag, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->protocol);
   g_clear_pointer (&self->plan, nm_plan_unref);
@@ -1051,7 +1249,7 @@ nm_window_get_property (GObject    *object,
       break;
 
     case PROP_FILE:
-      g_value_set_object (value, self->file);
+      g_value_set_object (value, nm_window_get_file (self));
       break;
 
     case PROP_MODIFIED:
@@ -1180,6 +1378,10 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_heading);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_reasons);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_action);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, status_scroller);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, save_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_status_action_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_map_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_map_region_tagged_cb);
@@ -1254,15 +1456,27 @@ GFile *
 nm_window_get_file (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
-  return self->file;
+  return self->document != NULL ? nm_document_get_file (self->document) : NULL;
+}
+
+/**
+ * nm_window_get_document:
+ *
+ * Returns: (transfer none) (nullable): the document shown, %NULL on the
+ *   welcome page
+ */
+NmDocument *
+nm_window_get_document (NmWindow *self)
+{
+  g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
+  return self->document;
 }
 
 gboolean
 nm_window_get_modified (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
-  return self->consultation != NULL &&
-         (self->restored || nm_consultation_get_modified (self->consultation));
+  return self->document != NULL && nm_document_get_modified (self->document);
 }
 
 /* A window is pristine when replacing what it shows loses nothing. */
@@ -1272,7 +1486,7 @@ nm_window_is_pristine (NmWindow *self)
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
 
   return self->consultation == NULL ||
-         (self->file == NULL && !nm_window_get_modified (self) &&
+         (nm_window_get_file (self) == NULL && !nm_window_get_modified (self) &&
           g_list_model_get_n_items (nm_consultation_get_findings (self->consultation)) == 0);
 }
 
@@ -1320,6 +1534,7 @@ nm_window_restore (NmWindow         *self,
                    GError          **error)
 {
   g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(NmDocument) document = NULL;
   g_autoptr(GFile) origin = NULL;
 
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
@@ -1331,13 +1546,12 @@ nm_window_restore (NmWindow         *self,
 
   if (entry->origin_uri != NULL)
     origin = g_file_new_for_uri (entry->origin_uri);
-  nm_window_set_consultation (self, consultation, origin);
-  self->restored = TRUE;
-  nm_window_update_title (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+  document = nm_document_new (consultation, origin);
+  nm_document_set_restored (document, TRUE);
+  nm_window_set_document (self, document);
 
   /* Write our own copy at once, then let the old one go. */
-  nm_window_autosave (self);
+  nm_document_autosave_now (document);
   g_file_delete (entry->file, NULL, NULL);
   return TRUE;
 }

@@ -11,6 +11,7 @@
 
 #include "nm-application.h"
 #include "nm-consultation.h"
+#include "nm-document.h"
 #include "nm-map-view.h"
 #include "nm-plan.h"
 #include "nm-recovery.h"
@@ -28,11 +29,24 @@ GFile          *nm_window_get_file         (NmWindow       *self);
 gboolean        nm_window_get_modified     (NmWindow       *self);
 gboolean        nm_window_is_pristine      (NmWindow       *self);
 void            nm_window_new_consultation (NmWindow       *self);
-gboolean        nm_window_load_file        (NmWindow       *self,
-                                            GFile          *file,
+NmDocument     *nm_window_get_document     (NmWindow       *self);
+void            nm_window_set_document     (NmWindow       *self,
+                                            NmDocument     *document);
+void            nm_window_open_async       (NmWindow            *self,
+                                            GFile               *file,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        nm_window_open_finish      (NmWindow       *self,
+                                            GAsyncResult   *result,
                                             GError        **error);
-gboolean        nm_window_save_to_file     (NmWindow       *self,
-                                            GFile          *file,
+void            nm_window_save_async       (NmWindow            *self,
+                                            GFile               *file,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        nm_window_save_finish      (NmWindow       *self,
+                                            GAsyncResult   *result,
                                             GError        **error);
 NmPlan         *nm_window_get_plan         (NmWindow       *self);
 NmMapView      *nm_window_get_map_view     (NmWindow       *self);

@@ -618,6 +618,79 @@ nm_consultation_new (void)
   return g_object_new (NM_TYPE_CONSULTATION, NULL);
 }
 
+/**
+ * nm_consultation_snapshot:
+ * @self: a #NmConsultation
+ *
+ * A copy of everything a plan, a PDF or a calendar reads, for another
+ * thread to read while this one goes on editing. It shares nothing mutable
+ * with @self: no history, no unknown keys (they are for saving only), and
+ * the sessions' and findings' own copies.
+ *
+ * Returns: (transfer full): the copy
+ */
+NmConsultation *
+nm_consultation_snapshot (NmConsultation *self)
+{
+  NmConsultation *copy;
+  guint i;
+
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), NULL);
+
+  copy = nm_consultation_new ();
+  copy->client_name = g_strdup (self->client_name);
+  copy->birth_date = g_strdup (self->birth_date);
+  copy->fitzpatrick = self->fitzpatrick;
+  copy->client_notes = g_strdup (self->client_notes);
+  copy->guardian = g_strdup (self->guardian);
+  copy->start_date = g_strdup (self->start_date);
+  copy->practitioner = g_strdup (self->practitioner);
+  copy->device_max_mm = self->device_max_mm;
+  copy->device_step_mm = self->device_step_mm;
+  for (i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      copy->screening[i] = self->screening[i];
+      copy->acknowledgements[i] = g_strdup (self->acknowledgements[i]);
+    }
+
+  for (i = 0; i < nm_consultation_get_n_findings (self); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (self, i);
+      g_autoptr(NmFinding) dup = nm_finding_new (nm_finding_get_region (finding),
+                                                 nm_finding_get_kind (finding),
+                                                 nm_finding_get_severity (finding));
+      const NmPoint *points;
+      guint n_points = 0;
+
+      nm_finding_set_note (dup, nm_finding_get_note (finding));
+      points = nm_finding_get_outline (finding, &n_points);
+      if (n_points > 0)
+        nm_finding_set_outline (dup, nm_finding_get_view (finding), points, n_points);
+      g_list_store_append (copy->findings, dup);
+    }
+
+  for (i = 0; i < nm_consultation_get_n_sessions (self); i++)
+    {
+      NmSession *session = nm_consultation_get_session (self, i);
+      g_autoptr(NmSession) dup = nm_session_new (nm_session_get_date (session));
+      g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
+
+      nm_session_set_done (dup, nm_session_get_done (session));
+      nm_session_set_notes (dup, nm_session_get_notes (session));
+      nm_session_set_device (dup, nm_session_get_device (session));
+      for (guint j = 0; regions[j] != NULL; j++)
+        {
+          double mm;
+
+          if (nm_session_get_depth (session, regions[j], &mm))
+            nm_session_set_depth (dup, regions[j], mm);
+        }
+      g_list_store_append (copy->sessions, dup);
+    }
+
+  return copy;
+}
+
 /* Client */
 
 /**
@@ -1307,6 +1380,24 @@ nm_consultation_mark_saved (NmConsultation *self)
   g_return_if_fail (NM_IS_CONSULTATION (self));
 
   nm_history_mark_saved (self->history);
+}
+
+/* A token for the current state; see nm_history_get_position(). */
+guint64
+nm_consultation_get_position (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), 0);
+
+  return nm_history_get_position (self->history);
+}
+
+void
+nm_consultation_mark_saved_at (NmConsultation *self,
+                               guint64         position)
+{
+  g_return_if_fail (NM_IS_CONSULTATION (self));
+
+  nm_history_mark_saved_at (self->history, position);
 }
 
 /* Extras */

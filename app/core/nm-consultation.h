@@ -38,6 +38,7 @@ typedef enum
 G_DECLARE_FINAL_TYPE (NmConsultation, nm_consultation, NM, CONSULTATION, GObject)
 
 NmConsultation *nm_consultation_new                  (void);
+NmConsultation *nm_consultation_snapshot             (NmConsultation *self);
 
 /* Client */
 const char     *nm_consultation_get_client_name      (NmConsultation *self);
@@ -129,6 +130,9 @@ void            nm_consultation_begin_group          (NmConsultation *self);
 void            nm_consultation_end_group            (NmConsultation *self);
 gboolean        nm_consultation_get_modified         (NmConsultation *self);
 void            nm_consultation_mark_saved           (NmConsultation *self);
+guint64         nm_consultation_get_position         (NmConsultation *self);
+void            nm_consultation_mark_saved_at        (NmConsultation *self,
+                                                      guint64         position);
 
 /* Dates are ISO 8601 calendar dates, YYYY-MM-DD, that exist. */
 gboolean        nm_date_is_valid                     (const char     *text);

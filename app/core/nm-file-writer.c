@@ -581,18 +581,43 @@ nm_file_save (NmConsultation  *self,
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_savable (self, error))
+  bytes = nm_file_serialize_for_save (self, error);
+  if (bytes == NULL)
     return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+
+  return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
+}
+
+/**
+ * nm_file_serialize_for_save:
+ * @self: a consultation
+ * @error: why it cannot be saved yet (no skin type, a limit)
+ *
+ * The bytes nm_file_save() writes, for a caller that writes them itself
+ * (from another thread: the bytes are a snapshot, the model may change).
+ *
+ * Returns: (transfer full) (nullable): the document
+ */
+GBytes *
+nm_file_serialize_for_save (NmConsultation  *self,
+                            GError         **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), NULL);
+
+  if (!check_savable (self, error))
+    return NULL;
 
   bytes = nm_file_serialize (self);
-  data = g_bytes_get_data (bytes, &len);
-  if (len > NM_FILE_MAX_BYTES)
+  if (g_bytes_get_size (bytes) > NM_FILE_MAX_BYTES)
     {
       g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
                    _("the consultation would be larger than %u MiB"),
                    NM_FILE_MAX_BYTES / (1024 * 1024));
-      return FALSE;
+      return NULL;
     }
 
-  return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
+  return g_steal_pointer (&bytes);
 }

@@ -49,6 +49,8 @@ NmConsultation *nm_file_load        (GFile           *file,
                                      GCancellable    *cancellable,
                                      GError         **error);
 GBytes         *nm_file_serialize   (NmConsultation  *self);
+GBytes         *nm_file_serialize_for_save (NmConsultation  *self,
+                                            GError         **error);
 gboolean        nm_file_save        (NmConsultation  *self,
                                      GFile           *file,
                                      GCancellable    *cancellable,

@@ -421,6 +421,57 @@ nm_history_get_modified (NmHistory *self)
   return top_serial (self) != self->saved_serial;
 }
 
+/**
+ * nm_history_get_position:
+ * @self: a #NmHistory
+ *
+ * Returns: a token for the current state, to mark it saved later with
+ *   nm_history_mark_saved_at() (a save that runs while edits go on)
+ */
+guint64
+nm_history_get_position (NmHistory *self)
+{
+  g_return_val_if_fail (NM_IS_HISTORY (self), 0);
+
+  return top_serial (self);
+}
+
+static gboolean
+position_is_reachable (NmHistory *self,
+                       guint64    position)
+{
+  if (position == 0)
+    return TRUE;
+  for (guint i = 0; i < self->undo_stack->len; i++)
+    if (((Step *) g_ptr_array_index (self->undo_stack, i))->serial == position)
+      return TRUE;
+  for (guint i = 0; i < self->redo_stack->len; i++)
+    if (((Step *) g_ptr_array_index (self->redo_stack, i))->serial == position)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * nm_history_mark_saved_at:
+ * @self: a #NmHistory
+ * @position: a token from nm_history_get_position()
+ *
+ * Marks the state of @position as the saved one: the current state counts
+ * as modified if edits came after it.
+ */
+void
+nm_history_mark_saved_at (NmHistory *self,
+                          guint64    position)
+{
+  State before;
+
+  g_return_if_fail (NM_IS_HISTORY (self));
+
+  before = get_state (self);
+  self->saved_serial = position_is_reachable (self, position) ? position : G_MAXUINT64;
+  notify_state (self, &before);
+}
+
 void
 nm_history_mark_saved (NmHistory *self)
 {

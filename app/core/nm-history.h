@@ -46,5 +46,8 @@ void       nm_history_clear        (NmHistory          *self);
 guint      nm_history_get_n_undo   (NmHistory          *self);
 gboolean   nm_history_get_modified (NmHistory          *self);
 void       nm_history_mark_saved   (NmHistory          *self);
+guint64    nm_history_get_position (NmHistory          *self);
+void       nm_history_mark_saved_at (NmHistory         *self,
+                                    guint64             position);
 
 G_END_DECLS

@@ -209,14 +209,31 @@ format_date (const GDate *date)
                           (guint) g_date_get_day (date));
 }
 
+/* The message of the plan's `wait-before-start` warning: why the first
+ * session moved (sunburn, a recent procedure), with its sources. */
+static const char *
+wait_message (NmPlan *plan)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    {
+      const NmPlanWarning *warning = nm_plan_get_warning (plan, i);
+
+      if (g_strcmp0 (warning->id, "wait-before-start") == 0)
+        return warning->message;
+    }
+  return NULL;
+}
+
 /* The event's description: what a practitioner needs to prepare the
- * session, and the areas and depth range the plan gives. */
+ * session, and the areas and depth range the plan gives. A first session
+ * that the screening moved later says so, and why. */
 static char *
 describe_session (NmPlan             *plan,
                   const NmPlanSeries *series,
                   guint               session)
 {
   GString *out = g_string_new (NULL);
+  const GDate *wait_until = nm_plan_get_wait_until (plan);
 
   g_string_append_printf (out,
                           /* Translators: the first line of a calendar event's
@@ -238,6 +255,23 @@ describe_session (NmPlan             *plan,
         continue;
       depth = nm_format_mm_range_display (region->min_mm, region->max_mm);
       g_string_append_printf (out, "\n%s %s", nm_vocab_region_name (region->region), depth);
+    }
+  if (session == 1 && wait_until != NULL && g_date_valid (wait_until))
+    {
+      const char *why = wait_message (plan);
+      char date[64];
+
+      /* Translators: a date in a calendar event's description, strftime format */
+      if (g_date_strftime (date, sizeof date, _("%-d %b %Y"), wait_until) == 0)
+        date[0] = '\0';
+      g_string_append_c (out, '\n');
+      if (why != NULL)
+        /* Translators: %s are a date and the reason, e.g. "Sunburn or
+         * fresh tan: wait at least 2 weeks (ESM)." */
+        g_string_append_printf (out, _("Moved to %s to wait first: %s"), date, why);
+      else
+        g_string_append_printf (out, _("Moved to %s: the screening asks to wait before the "
+                                       "first session."), date);
     }
   g_string_append_c (out, '\n');
   g_string_append (out, _("A plan, not a predicted result; the practitioner confirms "

@@ -70,7 +70,8 @@ static const ItemText screening_texts[] = {
   { "tattoo-in-area", N_("Tattoo or permanent make-up in the area: needle around it, never through it") },
   { "pigmented-lesions-in-area", N_("Moles, actinic keratoses or other pigmented lesions in the area: avoid them, "
                                     "and refer a suspicious one before any treatment") },
-  { "pih-history", N_("Hyperpigmentation or scarring after an earlier procedure: go shallower, prime the skin") },
+  { "pih-history", N_("Hyperpigmentation or scarring after an earlier procedure: consider going shallower "
+                      "than planned, and prime the skin") },
 };
 
 /* Short names of the screening items, for lists inside a sentence ("the plan
@@ -132,6 +133,7 @@ typedef struct
   double          step;
   double          device_max;
   gboolean        blocked;
+  gboolean        relative_yes;      /* a relative item is true: caution (spec §3) */
   NmAnswer        herpes_history;
   gboolean        active_acne;
   char           *blocked_list;      /* "isotretinoin, pregnancy" */
@@ -189,14 +191,6 @@ round_down (double mm,
             double step)
 {
   return floor (mm / step + EPSILON) * step;
-}
-
-/* Nearest step, halves going down: the shallow side of a tie. */
-static double
-round_nearest (double mm,
-               double step)
-{
-  return ceil (mm / step - 0.5 - EPSILON) * step;
 }
 
 static char *
@@ -318,8 +312,10 @@ join_ids (const Planner *pl,
     {
       const char *id = g_ptr_array_index (ids, i);
 
+      /* "; " between the translated names: some hold an "or" of their own
+       * ("pregnancy or breastfeeding") */
       if (i > 0)
-        g_string_append (text, ", ");
+        g_string_append (text, pl->translate ? "; " : ", ");
       if (pl->translate)
         g_string_append (text, plan_tr (pl, item_text (screening_names, G_N_ELEMENTS (screening_names), id)));
       else
@@ -438,6 +434,7 @@ plan_screening (Planner *pl)
       if (answer != NM_ANSWER_YES)
         continue;
 
+      pl->relative_yes = TRUE;
       /* Each of these has its own warning, by region or with dates. */
       if (g_str_equal (id, "active-acne"))
         pl->active_acne = TRUE;
@@ -447,8 +444,9 @@ plan_screening (Planner *pl)
                               g_strdup_printf ("%s %s.", screening_text (pl, id), sources), NULL);
 
       {
+        /* acknowledged, with a rationale or without one (spec: "may be empty") */
         const char *ack = nm_consultation_get_acknowledgement (pl->consultation, id);
-        if (ack == NULL || *ack == '\0')
+        if (ack == NULL)
           g_ptr_array_add (unacknowledged, (gpointer) id);
       }
     }
@@ -661,7 +659,7 @@ plan_finding (Planner                *pl,
    * to the deep end (severity 4). */
   min = ind->min_mm + (severity - 1) * span / 6.0;
   max = min + span / 2.0;
-  min = round_nearest (min, pl->step);
+  min = round_down (min, pl->step);
   max = round_down (max, pl->step);
   if (min > max)
     min = max;
@@ -911,9 +909,9 @@ plan_region (Planner    *pl,
       name = kind_name_lower (pl, entry->kind);
       range = format_range (pl, entry->min_mm, entry->max_mm);
       take_reason (reasons,
-                   /* Translators: "Over the melasma itself keep to 0.25–0.5 mm:
+                   /* Translators: "Over the melasma, keep to 0.25–0.5 mm:
                     * the region's depth is for its deeper finding." */
-                   g_strdup_printf (plan_tr (pl, "Over the %s itself keep to %s: the region's depth is for "
+                   g_strdup_printf (plan_tr (pl, "Over the %s, keep to %s: the region's depth is for "
                                                  "its deeper finding."), name, range));
     }
 
@@ -924,7 +922,7 @@ plan_region (Planner    *pl,
       g_autoptr(GStrvBuilder) blocked = g_strv_builder_new ();
 
       take_reason (blocked,
-                   g_strdup_printf (plan_tr (pl, "Not needled: the plan is blocked by %s (absolute contraindication)."),
+                   g_strdup_printf (plan_tr (pl, "Not needled: the plan is blocked (%s)."),
                                     pl->blocked_list));
       plan_untreated (region, blocked);
       work->schedule = -1;
@@ -950,6 +948,8 @@ below_alternative (const Planner *pl,
     return plan_tr (pl, "consider subcision for rolling scars");
   if (g_str_equal (kind, "acne-scar-boxcar"))
     return plan_tr (pl, "consider punch excision for deep boxcar scars");
+  if (g_str_equal (kind, "striae-alba") || g_str_equal (kind, "striae-rubra"))
+    return plan_tr (pl, "consider non-ablative fractional laser, compared with needling for striae (STA1)");
   return plan_tr (pl, "weigh another treatment or a specialist's opinion");
 }
 
@@ -960,6 +960,7 @@ plan_region_warnings (Planner    *pl,
 {
   NmPlanRegion *region = work->region;
   const NmProtocolSkinRule *neck = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_NECK_CLEARANCE);
+  const NmProtocolSkinRule *pih = nm_protocol_get_skin_rule (pl->protocol, NM_SKIN_RULE_PIH_WARNING);
   gboolean pigment = FALSE;
   guint i;
 
@@ -975,8 +976,10 @@ plan_region_warnings (Planner    *pl,
       pigment = TRUE;
 
   /* PIH is the commonest adverse event in darker skin, after scar
-   * treatment too (REFERENCE §6a: DOG, COH, CHU): every treated region. */
-  if (pl->fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN)
+   * treatment too (REFERENCE §6a: DOG, COH, CHU): every treated region;
+   * a clinic's protocol may warn for more skin types, never fewer. */
+  if (pl->fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN ||
+      (pl->fitzpatrick != NM_FITZPATRICK_UNSET && skin_rule_applies (pih, pl->fitzpatrick)))
     {
       g_autofree char *text = NULL;
 
@@ -1056,7 +1059,8 @@ plan_age (Planner *pl)
 {
   const NmProtocolWarning *warning = nm_protocol_get_warning (pl->protocol, "under-age");
   const char *birth = nm_consultation_get_birth_date (pl->consultation);
-  const char *guardian = nm_consultation_get_guardian (pl->consultation);
+  g_autofree char *guardian = g_strstrip (g_strdup (nm_consultation_get_guardian (pl->consultation) != NULL
+                                                      ? nm_consultation_get_guardian (pl->consultation) : ""));
   GDate born;
   int age;
 
@@ -1069,6 +1073,13 @@ plan_age (Planner *pl)
     }
 
   age = nm_age_on (&born, &pl->start);
+  if (g_date_compare (&born, &pl->start) > 0)
+    {
+      add_block (pl, "birth-date-after-start",
+                 g_strdup (plan_tr (pl, "The birth date is after the first session: correct the client's birth date.")));
+      pl->blocked = TRUE;
+      return;
+    }
   pl->plan->age = age;
 
   if (age < NM_SAFETY_ADULT_AGE)
@@ -1114,87 +1125,137 @@ plan_age (Planner *pl)
 
 /* Cold sores come back after perioral needling (spec §3.2): prophylaxis
  * with a history, a question when it was not asked, nothing after a "no". */
+/* Cold sores come back after needling around the mouth and on the cheeks
+ * (spec §3.2): prophylaxis with a history, a question when it was not
+ * asked, nothing after a "no"; one warning for each region concerned. */
 static void
 plan_herpes (Planner    *pl,
              RegionWork *works,
              guint       n_works)
 {
   const NmProtocolWarning *warning = nm_protocol_get_warning (pl->protocol, "herpes-prophylaxis");
-  const char *perioral = NULL;
   guint i;
 
-  for (i = 0; i < n_works && perioral == NULL; i++)
-    if (works[i].region->treat &&
-        (nm_safety_region_is_perioral (works[i].region->region) ||
-         g_strv_contains ((const char * const *) warning->regions, works[i].region->region)))
-      perioral = works[i].region->region;
-
-  if (perioral == NULL)
+  if (pl->herpes_history == NM_ANSWER_NO)
     return;
 
-  if (pl->herpes_history == NM_ANSWER_YES)
-    add_warning (pl, "herpes-prophylaxis", perioral,
-                 plan_tr (pl, "History of cold sores and perioral work: give antiviral prophylaxis before each session"));
-  else if (pl->herpes_history == NM_ANSWER_UNKNOWN)
-    add_warning (pl, "herpes-ask", perioral,
-                 plan_tr (pl, "Perioral work: ask about cold sores, antiviral prophylaxis may be needed"));
+  for (i = 0; i < n_works; i++)
+    {
+      const char *region = works[i].region->region;
+
+      if (!works[i].region->treat ||
+          !(nm_safety_region_is_perioral (region) ||
+            g_strv_contains ((const char * const *) warning->regions, region)))
+        continue;
+
+      if (pl->herpes_history == NM_ANSWER_YES)
+        add_region_warning (pl, "herpes-prophylaxis", region,
+                            plan_tr (pl, "History of cold sores, and they can come back where this region is "
+                                         "needled: give antiviral prophylaxis before each session"));
+      else
+        add_region_warning (pl, "herpes-ask", region,
+                            plan_tr (pl, "Cold sores can come back where this region is needled: ask about "
+                                         "them, antiviral prophylaxis may be needed"));
+    }
 }
 
 /* Logged sessions are checked against the plan (spec §3.2): a depth deeper
  * than the region's planned maximum (which holds the ceilings), or on a
  * region that is never needled or not in the plan. A blocked plan compares
  * with the depths it would have had, since the sessions came before. */
+typedef enum
+{
+  LOGGED_OK,
+  LOGGED_NEVER,       /* on a region that is never needled */
+  LOGGED_NOT_PLANNED, /* on a region the plan does not hold */
+  LOGGED_DEEPER       /* deeper than the region's planned maximum */
+} LoggedProblem;
+
 static void
 plan_logged (Planner    *pl,
              RegionWork *works,
              guint       n_works)
 {
-  g_autoptr(GHashTable) flagged = g_hash_table_new (g_str_hash, g_str_equal);
-  guint s, i, j;
+  guint r, s, j;
 
-  for (s = 0; s < nm_consultation_get_n_sessions (pl->consultation); s++)
+  /* Region by region, every logged session counts; the deepest is named. */
+  for (r = 0; r < nm_vocab_n_regions (); r++)
     {
-      NmSession *session = nm_consultation_get_session (pl->consultation, s);
-      g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
-      const char *date = nm_session_get_date (session);
+      const char *region_id = nm_vocab_region (r)->id;
+      const RegionWork *work = NULL;
+      LoggedProblem problem = LOGGED_OK;
+      const char *deepest_date = NULL;
+      double deepest = 0.0;
+      guint n_over = 0;
+      g_autofree char *logged = NULL;
+      g_autofree char *text = NULL;
 
-      for (i = 0; regions[i] != NULL; i++)
+      for (j = 0; j < n_works; j++)
+        if (g_str_equal (works[j].region->region, region_id))
+          work = &works[j];
+
+      for (s = 0; s < nm_consultation_get_n_sessions (pl->consultation); s++)
         {
-          int index = nm_vocab_region_index (regions[i]);
-          const char *region_id = index >= 0 ? nm_vocab_region (index)->id : NULL;
-          const RegionWork *work = NULL;
-          g_autofree char *logged = NULL;
-          g_autofree char *text = NULL;
+          NmSession *session = nm_consultation_get_session (pl->consultation, s);
+          LoggedProblem this_problem;
           double mm = 0.0;
 
-          if (region_id == NULL || g_hash_table_contains (flagged, region_id) ||
-              !nm_session_get_depth (session, regions[i], &mm) || mm <= 0.0)
+          if (!nm_session_get_depth (session, region_id, &mm) || mm <= 0.0)
             continue;
 
-          for (j = 0; j < n_works; j++)
-            if (g_str_equal (works[j].region->region, region_id))
-              work = &works[j];
-
-          logged = plan_mm (pl, mm);
           if (nm_safety_region_ceiling (region_id) <= 0.0 || (work != NULL && work->never))
-            text = g_strdup_printf (plan_tr (pl, "Session of %s: %s mm logged on a region that is never needled"),
-                                    date != NULL ? date : "?", logged);
+            this_problem = LOGGED_NEVER;
           else if (work == NULL)
-            text = g_strdup_printf (plan_tr (pl, "Session of %s: %s mm logged on a region that is not in the plan"),
-                                    date != NULL ? date : "?", logged);
+            this_problem = LOGGED_NOT_PLANNED;
           else if (mm > work->would_max + EPSILON)
-            {
-              g_autofree char *planned = plan_mm (pl, work->would_max);
-
-              text = g_strdup_printf (plan_tr (pl, "Session of %s: %s mm logged, deeper than the planned %s mm"),
-                                      date != NULL ? date : "?", logged, planned);
-            }
-          if (text == NULL)
+            this_problem = LOGGED_DEEPER;
+          else
             continue;
 
-          g_hash_table_add (flagged, (gpointer) region_id);
-          add_region_warning (pl, "logged-over-plan", region_id, text);
+          problem = this_problem;
+          n_over++;
+          if (deepest_date == NULL || mm > deepest + EPSILON)
+            {
+              deepest = mm;
+              deepest_date = nm_session_get_date (session);
+            }
         }
+      if (problem == LOGGED_OK)
+        continue;
+
+      logged = plan_mm (pl, deepest);
+      if (deepest_date == NULL)
+        deepest_date = "?";
+      switch (problem)
+        {
+        case LOGGED_NEVER:
+          text = g_strdup_printf (plan_trn (pl, "%u logged session on a region that is never needled: %s mm on %s",
+                                            "%u logged sessions on a region that is never needled, the deepest %s mm on %s",
+                                            n_over),
+                                  n_over, logged, deepest_date);
+          break;
+
+        case LOGGED_NOT_PLANNED:
+          text = g_strdup_printf (plan_trn (pl, "%u logged session on a region that is not in the plan: %s mm on %s",
+                                            "%u logged sessions on a region that is not in the plan, the deepest %s mm on %s",
+                                            n_over),
+                                  n_over, logged, deepest_date);
+          break;
+
+        case LOGGED_DEEPER:
+        case LOGGED_OK:
+        default:
+          {
+            g_autofree char *planned = plan_mm (pl, work->would_max);
+
+            text = g_strdup_printf (plan_trn (pl, "%u logged session deeper than the planned %s mm: %s mm on %s",
+                                              "%u logged sessions deeper than the planned %s mm, the deepest %s mm on %s",
+                                              n_over),
+                                    n_over, planned, logged, deepest_date);
+          }
+          break;
+        }
+      add_region_warning (pl, "logged-over-plan", region_id, text);
     }
 }
 
@@ -1215,7 +1276,7 @@ plan_series (Planner    *pl,
       NmPlanSeries *series;
       gboolean lengthened = FALSE;
       gboolean safety_interval = FALSE;
-      guint sessions = 0, interval = 0;
+      guint sessions = 0, interval = 0, least = 1;
       g_autofree char *sessions_sources = NULL;
       g_autofree char *interval_sources = NULL;
       g_autofree char *summary = NULL;
@@ -1228,6 +1289,7 @@ plan_series (Planner    *pl,
           if (works[i].schedule != (int) s)
             continue;
           g_strv_builder_add (regions, works[i].region->region);
+          least = MAX (least, nm_safety_min_interval_weeks_for_region (works[i].region->region));
           for (j = 0; j < works[i].indications->len; j++)
             {
               const NmProtocolIndication *ind = g_ptr_array_index (works[i].indications, j);
@@ -1255,10 +1317,11 @@ plan_series (Planner    *pl,
           interval = interval_rule->min_weeks;
           lengthened = TRUE;
         }
-      /* Spec §3.1: skin series at least 3 weeks apart, scalp series 1. */
-      if (interval < nm_safety_min_interval_weeks (schedule->id))
+      /* Spec §3.1: skin series at least 3 weeks apart, scalp series 1,
+       * by the regions needled, whatever the schedule is called. */
+      if (interval < least)
         {
-          interval = nm_safety_min_interval_weeks (schedule->id);
+          interval = least;
           lengthened = FALSE;
           safety_interval = TRUE;
         }
@@ -1302,12 +1365,21 @@ plan_series (Planner    *pl,
                                               longest_name, longest_sources);
         }
       most_name = kind_name_lower (pl, most->id);
-      /* Translators: "Skin series: 4 sessions, the most of the series, from
-       * fine lines (ABL); every 6 weeks, the longest interval, from melasma
-       * (LIM)."; both numbers are always more than one. */
-      summary = g_strdup_printf (plan_tr (pl, "%s: %u sessions, the most of the series, from %s %s; every %u weeks, %s."),
-                                 label, sessions, most_name, sessions_sources,
-                                 interval, interval_sources);
+      {
+        g_autofree char *how_many = NULL;
+        g_autofree char *how_often = NULL;
+
+        /* Translators: the first part of "Skin series: 4 sessions, the
+         * most of the series, from fine lines (ABL); every 6 weeks, …" */
+        how_many = g_strdup_printf (plan_trn (pl, "%u session", "%u sessions", sessions), sessions);
+        how_often = g_strdup_printf (plan_trn (pl, "every week", "every %u weeks", interval), interval);
+        /* Translators: "Skin series: 4 sessions, the most of the series, from
+         * fine lines (ABL); every 6 weeks, the longest interval, from melasma
+         * (LIM)." */
+        summary = g_strdup_printf (plan_tr (pl, "%s: %s, the most of the series, from %s %s; %s, %s."),
+                                   label, how_many, most_name, sessions_sources,
+                                   how_often, interval_sources);
+      }
 
       for (i = 0; i < n_works; i++)
         {
@@ -1381,12 +1453,16 @@ plan_loosened (Planner                *pl,
   builtin = nm_planner_run_full (pl->consultation, base, &pl->today, options);
   keys = loosened_keys (pl, NULL);
 
+  /* A plan the clinic's file blocks is only stricter than the built-in
+   * one: nothing in it is looser. */
+  if (pl->blocked)
+    return;
+
   for (i = 0; i < pl->plan->regions->len; i++)
     {
       const NmPlanRegion *region = g_ptr_array_index (pl->plan->regions, i);
       const NmPlanRegion *was = nm_plan_lookup_region (builtin, region->region);
       g_autofree char *text = NULL;
-
       g_autofree char *region_keys = NULL;
 
       if (!region->treat)
@@ -1402,30 +1478,43 @@ plan_loosened (Planner                *pl,
           text = g_strdup_printf (plan_tr (pl, "Deeper than the built-in protocol's %s because the clinic's "
                                                "protocol file sets %s (CLINIC)."), depth, region_keys);
         }
+      else
+        /* a finding needled deeper within an unchanged region depth */
+        for (j = 0; j < region->n_finding_depths && text == NULL; j++)
+          {
+            const NmPlanFindingDepth *now = &region->finding_depths[j];
+            const NmPlanFindingDepth *before = nm_plan_region_lookup_finding (was, now->kind);
+            g_autofree char *name = NULL;
+            g_autofree char *depth = NULL;
+
+            if (!now->treat || (before != NULL && before->treat &&
+                                now->max_mm <= before->max_mm + EPSILON &&
+                                now->min_mm <= before->min_mm + EPSILON))
+              continue;
+            name = kind_name_lower (pl, now->kind);
+            depth = before != NULL && before->treat ? format_range (pl, before->min_mm, before->max_mm)
+                                                    : g_strdup (plan_tr (pl, "no needling"));
+            text = g_strdup_printf (plan_tr (pl, "Over the %s, deeper than the built-in protocol's %s because "
+                                                 "the clinic's protocol file sets %s (CLINIC)."),
+                                    name, depth, region_keys);
+          }
+
+      /* its series: more sessions, or closer together */
+      if (text == NULL && region->series >= 0 && was->series >= 0)
+        {
+          const NmPlanSeries *series = g_ptr_array_index (pl->plan->series, region->series);
+          const NmPlanSeries *before = g_ptr_array_index (builtin->series, was->series);
+
+          if (series->sessions > before->sessions || series->interval_weeks < before->interval_weeks)
+            text = g_strdup_printf (plan_tr (pl, "%u sessions every %u weeks where the built-in protocol "
+                                                 "plans %u every %u weeks, because the clinic's protocol "
+                                                 "file sets %s (CLINIC)."),
+                                    series->sessions, series->interval_weeks,
+                                    before->sessions, before->interval_weeks, keys);
+        }
+
       if (text != NULL)
         _nm_plan_add_warning (pl->plan, "clinic-rule-loosened", g_steal_pointer (&text), region->region);
-    }
-
-  for (i = 0; i < pl->plan->series->len; i++)
-    {
-      const NmPlanSeries *series = g_ptr_array_index (pl->plan->series, i);
-
-      for (j = 0; j < builtin->series->len; j++)
-        {
-          const NmPlanSeries *was = g_ptr_array_index (builtin->series, j);
-
-          if (!g_str_equal (series->schedule, was->schedule))
-            continue;
-          if (series->sessions > was->sessions || series->interval_weeks < was->interval_weeks)
-            _nm_plan_add_warning (pl->plan, "clinic-rule-loosened",
-                                  g_strdup_printf (plan_tr (pl, "%s: %u sessions every %u weeks where the built-in "
-                                                                "protocol plans %u every %u weeks, because the "
-                                                                "clinic's protocol file sets %s (CLINIC)."),
-                                                   series->label != NULL ? series->label : series->schedule,
-                                                   series->sessions, series->interval_weeks,
-                                                   was->sessions, was->interval_weeks, keys),
-                                  NULL);
-        }
     }
 
   for (i = 0; i < builtin->warnings->len; i++)
@@ -1489,14 +1578,16 @@ nm_planner_run_full (NmConsultation         *consultation,
   pl.fitzpatrick = nm_consultation_get_fitzpatrick (consultation);
   pl.step = nm_protocol_get_device_step_mm (protocol);
   pl.device_max = nm_protocol_get_device_max_mm (protocol);
+  /* The consultation's own device (plan.device) is the one source: the
+   * options stand in only where it sets none. A device setting may only
+   * lower the protocol's maximum, never raise it. */
   if (nm_consultation_get_device_step_mm (consultation) > 0.0)
     pl.step = nm_consultation_get_device_step_mm (consultation);
   else if (options != NULL && options->step_mm > 0.0)
     pl.step = options->step_mm;
-  /* A device setting may only lower the protocol's maximum, never raise it. */
   if (nm_consultation_get_device_max_mm (consultation) > 0.0)
     pl.device_max = MIN (pl.device_max, nm_consultation_get_device_max_mm (consultation));
-  if (options != NULL && options->device_max_mm > 0.0)
+  else if (options != NULL && options->device_max_mm > 0.0)
     pl.device_max = MIN (pl.device_max, options->device_max_mm);
   pl.device_max = MIN (pl.device_max, NM_SAFETY_MAX_MM);
   pl.plan->device_max_mm = pl.device_max;
@@ -1567,6 +1658,19 @@ nm_planner_run_full (NmConsultation         *consultation,
   for (i = 0; i < n_works; i++)
     plan_region_warnings (&pl, &works[i]);
   plan_logged (&pl, works, n_works);
+  if (!pl.blocked)
+    {
+      gboolean any = FALSE;
+
+      for (i = 0; i < n_works; i++)
+        any = any || works[i].region->treat;
+      /* findings, and none of them can be needled: nothing to consent to */
+      if (!any && n_works > 0)
+        _nm_plan_add_warning (pl.plan, "nothing-to-needle",
+                              g_strdup (plan_tr (&pl, "Nothing in this plan can be needled: refer, or tag what "
+                                                      "can be treated.")),
+                              NULL);
+    }
   for (i = 0; i < pl.region_warnings->len; i++)
     g_ptr_array_add (pl.plan->warnings, g_ptr_array_index (pl.region_warnings, i));
   g_ptr_array_set_free_func (pl.region_warnings, NULL);
@@ -1578,8 +1682,9 @@ nm_planner_run_full (NmConsultation         *consultation,
 
   if (pl.blocked)
     pl.plan->status = NM_PLAN_BLOCKED;
-  else if (pl.plan->warnings->len > 0)
-    pl.plan->status = NM_PLAN_CAUTION;  /* relative items and unanswered ones all warn */
+  else if (pl.plan->warnings->len > 0 || pl.relative_yes)
+    pl.plan->status = NM_PLAN_CAUTION;  /* a relative item true, acknowledged or not, with or
+                                         * without a warning of its own (spec §3) */
   else
     pl.plan->status = NM_PLAN_OK;
 

@@ -692,7 +692,7 @@ parse_region (NmJsonCheck      *c,
       return TRUE;
     }
 
-  if (!get_depth (c, entry, "max_mm", t->device_max_mm, &region->max_mm))
+  if (!get_depth (c, entry, "max_mm", NM_SAFETY_MAX_MM, &region->max_mm))
     return FALSE;
 
   scar = enter (c, entry, "scar", &mark);
@@ -700,7 +700,7 @@ parse_region (NmJsonCheck      *c,
     {
       if (!check_object (c, scar) ||
           !check_keys (c, scar, scar_keys) ||
-          !get_depth (c, scar, "max_mm", t->device_max_mm, &region->scar_max_mm) ||
+          !get_depth (c, scar, "max_mm", NM_SAFETY_MAX_MM, &region->scar_max_mm) ||
           !get_citation (c, scar, allow_clinic, &region->scar_cite))
         return FALSE;
       region->has_scar_limit = TRUE;
@@ -785,8 +785,8 @@ parse_indication (NmJsonCheck      *c,
   if (depth == NULL ||
       !check_object (c, depth) ||
       !check_keys (c, depth, depth_keys) ||
-      !get_depth (c, depth, "min_mm", t->device_max_mm, &min) ||
-      !get_depth (c, depth, "max_mm", t->device_max_mm, &max) ||
+      !get_depth (c, depth, "min_mm", NM_SAFETY_MAX_MM, &min) ||
+      !get_depth (c, depth, "max_mm", NM_SAFETY_MAX_MM, &max) ||
       !get_citation (c, depth, allow_clinic, &ind->depth_cite))
     return FALSE;
   if (min > max)
@@ -838,7 +838,7 @@ parse_skin_rule (NmJsonCheck      *c,
     return FALSE;
 
   if (index == NM_SKIN_RULE_PIGMENT_DEPTH)
-    return get_depth (c, entry, "max_mm", t->device_max_mm, &rule->max_mm);
+    return get_depth (c, entry, "max_mm", NM_SAFETY_MAX_MM, &rule->max_mm);
   if (index == NM_SKIN_RULE_INTERVAL)
     return get_uint (c, entry, "min_weeks", 1, 52, &rule->min_weeks) &&
            get_string_array (c, entry, "schedules", schedule_id_is_valid, t,
@@ -1067,16 +1067,9 @@ check_intervals (NmJsonCheck      *c,
     {
       const char *id = nm_vocab_kind (i)->id;
       const NmJsonNode *series = nm_json_member (nm_json_member (indications, id), "series");
-      const NmJsonNode *schedule = nm_json_member (series, "schedule");
-      guint least;
+      guint least = nm_safety_min_interval_weeks_for_kind (id);
       double weeks;
 
-      /* the parser names an unknown schedule */
-      if (schedule == NULL || schedule->type != json_type_string ||
-          nm_json_member (nm_json_member (root, "schedules"), schedule->text) == NULL)
-        continue;
-
-      least = nm_safety_min_interval_weeks (schedule->text);
       if (number_member (series, "interval_weeks", &weeks) && weeks < least)
         {
           nm_json_path_push_key (&c->path, "indications", -1);
@@ -1123,7 +1116,22 @@ check_safety (const NmJsonNode  *root,
     {
       gsize inner;
 
+      double weeks;
+
       mark = nm_json_path_push_key (&c->path, "skin_types", -1);
+
+      /* the skin-type rule lengthens skin series: never below every plan's 3 weeks */
+      value = enter (c, skin, "interval", &inner);
+      if (number_member (value, "min_weeks", &weeks) && weeks < 3)
+        {
+          nm_json_path_push_key (&c->path, "min_weeks", -1);
+          return nm_json_fail (c, g_dngettext (GETTEXT_PACKAGE,
+                                               "%g is below the %u week between sessions that every plan keeps",
+                                               "%g is below the %u weeks between sessions that every plan keeps", 3),
+                               weeks, 3u);
+        }
+      leave (c, inner);
+
       value = enter (c, skin, "pigment_depth", &inner);
       if (!check_ceiling (c, value, "max_mm", NM_SAFETY_PIGMENT_DARK_MAX_MM))
         return FALSE;
@@ -1262,6 +1270,10 @@ find_loosened (Tables       *t,
           g_autofree char *child = g_strconcat (path, ".series.interval_weeks", NULL);
           add_loosened (t, child, r->interval_weeks, b->interval_weeks);
         }
+      /* another schedule escapes the skin-type rules of its own */
+      if (g_strcmp0 (r->schedule, b->schedule) != 0)
+        g_ptr_array_add (t->loosened, g_strdup_printf ("%s.series.schedule %s (built-in %s)",
+                                                       path, r->schedule, b->schedule));
     }
 
   {

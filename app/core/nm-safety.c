@@ -101,11 +101,22 @@ nm_safety_skin_is_dark (guint fitzpatrick)
   return fitzpatrick == 0 || fitzpatrick >= NM_SAFETY_DARK_SKIN_MIN;
 }
 
-/* Skin series at least 3 weeks apart, scalp series at least 1. */
+/* Skin series at least 3 weeks apart, scalp series at least 1 (spec
+ * §3.1). Which is which goes by where the needle goes, not by the name of
+ * a protocol's schedule: a series that needles any skin other than the
+ * scalp is a skin series. */
 guint
-nm_safety_min_interval_weeks (const char *schedule_id)
+nm_safety_min_interval_weeks_for_region (const char *region_id)
 {
-  return g_strcmp0 (schedule_id, "scalp") == 0 ? 1 : 3;
+  return g_str_has_prefix (region_id != NULL ? region_id : "", "scalp-") ? 1 : 3;
+}
+
+/* The same for a protocol's indication: hair loss is treated on the scalp,
+ * everything else on skin. */
+guint
+nm_safety_min_interval_weeks_for_kind (const char *kind_id)
+{
+  return nm_vocab_kind_category (kind_id) == NM_CATEGORY_HAIR ? 1 : 3;
 }
 
 /* The twelve items of spec §1.4 whose class is absolute, for good. */

@@ -31,7 +31,8 @@ G_BEGIN_DECLS
 double      nm_safety_region_ceiling       (const char *region_id);
 const char *nm_safety_region_ceiling_sources (const char *region_id);
 gboolean    nm_safety_skin_is_dark         (guint       fitzpatrick);
-guint       nm_safety_min_interval_weeks   (const char *schedule_id);
+guint       nm_safety_min_interval_weeks_for_region (const char *region_id);
+guint       nm_safety_min_interval_weeks_for_kind   (const char *kind_id);
 gboolean    nm_safety_item_is_absolute     (const char *item_id);
 gboolean    nm_safety_block_is_lifelong    (const char *id);
 gboolean    nm_safety_region_is_face       (const char *region_id);

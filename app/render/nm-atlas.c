@@ -20,79 +20,20 @@
 #include <gio/gio.h>
 #include <librsvg/rsvg.h>
 
-#include "nm-atlas.h"
+#include "nm-atlas-private.h"
 
-/* Pick buffer resolution in pixels per view unit. The buffer is in view
- * coordinates, so one buffer per view serves every widget size. */
-#define PICK_SCALE 2.0
 /* Recoloured handles kept per view (hover changes the stylesheet). */
 #define HANDLE_CACHE_SIZE 12
-#define NO_REGION 0xff
-/* The stylesheet of a region's shape: its fill alone, opaque black. */
-#define SHAPE_CSS ".region{fill:#000 !important;fill-opacity:1 !important;" \
-                  "stroke:none !important;opacity:1 !important}\n"
-/* Sizes of the view kept as layers for raster targets (see compose()). */
-#define FRAME_CACHE_SIZE 3
-#define RASTER_MAX_PIXELS (8192.0 * 4608.0)
-
-typedef struct
-{
-  double area;        /* in pick pixels */
-  double cx, cy;      /* area centroid, view units */
-  double ax, ay;      /* interior label anchor, view units */
-} RegionStats;
-
-typedef struct
-{
-  gboolean      known;
-  RsvgRectangle rect;        /* logical bounds, view units */
-} RegionBounds;
-
-typedef struct
-{
-  GBytes      *svg;
-  double       width;
-  double       height;
-  GPtrArray   *regions;      /* interned ids, NULL-terminated */
-  GHashTable  *index;        /* interned id → GUINT_TO_POINTER (index + 1) */
-
-  /* lazily built */
-  guint8      *pick;         /* pw × ph region indices, NO_REGION outside */
-  int          pw, ph;
-  RegionStats *stats;
-  RegionBounds *bounds;
-  gboolean     composable;   /* see Collect */
-
-  GHashTable  *handles;      /* css → RsvgHandle */
-  GQueue       lru;          /* css strings (owned by handles' keys) */
-} AtlasView;
-
-struct _NmAtlas
-{
-  gatomicrefcount ref_count;
-  GMutex          lock;
-  AtlasView       views[NM_N_VIEWS];
-
-  GMutex          raster_lock;  /* the frames, and drawing from them */
-  gboolean        raster_cache;
-  GQueue          frames;       /* Frame *, most recently used first */
-  char           *pending;      /* the key of a size drawn once, directly */
-};
 
 G_DEFINE_QUARK (nm-atlas-error-quark, nm_atlas_error)
 
-typedef struct _Frame Frame;
-
 static gboolean is_css_ident (const char *id);
-static guint    region_index (AtlasView  *av,
-                              const char *region);
-static void     frame_free   (Frame      *frame);
 
 /* Region ids are read from the document structure with GMarkup: every
  * element whose class list holds "region". The parse also checks the
  * layout that lets a raster target be composed from cached layers (see
- * compose()): the regions are exactly the children of the "regions" group,
- * between the "underlay" and "decor" groups. */
+ * nm-atlas-cache.c): the regions are exactly the children of the
+ * "regions" group, between the "underlay" and "decor" groups. */
 typedef struct
 {
   GPtrArray *ids;
@@ -243,8 +184,7 @@ clear_view (AtlasView *av)
   g_clear_pointer (&av->svg, g_bytes_unref);
   g_clear_pointer (&av->regions, g_ptr_array_unref);
   g_clear_pointer (&av->index, g_hash_table_unref);
-  g_clear_pointer (&av->pick, g_free);
-  g_clear_pointer (&av->stats, g_free);
+  g_clear_pointer (&av->pick, _nm_atlas_pick_free);
   g_clear_pointer (&av->bounds, g_free);
   g_queue_clear (&av->lru);
   g_clear_pointer (&av->handles, g_hash_table_unref);
@@ -265,9 +205,7 @@ nm_atlas_new (GError **error)
 
   g_atomic_ref_count_init (&self->ref_count);
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->raster_lock);
-  self->raster_cache = TRUE;
-  g_queue_init (&self->frames);
+  self->cache = _nm_atlas_cache_new ();
 
   for (guint v = 0; v < NM_N_VIEWS; v++)
     {
@@ -324,9 +262,7 @@ nm_atlas_unref (NmAtlas *self)
 
   for (guint v = 0; v < NM_N_VIEWS; v++)
     clear_view (&self->views[v]);
-  g_queue_clear_full (&self->frames, (GDestroyNotify) frame_free);
-  g_free (self->pending);
-  g_mutex_clear (&self->raster_lock);
+  g_clear_pointer (&self->cache, _nm_atlas_cache_free);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -354,9 +290,9 @@ nm_atlas_view_resource_path (NmView view)
   return paths[view];
 }
 
-static AtlasView *
-get_view (NmAtlas *self,
-          NmView   view)
+AtlasView *
+_nm_atlas_get_view (NmAtlas *self,
+                    NmView   view)
 {
   if (self == NULL || view >= NM_N_VIEWS)
     return NULL;
@@ -374,7 +310,7 @@ nm_atlas_view_size (NmAtlas *self,
                     double  *width,
                     double  *height)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
 
   g_return_if_fail (av != NULL);
 
@@ -398,7 +334,7 @@ nm_atlas_fit (NmAtlas        *self,
               double          height,
               cairo_matrix_t *out)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
   double scale;
 
   g_return_if_fail (av != NULL);
@@ -410,13 +346,14 @@ nm_atlas_fit (NmAtlas        *self,
                      (height - av->height * scale) / 2.0);
 }
 
-static gboolean
-to_view (NmAtlas *self,
-         NmView   view,
-         double   width,
-         double   height,
-         double  *x,
-         double  *y)
+/* From the fitted rectangle's coordinates to view units. */
+gboolean
+_nm_atlas_to_view (NmAtlas *self,
+                   NmView   view,
+                   double   width,
+                   double   height,
+                   double  *x,
+                   double  *y)
 {
   cairo_matrix_t m;
 
@@ -427,13 +364,14 @@ to_view (NmAtlas *self,
   return TRUE;
 }
 
-static void
-from_view (NmAtlas *self,
-           NmView   view,
-           double   width,
-           double   height,
-           double  *x,
-           double  *y)
+/* From view units to the fitted rectangle's coordinates. */
+void
+_nm_atlas_from_view (NmAtlas *self,
+                     NmView   view,
+                     double   width,
+                     double   height,
+                     double  *x,
+                     double  *y)
 {
   cairo_matrix_t m;
 
@@ -671,6 +609,63 @@ nm_atlas_style_to_css (const NmAtlasStyle *style)
   return g_string_free (css, FALSE);
 }
 
+static void
+set_stroke (RegionPaint  *paint,
+            const double  rgb[3],
+            AtlasStroke   kind)
+{
+  memcpy (paint->stroke, rgb, sizeof paint->stroke);
+  paint->stroke_kind = kind;
+}
+
+/* nm_atlas_style_to_css() in numbers: the fill and stroke it gives each
+ * region of @av (@paint holds one per region), with its 8-bit rounding, so
+ * that a composed frame shows what librsvg draws from the stylesheet. */
+void
+_nm_atlas_style_paint (AtlasView          *av,
+                       const NmAtlasStyle *style,
+                       RegionPaint        *paint)
+{
+  guint n = av->regions->len - 1;
+  double seam[3], accent_q[3];
+  guint hovered = 0, selected = 0, k;
+
+  seam_colour (style->skin, seam);
+  quantize (seam, seam);
+  quantize (accent, accent_q);
+
+  if (is_css_ident (style->hovered))
+    hovered = _nm_atlas_region_index (av, style->hovered);
+  if (is_css_ident (style->selected))
+    selected = _nm_atlas_region_index (av, style->selected);
+
+  for (k = 0; k < n; k++)
+    {
+      const char *region = g_ptr_array_index (av->regions, k);
+      RegionPaint *p = &paint[k];
+
+      if (k + 1 == hovered)
+        hover_fill (style, region, p->fill);
+      else
+        region_fill (style, region, p->fill);
+      quantize (p->fill, p->fill);
+      if (k + 1 == hovered)
+        set_stroke (p, accent_q, ATLAS_STROKE_HOVER);
+      else
+        set_stroke (p, seam, ATLAS_STROKE_SEAM);
+    }
+  /* Selection comes after hover in the stylesheet, so its width wins. */
+  for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
+    {
+      k = is_css_ident (style->selected_set[i])
+          ? _nm_atlas_region_index (av, style->selected_set[i]) : 0;
+      if (k > 0)
+        set_stroke (&paint[k - 1], accent_q, ATLAS_STROKE_SELECT);
+    }
+  if (selected > 0)
+    set_stroke (&paint[selected - 1], accent_q, ATLAS_STROKE_SELECT);
+}
+
 /* Called with the lock held. */
 static RsvgHandle *
 handle_for_css (AtlasView  *av,
@@ -716,11 +711,28 @@ handle_for_css (AtlasView  *av,
   return handle;
 }
 
-static void
-render_layer (RsvgHandle            *handle,
-              cairo_t               *cr,
-              const char            *id,
-              const RsvgRectangle   *viewport)
+/* A handle painted by @css, for use without the lock. */
+RsvgHandle *
+_nm_atlas_ref_handle (NmAtlas    *self,
+                      AtlasView  *av,
+                      const char *css)
+{
+  RsvgHandle *handle;
+
+  g_mutex_lock (&self->lock);
+  handle = handle_for_css (av, css);
+  if (handle != NULL)
+    g_object_ref (handle);
+  g_mutex_unlock (&self->lock);
+  return handle;
+}
+
+/* Draws the element with the id @id (a group or a region). */
+void
+_nm_atlas_render_layer (RsvgHandle          *handle,
+                        cairo_t             *cr,
+                        const char          *id,
+                        const RsvgRectangle *viewport)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *sel = g_strconcat ("#", id, NULL);
@@ -736,11 +748,11 @@ static void hatch_region (NmAtlas    *self,
                           double      width,
                           double      height);
 
-static void
-draw_overlay (cairo_t              *cr,
-              const NmAtlasOverlay *overlay,
-              double                width,
-              double                height)
+void
+_nm_atlas_draw_overlay (cairo_t              *cr,
+                        const NmAtlasOverlay *overlay,
+                        double                width,
+                        double                height)
 {
   if (overlay->draw == NULL)
     return;
@@ -753,7 +765,7 @@ draw_overlay (cairo_t              *cr,
  * then the hatching, the hovered and selected regions again (so that their
  * outlines lie above their neighbours), the drawn features and the
  * overlays. A vector target always gets this; a raster target gets the
- * same operations replayed from cached layers (see compose()). */
+ * same operations replayed from cached layers (see nm-atlas-cache.c). */
 static void
 render_direct (NmAtlas             *self,
                AtlasView           *av,
@@ -765,813 +777,30 @@ render_direct (NmAtlas             *self,
                const NmAtlasStyle  *style,
                const RsvgRectangle *viewport)
 {
-  RsvgHandle *handle;
+  RsvgHandle *handle = _nm_atlas_ref_handle (self, av, css);
 
-  g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, css);
   if (handle == NULL)
-    {
-      g_mutex_unlock (&self->lock);
-      return;
-    }
-  g_object_ref (handle);
-  g_mutex_unlock (&self->lock);
+    return;
 
   cairo_save (cr);
-  render_layer (handle, cr, "underlay", viewport);
-  render_layer (handle, cr, "regions", viewport);
+  _nm_atlas_render_layer (handle, cr, "underlay", viewport);
+  _nm_atlas_render_layer (handle, cr, "regions", viewport);
   for (guint i = 0; style->hatched != NULL && style->hatched[i] != NULL; i++)
     hatch_region (self, cr, view, style->hatched[i], width, height);
   if (style->hovered != NULL && nm_atlas_view_has_region (self, view, style->hovered))
-    render_layer (handle, cr, style->hovered, viewport);
+    _nm_atlas_render_layer (handle, cr, style->hovered, viewport);
   if (style->selected != NULL && nm_atlas_view_has_region (self, view, style->selected))
-    render_layer (handle, cr, style->selected, viewport);
+    _nm_atlas_render_layer (handle, cr, style->selected, viewport);
   for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
     if (nm_atlas_view_has_region (self, view, style->selected_set[i])
         && g_strcmp0 (style->selected_set[i], style->selected) != 0)
-      render_layer (handle, cr, style->selected_set[i], viewport);
-  render_layer (handle, cr, "decor", viewport);
+      _nm_atlas_render_layer (handle, cr, style->selected_set[i], viewport);
+  _nm_atlas_render_layer (handle, cr, "decor", viewport);
   cairo_restore (cr);
   g_object_unref (handle);
 
   for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
-    draw_overlay (cr, &style->overlays[i], width, height);
-}
-
-/* ------------------------------------------------------- composed frames */
-
-/* Re-rendering the SVG is the dearest part of a frame, yet between two
- * frames only the stylesheet's dynamic part changes: fills, hover,
- * selection, hatching. On a raster target drawn unrotated, the view is
- * therefore kept, per size and pixel grid, as layers on the target's own
- * pixel grid, and every frame replays render_direct()'s operations from
- * them:
- *
- *  - the underlay and the decor group as images (they depend on the skin
- *    tone only);
- *  - each region as two coverage masks (A8): its fill and its stroke, as
- *    librsvg rasterises them. A region is drawn as librsvg draws it, its
- *    fill colour through the first and its stroke colour through the
- *    second, in document order, so that each region covers its
- *    predecessors' strokes exactly as in the SVG;
- *  - the wider strokes of hovered and selected regions and each hatched
- *    region's hatching, built when first needed;
- *  - each overlay with a key, as an image.
- *
- * Colours go through the same 8-bit rounding as the stylesheet's, so the
- * result is the direct rendering up to a rounding step (the tests compare
- * both). A vector target (PDF, SVG, recording) always gets render_direct(),
- * so a PDF stays vector. */
-
-typedef struct
-{
-  cairo_surface_t       *surface;  /* NULL when the layer is empty */
-  int                    x, y;     /* its top left corner in the frame, pixels */
-  gboolean               built;
-  cairo_rectangle_int_t *boxes;    /* where it has ink, in its own pixels */
-  guint                  n_boxes;
-} Layer;
-
-/* Layers are mostly empty (a stroke round a region, thin features, pills
- * of text): they are composited only in the runs of TILE × TILE tiles
- * that hold something. */
-#define TILE 32
-
-typedef enum
-{
-  MASK_FILL,
-  MASK_SEAM,
-  MASK_HOVER,
-  MASK_SELECT,
-  N_MASKS
-} MaskKind;
-
-/* Stylesheets of the masks: each region alone in opaque black. */
-static const char * const mask_css[N_MASKS] = {
-  [MASK_FILL] = SHAPE_CSS,
-  [MASK_SEAM] = ".region{fill:none !important;stroke:#000 !important;"
-                "stroke-opacity:1 !important;opacity:1 !important}\n",
-  [MASK_HOVER] = ".region{fill:none !important;stroke:#000 !important;"
-                 "stroke-opacity:1 !important;opacity:1 !important;"
-                 "stroke-width:1.2 !important}\n",
-  [MASK_SELECT] = ".region{fill:none !important;stroke:#000 !important;"
-                  "stroke-opacity:1 !important;opacity:1 !important;"
-                  "stroke-width:2.4 !important}\n",
-};
-
-struct _Frame
-{
-  char           *key;
-  NmView          view;
-  double          width, height;
-  RsvgRectangle   viewport;
-  int             pw, ph;        /* the frame, in pixels */
-  double          fx, fy;        /* where user (0, 0) lies in the frame */
-  double          sx, sy;        /* user units to pixels */
-  guint           n;             /* regions */
-  int            *box;           /* 4 n: each region's box in the frame */
-  char           *static_css;
-  Layer           underlay, decor;
-  Layer          *masks[N_MASKS];
-  Layer          *hatch;
-  char           *overlay_keys[NM_ATLAS_N_OVERLAYS];
-  Layer           overlays[NM_ATLAS_N_OVERLAYS];
-};
-
-static void
-layer_clear (Layer *layer)
-{
-  g_clear_pointer (&layer->surface, cairo_surface_destroy);
-  g_clear_pointer (&layer->boxes, g_free);
-  layer->n_boxes = 0;
-  layer->built = FALSE;
-}
-
-static gboolean
-tile_has_ink (const guint8 *data,
-              int           stride,
-              int           bpp,
-              int           x0,
-              int           y0,
-              int           x1,
-              int           y1)
-{
-  static const guint8 zeros[TILE * 4];
-  gsize len = (gsize) (x1 - x0) * bpp;
-
-  for (int y = y0; y < y1; y++)
-    if (memcmp (data + (gsize) y * stride + (gsize) x0 * bpp, zeros, len) != 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Finds the runs of tiles with ink; a layer without any is dropped. */
-static void
-layer_find_boxes (Layer *layer)
-{
-  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (cairo_rectangle_int_t));
-  const guint8 *data;
-  int w, h, stride, bpp;
-
-  if (layer->surface == NULL)
-    return;
-  cairo_surface_flush (layer->surface);
-  data = cairo_image_surface_get_data (layer->surface);
-  w = cairo_image_surface_get_width (layer->surface);
-  h = cairo_image_surface_get_height (layer->surface);
-  stride = cairo_image_surface_get_stride (layer->surface);
-  bpp = cairo_image_surface_get_format (layer->surface) == CAIRO_FORMAT_A8 ? 1 : 4;
-
-  for (int ty = 0; ty < h; ty += TILE)
-    {
-      int run = -1;
-
-      for (int tx = 0; tx < w + TILE; tx += TILE)
-        {
-          gboolean ink = tx < w && tile_has_ink (data, stride, bpp, tx, ty, MIN (tx + TILE, w),
-                                                 MIN (ty + TILE, h));
-
-          if (ink && run < 0)
-            run = tx;
-          else if (!ink && run >= 0)
-            {
-              cairo_rectangle_int_t box = { run, ty, MIN (tx, w) - run, MIN (ty + TILE, h) - ty };
-
-              g_array_append_val (boxes, box);
-              run = -1;
-            }
-        }
-    }
-
-  if (boxes->len == 0)
-    {
-      g_clear_pointer (&layer->surface, cairo_surface_destroy);
-      return;
-    }
-  layer->n_boxes = boxes->len;
-  layer->boxes = (cairo_rectangle_int_t *) g_array_free (g_steal_pointer (&boxes), FALSE);
-}
-
-static void
-layer_boxes_path (cairo_t     *cr,
-                  const Layer *layer)
-{
-  for (guint i = 0; i < layer->n_boxes; i++)
-    cairo_rectangle (cr, layer->x + layer->boxes[i].x, layer->y + layer->boxes[i].y,
-                     layer->boxes[i].width, layer->boxes[i].height);
-}
-
-static void
-frame_free (Frame *frame)
-{
-  layer_clear (&frame->underlay);
-  layer_clear (&frame->decor);
-  for (guint m = 0; m < N_MASKS; m++)
-    {
-      for (guint k = 0; k < frame->n; k++)
-        layer_clear (&frame->masks[m][k]);
-      g_free (frame->masks[m]);
-    }
-  for (guint k = 0; k < frame->n; k++)
-    layer_clear (&frame->hatch[k]);
-  g_free (frame->hatch);
-  for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
-    {
-      layer_clear (&frame->overlays[i]);
-      g_free (frame->overlay_keys[i]);
-    }
-  g_free (frame->static_css);
-  g_free (frame->box);
-  g_free (frame->key);
-  g_free (frame);
-}
-
-static Frame *
-frame_new (NmAtlas             *self,
-           AtlasView           *av,
-           NmView               view,
-           double               width,
-           double               height,
-           const RsvgRectangle *viewport,
-           const char          *key,
-           int                  pw,
-           int                  ph,
-           double               fx,
-           double               fy,
-           double               sx,
-           double               sy)
-{
-  Frame *frame = g_new0 (Frame, 1);
-  cairo_matrix_t m;
-
-  frame->key = g_strdup (key);
-  frame->view = view;
-  frame->width = width;
-  frame->height = height;
-  frame->viewport = *viewport;
-  frame->pw = pw;
-  frame->ph = ph;
-  frame->fx = fx;
-  frame->fy = fy;
-  frame->sx = sx;
-  frame->sy = sy;
-  frame->n = av->regions->len - 1;
-  frame->box = g_new0 (int, 4 * frame->n);
-  for (guint kind = 0; kind < N_MASKS; kind++)
-    frame->masks[kind] = g_new0 (Layer, frame->n);
-  frame->hatch = g_new0 (Layer, frame->n);
-
-  /* Each region's box with room for its widest stroke (2.4 view units)
-   * and antialiasing, within the frame. */
-  nm_atlas_fit (self, view, width, height, &m);
-  for (guint k = 0; k < frame->n; k++)
-    {
-      const char *region = g_ptr_array_index (av->regions, k);
-      double bx, by, bw, bh, pad_x = 1.2 * m.xx * sx + 2, pad_y = 1.2 * m.yy * sy + 2;
-      int x0, y0, x1, y1;
-
-      if (!nm_atlas_region_bounds (self, view, region, width, height, &bx, &by, &bw, &bh))
-        continue;
-      x0 = (int) MAX (floor (fx + bx * sx - pad_x), 0);
-      y0 = (int) MAX (floor (fy + by * sy - pad_y), 0);
-      x1 = (int) MIN (ceil (fx + (bx + bw) * sx + pad_x), pw);
-      y1 = (int) MIN (ceil (fy + (by + bh) * sy + pad_y), ph);
-      frame->box[4 * k] = x0;
-      frame->box[4 * k + 1] = y0;
-      frame->box[4 * k + 2] = MAX (x1 - x0, 0);
-      frame->box[4 * k + 3] = MAX (y1 - y0, 0);
-    }
-
-  return frame;
-}
-
-/* A context drawing into a layer whose corner lies at (x, y) of the frame,
- * in the user space of the view. */
-static cairo_t *
-layer_context (const Frame     *frame,
-               cairo_surface_t *surface,
-               int              x,
-               int              y)
-{
-  cairo_t *cr = cairo_create (surface);
-
-  cairo_translate (cr, frame->fx - x, frame->fy - y);
-  cairo_scale (cr, frame->sx, frame->sy);
-  return cr;
-}
-
-/* Layers drawn in full (underlay, decor, overlays) are drawn twice: into
- * a recording surface, which gives where they have ink within the frame,
- * then into an image only that large. No frame-sized image to clear, scan
- * and composite; and the second drawing is the direct one (replaying a
- * recording into an image goes through a further image in cairo 1.16). */
-typedef void (*LayerDrawFunc) (cairo_t  *cr,
-                               gpointer  data);
-
-static void
-build_drawn_layer (const Frame   *frame,
-                   Layer         *layer,
-                   LayerDrawFunc  draw,
-                   gpointer       data)
-{
-  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
-  cairo_t *cr = layer_context (frame, recording, 0, 0);
-  double ix, iy, iw, ih;
-  int x0, y0, x1, y1;
-
-  layer_clear (layer);
-  layer->built = TRUE;
-  layer->x = layer->y = 0;
-
-  draw (cr, data);
-  cairo_destroy (cr);
-  cairo_recording_surface_ink_extents (recording, &ix, &iy, &iw, &ih);
-  cairo_surface_destroy (recording);
-
-  x0 = (int) MAX (floor (ix), 0);
-  y0 = (int) MAX (floor (iy), 0);
-  x1 = (int) MIN (ceil (ix + iw), frame->pw);
-  y1 = (int) MIN (ceil (iy + ih), frame->ph);
-  if (x1 <= x0 || y1 <= y0)
-    return;
-
-  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, x1 - x0, y1 - y0);
-  layer->x = x0;
-  layer->y = y0;
-  cr = layer_context (frame, layer->surface, x0, y0);
-  draw (cr, data);
-  cairo_destroy (cr);
-  layer_find_boxes (layer);
-}
-
-static RsvgHandle *
-ref_handle (NmAtlas    *self,
-            AtlasView  *av,
-            const char *css)
-{
-  RsvgHandle *handle;
-
-  g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, css);
-  if (handle != NULL)
-    g_object_ref (handle);
-  g_mutex_unlock (&self->lock);
-  return handle;
-}
-
-typedef struct
-{
-  RsvgHandle          *handle;
-  const char          *id;
-  const RsvgRectangle *viewport;
-} GroupDraw;
-
-static void
-draw_group (cairo_t  *cr,
-            gpointer  data)
-{
-  GroupDraw *group = data;
-
-  if (group->handle != NULL)
-    render_layer (group->handle, cr, group->id, group->viewport);
-}
-
-/* The underlay and decor groups in the skin tone's stylesheet. */
-static void
-ensure_static_layers (NmAtlas    *self,
-                      AtlasView  *av,
-                      Frame      *frame,
-                      const char *static_css)
-{
-  GroupDraw group;
-
-  if (g_strcmp0 (frame->static_css, static_css) == 0)
-    return;
-
-  g_free (frame->static_css);
-  frame->static_css = g_strdup (static_css);
-  group.handle = ref_handle (self, av, static_css);
-  group.viewport = &frame->viewport;
-  group.id = "underlay";
-  build_drawn_layer (frame, &frame->underlay, draw_group, &group);
-  group.id = "decor";
-  build_drawn_layer (frame, &frame->decor, draw_group, &group);
-  g_clear_object (&group.handle);
-}
-
-static const Layer *
-ensure_mask (NmAtlas   *self,
-             AtlasView *av,
-             Frame     *frame,
-             MaskKind   kind,
-             guint      k)
-{
-  Layer *layer = &frame->masks[kind][k];
-  const int *box = &frame->box[4 * k];
-  RsvgHandle *handle;
-  cairo_t *cr;
-
-  if (layer->built)
-    return layer;
-  layer->built = TRUE;
-  if (box[2] <= 0 || box[3] <= 0)
-    return layer;
-
-  handle = ref_handle (self, av, mask_css[kind]);
-  if (handle == NULL)
-    return layer;
-  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_A8, box[2], box[3]);
-  layer->x = box[0];
-  layer->y = box[1];
-  cr = layer_context (frame, layer->surface, box[0], box[1]);
-  render_layer (handle, cr, g_ptr_array_index (av->regions, k), &frame->viewport);
-  cairo_destroy (cr);
-  g_object_unref (handle);
-  layer_find_boxes (layer);
-  return layer;
-}
-
-/* The hatching of hatch_region(), clipped to the region's fill mask. */
-static const Layer *
-ensure_hatch (NmAtlas   *self,
-              AtlasView *av,
-              Frame     *frame,
-              guint      k)
-{
-  Layer *layer = &frame->hatch[k];
-  const Layer *shape;
-  const char *region = g_ptr_array_index (av->regions, k);
-  cairo_matrix_t m;
-  double bx, by, bw, bh;
-  cairo_t *cr;
-
-  if (layer->built)
-    return layer;
-  layer->built = TRUE;
-  shape = ensure_mask (self, av, frame, MASK_FILL, k);
-  if (shape->surface == NULL
-      || !nm_atlas_region_bounds (self, frame->view, region, frame->width, frame->height,
-                                  &bx, &by, &bw, &bh))
-    return layer;
-  nm_atlas_fit (self, frame->view, frame->width, frame->height, &m);
-
-  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                               cairo_image_surface_get_width (shape->surface),
-                                               cairo_image_surface_get_height (shape->surface));
-  layer->x = shape->x;
-  layer->y = shape->y;
-  cr = layer_context (frame, layer->surface, layer->x, layer->y);
-  nm_atlas_paint_hatch (cr, bx - 2, by - 2, bw + 4, bh + 4, CLAMP (m.xx * 4.0, 3.0, 14.0));
-  cairo_identity_matrix (cr);
-  cairo_set_operator (cr, CAIRO_OPERATOR_DEST_IN);
-  cairo_set_source_surface (cr, shape->surface, 0, 0);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  layer_find_boxes (layer);
-  return layer;
-}
-
-typedef struct
-{
-  const Frame          *frame;
-  const NmAtlasOverlay *overlay;
-} OverlayDraw;
-
-static void
-draw_keyed_overlay (cairo_t  *cr,
-                    gpointer  data)
-{
-  OverlayDraw *od = data;
-
-  od->overlay->draw (cr, od->frame->width, od->frame->height, od->overlay->data);
-}
-
-static const Layer *
-ensure_overlay (Frame                *frame,
-                guint                 i,
-                const NmAtlasOverlay *overlay)
-{
-  Layer *layer = &frame->overlays[i];
-  OverlayDraw od = { frame, overlay };
-
-  if (layer->built && g_strcmp0 (frame->overlay_keys[i], overlay->key) == 0)
-    return layer;
-
-  g_free (frame->overlay_keys[i]);
-  frame->overlay_keys[i] = g_strdup (overlay->key);
-  build_drawn_layer (frame, layer, draw_keyed_overlay, &od);
-  return layer;
-}
-
-static void
-paint_layer (cairo_t     *cr,
-             const Layer *layer)
-{
-  if (layer->surface == NULL)
-    return;
-  cairo_set_source_surface (cr, layer->surface, layer->x, layer->y);
-  layer_boxes_path (cr, layer);
-  cairo_fill (cr);
-}
-
-static void
-mask_layer (cairo_t      *cr,
-            const double  rgb[3],
-            const Layer  *layer)
-{
-  if (layer->surface == NULL)
-    return;
-  cairo_save (cr);
-  layer_boxes_path (cr, layer);
-  cairo_clip (cr);
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-  cairo_mask_surface (cr, layer->surface, layer->x, layer->y);
-  cairo_restore (cr);
-}
-
-typedef struct
-{
-  double   fill[3];
-  double   stroke[3];
-  MaskKind stroke_mask;
-} RegionPaint;
-
-/* A region as the stylesheet paints it: its fill, then its stroke. */
-static void
-compose_region (NmAtlas           *self,
-                AtlasView         *av,
-                Frame             *frame,
-                cairo_t           *cr,
-                const RegionPaint *paint,
-                guint              k)
-{
-  mask_layer (cr, paint[k].fill, ensure_mask (self, av, frame, MASK_FILL, k));
-  mask_layer (cr, paint[k].stroke, ensure_mask (self, av, frame, paint[k].stroke_mask, k));
-}
-
-static guint
-region_index (AtlasView  *av,
-              const char *region)
-{
-  if (region == NULL)
-    return 0;
-  return GPOINTER_TO_UINT (g_hash_table_lookup (av->index, g_intern_string (region)));
-}
-
-/* Called with the raster lock held; @cr is in the frame's pixels. */
-static void
-compose (NmAtlas            *self,
-         AtlasView          *av,
-         Frame              *frame,
-         cairo_t            *cr,
-         const NmAtlasStyle *style)
-{
-  g_autofree RegionPaint *paint = g_new0 (RegionPaint, frame->n);
-  double seam[3], accent_q[3];
-  guint hovered = 0, selected = 0, k;
-
-  seam_colour (style->skin, seam);
-  quantize (seam, seam);
-  quantize (accent, accent_q);
-
-  if (is_css_ident (style->hovered))
-    hovered = region_index (av, style->hovered);
-  if (is_css_ident (style->selected))
-    selected = region_index (av, style->selected);
-
-  for (k = 0; k < frame->n; k++)
-    {
-      const char *region = g_ptr_array_index (av->regions, k);
-      RegionPaint *p = &paint[k];
-
-      if (k + 1 == hovered)
-        hover_fill (style, region, p->fill);
-      else
-        region_fill (style, region, p->fill);
-      quantize (p->fill, p->fill);
-      memcpy (p->stroke, seam, sizeof seam);
-      p->stroke_mask = MASK_SEAM;
-      if (k + 1 == hovered)
-        {
-          memcpy (p->stroke, accent_q, sizeof accent_q);
-          p->stroke_mask = MASK_HOVER;
-        }
-    }
-  /* Selection comes after hover in the stylesheet, so its width wins. */
-  for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
-    {
-      k = is_css_ident (style->selected_set[i]) ? region_index (av, style->selected_set[i]) : 0;
-      if (k > 0)
-        {
-          memcpy (paint[k - 1].stroke, accent_q, sizeof accent_q);
-          paint[k - 1].stroke_mask = MASK_SELECT;
-        }
-    }
-  if (selected > 0)
-    {
-      memcpy (paint[selected - 1].stroke, accent_q, sizeof accent_q);
-      paint[selected - 1].stroke_mask = MASK_SELECT;
-    }
-
-  /* The order of render_direct() */
-  paint_layer (cr, &frame->underlay);
-  for (k = 0; k < frame->n; k++)
-    compose_region (self, av, frame, cr, paint, k);
-  for (guint i = 0; style->hatched != NULL && style->hatched[i] != NULL; i++)
-    {
-      k = region_index (av, style->hatched[i]);
-      if (k > 0)
-        paint_layer (cr, ensure_hatch (self, av, frame, k - 1));
-    }
-  if (style->hovered != NULL && (k = region_index (av, style->hovered)) > 0)
-    compose_region (self, av, frame, cr, paint, k - 1);
-  if (style->selected != NULL && (k = region_index (av, style->selected)) > 0)
-    compose_region (self, av, frame, cr, paint, k - 1);
-  for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
-    if (g_strcmp0 (style->selected_set[i], style->selected) != 0
-        && (k = region_index (av, style->selected_set[i])) > 0)
-      compose_region (self, av, frame, cr, paint, k - 1);
-  paint_layer (cr, &frame->decor);
-  for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
-    if (style->overlays[i].draw != NULL && style->overlays[i].key != NULL)
-      paint_layer (cr, ensure_overlay (frame, i, &style->overlays[i]));
-}
-
-/* The matrix from the user space of @cr to its target's pixels, when the
- * target is a raster surface and the matrix has no rotation. */
-static gboolean
-pixel_matrix (cairo_t        *cr,
-              cairo_matrix_t *out)
-{
-  cairo_surface_t *target = cairo_get_target (cr);
-  cairo_surface_type_t type = cairo_surface_get_type (target);
-  double sx, sy, ox, oy;
-
-  if (type != CAIRO_SURFACE_TYPE_IMAGE && type != CAIRO_SURFACE_TYPE_XLIB)
-    return FALSE;
-
-  cairo_get_matrix (cr, out);
-  cairo_surface_get_device_scale (target, &sx, &sy);
-  cairo_surface_get_device_offset (target, &ox, &oy);
-  out->xx *= sx;
-  out->xy *= sx;
-  out->x0 = out->x0 * sx + ox;
-  out->yx *= sy;
-  out->yy *= sy;
-  out->y0 = out->y0 * sy + oy;
-
-  return out->xy == 0 && out->yx == 0 && out->xx > 0 && out->yy > 0;
-}
-
-/* Called with the raster lock held. */
-static Frame *
-frame_lookup (NmAtlas    *self,
-              const char *key)
-{
-  for (GList *l = self->frames.head; l != NULL; l = l->next)
-    {
-      Frame *frame = l->data;
-
-      if (g_str_equal (frame->key, key))
-        {
-          g_queue_unlink (&self->frames, l);
-          g_queue_push_head_link (&self->frames, l);
-          return frame;
-        }
-    }
-  return NULL;
-}
-
-static gboolean
-render_composed (NmAtlas             *self,
-                 AtlasView           *av,
-                 cairo_t             *cr,
-                 NmView               view,
-                 double               width,
-                 double               height,
-                 const NmAtlasStyle  *style,
-                 const RsvgRectangle *viewport)
-{
-  cairo_surface_t *target = cairo_get_target (cr);
-  g_autofree char *key = NULL;
-  g_autofree char *static_css = NULL;
-  NmAtlasStyle plain;
-  cairo_matrix_t pm;
-  Frame *frame;
-  double x0, y0, x1, y1, sx, sy, ox, oy;
-
-  if (!av->composable || !pixel_matrix (cr, &pm))
-    return FALSE;
-
-  /* The rectangle's pixels, on the target's grid and within it. */
-  x0 = floor (pm.x0);
-  y0 = floor (pm.y0);
-  x1 = ceil (pm.x0 + width * pm.xx);
-  y1 = ceil (pm.y0 + height * pm.yy);
-  if (cairo_surface_get_type (target) == CAIRO_SURFACE_TYPE_IMAGE)
-    {
-      x0 = MAX (x0, 0);
-      y0 = MAX (y0, 0);
-      x1 = MIN (x1, cairo_image_surface_get_width (target));
-      y1 = MIN (y1, cairo_image_surface_get_height (target));
-    }
-  if (x1 - x0 < 1 || y1 - y0 < 1 || (x1 - x0) * (y1 - y0) > RASTER_MAX_PIXELS)
-    return FALSE;
-
-  key = g_strdup_printf ("%u %.0f %.0f %.0f %.0f %.6f %.6f %.6f %.6f %.4f %.4f",
-                         view, x0, y0, x1 - x0, y1 - y0, pm.xx, pm.yy,
-                         pm.x0 - x0, pm.y0 - y0, width, height);
-
-  plain = *style;
-  plain.fills = NULL;
-  plain.hovered = NULL;
-  plain.selected = NULL;
-  plain.selected_set = NULL;
-  static_css = nm_atlas_style_to_css (&plain);
-
-  g_mutex_lock (&self->raster_lock);
-  frame = frame_lookup (self, key);
-  if (frame == NULL && g_strcmp0 (self->pending, key) != 0)
-    {
-      /* A size seen for the first time is drawn directly: while a window
-       * is being resized, every frame has a new size, and building the
-       * layers costs more than one direct rendering. They are built when
-       * the same size is drawn again. */
-      g_free (self->pending);
-      self->pending = g_steal_pointer (&key);
-      g_mutex_unlock (&self->raster_lock);
-      return FALSE;
-    }
-  if (frame == NULL)
-    {
-      frame = frame_new (self, av, view, width, height, viewport, key,
-                         (int) (x1 - x0), (int) (y1 - y0), pm.x0 - x0, pm.y0 - y0, pm.xx, pm.yy);
-      while (g_queue_get_length (&self->frames) >= FRAME_CACHE_SIZE)
-        frame_free (g_queue_pop_tail (&self->frames));
-      g_queue_push_head (&self->frames, frame);
-    }
-  ensure_static_layers (self, av, frame, static_css);
-
-  cairo_surface_get_device_scale (target, &sx, &sy);
-  cairo_surface_get_device_offset (target, &ox, &oy);
-  cairo_save (cr);
-  cairo_identity_matrix (cr);
-  cairo_scale (cr, 1 / sx, 1 / sy);
-  cairo_translate (cr, x0 - ox, y0 - oy);
-  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
-  compose (self, av, frame, cr, style);
-  cairo_restore (cr);
-  g_mutex_unlock (&self->raster_lock);
-
-  /* Overlays without a key are drawn afresh. */
-  for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
-    if (style->overlays[i].key == NULL)
-      draw_overlay (cr, &style->overlays[i], width, height);
-
-  return TRUE;
-}
-
-/**
- * nm_atlas_set_raster_cache:
- * @enabled: whether raster targets may be drawn from cached layers
- *
- * On by default. The cache never applies to vector targets. Off, every
- * drawing renders the SVG afresh (the reference the cached drawing is
- * tested against).
- */
-void
-nm_atlas_set_raster_cache (NmAtlas  *self,
-                           gboolean  enabled)
-{
-  g_return_if_fail (self != NULL);
-
-  g_mutex_lock (&self->raster_lock);
-  self->raster_cache = !!enabled;
-  if (!enabled)
-    {
-      g_queue_clear_full (&self->frames, (GDestroyNotify) frame_free);
-      g_clear_pointer (&self->pending, g_free);
-    }
-  g_mutex_unlock (&self->raster_lock);
-}
-
-/**
- * nm_atlas_get_n_cached_sizes:
- *
- * Returns: how many sizes of views the raster cache keeps as layers (a
- *   size is kept from the second time it is drawn on a raster target)
- */
-guint
-nm_atlas_get_n_cached_sizes (NmAtlas *self)
-{
-  guint n;
-
-  g_return_val_if_fail (self != NULL, 0);
-
-  g_mutex_lock (&self->raster_lock);
-  n = g_queue_get_length (&self->frames);
-  g_mutex_unlock (&self->raster_lock);
-  return n;
+    _nm_atlas_draw_overlay (cr, &style->overlays[i], width, height);
 }
 
 /**
@@ -1590,12 +819,11 @@ nm_atlas_render (NmAtlas            *self,
                  double              height,
                  const NmAtlasStyle *style)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
   NmAtlasStyle fallback;
   g_autofree char *css = NULL;
   RsvgRectangle viewport;
   cairo_matrix_t m;
-  gboolean cache;
 
   g_return_if_fail (av != NULL);
   g_return_if_fail (cr != NULL);
@@ -1615,11 +843,7 @@ nm_atlas_render (NmAtlas            *self,
   viewport.width = av->width * m.xx;
   viewport.height = av->height * m.yy;
 
-  g_mutex_lock (&self->raster_lock);
-  cache = self->raster_cache;
-  g_mutex_unlock (&self->raster_lock);
-
-  if (cache && render_composed (self, av, cr, view, width, height, style, &viewport))
+  if (_nm_atlas_cache_render (self, av, cr, view, width, height, style, &viewport))
     return;
 
   css = nm_atlas_style_to_css (style);
@@ -1638,7 +862,7 @@ const char * const *
 nm_atlas_regions_in_view (NmAtlas *self,
                           NmView   view)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
 
   g_return_val_if_fail (av != NULL, NULL);
 
@@ -1650,7 +874,7 @@ nm_atlas_view_has_region (NmAtlas    *self,
                           NmView      view,
                           const char *region)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
 
   g_return_val_if_fail (av != NULL, FALSE);
 
@@ -1659,250 +883,14 @@ nm_atlas_view_has_region (NmAtlas    *self,
   return g_hash_table_contains (av->index, g_intern_string (region));
 }
 
-/* Chamfer (3-4) distance of every pick pixel to the nearest pixel of another
- * region or of the outside, for label anchors deep inside each region. */
-static guint16 *
-distance_to_edges (const guint8 *pick,
-                   int           w,
-                   int           h)
+/* The region's index + 1 in @av, or 0 if @av has no such region. */
+guint
+_nm_atlas_region_index (AtlasView  *av,
+                        const char *region)
 {
-  guint16 *d = g_new (guint16, (gsize) w * h);
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        gsize i = (gsize) y * w + x;
-        guint v;
-
-        if (pick[i] == NO_REGION || x == 0 || y == 0 || x == w - 1 || y == h - 1)
-          {
-            d[i] = 0;
-            continue;
-          }
-        v = G_MAXUINT16;
-        if (pick[i - 1] != pick[i] || pick[i - w] != pick[i])
-          v = 0;
-        v = MIN (v, d[i - 1] + 3u);
-        v = MIN (v, d[i - w] + 3u);
-        v = MIN (v, d[i - w - 1] + 4u);
-        v = MIN (v, d[i - w + 1] + 4u);
-        d[i] = MIN (v, G_MAXUINT16);
-      }
-  for (int y = h - 2; y > 0; y--)
-    for (int x = w - 2; x > 0; x--)
-      {
-        gsize i = (gsize) y * w + x;
-        guint v = d[i];
-
-        if (v == 0)
-          continue;
-        if (pick[i + 1] != pick[i] || pick[i + w] != pick[i])
-          v = 0;
-        v = MIN (v, d[i + 1] + 3u);
-        v = MIN (v, d[i + w] + 3u);
-        v = MIN (v, d[i + w + 1] + 4u);
-        v = MIN (v, d[i + w - 1] + 4u);
-        d[i] = v;
-      }
-
-  return d;
-}
-
-/* Called with the lock held. Renders the regions alone, each in its own
- * flat colour and without antialiasing (shape-rendering: crispEdges), so
- * that every pixel belongs to exactly one region and shared boundaries
- * leave no seam. */
-static gboolean
-ensure_pick (AtlasView *av)
-{
-  g_autoptr(GString) css = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guint16 *dist = NULL;
-  RsvgHandle *handle;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  RsvgRectangle viewport;
-  const guint8 *data;
-  gsize size;
-  guint n = av->regions->len - 1;
-  double *sx, *sy;
-  guint16 *best;
-  guint8 *pixels;
-  int stride;
-
-  if (av->pick != NULL)
-    return TRUE;
-
-  css = g_string_new (".region{stroke:none !important;shape-rendering:crispEdges !important;"
-                      "opacity:1 !important;fill-opacity:1 !important}\n"
-                      "#underlay,#decor{display:none !important}\n");
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (css, "#%s{fill:#%02x0000 !important}\n",
-                            (const char *) g_ptr_array_index (av->regions, i), (i + 1) * 8);
-
-  data = g_bytes_get_data (av->svg, &size);
-  handle = rsvg_handle_new_from_data (data, size, &error);
-  if (handle == NULL
-      || !rsvg_handle_set_stylesheet (handle, (const guint8 *) css->str, css->len, &error))
-    {
-      g_critical ("Cannot build the atlas pick buffer: %s", error->message);
-      g_clear_object (&handle);
-      return FALSE;
-    }
-
-  av->pw = (int) ceil (av->width * PICK_SCALE);
-  av->ph = (int) ceil (av->height * PICK_SCALE);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, av->pw, av->ph);
-  cr = cairo_create (surface);
-  viewport = (RsvgRectangle) { 0, 0, av->width * PICK_SCALE, av->height * PICK_SCALE };
-  if (!rsvg_handle_render_document (handle, cr, &viewport, &error))
-    {
-      g_critical ("Cannot render the atlas pick buffer: %s", error->message);
-      cairo_destroy (cr);
-      cairo_surface_destroy (surface);
-      g_object_unref (handle);
-      return FALSE;
-    }
-  cairo_destroy (cr);
-  g_object_unref (handle);
-  cairo_surface_flush (surface);
-
-  pixels = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  av->pick = g_malloc ((gsize) av->pw * av->ph);
-  for (int y = 0; y < av->ph; y++)
-    {
-      const guint32 *row = (const guint32 *) (pixels + (gsize) y * stride);
-
-      for (int x = 0; x < av->pw; x++)
-        {
-          guint32 p = row[x];
-          guint alpha = p >> 24;
-          guint red = (p >> 16) & 0xff;
-          guint k = (red + 4) / 8;
-
-          av->pick[(gsize) y * av->pw + x] =
-            (alpha == 0xff && k >= 1 && k <= n) ? (guint8) (k - 1) : NO_REGION;
-        }
-    }
-  cairo_surface_destroy (surface);
-
-  /* Per-region statistics: area centroid and the deepest interior point
-   * (nearest the centroid among equals) as a label anchor. */
-  av->stats = g_new0 (RegionStats, n);
-  sx = g_new0 (double, n);
-  sy = g_new0 (double, n);
-  for (int y = 0; y < av->ph; y++)
-    for (int x = 0; x < av->pw; x++)
-      {
-        guint8 k = av->pick[(gsize) y * av->pw + x];
-
-        if (k == NO_REGION)
-          continue;
-        av->stats[k].area += 1;
-        sx[k] += x + 0.5;
-        sy[k] += y + 0.5;
-      }
-  for (guint k = 0; k < n; k++)
-    if (av->stats[k].area > 0)
-      {
-        av->stats[k].cx = sx[k] / av->stats[k].area / PICK_SCALE;
-        av->stats[k].cy = sy[k] / av->stats[k].area / PICK_SCALE;
-      }
-
-  dist = distance_to_edges (av->pick, av->pw, av->ph);
-  best = g_new0 (guint16, n);
-  for (int y = 0; y < av->ph; y++)
-    for (int x = 0; x < av->pw; x++)
-      {
-        gsize i = (gsize) y * av->pw + x;
-        guint8 k = av->pick[i];
-        double px, py, dnew, dold;
-
-        if (k == NO_REGION || dist[i] < best[k])
-          continue;
-        px = (x + 0.5) / PICK_SCALE;
-        py = (y + 0.5) / PICK_SCALE;
-        dnew = hypot (px - av->stats[k].cx, py - av->stats[k].cy);
-        dold = hypot (av->stats[k].ax - av->stats[k].cx, av->stats[k].ay - av->stats[k].cy);
-        if (dist[i] > best[k] || dnew < dold)
-          {
-            best[k] = dist[i];
-            av->stats[k].ax = px;
-            av->stats[k].ay = py;
-          }
-      }
-
-  g_free (best);
-  g_free (sx);
-  g_free (sy);
-  return TRUE;
-}
-
-static const RegionStats *
-region_stats (NmAtlas    *self,
-              NmView      view,
-              const char *region)
-{
-  AtlasView *av = get_view (self, view);
-  const RegionStats *stats = NULL;
-  guint k;
-
-  if (av == NULL || region == NULL)
-    return NULL;
-  k = GPOINTER_TO_UINT (g_hash_table_lookup (av->index, g_intern_string (region)));
-  if (k == 0)
-    return NULL;
-
-  g_mutex_lock (&self->lock);
-  if (ensure_pick (av) && av->stats[k - 1].area > 0)
-    stats = &av->stats[k - 1];
-  g_mutex_unlock (&self->lock);
-
-  return stats;
-}
-
-/**
- * nm_atlas_region_at:
- * @x: horizontal position in the @width × @height rectangle
- * @y: vertical position
- *
- * Hit-testing: which region is drawn at (@x, @y) when the view is fitted
- * into @width × @height. A pure function of its arguments.
- *
- * Returns: (nullable): an interned region id, or %NULL outside every region
- */
-const char *
-nm_atlas_region_at (NmAtlas *self,
-                    NmView   view,
-                    double   width,
-                    double   height,
-                    double   x,
-                    double   y)
-{
-  AtlasView *av = get_view (self, view);
-  const char *region = NULL;
-  double px, py;
-
-  g_return_val_if_fail (av != NULL, NULL);
-
-  if (!to_view (self, view, width, height, &x, &y))
-    return NULL;
-
-  px = floor (x * PICK_SCALE);
-  py = floor (y * PICK_SCALE);
-
-  g_mutex_lock (&self->lock);
-  if (ensure_pick (av) && px >= 0 && py >= 0 && px < av->pw && py < av->ph)
-    {
-      guint8 k = av->pick[(gsize) py * av->pw + (gsize) px];
-
-      if (k != NO_REGION)
-        region = g_ptr_array_index (av->regions, k);
-    }
-  g_mutex_unlock (&self->lock);
-
-  return region;
+  if (region == NULL)
+    return 0;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (av->index, g_intern_string (region)));
 }
 
 /**
@@ -1928,7 +916,7 @@ nm_atlas_region_bounds (NmAtlas    *self,
                         double     *w,
                         double     *h)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
   g_autoptr(GError) error = NULL;
   g_autofree char *sel = NULL;
   RsvgRectangle viewport, ink, logical;
@@ -1939,7 +927,7 @@ nm_atlas_region_bounds (NmAtlas    *self,
 
   g_return_val_if_fail (av != NULL, FALSE);
 
-  k = region_index (av, region);
+  k = _nm_atlas_region_index (av, region);
   if (k == 0)
     return FALSE;
 
@@ -1981,69 +969,6 @@ nm_atlas_region_bounds (NmAtlas    *self,
   return TRUE;
 }
 
-/* A point of the view, in view units, placed in the fitted rectangle. */
-static gboolean
-fitted_point (NmAtlas *self,
-              NmView   view,
-              double   width,
-              double   height,
-              double   vx,
-              double   vy,
-              double  *x,
-              double  *y)
-{
-  from_view (self, view, width, height, &vx, &vy);
-  if (x != NULL)
-    *x = vx;
-  if (y != NULL)
-    *y = vy;
-  return TRUE;
-}
-
-/**
- * nm_atlas_region_centroid:
- *
- * The region's area centroid in the fitted rectangle. For a curved region
- * it may lie outside it; use nm_atlas_region_anchor() to place a label.
- *
- * Returns: %FALSE if the view has no such region
- */
-gboolean
-nm_atlas_region_centroid (NmAtlas    *self,
-                          NmView      view,
-                          const char *region,
-                          double      width,
-                          double      height,
-                          double     *x,
-                          double     *y)
-{
-  const RegionStats *stats = region_stats (self, view, region);
-
-  return stats != NULL && fitted_point (self, view, width, height, stats->cx, stats->cy, x, y);
-}
-
-/**
- * nm_atlas_region_anchor:
- *
- * A point well inside the region (the one farthest from its edges, nearest
- * the centroid among equals), where a label or marker belongs.
- *
- * Returns: %FALSE if the view has no such region
- */
-gboolean
-nm_atlas_region_anchor (NmAtlas    *self,
-                        NmView      view,
-                        const char *region,
-                        double      width,
-                        double      height,
-                        double     *x,
-                        double     *y)
-{
-  const RegionStats *stats = region_stats (self, view, region);
-
-  return stats != NULL && fitted_point (self, view, width, height, stats->ax, stats->ay, x, y);
-}
-
 /* ------------------------------------------------------ view coordinates */
 
 /**
@@ -2069,13 +994,13 @@ nm_atlas_widget_to_view (NmAtlas *self,
                          double  *nx,
                          double  *ny)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
   gboolean inside;
   double u, v;
 
   g_return_val_if_fail (av != NULL, FALSE);
 
-  if (!to_view (self, view, width, height, &x, &y))
+  if (!_nm_atlas_to_view (self, view, width, height, &x, &y))
     {
       if (nx != NULL)
         *nx = 0;
@@ -2111,14 +1036,14 @@ nm_atlas_view_to_widget (NmAtlas *self,
                          double  *x,
                          double  *y)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
   double px, py;
 
   g_return_if_fail (av != NULL);
 
   px = nx * av->width;
   py = ny * av->height;
-  from_view (self, view, width, height, &px, &py);
+  _nm_atlas_from_view (self, view, width, height, &px, &py);
   if (x != NULL)
     *x = px;
   if (y != NULL)
@@ -2146,7 +1071,7 @@ nm_atlas_render_region_shape (NmAtlas    *self,
                               double      width,
                               double      height)
 {
-  AtlasView *av = get_view (self, view);
+  AtlasView *av = _nm_atlas_get_view (self, view);
   RsvgRectangle viewport;
   RsvgHandle *handle;
   cairo_matrix_t m;
@@ -2160,16 +1085,11 @@ nm_atlas_render_region_shape (NmAtlas    *self,
   nm_atlas_fit (self, view, width, height, &m);
   viewport = (RsvgRectangle) { m.x0, m.y0, av->width * m.xx, av->height * m.yy };
 
-  g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, SHAPE_CSS);
-  if (handle != NULL)
-    g_object_ref (handle);
-  g_mutex_unlock (&self->lock);
-
+  handle = _nm_atlas_ref_handle (self, av, SHAPE_CSS);
   if (handle == NULL)
     return;
   cairo_save (cr);
-  render_layer (handle, cr, region, &viewport);
+  _nm_atlas_render_layer (handle, cr, region, &viewport);
   cairo_restore (cr);
   g_object_unref (handle);
 }

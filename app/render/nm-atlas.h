@@ -55,7 +55,7 @@ typedef struct
   const char         *key;   /* nullable */
 } NmAtlasOverlay;
 
-#define NM_ATLAS_N_OVERLAYS 2
+#define NM_ATLAS_N_OVERLAYS 3
 
 typedef struct
 {

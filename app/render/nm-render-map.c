@@ -286,18 +286,222 @@ nm_render_outline (cairo_t       *cr,
   cairo_restore (cr);
 }
 
-/* All the outlines of the view, batched by category: one fill and two
- * strokes per colour rather than per outline, which keeps a thousand
- * outlines cheap. Each ring is turned the same way round, so that
- * overlapping washes merge instead of cancelling. */
+/* How the depth layer fills an outlined finding. */
+typedef enum
+{
+  OUTLINE_WASH,        /* a faint wash of its category's colour */
+  OUTLINE_DEPTH,       /* opaque, in the colour of its own depth */
+  OUTLINE_HATCH        /* hatched: the finding itself is not needled */
+} OutlineFill;
+
+/* In the depth layer, an outlined finding of a treated region is filled
+ * with the colour of its own depth (finding_depths, spec §3), which for a
+ * shallower finding is not the region's: melasma at 0.5 mm inside a cheek
+ * at 1.5 mm reads lighter, that is shallower. */
+static OutlineFill
+outline_fill (const NmMapStyle *style,
+              NmFinding        *finding,
+              double           *mm)
+{
+  const NmPlanRegion *region;
+  const NmPlanFindingDepth *depth;
+
+  *mm = 0;
+  if (style->layer != NM_MAP_LAYER_DEPTH || style->plan == NULL
+      || nm_plan_get_status (style->plan) == NM_PLAN_BLOCKED)
+    return OUTLINE_WASH;
+  region = nm_plan_lookup_region (style->plan, nm_finding_get_region (finding));
+  if (region == NULL || !region->treat)
+    return OUTLINE_WASH;   /* the region is hatched already */
+  depth = nm_plan_region_lookup_finding (region, nm_finding_get_kind (finding));
+  if (depth == NULL)
+    return OUTLINE_WASH;
+  if (!depth->treat)
+    return OUTLINE_HATCH;
+  *mm = (depth->min_mm + depth->max_mm) / 2;
+  return OUTLINE_DEPTH;
+}
+
+/* Appends the finding's outline, a closed ring of three points or more
+ * drawn on @view, to the current path, turned the same way round as every
+ * other (so that overlapping fills merge instead of cancelling). */
+static gboolean
+append_ring (cairo_t    *cr,
+             NmAtlas    *atlas,
+             NmView      view,
+             double      width,
+             double      height,
+             NmFinding  *finding,
+             GArray     *ring)
+{
+  const NmPoint *points;
+  guint n_points = 0;
+  double area = 0;
+
+  if (g_strcmp0 (nm_finding_get_view (finding), nm_view_id (view)) != 0)
+    return FALSE;
+  points = nm_finding_get_outline (finding, &n_points);
+  if (points == NULL || n_points < 3)
+    return FALSE;
+
+  g_array_set_size (ring, n_points);
+  for (guint k = 0; k < n_points; k++)
+    {
+      NmPoint *p = &g_array_index (ring, NmPoint, k);
+
+      nm_atlas_view_to_widget (atlas, view, width, height, points[k].x, points[k].y, &p->x, &p->y);
+    }
+  for (guint k = 0; k < n_points; k++)
+    {
+      const NmPoint *p = &g_array_index (ring, NmPoint, k);
+      const NmPoint *q = &g_array_index (ring, NmPoint, (k + 1) % n_points);
+
+      area += p->x * q->y - q->x * p->y;
+    }
+  if (area < 0)
+    for (guint k = 0; k < n_points / 2; k++)
+      {
+        NmPoint t = g_array_index (ring, NmPoint, k);
+
+        g_array_index (ring, NmPoint, k) = g_array_index (ring, NmPoint, n_points - 1 - k);
+        g_array_index (ring, NmPoint, n_points - 1 - k) = t;
+      }
+  spline_path (cr, (const NmPoint *) ring->data, n_points, TRUE);
+  return TRUE;
+}
+
+typedef struct
+{
+  guint       index;       /* of the finding */
+  OutlineFill fill;
+  double      mm;
+} FilledOutline;
+
+/* Deeper first, so that where two outlines overlap the shallower depth,
+ * the one to keep to there, is on top; hatching last of all. */
+static int
+compare_filled (gconstpointer a,
+                gconstpointer b)
+{
+  const FilledOutline *x = a, *y = b;
+
+  if (x->fill != y->fill)
+    return x->fill < y->fill ? -1 : 1;
+  if (x->mm != y->mm)
+    return x->mm > y->mm ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The insides of the outlines: a wash of the category's colour, or in the
+ * depth layer the colour of the finding's own depth (or hatching), one
+ * path per colour. An overlay of its own under the edges, so that an edit
+ * of the depths fills the outlines again without stroking them again. */
 static void
-draw_outlines (cairo_t        *cr,
-               NmConsultation *consultation,
-               NmView          view,
-               double          width,
-               double          height)
+draw_outline_fills (cairo_t          *cr,
+                    const NmMapStyle *style,
+                    double            width,
+                    double            height)
 {
   NmAtlas *atlas = nm_atlas_get_default ();
+  NmConsultation *consultation = style->consultation;
+  NmView view = style->view;
+  guint n = nm_consultation_get_n_findings (consultation);
+  g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (NmPoint));
+  g_autoptr(GArray) filled = g_array_new (FALSE, FALSE, sizeof (FilledOutline));
+  g_autofree OutlineFill *fills = g_new0 (OutlineFill, n + 1);
+  cairo_matrix_t m;
+
+  nm_atlas_fit (atlas, view, width, height, &m);
+
+  cairo_save (cr);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
+
+  for (guint i = 0; i < n; i++)
+    {
+      FilledOutline f = { i, OUTLINE_WASH, 0 };
+
+      f.fill = fills[i] = outline_fill (style, nm_consultation_get_finding (consultation, i), &f.mm);
+      if (f.fill != OUTLINE_WASH)
+        g_array_append_val (filled, f);
+    }
+
+  /* the washes, one path per category */
+  for (NmCategory category = 0; category < NM_N_CATEGORIES; category++)
+    {
+      const NmRgba *colour = &category_colours[category];
+      gboolean any = FALSE;
+
+      cairo_new_path (cr);
+      for (guint i = 0; i < n; i++)
+        {
+          NmFinding *finding = nm_consultation_get_finding (consultation, i);
+
+          if (fills[i] == OUTLINE_WASH
+              && nm_vocab_kind_category (nm_finding_get_kind (finding)) == category)
+            any |= append_ring (cr, atlas, view, width, height, finding, ring);
+        }
+      if (any)
+        {
+          cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
+          cairo_fill (cr);
+        }
+    }
+
+  /* the depths, one path per depth, and the hatching */
+  g_array_sort (filled, compare_filled);
+  for (guint i = 0; i < filled->len;)
+    {
+      const FilledOutline *first = &g_array_index (filled, FilledOutline, i);
+      gboolean any = FALSE;
+      guint j;
+
+      cairo_new_path (cr);
+      for (j = i; j < filled->len; j++)
+        {
+          const FilledOutline *f = &g_array_index (filled, FilledOutline, j);
+
+          if (f->fill != first->fill || f->mm != first->mm)
+            break;
+          any |= append_ring (cr, atlas, view, width, height,
+                              nm_consultation_get_finding (consultation, f->index), ring);
+        }
+      if (any && first->fill == OUTLINE_DEPTH)
+        {
+          NmRgba colour;
+
+          nm_render_depth_colour (first->mm, &colour);
+          cairo_set_source_rgb (cr, colour.red, colour.green, colour.blue);
+          cairo_fill (cr);
+        }
+      else if (any)
+        {
+          double x0, y0, x1, y1;
+
+          cairo_save (cr);
+          cairo_path_extents (cr, &x0, &y0, &x1, &y1);
+          cairo_clip (cr);
+          nm_atlas_paint_hatch (cr, x0, y0, x1 - x0, y1 - y0, CLAMP (m.xx * 4.0, 3.0, 14.0));
+          cairo_restore (cr);
+        }
+      cairo_new_path (cr);
+      i = j;
+    }
+
+  cairo_restore (cr);
+}
+
+/* The edges of the outlines, batched: two strokes per category rather
+ * than per outline, which keeps a thousand outlines cheap. In the
+ * category's colour over a light halo, they read on any fill. */
+static void
+draw_outlines (cairo_t          *cr,
+               const NmMapStyle *style,
+               double            width,
+               double            height)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  NmConsultation *consultation = style->consultation;
+  NmView view = style->view;
   const char *view_id = nm_view_id (view);
   guint n = nm_consultation_get_n_findings (consultation);
   g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (NmPoint));
@@ -314,7 +518,7 @@ draw_outlines (cairo_t        *cr,
   for (NmCategory category = 0; category < NM_N_CATEGORIES; category++)
     {
       const NmRgba *colour = &category_colours[category];
-      gboolean any = FALSE;
+      gboolean any = FALSE, any_short = FALSE;
 
       cairo_new_path (cr);
       for (guint i = 0; i < n; i++)
@@ -322,7 +526,6 @@ draw_outlines (cairo_t        *cr,
           NmFinding *finding = nm_consultation_get_finding (consultation, i);
           const NmPoint *points;
           guint n_points = 0;
-          double area = 0;
 
           if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0
               || nm_vocab_kind_category (nm_finding_get_kind (finding)) != category)
@@ -332,51 +535,37 @@ draw_outlines (cairo_t        *cr,
             continue;
           if (n_points < 3)
             {
-              /* a dot or a stroke: on its own, outside the batch */
-              cairo_save (cr);
-              nm_render_outline (cr, view, width, height, points, n_points, colour, TRUE);
-              cairo_restore (cr);
+              any_short = TRUE;
               continue;
             }
-
-          g_array_set_size (ring, n_points);
-          for (guint k = 0; k < n_points; k++)
-            {
-              NmPoint *p = &g_array_index (ring, NmPoint, k);
-
-              nm_atlas_view_to_widget (atlas, view, width, height, points[k].x, points[k].y,
-                                       &p->x, &p->y);
-            }
-          for (guint k = 0; k < n_points; k++)
-            {
-              const NmPoint *p = &g_array_index (ring, NmPoint, k);
-              const NmPoint *q = &g_array_index (ring, NmPoint, (k + 1) % n_points);
-
-              area += p->x * q->y - q->x * p->y;
-            }
-          if (area < 0)
-            for (guint k = 0; k < n_points / 2; k++)
-              {
-                NmPoint t = g_array_index (ring, NmPoint, k);
-
-                g_array_index (ring, NmPoint, k) = g_array_index (ring, NmPoint, n_points - 1 - k);
-                g_array_index (ring, NmPoint, n_points - 1 - k) = t;
-              }
-          spline_path (cr, (const NmPoint *) ring->data, n_points, TRUE);
-          any = TRUE;
+          any |= append_ring (cr, atlas, view, width, height, finding, ring);
         }
 
-      if (!any)
-        continue;
-      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
-      cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 0.22);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
-      cairo_set_line_width (cr, line * 2.2);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 1.0);
-      cairo_set_line_width (cr, line);
-      cairo_stroke (cr);
+      if (any)
+        {
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+          cairo_set_line_width (cr, line * 2.2);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, 1.0);
+          cairo_set_line_width (cr, line);
+          cairo_stroke (cr);
+        }
+
+      /* a dot or a stroke: each on its own, after the batch (it makes a
+       * path of its own, which would drop the batch's) */
+      for (guint i = 0; any_short && i < n; i++)
+        {
+          NmFinding *finding = nm_consultation_get_finding (consultation, i);
+          const NmPoint *points;
+          guint n_points = 0;
+
+          if (g_strcmp0 (nm_finding_get_view (finding), view_id) != 0
+              || nm_vocab_kind_category (nm_finding_get_kind (finding)) != category)
+            continue;
+          points = nm_finding_get_outline (finding, &n_points);
+          if (points != NULL && n_points > 0 && n_points < 3)
+            nm_render_outline (cr, view, width, height, points, n_points, colour, TRUE);
+        }
     }
 
   cairo_restore (cr);
@@ -835,6 +1024,17 @@ shows_labels (const NmMapStyle *style)
 }
 
 static void
+draw_outline_fills_overlay (cairo_t  *cr,
+                            double    width,
+                            double    height,
+                            gpointer  data)
+{
+  const NmMapStyle *style = data;
+
+  draw_outline_fills (cr, style, width, height);
+}
+
+static void
 draw_outlines_overlay (cairo_t  *cr,
                        double    width,
                        double    height,
@@ -842,7 +1042,7 @@ draw_outlines_overlay (cairo_t  *cr,
 {
   const NmMapStyle *style = data;
 
-  draw_outlines (cr, style->consultation, style->view, width, height);
+  draw_outlines (cr, style, width, height);
 }
 
 static void
@@ -871,10 +1071,12 @@ hash_bytes (guint64       *h,
     }
 }
 
-/* Everything the outlines depend on besides the view and the size: the
- * outlines drawn on this view, their category and points. */
+/* Everything an overlay of outlines depends on besides the view and the
+ * size: the outlines drawn on this view, their category and points, and
+ * for their insides (@fills) how each is filled and with which depth. */
 static char *
-outlines_key (const NmMapStyle *style)
+outlines_key (const NmMapStyle *style,
+              gboolean          fills)
 {
   guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
   const char *view_id = nm_view_id (style->view);
@@ -894,12 +1096,21 @@ outlines_key (const NmMapStyle *style)
         continue;
       category = nm_vocab_kind_category (nm_finding_get_kind (finding));
       hash_bytes (&h, &category, sizeof category);
+      if (fills)
+        {
+          double mm;
+          OutlineFill fill = outline_fill (style, finding, &mm);
+
+          hash_bytes (&h, &fill, sizeof fill);
+          hash_bytes (&h, &mm, sizeof mm);
+        }
       hash_bytes (&h, &n_points, sizeof n_points);
       hash_bytes (&h, points, sizeof (NmPoint) * n_points);
       n_outlines++;
     }
 
-  return g_strdup_printf ("outlines:%u:%u:%016" G_GINT64_MODIFIER "x", style->view, n_outlines, h);
+  return g_strdup_printf ("%s:%u:%u:%016" G_GINT64_MODIFIER "x", fills ? "fills" : "outlines",
+                          style->view, n_outlines, h);
 }
 
 /* The labels: each treated region's range, and the dark style. */
@@ -943,6 +1154,7 @@ nm_render_map (cairo_t          *cr,
   g_autoptr(GHashTable) fills = NULL;
   g_autoptr(GArray) storage = g_array_new (FALSE, TRUE, sizeof (NmRgba));
   g_autoptr(GPtrArray) hatched = NULL;
+  g_autofree char *outline_fills = NULL;
   g_autofree char *outlines = NULL;
   g_autofree char *labels = NULL;
   NmAtlasStyle atlas_style;
@@ -976,19 +1188,21 @@ nm_render_map (cairo_t          *cr,
   atlas_style.hovered = style->hover_region;
   atlas_style.selected_set = style->selected;
 
-  /* Outlines and labels are drawn by the atlas above its features; on a
-   * raster target it keeps each as an image while its key stays the same,
-   * so that an edit of the fills or a hover does not stroke every outline
-   * again. */
+  /* The outlines' insides, their edges and the labels are drawn by the
+   * atlas above its features; on a raster target it keeps each as an
+   * image while its key stays the same, so that an edit of the fills or a
+   * hover does not stroke every outline again. */
   if (style->consultation != NULL)
     {
-      outlines = outlines_key (style);
-      atlas_style.overlays[0] = (NmAtlasOverlay) { draw_outlines_overlay, (gpointer) style, outlines };
+      outline_fills = outlines_key (style, TRUE);
+      atlas_style.overlays[0] = (NmAtlasOverlay) { draw_outline_fills_overlay, (gpointer) style, outline_fills };
+      outlines = outlines_key (style, FALSE);
+      atlas_style.overlays[1] = (NmAtlasOverlay) { draw_outlines_overlay, (gpointer) style, outlines };
     }
   if (shows_labels (style))
     {
       labels = labels_key (style);
-      atlas_style.overlays[1] = (NmAtlasOverlay) { draw_labels_overlay, (gpointer) style, labels };
+      atlas_style.overlays[2] = (NmAtlasOverlay) { draw_labels_overlay, (gpointer) style, labels };
     }
 
   nm_atlas_render (atlas, cr, style->view, width, height, &atlas_style);

@@ -23,6 +23,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "nm-references.h"
 #include "nm-render-style.h"
 #include "nm-render-map.h"
 #include "nm-render-pdf.h"
@@ -68,16 +69,37 @@ typedef enum
   PAGE_REGIONS,
   PAGE_SCHEDULE,
   PAGE_AFTERCARE,
-  PAGE_CONSENT
+  PAGE_CONSENT,
+  PAGE_SOURCES
 } PageKind;
+
+/* The blocks of the summary, in order; a page shows a run of them. */
+typedef enum
+{
+  SUMMARY_STATE,
+  SUMMARY_GLANCE,
+  SUMMARY_SERIES,
+  SUMMARY_NOT_NEEDLED,
+  SUMMARY_PRECAUTIONS,
+  SUMMARY_REVIEWED,
+  N_SUMMARY_BLOCKS
+} SummaryBlock;
+
+/* The two parts of the consent, on one page or two. */
+typedef enum
+{
+  CONSENT_RISKS,            /* about the plan, the risks, the client's answers */
+  CONSENT_SIGNATURES,       /* the statement and the signature lines */
+  N_CONSENT_PARTS
+} ConsentPart;
 
 typedef struct
 {
   PageKind  kind;
   char     *title;          /* for the outline and the contents */
   gboolean  continued;      /* a table continued from the page before */
-  guint     first_row;      /* table pages: rows [first_row, last_row) */
-  guint     last_row;
+  guint     first_row;      /* table pages: rows [first_row, last_row); */
+  guint     last_row;       /* summary and consent: blocks or parts */
   NmView    views[2];
   guint     n_views;
   gboolean  outline;        /* listed in the outline and the contents */
@@ -113,8 +135,41 @@ struct _NmPdfDocument
   GArray          *pages;   /* of Page */
   Table            regions;
   Table            sessions;
+  Table            sources;
   double           schedule_height;
+  double           wait_height;      /* the note on why the first session moved */
 };
+
+/* The material risks to name in the consent, clinical/REFERENCE.md §6a
+ * ("Risks to name in the consent": CHU, GRA, CAS), each with the sources
+ * that report it (§5, §6, §6a, §7). */
+static const struct
+{
+  const char *text;
+  const char *sources;
+} consent_risks[] = {
+  { N_("Redness and swelling, usually for a day or two."), "CHU, DQ" },
+  { N_("Pinpoint bleeding during the session, and light bruising or flaking afterwards."), "CHU, DQ" },
+  { N_("Darker patches of skin (post-inflammatory hyperpigmentation), more often in darker skin."),
+    "CHU, DOG, COH" },
+  { N_("Infection of the treated skin."), "CHU" },
+  { N_("A cold sore flare-up, for anyone who has had cold sores before."), "CAS, CHU" },
+  { N_("Tram-track marks: lines of small scars where the needles pressed too hard."), "CHU, DOG" },
+  { N_("Granulomas (small firm lumps) from products applied that are not made for use in the skin."),
+    "GRA, CHU" },
+};
+
+static double   summary_block          (NmPdfDocument       *doc,
+                                        cairo_t             *cr,
+                                        SummaryBlock         block,
+                                        double               y);
+static gboolean summary_shows_warning  (NmPdfDocument       *doc,
+                                        const NmPlanWarning *w);
+static double   consent_part           (NmPdfDocument       *doc,
+                                        cairo_t             *cr,
+                                        ConsentPart          part,
+                                        double               y);
+static double   deepest_mm             (NmPdfDocument       *doc);
 
 /* Paper */
 
@@ -421,34 +476,84 @@ table_draw (NmPdfDocument *doc,
   return y;
 }
 
+/* The headline: the plan's state, as the window's status says it. */
 static const char *
-status_title (NmPlanStatus status)
+state_title (NmPlanState state)
 {
-  switch (status)
+  switch (state)
     {
-    case NM_PLAN_OK:
-      return _("Suitable for treatment");
-    case NM_PLAN_CAUTION:
-      return _("Suitable with precautions");
-    case NM_PLAN_BLOCKED:
+    case NM_PLAN_STATE_READY:
+      return _("Ready");
+    case NM_PLAN_STATE_PRECAUTIONS:
+      return _("With precautions");
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      return _("Screening not finished");
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      return _("Skin type needed");
+    case NM_PLAN_STATE_BLOCKED:
     default:
-      return _("Not to be treated at present");
+      return _("Not suitable now");
     }
 }
 
 static const Rgb *
-status_colour (NmPlanStatus status)
+state_colour (NmPlanState state)
 {
-  switch (status)
+  switch (state)
     {
-    case NM_PLAN_OK:
+    case NM_PLAN_STATE_READY:
       return &ok_c;
-    case NM_PLAN_CAUTION:
+    case NM_PLAN_STATE_PRECAUTIONS:
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
       return &caution;
-    case NM_PLAN_BLOCKED:
+    case NM_PLAN_STATE_BLOCKED:
     default:
       return &blocked;
     }
+}
+
+/* Whether the plan can be agreed to: the screening is complete, the skin
+ * type is set and nothing blocks. Only then is there a consent to sign. */
+static gboolean
+plan_is_final (NmPdfDocument *doc)
+{
+  NmPlanState state = nm_plan_get_state (doc->plan);
+
+  return state == NM_PLAN_STATE_READY || state == NM_PLAN_STATE_PRECAUTIONS;
+}
+
+/* The message of the plan's `wait-before-start` warning, or NULL. */
+static const char *
+wait_message (NmPlan *plan)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    {
+      const NmPlanWarning *warning = nm_plan_get_warning (plan, i);
+
+      if (g_strcmp0 (warning->id, "wait-before-start") == 0)
+        return warning->message;
+    }
+  return NULL;
+}
+
+/* The note that says why the first session moved, as Pango markup; NULL
+ * when no wait applies. */
+static char *
+wait_note (NmPdfDocument *doc)
+{
+  const GDate *until = nm_plan_get_wait_until (doc->plan);
+  const char *why = wait_message (doc->plan);
+  g_autofree char *date = NULL;
+  g_autofree char *why_e = NULL;
+
+  if (until == NULL || !g_date_valid (until) || nm_plan_get_n_series (doc->plan) == 0)
+    return NULL;
+  date = nm_render_format_date (until);
+  why_e = esc (why != NULL ? why : _("The screening asks to wait before the first session."));
+  /* Translators: %s are a date and the reason, e.g. "Sunburn or fresh tan:
+   * wait at least 2 weeks (ESM)." */
+  return g_strdup_printf (_("<b>The first session moves to %s.</b> %s"), date, why_e);
 }
 
 /* "Rolling acne scars (marked)" for each finding of @region, in the
@@ -490,9 +595,9 @@ build_region_table (NmPdfDocument *doc)
   t->titles[0] = _("Area");
   t->titles[1] = _("Depth");
   t->titles[2] = _("Why this depth");
-  t->widths[0] = 0.27;
-  t->widths[1] = 0.15;
-  t->widths[2] = 0.58;
+  t->widths[0] = 0.25;
+  t->widths[1] = 0.22;
+  t->widths[2] = 0.53;
 
   for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
     {
@@ -508,8 +613,35 @@ build_region_table (NmPdfDocument *doc)
       if (region->treat)
         {
           g_autofree char *depth = nm_render_format_depth (region->min_mm, region->max_mm);
+          g_autoptr(GString) cell = g_string_new (NULL);
 
-          cells[1] = g_strdup_printf ("<b>%s</b>", depth);
+          g_string_append_printf (cell, "<b>%s</b>", depth);
+          /* a shallower finding is needled at its own depth where it lies
+           * (pigment over a scar, a macular scar): say so beside the
+           * region's depth, which is for its deepest finding */
+          for (guint f = 0; f < region->n_finding_depths; f++)
+            {
+              const NmPlanFindingDepth *fd = &region->finding_depths[f];
+              g_autofree char *kind = esc (nm_vocab_kind_name (fd->kind));
+              g_autofree char *line = NULL;
+
+              if (fd->treat && fd->min_mm == region->min_mm && fd->max_mm == region->max_mm)
+                continue;
+              if (fd->treat)
+                {
+                  g_autofree char *own = nm_render_format_depth (fd->min_mm, fd->max_mm);
+
+                  /* Translators: in the depth column, under the area's depth:
+                   * a finding of the area and its own, shallower depth, e.g.
+                   * "Melasma: keep to 0.5 mm" */
+                  line = g_strdup_printf (_("%s: keep to <b>%s</b>"), kind, own);
+                }
+              else
+                /* Translators: a finding of the area that is not needled */
+                line = g_strdup_printf (_("%s: not needled"), kind);
+              g_string_append_printf (cell, "\n<span size=\"85%%\" foreground=\"#8a5a00\">%s</span>", line);
+            }
+          cells[1] = g_string_free (g_steal_pointer (&cell), FALSE);
         }
       else
         cells[1] = g_strdup_printf ("<b><span foreground=\"#b32619\">%s</span></b>", _("Not needled"));
@@ -705,7 +837,88 @@ static const char *
 regions_intro (void)
 {
   return _("Each area takes the depth of its deepest finding, within the limits for that area "
-           "and your skin type. Letters in brackets name the sources in the clinical reference.");
+           "and your skin type; a shallower finding keeps to its own depth where it lies. Letters "
+           "in brackets name the sources, listed under Sources.");
+}
+
+static const char *
+sources_intro (void)
+{
+  return _("Each key in this plan, in brackets after a depth or a precaution or in small print "
+           "after a piece of advice, names one of these sources. Where sources differ, the plan "
+           "follows the more cautious one.");
+}
+
+/* The keys the schedule drawing cites (nm-render-schedule.c): the healing
+ * phases (AMI, AGB, MAD) and the maintenance sessions (RSQ, SWM). */
+#define SCHEDULE_SOURCES "AMI, AGB, MAD, RSQ, SWM"
+
+static gboolean
+has_page (NmPdfDocument *doc,
+          PageKind       kind)
+{
+  for (guint i = 0; i < doc->pages->len; i++)
+    if (g_array_index (doc->pages, Page, i).kind == kind)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every reference key the pages laid out so far cite, spelled out in a
+ * table: the reasons, blocks and warnings cite theirs in brackets, the
+ * aftercare, the schedule and the consent's risks in small print. */
+static void
+build_sources_table (NmPdfDocument *doc)
+{
+  Table *t = &doc->sources;
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) sorted = NULL;
+
+  t->n_columns = 2;
+  t->titles[0] = _("Key");
+  t->titles[1] = _("Source");
+  t->widths[0] = 0.12;
+  t->widths[1] = 0.88;
+
+  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (doc->plan, i);
+
+      for (guint r = 0; region->reasons != NULL && region->reasons[r] != NULL; r++)
+        nm_references_scan (keys, region->reasons[r]);
+    }
+  for (guint i = 0; i < nm_plan_get_n_blocked_by (doc->plan); i++)
+    nm_references_scan (keys, nm_plan_get_blocked_by (doc->plan, i)->message);
+  for (guint i = 0; i < nm_plan_get_n_warnings (doc->plan); i++)
+    {
+      const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
+
+      if (summary_shows_warning (doc, w) || g_strcmp0 (w->id, "wait-before-start") == 0)
+        nm_references_scan (keys, w->message);
+    }
+  if (has_page (doc, PAGE_SCHEDULE))
+    nm_references_scan_list (keys, SCHEDULE_SOURCES);
+  if (has_page (doc, PAGE_AFTERCARE))
+    {
+      for (guint i = 0; i < nm_texts_n_aftercare (); i++)
+        nm_references_scan_list (keys, nm_texts_aftercare (i).sources);
+      for (guint i = 0; i < nm_texts_n_healing_signs (); i++)
+        nm_references_scan_list (keys, nm_texts_healing_sign (i).sources);
+      if (deepest_mm (doc) > 0)
+        nm_references_scan_list (keys, "DP");
+    }
+  if (has_page (doc, PAGE_CONSENT))
+    for (guint i = 0; i < G_N_ELEMENTS (consent_risks); i++)
+      nm_references_scan_list (keys, consent_risks[i].sources);
+
+  sorted = nm_references_sorted (keys);
+  for (guint i = 0; sorted[i] != NULL; i++)
+    {
+      char **cells = g_new0 (char *, 3);
+
+      cells[0] = g_strdup_printf ("<b>%s</b>", sorted[i]);
+      cells[1] = esc (nm_reference_lookup (sorted[i]));
+      table_add (t, cells);
+    }
 }
 
 static int
@@ -728,17 +941,55 @@ view_family (NmView view)
     }
 }
 
+/* Adds pages of @kind for blocks [0, @n) of heights @heights: as many
+ * blocks to a page as fit below its title, a block that is taller than a
+ * page alone on one. Blocks of height 0 are left out. */
+static void
+paginate_blocks (NmPdfDocument *doc,
+                 PageKind       kind,
+                 const char    *title,
+                 const char    *continued_title,
+                 const double  *heights,
+                 guint          n,
+                 double         room)
+{
+  guint i = 0;
+  gboolean first = TRUE;
+
+  while (i < n)
+    {
+      double left = room;
+      guint start = i;
+
+      while (i < n && (heights[i] <= left || i == start))
+        left -= heights[i++];
+      add_page (doc, kind, first ? title : continued_title, first);
+      last_page (doc)->first_row = start;
+      last_page (doc)->last_row = i;
+      last_page (doc)->continued = !first;
+      first = FALSE;
+    }
+}
+
 static void
 layout_document (NmPdfDocument *doc)
 {
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
   double body_h = body_bottom (doc) - MARGIN_TOP;
+  double room = body_h - page_title_height ();
   guint n_map_views = 0;
   NmView map_views[NM_N_VIEWS];
+  double summary_h[N_SUMMARY_BLOCKS];
+  g_autofree char *wait = wait_note (doc);
 
   add_page (doc, PAGE_COVER, _("Cover"), TRUE);
-  add_page (doc, PAGE_SUMMARY, _("Summary"), TRUE);
+
+  /* the summary: its blocks, measured by drawing them where nothing shows */
+  for (guint b = 0; b < N_SUMMARY_BLOCKS; b++)
+    summary_h[b] = summary_block (doc, cr, b, MARGIN_TOP);
+  paginate_blocks (doc, PAGE_SUMMARY, _("Summary"), _("Summary (continued)"),
+                   summary_h, N_SUMMARY_BLOCKS, room);
 
   /* the depth maps: every view with a finding, a page per family of
    * views (the front of the face; its profiles; the scalp; the body) */
@@ -768,18 +1019,43 @@ layout_document (NmPdfDocument *doc)
       double intro = measure (cr, content_width (doc), BODY_SIZE, PANGO_WEIGHT_NORMAL, regions_intro ()) + 14;
 
       paginate (doc, &doc->regions, PAGE_REGIONS, _("Areas and depths"), _("Areas and depths (continued)"),
-                body_h - page_title_height () - intro, body_h - page_title_height ());
+                room - intro, room);
     }
 
   build_session_table (doc);
   table_measure (doc, cr, &doc->sessions);
   doc->schedule_height = MIN (nm_render_schedule_natural_height (doc->plan, SCHEDULE_FONT), body_h * 0.5);
+  doc->wait_height = wait != NULL
+                       ? measure (cr, content_width (doc) - 24, BODY_SIZE, PANGO_WEIGHT_NORMAL, wait) + 34
+                       : 0;
   if (doc->sessions.rows->len > 0)
     paginate (doc, &doc->sessions, PAGE_SCHEDULE, _("Schedule"), _("Schedule (continued)"),
-              body_h - page_title_height () - doc->schedule_height - 24, body_h - page_title_height ());
+              room - doc->wait_height - doc->schedule_height - 24, room);
 
-  add_page (doc, PAGE_AFTERCARE, _("Aftercare"), TRUE);
-  add_page (doc, PAGE_CONSENT, _("Consent"), TRUE);
+  /* aftercare only follows sessions; a consent only a plan that can be
+   * agreed to: the screening complete, the skin type set, nothing that
+   * blocks */
+  if (nm_plan_get_n_series (doc->plan) > 0)
+    add_page (doc, PAGE_AFTERCARE, _("Aftercare"), TRUE);
+  if (plan_is_final (doc))
+    {
+      double consent_h[N_CONSENT_PARTS];
+
+      for (guint part = 0; part < N_CONSENT_PARTS; part++)
+        consent_h[part] = consent_part (doc, cr, part, MARGIN_TOP);
+      paginate_blocks (doc, PAGE_CONSENT, _("Consent"), _("Consent (continued)"),
+                       consent_h, N_CONSENT_PARTS, room);
+    }
+
+  build_sources_table (doc);
+  table_measure (doc, cr, &doc->sources);
+  if (doc->sources.rows->len > 0)
+    {
+      double intro = measure (cr, content_width (doc), BODY_SIZE, PANGO_WEIGHT_NORMAL, sources_intro ()) + 14;
+
+      paginate (doc, &doc->sources, PAGE_SOURCES, _("Sources"), _("Sources (continued)"),
+                room - intro, room);
+    }
 
   cairo_destroy (cr);
   cairo_surface_destroy (scratch);
@@ -840,6 +1116,7 @@ nm_pdf_document_new (NmConsultation     *consultation,
   doc->pages = g_array_new (FALSE, TRUE, sizeof (Page));
   doc->regions.rows = g_ptr_array_new_with_free_func (row_free);
   doc->sessions.rows = g_ptr_array_new_with_free_func (row_free);
+  doc->sources.rows = g_ptr_array_new_with_free_func (row_free);
   layout_document (doc);
   return doc;
 }
@@ -865,6 +1142,7 @@ nm_pdf_document_unref (NmPdfDocument *self)
   g_array_unref (self->pages);
   g_ptr_array_unref (self->regions.rows);
   g_ptr_array_unref (self->sessions.rows);
+  g_ptr_array_unref (self->sources.rows);
   g_object_unref (self->consultation);
   nm_plan_unref (self->plan);
   g_free (self->clinic_name);
@@ -946,6 +1224,19 @@ draw_header_footer (NmPdfDocument *doc,
     right = g_strdup_printf (_("Treatment plan · %s"), name);
   else
     right = g_strdup (_("Treatment plan"));
+  /* a plan that cannot be agreed to says so on every page, so that no page
+   * read alone passes for a final plan */
+  if (!plan_is_final (doc))
+    {
+      NmPlanState state = nm_plan_get_state (doc->plan);
+      const Rgb *c = state_colour (state);
+      g_autofree char *marked = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\"><b>%s</b></span> · %s",
+                                                 (guint) (c->r * 255 + 0.5), (guint) (c->g * 255 + 0.5),
+                                                 (guint) (c->b * 255 + 0.5), state_title (state), right);
+
+      g_free (right);
+      right = g_steal_pointer (&marked);
+    }
 
   text (cr, MARGIN_X, hy, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, clinic_markup);
   text_aligned (cr, x1, hy, 1.0, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted, right);
@@ -1058,11 +1349,11 @@ static void
 draw_status_pill (cairo_t      *cr,
                   double        x,
                   double        y,
-                  NmPlanStatus  status)
+                  NmPlanState   state)
 {
-  g_autoptr(PangoLayout) layout = layout_new (cr, BODY_SIZE, PANGO_WEIGHT_BOLD, -1, status_title (status));
+  g_autoptr(PangoLayout) layout = layout_new (cr, BODY_SIZE, PANGO_WEIGHT_BOLD, -1, state_title (state));
   double w = layout_width (layout) + 26, h = layout_height (layout) + 10;
-  const Rgb *c = status_colour (status);
+  const Rgb *c = state_colour (state);
 
   cairo_new_sub_path (cr);
   cairo_arc (cr, x + h / 2, y + h / 2, h / 2, G_PI / 2, 3 * G_PI / 2);
@@ -1169,10 +1460,19 @@ draw_cover (NmPdfDocument *doc,
         if (g_date_compare (&nm_plan_get_series (doc->plan, s)->dates[0], &earliest) < 0)
           earliest = nm_plan_get_series (doc->plan, s)->dates[0];
       first = nm_render_format_date (&earliest);
+      if (nm_plan_get_wait_until (doc->plan) != NULL)
+        {
+          /* Translators: the first session's date on the cover, when the
+           * screening moved it later (sunburn, a recent procedure) */
+          g_autofree char *moved = g_strdup_printf (_("%s, after a wait (see the schedule)"), first);
+
+          g_free (first);
+          first = g_steal_pointer (&moved);
+        }
       y += draw_field (cr, x, y, col, cw / 2 + 60, _("First session"), first);
     }
   y += 10;
-  draw_status_pill (cr, x + col, y, nm_plan_get_status (doc->plan));
+  draw_status_pill (cr, x + col, y, nm_plan_get_state (doc->plan));
   y += 56;
 
   /* contents */
@@ -1243,195 +1543,401 @@ bullet (cairo_t    *cr,
   return h + 5;
 }
 
-static void
-draw_summary (NmPdfDocument *doc,
-              cairo_t       *cr)
+/* The state panel's text, as Pango markup. */
+static char *
+state_text (NmPdfDocument *doc)
+{
+  NmPlanState state = nm_plan_get_state (doc->plan);
+  guint n_unanswered = g_strv_length ((char **) nm_plan_get_unanswered (doc->plan));
+  guint n_blocks = nm_plan_get_n_blocked_by (doc->plan);
+
+  switch (state)
+    {
+    case NM_PLAN_STATE_READY:
+      return g_strdup (_("The screening is complete and found nothing that stands in the way "
+                         "of the treatment planned here."));
+    case NM_PLAN_STATE_PRECAUTIONS:
+      return g_strdup (_("The screening is complete. Treatment can go ahead with the precautions "
+                         "listed below, which your practitioner reviews with you."));
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u screening question is not answered yet. Until every "
+                                           "question is answered, the depths and dates here are only "
+                                           "a draft and there is nothing to agree to or sign.",
+                                           "%u screening questions are not answered yet. Until every "
+                                           "question is answered, the depths and dates here are only "
+                                           "a draft and there is nothing to agree to or sign.",
+                                           n_unanswered),
+                              n_unanswered);
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      if (n_unanswered > 0)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "The skin type (Fitzpatrick I–VI) is not recorded, and %u "
+                                             "screening question is not answered yet. Safe depths depend "
+                                             "on both: until they are in, the depths and dates here are "
+                                             "only a draft and there is nothing to agree to or sign.",
+                                             "The skin type (Fitzpatrick I–VI) is not recorded, and %u "
+                                             "screening questions are not answered yet. Safe depths depend "
+                                             "on both: until they are in, the depths and dates here are "
+                                             "only a draft and there is nothing to agree to or sign.",
+                                             n_unanswered),
+                                n_unanswered);
+      return g_strdup (_("The skin type (Fitzpatrick I–VI) is not recorded. Safe depths depend on "
+                         "it: until it is set, the depths and dates here are only a draft and there "
+                         "is nothing to agree to or sign."));
+    case NM_PLAN_STATE_BLOCKED:
+    default:
+      return g_strdup (g_dngettext (GETTEXT_PACKAGE,
+                                    "Microneedling is not suitable now, for the reason below. "
+                                    "No sessions are planned.",
+                                    "Microneedling is not suitable now, for the reasons below. "
+                                    "No sessions are planned.",
+                                    MAX (n_blocks, 1)));
+    }
+}
+
+/* One line of the state panel for each reason the plan is blocked. A
+ * lifelong condition is called lifelong: it will not pass with time. */
+static char *
+block_line (const NmPlanBlock *block)
+{
+  g_autofree char *m = esc (block->message);
+
+  if (block->lifelong)
+    /* Translators: a reason the plan is blocked, then this for a condition
+     * that does not pass, such as a history of keloids */
+    return g_strdup_printf (_("%s <b>Lifelong: this does not pass with time.</b>"), m);
+  /* Translators: a reason the plan is blocked, then this for one that can
+   * pass, such as a pregnancy or an infection */
+  return g_strdup_printf (_("%s <b>Treatment can be reconsidered once this no longer applies.</b>"), m);
+}
+
+/* The state panel: a tinted box with the headline, what it means, and
+ * the questions still to answer or the reasons not to treat. */
+static double
+summary_state (NmPdfDocument *doc,
+               cairo_t       *cr,
+               double         y)
 {
   double x = MARGIN_X, cw = content_width (doc);
-  double y = draw_page_title (doc, cr, _("Summary"));
-  NmPlanStatus status = nm_plan_get_status (doc->plan);
-  const Rgb *sc = status_colour (status);
-  guint n_treated = 0, n_not = 0;
-  g_autofree char *status_text = NULL;
-  double box_h;
+  NmPlanState state = nm_plan_get_state (doc->plan);
+  const Rgb *sc = state_colour (state);
+  g_autofree char *status_text = state_text (doc);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  const char *list_title = NULL;
+  double box_h, list_y;
 
-  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+  if (state == NM_PLAN_STATE_BLOCKED)
     {
-      if (nm_plan_get_region (doc->plan, i)->treat)
-        n_treated++;
-      else
-        n_not++;
+      for (guint i = 0; i < nm_plan_get_n_blocked_by (doc->plan); i++)
+        g_ptr_array_add (lines, block_line (nm_plan_get_blocked_by (doc->plan, i)));
+    }
+  else if (state == NM_PLAN_STATE_SCREENING_INCOMPLETE || state == NM_PLAN_STATE_NO_SKIN_TYPE)
+    {
+      const char * const *unanswered = nm_plan_get_unanswered (doc->plan);
+
+      for (guint i = 0; unanswered != NULL && unanswered[i] != NULL; i++)
+        {
+          const char *q = nm_vocab_screening_question (unanswered[i]);
+
+          g_ptr_array_add (lines, esc (q != NULL ? q : unanswered[i]));
+        }
+      if (lines->len > 0)
+        list_title = _("Still to answer");
     }
 
-  switch (status)
-    {
-    case NM_PLAN_OK:
-      status_text = g_strdup (_("The screening found nothing that stands in the way of treatment."));
-      break;
-    case NM_PLAN_CAUTION:
-      status_text = g_strdup (_("Treatment can go ahead with the precautions listed below, "
-                                "which your practitioner has reviewed with you."));
-      break;
-    case NM_PLAN_BLOCKED:
-    default:
-      status_text = g_strdup (_("The screening found a reason not to needle at present. "
-                                "No sessions are planned until it no longer applies."));
-    }
+  /* measure first: the box is drawn under the text */
+  box_h = 30 + measure (cr, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, status_text) + 10;
+  if (list_title != NULL)
+    box_h += measure (cr, cw - 40, BODY_SIZE, PANGO_WEIGHT_BOLD, list_title) + 4;
+  for (guint i = 0; i < lines->len; i++)
+    box_h += measure (cr, cw - 53, BODY_SIZE, PANGO_WEIGHT_NORMAL, g_ptr_array_index (lines, i)) + 5;
 
-  /* status panel */
-  box_h = measure (cr, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, status_text) + 40;
   cairo_set_source_rgba (cr, sc->r, sc->g, sc->b, 0.07);
   cairo_rectangle (cr, x, y, cw, box_h);
   cairo_fill (cr);
   set_rgb (cr, sc);
   cairo_rectangle (cr, x, y, 3.5, box_h);
   cairo_fill (cr);
-  text (cr, x + 20, y + 12, cw - 40, 12, PANGO_WEIGHT_BOLD, sc, status_title (status));
-  text (cr, x + 20, y + 30, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, status_text);
-  y += box_h + 22;
+  text (cr, x + 20, y + 12, cw - 40, 12, PANGO_WEIGHT_BOLD, sc, state_title (state));
+  list_y = y + 30 + text (cr, x + 20, y + 30, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, status_text) + 10;
+  if (list_title != NULL)
+    list_y += text (cr, x + 20, list_y, cw - 40, BODY_SIZE, PANGO_WEIGHT_BOLD, &ink, list_title) + 4;
+  for (guint i = 0; i < lines->len; i++)
+    list_y += bullet (cr, x + 20, list_y, cw - 40, sc, g_ptr_array_index (lines, i));
 
-  /* at a glance */
-  {
-    double colw = cw / 3;
-    g_autofree char *a = g_strdup_printf ("%u", n_treated);
-    g_autofree char *b = g_strdup_printf ("%u", nm_plan_get_n_series (doc->plan));
-    guint total = 0;
-    g_autofree char *c = NULL;
-    const char *labels[3] = { _("areas to treat"), _("treatment series"), _("sessions in all") };
-    const char *values[3];
+  return box_h + 22;
+}
 
-    for (guint s = 0; s < nm_plan_get_n_series (doc->plan); s++)
-      total += nm_plan_get_series (doc->plan, s)->n_dates;
-    c = g_strdup_printf ("%u", total);
-    values[0] = a;
-    values[1] = b;
-    values[2] = c;
-    for (guint i = 0; i < 3; i++)
-      {
-        text (cr, x + i * colw, y, -1, 26, PANGO_WEIGHT_LIGHT, &accent, values[i]);
-        text (cr, x + i * colw, y + 34, colw - 10, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted, labels[i]);
-      }
-    y += 62;
-  }
+static double
+summary_glance (NmPdfDocument *doc,
+                cairo_t       *cr,
+                double         y)
+{
+  double x = MARGIN_X, cw = content_width (doc);
+  double colw = cw / 3;
+  guint n_treated = 0, total = 0;
+  g_autofree char *a = NULL;
+  g_autofree char *b = g_strdup_printf ("%u", nm_plan_get_n_series (doc->plan));
+  g_autofree char *c = NULL;
+  const char *labels[3] = { _("areas to treat"), _("treatment series"), _("sessions in all") };
+  const char *values[3];
 
-  /* series */
-  if (nm_plan_get_n_series (doc->plan) > 0)
+  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+    if (nm_plan_get_region (doc->plan, i)->treat)
+      n_treated++;
+  for (guint s = 0; s < nm_plan_get_n_series (doc->plan); s++)
+    total += nm_plan_get_series (doc->plan, s)->n_dates;
+  a = g_strdup_printf ("%u", n_treated);
+  c = g_strdup_printf ("%u", total);
+  values[0] = a;
+  values[1] = b;
+  values[2] = c;
+  for (guint i = 0; i < 3; i++)
     {
-      y += section_heading (cr, x, y, _("Treatment series"));
-      for (guint s = 0; s < nm_plan_get_n_series (doc->plan); s++)
-        {
-          const NmPlanSeries *series = nm_plan_get_series (doc->plan, s);
-          g_autofree char *from = nm_render_format_date (&series->dates[0]);
-          g_autofree char *to = nm_render_format_date (&series->dates[series->n_dates - 1]);
-          g_autoptr(GString) areas = g_string_new (NULL);
-          g_autofree char *label = esc (series->label);
-          g_autofree char *areas_e = NULL;
-          g_autofree char *line = NULL;
-
-          for (guint r = 0; series->regions[r] != NULL; r++)
-            g_string_append_printf (areas, "%s%s", r > 0 ? ", " : "", nm_vocab_region_name (series->regions[r]));
-          areas_e = esc (areas->str);
-          line = g_strdup_printf (_("<b>%s</b>: %u sessions every %u weeks, %s to %s.\n"
-                                    "<span foreground=\"#656b72\">%s</span>"),
-                                  label, series->sessions, series->interval_weeks, from, to, areas_e);
-          y += bullet (cr, x, y, cw, &accent, line);
-        }
-      y += 12;
+      text (cr, x + i * colw, y, -1, 26, PANGO_WEIGHT_LIGHT, &accent, values[i]);
+      text (cr, x + i * colw, y + 34, colw - 10, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted, labels[i]);
     }
+  return 62;
+}
 
-  /* not needled */
-  if (n_not > 0)
+static double
+summary_series (NmPdfDocument *doc,
+                cairo_t       *cr,
+                double         y)
+{
+  double x = MARGIN_X, cw = content_width (doc), y0 = y;
+  g_autofree char *wait = wait_note (doc);
+
+  y += section_heading (cr, x, y, _("Treatment series"));
+  for (guint s = 0; s < nm_plan_get_n_series (doc->plan); s++)
     {
-      y += section_heading (cr, x, y, _("Areas that will not be needled"));
+      const NmPlanSeries *series = nm_plan_get_series (doc->plan, s);
+      g_autofree char *from = nm_render_format_date (&series->dates[0]);
+      g_autofree char *to = nm_render_format_date (&series->dates[series->n_dates - 1]);
+      g_autoptr(GString) areas = g_string_new (NULL);
+      g_autofree char *label = esc (series->label);
+      g_autofree char *areas_e = NULL;
+      g_autofree char *line = NULL;
+
+      for (guint r = 0; series->regions[r] != NULL; r++)
+        g_string_append_printf (areas, "%s%s", r > 0 ? ", " : "", nm_vocab_region_name (series->regions[r]));
+      areas_e = esc (areas->str);
+      line = g_strdup_printf (_("<b>%s</b>: %u sessions every %u weeks, %s to %s.\n"
+                                "<span foreground=\"#656b72\">%s</span>"),
+                              label, series->sessions, series->interval_weeks, from, to, areas_e);
+      y += bullet (cr, x, y, cw, &accent, line);
+    }
+  if (wait != NULL)
+    y += bullet (cr, x, y, cw, &caution, wait);
+  return y - y0 + 12;
+}
+
+static double
+summary_not_needled (NmPdfDocument *doc,
+                     cairo_t       *cr,
+                     double         y)
+{
+  double x = MARGIN_X, cw = content_width (doc), y0 = y;
+
+  y += section_heading (cr, x, y, _("Areas that will not be needled"));
+  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
+    {
+      const NmPlanRegion *region = nm_plan_get_region (doc->plan, i);
+      g_autofree char *name = NULL;
+      g_autofree char *why = NULL;
+      g_autofree char *line = NULL;
+
+      if (region->treat)
+        continue;
+      name = esc (nm_vocab_region_name (region->region));
+      why = esc (region->reasons != NULL && region->reasons[0] != NULL ? region->reasons[0] : "");
+      line = g_strdup_printf ("<b>%s</b>: %s", name, why);
+      y += bullet (cr, x, y, cw, &blocked, line);
+    }
+  return y - y0 + 12;
+}
+
+/* Whether the summary lists warning @w: the state panel already names
+ * the unanswered questions, and the series section the wait. */
+static gboolean
+summary_shows_warning (NmPdfDocument       *doc,
+                       const NmPlanWarning *w)
+{
+  NmPlanState state = nm_plan_get_state (doc->plan);
+
+  if (g_strcmp0 (w->id, "screening-incomplete") == 0)
+    return state != NM_PLAN_STATE_SCREENING_INCOMPLETE && state != NM_PLAN_STATE_NO_SKIN_TYPE;
+  if (g_strcmp0 (w->id, "wait-before-start") == 0)
+    return nm_plan_get_n_series (doc->plan) == 0;
+  return TRUE;
+}
+
+/* One warning about several areas: the same id and the same words. */
+static gboolean
+same_warning (const NmPlanWarning *a,
+              const NmPlanWarning *b)
+{
+  return g_strcmp0 (a->id, b->id) == 0 && g_strcmp0 (a->message, b->message) == 0;
+}
+
+static double
+summary_precautions (NmPdfDocument *doc,
+                     cairo_t       *cr,
+                     double         y)
+{
+  double x = MARGIN_X, cw = content_width (doc), y0 = y;
+
+  y += section_heading (cr, x, y, _("Precautions"));
+  for (guint i = 0; i < nm_plan_get_n_warnings (doc->plan); i++)
+    {
+      const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
+      g_autofree char *m = esc (w->message);
+      g_autoptr(GString) areas = g_string_new (NULL);
+      g_autofree char *line = NULL;
+      gboolean repeated = FALSE;
+
+      if (!summary_shows_warning (doc, w))
+        continue;
+      /* one line per warning, naming all of its areas */
+      for (guint j = 0; j < i; j++)
+        if (same_warning (nm_plan_get_warning (doc->plan, j), w))
+          repeated = TRUE;
+      if (repeated)
+        continue;
+      for (guint j = i; j < nm_plan_get_n_warnings (doc->plan); j++)
+        {
+          const NmPlanWarning *o = nm_plan_get_warning (doc->plan, j);
+
+          if (same_warning (o, w) && o->region != NULL)
+            g_string_append_printf (areas, "%s%s", areas->len > 0 ? ", " : "",
+                                    nm_vocab_region_name (o->region));
+        }
+      if (areas->len > 0)
+        {
+          g_autofree char *a = esc (areas->str);
+
+          line = g_strdup_printf ("%s <span foreground=\"#656b72\">(%s)</span>", m, a);
+        }
+      else
+        line = g_strdup (m);
+      y += bullet (cr, x, y, cw, &caution, line);
+    }
+  return y - y0 + 12;
+}
+
+static double
+summary_reviewed (NmPdfDocument *doc,
+                  cairo_t       *cr,
+                  double         y)
+{
+  double x = MARGIN_X, cw = content_width (doc), y0 = y;
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      const NmScreeningInfo *info = nm_vocab_screening (i);
+      const char *ack = nm_consultation_get_acknowledgement (doc->consultation, info->id);
+      g_autofree char *q = NULL;
+      g_autofree char *a = NULL;
+      g_autofree char *line = NULL;
+
+      if (ack == NULL || nm_consultation_get_screening (doc->consultation, info->id) != NM_ANSWER_YES)
+        continue;
+      if (!any)
+        y += section_heading (cr, x, y, _("Reviewed by your practitioner"));
+      any = TRUE;
+      q = esc (nm_vocab_screening_question (info->id));
+      a = esc (ack);
+      line = g_strdup_printf ("%s <b>%s</b>\n<i>%s</i>", q, _("Yes."), a);
+      y += bullet (cr, x, y, cw, &accent, line);
+    }
+  return y - y0;
+}
+
+/* Whether the summary has @block at all. */
+static gboolean
+summary_has_block (NmPdfDocument *doc,
+                   SummaryBlock   block)
+{
+  gboolean is_blocked = nm_plan_get_state (doc->plan) == NM_PLAN_STATE_BLOCKED;
+
+  switch (block)
+    {
+    case SUMMARY_STATE:
+      return TRUE;
+    case SUMMARY_GLANCE:
+      return !is_blocked;
+    case SUMMARY_SERIES:
+      return nm_plan_get_n_series (doc->plan) > 0;
+    case SUMMARY_NOT_NEEDLED:
+      /* blocked, no area is needled: the state panel says so once */
+      if (is_blocked)
+        return FALSE;
       for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
-        {
-          const NmPlanRegion *region = nm_plan_get_region (doc->plan, i);
-          g_autofree char *name = NULL;
-          g_autofree char *why = NULL;
-          g_autofree char *line = NULL;
-
-          if (region->treat)
-            continue;
-          name = esc (nm_vocab_region_name (region->region));
-          why = esc (region->reasons != NULL && region->reasons[0] != NULL ? region->reasons[0] : "");
-          line = g_strdup_printf ("<b>%s</b>: %s", name, why);
-          y += bullet (cr, x, y, cw, &blocked, line);
-        }
-      y += 12;
-    }
-
-  /* blocks, warnings, acknowledged precautions */
-  if (nm_plan_get_n_blocked_by (doc->plan) > 0 || nm_plan_get_n_warnings (doc->plan) > 0)
-    {
-      y += section_heading (cr, x, y, _("Precautions"));
-      for (guint i = 0; i < nm_plan_get_n_blocked_by (doc->plan); i++)
-        {
-          g_autofree char *m = esc (nm_plan_get_blocked_by (doc->plan, i)->message);
-
-          y += bullet (cr, x, y, cw, &blocked, m);
-        }
+        if (!nm_plan_get_region (doc->plan, i)->treat)
+          return TRUE;
+      return FALSE;
+    case SUMMARY_PRECAUTIONS:
       for (guint i = 0; i < nm_plan_get_n_warnings (doc->plan); i++)
+        if (summary_shows_warning (doc, nm_plan_get_warning (doc->plan, i)))
+          return TRUE;
+      return FALSE;
+    case SUMMARY_REVIEWED:
+      for (guint i = 0; i < nm_vocab_n_screening (); i++)
         {
-          const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
-          g_autofree char *m = esc (w->message);
-          g_autofree char *line = NULL;
-          gboolean repeated = FALSE;
+          const char *id = nm_vocab_screening (i)->id;
 
-          /* one line per warning, naming all of its areas */
-          for (guint j = 0; j < i; j++)
-            if (g_strcmp0 (nm_plan_get_warning (doc->plan, j)->id, w->id) == 0)
-              repeated = TRUE;
-          if (repeated)
-            continue;
-          {
-            g_autoptr(GString) areas = g_string_new (NULL);
-
-            for (guint j = i; j < nm_plan_get_n_warnings (doc->plan); j++)
-              {
-                const NmPlanWarning *o = nm_plan_get_warning (doc->plan, j);
-
-                if (g_strcmp0 (o->id, w->id) == 0 && o->region != NULL)
-                  g_string_append_printf (areas, "%s%s", areas->len > 0 ? ", " : "",
-                                          nm_vocab_region_name (o->region));
-              }
-            if (areas->len > 0)
-              {
-                g_autofree char *a = esc (areas->str);
-
-                line = g_strdup_printf ("%s <span foreground=\"#656b72\">(%s)</span>", m, a);
-              }
-            else
-              line = g_strdup (m);
-          }
-          y += bullet (cr, x, y, cw, &caution, line);
+          if (nm_consultation_get_acknowledgement (doc->consultation, id) != NULL &&
+              nm_consultation_get_screening (doc->consultation, id) == NM_ANSWER_YES)
+            return TRUE;
         }
-      y += 12;
+      return FALSE;
+    case N_SUMMARY_BLOCKS:
+    default:
+      return FALSE;
     }
+}
 
-  {
-    gboolean any = FALSE;
+/* Draws @block at @y and returns its height (0 when the plan has none). */
+static double
+summary_block (NmPdfDocument *doc,
+               cairo_t       *cr,
+               SummaryBlock   block,
+               double         y)
+{
+  if (!summary_has_block (doc, block))
+    return 0;
 
-    for (guint i = 0; i < nm_vocab_n_screening (); i++)
-      {
-        const NmScreeningInfo *info = nm_vocab_screening (i);
-        const char *ack = nm_consultation_get_acknowledgement (doc->consultation, info->id);
-        g_autofree char *q = NULL;
-        g_autofree char *a = NULL;
-        g_autofree char *line = NULL;
+  switch (block)
+    {
+    case SUMMARY_STATE:
+      return summary_state (doc, cr, y);
+    case SUMMARY_GLANCE:
+      return summary_glance (doc, cr, y);
+    case SUMMARY_SERIES:
+      return summary_series (doc, cr, y);
+    case SUMMARY_NOT_NEEDLED:
+      return summary_not_needled (doc, cr, y);
+    case SUMMARY_PRECAUTIONS:
+      return summary_precautions (doc, cr, y);
+    case SUMMARY_REVIEWED:
+      return summary_reviewed (doc, cr, y);
+    case N_SUMMARY_BLOCKS:
+    default:
+      return 0;
+    }
+}
 
-        if (ack == NULL || nm_consultation_get_screening (doc->consultation, info->id) != NM_ANSWER_YES)
-          continue;
-        if (!any)
-          y += section_heading (cr, x, y, _("Reviewed by your practitioner"));
-        any = TRUE;
-        q = esc (nm_vocab_screening_question (info->id));
-        a = esc (ack);
-        line = g_strdup_printf ("%s <b>%s</b>\n<i>%s</i>", q, _("Yes."), a);
-        y += bullet (cr, x, y, cw, &accent, line);
-        if (y > body_bottom (doc) - 40)
-          break;
-      }
-  }
+static void
+draw_summary (NmPdfDocument *doc,
+              cairo_t       *cr,
+              const Page    *page)
+{
+  double y = draw_page_title (doc, cr, page->title);
+
+  for (guint b = page->first_row; b < page->last_row; b++)
+    y += summary_block (doc, cr, b, y);
 }
 
 static void
@@ -1490,8 +1996,11 @@ draw_maps (NmPdfDocument *doc,
   double area_h;
 
   text (cr, x, y, cw, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted,
-        _("The planned needle depth for each area, in millimetres. Left and right are your own; "
-          "hatched areas are not needled."));
+        nm_plan_get_state (doc->plan) == NM_PLAN_STATE_BLOCKED
+          ? _("No area is needled while treatment is not suitable: the areas with findings are "
+              "hatched. Left and right are your own.")
+          : _("The planned needle depth for each area, in millimetres. Left and right are your own; "
+              "hatched areas are not needled, and an outlined patch is needled at its own depth."));
   y += 24;
   area_h = body_bottom (doc) - y - legend_h - 18;
 
@@ -1546,6 +2055,20 @@ draw_schedule (NmPdfDocument *doc,
 {
   double y = draw_page_title (doc, cr, page->title);
 
+  if (!page->continued && doc->wait_height > 0)
+    {
+      g_autofree char *wait = wait_note (doc);
+      double h = doc->wait_height - 14;
+
+      cairo_set_source_rgba (cr, caution.r, caution.g, caution.b, 0.08);
+      cairo_rectangle (cr, MARGIN_X, y, content_width (doc), h);
+      cairo_fill (cr);
+      set_rgb (cr, &caution);
+      cairo_rectangle (cr, MARGIN_X, y, 3.5, h);
+      cairo_fill (cr);
+      text (cr, MARGIN_X + 12, y + 10, content_width (doc) - 24, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, wait);
+      y += doc->wait_height;
+    }
   if (!page->continued)
     {
       NmScheduleStyle style = { FALSE, NM_RENDER_FONT_FAMILY, SCHEDULE_FONT, TRUE };
@@ -1652,10 +2175,9 @@ draw_aftercare (NmPdfDocument *doc,
   /* the source keys, in small print */
   set_rgb (cr, &tint);
   {
-    const char *sources = _("Sources (keys of the clinical reference): DQ, MON, FEE, FAR, RSF, DPS skin-care "
-                            "pages; CHU Chu S et al., Dermatol Surg 2021; DP Dr. Pen depth guide; AMI, AGB, MAD "
-                            "healing pages; AUS Aust MC et al., Plast Reconstr Surg 2008. Where sources differ, "
-                            "this plan gives the more cautious advice.");
+    const char *sources = _("The letters in small print after each piece of advice are the keys of its "
+                            "sources, listed in full under Sources at the end of this plan. Where sources "
+                            "differ, this plan gives the more cautious advice.");
     double h = measure (cr, cw - 24, SMALL_SIZE, PANGO_WEIGHT_NORMAL, sources) + 20;
 
     set_rgb (cr, &tint);
@@ -1685,39 +2207,141 @@ signature_line (cairo_t    *cr,
 
       text (cr, x, y + 52, -1, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, n);
     }
-  return 80;
+  return 70;
+}
+
+static double
+consent_risks_part (NmPdfDocument *doc,
+                    cairo_t       *cr,
+                    double         y)
+{
+  double x = MARGIN_X, cw = content_width (doc), y0 = y;
+  gboolean any = FALSE;
+
+  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+             _("<b>This is a plan, not a predicted result.</b> Skin responds differently from one person "
+               "to another, and no particular outcome is promised. The depths and dates in this plan are a "
+               "starting point: at each session your practitioner checks your skin and may choose a "
+               "shallower depth, a different interval, or to pause treatment.")) + 10;
+  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+             _("The recommendations come from published sources, named by their keys throughout and "
+               "listed under Sources, and are guidance for trained practitioners. They do not replace "
+               "the practitioner’s clinical judgement. Tell your practitioner before every session about "
+               "any change in your health, medicines, pregnancy, recent treatments or sun exposure.")) + 20;
+
+  y += section_heading (cr, x, y, _("Risks"));
+  y += text (cr, x, y, cw, BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted,
+             _("Microneedling can cause the following, even when it is done well:")) + 6;
+  for (guint i = 0; i < G_N_ELEMENTS (consent_risks); i++)
+    {
+      g_autofree char *risk = esc (_(consent_risks[i].text));
+
+      y += cited (cr, x, y, cw, risk, consent_risks[i].sources);
+    }
+  y += 14;
+
+  /* the client's own answers that call for care (relative items: an
+   * absolute one answered yes blocks, and then there is no consent) */
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      const NmScreeningInfo *info = nm_vocab_screening (i);
+      g_autofree char *q = NULL;
+      g_autofree char *line = NULL;
+
+      if (nm_consultation_get_screening (doc->consultation, info->id) != NM_ANSWER_YES)
+        continue;
+      if (!any)
+        {
+          y += section_heading (cr, x, y, _("Your answers that call for care"));
+          any = TRUE;
+        }
+      q = esc (nm_vocab_screening_question (info->id));
+      line = g_strdup_printf ("%s <b>%s</b>", q, _("Yes."));
+      y += bullet (cr, x, y, cw, &caution, line);
+    }
+  if (!any)
+    {
+      y += section_heading (cr, x, y, _("Your answers that call for care"));
+      y += text (cr, x, y, cw, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink,
+                 _("None: you answered no to every screening question.")) + 5;
+    }
+  return y - y0 + 16;
+}
+
+static double
+consent_signatures_part (NmPdfDocument *doc,
+                         cairo_t       *cr,
+                         double         y)
+{
+  double x = MARGIN_X, cw = content_width (doc), y0 = y;
+  gboolean minor = nm_plan_get_minor (doc->plan);
+
+  y += section_heading (cr, x, y, _("Your consent"));
+  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+             _("I have read this treatment plan, its precautions and risks, and the aftercare advice. "
+               "I have had the chance to ask questions, and I understand that the plan is not a "
+               "guarantee of results. I have told my practitioner about my health and medicines "
+               "truthfully, and I agree to the treatment described.")) + 12;
+  if (minor)
+    y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
+               _("<b>The client is under 18.</b> As their parent or guardian, I have read this plan "
+                 "with them and I consent to the treatment on their behalf.")) + 12;
+
+  if (minor)
+    {
+      /* the client and the guardian who consents for them, side by side */
+      double half = (cw - 24) / 2;
+
+      signature_line (cr, x, y, half, _("Client"), nm_consultation_get_client_name (doc->consultation));
+      y += signature_line (cr, x + half + 24, y, half, _("Parent or guardian"),
+                           nm_consultation_get_guardian (doc->consultation));
+    }
+  else
+    y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));
+  y += signature_line (cr, x, y, cw, _("Practitioner"), doc->practitioner);
+  return y - y0;
+}
+
+static double
+consent_part (NmPdfDocument *doc,
+              cairo_t       *cr,
+              ConsentPart    part,
+              double         y)
+{
+  switch (part)
+    {
+    case CONSENT_RISKS:
+      return consent_risks_part (doc, cr, y);
+    case CONSENT_SIGNATURES:
+      return consent_signatures_part (doc, cr, y);
+    case N_CONSENT_PARTS:
+    default:
+      return 0;
+    }
 }
 
 static void
 draw_consent (NmPdfDocument *doc,
-              cairo_t       *cr)
+              cairo_t       *cr,
+              const Page    *page)
 {
-  double x = MARGIN_X, cw = content_width (doc);
-  double y = draw_page_title (doc, cr, _("About this plan"));
+  double y = draw_page_title (doc, cr, page->title);
 
-  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
-             _("<b>This is a plan, not a predicted result.</b> Skin responds differently from one person "
-               "to another, and no particular outcome is promised. The depths and dates above are a "
-               "starting point: at each session your practitioner checks your skin and may choose a "
-               "shallower depth, a different interval, or to pause treatment.")) + 12;
-  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
-             _("The recommendations come from published sources, named by their keys throughout, and "
-               "are guidance for trained practitioners. They do not replace the practitioner’s "
-               "clinical judgement.")) + 12;
-  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
-             _("Tell your practitioner before every session about any change in your health, "
-               "medicines, pregnancy, recent treatments or sun exposure.")) + 30;
+  for (guint part = page->first_row; part < page->last_row; part++)
+    y += consent_part (doc, cr, part, y);
+}
 
-  y += section_heading (cr, x, y, _("Consent"));
-  y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
-             _("I have read this treatment plan and the aftercare advice. I have had the chance to ask "
-               "questions, and I understand that the plan is not a guarantee of results. I have told my "
-               "practitioner about my health and medicines truthfully, and I agree to the treatment "
-               "described.")) + 24;
+static void
+draw_sources (NmPdfDocument *doc,
+              cairo_t       *cr,
+              const Page    *page)
+{
+  double y = draw_page_title (doc, cr, page->title);
 
-  y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));
-  y += 10;
-  signature_line (cr, x, y, cw, _("Practitioner"), doc->practitioner);
+  if (!page->continued)
+    y += text (cr, MARGIN_X, y, content_width (doc), BODY_SIZE, PANGO_WEIGHT_NORMAL, &muted,
+               sources_intro ()) + 14;
+  table_draw (doc, cr, &doc->sources, page->first_row, page->last_row, y);
 }
 
 /**
@@ -1760,7 +2384,7 @@ nm_render_pdf_page (cairo_t       *cr,
       draw_cover (doc, cr);
       break;
     case PAGE_SUMMARY:
-      draw_summary (doc, cr);
+      draw_summary (doc, cr, p);
       break;
     case PAGE_MAPS:
       draw_maps (doc, cr, p);
@@ -1775,7 +2399,10 @@ nm_render_pdf_page (cairo_t       *cr,
       draw_aftercare (doc, cr);
       break;
     case PAGE_CONSENT:
-      draw_consent (doc, cr);
+      draw_consent (doc, cr, p);
+      break;
+    case PAGE_SOURCES:
+      draw_sources (doc, cr, p);
       break;
     default:
       g_assert_not_reached ();

@@ -517,6 +517,76 @@ draw_legend (const Frame *f,
              _("Healing phases after each session; sources AMI, AGB, MAD"), x0, y + f->fs * 1.4, 0.0);
 }
 
+/* The wait before the first session: from today, when the screening
+ * found the reason to wait (the planner counts the wait from today), else
+ * from the plan's start date, to the date the first session moved to.
+ * Returns FALSE when no wait applies or none is left. */
+static gboolean
+wait_span (NmConsultation *consultation,
+           NmPlan         *plan,
+           const GDate    *today,
+           GDate          *from,
+           GDate          *until)
+{
+  const GDate *wait_until = nm_plan_get_wait_until (plan);
+
+  if (wait_until == NULL || !g_date_valid (wait_until))
+    return FALSE;
+  *until = *wait_until;
+  g_date_clear (from, 1);
+  if (today != NULL && g_date_valid (today))
+    *from = *today;
+  else if (consultation == NULL || !nm_date_parse (nm_consultation_get_start_date (consultation), from))
+    return FALSE;
+  return g_date_compare (from, until) < 0;
+}
+
+/* The wait before the first session (sunburn, a recent procedure): a band
+ * across the lanes from @from to @until, hatched and edged with dashes so
+ * that it reads without colour. */
+static void
+draw_wait_band (const Frame *f,
+                const GDate *from,
+                const GDate *until,
+                double       y0,
+                double       y1)
+{
+  cairo_t *cr = f->cr;
+  double x0 = MAX (frame_x (f, from), f->ax0);
+  double x1 = MIN (frame_x (f, until), f->ax1);
+  double step = f->fs * 0.7;
+  double dash[] = { f->fs * 0.35, f->fs * 0.25 };
+
+  if (x1 <= x0)
+    return;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_clip_preserve (cr);
+  set_rgb (cr, &f->pal->muted, 0.10);
+  cairo_fill (cr);
+  set_rgb (cr, &f->pal->muted, 0.45);
+  cairo_set_line_width (cr, MAX (0.5, f->fs * 0.07));
+  for (double x = x0 - (y1 - y0); x < x1; x += step)
+    {
+      cairo_move_to (cr, x, y1);
+      cairo_line_to (cr, x + (y1 - y0), y0);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  cairo_save (cr);
+  set_rgb (cr, &f->pal->text, 0.8);
+  cairo_set_line_width (cr, MAX (0.75, f->fs * 0.1));
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x0, y1);
+  cairo_move_to (cr, x1, y0);
+  cairo_line_to (cr, x1, y1);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 /* Layout in units of the font size: the month header, the lanes, the key. */
 #define HEADER_FS 2.4
 #define LANE_FS   11.5
@@ -568,7 +638,9 @@ nm_render_schedule (cairo_t               *cr,
   guint n_series;
   guint32 j0 = G_MAXUINT32, j1 = 0;
   double label_w, maint_w, header_h, legend_h, lane_h, top;
-  gboolean show_phases;
+  double today_label_end = -G_MAXDOUBLE;
+  gboolean show_phases, waits;
+  GDate wait_from, wait_until;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (plan != NULL);
@@ -623,6 +695,10 @@ nm_render_schedule (cairo_t               *cr,
           j1 = MAX (j1, g_date_get_julian (&d) + NM_HEALING_INFLAMMATION_END);
         }
     }
+  /* a wait before the first session is on the axis from its start */
+  waits = wait_span (consultation, plan, today, &wait_from, &wait_until);
+  if (waits)
+    j0 = MIN (j0, g_date_get_julian (&wait_from));
   /* today joins the axis when it is near; far away it is an arrow */
   if (today != NULL && g_date_valid (today))
     {
@@ -654,6 +730,10 @@ nm_render_schedule (cairo_t               *cr,
   cairo_move_to (cr, f.ax0, top + header_h - f.fs * 0.2);
   cairo_line_to (cr, f.ax1, top + header_h - f.fs * 0.2);
   cairo_stroke (cr);
+
+  if (waits)
+    draw_wait_band (&f, &wait_from, &wait_until, top + header_h - f.fs * 0.2,
+                    top + header_h + lane_h * n_series);
 
   /* The break before the maintenance column */
   {
@@ -863,6 +943,7 @@ nm_render_schedule (cairo_t               *cr,
           cairo_fill (cr);
           set_rgb (cr, &f.pal->paper, 1.0);
           show_layout (cr, layout, x, bottom, 0.5);
+          today_label_end = x + tw / 2;
         }
       else
         {
@@ -874,7 +955,30 @@ nm_render_schedule (cairo_t               *cr,
           text = g_strdup_printf (before ? _("← Today, %s") : _("Today, %s →"), date);
           draw_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, &f.pal->phase[0], text,
                      x, top + header_h + lane_h * n_series + f.fs * 0.2, before ? 0.0 : 1.0);
+          if (before)
+            today_label_end = x + measure_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, text);
         }
+    }
+
+  /* the wait's label, below the lanes beside today's, ending where the
+   * first session starts */
+  if (waits)
+    {
+      char until[32];
+      g_autofree char *label = NULL;
+      g_autoptr(PangoLayout) layout = NULL;
+      double lx, bottom = top + header_h + lane_h * n_series;
+
+      /* Translators: a date on the timeline, strftime format */
+      g_date_strftime (until, sizeof until, _("%-d %b"), &wait_until);
+      /* Translators: the label of the span before the first session,
+       * which the screening moved later (sunburn, a recent procedure) */
+      label = g_strdup_printf (_("Wait until %s"), until);
+      layout = make_layout (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, label);
+      lx = MAX (frame_x (&f, &wait_from), today_label_end + f.fs * 0.5);
+      lx = MAX (lx, f.ax0);
+      set_rgb (cr, &f.pal->text, 1.0);
+      show_layout (cr, layout, lx, bottom, 0.0);
     }
 
   if (style->show_legend && show_phases)

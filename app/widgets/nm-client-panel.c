@@ -18,6 +18,8 @@
 #include <glib/gi18n.h>
 
 #include "nm-client-panel.h"
+#include "nm-file.h"
+#include "nm-planner.h"
 
 typedef const char *(*GetText) (NmConsultation *self);
 typedef void        (*SetText) (NmConsultation *self, const char *text);
@@ -33,6 +35,7 @@ typedef struct
 enum {
   FIELD_NAME,
   FIELD_BIRTH_DATE,
+  FIELD_GUARDIAN,
   FIELD_START_DATE,
   FIELD_PRACTITIONER,
   FIELD_NOTES,
@@ -44,11 +47,14 @@ struct _NmClientPanel
   GtkWidget        parent_instance;
 
   NmConsultation  *consultation;
+  NmPlan          *plan;
   gulong           changed_handler;
   GtkWidget       *scroller;
   TextField        fields[N_FIELDS];
   GtkToggleButton *skin_buttons[6];
   GtkLabel        *skin_label;
+  GtkLabel        *age_label;
+  GtkLabel        *minor_label;
   gboolean         syncing;
 };
 
@@ -62,6 +68,93 @@ static const char *skin_descriptions[6] = {
   N_("Type V: very rarely burns, tans deeply"),
   N_("Type VI: never burns, deeply pigmented"),
 };
+
+/* The age on the first session's date, as the plan counts it (spec §3.1):
+ * the plan's own figure once it has one, else counted here from the first
+ * session (today when it has no date). -1 when the birth date is unknown;
+ * below -1 when it comes after the first session. */
+static int
+client_age (NmClientPanel *self,
+            gboolean      *minor)
+{
+  const char *text = self->consultation != NULL ? nm_consultation_get_birth_date (self->consultation) : NULL;
+  GDate born, on;
+  int age;
+
+  *minor = FALSE;
+  if (!nm_date_parse (text, &born))
+    return -1;
+
+  if (self->plan != NULL && nm_plan_get_age (self->plan) >= 0)
+    {
+      *minor = nm_plan_get_minor (self->plan);
+      return nm_plan_get_age (self->plan);
+    }
+
+  if (!nm_date_parse (nm_consultation_get_start_date (self->consultation), &on) &&
+      !nm_planner_today (NULL, &on, NULL))
+    g_date_set_time_t (&on, time (NULL));
+  if (g_date_compare (&born, &on) > 0)
+    return -2;
+  age = nm_age_on (&born, &on);
+  *minor = age < 18;
+  return age;
+}
+
+static void
+sync_age (NmClientPanel *self)
+{
+  GtkWidget *age_label = GTK_WIDGET (self->age_label);
+  gboolean minor;
+  int age = client_age (self, &minor);
+  const char *guardian = self->consultation != NULL ? nm_consultation_get_guardian (self->consultation) : NULL;
+  gboolean has_guardian = guardian != NULL && guardian[0] != '\0';
+
+  gtk_widget_remove_css_class (age_label, "warning");
+  gtk_widget_remove_css_class (age_label, "error");
+  gtk_widget_remove_css_class (age_label, "dim-label");
+  if (age == -1)
+    {
+      gtk_label_set_text (self->age_label, _("age unknown"));
+      gtk_widget_add_css_class (age_label, "dim-label");
+    }
+  else if (age < -1)
+    {
+      gtk_label_set_text (self->age_label, _("after the first session"));
+      gtk_widget_add_css_class (age_label, "error");
+    }
+  else
+    {
+      g_autofree char *text = NULL;
+
+      if (minor)
+        /* Translators: the client's age beside the birth date */
+        text = g_strdup_printf (ngettext ("%d year: under 18", "%d years: under 18", age), age);
+      else
+        /* Translators: the client's age beside the birth date */
+        text = g_strdup_printf (ngettext ("%d year", "%d years", age), age);
+      gtk_label_set_text (self->age_label, text);
+      gtk_widget_add_css_class (age_label, minor ? "warning" : "dim-label");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->minor_label), minor);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->minor_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->minor_label), "dim-label");
+  if (minor && !has_guardian)
+    {
+      gtk_label_set_text (self->minor_label,
+                          _("Under 18 on the first session: a parent or guardian must consent. "
+                            "Enter their name under Guardian; until then the plan is blocked."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->minor_label), "warning");
+    }
+  else if (minor)
+    {
+      gtk_label_set_text (self->minor_label,
+                          _("Under 18 on the first session: the guardian named above consents, "
+                            "and signs the consent page."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->minor_label), "dim-label");
+    }
+}
 
 static void
 sync_from_model (NmClientPanel *self)
@@ -86,6 +179,7 @@ sync_from_model (NmClientPanel *self)
   gtk_label_set_text (self->skin_label,
                       skin >= 1 && skin <= 6 ? _(skin_descriptions[skin - 1])
                                              : _("Choose the client’s skin type: the plan needs it."));
+  sync_age (self);
   self->syncing = FALSE;
 }
 
@@ -153,6 +247,9 @@ add_field (NmClientPanel       *self,
   adw_entry_row_set_show_apply_button (field->row, TRUE);
   if (is_date)
     gtk_widget_set_tooltip_text (GTK_WIDGET (field->row), _("As YYYY-MM-DD, for example 2026-12-01"));
+  /* the format's limit, kept as the practitioner types or pastes */
+  gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (field->row))),
+                           NM_FILE_MAX_STRING_CHARS);
   g_object_set_data (G_OBJECT (field->row), "field", field);
   g_signal_connect_object (field->row, "apply", G_CALLBACK (on_field_apply_cb), self, 0);
   focus = gtk_event_controller_focus_new ();
@@ -188,8 +285,22 @@ build (NmClientPanel *self)
              nm_consultation_get_client_name, nm_consultation_set_client_name, FALSE);
   add_field (self, client, FIELD_BIRTH_DATE, _("Birth Date"),
              nm_consultation_get_birth_date, nm_consultation_set_birth_date, TRUE);
+  self->age_label = GTK_LABEL (gtk_label_new (""));
+  gtk_widget_set_valign (GTK_WIDGET (self->age_label), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->age_label), _("Age on the day of the first session"));
+  adw_entry_row_add_suffix (self->fields[FIELD_BIRTH_DATE].row, GTK_WIDGET (self->age_label));
+  add_field (self, client, FIELD_GUARDIAN, _("Guardian"),
+             nm_consultation_get_guardian, nm_consultation_set_guardian, FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fields[FIELD_GUARDIAN].row),
+                               _("The parent or guardian who consents for a client under 18"));
   add_field (self, client, FIELD_NOTES, _("Notes"),
              nm_consultation_get_client_notes, nm_consultation_set_client_notes, FALSE);
+  self->minor_label = GTK_LABEL (gtk_label_new (""));
+  gtk_label_set_xalign (self->minor_label, 0);
+  gtk_label_set_wrap (self->minor_label, TRUE);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->minor_label), 6);
+  gtk_widget_set_visible (GTK_WIDGET (self->minor_label), FALSE);
+  adw_preferences_group_add (client, GTK_WIDGET (self->minor_label));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (client));
 
   skin = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
@@ -239,6 +350,7 @@ nm_client_panel_dispose (GObject *object)
   NmClientPanel *self = NM_CLIENT_PANEL (object);
 
   nm_client_panel_set_consultation (self, NULL);
+  g_clear_pointer (&self->plan, nm_plan_unref);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
 
   G_OBJECT_CLASS (nm_client_panel_parent_class)->dispose (object);
@@ -286,6 +398,29 @@ nm_client_panel_set_consultation (NmClientPanel  *self,
                                                      G_CONNECT_SWAPPED);
   if (self->scroller != NULL)
     sync_from_model (self);
+}
+
+/**
+ * nm_client_panel_set_plan:
+ * @self: a #NmClientPanel
+ * @plan: (nullable): the consultation's plan as it stands
+ *
+ * The plan gives the age the panel shows beside the birth date: on the
+ * first session's date, the date the plan checks it on.
+ */
+void
+nm_client_panel_set_plan (NmClientPanel *self,
+                          NmPlan        *plan)
+{
+  g_return_if_fail (NM_IS_CLIENT_PANEL (self));
+
+  if (self->plan == plan)
+    return;
+  g_clear_pointer (&self->plan, nm_plan_unref);
+  if (plan != NULL)
+    self->plan = nm_plan_ref (plan);
+  if (self->scroller != NULL)
+    sync_age (self);
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "nm-consultation.h"
+#include "nm-plan.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,8 @@ G_DECLARE_FINAL_TYPE (NmClientPanel, nm_client_panel, NM, CLIENT_PANEL, GtkWidge
 GtkWidget *nm_client_panel_new              (void);
 void       nm_client_panel_set_consultation (NmClientPanel  *self,
                                              NmConsultation *consultation);
+void       nm_client_panel_set_plan         (NmClientPanel  *self,
+                                             NmPlan         *plan);
 void       nm_client_panel_commit           (NmClientPanel  *self);
 
 G_END_DECLS

@@ -16,7 +16,9 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "nm-file.h"
 #include "nm-plan-panel.h"
 #include "nm-render-schedule.h"
 #include "nm-vocab.h"
@@ -26,7 +28,9 @@
  * the undoable nm_consultation_set_acknowledgement()); then every region
  * with its findings, depth range and reasons. The content is rebuilt from
  * the plan, in an idle so that a row never disappears under its own
- * signal handler. */
+ * signal handler. Below it, the device this consultation is planned for
+ * (plan.device): kept, not rebuilt, so its spin buttons stay in use while
+ * the plan follows each change. */
 
 struct _NmPlanPanel
 {
@@ -37,6 +41,14 @@ struct _NmPlanPanel
   GtkWidget      *scroller;
   GtkWidget      *content;
   guint           rebuild_id;
+
+  GtkWidget      *device_group;
+  AdwActionRow   *device_max_row;
+  AdwActionRow   *device_step_row;
+  GtkSpinButton  *device_max_spin;
+  GtkSpinButton  *device_step_spin;
+  gulong          device_handler;
+  gboolean        syncing;
 };
 
 G_DEFINE_FINAL_TYPE (NmPlanPanel, nm_plan_panel, GTK_TYPE_WIDGET)
@@ -96,28 +108,39 @@ on_ack_apply_cb (AdwEntryRow *row,
     nm_consultation_set_acknowledgement (self->consultation, id, text);
 }
 
+/* The same five states as the window's status button. */
 static GtkWidget *
 status_box (NmPlan *plan)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   const char *title, *body, *css;
 
-  switch (nm_plan_get_status (plan))
+  switch (nm_plan_get_state (plan))
     {
-    case NM_PLAN_OK:
+    case NM_PLAN_STATE_READY:
       title = _("Suitable for treatment");
-      body = _("The screening found nothing that stands in the way.");
+      body = _("Every screening question is answered, and nothing stands in the way.");
       css = "success";
       break;
-    case NM_PLAN_CAUTION:
+    case NM_PLAN_STATE_PRECAUTIONS:
       title = _("Suitable with precautions");
       body = _("Review the warnings, and acknowledge each precaution that applies.");
       css = "warning";
       break;
-    case NM_PLAN_BLOCKED:
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      title = _("Screening not finished");
+      body = _("Answer every screening question before the plan is used.");
+      css = "accent";
+      break;
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      title = _("Skin type needed");
+      body = _("Choose the client’s skin type in the Client panel: it sets the safe depths.");
+      css = "accent";
+      break;
+    case NM_PLAN_STATE_BLOCKED:
     default:
-      title = _("Blocked");
-      body = _("An absolute contraindication is present: nothing is needled.");
+      title = _("Not suitable now");
+      body = _("A contraindication is present: nothing is needled.");
       css = "error";
     }
 
@@ -188,6 +211,8 @@ acknowledgement_group (NmPlanPanel *self)
       entry = adw_entry_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Rationale"));
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (entry), TRUE);
+      gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (entry))),
+                               NM_FILE_MAX_STRING_CHARS);
       gtk_editable_set_text (GTK_EDITABLE (entry), ack != NULL ? ack : "");
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entry);
 
@@ -292,8 +317,12 @@ nm_plan_panel_rebuild (NmPlanPanel *self)
       group = adw_preferences_group_new ();
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Contraindications"));
       for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
-        add_message_rows (group, "action-unavailable-symbolic", "error",
-                          nm_plan_get_blocked_by (self->plan, i)->message, NULL);
+        {
+          const NmPlanBlock *block = nm_plan_get_blocked_by (self->plan, i);
+
+          add_message_rows (group, "action-unavailable-symbolic", "error", block->message,
+                            block->lifelong ? _("Lifelong: this does not pass with time") : NULL);
+        }
       gtk_box_append (GTK_BOX (self->content), group);
     }
 
@@ -316,12 +345,114 @@ nm_plan_panel_rebuild (NmPlanPanel *self)
 
   if (nm_plan_get_n_regions (self->plan) > 0)
     gtk_box_append (GTK_BOX (self->content), regions_group (self));
+}
 
-  gtk_box_append (GTK_BOX (self->content),
-                  wrapped_label (_("Guidance for trained practitioners: a plan, not a predicted result. "
-                                   "Sources are named by their keys in the clinical reference."),
-                                 "dim-label"));
-  gtk_widget_add_css_class (gtk_widget_get_last_child (self->content), "caption");
+/* Device */
+
+/* Whole hundredths of a millimetre, as the device's dial shows them. */
+static double
+round_mm (double mm)
+{
+  return round (mm * 100.0) / 100.0;
+}
+
+static void
+sync_device (NmPlanPanel *self)
+{
+  double max_mm = 0.0, step_mm = 0.0;
+  gboolean own_max = FALSE, own_step = FALSE;
+
+  gtk_widget_set_visible (self->device_group, self->consultation != NULL);
+  if (self->consultation == NULL)
+    return;
+
+  /* the consultation's device; where it has none, the protocol's, which
+   * the plan was made with */
+  max_mm = nm_consultation_get_device_max_mm (self->consultation);
+  step_mm = nm_consultation_get_device_step_mm (self->consultation);
+  own_max = max_mm > 0.0;
+  own_step = step_mm > 0.0;
+  if (!own_max && self->plan != NULL)
+    max_mm = nm_plan_get_device_max_mm (self->plan);
+  if (!own_step && self->plan != NULL)
+    step_mm = nm_plan_get_device_step_mm (self->plan);
+
+  self->syncing = TRUE;
+  if (max_mm > 0.0 && ABS (gtk_spin_button_get_value (self->device_max_spin) - max_mm) > 1e-9)
+    gtk_spin_button_set_value (self->device_max_spin, max_mm);
+  if (step_mm > 0.0 && ABS (gtk_spin_button_get_value (self->device_step_spin) - step_mm) > 1e-9)
+    gtk_spin_button_set_value (self->device_step_spin, step_mm);
+  self->syncing = FALSE;
+
+  adw_action_row_set_subtitle (self->device_max_row,
+                               own_max ? _("Millimetres") : _("Millimetres, from the protocol"));
+  adw_action_row_set_subtitle (self->device_step_row,
+                               own_step ? _("Millimetres") : _("Millimetres, from the protocol"));
+}
+
+static void
+on_device_max_changed_cb (GtkSpinButton *spin,
+                          NmPlanPanel   *self)
+{
+  double value = MIN (round_mm (gtk_spin_button_get_value (spin)), NM_DEVICE_MAX_MM_LIMIT);
+
+  if (self->syncing || self->consultation == NULL)
+    return;
+  if (nm_consultation_get_device_max_mm (self->consultation) != value)
+    nm_consultation_set_device_max_mm (self->consultation, value);
+}
+
+static void
+on_device_step_changed_cb (GtkSpinButton *spin,
+                           NmPlanPanel   *self)
+{
+  double value = CLAMP (round_mm (gtk_spin_button_get_value (spin)),
+                        NM_DEVICE_STEP_MM_MIN, NM_DEVICE_STEP_MM_MAX);
+
+  if (self->syncing || self->consultation == NULL)
+    return;
+  if (nm_consultation_get_device_step_mm (self->consultation) != value)
+    nm_consultation_set_device_step_mm (self->consultation, value);
+}
+
+static GtkSpinButton *
+device_row (NmPlanPanel   *self,
+            const char    *title,
+            double         lower,
+            double         upper,
+            AdwActionRow **row_out)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 0.05);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->device_group), row);
+  *row_out = ADW_ACTION_ROW (row);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static void
+build_device_group (NmPlanPanel *self)
+{
+  self->device_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->device_group), _("Device"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->device_group),
+                                         _("The device this consultation is planned for, saved with it. "
+                                           "No depth goes beyond its maximum, and every depth is a whole "
+                                           "number of its steps."));
+  self->device_max_spin = device_row (self, _("Maximum Depth"), 0.25, NM_DEVICE_MAX_MM_LIMIT,
+                                      &self->device_max_row);
+  self->device_step_spin = device_row (self, _("Depth Step"), NM_DEVICE_STEP_MM_MIN, NM_DEVICE_STEP_MM_MAX,
+                                       &self->device_step_row);
+  g_signal_connect_object (self->device_max_spin, "value-changed",
+                           G_CALLBACK (on_device_max_changed_cb), self, 0);
+  g_signal_connect_object (self->device_step_spin, "value-changed",
+                           G_CALLBACK (on_device_step_changed_cb), self, 0);
 }
 
 static void
@@ -347,6 +478,8 @@ nm_plan_panel_dispose (GObject *object)
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  if (self->consultation != NULL)
+    g_clear_signal_handler (&self->device_handler, self->consultation);
   g_clear_object (&self->consultation);
   g_clear_pointer (&self->plan, nm_plan_unref);
 
@@ -421,21 +554,32 @@ static void
 nm_plan_panel_init (NmPlanPanel *self)
 {
   GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *caption;
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
 
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
   self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_start (self->content, 12);
-  gtk_widget_set_margin_end (self->content, 12);
-  gtk_widget_set_margin_top (self->content, 18);
-  gtk_widget_set_margin_bottom (self->content, 18);
-  adw_clamp_set_child (ADW_CLAMP (clamp), self->content);
+  gtk_box_append (GTK_BOX (box), self->content);
+  build_device_group (self);
+  gtk_box_append (GTK_BOX (box), self->device_group);
+  caption = wrapped_label (_("Guidance for trained practitioners: a plan, not a predicted result. "
+                             "Sources are named by their keys in the clinical reference."),
+                           "dim-label");
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_box_append (GTK_BOX (box), caption);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
 
   nm_plan_panel_rebuild (self);
+  sync_device (self);
 }
 
 GtkWidget *
@@ -463,8 +607,16 @@ nm_plan_panel_set_consultation (NmPlanPanel    *self,
   g_return_if_fail (NM_IS_PLAN_PANEL (self));
   g_return_if_fail (consultation == NULL || NM_IS_CONSULTATION (consultation));
 
-  if (!g_set_object (&self->consultation, consultation))
+  if (self->consultation == consultation)
     return;
+  if (self->consultation != NULL)
+    g_clear_signal_handler (&self->device_handler, self->consultation);
+  g_set_object (&self->consultation, consultation);
+  if (consultation != NULL)
+    self->device_handler = g_signal_connect_object (consultation, "changed",
+                                                    G_CALLBACK (sync_device), self,
+                                                    G_CONNECT_SWAPPED);
+  sync_device (self);
   nm_plan_panel_queue_rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSULTATION]);
 }
@@ -493,6 +645,7 @@ nm_plan_panel_set_plan (NmPlanPanel *self,
   g_clear_pointer (&self->plan, nm_plan_unref);
   if (plan != NULL)
     self->plan = nm_plan_ref (plan);
+  sync_device (self);
   nm_plan_panel_queue_rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
 }

@@ -16,7 +16,9 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "nm-file.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
 #include "nm-vocab.h"
@@ -26,7 +28,13 @@
  * whether it was done, the depth actually used per region, the device and
  * notes. Every edit goes through the model, so it is undoable. The list is
  * rebuilt only when its shape changes (sessions added, removed, moved to
- * another series), so a spin button is never destroyed while in use. */
+ * another series), so a spin button is never destroyed while in use.
+ *
+ * Depths are checked as they are entered: each is rounded to the device's
+ * step and stored as that exact multiple; a region the plan never needles
+ * takes none; one above the region's planned maximum is recorded only when
+ * the practitioner confirms it. Under each region, the planned depth of
+ * each of its findings: keep shallow over the melasma. */
 
 #define NM_TYPE_SCHEDULE_CANVAS (nm_schedule_canvas_get_type ())
 G_DECLARE_FINAL_TYPE (NmScheduleCanvas, nm_schedule_canvas, NM, SCHEDULE_CANVAS, GtkWidget)
@@ -124,6 +132,8 @@ struct _NmScheduleView
   NmScheduleCanvas *canvas;
   GtkWidget        *log_group;
   GPtrArray        *rows;      /* AdwExpanderRow per session, in log order */
+  NmSession        *expand;    /* just logged: its row opens to be checked */
+  gboolean          syncing;   /* fields being set from the model */
 };
 
 G_DEFINE_FINAL_TYPE (NmScheduleView, nm_schedule_view, GTK_TYPE_WIDGET)
@@ -160,17 +170,286 @@ on_done_cb (GtkSwitch  *sw,
     nm_session_set_done (session, gtk_switch_get_active (sw));
 }
 
+/**
+ * nm_depth_round_to_step:
+ * @depth_mm: a depth
+ * @step_mm: the device's step; 0 or less rounds to hundredths
+ *
+ * The whole number of device steps nearest to @depth_mm, as the decimal it
+ * is: 0.65 mm with a 0.05 mm step is 0.65, never 0.6500000000000001, and
+ * with a 0.25 mm step 0.75.
+ *
+ * Returns: the depth in mm, within NM_SESSION_DEPTH_MIN–NM_SESSION_DEPTH_MAX
+ */
+double
+nm_depth_round_to_step (double depth_mm,
+                        double step_mm)
+{
+  double steps;
+
+  if (!isfinite (depth_mm))
+    return NM_SESSION_DEPTH_MIN;
+  if (!(step_mm > 0.0))
+    step_mm = 0.01;
+  steps = round (depth_mm / step_mm);
+  /* thousandths: no device step is finer, and the product's binary noise
+   * goes */
+  return CLAMP (round (steps * step_mm * 1000.0) / 1000.0, NM_SESSION_DEPTH_MIN, NM_SESSION_DEPTH_MAX);
+}
+
+/* The step of the device the plan was made for; the consultation's when
+ * the plan does not say. */
+static double
+device_step (NmScheduleView *self)
+{
+  double step = self->plan != NULL ? nm_plan_get_device_step_mm (self->plan) : 0.0;
+
+  if (step <= 0.0 && self->consultation != NULL)
+    step = nm_consultation_get_device_step_mm (self->consultation);
+  return step;
+}
+
+static const NmPlanRegion *
+planned_region (NmScheduleView *self,
+                const char     *region)
+{
+  return self->plan != NULL ? nm_plan_lookup_region (self->plan, region) : NULL;
+}
+
+static gboolean
+never_needled (NmScheduleView *self,
+               const char     *region)
+{
+  const NmPlanRegion *planned = planned_region (self, region);
+
+  return planned == NULL || !planned->treat;
+}
+
+/* Shows @value in @spin without it being taken for an edit. */
 static void
-on_depth_cb (GtkSpinButton *spin,
-             gpointer       user_data)
+show_depth (NmScheduleView *self,
+            GtkSpinButton  *spin,
+            double          value)
+{
+  if (ABS (gtk_spin_button_get_value (spin) - value) <= 1e-9)
+    return;
+  self->syncing = TRUE;
+  gtk_spin_button_set_value (spin, value);
+  self->syncing = FALSE;
+}
+
+static double
+stored_depth (GtkSpinButton *spin)
+{
+  double value = 0.0;
+
+  nm_session_get_depth (row_session (GTK_WIDGET (spin)), g_object_get_data (G_OBJECT (spin), "nm-region"),
+                        &value);
+  return value;
+}
+
+/* The row's words: the planned depth and each finding's depth under it, or
+ * why nothing can be recorded here. */
+static void
+update_depth_row (NmScheduleView *self,
+                  GtkSpinButton  *spin)
+{
+  AdwActionRow *row = g_object_get_data (G_OBJECT (spin), "nm-row");
+  const char *region = g_object_get_data (G_OBJECT (spin), "nm-region");
+  const NmPlanRegion *planned = planned_region (self, region);
+  NmSession *session = row_session (GTK_WIDGET (spin));
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  double step = device_step (self);
+  double value = 0.0;
+  gboolean logged = nm_session_get_depth (session, region, &value);
+  gboolean problem = FALSE;
+
+  if (planned == NULL || !planned->treat)
+    {
+      g_string_append (subtitle, _("Never needled in this plan: no depth can be recorded here."));
+      if (logged)
+        g_string_append_printf (subtitle, " %s", _("Set the depth to 0 to remove this one."));
+      problem = logged || g_object_get_data (G_OBJECT (spin), "nm-refused") != NULL;
+    }
+  else
+    {
+      g_autofree char *depth = nm_render_format_depth (planned->min_mm, planned->max_mm);
+
+      g_string_append_printf (subtitle, _("Planned %s; depth used in mm"), depth);
+      if (logged && value > planned->max_mm + 1e-9)
+        {
+          g_string_append_printf (subtitle, "\n%s", _("Recorded above the plan"));
+          problem = TRUE;
+        }
+      /* each finding at its own depth where it lies, when the region has
+       * more than one or one is held shallower */
+      for (guint f = 0; f < planned->n_finding_depths; f++)
+        {
+          const NmPlanFindingDepth *fd = &planned->finding_depths[f];
+          g_autofree char *line = NULL;
+
+          if (planned->n_finding_depths == 1 && fd->treat &&
+              ABS (fd->min_mm - planned->min_mm) < 1e-9 && ABS (fd->max_mm - planned->max_mm) < 1e-9)
+            continue;
+          if (!fd->treat)
+            /* Translators: a finding of the region, for example “Melasma: not needled where it lies” */
+            line = g_strdup_printf (_("%s: not needled where it lies"), nm_vocab_kind_name (fd->kind));
+          else
+            {
+              g_autofree char *range = nm_render_format_depth (fd->min_mm, fd->max_mm);
+
+              if (fd->max_mm < planned->max_mm - 1e-9)
+                /* Translators: a finding of the region held shallower, for
+                 * example “Melasma: keep to 0.25–0.5 mm over it” */
+                line = g_strdup_printf (_("%s: keep to %s over it"), nm_vocab_kind_name (fd->kind), range);
+              else
+                line = g_strdup_printf ("%s: %s", nm_vocab_kind_name (fd->kind), range);
+            }
+          g_string_append_printf (subtitle, "\n%s", line);
+        }
+    }
+
+  adw_action_row_set_subtitle (row, subtitle->str);
+  if (problem)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  if (step > 0.0)
+    gtk_spin_button_set_increments (spin, step, MAX (step, 0.25));
+}
+
+typedef struct
+{
+  GWeakRef   view;
+  GWeakRef   spin;
+  NmSession *session;
+  char      *region;
+  double     value;
+} DepthConfirmation;
+
+static void
+depth_confirmation_free (gpointer data,
+                         GClosure *closure)
+{
+  DepthConfirmation *confirm = data;
+
+  g_weak_ref_clear (&confirm->view);
+  g_weak_ref_clear (&confirm->spin);
+  g_object_unref (confirm->session);
+  g_free (confirm->region);
+  g_free (confirm);
+}
+
+static void
+on_depth_confirmed_cb (AdwMessageDialog  *dialog,
+                       const char        *response,
+                       DepthConfirmation *confirm)
+{
+  g_autoptr(NmScheduleView) self = g_weak_ref_get (&confirm->view);
+  g_autoptr(GtkSpinButton) spin = g_weak_ref_get (&confirm->spin);
+
+  if (g_strcmp0 (response, "record") == 0)
+    nm_session_set_depth (confirm->session, confirm->region, confirm->value);
+  if (self != NULL && spin != NULL)
+    {
+      show_depth (self, spin, stored_depth (spin));
+      update_depth_row (self, spin);
+    }
+}
+
+static void
+confirm_depth (NmScheduleView     *self,
+               GtkSpinButton      *spin,
+               const NmPlanRegion *planned,
+               double              value)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (spin));
+  DepthConfirmation *confirm = g_new0 (DepthConfirmation, 1);
+  g_autofree char *plan_text = nm_render_format_depth (planned->min_mm, planned->max_mm);
+  g_autofree char *value_text = nm_render_format_depth (value, value);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: the region, its planned depth range, the depth entered */
+  body = g_strdup_printf (_("The plan for %s is %s. Record %s anyway? The plan will then warn "
+                            "that a session went deeper than planned."),
+                          nm_vocab_region_name (planned->region), plan_text, value_text);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Record a Depth Above the Plan?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "record", _("_Record Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_weak_ref_init (&confirm->view, self);
+  g_weak_ref_init (&confirm->spin, spin);
+  confirm->session = g_object_ref (row_session (GTK_WIDGET (spin)));
+  confirm->region = g_strdup (planned->region);
+  confirm->value = value;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_depth_confirmed_cb), confirm,
+                         depth_confirmation_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+release_widget_cb (gpointer data)
+{
+  g_object_unref (data);
+}
+
+static void
+on_depth_cb (GtkSpinButton  *spin,
+             NmScheduleView *self)
 {
   NmSession *session = row_session (GTK_WIDGET (spin));
   const char *region = g_object_get_data (G_OBJECT (spin), "nm-region");
-  double value = gtk_spin_button_get_value (spin);
-  double current;
+  const NmPlanRegion *planned = planned_region (self, region);
+  double value, current = 0.0;
+  gboolean logged;
 
-  if (!nm_session_get_depth (session, region, &current) || ABS (current - value) > 1e-6)
-    nm_session_set_depth (session, region, value);
+  if (self->syncing)
+    return;
+
+  /* Taking a depth away may take its row away (a region outside the
+   * series is shown only while the log has a depth for it): the spin
+   * button outlives its own signal. */
+  g_idle_add_once (release_widget_cb, g_object_ref (spin));
+
+  logged = nm_session_get_depth (session, region, &current);
+  value = nm_depth_round_to_step (gtk_spin_button_get_value (spin), device_step (self));
+  g_object_set_data (G_OBJECT (spin), "nm-refused", NULL);
+
+  /* 0: this region was not needled in this session */
+  if (value <= 0.0)
+    {
+      if (logged)
+        nm_session_unset_depth (session, region);
+      show_depth (self, spin, 0.0);
+    }
+  else if (logged && ABS (current - value) <= 1e-9)
+    show_depth (self, spin, current);
+  else if (never_needled (self, region))
+    {
+      /* refused, and said so in the row */
+      g_object_set_data (G_OBJECT (spin), "nm-refused", GINT_TO_POINTER (TRUE));
+      show_depth (self, spin, logged ? current : 0.0);
+      gtk_widget_error_bell (GTK_WIDGET (spin));
+    }
+  else if (value > planned->max_mm + 1e-9 && (!logged || value > current + 1e-9))
+    {
+      show_depth (self, spin, value);
+      confirm_depth (self, spin, planned, value);
+    }
+  else
+    {
+      nm_session_set_depth (session, region, value);
+      show_depth (self, spin, value);
+    }
+  update_depth_row (self, spin);
 }
 
 /* An empty field is no text: applying it again changes nothing. */
@@ -231,6 +510,8 @@ entry_row (const char *title,
   g_object_set_data (G_OBJECT (row), "nm-field", (gpointer) field);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+  gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (row))),
+                           NM_FILE_MAX_STRING_CHARS);
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
   set_session (row, session);
   g_signal_connect (row, "apply", apply, NULL);
@@ -315,34 +596,27 @@ session_row (NmScheduleView       *self,
   for (guint r = 0; r < regions->len; r++)
     {
       const char *region = g_ptr_array_index (regions, r);
-      const NmPlanRegion *planned = self->plan != NULL ? nm_plan_lookup_region (self->plan, region) : NULL;
       GtkWidget *depth_row = adw_action_row_new ();
       GtkWidget *spin = gtk_spin_button_new_with_range (NM_SESSION_DEPTH_MIN, NM_SESSION_DEPTH_MAX, 0.05);
       double value = 0;
-      g_autofree char *subtitle = NULL;
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (depth_row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (depth_row), nm_vocab_region_name (region));
-      if (planned != NULL && planned->treat)
-        {
-          g_autofree char *depth = nm_render_format_depth (planned->min_mm, planned->max_mm);
-
-          subtitle = g_strdup_printf (_("Planned %s; depth used in mm"), depth);
-        }
-      else
-        subtitle = g_strdup (_("Depth used in mm"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (depth_row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (depth_row), 0);
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       if (nm_session_get_depth (session, region, &value))
         gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
       set_session (spin, session);
       g_object_set_data (G_OBJECT (spin), "nm-field", (gpointer) "depth");
+      g_object_set_data (G_OBJECT (spin), "nm-row", depth_row);
       g_object_set_data_full (G_OBJECT (spin), "nm-region", g_strdup (region), g_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       nm_vocab_region_name (region), -1);
-      g_signal_connect (spin, "value-changed", G_CALLBACK (on_depth_cb), NULL);
+      g_signal_connect_object (spin, "value-changed", G_CALLBACK (on_depth_cb), self, 0);
       adw_action_row_add_suffix (ADW_ACTION_ROW (depth_row), spin);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), depth_row);
+      update_depth_row (self, GTK_SPIN_BUTTON (spin));
     }
 
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
@@ -371,11 +645,16 @@ session_row (NmScheduleView       *self,
  * alone; setting a field to the model's value records no edit, since each
  * handler compares first. */
 static void
-sync_fields (GtkWidget *widget,
-             GtkWidget *focus)
+sync_fields (NmScheduleView *self,
+             GtkWidget      *widget,
+             GtkWidget      *focus)
 {
   const char *field = g_object_get_data (G_OBJECT (widget), "nm-field");
   NmSession *session = row_session (widget);
+
+  /* the plan under a kept row may have changed */
+  if (field != NULL && session != NULL && g_str_equal (field, "depth"))
+    update_depth_row (self, GTK_SPIN_BUTTON (widget));
 
   if (field != NULL && session != NULL &&
       (focus == NULL || (focus != widget && !gtk_widget_is_ancestor (focus, widget))))
@@ -387,8 +666,7 @@ sync_fields (GtkWidget *widget,
           double value = 0.0;
 
           nm_session_get_depth (session, g_object_get_data (G_OBJECT (widget), "nm-region"), &value);
-          if (ABS (gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)) - value) > 1e-6)
-            gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), value);
+          show_depth (self, GTK_SPIN_BUTTON (widget), value);
         }
       else
         {
@@ -405,7 +683,7 @@ sync_fields (GtkWidget *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    sync_fields (child, focus);
+    sync_fields (self, child, focus);
 }
 
 static char *
@@ -459,9 +737,16 @@ nm_schedule_view_refresh (NmScheduleView *self)
       g_ptr_array_set_size (self->rows, 0);
       for (guint i = 0; slots != NULL && i < slots->len; i++)
         {
-          GtkWidget *row = session_row (self, nm_consultation_get_session (self->consultation, i),
-                                        &g_array_index (slots, NmScheduleSlot, i));
+          NmSession *session = nm_consultation_get_session (self->consultation, i);
+          GtkWidget *row = session_row (self, session, &g_array_index (slots, NmScheduleSlot, i));
 
+          /* a session just logged opens, so its date, whether it was done
+           * and its depths are checked where they are shown */
+          if (session == self->expand)
+            {
+              adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+              g_clear_object (&self->expand);
+            }
           g_ptr_array_add (self->rows, row);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->log_group), row);
         }
@@ -474,7 +759,7 @@ nm_schedule_view_refresh (NmScheduleView *self)
       GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
       for (guint i = 0; i < self->rows->len; i++)
-        sync_fields (g_ptr_array_index (self->rows, i), focus);
+        sync_fields (self, g_ptr_array_index (self->rows, i), focus);
     }
   if (slots != NULL)
     update_row_titles (self, slots);
@@ -485,9 +770,13 @@ nm_schedule_view_refresh (NmScheduleView *self)
 /**
  * nm_schedule_view_log_session:
  *
- * Logs the next planned session as done: the first planned date of the
- * first series not yet logged (today when every one is), with the planned
- * shallowest depth for each of its regions. One undoable step.
+ * Logs a session as done today, for the next planned session (of the
+ * series whose next unlogged session comes first), with the planned
+ * shallowest depth of each of its regions, rounded to the device's step.
+ * Without a today (a view outside a window), it is dated on that planned
+ * date. A session is never logged as done on a day still to come. Its row
+ * opens, so the date, whether it was done and the depths are checked where
+ * they are shown. One undoable step.
  *
  * Returns: (transfer none) (nullable): the new session
  */
@@ -528,7 +817,8 @@ nm_schedule_view_log_session (NmScheduleView *self)
           date = series->dates[logged[s]];
         }
     }
-  if (next == NULL)
+  /* logged when it is done: today */
+  if (next == NULL || g_date_valid (&self->today))
     date = self->today;
   if (!g_date_valid (&date))
     return NULL;
@@ -536,14 +826,16 @@ nm_schedule_view_log_session (NmScheduleView *self)
   g_snprintf (iso, sizeof iso, "%04u-%02u-%02u", (guint) g_date_get_year (&date),
               (guint) g_date_get_month (&date), (guint) g_date_get_day (&date));
   session = nm_session_new (iso);
-  nm_session_set_done (session, TRUE);
+  nm_session_set_done (session, !g_date_valid (&self->today) || g_date_compare (&date, &self->today) <= 0);
   for (guint r = 0; next != NULL && next->regions[r] != NULL; r++)
     {
       const NmPlanRegion *planned = nm_plan_lookup_region (self->plan, next->regions[r]);
 
       if (planned != NULL && planned->treat)
-        nm_session_set_depth (session, planned->region, planned->min_mm);
+        nm_session_set_depth (session, planned->region,
+                              nm_depth_round_to_step (planned->min_mm, device_step (self)));
     }
+  g_set_object (&self->expand, session);
   nm_consultation_add_session (self->consultation, session);
   return session;
 }
@@ -564,6 +856,7 @@ nm_schedule_view_dispose (GObject *object)
   g_clear_object (&self->consultation);
   g_clear_pointer (&self->plan, nm_plan_unref);
   g_clear_pointer (&self->shape, g_free);
+  g_clear_object (&self->expand);
 
   G_OBJECT_CLASS (nm_schedule_view_parent_class)->dispose (object);
 }

@@ -36,6 +36,7 @@ struct _NmScreeningPanel
   gulong           changed_handler;
   GtkWidget       *scroller;
   GtkLabel        *summary;
+  GtkProgressBar  *progress;
   GArray          *items;   /* of Item */
   gboolean         syncing;
 };
@@ -60,6 +61,8 @@ static void
 sync_from_model (NmScreeningPanel *self)
 {
   guint unanswered = nm_screening_panel_get_n_unanswered (self);
+  guint total = nm_vocab_n_screening ();
+  g_autofree char *text = NULL;
 
   self->syncing = TRUE;
   for (guint i = 0; i < self->items->len; i++)
@@ -79,15 +82,20 @@ sync_from_model (NmScreeningPanel *self)
     }
   self->syncing = FALSE;
 
+  /* Progress, in the words of the plan's status: the plan is not ready
+   * before every one of the questions is answered. */
   if (unanswered == 0)
-    gtk_label_set_text (self->summary, _("Every question is answered."));
+    text = g_strdup_printf (ngettext ("All %u answered: the screening is complete.",
+                                      "All %u answered: the screening is complete.",
+                                      total), total);
   else
-    {
-      g_autofree char *text = g_strdup_printf (ngettext ("%u question is not answered yet.",
-                                                         "%u questions are not answered yet.",
-                                                         unanswered), unanswered);
-      gtk_label_set_text (self->summary, text);
-    }
+    /* Translators: screening progress, for example “19 of 24 answered” */
+    text = g_strdup_printf (ngettext ("%u of %u answered", "%u of %u answered", total),
+                            total - unanswered, total);
+  gtk_label_set_text (self->summary, text);
+  gtk_progress_bar_set_fraction (self->progress, total > 0 ? (double) (total - unanswered) / total : 0.0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
 }
 
 static void
@@ -184,6 +192,11 @@ build (NmScreeningPanel *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->summary));
 
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Screening progress"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress));
+
   all_no = gtk_button_new_with_mnemonic (_("Answer the Rest _No"));
   gtk_widget_set_halign (all_no, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (all_no, _("Every question not yet answered becomes No; given answers stay"));
@@ -193,11 +206,12 @@ build (NmScreeningPanel *self)
   groups[NM_SCREENING_ABSOLUTE] = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (groups[NM_SCREENING_ABSOLUTE], _("Stop Signs"));
   adw_preferences_group_set_description (groups[NM_SCREENING_ABSOLUTE],
-                                         _("A yes here blocks the plan."));
+                                         _("Absolute contraindications: a yes here blocks the plan."));
   groups[NM_SCREENING_RELATIVE] = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (groups[NM_SCREENING_RELATIVE], _("Precautions"));
   adw_preferences_group_set_description (groups[NM_SCREENING_RELATIVE],
-                                         _("A yes here needs care, and your acknowledgement in the plan."));
+                                         _("Relative contraindications: a yes here needs care, and your "
+                                           "acknowledgement in the plan."));
 
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     {

@@ -361,7 +361,9 @@ build (NmTagPanel *self)
       gtk_box_append (GTK_BOX (box), heading (nm_category_name (c), "heading"));
       gtk_widget_set_margin_top (gtk_widget_get_last_child (box), 6);
       gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 3);
+      /* three columns where the panel has room, two in the narrowest
+       * window (1024 pixels wide) */
+      gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 2);
       gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 3);
       gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
       gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 4);

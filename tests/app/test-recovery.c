@@ -24,6 +24,7 @@
 #include "nm-recovery.h"
 #include "nm-tag-panel.h"
 #include "nm-window.h"
+#include "window-test-util.h"
 
 #define EDIT_INTERVAL_MS 100
 
@@ -176,7 +177,7 @@ test_sigkill_mid_edit (void)
     g_autofree char *path = g_build_filename (state, "saved.needlemap", NULL);
     g_autoptr(GFile) file = g_file_new_for_path (path);
 
-    g_assert_true (nm_window_save_to_file (window, file, &error));
+    g_assert_true (window_test_save (window, file, &error));
     g_assert_no_error (error);
     g_clear_pointer (&entries, g_ptr_array_unref);
     entries = nm_recovery_list ();

@@ -12,13 +12,18 @@
 #include <gtk/gtk.h>
 #include <adwaita.h>
 
+#include "nm-client-panel.h"
 #include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
+#include "nm-plan-panel.h"
 #include "nm-preferences-window.h"
 #include "nm-schedule-view.h"
+#include "nm-screening-panel.h"
 #include "nm-session.h"
+#include "nm-vocab.h"
 #include "nm-window.h"
+#include "window-test-util.h"
 
 static void
 wait_for_draw (GtkWidget *widget)
@@ -222,14 +227,14 @@ test_window_save_and_load (void)
   nm_consultation_set_fitzpatrick (nm_window_get_consultation (window), 2);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Zelda Quimby");
 
-  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_true (window_test_save (window, file, &error));
   g_assert_no_error (error);
   g_assert_false (nm_window_get_modified (window));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   second = new_window ();
-  g_assert_true (nm_window_load_file (second, file, &error));
+  g_assert_true (window_test_open (second, file, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (second)), ==, 1);
   g_assert_true (g_file_equal (nm_window_get_file (second), file));
@@ -260,7 +265,7 @@ test_window_refuses_bad_file (void)
   close (fd);
   file = g_file_new_for_path (path);
 
-  g_assert_false (nm_window_load_file (window, file, &error));
+  g_assert_false (window_test_open (window, file, &error));
   g_assert_nonnull (error);
   g_assert_null (nm_window_get_consultation (window));
 
@@ -296,11 +301,11 @@ test_window_changed_on_disk (void)
   g_assert_nonnull (bar);
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
 
   /* Our own save is not someone else's change. */
-  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_true (window_test_save (window, file, &error));
   deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
@@ -315,7 +320,12 @@ test_window_changed_on_disk (void)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (gtk_info_bar_get_revealed (bar));
 
+  /* the reload reads on a worker thread: wait for the window to show it */
   gtk_info_bar_response (bar, 1);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (nm_consultation_get_fitzpatrick (nm_window_get_consultation (window)) != 5 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (nm_consultation_get_fitzpatrick (nm_window_get_consultation (window)), ==, 5);
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 1);
   g_assert_false (gtk_info_bar_get_revealed (bar));
@@ -387,7 +397,7 @@ test_window_failed_save_on_close_keeps_window (void)
   g_object_ref (window);
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
   nm_consultation_add_finding (nm_window_get_consultation (window), finding);
 
@@ -399,6 +409,7 @@ test_window_failed_save_on_close_keeps_window (void)
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
   adw_message_dialog_response (dialog, "save");
+  window_test_wait_idle (window);
   dialog = shown_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Save the Consultation");
@@ -408,6 +419,7 @@ test_window_failed_save_on_close_keeps_window (void)
   /* The folder is back and the practitioner saves: the window stays open. */
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
   g_assert_false (nm_window_get_modified (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
@@ -434,7 +446,7 @@ test_window_typing_is_not_lost (void)
   g_object_ref (window);
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
   name = GTK_EDITABLE (find_widget (GTK_WIDGET (window), is_entry_row_titled, "Name"));
   notes = GTK_EDITABLE (find_widget (GTK_WIDGET (window), is_entry_row_titled, "Notes"));
@@ -445,6 +457,7 @@ test_window_typing_is_not_lost (void)
   gtk_widget_grab_focus (GTK_WIDGET (name));
   gtk_editable_set_text (name, "Yara Typed");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "Yara Typed"));
   g_assert_false (nm_window_get_modified (window));
@@ -464,6 +477,7 @@ test_window_typing_is_not_lost (void)
     g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)));
     gtk_editable_set_text (session_notes, "numbing cream 20 min");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+    window_test_wait_idle (window);
     g_clear_pointer (&contents, g_free);
     g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
     g_assert_nonnull (strstr (contents, "numbing cream 20 min"));
@@ -521,7 +535,7 @@ test_window_deleted_on_disk (void)
 
   g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
                                       "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
 
   /* Another program deletes it: the window says so instead of pretending. */
@@ -534,7 +548,7 @@ test_window_deleted_on_disk (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "deleted or moved"));
 
   /* Saving writes it again where it was, and the bar goes. */
-  g_assert_true (nm_window_save_to_file (window, file, &error));
+  g_assert_true (window_test_save (window, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_false (gtk_info_bar_get_revealed (bar));
@@ -544,10 +558,561 @@ test_window_deleted_on_disk (void)
   g_rmdir (dir);
 }
 
+
+/* Issue 11: the window's side of a plan a clinician would sign */
+
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+static gboolean
+is_label_containing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
+is_action_row_titled (GtkWidget     *widget,
+                      gconstpointer  title)
+{
+  return ADW_IS_ACTION_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static GtkWidget *
+status_button (NmWindow *window)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (window), has_css_class, "status-button");
+
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  return button;
+}
+
+/* What the header bar's status button says. */
+static const char *
+status_text (NmWindow *window)
+{
+  GtkWidget *child = gtk_menu_button_get_child (GTK_MENU_BUTTON (status_button (window)));
+  GtkWidget *label = find_widget_of_type (child, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_visible (status_button (window)));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static const char *
+status_icon (NmWindow *window)
+{
+  GtkWidget *child = gtk_menu_button_get_child (GTK_MENU_BUTTON (status_button (window)));
+  GtkWidget *image = find_widget_of_type (child, GTK_TYPE_IMAGE);
+
+  g_assert_nonnull (image);
+  return gtk_image_get_icon_name (GTK_IMAGE (image));
+}
+
+/* Whether the status popover says @text somewhere. */
+static gboolean
+status_says (NmWindow   *window,
+             const char *text)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (status_button (window))));
+
+  return find_widget (popover, is_label_containing, text) != NULL;
+}
+
+static const char *status_classes[] = { "success", "warning", "incomplete", "needs-skin-type", "error" };
+
+/* The one state class the button has. */
+static const char *
+status_class (NmWindow *window)
+{
+  const char *found = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_classes); i++)
+    if (gtk_widget_has_css_class (status_button (window), status_classes[i]))
+      {
+        g_assert_null (found);
+        found = status_classes[i];
+      }
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+answer_all (NmConsultation *consultation,
+            NmAnswer        answer,
+            const char     *except)
+{
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      const char *id = nm_vocab_screening (i)->id;
+
+      if (g_strcmp0 (id, except) != 0)
+        nm_consultation_set_screening (consultation, id, answer);
+    }
+}
+
+static void
+test_window_status_states (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(NmFinding) finding = nm_finding_new ("forehead", "fine-lines", 2);
+  g_autofree char *incomplete_icon = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+
+  /* A new consultation asks for the skin type first: never Ready. */
+  g_assert_cmpint (nm_plan_get_state (nm_window_get_plan (window)), ==, NM_PLAN_STATE_NO_SKIN_TYPE);
+  g_assert_cmpstr (status_text (window), ==, "Skin type needed");
+  g_assert_cmpstr (status_class (window), ==, "needs-skin-type");
+  g_assert_true (status_says (window, nm_vocab_screening_question ("pih-history")));
+
+  /* Then the screening: every one of the 24 questions, counted. */
+  nm_consultation_set_fitzpatrick (consultation, 2);
+  g_assert_cmpstr (status_text (window), ==, "Screening not finished: 24 questions");
+  g_assert_cmpstr (status_class (window), ==, "incomplete");
+  g_assert_true (status_says (window, nm_vocab_screening_question ("vitiligo")));
+  g_assert_true (status_says (window, nm_vocab_screening_question ("active-infection")));
+  incomplete_icon = g_strdup (status_icon (window));
+
+  nm_consultation_add_finding (consultation, finding);
+  nm_consultation_set_birth_date (consultation, "1990-01-01");
+  answer_all (consultation, NM_ANSWER_NO, "tattoo-in-area");
+  g_assert_cmpstr (status_text (window), ==, "Screening not finished: 1 question");
+  g_assert_true (status_says (window, nm_vocab_screening_question ("tattoo-in-area")));
+  g_assert_false (status_says (window, nm_vocab_screening_question ("vitiligo")));
+
+  /* Every answer in, nothing to heed. */
+  nm_consultation_set_screening (consultation, "tattoo-in-area", NM_ANSWER_NO);
+  g_assert_cmpint (nm_plan_get_state (nm_window_get_plan (window)), ==, NM_PLAN_STATE_READY);
+  g_assert_cmpstr (status_text (window), ==, "Ready");
+  g_assert_cmpstr (status_class (window), ==, "success");
+
+  /* A precaution answered yes looks unlike an unfinished screening. */
+  nm_consultation_set_screening (consultation, "anticoagulants", NM_ANSWER_YES);
+  g_assert_cmpstr (status_text (window), ==, "With precautions");
+  g_assert_cmpstr (status_class (window), ==, "warning");
+  g_assert_cmpstr (status_icon (window), !=, incomplete_icon);
+
+  /* Blocked; a lifelong condition is called lifelong. */
+  nm_consultation_set_screening (consultation, "keloid-tendency", NM_ANSWER_YES);
+  g_assert_cmpstr (status_text (window), ==, "Not suitable now");
+  g_assert_cmpstr (status_class (window), ==, "error");
+  g_assert_true (status_says (window, "Lifelong"));
+  g_assert_true (nm_consultation_undo (consultation));
+  nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
+  g_assert_cmpstr (status_text (window), ==, "Not suitable now");
+  g_assert_false (status_says (window, "Lifelong"));
+
+  /* Without a skin type nothing reads Ready, whatever the answers. */
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_cmpstr (status_text (window), ==, "Ready");
+  nm_consultation_set_fitzpatrick (consultation, 0);
+  g_assert_cmpstr (status_text (window), ==, "Skin type needed");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Preferences only give the device of new consultations; the plan reads
+ * the consultation's, which the Plan panel changes, undoably. */
+static void
+test_window_device_per_consultation (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NmWindow *window;
+  NmConsultation *consultation;
+  GtkWidget *panel, *row, *spin;
+
+  g_settings_set_double (settings, "device-max-depth", 2.0);
+  /* what a spin button's sum gives: stored as the hundredth it means */
+  g_settings_set_double (settings, "device-depth-step", 0.1 + 0.2);
+  window = new_window ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  g_assert_cmpfloat (nm_consultation_get_device_max_mm (consultation), ==, 2.0);
+  g_assert_cmpfloat (nm_consultation_get_device_step_mm (consultation), ==, 0.3);
+  /* starting is not an edit */
+  g_assert_false (nm_window_get_modified (window));
+  g_assert_false (nm_consultation_can_undo (consultation));
+  g_assert_true (nm_window_is_pristine (window));
+  g_assert_cmpfloat (nm_plan_get_device_max_mm (nm_window_get_plan (window)), ==, 2.0);
+  g_assert_cmpfloat (nm_plan_get_device_step_mm (nm_window_get_plan (window)), ==, 0.3);
+
+  /* a later change in Preferences leaves this consultation's plan alone */
+  g_settings_set_double (settings, "device-max-depth", 1.5);
+  g_settings_set_double (settings, "device-depth-step", 0.25);
+  g_assert_cmpfloat (nm_consultation_get_device_max_mm (consultation), ==, 2.0);
+  g_assert_cmpfloat (nm_plan_get_device_max_mm (nm_window_get_plan (window)), ==, 2.0);
+  g_assert_cmpfloat (nm_plan_get_device_step_mm (nm_window_get_plan (window)), ==, 0.3);
+
+  /* the Plan panel shows the consultation's device and changes it */
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_PLAN_PANEL);
+  row = find_widget (panel, is_action_row_titled, "Maximum Depth");
+  g_assert_nonnull (row);
+  spin = find_widget_of_type (row, GTK_TYPE_SPIN_BUTTON);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), 2.0, 1e-9);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1.75);
+  g_assert_cmpfloat (nm_consultation_get_device_max_mm (consultation), ==, 1.75);
+  g_assert_cmpfloat (nm_plan_get_device_max_mm (nm_window_get_plan (window)), ==, 1.75);
+  g_assert_true (nm_window_get_modified (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpfloat (nm_consultation_get_device_max_mm (consultation), ==, 2.0);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), 2.0, 1e-9);
+
+  row = find_widget (panel, is_action_row_titled, "Depth Step");
+  spin = find_widget_of_type (row, GTK_TYPE_SPIN_BUTTON);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.05);
+  g_assert_cmpfloat (nm_consultation_get_device_step_mm (consultation), ==, 0.05);
+  g_assert_cmpfloat (nm_plan_get_device_step_mm (nm_window_get_plan (window)), ==, 0.05);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "device-max-depth");
+  g_settings_reset (settings, "device-depth-step");
+}
+
+static void
+test_window_client_guardian_age (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  GtkWidget *panel, *guardian, *birth;
+  g_autofree char *long_text = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_start_date (consultation, "2026-12-01");
+  answer_all (consultation, NM_ANSWER_NO, NULL);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_CLIENT_PANEL);
+  birth = find_widget (panel, is_entry_row_titled, "Birth Date");
+  guardian = find_widget (panel, is_entry_row_titled, "Guardian");
+  g_assert_nonnull (birth);
+  g_assert_nonnull (guardian);
+
+  /* the age beside the birth date, on the first session's day */
+  g_assert_nonnull (find_widget (birth, is_label_containing, "age unknown"));
+  nm_consultation_set_birth_date (consultation, "1992-06-01");
+  g_assert_nonnull (find_widget (birth, is_label_containing, "34 years"));
+  g_assert_null (find_widget (panel, is_mapped_label_saying, "34 years: under 18"));
+
+  /* 16: said, and a guardian must consent */
+  gtk_editable_set_text (GTK_EDITABLE (birth), "2010-03-01");
+  g_signal_emit_by_name (birth, "apply");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2010-03-01");
+  g_assert_nonnull (find_widget (birth, is_label_containing, "16 years: under 18"));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_nonnull (find_widget (panel, is_label_containing, "a parent or guardian must consent"));
+  g_assert_cmpstr (status_text (window), ==, "Not suitable now");
+
+  /* the Guardian entry edits client.guardian, undoably */
+  gtk_editable_set_text (GTK_EDITABLE (guardian), "Maria Silva");
+  g_signal_emit_by_name (guardian, "apply");
+  g_assert_cmpstr (nm_consultation_get_guardian (consultation), ==, "Maria Silva");
+  g_assert_cmpstr (status_text (window), !=, "Not suitable now");
+  g_assert_null (find_widget (panel, is_label_containing, "a parent or guardian must consent"));
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_null (nm_consultation_get_guardian (consultation));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (guardian)), ==, "");
+  g_assert_cmpstr (status_text (window), ==, "Not suitable now");
+
+  /* the format's 10,000 characters, kept as one types or pastes */
+  long_text = g_strnfill (10050, 'a');
+  gtk_editable_set_text (GTK_EDITABLE (guardian), long_text);
+  g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (guardian)), -1), ==, 10000);
+  g_signal_emit_by_name (guardian, "apply");
+  g_assert_cmpint (strlen (nm_consultation_get_guardian (consultation)), ==, 10000);
+  g_clear_pointer (&long_text, g_free);
+  long_text = g_strnfill (10050, 'b');
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (panel, is_entry_row_titled, "Notes")), long_text);
+  g_signal_emit_by_name (find_widget (panel, is_entry_row_titled, "Notes"), "apply");
+  g_assert_cmpint (strlen (nm_consultation_get_client_notes (consultation)), ==, 10000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_answer_row (GtkWidget     *widget,
+               gconstpointer  unused)
+{
+  return ADW_IS_ACTION_ROW (widget) && find_widget (widget, has_css_class, "answer-yes") != NULL;
+}
+
+static guint
+count_widgets (GtkWidget     *widget,
+               WidgetMatch    match,
+               gconstpointer  data)
+{
+  guint n = match (widget, data) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_widgets (child, match, data);
+  return n;
+}
+
+static void
+test_window_screening_24 (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  GtkWidget *panel;
+  const char *relative[] = { "vitiligo", "photosensitising-drugs", "tattoo-in-area",
+                             "pigmented-lesions-in-area", "pih-history" };
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCREENING_PANEL);
+  g_assert_nonnull (panel);
+
+  /* every question, with the five new ones among the relative ones */
+  g_assert_cmpuint (count_widgets (panel, is_answer_row, NULL), ==, 24);
+  for (guint i = 0; i < G_N_ELEMENTS (relative); i++)
+    {
+      GtkWidget *row = find_widget (panel, is_action_row_titled, nm_vocab_screening_question (relative[i]));
+      GtkWidget *group;
+
+      g_assert_nonnull (row);
+      group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+      g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), ==, "Precautions");
+    }
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_ancestor (find_widget (panel, is_action_row_titled,
+                                                           nm_vocab_screening_question ("pregnancy")),
+                                              ADW_TYPE_PREFERENCES_GROUP))), ==, "Stop Signs");
+
+  /* progress */
+  g_assert_nonnull (find_widget (panel, is_label_containing, "0 of 24 answered"));
+  answer_all (consultation, NM_ANSWER_NO, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (relative); i++)
+    nm_consultation_set_screening (consultation, relative[i], NM_ANSWER_UNKNOWN);
+  g_assert_nonnull (find_widget (panel, is_label_containing, "19 of 24 answered"));
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (
+                                    find_widget_of_type (panel, GTK_TYPE_PROGRESS_BAR))), 19.0 / 24, 1e-9);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  NmSession  *session;
+  const char *region;
+} DepthQuery;
+
+static gboolean
+is_depth_spin (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  const DepthQuery *query = data;
+
+  return GTK_IS_SPIN_BUTTON (widget) &&
+         g_object_get_data (G_OBJECT (widget), "nm-session") == (gpointer) query->session &&
+         g_strcmp0 (g_object_get_data (G_OBJECT (widget), "nm-region"), query->region) == 0;
+}
+
+static GtkSpinButton *
+depth_spin (GtkWidget  *schedule,
+            NmSession  *session,
+            const char *region)
+{
+  DepthQuery query = { session, region };
+
+  return GTK_SPIN_BUTTON (find_widget (schedule, is_depth_spin, &query));
+}
+
+static const char *
+depth_row_says (GtkSpinButton *spin)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (GTK_WIDGET (spin),
+                                                                              ADW_TYPE_ACTION_ROW)));
+}
+
+/* A consultation the tests log sessions for: a cheek with melasma over
+ * rolling scars, a nose capped at 0.5 mm, an eyelid (never needled) that an
+ * old session logged a depth on; a device with a 0.05 mm step. */
+static const char log_file[] =
+  "{\"format\":\"needlemap-consultation\",\"version\":1,"
+  "\"client\":{\"name\":\"T\",\"birth_date\":\"1990-01-01\",\"fitzpatrick\":3},"
+  "\"screening\":{\"active-infection\":false,\"open-wounds\":false,\"skin-cancer\":false,"
+  "\"bleeding-disorder\":false,\"isotretinoin\":false,\"pregnancy\":false,\"keloid-tendency\":false,"
+  "\"radiotherapy\":false,\"metal-allergy\":false,\"uncontrolled-diabetes\":false,"
+  "\"immunosuppression\":false,\"autoimmune-skin-disease\":false,\"anticoagulants\":false,"
+  "\"herpes-history\":false,\"active-acne\":false,\"rosacea\":false,\"eczema-psoriasis\":false,"
+  "\"recent-procedure\":false,\"sunburn\":false,\"vitiligo\":false,\"photosensitising-drugs\":false,"
+  "\"tattoo-in-area\":false,\"pigmented-lesions-in-area\":false,\"pih-history\":false},"
+  "\"findings\":[{\"region\":\"cheek-left\",\"kind\":\"acne-scar-rolling\",\"severity\":3},"
+  "{\"region\":\"cheek-left\",\"kind\":\"melasma\",\"severity\":2},"
+  "{\"region\":\"nose\",\"kind\":\"enlarged-pores\",\"severity\":3},"
+  "{\"region\":\"eyelid-left\",\"kind\":\"fine-lines\",\"severity\":2}],"
+  "\"plan\":{\"start_date\":\"2026-12-01\",\"device\":{\"max_mm\":2.5,\"step_mm\":0.05}},"
+  "\"sessions\":[{\"date\":\"2026-11-01\",\"done\":true,\"depth_mm\":{\"eyelid-left\":0.25}}]}\n";
+
+static void
+test_window_log_session (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "log.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const NmPlanRegion *cheek, *nose;
+  GtkWidget *schedule;
+  GtkSpinButton *spin;
+  NmSession *old, *session;
+  AdwMessageDialog *dialog;
+  double depth = 0.0;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  consultation = nm_window_get_consultation (window);
+  schedule = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW);
+  cheek = nm_plan_lookup_region (nm_window_get_plan (window), "cheek-left");
+  g_assert_true (cheek->treat);
+  g_assert_cmpfloat (cheek->max_mm, ==, 1.5);
+
+  /* Logged today, done, the planned shallow end pre-filled; the row opens. */
+  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
+  g_assert_nonnull (session);
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-01");
+  g_assert_true (nm_session_get_done (session));
+  cheek = nm_plan_lookup_region (nm_window_get_plan (window), "cheek-left");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, cheek->min_mm);
+  nose = nm_plan_lookup_region (nm_window_get_plan (window), "nose");
+  g_assert_true (nm_session_get_depth (session, "nose", &depth));
+  g_assert_cmpfloat (depth, ==, nose->min_mm);
+  spin = depth_spin (schedule, session, "cheek-left");
+  g_assert_nonnull (spin);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (gtk_widget_get_ancestor (GTK_WIDGET (spin),
+                                                                                           ADW_TYPE_EXPANDER_ROW))));
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), cheek->min_mm, 1e-9);
+
+  /* each finding's depth under its region: keep shallow over the melasma */
+  g_assert_nonnull (strstr (depth_row_says (spin), "Melasma: keep to 0.65–1.0 mm over it"));
+
+  /* stored as the exact multiple of the device's step */
+  gtk_spin_button_set_value (spin, 0.6500000000000001);
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.65);
+  gtk_spin_button_set_value (spin, 0.16);
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.15);   /* not 3 × 0.05 = 0.15000000000000002 */
+  gtk_spin_button_set_value (spin, 0.67);
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.65);
+  g_assert_true (window_test_save (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"cheek-left\": 0.65"));
+  g_assert_null (strstr (contents, "0.6500000000000001"));
+
+  /* with a 0.25 mm step, 0.65 is 0.75 */
+  nm_consultation_set_device_step_mm (consultation, 0.25);
+  spin = depth_spin (schedule, session, "cheek-left");
+  gtk_spin_button_set_value (spin, 1.1);
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 1.0);
+  gtk_spin_button_set_value (spin, 0.65);
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.75);
+  g_assert_cmpfloat (nm_depth_round_to_step (0.65, 0.05), ==, 0.65);
+  g_assert_cmpfloat (nm_depth_round_to_step (0.15, 0.05), ==, 0.15);
+  g_assert_cmpfloat (nm_depth_round_to_step (1.1, 0.25), ==, 1.0);
+  g_assert_cmpfloat (nm_depth_round_to_step (0.65, 0.25), ==, 0.75);
+
+  /* above the region's planned maximum: only once confirmed */
+  g_assert_null (shown_message_dialog ());
+  gtk_spin_button_set_value (spin, 2.0);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Record a Depth Above the Plan?");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.75);
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.75);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.75, 1e-9);
+
+  gtk_spin_button_set_value (spin, 2.0);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, "record");
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 2.0);
+  spin = depth_spin (schedule, session, "cheek-left");
+  g_assert_nonnull (strstr (depth_row_says (spin), "Recorded above the plan"));
+  /* back within the plan: no question */
+  gtk_spin_button_set_value (spin, 1.5);
+  g_assert_null (shown_message_dialog ());
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 1.5);
+
+  /* a region the plan never needles takes no depth, and says why */
+  old = nm_consultation_get_session (consultation, 0);
+  spin = depth_spin (schedule, old, "eyelid-left");
+  g_assert_nonnull (spin);
+  g_assert_nonnull (strstr (depth_row_says (spin), "Never needled in this plan"));
+  gtk_spin_button_set_value (spin, 0.5);
+  g_assert_null (shown_message_dialog ());
+  g_assert_true (nm_session_get_depth (old, "eyelid-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.25);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.25, 1e-9);
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_ancestor (GTK_WIDGET (spin), ADW_TYPE_ACTION_ROW),
+                                           "error"));
+  /* 0 takes the depth away */
+  gtk_spin_button_set_value (spin, 0.0);
+  g_assert_false (nm_session_get_depth (old, "eyelid-left", &depth));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
+/* The window with a consultation fits a 1024×600 screen. */
+static void
+test_window_fits_small_screen (void)
+{
+  NmWindow *window = new_window ();
+  int width, height;
+  GtkWidget *content;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  wait_for_draw (GTK_WIDGET (window));
+  /* what the screen shows: the window's content, without the shadow that
+   * client-side decorations draw around it */
+  content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+  gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, width, &height, NULL, NULL, NULL);
+  g_test_message ("smallest window: %d×%d", width, height);
+  g_assert_cmpint (width, <=, 1024);
+  g_assert_cmpint (height, <=, 600);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* the day the window plans from */
+  g_setenv ("NEEDLEMAP_TODAY", "2026-12-01", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -562,6 +1127,12 @@ main (int   argc,
   g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);
   g_test_add_func ("/preferences/paper-size-shown-whole", test_preferences_paper_size_shown_whole);
   g_test_add_func ("/window/failed-save-on-close-keeps-window", test_window_failed_save_on_close_keeps_window);
+  g_test_add_func ("/window/status-states", test_window_status_states);
+  g_test_add_func ("/window/device-per-consultation", test_window_device_per_consultation);
+  g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
+  g_test_add_func ("/window/screening-24", test_window_screening_24);
+  g_test_add_func ("/window/log-session", test_window_log_session);
+  g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 
 #include "nm-education-window.h"
 #include "nm-window.h"
+#include "../app/window-test-util.h"
 
 static void
 spin (void)
@@ -51,7 +52,7 @@ window_with_sample (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (nm_window_load_file (window, file, &error));
+  g_assert_true (window_test_open (window, file, &error));
   g_assert_no_error (error);
   nm_consultation_set_client_name (nm_window_get_consultation (window), "Quintessa Zybrowski");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));

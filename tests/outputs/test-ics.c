@@ -249,6 +249,68 @@ test_sample_calendar (void)
     }
 }
 
+/* A wait before the first session (sunburn): the first event of each
+ * series says it moved, to when and why; the others do not. */
+static void
+test_wait_before_start (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(GDateTime) stamp = fixed_stamp ();
+  NmIcsOptions options = { FALSE, NULL, stamp };
+  g_autofree char *ics = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *why = NULL;
+  const GDate *until;
+  char date[64];
+  g_autofree char *moved = NULL;
+  guint e = 0, n_moved = 0;
+
+  nm_consultation_set_screening (consultation, "sunburn", NM_ANSWER_YES);
+  plan = plan_for (consultation);
+  until = nm_plan_get_wait_until (plan);
+  g_assert_nonnull (until);
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, "wait-before-start") == 0)
+      why = nm_plan_get_warning (plan, i)->message;
+  g_assert_nonnull (why);
+  g_date_strftime (date, sizeof date, "%-d %b %Y", until);
+  moved = g_strdup_printf ("Moved to %s to wait first: %s", date, why);
+
+  ics = nm_ics_build (consultation, plan, &options, NULL);
+  events = parse_strict (ics);
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+
+      g_assert_cmpint (g_date_compare (&series->dates[0], until), >=, 0);
+      for (guint k = 0; k < series->n_dates; k++, e++)
+        {
+          g_autofree char *description = unescape (event_get (g_ptr_array_index (events, e), "DESCRIPTION"));
+
+          if (k == 0)
+            {
+              g_assert_nonnull (strstr (description, moved));
+              n_moved++;
+            }
+          else
+            g_assert_null (strstr (description, "Moved to"));
+        }
+    }
+  g_assert_cmpuint (n_moved, ==, nm_plan_get_n_series (plan));
+  g_assert_cmpuint (n_moved, >, 0);
+
+  /* without the wait, nothing says it moved */
+  nm_consultation_set_screening (consultation, "sunburn", NM_ANSWER_NO);
+  {
+    g_autoptr(NmPlan) unmoved = plan_for (consultation);
+    g_autofree char *plain = nm_ics_build (consultation, unmoved, &options, NULL);
+
+    g_assert_null (nm_plan_get_wait_until (unmoved));
+    g_assert_null (strstr (plain, "Moved to"));
+  }
+}
+
 static void
 test_uids_stable (void)
 {
@@ -413,6 +475,7 @@ main (int   argc,
   g_test_add_func ("/outputs/ics/client-name", test_client_name_option);
   g_test_add_func ("/outputs/ics/escaping-folding", test_escaping_and_folding);
   g_test_add_func ("/outputs/ics/blocked", test_blocked_plan_has_no_calendar);
+  g_test_add_func ("/outputs/ics/wait-before-start", test_wait_before_start);
   g_test_add_func ("/outputs/ics/python-icalendar", test_python_icalendar);
 
   return g_test_run ();

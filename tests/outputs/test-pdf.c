@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "nm-poppler-compat.h"
+#include "nm-references.h"
 #include "nm-render-pdf.h"
 #include "nm-render-schedule.h"
 #include "outputs-test-util.h"
@@ -98,6 +99,14 @@ assert_contains (const char *haystack,
 }
 
 static void
+assert_lacks (const char *haystack,
+              const char *needle)
+{
+  if (strstr (haystack, needle) != NULL)
+    g_error ("“%s” is in the PDF's text", needle);
+}
+
+static void
 assert_page_sizes (PopplerDocument *pdf,
                    double           w,
                    double           h)
@@ -175,7 +184,8 @@ test_sample_a4 (void)
   assert_contains (text, "Ana Silva");
   assert_contains (text, "Clínica Aurora");
   assert_contains (text, "Dr Inês Moreira");
-  assert_contains (text, "Suitable with precautions");
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_PRECAUTIONS);
+  assert_contains (text, "With precautions");
   assert_contains (text, "a plan, not a predicted result");
   assert_contains (text, "trained practitioners");
 
@@ -216,6 +226,7 @@ test_sample_a4 (void)
   assert_contains (text, "No makeup for 48 hours");
   assert_contains (text, "FEE, DQ");
   assert_contains (text, "Consent");
+  assert_contains (text, "I agree to the treatment described");
   assert_contains (text, "Practitioner");
 
   assert_maps_are_vector (doc, pdf);
@@ -427,26 +438,470 @@ test_logos (void)
   g_unlink (svg);
 }
 
+/* The treatment-plan PDF of @consultation, planned on 1 Dec 2026: its
+ * text with white space folded, and its document and plan if asked. */
+static char *
+export_text (NmConsultation  *consultation,
+             NmPlan         **plan_out,
+             NmPdfDocument  **doc_out,
+             PopplerDocument **pdf_out)
+{
+  g_autoptr(NmProtocol) protocol = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *raw = NULL;
+  NmPdfOptions options = { 0 };
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, G_DATE_DECEMBER, 2026);
+  protocol = nm_protocol_load_default (&error);
+  g_assert_no_error (error);
+  plan = nm_planner_run (consultation, protocol, &today);
+  options.paper = NM_PAPER_A4;
+  options.today = &today;
+  options.practitioner = "Dr Inês Moreira";
+  doc = nm_pdf_document_new (consultation, plan, &options);
+  pdf = export (doc, NULL);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, (int) nm_pdf_document_get_n_pages (doc));
+  raw = all_text (pdf);
+
+  if (plan_out != NULL)
+    *plan_out = g_steal_pointer (&plan);
+  if (doc_out != NULL)
+    *doc_out = g_steal_pointer (&doc);
+  if (pdf_out != NULL)
+    *pdf_out = g_steal_pointer (&pdf);
+  return squeeze (raw);
+}
+
+/* A client of 36 with skin type II, every screening question answered no,
+ * rolling scars on a cheek and fine lines on the forehead. */
+static NmConsultation *
+screened_client (void)
+{
+  NmConsultation *c = nm_consultation_new ();
+  g_autoptr(NmFinding) scar = nm_finding_new ("cheek-left", "acne-scar-rolling", 3);
+  g_autoptr(NmFinding) lines = nm_finding_new ("forehead", "fine-lines", 2);
+
+  nm_consultation_set_client_name (c, "Jo Reyes");
+  nm_consultation_set_birth_date (c, "1990-01-01");
+  nm_consultation_set_fitzpatrick (c, 2);
+  nm_consultation_set_start_date (c, "2026-12-01");
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    nm_consultation_set_screening (c, nm_vocab_screening (i)->id, NM_ANSWER_NO);
+  nm_consultation_add_finding (c, scar);
+  nm_consultation_add_finding (c, lines);
+  return c;
+}
+
+static gboolean
+has_page_titled (NmPdfDocument *doc,
+                 const char    *title)
+{
+  for (guint i = 0; i < nm_pdf_document_get_n_pages (doc); i++)
+    if (g_strcmp0 (nm_pdf_document_get_page_title (doc, i), title) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* What a plan that cannot be agreed to never says or offers. */
+static void
+assert_nothing_to_sign (const char    *text,
+                        NmPdfDocument *doc)
+{
+  assert_lacks (text, "I agree to the treatment described");
+  assert_lacks (text, "Your consent");
+  assert_lacks (text, "Treatment can go ahead");
+  assert_lacks (text, "found nothing that stands in the way");
+  assert_lacks (text, "reviewed with you");
+  g_assert_false (has_page_titled (doc, "Consent"));
+}
+
+/* The bookmarks are the outlined pages, each pointing at its page. */
+static void
+assert_outline_matches (PopplerDocument *pdf,
+                        NmPdfDocument   *doc)
+{
+  PopplerIndexIter *iter = poppler_index_iter_new (pdf);
+  guint n_entries = 0, n_titled = 0;
+
+  g_assert_nonnull (iter);
+  do
+    {
+      PopplerAction *action = poppler_index_iter_get_action (iter);
+      PopplerDest *dest;
+      int page;
+
+      g_assert_cmpint (action->type, ==, POPPLER_ACTION_GOTO_DEST);
+      dest = action->goto_dest.dest;
+      g_assert_nonnull (dest);
+      if (dest->type == POPPLER_DEST_NAMED)
+        {
+          PopplerDest *named = poppler_document_find_dest (pdf, dest->named_dest);
+
+          g_assert_nonnull (named);
+          page = named->page_num;
+          poppler_dest_free (named);
+        }
+      else
+        page = dest->page_num;
+      g_assert_cmpint (page, >=, 1);
+      g_assert_cmpint (page, <=, (int) nm_pdf_document_get_n_pages (doc));
+      g_assert_cmpstr (action->any.title, ==, nm_pdf_document_get_page_title (doc, (guint) page - 1));
+      /* the first page of its kind: the one before has another title */
+      if (page > 1)
+        g_assert_cmpstr (nm_pdf_document_get_page_title (doc, (guint) page - 2), !=, action->any.title);
+      poppler_action_free (action);
+      n_entries++;
+    }
+  while (poppler_index_iter_next (iter));
+  poppler_index_iter_free (iter);
+
+  /* one entry per distinct title that is not a continuation */
+  for (guint i = 0; i < nm_pdf_document_get_n_pages (doc); i++)
+    {
+      const char *title = nm_pdf_document_get_page_title (doc, i);
+
+      if (strstr (title, "(continued)") == NULL &&
+          (i == 0 || g_strcmp0 (nm_pdf_document_get_page_title (doc, i - 1), title) != 0))
+        n_titled++;
+    }
+  g_assert_cmpuint (n_entries, ==, n_titled);
+}
+
+static void
+test_state_ready (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = export_text (c, &plan, &doc, &pdf);
+
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_READY);
+  assert_contains (text, "Ready");
+  assert_contains (text, "The screening is complete and found nothing that stands in the way");
+  /* the consent: the risks with their sources, the client's answers, the
+   * statement and the signatures */
+  g_assert_true (has_page_titled (doc, "Consent"));
+  assert_contains (text, "Redness and swelling");
+  assert_contains (text, "Pinpoint bleeding");
+  assert_contains (text, "post-inflammatory hyperpigmentation");
+  assert_contains (text, "Infection of the treated skin.");
+  assert_contains (text, "A cold sore flare-up");
+  assert_contains (text, "Tram-track marks");
+  assert_contains (text, "Granulomas (small firm lumps) from products applied that are not made for use in the skin. GRA, CHU");
+  assert_contains (text, "A cold sore flare-up, for anyone who has had cold sores before. CAS, CHU");
+  assert_contains (text, "None: you answered no to every screening question.");
+  assert_contains (text, "I agree to the treatment described");
+  assert_lacks (text, "Parent or guardian");
+  assert_lacks (text, "Screening not finished");
+  assert_outline_matches (pdf, doc);
+}
+
+static void
+test_state_precautions (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  const char *care, *answer;
+
+  nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
+  text = export_text (c, &plan, &doc, NULL);
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_PRECAUTIONS);
+  assert_contains (text, "With precautions");
+  assert_contains (text, "Treatment can go ahead with the precautions listed below");
+  /* the client's own yes is in the consent, after the risks */
+  care = strstr (text, "Your answers that call for care");
+  g_assert_nonnull (care);
+  answer = strstr (care, "Does the client take blood thinners or aspirin? Yes.");
+  g_assert_nonnull (answer);
+  g_assert_nonnull (strstr (answer, "I agree to the treatment described"));
+  assert_lacks (text, "None: you answered no");
+}
+
+static void
+test_state_screening_incomplete (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = NULL;
+  const char * const unasked[] = { "rosacea", "sunburn", "tattoo-in-area", "pih-history", "vitiligo" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (unasked); i++)
+    nm_consultation_set_screening (c, unasked[i], NM_ANSWER_UNKNOWN);
+  text = export_text (c, &plan, &doc, &pdf);
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_SCREENING_INCOMPLETE);
+  assert_contains (text, "Screening not finished");
+  assert_contains (text, "5 screening questions are not answered yet");
+  for (guint i = 0; i < G_N_ELEMENTS (unasked); i++)
+    assert_contains (text, nm_vocab_screening_question (unasked[i]));
+  /* an answered question is not listed */
+  assert_lacks (text, nm_vocab_screening_question ("anticoagulants"));
+  /* every page after the cover says the plan is not final */
+  assert_contains (text, "Screening not finished · Treatment plan · Jo Reyes");
+  assert_nothing_to_sign (text, doc);
+  assert_outline_matches (pdf, doc);
+}
+
+static void
+test_state_no_skin_type (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = NULL;
+
+  nm_consultation_set_fitzpatrick (c, NM_FITZPATRICK_UNSET);
+  text = export_text (c, &plan, &doc, NULL);
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_NO_SKIN_TYPE);
+  assert_contains (text, "Skin type needed");
+  assert_contains (text, "The skin type (Fitzpatrick I–VI) is not recorded");
+  assert_lacks (text, "Ready");
+  assert_nothing_to_sign (text, doc);
+}
+
+/* A keloid on the map blocks as a lifelong condition: called lifelong,
+ * never "until it no longer applies". */
+static void
+test_state_blocked_lifelong (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmFinding) keloid = nm_finding_new ("decolletage", "keloid", 2);
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = NULL;
+  const NmPlanBlock *block;
+
+  nm_consultation_set_fitzpatrick (c, 6);
+  nm_consultation_add_finding (c, keloid);
+  text = export_text (c, &plan, &doc, &pdf);
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_BLOCKED);
+  g_assert_cmpuint (nm_plan_get_n_blocked_by (plan), ==, 1);
+  block = nm_plan_get_blocked_by (plan, 0);
+  g_assert_cmpstr (block->id, ==, "keloid-tendency");
+  g_assert_true (block->lifelong);
+
+  assert_contains (text, "Not suitable now");
+  assert_contains (text, "Microneedling is not suitable now, for the reason below.");
+  {
+    g_autofree char *message = squeeze (block->message);
+    g_autofree char *line = g_strdup_printf ("%s Lifelong: this does not pass with time.", message);
+
+    assert_contains (text, line);
+  }
+  assert_lacks (text, "no longer applies");
+  assert_lacks (text, "Session 1 of");
+  assert_contains (text, "Not suitable now · Treatment plan · Jo Reyes");
+  assert_nothing_to_sign (text, doc);
+  /* nothing to take care of after a session that is not planned */
+  g_assert_false (has_page_titled (doc, "Aftercare"));
+  assert_outline_matches (pdf, doc);
+}
+
 static void
 test_blocked_plan (void)
 {
   g_autoptr(NmConsultation) consultation = load_sample ();
   g_autoptr(NmPlan) plan = NULL;
   g_autoptr(NmPdfDocument) doc = NULL;
-  g_autoptr(PopplerDocument) pdf = NULL;
-  g_autofree char *raw = NULL;
   g_autofree char *text = NULL;
-  NmPdfOptions options = { 0 };
 
   nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
-  plan = plan_for (consultation);
-  options.paper = NM_PAPER_A4;
-  doc = nm_pdf_document_new (consultation, plan, &options);
-  pdf = export (doc, NULL);
-  raw = all_text (pdf);
-  text = squeeze (raw);
-  assert_contains (text, "Not to be treated at present");
-  g_assert_null (strstr (text, "Session 1 of"));
+  text = export_text (consultation, &plan, &doc, NULL);
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_BLOCKED);
+  g_assert_false (nm_plan_get_blocked_by (plan, 0)->lifelong);
+  assert_contains (text, "Not suitable now");
+  assert_contains (text, "Treatment can be reconsidered once this no longer applies.");
+  assert_lacks (text, "Lifelong");
+  assert_lacks (text, "Session 1 of");
+  assert_nothing_to_sign (text, doc);
+}
+
+/* A client of 16: with a guardian the plan can be agreed to, and the
+ * guardian signs; without one it is blocked, with nothing to sign. */
+static void
+test_minor_guardian (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  const char *consent;
+
+  nm_consultation_set_birth_date (c, "2010-03-01");
+  nm_consultation_set_guardian (c, "Marta Reyes");
+  text = export_text (c, &plan, &doc, NULL);
+  g_assert_true (nm_plan_get_minor (plan));
+  g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_PRECAUTIONS);
+  consent = strstr (text, "Your consent");
+  g_assert_nonnull (consent);
+  g_assert_nonnull (strstr (consent, "The client is under 18."));
+  g_assert_nonnull (strstr (consent, "Parent or guardian"));
+  g_assert_nonnull (strstr (consent, "Marta Reyes"));
+  g_assert_nonnull (strstr (consent, "I agree to the treatment described"));
+
+  {
+    g_autoptr(NmPlan) alone = NULL;
+    g_autoptr(NmPdfDocument) alone_doc = NULL;
+    g_autofree char *alone_text = NULL;
+
+    nm_consultation_set_guardian (c, NULL);
+    alone_text = export_text (c, &alone, &alone_doc, NULL);
+    g_assert_cmpint (nm_plan_get_state (alone), ==, NM_PLAN_STATE_BLOCKED);
+    assert_contains (alone_text, "Not suitable now");
+    assert_lacks (alone_text, "The client is under 18.");
+    assert_nothing_to_sign (alone_text, alone_doc);
+  }
+}
+
+static char *
+without_spaces (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      g_string_append_c (out, *p);
+  return g_string_free (out, FALSE);
+}
+
+/* Where the Sources page lists @key: its citation, right after the key.
+ * Compared without white space: poppler may or may not put a space
+ * between the table's cells, and a long address breaks at a slash. */
+static const char *
+source_row (const char *sources,
+            const char *key)
+{
+  g_autofree char *citation = without_spaces (nm_reference_lookup (key));
+  g_autofree char *row = g_strconcat (key, citation, NULL);
+
+  return strstr (sources, row);
+}
+
+/* The Sources page spells out every key the plan cites, and no other. */
+static void
+test_sources (void)
+{
+  g_autoptr(NmConsultation) c = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *all_sources = NULL;
+  const char *sources;
+
+  text = export_text (c, &plan, &doc, NULL);
+  g_assert_true (has_page_titled (doc, "Sources"));
+  g_assert_nonnull (strstr (text, "Each key in this plan"));
+  sources = all_sources = without_spaces (strstr (text, "Each key in this plan"));
+
+  /* every key of every reason and warning, with its citation */
+  for (guint i = 0; i < nm_plan_get_n_regions (plan); i++)
+    for (char **r = nm_plan_get_region (plan, i)->reasons; r != NULL && *r != NULL; r++)
+      g_ptr_array_add (texts, *r);
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    g_ptr_array_add (texts, nm_plan_get_warning (plan, i)->message);
+  g_ptr_array_add (texts, NULL);
+  keys = nm_references_collect ((const char * const *) texts->pdata);
+  g_assert_cmpuint (g_strv_length (keys), >, 10);
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (source_row (sources, keys[i]) == NULL)
+      g_error ("the Sources page lacks %s, %s", keys[i], nm_reference_lookup (keys[i]));
+  /* in alphabetical order, the same key once */
+  g_assert_nonnull (source_row (sources, "CHU"));
+  g_assert_nonnull (source_row (sources, "HAR"));
+  g_assert_nonnull (source_row (sources, "NCT1"));
+  g_assert_true (source_row (sources, "CHU") < source_row (sources, "HAR"));
+  g_assert_true (source_row (sources, "HAR") < source_row (sources, "NCT1"));
+  g_assert_null (source_row (source_row (sources, "HAR") + 1, "HAR"));
+  /* the consent's risks cite GRA; the schedule's phases AMI */
+  g_assert_nonnull (source_row (sources, "GRA"));
+  g_assert_nonnull (source_row (sources, "AMI"));
+  /* a key nothing in this plan cites is not listed */
+  assert_lacks (text, "Kalluri");
+  assert_lacks (text, "Characterization of microchannels");
+
+  /* without a consent (blocked) the risks' only source goes too */
+  nm_consultation_set_screening (c, "pregnancy", NM_ANSWER_YES);
+  {
+    g_autofree char *blocked_text = export_text (c, NULL, NULL, NULL);
+    g_autofree char *blocked = without_spaces (blocked_text);
+
+    g_assert_nonnull (source_row (blocked, "SP1"));
+    assert_lacks (blocked, "Adverse reactions with microneedle therapy");
+  }
+}
+
+/* Each finding's own depth: the sample's melasma lies over boxcar scars
+ * on the right cheek and keeps to its own, shallower depth. */
+static void
+test_finding_depths (void)
+{
+  g_autoptr(NmConsultation) c = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *text = export_text (c, &plan, NULL, NULL);
+  const NmPlanRegion *cheek = nm_plan_lookup_region (plan, "cheek-right");
+  const NmPlanFindingDepth *melasma;
+  g_autofree char *depth = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_nonnull (cheek);
+  melasma = nm_plan_region_lookup_finding (cheek, "melasma");
+  g_assert_nonnull (melasma);
+  g_assert_true (melasma->treat);
+  g_assert_cmpfloat (melasma->max_mm, <, cheek->max_mm);
+  depth = nm_render_format_depth (melasma->min_mm, melasma->max_mm);
+  line = g_strdup_printf ("Melasma: keep to %s", depth);
+  assert_contains (text, line);
+  /* the deepest finding is the region's depth: no line of its own */
+  assert_lacks (text, "Boxcar acne scars: keep to");
+}
+
+/* A wait before the first session: the schedule says to when and why. */
+static void
+test_wait_before_start (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *why = NULL;
+
+  nm_consultation_set_screening (c, "sunburn", NM_ANSWER_YES);
+  text = export_text (c, &plan, &doc, NULL);
+  g_assert_nonnull (nm_plan_get_wait_until (plan));
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, "wait-before-start") == 0)
+      why = squeeze (nm_plan_get_warning (plan, i)->message);
+  g_assert_nonnull (why);
+  date = nm_render_format_date (nm_plan_get_wait_until (plan));
+  note = g_strdup_printf ("The first session moves to %s. %s", date, why);
+  /* on the summary and on the schedule */
+  assert_contains (text, note);
+  assert_contains (strstr (text, note) + 1, note);
+  assert_contains (text, "after a wait (see the schedule)");
+  /* the schedule's drawing labels the wait */
+  {
+    char until[32];
+    g_autofree char *label = NULL;
+
+    g_date_strftime (until, sizeof until, "%-d %b", nm_plan_get_wait_until (plan));
+    label = g_strdup_printf ("Wait until %s", until);
+    assert_contains (text, label);
+  }
+  g_assert_true (has_page_titled (doc, "Consent"));
 }
 
 int
@@ -461,6 +916,15 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/print-resolution", test_page_renderer_at_print_resolution);
   g_test_add_func ("/outputs/pdf/logos", test_logos);
   g_test_add_func ("/outputs/pdf/blocked", test_blocked_plan);
+  g_test_add_func ("/outputs/pdf/state/ready", test_state_ready);
+  g_test_add_func ("/outputs/pdf/state/precautions", test_state_precautions);
+  g_test_add_func ("/outputs/pdf/state/screening-incomplete", test_state_screening_incomplete);
+  g_test_add_func ("/outputs/pdf/state/no-skin-type", test_state_no_skin_type);
+  g_test_add_func ("/outputs/pdf/state/blocked-lifelong", test_state_blocked_lifelong);
+  g_test_add_func ("/outputs/pdf/minor-guardian", test_minor_guardian);
+  g_test_add_func ("/outputs/pdf/sources", test_sources);
+  g_test_add_func ("/outputs/pdf/finding-depths", test_finding_depths);
+  g_test_add_func ("/outputs/pdf/wait-before-start", test_wait_before_start);
 
   return g_test_run ();
 }

@@ -160,6 +160,60 @@ test_blocked_draws_a_message (void)
   cairo_surface_destroy (surface);
 }
 
+/* Light neutral greys: the wait band's ground and hatching, which read
+ * without colour; the lanes' own grounds are lighter. */
+static guint
+count_band_grey (cairo_surface_t *surface)
+{
+  const guchar *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint n = 0;
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+
+        if (r >= 225 && r <= 243 && ABS (r - g) < 8 && ABS (g - b) < 12)
+          n++;
+      }
+  return n;
+}
+
+/* Sunburn moves the first session: the span from the start date to it is
+ * drawn as a band across the lanes, in greys that print. */
+static void
+test_wait_band (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plain = NULL;
+  g_autoptr(NmPlan) waiting = NULL;
+  cairo_surface_t *without, *with;
+  guint before, after;
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 20, G_DATE_NOVEMBER, 2026);
+  nm_consultation_set_start_date (consultation, "2026-12-01");
+  plain = plan_for (consultation);
+  g_assert_null (nm_plan_get_wait_until (plain));
+  nm_consultation_set_screening (consultation, "sunburn", NM_ANSWER_YES);
+  waiting = plan_for (consultation);
+  g_assert_nonnull (nm_plan_get_wait_until (waiting));
+
+  without = draw (consultation, plain, &today);
+  with = draw (consultation, waiting, &today);
+  before = count_band_grey (without);
+  after = count_band_grey (with);
+  g_test_message ("band greys: %u without the wait, %u with it", before, after);
+  g_assert_cmpuint (after, >, before + 3000);
+
+  cairo_surface_destroy (without);
+  cairo_surface_destroy (with);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +224,7 @@ main (int   argc,
   g_test_add_func ("/outputs/schedule/done-vs-planned", test_done_against_planned);
   g_test_add_func ("/outputs/schedule/maintenance", test_maintenance_and_phases);
   g_test_add_func ("/outputs/schedule/blocked", test_blocked_draws_a_message);
+  g_test_add_func ("/outputs/schedule/wait-band", test_wait_band);
 
   return g_test_run ();
 }

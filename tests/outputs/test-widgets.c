@@ -120,9 +120,11 @@ test_session_log (void)
 
     g_assert_true (nm_session_get_depth (session, region, &before));
     g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), before, 1e-9);
-    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.4);
+    /* a whole number of the device's 0.25 mm steps, within the plan */
+    g_assert_cmpfloat (before, !=, 0.25);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.25);
     g_assert_true (nm_session_get_depth (session, region, &depth));
-    g_assert_cmpfloat_with_epsilon (depth, 0.4, 1e-9);
+    g_assert_cmpfloat_with_epsilon (depth, 0.25, 1e-9);
     g_assert_true (nm_consultation_undo (consultation));
     g_assert_true (nm_session_get_depth (session, region, &depth));
     g_assert_cmpfloat_with_epsilon (depth, before, 1e-9);

@@ -45,10 +45,11 @@ typedef struct
 } Case;
 
 static const Case cases[] = {
-  /* Rolling 1.0–2.0 (JUV, DP, NCT1); severity 1 → 1.0–1.5; the cheek's scar
-   * limit is 1.5 (NCT1, HAR, SP1). Acne scars: 3 sessions 4 weeks apart (HAR). */
+  /* Rolling 1.0–2.0 (JUV, DP, NCT1); severity 2 → 1.17–1.67, the start
+   * rounded down (the careful side) → 1.0–1.5; the cheek's scar limit is 1.5
+   * (NCT1, HAR, SP1). Acne scars: 3 sessions 4 weeks apart (HAR). */
   { "rolling-mild", 2, "cheek-left acne-scar-rolling 2", NULL, NULL, NULL,
-    "cheek-left", TRUE, 1.25, 1.5, 3, 4, "ok", NULL },
+    "cheek-left", TRUE, 1.0, 1.5, 3, 4, "ok", NULL },
   /* Grade 1 (macular, GBQ1): colour, not contour; held at 0.5 mm (spec §3.1). */
   { "rolling-macular", 2, "cheek-left acne-scar-rolling 1", NULL, NULL, NULL,
     "cheek-left", TRUE, 0.5, 0.5, 3, 4, "ok", NULL },
@@ -69,9 +70,10 @@ static const Case cases[] = {
   /* Periorbital ⚠ 0.2–0.5: the conservative one step, 0.25 (GR, MBA, DP). */
   { "periorbital", 2, "periorbital-left fine-lines 2", NULL, NULL, NULL,
     "periorbital-left", TRUE, 0.25, 0.25, 4, 4, "caution", "below-indication" },
-  /* Eyelids: never needled (SP1); nothing treated, so no series. */
+  /* Eyelids: never needled (SP1); nothing treated, so no series, and the
+   * plan says there is nothing to needle. */
   { "eyelid", 2, "eyelid-right wrinkles 3", NULL, NULL, NULL,
-    "eyelid-right", FALSE, 0, 0, 0, 0, "ok", NULL },
+    "eyelid-right", FALSE, 0, 0, 0, 0, "caution", "nothing-to-needle" },
   /* Keloid ⚠ (JDD, BDS, SISU vs NAS): never needled, refer; a keloid on
    * the map blocks as a history of keloids does (spec §3.1). */
   { "keloid", 2, "upper-back keloid 2", NULL, NULL, NULL,
@@ -187,9 +189,9 @@ static const Case cases[] = {
   /* Glabella one chart (DP) thin-skin 0.5; laxity 0.5–1.5 → severity 1 0.5–1.0. */
   { "glabella-laxity", 2, "glabella laxity 1", NULL, NULL, NULL,
     "glabella", TRUE, 0.5, 0.5, 4, 4, "ok", NULL },
-  /* Jawline scar limit 1.5 (NCT1): boxcar severity 3 → 1.17–1.42 → 1.25. */
+  /* Jawline scar limit 1.5 (NCT1): boxcar severity 3 → 1.17–1.42 → 1.0–1.25. */
   { "jawline-boxcar", 2, "jawline-right acne-scar-boxcar 3", NULL, NULL, NULL,
-    "jawline-right", TRUE, 1.25, 1.25, 3, 4, "ok", NULL },
+    "jawline-right", TRUE, 1.0, 1.25, 3, 4, "ok", NULL },
 };
 
 static NmConsultation *
@@ -427,7 +429,7 @@ test_reasons_cite_sources (void)
   g_assert_nonnull (strstr (all, "(JUV, DP, NCT1)"));       /* rolling range */
   g_assert_nonnull (strstr (all, "(NCT1, HAR, SP1)"));      /* scar limit */
   g_assert_nonnull (strstr (all, "(LOW, CHU)"));            /* pigment cap */
-  g_assert_nonnull (strstr (all, "Over the melasma itself keep to 0.5 mm"));
+  g_assert_nonnull (strstr (all, "Over the melasma, keep to 0.5 mm"));
   g_assert_nonnull (strstr (all, "deepest finding, rolling acne scars"));
   g_assert_nonnull (strstr (all, "lengthened to 6 weeks"));
   g_assert_cmpstr (region->deepest_kind, ==, "acne-scar-rolling");

@@ -565,6 +565,122 @@ test_outline (void)
     }
 }
 
+/* An outlined finding is drawn with its own depth's colour inside its
+ * region's: melasma at 0.5–1.0 mm inside a cheek at 1.5 mm reads lighter,
+ * that is shallower, with an edge in its category's colour. */
+static void
+test_outline_own_depth (void)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  g_autoptr(NmConsultation) c = consultation_new (2);
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(NmPlan) deeper_plan = NULL;
+  const NmRgba *brown = nm_render_category_colour (NM_CATEGORY_PIGMENT);
+  const NmPlanRegion *cheek;
+  const NmPlanFindingDepth *own;
+  NmFinding *melasma;
+  NmPoint ring[12];
+  NmRgba expected, region_colour;
+  cairo_surface_t *depth, *findings;
+  double cx = 0, cy = 0, ax, ay, rgb[3], l_patch, l_region, l_expected;
+  gboolean found = FALSE;
+
+  /* a patch well inside the cheek, clear of the cheek's depth label */
+  g_assert_true (nm_atlas_region_anchor (atlas, NM_VIEW_FACE_FRONT, "cheek-left", W, H, &ax, &ay));
+  for (double vy = 0.45; vy < 0.75 && !found; vy += 0.005)
+    for (double vx = 0.5; vx < 0.8 && !found; vx += 0.005)
+      {
+        nm_atlas_view_to_widget (atlas, NM_VIEW_FACE_FRONT, W, H, vx, vy, &cx, &cy);
+        if (fabs (cy - ay) < 40)
+          continue;
+        found = TRUE;
+        for (guint i = 0; i < G_N_ELEMENTS (ring) && found; i++)
+          {
+            double x, y;
+
+            ring[i].x = vx + 0.025 * cos (i * G_PI / 6);
+            ring[i].y = vy + 0.025 * sin (i * G_PI / 6);
+            for (double k = 1.0; k <= 1.5 && found; k += 0.5)
+              {
+                nm_atlas_view_to_widget (atlas, NM_VIEW_FACE_FRONT, W, H, vx + (ring[i].x - vx) * k,
+                                         vy + (ring[i].y - vy) * k, &x, &y);
+                found = nm_atlas_region_at (atlas, NM_VIEW_FACE_FRONT, W, H, x, y) == g_intern_string ("cheek-left");
+              }
+          }
+      }
+  g_assert_true (found);
+  add_finding (c, "cheek-left", "acne-scar-rolling", 4);
+  melasma = add_finding (c, "cheek-left", "melasma", 1);
+  nm_consultation_set_finding_outline (c, melasma, "face-front", ring, G_N_ELEMENTS (ring));
+  plan = plan_for (c);
+  cheek = nm_plan_lookup_region (plan, "cheek-left");
+  g_assert_nonnull (cheek);
+  g_assert_true (cheek->treat);
+  own = nm_plan_region_lookup_finding (cheek, "melasma");
+  g_assert_nonnull (own);
+  g_assert_true (own->treat);
+  g_assert_cmpfloat (own->max_mm, <, cheek->min_mm);
+
+  depth = draw_map (c, plan, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_DEPTH, FALSE);
+  nm_render_depth_colour ((own->min_mm + own->max_mm) / 2, &expected);
+  nm_render_depth_colour ((cheek->min_mm + cheek->max_mm) / 2, &region_colour);
+  pixel (depth, (int) cx, (int) cy, rgb);
+  l_patch = lightness (rgb[0], rgb[1], rgb[2]);
+  l_expected = lightness (expected.red, expected.green, expected.blue);
+  /* its own depth's colour, opaque, not a wash over the region's */
+  g_assert_cmpfloat (fabs (rgb[0] - expected.red) + fabs (rgb[1] - expected.green)
+                     + fabs (rgb[2] - expected.blue), <, 0.04);
+  /* lighter, that is shallower, than the region around it, which keeps
+   * its own colour */
+  l_region = region_lightness (depth, NM_VIEW_FACE_FRONT, "cheek-left");
+  g_assert_cmpfloat (fabs (l_region - lightness (region_colour.red, region_colour.green, region_colour.blue)), <, 1.5);
+  g_assert_cmpfloat (l_patch, >, l_region + 8);
+  /* a visible edge: the outline, in the category's colour, through every
+   * point */
+  for (guint i = 0; i < G_N_ELEMENTS (ring); i++)
+    {
+      double x, y;
+
+      nm_atlas_view_to_widget (atlas, NM_VIEW_FACE_FRONT, W, H, ring[i].x, ring[i].y, &x, &y);
+      pixel (depth, (int) x, (int) y, rgb);
+      g_assert_cmpfloat (fabs (rgb[0] - brown->red) + fabs (rgb[1] - brown->green)
+                         + fabs (rgb[2] - brown->blue), <, 0.25);
+    }
+
+  /* the findings layer keeps the faint wash: no depth there */
+  findings = draw_map (c, plan, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+  pixel (findings, (int) cx, (int) cy, rgb);
+  g_assert_cmpfloat (fabs (lightness (rgb[0], rgb[1], rgb[2]) - l_expected), >, 3);
+  cairo_surface_destroy (findings);
+  cairo_surface_destroy (depth);
+
+  /* drawn again from the cache after the finding's depth changed, the
+   * patch takes its new colour */
+  cairo_surface_destroy (draw_map (c, plan, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_DEPTH, FALSE));
+  nm_finding_set_severity (melasma, 3);
+  deeper_plan = plan_for (c);
+  own = nm_plan_region_lookup_finding (nm_plan_lookup_region (deeper_plan, "cheek-left"), "melasma");
+  nm_render_depth_colour ((own->min_mm + own->max_mm) / 2, &expected);
+  g_assert_cmpfloat (fabs (lightness (expected.red, expected.green, expected.blue) - l_expected), >, 2.5);
+  depth = draw_map (c, deeper_plan, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_DEPTH, FALSE);
+  pixel (depth, (int) cx, (int) cy, rgb);
+  g_assert_cmpfloat (fabs (lightness (rgb[0], rgb[1], rgb[2])
+                           - lightness (expected.red, expected.green, expected.blue)), <, 1.0);
+  cairo_surface_destroy (depth);
+
+  /* blocked, nothing is needled: no depth colour in the patch */
+  nm_consultation_set_screening (c, "pregnancy", NM_ANSWER_YES);
+  {
+    g_autoptr(NmPlan) blocked = plan_for (c);
+
+    depth = draw_map (c, blocked, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_DEPTH, FALSE);
+    pixel (depth, (int) cx, (int) cy, rgb);
+    g_assert_cmpfloat (fabs (rgb[0] - expected.red) + fabs (rgb[1] - expected.green)
+                       + fabs (rgb[2] - expected.blue), >, 0.1);
+    cairo_surface_destroy (depth);
+  }
+}
+
 static void
 test_widget_to_view (void)
 {
@@ -873,6 +989,7 @@ main (int   argc,
   g_test_add_func ("/render/labels", test_labels);
   g_test_add_func ("/render/layers-differ", test_layers_differ);
   g_test_add_func ("/render/outline", test_outline);
+  g_test_add_func ("/render/outline-own-depth", test_outline_own_depth);
   g_test_add_func ("/render/widget-to-view", test_widget_to_view);
   g_test_add_func ("/render/multi-selection", test_multi_selection);
   g_test_add_func ("/render/cache-and-vector", test_cache_and_vector);

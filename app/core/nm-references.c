@@ -1,0 +1,317 @@
+/* nm-references.c: the sources behind the plan, spelled out
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "nm-references"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "nm-references.h"
+
+/* Transcribed from the References list at the end of clinical/REFERENCE.md
+ * (and the three added under its §6a), in that order. Where one line of
+ * the list holds several keys, each key has its own part of the line; two
+ * keys of one entry ("ESM/CLN") share it. Citations are bibliographic
+ * data and are not translated. */
+static const struct
+{
+  const char *key;
+  const char *citation;
+} references[] = {
+  { "K1", "Kalluri H et al. Characterization of microchannels created by metal microneedles. "
+          "AAPS J 2011;13:473 — pmc.ncbi.nlm.nih.gov/articles/PMC3160154" },
+  { "SP1", "SkinPen Precision contraindications/precautions as quoted at "
+           "theeliteclinic.com/copy-of-alumier-peel; device range per FDA De Novo as "
+           "summarized at pinovaaesthetics.com/blogs/news/skinpen-needle-depth-and-protocol" },
+  { "SP2", "FDA DEN160029 and K202243 summaries — 510k.innolitics.com/search/DEN160029 ; "
+           "/K202243" },
+  { "SPI", "skinpeninternational.com/skinpen-indications/" },
+  { "NCT1", "NCT02646917 SkinPen acne scars — clinicaltrials.gov/show/NCT02646917" },
+  { "NCT2", "NCT02154503 (trials.co)" },
+  { "DP", "Dr. Pen depth chart — drpen.net/blogs/how-it-works/needle-depth-guide" },
+  { "DK4", "Dermapen 4 manual §10 — esmanual.top/manual/431836/Dermapen-4.html?page=23" },
+  { "GR", "glow-refinery.com/blogs/microneedling-resources/microneedling-depth-guide-for-different-areas-of-your-face" },
+  { "MBA", "microneedlingbeforeafter.com/es/blog" },
+  { "FH", "findhealthclinics.com/US/Searcy/132226440223922/Aesthetic-Solutions-Searcy" },
+  { "LOW", "low-authority charts: e1515.com.tw/post/length-micro-needling-depth-chart ; "
+           "ssuc.ca/contentai/length-micro-needling-depth-chart ; "
+           "glownetics.com/fade-hyperpigmentation-microneedling-serums ; "
+           "purehnb.com/hyperpigmentation-after-microneedling ; "
+           "necolebitchie.com/how-deep-microneedling-for-wrinkles ; "
+           "trendsmask.com/microneedling-how-often-160038.html" },
+  { "JUV", "juvenology.co.uk/post/microneedling-acne-scars" },
+  { "ALQ", "Alqam M et al. Microneedling device for wrinkles on the neck. Aesthet Surg J "
+           "2022 (PMC9472661; NCT03803059)" },
+  { "HAR", "Harris AG, Naidoo C, Murrell DF. Skin needling for acne scarring: review. Int J "
+           "Womens Dermatol 2015;1:77" },
+  { "DOG", "Dogra S et al. Microneedling for acne scars in Asian skin type. J Cosmet "
+           "Dermatol 2014 (read.qxmd.com/read/25196684)" },
+  { "TIR", "Tirmizi SS et al. Cureus 2021;13:e12578" },
+  { "SPL", "Litchman G et al. Microneedling. StatPearls — statpearls.com/sp/ms/38285" },
+  { "JUH", "Juhasz MLW, Cohen JL. Microneedling for scars. CCID 2020;13:997 (PMC7764156)" },
+  { "NAS", "Needling for non-atrophic scars review (PMC6880027)" },
+  { "BUR", "\"The Value of Medical Needling in Burn Scars\", Handbook of Burns Vol 2, "
+           "Springer (doi 10.1007/978-3-030-34511-2_11)" },
+  { "SVE", "Svenning & Drejøe, J Med Case Rep Rev 2019;2:6" },
+  { "ANZ", "anzbaasm.com/8445" },
+  { "STA1", "Microneedling vs non-ablative fractional laser for striae alba. Am J Clin "
+            "Dermatol 2019 (doi 10.1007/s40257-018-0415-0)" },
+  { "STA2", "Arch Dermatol Res 2023 (doi 10.1007/s00403-023-02601-w)" },
+  { "ALS", "Alster TS, Li MK. Dermatol Surg 2020;46:459" },
+  { "LIM", "Lima EVA et al. Microneedling adjuvant for facial melasma. BMC Dermatol "
+           "2017;17:14" },
+  { "TXA", "TXA microinjection vs mesoneedling split-face RCT (discovery.researcher.life); "
+           "Fatima A et al. Pak J Health Sci 2025 (doi 10.54393/pjhs.v6i5.2533)" },
+  { "CAS", "Cassiano DP et al., MN + oral TXA RCT (tressless.com summary)" },
+  { "PAH", "Skin microneedling for pigmented acne scars in dark skin, J Cosmet Dermatol "
+           "(revivetrainings.com summary)" },
+  { "DHU", "Dhurat R et al. Int J Trichology 2013;5:6 (PMC3746236)" },
+  { "KUM", "Kumar MK et al. J Cutan Aesthet Surg 2019" },
+  { "FAG", "Faghihi G et al. J Cosmet Dermatol 2021;20:1241" },
+  { "ENG", "English RS et al. Dermatol Ther 2022;12:41 (PMC8776974)" },
+  { "AUS", "Aust MC et al. Percutaneous collagen induction therapy. Plast Reconstr Surg "
+           "2008;121:1421" },
+  { "ABL", "Ablon G. J Clin Aesthet Dermatol 2018;11(8):29 (PMC6122507)" },
+  { "ELD", "El-Domyati M et al. Int J Dermatol 2015 (medicalxpress.com summary)" },
+  { "FAR", "Farber et al. Plast Aesthet Res 2020;7:72" },
+  { "JAC", "Jacob CI, Dover JS, Kaminer MS. JAAD 2001;45:109" },
+  { "FAB", "Fabbrocini G et al. Dermatol Res Pract 2010 "
+           "(hindawi.com/journals/drp/2010/893080/tab1)" },
+  { "GBQ1", "Goodman GJ, Baron JA. Qualitative global scarring grading system. Dermatol Surg "
+            "2006 (PMID 17199653)" },
+  { "GBQ2", "Goodman GJ, Baron JA. Quantitative system. J Cosmet Dermatol 2006;5:48 (doi "
+            "10.1111/j.1473-2165.2006.00222.x)" },
+  { "GEA", "geantsage.pixnet.net/blog/category/3221558" },
+  { "DRO", "droracle.ai/articles/821269" },
+  { "SOZ", "sozoclinic.sg/acne-scars/goodman-and-baron-quantitative-grading-system/" },
+  { "CLA", "Clark AK et al. Acne scars: how do we grade them? Am J Clin Dermatol 2018;19:139" },
+  { "MASI", "medicalalgorithms.com (Kimbrough-Green 1994); "
+            "altmeyers.org/de/dermatologie/melasma-assessment-severity-index-16838; Pandya "
+            "AG et al. JAAD 2011;64:78; JAMA Dermatol 2016 research letter "
+            "\"Interpretability of the mMASI\"" },
+  { "MSI", "Majid I et al. Indian J Dermatol 2016" },
+  { "CHU", "Chu S et al. Safety profile for microneedling. Dermatol Surg 2021;47:1249" },
+  { "COH", "Cohen BE, Elbuluk N. Microneedling in skin of color. JAAD 2016;74:348" },
+  { "SOC", "plasticsurgerykey.com/applications-and-safety-in-skin-of-color" },
+  { "ASDS", "Waldman A et al. ASDS isotretinoin consensus. Dermatol Surg 2017;43:1249 (+ "
+            "the-hospitalist.org summary)" },
+  { "JDD", "jddonline.com microneedling for acne scars (2024)" },
+  { "GRA", "\"Adverse reactions with microneedle therapy\" (facial granulomas), JAMA "
+           "Dermatol 2014 (tighti.best copy)" },
+  { "NIC", "\"Microneedling in the nickel-allergic patient\" (discovery.researcher.life)" },
+  { "BDS", "balancedayspa.com/pages/microneedling-contraindications" },
+  { "SISU", "sisubeautyclinic.com/blogs/microneedling/microneedling-contraindications" },
+  { "BTB", "beautyandthebroworlando.com/before-your-microneedling-appointment/" },
+  { "ESM", "esthetikmtl.com/en/consultation-microneedling" },
+  { "CLN", "esthetikmtl.com/en/consultation-microneedling" },
+  { "KIC", "kichi.studio/pages/microneedling-suitability" },
+  { "PUR", "purelyboutique.com/microneedling-treatment-holliston/" },
+  { "DRM", "drmorgancosmeticsurgery.com (cold sores)" },
+  { "MON", "monarchbrowandfacials.com/blog//microneedling-aftercare-instructions" },
+  { "FEE", "fifthelementesthetics.com/pages/microneedling-aftercare" },
+  { "DPS", "drpenskincare.com/blog/what-are-the-post-care-instructions-for-microneedling" },
+  { "DQ", "dermatiquelaserandskin.com/skinpen-pre-post-care-instructions/" },
+  { "RSF", "realself.com/microneedling-rf" },
+  { "RSP", "realself.com/nonsurgical/skinpen" },
+  { "AMI", "amieamed.com/dermatology-treatments/microneedling/pci/" },
+  { "AGB", "agbeautysalon.wordpress.com (2019/09/10)" },
+  { "MAD", "masteraestheticsdirect.com/lessons/wound-healing-response-and-microneedling/" },
+  { "HP101", "healthproblems101.com" },
+  { "PLK", "plasticna-kirurgija.si/en/non-surgical/microneedling/" },
+  { "SWM", "swmphs.com/how-often-can-you-get-microneedling-treatments/" },
+  { "RSQ", "realself.com/question/long-the-effects-micro-needling-last-maintenance-required" },
+  { "SAN", "sanolaserbeauty.com" },
+  { "CHO", "Chopra K et al. Aesthet Surg J 2015;35:1007" },
+  { "MEN", "Meng Y et al. BMC Med Imaging 2022;22:113 (PMC9205051, Table 2)" },
+  { "SEL", "selcukmedj.org (six face regions)" },
+  { "US50", "50 MHz facial skin study (discovery.researcher.life)" },
+  { "USD", "Dermatol Surg 2018 high-resolution ultrasound face/neck "
+           "(insights.ovid.com/dersu/201806000/00042728-201806000-00014)" },
+  { "OLT", "Oltulu P et al. Turk J Plast Surg 2018;26:56" },
+  { "LAU", "Laurent A et al. Vaccine 2007;25:6423" },
+  { "VMU", "Van Mulder TJS et al. (researchportal.be/nl/node/2450488)" },
+  { "XU", "Xu H et al. JAAD 2017;77:1133 (PMC5685878)" },
+  { "CLA2", "realself.com/article/microneedling-aesthetic-studio-claytor-plastic-surgery1" },
+  { "VIT", "Microneedling in vitiligo: a systematic review. Dermatol Ther 2020;33:e14297 "
+           "(PMID 32940387)" },
+  { "BYP", "bypia.com FAQ “Is there anyone who needs to be extra cautious when it comes to "
+           "microneedling”" },
+  { "NTL", "nadiatamaralee.com “What to know before a microneedling treatment”" },
+};
+
+/**
+ * nm_references_get_n:
+ *
+ * Returns: the number of reference keys
+ */
+guint
+nm_references_get_n (void)
+{
+  return G_N_ELEMENTS (references);
+}
+
+/**
+ * nm_references_get_key:
+ * @index: from 0 to nm_references_get_n() - 1
+ *
+ * Returns: the key at @index, in the order of the reference list
+ */
+const char *
+nm_references_get_key (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (references), NULL);
+  return references[index].key;
+}
+
+/**
+ * nm_reference_lookup:
+ * @key: (nullable): a reference key such as "HAR"
+ *
+ * Returns: (nullable): the citation of @key, or %NULL for an unknown key
+ */
+const char *
+nm_reference_lookup (const char *key)
+{
+  if (key == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (references); i++)
+    if (strcmp (references[i].key, key) == 0)
+      return references[i].citation;
+  return NULL;
+}
+
+/* Adds each known key of [start, end), a list separated by commas or
+ * semicolons, to @keys. Anything that is not a key ("e.g. doxycycline")
+ * is passed over. */
+static void
+scan_list (GHashTable *keys,
+           const char *start,
+           const char *end)
+{
+  const char *p = start;
+
+  while (p < end)
+    {
+      const char *item_end = p;
+      g_autofree char *item = NULL;
+
+      while (item_end < end && *item_end != ',' && *item_end != ';')
+        item_end++;
+      item = g_strstrip (g_strndup (p, (gsize) (item_end - p)));
+      if (nm_reference_lookup (item) != NULL)
+        {
+          guint i;
+
+          /* the table's own string, so the set needs no copies */
+          for (i = 0; strcmp (references[i].key, item) != 0; i++)
+            ;
+          g_hash_table_add (keys, (gpointer) references[i].key);
+        }
+      p = item_end + 1;
+    }
+}
+
+/**
+ * nm_references_scan:
+ * @keys: a set of keys (a #GHashTable of strings, g_str_hash)
+ * @text: (nullable): a text that cites its sources in brackets
+ *
+ * Adds to @keys every known key that @text cites in round brackets,
+ * "(JUV, DP)" or "(SP1; CHO, MEN)". The keys added are the table's own
+ * strings and live as long as the program.
+ */
+void
+nm_references_scan (GHashTable *keys,
+                    const char *text)
+{
+  const char *open;
+
+  g_return_if_fail (keys != NULL);
+
+  for (open = text != NULL ? strchr (text, '(') : NULL; open != NULL; open = strchr (open + 1, '('))
+    {
+      const char *close = strchr (open + 1, ')');
+      const char *nested = strchr (open + 1, '(');
+
+      if (close == NULL)
+        break;
+      if (nested != NULL && nested < close)
+        continue;
+      scan_list (keys, open + 1, close);
+    }
+}
+
+/**
+ * nm_references_scan_list:
+ * @keys: a set of keys
+ * @list: (nullable): keys separated by commas, "DQ, MON"
+ *
+ * Adds every known key of @list to @keys.
+ */
+void
+nm_references_scan_list (GHashTable *keys,
+                         const char *list)
+{
+  g_return_if_fail (keys != NULL);
+
+  if (list != NULL)
+    scan_list (keys, list, list + strlen (list));
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * nm_references_sorted:
+ * @keys: a set of keys
+ *
+ * Returns: (transfer full): the keys of @keys in alphabetical order,
+ *   %NULL-terminated
+ */
+char **
+nm_references_sorted (GHashTable *keys)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (keys != NULL, NULL);
+
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (out, g_strdup (key));
+  g_ptr_array_sort (out, compare_keys);
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+/**
+ * nm_references_collect:
+ * @texts: (array zero-terminated=1): texts citing their sources in brackets
+ *
+ * Returns: (transfer full): the known keys that @texts cite, without
+ *   repeats, in alphabetical order, %NULL-terminated
+ */
+char **
+nm_references_collect (const char * const *texts)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; texts != NULL && texts[i] != NULL; i++)
+    nm_references_scan (keys, texts[i]);
+  return nm_references_sorted (keys);
+}

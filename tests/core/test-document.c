@@ -1,0 +1,371 @@
+/* test-document.c: an open consultation's file state, read and written on
+ * worker threads
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+
+#include "nm-document.h"
+#include "nm-file.h"
+#include "nm-vocab.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static const char *document_text =
+  "{\"format\": \"needlemap-consultation\", \"version\": 1,"
+  " \"client\": {\"name\": \"Test\", \"birth_date\": \"1990-01-01\", \"fitzpatrick\": 3},"
+  " \"findings\": [{\"region\": \"cheek-left\", \"kind\": \"acne-scar-rolling\", \"severity\": 3}],"
+  " \"plan\": {\"start_date\": \"2026-12-01\"}}";
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("nm-document-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "client.needlemap", NULL);
+  g_assert_true (g_file_set_contents (f->path, document_text, -1, NULL));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static void
+on_result_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static NmDocument *
+load (const char  *path,
+      GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  nm_document_load_async (file, NULL, on_result_cb, &result);
+  return nm_document_load_finish (wait_result (&result), error);
+}
+
+static gboolean
+save (NmDocument  *document,
+      GFile       *file,
+      GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  nm_document_save_async (document, file, NULL, on_result_cb, &result);
+  return nm_document_save_finish (document, wait_result (&result), error);
+}
+
+static void
+test_load (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (document);
+  g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (document)), ==, "Test");
+  g_assert_nonnull (nm_document_get_etag (document));
+  g_assert_false (nm_document_get_modified (document));
+  g_assert_false (nm_document_get_busy (document));
+  g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
+  /* no protocol, no plan */
+  g_assert_null (nm_document_get_plan (document));
+}
+
+static void
+test_load_refused (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = NULL;
+
+  g_assert_true (g_file_set_contents (f->path,
+                                      "{\"format\": \"needlemap-consultation\", \"version\": 1,"
+                                      " \"client\": {\"fitzpatrick\": 9}, \"findings\": []}", -1, NULL));
+  document = load (f->path, &error);
+  g_assert_null (document);
+  g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "client.fitzpatrick"));
+}
+
+static void
+test_plan_follows_edits (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autoptr(NmProtocol) protocol = nm_protocol_load_default (&error);
+  g_autoptr(NmFinding) finding = nm_finding_new ("forehead", "fine-lines", 2);
+  NmPlan *before;
+
+  g_assert_no_error (error);
+  nm_document_set_protocol (document, protocol);
+  before = nm_document_get_plan (document);
+  g_assert_nonnull (before);
+  g_assert_null (nm_plan_lookup_region (before, "forehead"));
+
+  nm_consultation_add_finding (nm_document_get_consultation (document), finding);
+  g_assert_true (nm_document_get_plan (document) != before);
+  g_assert_nonnull (nm_plan_lookup_region (nm_document_get_plan (document), "forehead"));
+  g_assert_true (nm_document_get_modified (document));
+}
+
+/* A save writes the model as it was when the save started; an edit made
+ * while it runs stays unsaved. */
+static void
+test_edit_during_save (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  NmConsultation *c = nm_document_get_consultation (document);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *written = NULL;
+
+  nm_consultation_set_client_name (c, "Before the save");
+  nm_document_save_async (document, NULL, NULL, on_result_cb, &result);
+  g_assert_true (nm_document_get_busy (document));
+  nm_consultation_set_client_name (c, "During the save");
+
+  g_assert_true (nm_document_save_finish (document, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_false (nm_document_get_busy (document));
+
+  g_assert_true (g_file_get_contents (f->path, &written, NULL, NULL));
+  g_assert_nonnull (strstr (written, "Before the save"));
+  g_assert_null (strstr (written, "During the save"));
+  g_assert_true (nm_document_get_modified (document));
+
+  /* undoing back to what was saved is unmodified again */
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_false (nm_document_get_modified (document));
+}
+
+/* Saves queue: the second one waits for the first and writes the later
+ * state; busy stays TRUE until both are done. */
+static void
+test_saves_queue (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  NmConsultation *c = nm_document_get_consultation (document);
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autofree char *written = NULL;
+
+  nm_consultation_set_client_name (c, "First");
+  nm_document_save_async (document, NULL, NULL, on_result_cb, &first);
+  nm_consultation_set_client_name (c, "Second");
+  nm_document_save_async (document, NULL, NULL, on_result_cb, &second);
+
+  g_assert_true (nm_document_save_finish (document, wait_result (&first), &error));
+  g_assert_true (nm_document_get_busy (document));
+  g_assert_true (nm_document_save_finish (document, wait_result (&second), &error));
+  g_assert_no_error (error);
+  g_assert_false (nm_document_get_busy (document));
+  g_assert_false (nm_document_get_modified (document));
+
+  g_assert_true (g_file_get_contents (f->path, &written, NULL, NULL));
+  g_assert_nonnull (strstr (written, "\"Second\""));
+}
+
+/* Save As moves the document to the new file; a save that cannot be
+ * written leaves everything as it was. */
+static void
+test_save_as_and_failure (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autofree char *other_path = g_build_filename (f->dir, "copy.needlemap", NULL);
+  g_autofree char *missing_path = g_build_filename (f->dir, "no-such-folder", "x.needlemap", NULL);
+  g_autoptr(GFile) other = g_file_new_for_path (other_path);
+  g_autoptr(GFile) missing = g_file_new_for_path (missing_path);
+  GStatBuf st;
+
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Moved");
+  g_assert_true (save (document, other, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_equal (nm_document_get_file (document), other));
+  g_assert_false (nm_document_get_modified (document));
+  /* health data: private */
+  g_assert_cmpint (g_stat (other_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Unsaved");
+  g_assert_false (save (document, missing, &error));
+  g_assert_nonnull (error);
+  g_assert_true (g_file_equal (nm_document_get_file (document), other));
+  g_assert_true (nm_document_get_modified (document));
+  g_assert_false (nm_document_get_busy (document));
+}
+
+/* A consultation without a skin type cannot be saved; nothing is written. */
+static void
+test_save_incomplete (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(NmConsultation) c = nm_consultation_new ();
+  g_autoptr(NmDocument) document = nm_document_new (c, NULL);
+  g_autofree char *path = g_build_filename (f->dir, "new.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (save (document, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  g_clear_error (&error);
+
+  g_assert_false (save (document, file, &error));
+  g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_INCOMPLETE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (nm_document_get_file (document));
+}
+
+static void
+on_notify_cb (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Another program writes the file: the document says so, and a reload
+ * reads the other version. Our own saves are not mistaken for it. */
+static void
+test_changed_on_disk (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *other = NULL;
+  guint notified = 0;
+  gint64 deadline;
+
+  g_signal_connect (document, "notify::disk-state", G_CALLBACK (on_notify_cb), &notified);
+
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+  g_assert_true (save (document, NULL, &error));
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
+
+  other = g_strdup (document_text);
+  memcpy (strstr (other, "Test"), "Them", 4);
+  g_assert_true (g_file_set_contents (f->path, other, -1, NULL));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (nm_document_get_disk_state (document) != NM_DOCUMENT_DISK_CHANGED &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_CHANGED);
+  g_assert_cmpuint (notified, >, 0);
+
+  nm_document_reload_async (document, NULL, on_result_cb, &result);
+  g_assert_true (nm_document_reload_finish (document, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (document)), ==, "Them");
+  g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
+  g_assert_false (nm_document_get_modified (document));
+}
+
+/* The recovery copy holds unsaved work and goes when it is saved. */
+static void
+test_recovery (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autoptr(GPtrArray) entries = NULL;
+
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Unsaved work");
+  nm_document_autosave_now (document);
+  entries = nm_recovery_list ();
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  g_assert_true (save (document, NULL, &error));
+  entries = nm_recovery_list ();
+  g_assert_cmpuint (entries->len, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *state = g_dir_make_tmp ("nm-document-state-XXXXXX", NULL);
+  int status;
+
+  /* before any thread starts: recovery copies go to a folder of our own */
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/document/load", test_load);
+  ADD ("/document/load-refused", test_load_refused);
+  ADD ("/document/plan-follows-edits", test_plan_follows_edits);
+  ADD ("/document/edit-during-save", test_edit_during_save);
+  ADD ("/document/saves-queue", test_saves_queue);
+  ADD ("/document/save-as-and-failure", test_save_as_and_failure);
+  ADD ("/document/save-incomplete", test_save_incomplete);
+  ADD ("/document/changed-on-disk", test_changed_on_disk);
+  ADD ("/document/recovery", test_recovery);
+
+#undef ADD
+
+  status = g_test_run ();
+  remove_tree (state);
+  return status;
+}
