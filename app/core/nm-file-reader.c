@@ -530,6 +530,10 @@ load_device (Loader           *l,
       pop (l, mark);
     }
 
+  if (nm_consultation_get_device_max_mm (c) > 0.0 && nm_consultation_get_device_step_mm (c) > 0.0 &&
+      nm_consultation_get_device_max_mm (c) < nm_consultation_get_device_step_mm (c))
+    return nm_json_fail (&l->check, _("max_mm is less than one step (step_mm)"));
+
   return TRUE;
 }
 
@@ -893,31 +897,103 @@ _nm_file_load (GFile            *file,
                GCancellable     *cancellable,
                GError          **error)
 {
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* Refuse an oversized file before reading it into memory. */
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                            G_FILE_QUERY_INFO_NONE, cancellable, error);
+  bytes = nm_file_read_bounded (file, NM_FILE_MAX_BYTES, NULL, cancellable, error);
+  if (bytes == NULL)
+    return NULL;
+
+  return load_bytes (bytes, flags, error);
+}
+
+/**
+ * nm_file_new_for_arg:
+ * @arg: a path or a URI from the command line
+ *
+ * Like g_file_new_for_commandline_arg(), except that only something with
+ * "://" in it is taken for a URI: "a:b.needlemap" is a file name.
+ *
+ * Returns: (transfer full): the file
+ */
+GFile *
+nm_file_new_for_arg (const char *arg)
+{
+  g_return_val_if_fail (arg != NULL, NULL);
+
+  if (strstr (arg, "://") != NULL)
+    return g_file_new_for_commandline_arg (arg);
+  return g_file_new_for_path (arg);
+}
+
+/**
+ * nm_file_read_bounded:
+ * @file: a file
+ * @max_bytes: the most it may hold
+ * @etag: (out) (optional): the etag of what was read
+ *
+ * Reads a whole regular file, and never more than @max_bytes of it: a
+ * device (/dev/zero), a pipe or a folder is refused before anything is
+ * read, and a file that grows while it is read, or whose size was not told,
+ * is refused at the limit rather than filling memory.
+ *
+ * Returns: (transfer full) (nullable): the contents
+ */
+GBytes *
+nm_file_read_bounded (GFile         *file,
+                      gsize          max_bytes,
+                      char         **etag,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buffer[64 * 1024];
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_ETAG_VALUE, G_FILE_QUERY_INFO_NONE, cancellable, error);
   if (info == NULL)
     return NULL;
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                           _("not a regular file"));
+      return NULL;
+    }
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
-      g_file_info_get_size (info) > NM_FILE_MAX_BYTES)
+      (guint64) g_file_info_get_size (info) > max_bytes)
     {
       g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
-                   _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
+                   _("the file is larger than %u MiB"), (guint) (max_bytes / (1024 * 1024)));
       return NULL;
     }
 
-  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
+  in = g_file_read (file, cancellable, error);
+  if (in == NULL)
     return NULL;
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer, cancellable, error);
 
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if (data->len + (gsize) n > max_bytes)
+        {
+          g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
+                       _("the file is larger than %u MiB"), (guint) (max_bytes / (1024 * 1024)));
+          return NULL;
+        }
+      g_byte_array_append (data, buffer, (guint) n);
+    }
 
-  return load_bytes (bytes, flags, error);
+  if (etag != NULL)
+    *etag = g_strdup (g_file_info_get_etag (info));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "nm-file.h"
 #include "nm-json-reader.h"
 #include "nm-plan.h"
 #include "nm-protocol.h"
@@ -1606,7 +1607,7 @@ nm_protocol_overlay_file (NmProtocol *self,
   g_return_val_if_fail (NM_IS_PROTOCOL (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (clinic_file), FALSE);
 
-  bytes = g_file_load_bytes (clinic_file, NULL, NULL, error);
+  bytes = nm_file_read_bounded (clinic_file, PROTOCOL_MAX_BYTES, NULL, NULL, error);
   if (bytes == NULL)
     return FALSE;
 
@@ -1616,13 +1617,32 @@ nm_protocol_overlay_file (NmProtocol *self,
 /**
  * nm_protocol_get_user_file:
  *
- * Returns: (transfer full): $XDG_CONFIG_HOME/needlemap/protocol.json
+ * The clinic's protocol file, the same for the window, the command line
+ * and every export: the one chosen in Preferences (the "clinic-protocol"
+ * setting, read when the settings schema is installed), else
+ * $XDG_CONFIG_HOME/needlemap/protocol.json.
+ *
+ * Returns: (transfer full): the file
  */
 GFile *
 nm_protocol_get_user_file (void)
 {
-  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "needlemap",
-                                            "protocol.json", NULL);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *path = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL && g_settings_schema_has_key (schema, "clinic-protocol"))
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+      g_autofree char *chosen = g_settings_get_string (settings, "clinic-protocol");
+
+      if (chosen != NULL && chosen[0] != '\0')
+        return g_file_new_for_path (chosen);
+    }
+
+  path = g_build_filename (g_get_user_config_dir (), "needlemap", "protocol.json", NULL);
   return g_file_new_for_path (path);
 }
 
