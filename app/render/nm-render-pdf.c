@@ -678,6 +678,71 @@ slot_compare (gconstpointer a,
   return x->series < y->series ? -1 : x->series > y->series;
 }
 
+/* Whether the plan warns that what was logged in @region went over the
+ * plan (too deep, or an area that is never needled). */
+static gboolean
+logged_over_plan (NmPlan     *plan,
+                  const char *region)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    {
+      const NmPlanWarning *w = nm_plan_get_warning (plan, i);
+
+      if (g_strcmp0 (w->id, "logged-over-plan") == 0 && g_strcmp0 (w->region, region) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The areas and depth cells of a done session: what was logged, area by
+ * area (areas outside the plan too), not what was planned. */
+static void
+done_cells (NmPdfDocument *doc,
+            NmSession     *session,
+            char         **areas_out,
+            char         **depth_out)
+{
+  g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
+  g_autoptr(GString) areas = g_string_new (NULL);
+  double lo = G_MAXDOUBLE, hi = 0;
+
+  for (guint r = 0; regions != NULL && regions[r] != NULL; r++)
+    {
+      double mm = 0;
+      g_autofree char *name = NULL;
+      g_autofree char *depth = NULL;
+
+      if (!nm_session_get_depth (session, regions[r], &mm))
+        continue;
+      lo = MIN (lo, mm);
+      hi = MAX (hi, mm);
+      name = esc (nm_vocab_region_name (regions[r]));
+      depth = nm_render_format_depth (mm, mm);
+      if (areas->len > 0)
+        g_string_append_c (areas, '\n');
+      /* Translators: in the schedule, an area of a done session and the
+       * depth logged there, e.g. "Left cheek: 1.25 mm" */
+      g_string_append_printf (areas, _("%s: <b>%s</b>"), name, depth);
+      if (logged_over_plan (doc->plan, regions[r]))
+        g_string_append_printf (areas, " <span foreground=\"#b32619\">%s</span>",
+                                /* Translators: after a logged depth that went past the plan */
+                                _("(over the plan)"));
+    }
+  if (areas->len == 0)
+    {
+      *areas_out = g_strdup_printf ("<span foreground=\"#656b72\">%s</span>", _("No depths logged"));
+      *depth_out = g_strdup ("");
+      return;
+    }
+  *areas_out = g_string_free (g_steal_pointer (&areas), FALSE);
+  {
+    g_autofree char *range = nm_render_format_depth (lo, hi);
+
+    /* Translators: the depth column of a done session: the logged depths */
+    *depth_out = g_strdup_printf (_("%s\n<span size=\"85%%\" foreground=\"#656b72\">logged</span>"), range);
+  }
+}
+
 static void
 build_session_table (NmPdfDocument *doc)
 {
@@ -740,8 +805,12 @@ build_session_table (NmPdfDocument *doc)
                   g_autofree char *on = nm_render_format_date (&actual);
 
                   status = NULL;
+                  g_clear_pointer (&cells[4], g_free);
                   cells[4] = g_strdup_printf ("<span foreground=\"#1c6b78\"><b>%s</b></span>\n%s",
                                               _("Done"), on);
+                  g_clear_pointer (&cells[2], g_free);
+                  g_clear_pointer (&cells[3], g_free);
+                  done_cells (doc, session, &cells[2], &cells[3]);
                 }
               else
                 status = _("Booked");
@@ -755,8 +824,10 @@ build_session_table (NmPdfDocument *doc)
         cells[0] = g_strdup_printf ("<b>%s</b>", date);
         cells[1] = g_strdup_printf (_("%s\n<span size=\"85%%\" foreground=\"#656b72\">session %u of %u</span>"),
                                     label, slot->number, series->sessions);
-        cells[2] = g_steal_pointer (&areas_e);
-        cells[3] = g_strdup (depth);
+        if (cells[2] == NULL)
+          cells[2] = g_steal_pointer (&areas_e);
+        if (cells[3] == NULL)
+          cells[3] = g_strdup (depth);
         if (cells[4] == NULL)
           cells[4] = g_strdup (status);
       }

@@ -904,6 +904,46 @@ test_wait_before_start (void)
   g_assert_true (has_page_titled (doc, "Consent"));
 }
 
+/* A done session shows what was logged, area by area, not the plan: the
+ * cheek at its logged depth, and an eyelid the plan never needles. */
+static void
+test_done_session_logged (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmSession) session = nm_session_new ("2026-12-01");
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *planned = NULL;
+  g_autofree char *cheek = NULL;
+  g_autofree char *eyelid = NULL;
+  const NmPlanRegion *region;
+  const char *schedule;
+  gboolean warned = FALSE;
+
+  nm_session_set_done (session, TRUE);
+  nm_session_set_depth (session, "cheek-left", 1.75);
+  nm_session_set_depth (session, "eyelid-left", 0.25);
+  nm_consultation_add_session (c, session);
+  text = export_text (c, &plan, NULL, NULL);
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, "logged-over-plan") == 0 &&
+        g_strcmp0 (nm_plan_get_warning (plan, i)->region, "eyelid-left") == 0)
+      warned = TRUE;
+  g_assert_true (warned);
+  region = nm_plan_lookup_region (plan, "cheek-left");
+  g_assert_nonnull (region);
+  g_assert_cmpfloat (region->max_mm, !=, 1.75);
+
+  /* the schedule's table: the logged depth of each area */
+  schedule = strstr (text, "Done 1 Dec 2026");
+  g_assert_nonnull (schedule);
+  cheek = g_strdup_printf ("%s: 1.75 mm", nm_vocab_region_name ("cheek-left"));
+  eyelid = g_strdup_printf ("%s: 0.25 mm (over the plan)", nm_vocab_region_name ("eyelid-left"));
+  assert_contains (text, cheek);
+  assert_contains (text, eyelid);
+  assert_contains (schedule, "logged");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -925,6 +965,7 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/sources", test_sources);
   g_test_add_func ("/outputs/pdf/finding-depths", test_finding_depths);
   g_test_add_func ("/outputs/pdf/wait-before-start", test_wait_before_start);
+  g_test_add_func ("/outputs/pdf/done-session-logged", test_done_session_logged);
 
   return g_test_run ();
 }
