@@ -523,6 +523,28 @@ plan_is_final (NmPdfDocument *doc)
   return state == NM_PLAN_STATE_READY || state == NM_PLAN_STATE_PRECAUTIONS;
 }
 
+/* Whether the plan warns with @id. */
+static gboolean
+plan_has_warning (NmPlan     *plan,
+                  const char *id)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether there is a consent to sign: the plan can be agreed to, it
+ * plans at least one session, and the practitioner has acknowledged every
+ * answer that calls for care. */
+static gboolean
+has_consent (NmPdfDocument *doc)
+{
+  return plan_is_final (doc) &&
+         nm_plan_get_n_series (doc->plan) > 0 &&
+         !plan_has_warning (doc->plan, "relative-unacknowledged");
+}
+
 /* The message of the plan's `wait-before-start` warning, or NULL. */
 static const char *
 wait_message (NmPlan *plan)
@@ -1108,7 +1130,7 @@ layout_document (NmPdfDocument *doc)
    * blocks */
   if (nm_plan_get_n_series (doc->plan) > 0)
     add_page (doc, PAGE_AFTERCARE, _("Aftercare"), TRUE);
-  if (plan_is_final (doc))
+  if (has_consent (doc))
     {
       double consent_h[N_CONSENT_PARTS];
 
@@ -1621,6 +1643,14 @@ state_text (NmPdfDocument *doc)
   NmPlanState state = nm_plan_get_state (doc->plan);
   guint n_unanswered = g_strv_length ((char **) nm_plan_get_unanswered (doc->plan));
   guint n_blocks = nm_plan_get_n_blocked_by (doc->plan);
+
+  /* final, but nothing to sign yet: say why */
+  if (plan_is_final (doc) && nm_plan_get_n_series (doc->plan) == 0)
+    return g_strdup (_("The screening is complete, but no area is to be needled, so no sessions "
+                       "are planned and there is nothing to agree to or sign."));
+  if (plan_is_final (doc) && plan_has_warning (doc->plan, "relative-unacknowledged"))
+    return g_strdup (_("The screening is complete. Your practitioner has still to go through some of "
+                       "your answers with you; until then there is nothing to agree to or sign."));
 
   switch (state)
     {

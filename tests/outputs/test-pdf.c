@@ -612,6 +612,7 @@ test_state_precautions (void)
   const char *care, *answer;
 
   nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
+  nm_consultation_set_acknowledgement (c, "anticoagulants", "Stops aspirin a week before, with her GP.");
   text = export_text (c, &plan, &doc, NULL);
   g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_PRECAUTIONS);
   assert_contains (text, "With precautions");
@@ -880,6 +881,7 @@ test_wait_before_start (void)
   g_autofree char *why = NULL;
 
   nm_consultation_set_screening (c, "sunburn", NM_ANSWER_YES);
+  nm_consultation_set_acknowledgement (c, "sunburn", "");
   text = export_text (c, &plan, &doc, NULL);
   g_assert_nonnull (nm_plan_get_wait_until (plan));
   for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
@@ -944,6 +946,47 @@ test_done_session_logged (void)
   assert_contains (schedule, "logged");
 }
 
+/* No consent to sign while there is nothing to treat, or while the
+ * practitioner has a yes answer still to acknowledge: the summary says
+ * why instead. */
+static void
+test_consent_only_when_signable (void)
+{
+  {
+    g_autoptr(NmConsultation) c = screened_client ();
+    g_autoptr(NmPlan) plan = NULL;
+    g_autoptr(NmPdfDocument) doc = NULL;
+    g_autofree char *text = NULL;
+
+    nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
+    text = export_text (c, &plan, &doc, NULL);
+    g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_PRECAUTIONS);
+    g_assert_cmpuint (nm_plan_get_n_series (plan), >, 0);
+    assert_nothing_to_sign (text, doc);
+    assert_contains (text, "Your practitioner has still to go through some of your answers with you");
+  }
+  {
+    g_autoptr(NmConsultation) c = nm_consultation_new ();
+    g_autoptr(NmFinding) eyelid = nm_finding_new ("eyelid-left", "fine-lines", 2);
+    g_autoptr(NmPlan) plan = NULL;
+    g_autoptr(NmPdfDocument) doc = NULL;
+    g_autofree char *text = NULL;
+
+    nm_consultation_set_client_name (c, "Jo Reyes");
+    nm_consultation_set_birth_date (c, "1990-01-01");
+    nm_consultation_set_fitzpatrick (c, 2);
+    for (guint i = 0; i < nm_vocab_n_screening (); i++)
+      nm_consultation_set_screening (c, nm_vocab_screening (i)->id, NM_ANSWER_NO);
+    nm_consultation_add_finding (c, eyelid);
+    text = export_text (c, &plan, &doc, NULL);
+    g_assert_true (nm_plan_get_state (plan) == NM_PLAN_STATE_READY ||
+                   nm_plan_get_state (plan) == NM_PLAN_STATE_PRECAUTIONS);
+    g_assert_cmpuint (nm_plan_get_n_series (plan), ==, 0);
+    assert_nothing_to_sign (text, doc);
+    assert_contains (text, "no area is to be needled, so no sessions are planned and there is nothing to agree to or sign");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -966,6 +1009,7 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/finding-depths", test_finding_depths);
   g_test_add_func ("/outputs/pdf/wait-before-start", test_wait_before_start);
   g_test_add_func ("/outputs/pdf/done-session-logged", test_done_session_logged);
+  g_test_add_func ("/outputs/pdf/consent-only-when-signable", test_consent_only_when_signable);
 
   return g_test_run ();
 }
