@@ -1860,13 +1860,18 @@ summary_not_needled (NmPdfDocument *doc,
 }
 
 /* Whether the summary lists warning @w: the state panel already names
- * the unanswered questions, and the series section the wait. */
+ * the unanswered questions, and the series section the wait; what is
+ * meant for the practitioner stays out of the client's copy. */
 static gboolean
 summary_shows_warning (NmPdfDocument       *doc,
                        const NmPlanWarning *w)
 {
   NmPlanState state = nm_plan_get_state (doc->plan);
 
+  /* instructions to the practitioner, not precautions for the client */
+  if (g_strcmp0 (w->id, "relative-unacknowledged") == 0 ||
+      g_strcmp0 (w->id, "clinic-rule-loosened") == 0)
+    return FALSE;
   if (g_strcmp0 (w->id, "screening-incomplete") == 0)
     return state != NM_PLAN_STATE_SCREENING_INCOMPLETE && state != NM_PLAN_STATE_NO_SKIN_TYPE;
   if (g_strcmp0 (w->id, "wait-before-start") == 0)

@@ -441,6 +441,13 @@ test_logos (void)
 /* The treatment-plan PDF of @consultation, planned on 1 Dec 2026: its
  * text with white space folded, and its document and plan if asked. */
 static char *
+export_text_with (NmConsultation   *consultation,
+                  NmProtocol       *protocol,
+                  NmPlan          **plan_out,
+                  NmPdfDocument   **doc_out,
+                  PopplerDocument **pdf_out);
+
+static char *
 export_text (NmConsultation  *consultation,
              NmPlan         **plan_out,
              NmPdfDocument  **doc_out,
@@ -448,6 +455,37 @@ export_text (NmConsultation  *consultation,
 {
   g_autoptr(NmProtocol) protocol = NULL;
   g_autoptr(GError) error = NULL;
+
+  protocol = nm_protocol_load_default (&error);
+  g_assert_no_error (error);
+  return export_text_with (consultation, protocol, plan_out, doc_out, pdf_out);
+}
+
+/* The same with a clinic's protocol file over the built-in one. */
+static char *
+export_text_clinic (NmConsultation  *consultation,
+                    const char      *clinic,
+                    NmPlan         **plan_out,
+                    NmPdfDocument  **doc_out)
+{
+  g_autoptr(NmProtocol) protocol = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (clinic, strlen (clinic));
+  g_autoptr(GError) error = NULL;
+
+  protocol = nm_protocol_load_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (nm_protocol_overlay_bytes (protocol, bytes, &error));
+  g_assert_no_error (error);
+  return export_text_with (consultation, protocol, plan_out, doc_out, NULL);
+}
+
+static char *
+export_text_with (NmConsultation   *consultation,
+                  NmProtocol       *protocol,
+                  NmPlan          **plan_out,
+                  NmPdfDocument   **doc_out,
+                  PopplerDocument **pdf_out)
+{
   g_autoptr(NmPlan) plan = NULL;
   g_autoptr(NmPdfDocument) doc = NULL;
   g_autoptr(PopplerDocument) pdf = NULL;
@@ -457,8 +495,6 @@ export_text (NmConsultation  *consultation,
 
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, 1, G_DATE_DECEMBER, 2026);
-  protocol = nm_protocol_load_default (&error);
-  g_assert_no_error (error);
   plan = nm_planner_run (consultation, protocol, &today);
   options.paper = NM_PAPER_A4;
   options.today = &today;
@@ -987,6 +1023,48 @@ test_consent_only_when_signable (void)
   }
 }
 
+/* A scar depth a clinic's file loosens past the built-in one. */
+#define CLINIC_LOOSENED \
+  "{\"format\": \"needlemap-protocol\"," \
+  " \"regions\": {\"cheek-left\": {\"scar\": {\"max_mm\": 2.0}}}}"
+
+static const char *
+warning_message (NmPlan     *plan,
+                 const char *id)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, id) == 0)
+      return nm_plan_get_warning (plan, i)->message;
+  return NULL;
+}
+
+/* What the plan tells the practitioner to do (acknowledge an answer, mind
+ * a loosened clinic rule) is not a precaution in the client's copy. */
+static void
+test_practitioner_only_warnings (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  const char * const ids[] = { "relative-unacknowledged", "clinic-rule-loosened" };
+
+  nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
+  text = export_text_clinic (c, CLINIC_LOOSENED, &plan, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      const char *message = warning_message (plan, ids[i]);
+      g_autofree char *squeezed = NULL;
+
+      if (message == NULL)
+        g_error ("the plan has no %s warning", ids[i]);
+      squeezed = squeeze (message);
+      assert_lacks (text, squeezed);
+    }
+  assert_lacks (text, "Acknowledge before treating");
+  /* a precaution for the client stays */
+  assert_contains (text, "Precautions");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1010,6 +1088,7 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/wait-before-start", test_wait_before_start);
   g_test_add_func ("/outputs/pdf/done-session-logged", test_done_session_logged);
   g_test_add_func ("/outputs/pdf/consent-only-when-signable", test_consent_only_when_signable);
+  g_test_add_func ("/outputs/pdf/practitioner-only-warnings", test_practitioner_only_warnings);
 
   return g_test_run ();
 }
