@@ -476,10 +476,27 @@ table_draw (NmPdfDocument *doc,
   return y;
 }
 
-/* The headline: the plan's state, as the window's status says it. */
-static const char *
-state_title (NmPlanState state)
+/* Whether any reason the plan is blocked is lifelong (a keloid): it will
+ * not pass with time. */
+static gboolean
+blocked_for_life (NmPlan *plan)
 {
+  for (guint i = 0; i < nm_plan_get_n_blocked_by (plan); i++)
+    if (nm_plan_get_blocked_by (plan, i)->lifelong)
+      return TRUE;
+  return FALSE;
+}
+
+/* The headline: the plan's state, as the window's status says it; a
+ * lifelong block is "not suitable", not only "not suitable now". */
+static const char *
+state_title (NmPlan *plan)
+{
+  NmPlanState state = nm_plan_get_state (plan);
+
+  if (state == NM_PLAN_STATE_BLOCKED && blocked_for_life (plan))
+    return _("Not suitable");
+
   switch (state)
     {
     case NM_PLAN_STATE_READY:
@@ -1325,7 +1342,7 @@ draw_header_footer (NmPdfDocument *doc,
       const Rgb *c = state_colour (state);
       g_autofree char *marked = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\"><b>%s</b></span> · %s",
                                                  (guint) (c->r * 255 + 0.5), (guint) (c->g * 255 + 0.5),
-                                                 (guint) (c->b * 255 + 0.5), state_title (state), right);
+                                                 (guint) (c->b * 255 + 0.5), state_title (doc->plan), right);
 
       g_free (right);
       right = g_steal_pointer (&marked);
@@ -1442,9 +1459,10 @@ static void
 draw_status_pill (cairo_t      *cr,
                   double        x,
                   double        y,
-                  NmPlanState   state)
+                  NmPlan       *plan)
 {
-  g_autoptr(PangoLayout) layout = layout_new (cr, BODY_SIZE, PANGO_WEIGHT_BOLD, -1, state_title (state));
+  NmPlanState state = nm_plan_get_state (plan);
+  g_autoptr(PangoLayout) layout = layout_new (cr, BODY_SIZE, PANGO_WEIGHT_BOLD, -1, state_title (plan));
   double w = layout_width (layout) + 26, h = layout_height (layout) + 10;
   const Rgb *c = state_colour (state);
 
@@ -1565,7 +1583,7 @@ draw_cover (NmPdfDocument *doc,
       y += draw_field (cr, x, y, col, cw / 2 + 60, _("First session"), first);
     }
   y += 10;
-  draw_status_pill (cr, x + col, y, nm_plan_get_state (doc->plan));
+  draw_status_pill (cr, x + col, y, doc->plan);
   y += 56;
 
   /* contents */
@@ -1688,6 +1706,13 @@ state_text (NmPdfDocument *doc)
                          "is nothing to agree to or sign."));
     case NM_PLAN_STATE_BLOCKED:
     default:
+      if (blocked_for_life (doc->plan))
+        return g_strdup (g_dngettext (GETTEXT_PACKAGE,
+                                      "Microneedling is not suitable, for the reason below. "
+                                      "No sessions are planned.",
+                                      "Microneedling is not suitable, for the reasons below. "
+                                      "No sessions are planned.",
+                                      MAX (n_blocks, 1)));
       return g_strdup (g_dngettext (GETTEXT_PACKAGE,
                                     "Microneedling is not suitable now, for the reason below. "
                                     "No sessions are planned.",
@@ -1760,7 +1785,7 @@ summary_state (NmPdfDocument *doc,
   set_rgb (cr, sc);
   cairo_rectangle (cr, x, y, 3.5, box_h);
   cairo_fill (cr);
-  text (cr, x + 20, y + 12, cw - 40, 12, PANGO_WEIGHT_BOLD, sc, state_title (state));
+  text (cr, x + 20, y + 12, cw - 40, 12, PANGO_WEIGHT_BOLD, sc, state_title (doc->plan));
   list_y = y + 30 + text (cr, x + 20, y + 30, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, status_text) + 10;
   if (list_title != NULL)
     list_y += text (cr, x + 20, list_y, cw - 40, BODY_SIZE, PANGO_WEIGHT_BOLD, &ink, list_title) + 4;
