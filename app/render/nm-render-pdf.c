@@ -595,7 +595,27 @@ wait_note (NmPdfDocument *doc)
   return g_strdup_printf (_("<b>The first session moves to %s.</b> %s"), date, why_e);
 }
 
-/* "Rolling acne scars (marked)" for each finding of @region, in the
+/* A finding's severity by name: acne scars by their Goodman & Baron
+ * grade (GBQ1; nm_vocab_severity_description), anything else by the
+ * generic scale. */
+static const char *
+severity_name (const char *kind,
+               guint       severity)
+{
+  if (kind != NULL && g_str_has_prefix (kind, "acne-scar-") &&
+      severity >= NM_SEVERITY_MIN && severity <= NM_SEVERITY_MAX)
+    {
+      const char *grades[] = {
+        /* Translators: Goodman & Baron grades 1–4 of acne scars */
+        N_("Macular"), N_("Mild"), N_("Moderate"), N_("Severe"),
+      };
+
+      return _(grades[severity - NM_SEVERITY_MIN]);
+    }
+  return nm_vocab_severity_name (severity);
+}
+
+/* "Rolling acne scars (Moderate)" for each finding of @region, in the
  * consultation's order, without repeats. */
 static char *
 region_findings_text (NmPdfDocument *doc,
@@ -615,7 +635,7 @@ region_findings_text (NmPdfDocument *doc,
           g_hash_table_contains (seen, kind))
         continue;
       g_hash_table_add (seen, (gpointer) kind);
-      severity = nm_vocab_severity_name (nm_finding_get_severity (finding));
+      severity = severity_name (kind, nm_finding_get_severity (finding));
       line = g_strdup_printf ("%s (%s)", nm_vocab_kind_name (kind),
                               severity != NULL ? severity : "");
       if (out->len > 0)

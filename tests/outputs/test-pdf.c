@@ -1068,6 +1068,28 @@ test_practitioner_only_warnings (void)
   assert_contains (text, "Precautions");
 }
 
+/* Acne scars are graded by Goodman & Baron's names (macular, mild,
+ * moderate, severe), other findings by the generic scale. */
+static void
+test_acne_scar_grades (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmFinding) macular = nm_finding_new ("cheek-right", "acne-scar-boxcar", 1);
+  g_autoptr(NmFinding) severe = nm_finding_new ("chin", "acne-scar-icepick", 4);
+  g_autofree char *text = NULL;
+
+  nm_consultation_add_finding (c, macular);
+  nm_consultation_add_finding (c, severe);
+  text = export_text (c, NULL, NULL, NULL);
+  /* the client's rolling scars are grade 3 */
+  assert_contains (text, "Rolling acne scars (Moderate)");
+  assert_contains (text, "Boxcar acne scars (Macular)");
+  assert_contains (text, "Icepick acne scars (Severe)");
+  assert_lacks (text, "acne scars (Marked)");
+  /* fine lines of severity 2 keep the generic name */
+  assert_contains (text, "Fine lines (Moderate)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1092,6 +1114,7 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/done-session-logged", test_done_session_logged);
   g_test_add_func ("/outputs/pdf/consent-only-when-signable", test_consent_only_when_signable);
   g_test_add_func ("/outputs/pdf/practitioner-only-warnings", test_practitioner_only_warnings);
+  g_test_add_func ("/outputs/pdf/acne-scar-grades", test_acne_scar_grades);
 
   return g_test_run ();
 }
