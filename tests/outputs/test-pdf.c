@@ -1090,6 +1090,47 @@ test_acne_scar_grades (void)
   assert_contains (text, "Fine lines (Moderate)");
 }
 
+/* CLINIC (the clinic's own protocol file) is explained under Sources;
+ * plan.device (the consultation's own device) is not a source to list. */
+static void
+test_sources_clinic_and_device (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sources = NULL;
+  gboolean cites_clinic = FALSE, cites_device = FALSE;
+
+  /* a stricter scar limit, without sources of its own: cited as CLINIC */
+  text = export_text_clinic (c,
+                             "{\"format\": \"needlemap-protocol\","
+                             " \"regions\": {\"cheek-left\": {\"scar\": {\"max_mm\": 1.25}}}}",
+                             &plan, NULL);
+  for (guint i = 0; i < nm_plan_get_n_regions (plan); i++)
+    for (char **r = nm_plan_get_region (plan, i)->reasons; r != NULL && *r != NULL; r++)
+      cites_clinic |= strstr (*r, "(CLINIC)") != NULL;
+  g_assert_true (cites_clinic);
+  g_assert_nonnull (strstr (text, "Each key in this plan"));
+  sources = without_spaces (strstr (text, "Each key in this plan"));
+  g_assert_nonnull (source_row (sources, "CLINIC"));
+  assert_contains (text, "The clinic’s own protocol file");
+
+  {
+    g_autoptr(NmPlan) device_plan = NULL;
+    g_autofree char *device_text = NULL;
+    g_autofree char *device_sources = NULL;
+
+    nm_consultation_set_device_max_mm (c, 1.0);
+    device_text = export_text (c, &device_plan, NULL, NULL);
+    for (guint i = 0; i < nm_plan_get_n_regions (device_plan); i++)
+      for (char **r = nm_plan_get_region (device_plan, i)->reasons; r != NULL && *r != NULL; r++)
+        cites_device |= strstr (*r, "(plan.device)") != NULL;
+    g_assert_true (cites_device);
+    device_sources = without_spaces (strstr (device_text, "Each key in this plan"));
+    assert_lacks (device_sources, "plan.device");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1115,6 +1156,7 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/consent-only-when-signable", test_consent_only_when_signable);
   g_test_add_func ("/outputs/pdf/practitioner-only-warnings", test_practitioner_only_warnings);
   g_test_add_func ("/outputs/pdf/acne-scar-grades", test_acne_scar_grades);
+  g_test_add_func ("/outputs/pdf/sources-clinic-and-device", test_sources_clinic_and_device);
 
   return g_test_run ();
 }
