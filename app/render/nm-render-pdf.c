@@ -562,6 +562,56 @@ has_consent (NmPdfDocument *doc)
          !plan_has_warning (doc->plan, "relative-unacknowledged");
 }
 
+/* The client's own yes answers, as statements: a short name for each
+ * screening item, in the client's words rather than the practitioner's
+ * question ("Does the client take blood thinners or aspirin?"). */
+static const struct
+{
+  const char *id;
+  const char *name;   /* untranslated msgid */
+} answer_names[] = {
+  { "active-infection",          N_("A skin infection in the area") },
+  { "open-wounds",               N_("Open wounds, sores or irritated skin in the area") },
+  { "skin-cancer",               N_("Skin cancer or a suspicious mole or lesion in the area") },
+  { "bleeding-disorder",         N_("Haemophilia or another bleeding disorder") },
+  { "isotretinoin",              N_("Isotretinoin now or in the last 6 months") },
+  { "pregnancy",                 N_("Pregnant or breastfeeding") },
+  { "keloid-tendency",           N_("Keloid scars") },
+  { "radiotherapy",              N_("Radiotherapy now or in the last 3 months") },
+  { "metal-allergy",             N_("Allergy to stainless steel, nickel or topical anaesthetics") },
+  { "uncontrolled-diabetes",     N_("Diabetes that is not under control") },
+  { "immunosuppression",         N_("Immunosuppressants, chemotherapy or high-dose steroids") },
+  { "autoimmune-skin-disease",   N_("Scleroderma or another collagen-vascular disease") },
+  { "anticoagulants",            N_("Blood thinners or aspirin") },
+  { "herpes-history",            N_("Cold sores before") },
+  { "active-acne",               N_("Active inflammatory acne in the area") },
+  { "rosacea",                   N_("Rosacea") },
+  { "eczema-psoriasis",          N_("Eczema, psoriasis or dermatitis") },
+  { "recent-procedure",          N_("A recent filler, toxin, peel, laser or surgery in the area") },
+  { "sunburn",                   N_("Sunburn or a fresh tan") },
+  { "vitiligo",                  N_("Vitiligo, or another condition that spreads to injured skin") },
+  { "photosensitising-drugs",    N_("Photosensitising medicines") },
+  { "tattoo-in-area",            N_("A tattoo or permanent make-up in the area") },
+  { "pigmented-lesions-in-area", N_("Moles, actinic keratoses or other pigmented lesions in the area") },
+  { "pih-history",               N_("Hyperpigmentation or scarring after an earlier procedure") },
+};
+
+/* "Blood thinners or aspirin: yes", as Pango markup. */
+static char *
+yes_answer (const char *id)
+{
+  const char *name = NULL;
+  g_autofree char *e = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (answer_names); i++)
+    if (g_strcmp0 (answer_names[i].id, id) == 0)
+      name = _(answer_names[i].name);
+  e = esc (name != NULL ? name : nm_vocab_screening_question (id));
+  /* Translators: one of the client's screening answers, e.g. "Blood
+   * thinners or aspirin: yes" */
+  return g_strdup_printf (_("%s: <b>yes</b>"), e);
+}
+
 /* The message of the plan's `wait-before-start` warning, or NULL. */
 static const char *
 wait_message (NmPlan *plan)
@@ -576,23 +626,62 @@ wait_message (NmPlan *plan)
   return NULL;
 }
 
+/* The sources the `wait-before-start` warning cites, "(ESM)", or "". */
+static char *
+wait_sources (NmPlan *plan)
+{
+  const char *why = wait_message (plan);
+  const char *open = why != NULL ? strrchr (why, '(') : NULL;
+  const char *close = open != NULL ? strchr (open, ')') : NULL;
+
+  if (close == NULL)
+    return g_strdup ("");
+  return g_strndup (open, (gsize) (close - open + 1));
+}
+
 /* The note that says why the first session moved, as Pango markup; NULL
- * when no wait applies. */
+ * when no wait applies. The date once, in the locale's format: the
+ * planner's own message (which gives it as YYYY-MM-DD) is not repeated. */
 static char *
 wait_note (NmPdfDocument *doc)
 {
   const GDate *until = nm_plan_get_wait_until (doc->plan);
-  const char *why = wait_message (doc->plan);
+  gboolean sunburn = nm_consultation_get_screening (doc->consultation, "sunburn") == NM_ANSWER_YES;
+  gboolean procedure = nm_consultation_get_screening (doc->consultation, "recent-procedure") == NM_ANSWER_YES;
   g_autofree char *date = NULL;
-  g_autofree char *why_e = NULL;
+  g_autofree char *sources = NULL;
+  g_autofree char *sources_e = NULL;
+  const char *why;
+  char *note;
 
   if (until == NULL || !g_date_valid (until) || nm_plan_get_n_series (doc->plan) == 0)
     return NULL;
   date = nm_render_format_date (until);
-  why_e = esc (why != NULL ? why : _("The screening asks to wait before the first session."));
-  /* Translators: %s are a date and the reason, e.g. "Sunburn or fresh tan:
-   * wait at least 2 weeks (ESM)." */
-  return g_strdup_printf (_("<b>The first session moves to %s.</b> %s"), date, why_e);
+  sources = wait_sources (doc->plan);
+  sources_e = esc (sources);
+  if (sunburn && procedure)
+    why = _("Sunburn or a fresh tan, and a recent procedure in the area");
+  else if (sunburn)
+    why = _("Sunburn or a fresh tan");
+  else if (procedure)
+    why = _("A recent filler, toxin, peel, laser or surgery in the area");
+  else
+    why = _("The screening asks to wait");
+  /* Translators: a date, the reason and its sources, e.g. "The first
+   * session moves to 15 Dec 2026. Sunburn or a fresh tan: at least 2
+   * weeks from today (ESM)." */
+  note = g_strdup_printf (_("<b>The first session moves to %s.</b> %s: at least 2 weeks from today %s."),
+                          date, why, sources_e);
+  if (procedure)
+    {
+      char *longer = g_strdup_printf ("%s %s", note,
+                                      _("Fillers, toxin and surgery may need 3–12 months: "
+                                        "your practitioner checks the waiting time for the area."));
+
+      g_free (note);
+      note = longer;
+    }
+  return note;
 }
 
 /* A finding's severity by name: acne scars by their Goodman & Baron
@@ -1022,7 +1111,8 @@ build_sources_table (NmPdfDocument *doc)
     {
       const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
 
-      if (summary_shows_warning (doc, w) || g_strcmp0 (w->id, "wait-before-start") == 0)
+      if (summary_shows_warning (doc, w) ||
+          (g_strcmp0 (w->id, "wait-before-start") == 0 && nm_plan_get_n_series (doc->plan) > 0))
         nm_references_scan (keys, w->message);
     }
   if (has_page (doc, PAGE_SCHEDULE))
@@ -1069,6 +1159,44 @@ view_family (NmView view)
     default:
       return 3;
     }
+}
+
+/* The face's views, the scalp's, the body's: a region is mapped in the
+ * first of these groups that shows it. */
+static int
+view_group (NmView view)
+{
+  switch (view_family (view))
+    {
+    case 0:
+    case 1:
+      return 0;
+    case 2:
+      return 1;
+    default:
+      return 2;
+    }
+}
+
+/* Whether @finding gets a map on @view: the view its outline was drawn on,
+ * else the views of the first group that shows its region (the forehead
+ * is in the face's views, not also on a scalp page; the neck not also on
+ * the body's). */
+static gboolean
+finding_shown_on (NmFinding *finding,
+                  NmView     view)
+{
+  const char *region = nm_finding_get_region (finding);
+  const char *drawn = nm_finding_get_view (finding);
+
+  if (drawn != NULL && g_strcmp0 (drawn, nm_view_id (view)) == 0)
+    return TRUE;
+  if (!nm_vocab_region_in_view (region, view))
+    return FALSE;
+  for (guint w = 0; w < NM_N_VIEWS; w++)
+    if (view_group (w) < view_group (view) && nm_vocab_region_in_view (region, w))
+      return FALSE;
+  return TRUE;
 }
 
 /* Adds pages of @kind for blocks [0, @n) of heights @heights: as many
@@ -1121,11 +1249,11 @@ layout_document (NmPdfDocument *doc)
   paginate_blocks (doc, PAGE_SUMMARY, _("Summary"), _("Summary (continued)"),
                    summary_h, N_SUMMARY_BLOCKS, room);
 
-  /* the depth maps: every view with a finding, a page per family of
-   * views (the front of the face; its profiles; the scalp; the body) */
+  /* the depth maps: every view a finding is shown on, a page per family
+   * of views (the front of the face; its profiles; the scalp; the body) */
   for (guint v = 0; v < NM_N_VIEWS; v++)
     for (guint i = 0; i < nm_consultation_get_n_findings (doc->consultation); i++)
-      if (nm_vocab_region_in_view (nm_finding_get_region (nm_consultation_get_finding (doc->consultation, i)), v))
+      if (finding_shown_on (nm_consultation_get_finding (doc->consultation, i), v))
         {
           map_views[n_map_views++] = v;
           break;
@@ -1919,8 +2047,11 @@ summary_shows_warning (NmPdfDocument       *doc,
     return FALSE;
   if (g_strcmp0 (w->id, "screening-incomplete") == 0)
     return state != NM_PLAN_STATE_SCREENING_INCOMPLETE && state != NM_PLAN_STATE_NO_SKIN_TYPE;
+  /* the wait is said once, by the series section and the schedule (in
+   * the locale's date format); with no session planned there is nothing
+   * to wait for */
   if (g_strcmp0 (w->id, "wait-before-start") == 0)
-    return nm_plan_get_n_series (doc->plan) == 0;
+    return FALSE;
   return TRUE;
 }
 
@@ -1998,9 +2129,9 @@ summary_reviewed (NmPdfDocument *doc,
       if (!any)
         y += section_heading (cr, x, y, _("Reviewed by your practitioner"));
       any = TRUE;
-      q = esc (nm_vocab_screening_question (info->id));
+      q = yes_answer (info->id);
       a = esc (ack);
-      line = g_strdup_printf ("%s <b>%s</b>\n<i>%s</i>", q, _("Yes."), a);
+      line = a[0] != '\0' ? g_strdup_printf ("%s\n<i>%s</i>", q, a) : g_strdup (q);
       y += bullet (cr, x, y, cw, &accent, line);
     }
   return y - y0;
@@ -2396,7 +2527,6 @@ consent_risks_part (NmPdfDocument *doc,
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     {
       const NmScreeningInfo *info = nm_vocab_screening (i);
-      g_autofree char *q = NULL;
       g_autofree char *line = NULL;
 
       if (nm_consultation_get_screening (doc->consultation, info->id) != NM_ANSWER_YES)
@@ -2406,8 +2536,7 @@ consent_risks_part (NmPdfDocument *doc,
           y += section_heading (cr, x, y, _("Your answers that call for care"));
           any = TRUE;
         }
-      q = esc (nm_vocab_screening_question (info->id));
-      line = g_strdup_printf ("%s <b>%s</b>", q, _("Yes."));
+      line = yes_answer (info->id);
       y += bullet (cr, x, y, cw, &caution, line);
     }
   if (!any)

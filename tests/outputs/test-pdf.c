@@ -656,10 +656,14 @@ test_state_precautions (void)
   /* the client's own yes is in the consent, after the risks */
   care = strstr (text, "Your answers that call for care");
   g_assert_nonnull (care);
-  answer = strstr (care, "Does the client take blood thinners or aspirin? Yes.");
+  answer = strstr (care, "Blood thinners or aspirin: yes");
   g_assert_nonnull (answer);
   g_assert_nonnull (strstr (answer, "I agree to the treatment described"));
   assert_lacks (text, "None: you answered no");
+  /* the client's own answers are statements, not the practitioner's
+   * questions about "the client" */
+  assert_lacks (text, "Does the client");
+  assert_lacks (text, "Has the client");
 }
 
 static void
@@ -741,6 +745,9 @@ test_state_blocked_lifelong (void)
   assert_lacks (text, "no longer applies");
   assert_lacks (text, "Session 1 of");
   assert_contains (text, "Not suitable · Treatment plan · Jo Reyes");
+  /* the planner's "Keloid on the map" once; nothing else says "on the map" */
+  assert_contains (text, "on the map");
+  assert_lacks (strstr (text, "on the map") + 1, "on the map");
   assert_nothing_to_sign (text, doc);
   /* nothing to take care of after a session that is not planned */
   g_assert_false (has_page_titled (doc, "Aftercare"));
@@ -928,10 +935,14 @@ test_wait_before_start (void)
       why = squeeze (nm_plan_get_warning (plan, i)->message);
   g_assert_nonnull (why);
   date = nm_render_format_date (nm_plan_get_wait_until (plan));
-  note = g_strdup_printf ("The first session moves to %s. %s", date, why);
-  /* on the summary and on the schedule */
+  note = g_strdup_printf ("The first session moves to %s. Sunburn or a fresh tan: at least 2 weeks from today (", date);
+  /* on the summary and on the schedule, each once, in the locale's date
+   * format: the planner's message, with its YYYY-MM-DD, is not repeated */
   assert_contains (text, note);
   assert_contains (strstr (text, note) + 1, note);
+  assert_lacks (strstr (strstr (text, note) + 1, note) + 1, note);
+  assert_lacks (text, why);
+  assert_lacks (text, "2026-12-15");
   assert_contains (text, "after a wait (see the schedule)");
   /* the schedule's drawing labels the wait */
   {
@@ -1131,6 +1142,39 @@ test_sources_clinic_and_device (void)
   }
 }
 
+/* Depth maps only for views that show a finding's region where it is
+ * mapped: a face-only plan (the forehead is also on the scalp's view)
+ * gets the face's front and profiles, no scalp or body page. */
+static void
+test_face_only_maps (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = export_text (c, NULL, &doc, NULL);
+  guint n_maps = 0;
+
+  for (guint i = 0; i < nm_pdf_document_get_n_pages (doc); i++)
+    if (nm_pdf_document_page_is_map (doc, i))
+      n_maps++;
+  /* the front of the face; its left and right sides */
+  g_assert_cmpuint (n_maps, ==, 2);
+
+  /* a scalp finding brings the scalp's page */
+  {
+    g_autoptr(NmFinding) crown = nm_finding_new ("scalp-vertex", "alopecia", 2);
+    g_autoptr(NmPdfDocument) scalp_doc = NULL;
+    g_autofree char *scalp_text = NULL;
+
+    nm_consultation_add_finding (c, crown);
+    scalp_text = export_text (c, NULL, &scalp_doc, NULL);
+    n_maps = 0;
+    for (guint i = 0; i < nm_pdf_document_get_n_pages (scalp_doc); i++)
+      if (nm_pdf_document_page_is_map (scalp_doc, i))
+        n_maps++;
+    g_assert_cmpuint (n_maps, ==, 3);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1157,6 +1201,7 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/practitioner-only-warnings", test_practitioner_only_warnings);
   g_test_add_func ("/outputs/pdf/acne-scar-grades", test_acne_scar_grades);
   g_test_add_func ("/outputs/pdf/sources-clinic-and-device", test_sources_clinic_and_device);
+  g_test_add_func ("/outputs/pdf/face-only-maps", test_face_only_maps);
 
   return g_test_run ();
 }
