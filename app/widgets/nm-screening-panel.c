@@ -224,7 +224,10 @@ build (NmScreeningPanel *self)
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_screening_question (info->id));
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+      /* A question is read whole, in every language: it wraps onto as
+       * many lines as it needs and is never cut short with an ellipsis
+       * (German runs half as long again as English). */
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
 
       linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
       gtk_widget_add_css_class (linked, "linked");

@@ -80,14 +80,21 @@ count_colours (cairo_surface_t *surface)
 }
 
 static NmWindow *
-new_window (void)
+new_window_sized (int width,
+                  int height)
 {
   NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   wait_for_draw (GTK_WIDGET (window));
   return window;
+}
+
+static NmWindow *
+new_window (void)
+{
+  return new_window_sized (1000, 700);
 }
 
 /* The first widget under @widget (itself included) that @match accepts. */
@@ -107,6 +114,19 @@ find_widget (GtkWidget     *widget,
         return found;
     }
   return NULL;
+}
+
+/* Every widget under @widget (itself included) that @match accepts. */
+static void
+collect_widgets (GtkWidget     *widget,
+                 WidgetMatch    match,
+                 gconstpointer  data,
+                 GPtrArray     *out)
+{
+  if (match (widget, data))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, match, data, out);
 }
 
 static gboolean
@@ -898,6 +918,52 @@ test_window_screening_24 (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_label_with_class (GtkWidget     *widget,
+                     gconstpointer  css_class)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class);
+}
+
+/* The label that shows an action row's title. */
+static GtkLabel *
+row_title_label (GtkWidget *row)
+{
+  GtkWidget *label = find_widget (row, is_label_with_class, "title");
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return GTK_LABEL (label);
+}
+
+/* A 1024×600 screen: every question is shown whole, wrapped, never cut
+ * short with an ellipsis. */
+static void
+test_window_screening_questions_wrap (void)
+{
+  NmWindow *window = new_window_sized (1024, 600);
+  AdwViewStack *side;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *panel;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  side = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), is_view_stack_with, "screening"));
+  adw_view_stack_set_visible_child_name (side, "screening");
+  wait_for_draw (GTK_WIDGET (window));
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCREENING_PANEL);
+
+  collect_widgets (panel, is_answer_row, NULL, rows);
+  g_assert_cmpuint (rows->len, ==, 24);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkLabel *title = row_title_label (g_ptr_array_index (rows, i));
+
+      g_assert_cmpint (gtk_label_get_ellipsize (title), ==, PANGO_ELLIPSIZE_NONE);
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (title)));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 typedef struct
 {
   NmSession  *session;
@@ -1131,6 +1197,7 @@ main (int   argc,
   g_test_add_func ("/window/device-per-consultation", test_window_device_per_consultation);
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
+  g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
   g_test_add_func ("/window/log-session", test_window_log_session);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
 

@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "i18n-test-util.h"
+#include "nm-screening-panel.h"
 #include "nm-window.h"
 
 static gboolean have_german;
@@ -59,6 +60,39 @@ window_texts (NmWindow *window)
 
   collect_texts (GTK_WIDGET (window), out);
   return g_string_free (out, FALSE);
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The labels under @widget that show a row's title, the way the rows of
+ * the screening show their questions. */
+static void
+collect_title_labels (GtkWidget *widget,
+                      GPtrArray *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title") &&
+      gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW) != NULL)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_title_labels (child, out);
 }
 
 static gboolean
@@ -133,6 +167,49 @@ test_sample_plan (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* German questions run long: on a 1024×600 screen each wraps and is read
+ * whole ("…oder Retinoide außer Isotretinoin"), none ends in "…". */
+static void
+test_screening_questions_whole (void)
+{
+  NmWindow *window;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  GtkWidget *panel, *side;
+  guint n_wrapped = 0;
+
+  if (!have_german)
+    {
+      g_test_skip ("the locale de_DE.UTF-8 is not installed (run build-aux/dev deps)");
+      return;
+    }
+
+  window = g_object_new (NM_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCREENING_PANEL);
+  g_assert_nonnull (panel);
+  side = gtk_widget_get_ancestor (panel, ADW_TYPE_VIEW_STACK);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (side), "screening");
+  wait_for_draw (GTK_WIDGET (window));
+
+  collect_title_labels (panel, titles);
+  g_assert_cmpuint (titles->len, ==, 24);
+  for (guint i = 0; i < titles->len; i++)
+    {
+      GtkLabel *label = g_ptr_array_index (titles, i);
+      PangoLayout *layout = gtk_label_get_layout (label);
+
+      g_test_message ("%d lines: %s", pango_layout_get_line_count (layout), gtk_label_get_text (label));
+      g_assert_false (pango_layout_is_ellipsized (layout));
+      if (pango_layout_get_line_count (layout) > 3)
+        n_wrapped++;
+    }
+  /* the long ones need more than three lines at this width */
+  g_assert_cmpuint (n_wrapped, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -149,6 +226,7 @@ main (int   argc,
 
   g_test_add_func ("/i18n/window/welcome", test_welcome);
   g_test_add_func ("/i18n/window/sample-plan", test_sample_plan);
+  g_test_add_func ("/i18n/window/screening-questions-whole", test_screening_questions_whole);
 
   return g_test_run ();
 }
