@@ -964,6 +964,92 @@ test_window_screening_questions_wrap (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static guint
+count_unanswered (NmConsultation *consultation)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    if (nm_consultation_get_screening (consultation, nm_vocab_screening (i)->id) == NM_ANSWER_UNKNOWN)
+      n++;
+  return n;
+}
+
+/* Gives @response to @dialog, which closes it. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+/* "Answer the Rest No" answers many questions at once, stop signs among
+ * them: it asks first, naming how many and that a pregnancy is among them;
+ * with every question answered there is nothing left for it to do. */
+static void
+test_window_answer_rest_no_asks (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  GtkWidget *panel, *button;
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCREENING_PANEL);
+  button = find_widget (panel, is_button_labelled, "Answer the Rest _No");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* asked, and nothing answered while it asks or when cancelled */
+  g_assert_null (shown_message_dialog ());
+  g_signal_emit_by_name (button, "clicked");
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (count_unanswered (consultation), ==, 24);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Answer 24 Questions No?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "24 questions are not answered yet"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "12 absolute contraindications"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), nm_vocab_screening_question ("pregnancy")));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  respond (dialog, "cancel");
+  g_assert_cmpuint (count_unanswered (consultation), ==, 24);
+  g_assert_false (nm_consultation_can_undo (consultation));
+
+  /* the pregnancy asked: another stop sign is named, the count follows */
+  nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
+  g_signal_emit_by_name (button, "clicked");
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Answer 23 Questions No?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "11 absolute contraindications"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), nm_vocab_screening_question ("pregnancy")));
+  respond (dialog, "answer");
+  g_assert_cmpuint (count_unanswered (consultation), ==, 0);
+  g_assert_cmpint (nm_consultation_get_screening (consultation, "pregnancy"), ==, NM_ANSWER_YES);
+  g_assert_cmpint (nm_consultation_get_screening (consultation, "isotretinoin"), ==, NM_ANSWER_NO);
+
+  /* everything answered: nothing to do */
+  g_assert_false (gtk_widget_get_sensitive (button));
+  /* one undoable step, and the button is back */
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_cmpuint (count_unanswered (consultation), ==, 23);
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 typedef struct
 {
   NmSession  *session;
@@ -1198,6 +1284,7 @@ main (int   argc,
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
   g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
+  g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
 
