@@ -197,14 +197,27 @@ nm_window_load_protocol (NmWindow *self)
 
 static const char *status_classes[] = { "success", "warning", "incomplete", "needs-skin-type", "error" };
 
+/* The popover's reasons come in groups, each under a heading of its own,
+ * so that a warning is never read as one more unanswered question. Plain
+ * bullets: an emoji such as ⛔ shows as an empty box without an emoji font. */
+static void
+append_status_heading (GString    *reasons,
+                       const char *heading)
+{
+  g_autofree char *escaped = g_markup_escape_text (heading, -1);
+
+  if (reasons->len > 0)
+    g_string_append (reasons, "\n\n");
+  g_string_append_printf (reasons, "<b>%s</b>", escaped);
+}
+
 static void
 append_status_line (GString    *reasons,
-                    const char *bullet,
                     const char *text)
 {
-  if (reasons->len > 0)
-    g_string_append_c (reasons, '\n');
-  g_string_append_printf (reasons, "%s %s", bullet, text);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  g_string_append_printf (reasons, "\n• %s", escaped);
 }
 
 static void
@@ -215,7 +228,7 @@ nm_window_update_status (NmWindow *self)
   const char *heading, *icon, *action_label = NULL;
   const char * const *unanswered;
   NmPlanState state;
-  guint n_unanswered;
+  guint n_unanswered, n_warnings = 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->status_button), self->plan != NULL);
   if (self->plan == NULL)
@@ -265,6 +278,10 @@ nm_window_update_status (NmWindow *self)
       break;
     }
 
+  if (nm_plan_get_n_blocked_by (self->plan) > 0)
+    /* Translators: a heading in the plan status popover, over the
+     * contraindications that block the plan */
+    append_status_heading (reasons, _("Stands in the way"));
   for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
     {
       const NmPlanBlock *block = nm_plan_get_blocked_by (self->plan, i);
@@ -275,18 +292,18 @@ nm_window_update_status (NmWindow *self)
            * condition does not pass (a keloid tendency, a bleeding disorder) */
           g_autofree char *text = g_strdup_printf (_("%s Lifelong: this does not pass with time."),
                                                    block->message);
-          append_status_line (reasons, "⛔", text);
+          append_status_line (reasons, text);
         }
       else
-        append_status_line (reasons, "⛔", block->message);
+        append_status_line (reasons, block->message);
     }
   if (n_unanswered > 0)
     {
-      if (reasons->len > 0)
-        g_string_append_c (reasons, '\n');
-      g_string_append (reasons, _("Not answered yet:"));
+      /* Translators: a heading in the plan status popover, over the
+       * screening questions not answered yet */
+      append_status_heading (reasons, _("Not answered yet"));
       for (guint i = 0; i < n_unanswered; i++)
-        append_status_line (reasons, "•", nm_vocab_screening_question (unanswered[i]));
+        append_status_line (reasons, nm_vocab_screening_question (unanswered[i]));
     }
   for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
     {
@@ -295,24 +312,32 @@ nm_window_update_status (NmWindow *self)
       /* the unanswered questions are listed above, one by one */
       if (n_unanswered > 0 && g_strcmp0 (warning->id, "screening-incomplete") == 0)
         continue;
+      if (n_warnings++ == 0)
+        /* Translators: a heading in the plan status popover, over the
+         * plan's warnings */
+        append_status_heading (reasons, _("Precautions"));
       if (warning->region != NULL)
         {
           g_autofree char *text = g_strdup_printf ("%s: %s", nm_vocab_region_name (warning->region),
                                                    warning->message);
-          append_status_line (reasons, "•", text);
+          append_status_line (reasons, text);
         }
       else
-        append_status_line (reasons, "•", warning->message);
+        append_status_line (reasons, warning->message);
     }
   if (reasons->len == 0)
-    g_string_append (reasons, state == NM_PLAN_STATE_NO_SKIN_TYPE
-                                ? _("Choose it in the Client panel.")
-                                : _("No contraindication and no warning."));
+    {
+      g_autofree char *escaped = g_markup_escape_text (state == NM_PLAN_STATE_NO_SKIN_TYPE
+                                                         ? _("Choose it in the Client panel.")
+                                                         : _("No contraindication and no warning."), -1);
+
+      g_string_append (reasons, escaped);
+    }
 
   gtk_label_set_text (self->status_label, label_text);
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_label_set_text (self->status_heading, heading);
-  gtk_label_set_text (self->status_reasons, reasons->str);
+  gtk_label_set_markup (self->status_reasons, reasons->str);
   {
     /* A scrolled window asks its child for a height without a width, which
      * a wrapping label answers with one line a paragraph: ask for the

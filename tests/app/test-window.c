@@ -740,6 +740,85 @@ test_window_status_states (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The popover's reasons, as one text. */
+static const char *
+status_reasons (NmWindow *window)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (status_button (window))));
+  GtkWidget *scroller = find_widget_of_type (popover, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *label = find_widget_of_type (scroller, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* Where @line starts a line of @text, or -1. */
+static gssize
+line_at (const char *text,
+         const char *line)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  gssize offset = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], line))
+        return offset;
+      offset += strlen (lines[i]) + 1;
+    }
+  return -1;
+}
+
+/* The status popover groups its reasons, each group under its heading:
+ * what blocks, the questions not answered, the precautions. No emoji, which
+ * shows as an empty box without an emoji font. */
+static void
+test_window_status_groups (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(NmFinding) finding = nm_finding_new ("forehead", "fine-lines", 2);
+  g_autofree char *tattoo = NULL;
+  const char *text;
+  gssize blocks, unanswered, question, precautions, warning;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_birth_date (consultation, "1990-01-01");
+  nm_consultation_add_finding (consultation, finding);
+  answer_all (consultation, NM_ANSWER_NO, "tattoo-in-area");
+  nm_consultation_set_screening (consultation, "anticoagulants", NM_ANSWER_YES);
+
+  /* unanswered, then precautions: the warnings are not read as questions */
+  text = status_reasons (window);
+  g_test_message ("%s", text);
+  tattoo = g_strdup_printf ("• %s", nm_vocab_screening_question ("tattoo-in-area"));
+  unanswered = line_at (text, "Not answered yet");
+  question = line_at (text, tattoo);
+  precautions = line_at (text, "Precautions");
+  warning = line_at (text, "• Anticoagulants");
+  g_assert_cmpint (unanswered, ==, 0);
+  g_assert_cmpint (question, >, unanswered);
+  g_assert_cmpint (precautions, >, question);
+  g_assert_cmpint (warning, >, precautions);
+  g_assert_cmpint (line_at (text, "Stands in the way"), ==, -1);
+
+  /* blocked: what stands in the way comes first, under its own heading */
+  nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
+  text = status_reasons (window);
+  g_test_message ("%s", text);
+  blocks = line_at (text, "Stands in the way");
+  g_assert_cmpint (blocks, ==, 0);
+  g_assert_cmpint (line_at (text, "• Pregnant"), >, blocks);
+  g_assert_cmpint (line_at (text, "Not answered yet"), >, line_at (text, "• Pregnant"));
+  g_assert_cmpint (line_at (text, "Precautions"), >, line_at (text, "Not answered yet"));
+  g_assert_null (strstr (text, "⛔"));
+  g_assert_false (status_says (window, "⛔"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Preferences only give the device of new consultations; the plan reads
  * the consultation's, which the Plan panel changes, undoably. */
 static void
@@ -1280,6 +1359,7 @@ main (int   argc,
   g_test_add_func ("/preferences/paper-size-shown-whole", test_preferences_paper_size_shown_whole);
   g_test_add_func ("/window/failed-save-on-close-keeps-window", test_window_failed_save_on_close_keeps_window);
   g_test_add_func ("/window/status-states", test_window_status_states);
+  g_test_add_func ("/window/status-groups", test_window_status_groups);
   g_test_add_func ("/window/device-per-consultation", test_window_device_per_consultation);
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
