@@ -1026,6 +1026,7 @@ static gboolean
 nm_window_close_request (GtkWindow *window)
 {
   NmWindow *self = NM_WINDOW (window);
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
   if (!gtk_window_is_maximized (window))
@@ -1056,9 +1057,11 @@ nm_window_close_request (GtkWindow *window)
       return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
     }
 
-  dialog = adw_message_dialog_new (window, _("Save Changes?"),
-                                   _("This consultation has changes that are not saved. "
-                                     "Changes that you do not save are lost."));
+  /* Named as the title bar names it, the client or “New Consultation”:
+   * with several windows open, the practitioner knows which one asks. */
+  body = g_strdup_printf (_("“%s” has changes that are not saved. Changes that you do not save are lost."),
+                          adw_window_title_get_title (self->window_title));
+  dialog = adw_message_dialog_new (window, _("Save Changes?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),

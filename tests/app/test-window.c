@@ -372,6 +372,18 @@ shown_message_dialog (void)
   return dialog;
 }
 
+/* Gives @response to @dialog, which closes it. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
 static void
 test_window_save_needs_skin_type (void)
 {
@@ -520,6 +532,35 @@ test_window_typing_is_not_lost (void)
   g_unlink (path);
   g_unlink (backup);
   g_rmdir (dir);
+}
+
+/* The close question names the consultation, as the title bar does: the
+ * client, or “New Consultation”. */
+static void
+test_window_save_changes_names_client (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“New Consultation” has changes"));
+  respond (dialog, "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  nm_consultation_set_client_name (nm_window_get_consultation (window), "Zelda Quimby");
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Zelda Quimby” has changes"));
+  respond (dialog, "cancel");
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -1061,18 +1102,6 @@ count_unanswered (NmConsultation *consultation)
   return n;
 }
 
-/* Gives @response to @dialog, which closes it. */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_object_ref (dialog);
-  adw_message_dialog_response (dialog, response);
-  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
-    gtk_window_destroy (GTK_WINDOW (dialog));
-  g_object_unref (dialog);
-}
-
 /* "Answer the Rest No" answers many questions at once, stop signs among
  * them: it asks first, naming how many and that a pregnancy is among them;
  * with every question answered there is nothing left for it to do. */
@@ -1356,6 +1385,7 @@ main (int   argc,
   g_test_add_func ("/window/deleted-on-disk", test_window_deleted_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
   g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);
+  g_test_add_func ("/window/save-changes-names-client", test_window_save_changes_names_client);
   g_test_add_func ("/preferences/paper-size-shown-whole", test_preferences_paper_size_shown_whole);
   g_test_add_func ("/window/failed-save-on-close-keeps-window", test_window_failed_save_on_close_keeps_window);
   g_test_add_func ("/window/status-states", test_window_status_states);
