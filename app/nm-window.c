@@ -51,7 +51,8 @@ struct _NmWindow
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
-  AdwToastOverlay      *toast_overlay;
+  AdwToastOverlay      *toast_overlay;       /* the whole window: the welcome page */
+  AdwToastOverlay      *main_toast_overlay;  /* the map or the schedule */
   GtkStack             *stack;
   AdwViewStack         *side_stack;
   NmMapView            *map_view;
@@ -587,11 +588,25 @@ _nm_window_commit_edits (NmWindow *self)
     }
 }
 
+/* A consultation's toasts show under the map or the schedule, not centred
+ * on the whole window, where they covered the controls at the end of the
+ * rows beside them (a logged session's Remove button) and the side panel. */
+static void
+nm_window_add_toast (NmWindow *self,
+                     AdwToast *toast)
+{
+  AdwToastOverlay *overlay = self->toast_overlay;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "consultation") == 0)
+    overlay = self->main_toast_overlay;
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
 void
 _nm_window_toast (NmWindow   *self,
                  const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  nm_window_add_toast (self, adw_toast_new (message));
 }
 
 /* A millimetre setting as the device's dial shows it: whole hundredths,
@@ -876,7 +891,13 @@ on_saved_cb (GObject      *source,
       gtk_window_close (GTK_WINDOW (self));
     }
   else
-    _nm_window_toast (self, _("Consultation saved"));
+    {
+      /* two words: read at a glance, and out of the way soon after */
+      AdwToast *toast = adw_toast_new (_("Consultation saved"));
+
+      adw_toast_set_timeout (toast, 2);
+      nm_window_add_toast (self, toast);
+    }
 }
 
 static void
@@ -1389,6 +1410,7 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/nm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, main_toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, map_view);

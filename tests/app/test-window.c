@@ -1085,6 +1085,13 @@ test_window_screening_questions_wrap (void)
 }
 
 static gboolean
+is_button_with_tooltip (GtkWidget     *widget,
+                        gconstpointer  tooltip)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+static gboolean
 is_button_labelled (GtkWidget     *widget,
                     gconstpointer  label)
 {
@@ -1346,6 +1353,103 @@ test_window_log_session (void)
   g_rmdir (dir);
 }
 
+static gboolean
+is_stack_with (GtkWidget     *widget,
+               gconstpointer  child_name)
+{
+  return GTK_IS_STACK (widget) && gtk_stack_get_child_by_name (GTK_STACK (widget), child_name) != NULL;
+}
+
+static gboolean
+is_css_named (GtkWidget     *widget,
+              gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), name) == 0;
+}
+
+static gboolean
+is_mapped_control (GtkWidget     *widget,
+                   gconstpointer  unused)
+{
+  return gtk_widget_get_mapped (widget) &&
+         (GTK_IS_BUTTON (widget) || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SWITCH (widget));
+}
+
+/* At 1024×600, "Consultation saved" covers none of the controls a
+ * practitioner reaches for next: a logged session's Remove button, its
+ * depths, the side panel. */
+static void
+test_window_saved_toast_out_of_the_way (void)
+{
+  NmWindow *window = new_window_sized (1024, 600);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "toast.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) controls = g_ptr_array_new ();
+  GtkWidget *schedule, *expander, *scroller, *toast;
+  GtkAdjustment *adjustment;
+  graphene_rect_t toast_bounds;
+  gint64 deadline;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  gtk_stack_set_visible_child_name (GTK_STACK (find_widget (GTK_WIDGET (window), is_stack_with, "schedule")),
+                                    "schedule");
+  schedule = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW);
+  expander = find_widget_of_type (schedule, ADW_TYPE_EXPANDER_ROW);
+  g_assert_nonnull (expander);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  wait_for_draw (GTK_WIDGET (window));
+  /* the end of the log, where the Remove button is */
+  scroller = find_widget_of_type (schedule, GTK_TYPE_SCROLLED_WINDOW);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  wait_for_draw (GTK_WIDGET (window));
+  nm_consultation_set_practitioner (nm_window_get_consultation (window), "Dr Toast");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  g_assert_false (nm_window_get_modified (window));
+  toast = find_widget (GTK_WIDGET (window), is_css_named, "toast");
+  g_assert_nonnull (toast);
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &toast_bounds));
+
+  collect_widgets (GTK_WIDGET (window), is_mapped_control, NULL, controls);
+  g_assert_cmpuint (controls->len, >, 10);
+  g_assert_nonnull (find_widget (schedule, is_button_with_tooltip, "Remove"));
+  for (guint i = 0; i < controls->len; i++)
+    {
+      GtkWidget *control = g_ptr_array_index (controls, i);
+      graphene_rect_t bounds;
+
+      /* the toast's own close button, and what is scrolled out of sight */
+      if (gtk_widget_is_ancestor (control, toast) ||
+          !gtk_widget_compute_bounds (control, GTK_WIDGET (window), &bounds) ||
+          bounds.origin.y >= gtk_widget_get_height (GTK_WIDGET (window)))
+        continue;
+      if (graphene_rect_intersection (&toast_bounds, &bounds, NULL))
+        g_error ("the toast covers %s “%s” at %.0f,%.0f",
+                 G_OBJECT_TYPE_NAME (control),
+                 gtk_widget_get_tooltip_text (control) ? gtk_widget_get_tooltip_text (control) : "",
+                 bounds.origin.x, bounds.origin.y);
+    }
+
+  /* and it goes soon: a short confirmation */
+  deadline = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+  while (find_widget (GTK_WIDGET (window), is_css_named, "toast") != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (find_widget (GTK_WIDGET (window), is_css_named, "toast"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 /* The window with a consultation fits a 1024×600 screen. */
 static void
 test_window_fits_small_screen (void)
@@ -1397,6 +1501,7 @@ main (int   argc,
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
+  g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
 
   return g_test_run ();
 }
