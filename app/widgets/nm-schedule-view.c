@@ -273,7 +273,7 @@ update_depth_row (NmScheduleView *self,
     }
   else
     {
-      g_autofree char *depth = nm_render_format_depth (planned->min_mm, planned->max_mm);
+      g_autofree char *depth = nm_format_mm_range_display (planned->min_mm, planned->max_mm);
 
       g_string_append_printf (subtitle, _("Planned %s; depth used in mm"), depth);
       if (logged && value > planned->max_mm + 1e-9)
@@ -296,7 +296,7 @@ update_depth_row (NmScheduleView *self,
             line = g_strdup_printf (_("%s: not needled where it lies"), nm_vocab_kind_name (fd->kind));
           else
             {
-              g_autofree char *range = nm_render_format_depth (fd->min_mm, fd->max_mm);
+              g_autofree char *range = nm_format_mm_range_display (fd->min_mm, fd->max_mm);
 
               if (fd->max_mm < planned->max_mm - 1e-9)
                 /* Translators: a finding of the region held shallower, for
@@ -365,8 +365,8 @@ confirm_depth (NmScheduleView     *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (spin));
   DepthConfirmation *confirm = g_new0 (DepthConfirmation, 1);
-  g_autofree char *plan_text = nm_render_format_depth (planned->min_mm, planned->max_mm);
-  g_autofree char *value_text = nm_render_format_depth (value, value);
+  g_autofree char *plan_text = nm_format_mm_range_display (planned->min_mm, planned->max_mm);
+  g_autofree char *value_text = nm_format_mm_range_display (value, value);
   g_autofree char *body = NULL;
   GtkWidget *dialog;
 

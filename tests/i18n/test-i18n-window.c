@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
@@ -44,6 +45,8 @@ collect_texts (GtkWidget *widget,
 {
   if (GTK_IS_LABEL (widget))
     g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  else if (GTK_IS_SPIN_BUTTON (widget))
+    g_string_append_printf (out, "<%s mm>\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
   else if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
     g_string_append_printf (out, "[%s]\n", gtk_button_get_label (GTK_BUTTON (widget)));
 
@@ -93,6 +96,14 @@ collect_title_labels (GtkWidget *widget,
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     collect_title_labels (child, out);
+}
+
+static void
+open_result_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static gboolean
@@ -210,6 +221,73 @@ test_screening_questions_whole (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A consultation with a logged session, every question answered. */
+static const char logged_file[] =
+  "{\"format\":\"needlemap-consultation\",\"version\":1,"
+  "\"client\":{\"name\":\"T\",\"birth_date\":\"1990-01-01\",\"fitzpatrick\":3},"
+  "\"screening\":{\"active-infection\":false,\"open-wounds\":false,\"skin-cancer\":false,"
+  "\"bleeding-disorder\":false,\"isotretinoin\":false,\"pregnancy\":false,\"keloid-tendency\":false,"
+  "\"radiotherapy\":false,\"metal-allergy\":false,\"uncontrolled-diabetes\":false,"
+  "\"immunosuppression\":false,\"autoimmune-skin-disease\":false,\"anticoagulants\":false,"
+  "\"herpes-history\":false,\"active-acne\":false,\"rosacea\":false,\"eczema-psoriasis\":false,"
+  "\"recent-procedure\":false,\"sunburn\":false,\"vitiligo\":false,\"photosensitising-drugs\":false,"
+  "\"tattoo-in-area\":false,\"pigmented-lesions-in-area\":false,\"pih-history\":false},"
+  "\"findings\":[{\"region\":\"cheek-left\",\"kind\":\"acne-scar-rolling\",\"severity\":3},"
+  "{\"region\":\"cheek-left\",\"kind\":\"melasma\",\"severity\":2},"
+  "{\"region\":\"nose\",\"kind\":\"enlarged-pores\",\"severity\":3},"
+  "{\"region\":\"forehead\",\"kind\":\"acne-scar-icepick\",\"severity\":3},"
+  "{\"region\":\"eyelid-left\",\"kind\":\"fine-lines\",\"severity\":2}],"
+  "\"plan\":{\"start_date\":\"2026-12-01\",\"device\":{\"max_mm\":2.5,\"step_mm\":0.05}},"
+  "\"sessions\":[{\"date\":\"2026-12-01\",\"done\":true,\"depth_mm\":{\"cheek-left\":1.25,"
+  "\"nose\":0.5,\"forehead\":0.75,\"eyelid-left\":0.25}}]}\n";
+
+/* Every depth on screen has the German decimal comma: the Plan panel's
+ * regions, findings and reasons, the session log's planned depths and
+ * depths used, the spin buttons. */
+static void
+test_plan_and_log_decimal_comma (void)
+{
+  NmWindow *window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-i18n-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "komma.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *texts = NULL;
+
+  if (!have_german)
+    {
+      g_test_skip ("the locale de_DE.UTF-8 is not installed (run build-aux/dev deps)");
+      return;
+    }
+
+  g_assert_true (g_file_set_contents (path, logged_file, -1, NULL));
+  window = new_window ();
+  nm_window_open_async (window, file, NULL, open_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (nm_window_open_finish (window, result, &error));
+  g_assert_no_error (error);
+  wait_for_draw (GTK_WIDGET (window));
+
+  texts = window_texts (window);
+  g_test_message ("%s", texts);
+  /* the Plan panel and the session log are there, and speak millimetres */
+  g_assert_nonnull (strstr (texts, "Linke Wange"));
+  g_assert_true (i18n_test_has_decimal_comma_mm (texts));
+  g_assert_false (i18n_test_has_decimal_point_mm (texts));
+  {
+    g_autoptr(GRegex) spin = g_regex_new ("<[0-9]+\\.[0-9]+ mm>", 0, 0, NULL);
+
+    g_assert_nonnull (strstr (texts, "<1,25 mm>"));
+    g_assert_false (g_regex_match (spin, texts, 0, NULL));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +305,7 @@ main (int   argc,
   g_test_add_func ("/i18n/window/welcome", test_welcome);
   g_test_add_func ("/i18n/window/sample-plan", test_sample_plan);
   g_test_add_func ("/i18n/window/screening-questions-whole", test_screening_questions_whole);
+  g_test_add_func ("/i18n/window/plan-and-log-decimal-comma", test_plan_and_log_decimal_comma);
 
   return g_test_run ();
 }
