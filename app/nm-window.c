@@ -1213,6 +1213,20 @@ nm_window_switch_pane_action (GtkWidget  *widget,
     gtk_widget_grab_focus (page);
 }
 
+/* win.show-panel: a page of the side panel ("client", "tag", "screening",
+ * "plan"), where a widget sends the practitioner to put something right. */
+static void
+nm_window_show_panel_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  NmWindow *self = NM_WINDOW (widget);
+  const char *page = g_variant_get_string (param, NULL);
+
+  if (self->consultation != NULL && adw_view_stack_get_child_by_name (self->side_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->side_stack, page);
+}
+
 static void
 nm_window_toggle_layer_action (GtkWidget  *widget,
                                const char *action_name,
@@ -1442,6 +1456,7 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.toggle-layer", NULL, nm_window_toggle_layer_action);
   gtk_widget_class_install_action (widget_class, "win.switch-pane", NULL, nm_window_switch_pane_action);
+  gtk_widget_class_install_action (widget_class, "win.show-panel", "s", nm_window_show_panel_action);
 
   gtk_widget_class_install_action (widget_class, "win.new", NULL, nm_window_new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, nm_window_open_action);

@@ -151,6 +151,10 @@ is_view_stack_with (GtkWidget     *widget,
          adw_view_stack_get_child_by_name (ADW_VIEW_STACK (widget), child_name) != NULL;
 }
 
+static void answer_all (NmConsultation *consultation,
+                        NmAnswer        answer,
+                        const char     *except);
+
 static gboolean
 is_entry_row_titled (GtkWidget     *widget,
                      gconstpointer  title)
@@ -501,6 +505,8 @@ test_window_typing_is_not_lost (void)
     NmSession *session;
 
     g_assert_nonnull (schedule);
+    /* a session is logged only after the whole screening */
+    answer_all (nm_window_get_consultation (window), NM_ANSWER_NO, NULL);
     session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
     g_assert_nonnull (session);
     session_notes = GTK_EDITABLE (find_widget (schedule, is_entry_row_titled, "Notes"));
@@ -1182,6 +1188,13 @@ is_depth_spin (GtkWidget     *widget,
          g_strcmp0 (g_object_get_data (G_OBJECT (widget), "nm-region"), query->region) == 0;
 }
 
+static gboolean
+is_session_widget (GtkWidget     *widget,
+                   gconstpointer  session)
+{
+  return g_object_get_data (G_OBJECT (widget), "nm-session") == session;
+}
+
 static GtkSpinButton *
 depth_spin (GtkWidget  *schedule,
             NmSession  *session,
@@ -1353,6 +1366,159 @@ test_window_log_session (void)
   g_rmdir (dir);
 }
 
+/* Log Session with what stands in the way: a dialog says why, offers to go
+ * where it is put right, and logs nothing; never a way round a block. */
+static void
+test_window_log_session_checks (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "check.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmScheduleView *schedule;
+  NmSession *logged;
+  AdwViewStack *side;
+  AdwMessageDialog *dialog;
+  guint n;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  side = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), is_view_stack_with, "screening"));
+  n = nm_consultation_get_n_sessions (consultation);
+
+  /* blocked: refused, saying why; no way to log anyway */
+  nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
+  g_assert_cmpint (nm_plan_get_state (nm_window_get_plan (window)), ==, NM_PLAN_STATE_BLOCKED);
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "Not suitable now: "));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            nm_plan_get_blocked_by (nm_window_get_plan (window), 0)->message));
+  g_assert_false (adw_message_dialog_has_response (dialog, "log"));
+  adw_view_stack_set_visible_child_name (side, "tag");
+  respond (dialog, "plan");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "plan");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (nm_consultation_undo (consultation));
+
+  /* the screening not finished: to the Screening panel */
+  nm_consultation_set_screening (consultation, "tattoo-in-area", NM_ANSWER_UNKNOWN);
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Finish the Screening First");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 screening question is not answered"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "log"));
+  respond (dialog, "screening");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "screening");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (nm_consultation_undo (consultation));
+
+  /* no skin type: to the Client panel */
+  nm_consultation_set_fitzpatrick (consultation, 0);
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Choose the Skin Type First");
+  respond (dialog, "client");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "client");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (nm_consultation_undo (consultation));
+
+  /* a precaution answered yes and not acknowledged: to the Plan panel */
+  nm_consultation_set_screening (consultation, "anticoagulants", NM_ANSWER_YES);
+  g_assert_true (nm_plan_has_warning (nm_window_get_plan (window), "relative-unacknowledged", NULL));
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Acknowledge the Precautions First");
+  g_assert_false (adw_message_dialog_has_response (dialog, "log"));
+  adw_view_stack_set_visible_child_name (side, "tag");
+  respond (dialog, "cancel");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "tag");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+
+  /* acknowledged: logged, as with any other precaution */
+  nm_consultation_set_acknowledgement (consultation, "anticoagulants", "GP agrees");
+  logged = nm_schedule_view_log_session (schedule);
+  g_assert_nonnull (logged);
+  g_assert_null (shown_message_dialog ());
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+
+  /* one series: clicked again, today's session opens, nothing is logged */
+  g_assert_true (nm_schedule_view_log_session (schedule) == logged);
+  g_assert_null (shown_message_dialog ());
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Log Session clicked twice logs one session: the second click opens
+ * today's. Where a second series is due today too (the scalp beside the
+ * face), it asks, and opening today's session is what it does by default. */
+static void
+test_window_log_session_once_a_day (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  NmScheduleView *schedule;
+  NmSession *first, *again, *scalp;
+  AdwMessageDialog *dialog;
+  GtkWidget *row;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  g_assert_cmpuint (nm_plan_get_n_series (nm_window_get_plan (window)), ==, 2);
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 0);
+
+  first = nm_schedule_view_log_session (schedule);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (nm_session_get_date (first), ==, "2026-12-01");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
+
+  /* again, the scalp series due today too: asked, nothing logged yet */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Already Logged Today");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "open");
+  /* opening it logs nothing and shows today's session */
+  row = gtk_widget_get_ancestor (find_widget (GTK_WIDGET (schedule), is_session_widget, first),
+                                 ADW_TYPE_EXPANDER_ROW);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
+  respond (dialog, "open");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* the scalp was treated too: logged, one session of each series today */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  respond (shown_message_dialog (), "log");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 2);
+  scalp = nm_consultation_get_session (consultation, 1);
+  g_assert_cmpstr (nm_session_get_date (scalp), ==, "2026-12-01");
+  g_assert_false (nm_session_get_depth (scalp, "cheek-left", NULL));
+  g_assert_true (nm_session_get_depth (scalp, "scalp-vertex", NULL));
+
+  /* every series has today's session: a third click opens it, no dialog */
+  again = nm_schedule_view_log_session (schedule);
+  g_assert_null (shown_message_dialog ());
+  g_assert_true (again == first);
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 is_stack_with (GtkWidget     *widget,
                gconstpointer  child_name)
@@ -1500,6 +1666,8 @@ main (int   argc,
   g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
+  g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
+  g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
 
