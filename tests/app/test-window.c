@@ -984,6 +984,148 @@ test_window_client_guardian_age (void)
 }
 
 static gboolean
+is_visible_label_saying (GtkWidget     *widget,
+                         gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The row under @row in its list: where a date field says what is wrong. */
+static const char *
+shown_problem (GtkWidget *row)
+{
+  GtkWidget *next = gtk_widget_get_next_sibling (row);
+
+  g_assert_true (ADW_IS_ACTION_ROW (next));
+  if (!gtk_widget_get_visible (next))
+    return NULL;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (next));
+}
+
+static void
+assert_parses (const NmDateEntryStyle *style,
+               const char             *text,
+               const char             *iso)
+{
+  g_autofree char *parsed = nm_date_entry_parse (style, text);
+
+  g_assert_cmpstr (parsed, ==, iso);
+}
+
+static void
+assert_formats (const NmDateEntryStyle *style,
+                const char             *iso,
+                const char             *text)
+{
+  g_autofree char *formatted = nm_date_entry_format (style, iso);
+
+  g_assert_cmpstr (formatted, ==, text);
+}
+
+static void
+type_and_apply (GtkWidget  *row,
+                const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+/* The birth date as people type it: the locale's form or ISO, the form
+ * shown in the row, a date to come refused with a reason. */
+static void
+test_window_birth_date_forms (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  GtkWidget *panel, *birth;
+  NmDateEntryStyle german = { NM_DATE_ENTRY_DMY, '.', FALSE };
+  NmDateEntryStyle french = { NM_DATE_ENTRY_DMY, '/', FALSE };
+  NmDateEntryStyle american = { NM_DATE_ENTRY_MDY, '/', TRUE };
+  NmDateEntryStyle iso = { NM_DATE_ENTRY_ISO, '-', FALSE };
+  NmDateEntryStyle here;
+  g_autofree char *shown = NULL;
+  const char *problem, *hint;
+
+  /* the forms, whatever the locale */
+  assert_parses (&german, "14.05.1991", "1991-05-14");
+  assert_parses (&german, " 1.2.2000 ", "2000-02-01");
+  assert_parses (&german, "1991-05-14", "1991-05-14");
+  assert_parses (&german, "14/05/1991", "1991-05-14");
+  assert_parses (&french, "14/05/1991", "1991-05-14");
+  assert_parses (&american, "05/14/1991", "1991-05-14");
+  assert_parses (&american, "14/05/1991", NULL);
+  assert_parses (&german, "14.05.91", NULL);        /* no century guessed */
+  assert_parses (&german, "30.02.2000", NULL);
+  assert_parses (&german, "14.05/1991", NULL);
+  assert_parses (&german, "14.05.1991x", NULL);
+  assert_parses (&german, "May 14, 1991", NULL);
+  assert_parses (&german, "", NULL);
+  assert_formats (&german, "1991-05-14", "14.05.1991");
+  assert_formats (&french, "1991-05-14", "14/05/1991");
+  assert_formats (&american, "1991-05-14", "05/14/1991");
+  assert_formats (&iso, "1991-05-14", "1991-05-14");
+  g_assert_cmpstr (nm_date_entry_hint (&german), ==, "DD.MM.YYYY");
+  g_assert_cmpstr (nm_date_entry_hint (&american), ==, "MM/DD/YYYY");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_CLIENT_PANEL);
+  birth = find_widget (panel, is_entry_row_titled, "Birth Date");
+  g_assert_nonnull (birth);
+
+  /* the form to type is in the row while it is empty: this locale's
+   * (gtk_test_init() runs the tests in en_US.UTF-8 when it is installed) */
+  nm_date_entry_style_for_locale (&here);
+  hint = nm_date_entry_hint (&here);
+  g_test_message ("this locale types dates as %s", hint);
+  g_assert_nonnull (find_widget (birth, is_visible_label_saying, hint));
+  g_assert_null (shown_problem (birth));
+
+  /* day first with dots, the locale's order with slashes, or ISO: stored
+   * as ISO, shown in the locale's form */
+  type_and_apply (birth, "14.05.1991");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1991-05-14");
+  shown = nm_date_entry_format (&here, "1991-05-14");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (birth)), ==, shown);
+  g_assert_null (find_widget (birth, is_visible_label_saying, hint));
+  type_and_apply (birth, here.slash_month_first ? "02/03/2001" : "03/02/2001");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2001-02-03");
+  type_and_apply (birth, "2002-04-05");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2002-04-05");
+
+  /* not a date: said under the row, the model keeps its date */
+  type_and_apply (birth, "31.02.1990");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2002-04-05");
+  g_assert_true (gtk_widget_has_css_class (birth, "error"));
+  problem = shown_problem (birth);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "“31.02.1990” is not a date"));
+  g_assert_nonnull (strstr (problem, hint));
+
+  /* in the future (today is 2026-12-01): refused, saying why */
+  type_and_apply (birth, "02.12.2026");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2002-04-05");
+  problem = shown_problem (birth);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "cannot be in the future"));
+  g_assert_true (gtk_widget_has_css_class (birth, "error"));
+
+  /* a good date clears the message */
+  type_and_apply (birth, "01.12.2000");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2000-12-01");
+  g_assert_null (shown_problem (birth));
+  g_assert_false (gtk_widget_has_css_class (birth, "error"));
+
+  /* emptied: no birth date, and the form shows again */
+  type_and_apply (birth, "");
+  g_assert_null (nm_consultation_get_birth_date (consultation));
+  g_assert_nonnull (find_widget (birth, is_visible_label_saying, hint));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 is_answer_row (GtkWidget     *widget,
                gconstpointer  unused)
 {
@@ -1662,6 +1804,7 @@ main (int   argc,
   g_test_add_func ("/window/status-groups", test_window_status_groups);
   g_test_add_func ("/window/device-per-consultation", test_window_device_per_consultation);
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
+  g_test_add_func ("/window/birth-date-forms", test_window_birth_date_forms);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
   g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);

@@ -13,6 +13,7 @@
 #include <adwaita.h>
 
 #include "i18n-test-util.h"
+#include "nm-client-panel.h"
 #include "nm-screening-panel.h"
 #include "nm-window.h"
 
@@ -288,6 +289,83 @@ test_plan_and_log_decimal_comma (void)
   g_rmdir (dir);
 }
 
+/* The first entry row titled @title under @widget. */
+static GtkWidget *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* German dates: shown and typed as 14.05.1991 (or 14/05/1991), stored as
+ * ISO; the form to type is in the row. */
+static void
+test_birth_date_german (void)
+{
+  NmWindow *window;
+  NmConsultation *consultation;
+  GtkWidget *panel, *birth, *first;
+  NmDateEntryStyle style;
+
+  if (!have_german)
+    {
+      g_test_skip ("the locale de_DE.UTF-8 is not installed (run build-aux/dev deps)");
+      return;
+    }
+
+  nm_date_entry_style_for_locale (&style);
+  g_assert_cmpint (style.order, ==, NM_DATE_ENTRY_DMY);
+  g_assert_cmpint (style.separator, ==, '.');
+  g_assert_false (style.slash_month_first);
+
+  window = new_window ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  consultation = nm_window_get_consultation (window);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_CLIENT_PANEL);
+  birth = find_entry_row (panel, "Geburtsdatum");
+  first = find_entry_row (panel, "Erste Sitzung");
+  g_assert_nonnull (birth);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1991-05-14");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (birth)), ==, "14.05.1991");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (first)), ==, "01.12.2026");
+
+  gtk_editable_set_text (GTK_EDITABLE (birth), "01/02/1990");
+  g_signal_emit_by_name (birth, "apply");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1990-02-01");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (birth)), ==, "01.02.1990");
+  gtk_editable_set_text (GTK_EDITABLE (birth), "3.4.1985");
+  g_signal_emit_by_name (birth, "apply");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1985-04-03");
+
+  /* emptied: the form to type shows in the row */
+  gtk_editable_set_text (GTK_EDITABLE (birth), "");
+  g_signal_emit_by_name (birth, "apply");
+  g_assert_null (nm_consultation_get_birth_date (consultation));
+  {
+    g_autofree char *texts = NULL;
+    GString *out = g_string_new (NULL);
+
+    collect_texts (birth, out);
+    texts = g_string_free (out, FALSE);
+    g_assert_true (has_line (texts, nm_date_entry_hint (&style)));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,6 +384,7 @@ main (int   argc,
   g_test_add_func ("/i18n/window/sample-plan", test_sample_plan);
   g_test_add_func ("/i18n/window/screening-questions-whole", test_screening_questions_whole);
   g_test_add_func ("/i18n/window/plan-and-log-decimal-comma", test_plan_and_log_decimal_comma);
+  g_test_add_func ("/i18n/window/birth-date-german", test_birth_date_german);
 
   return g_test_run ();
 }
