@@ -22,6 +22,7 @@
 #include "nm-atlas.h"
 #include "nm-export.h"
 #include "nm-export-png.h"
+#include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-planner.h"
 #include "nm-render-map.h"
@@ -175,8 +176,8 @@ nm_export_png_render (NmConsultation  *consultation,
  * @today_iso: (nullable): as for nm_plan_command()
  * @err: receives one line "needlemap: FILE: problem" on failure
  *
- * Returns: the exit status of spec §4: 0 done; 1 bad file, unknown view or
- *   unwritable OUT; 2 usage error (a malformed size)
+ * Returns: the exit status of spec §4: 0 done; 1 bad file or unwritable
+ *   OUT; 2 usage error (an unknown view, a malformed size)
  */
 int
 nm_export_png_command (const char *out_path,
@@ -216,10 +217,10 @@ nm_export_png_command (const char *out_path,
       g_string_append_printf (err, _("%s: unknown view (face-front, face-left, "
                                      "face-right, scalp, body-front or body-back)"), view_id);
       g_string_append_c (err, '\n');
-      return 1;
+      return 2;
     }
 
-  out = g_file_new_for_commandline_arg (out_path);
+  out = nm_file_new_for_arg (out_path);
   if (!nm_export_check_command_target (out, out_path, path, err))
     return 1;
 

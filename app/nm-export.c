@@ -181,12 +181,23 @@ nm_export_check_target (GFile   *out,
   g_return_val_if_fail (G_IS_FILE (out), FALSE);
   g_return_val_if_fail (input == NULL || G_IS_FILE (input), FALSE);
 
-  if (g_file_query_file_type (out, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                           _("this is a folder; give the name of a file to write"));
-      return FALSE;
-    }
+  {
+    GFileType type = g_file_query_file_type (out, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL);
+
+    if (type == G_FILE_TYPE_DIRECTORY)
+      {
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                             _("this is a folder; give the name of a file to write"));
+        return FALSE;
+      }
+    /* a link, a pipe or a device is never replaced by a file */
+    if (type != G_FILE_TYPE_UNKNOWN && type != G_FILE_TYPE_REGULAR)
+      {
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                             _("this is not a regular file; an export only writes or replaces files"));
+        return FALSE;
+      }
+  }
   if (input == NULL)
     return TRUE;
   if (!g_file_equal (out, input))
@@ -275,7 +286,14 @@ nm_export_check_command_target (GFile      *out,
   g_autoptr(GFile) input = NULL;
   g_autoptr(GError) error = NULL;
 
-  input = path != NULL ? g_file_new_for_commandline_arg (path) : NULL;
+  /* "newdir/" names a folder, even one that does not exist yet */
+  if (out_path != NULL && g_str_has_suffix (out_path, G_DIR_SEPARATOR_S))
+    {
+      g_string_append_printf (err, "needlemap: %s: %s\n", out_path,
+                              _("this is a folder; give the name of a file to write"));
+      return FALSE;
+    }
+  input = path != NULL ? nm_file_new_for_arg (path) : NULL;
   if (nm_export_check_target (out, input, &error))
     return TRUE;
   g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);
@@ -313,7 +331,7 @@ nm_export_pdf_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-pdf", err))
     return 2;
-  out = g_file_new_for_commandline_arg (out_path);
+  out = nm_file_new_for_arg (out_path);
   if (!nm_export_check_command_target (out, out_path, path, err))
     return 1;
   status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);
@@ -360,7 +378,7 @@ nm_export_ics_command (const char *out_path,
 
   if (!check_out_path (out_path, "--export-ics", err))
     return 2;
-  out = g_file_new_for_commandline_arg (out_path);
+  out = nm_file_new_for_arg (out_path);
   if (!nm_export_check_command_target (out, out_path, path, err))
     return 1;
   status = nm_plan_load_for_command (path, today_iso, TRUE, &consultation, &plan, err);

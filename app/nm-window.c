@@ -144,49 +144,36 @@ nm_window_update_actions (NmWindow *self)
                                  have && nm_consultation_can_redo (self->consultation));
 }
 
-/* Loads the built-in protocol with the clinic's own file over it: the one in
- * Preferences, else the one in the user's config folder. A broken clinic
- * file is reported and the built-in rules are used, never a half-read mix. */
+/* Loads the built-in protocol with the clinic's own file over it (the one
+ * chosen in Preferences, else the one in the user's config folder), as the
+ * command line does. A clinic file that cannot be used is said in a dialog,
+ * and no plan is made until it is mended or removed: planning with the
+ * built-in rules instead would drop the clinic's stricter ones. */
 static void
 nm_window_load_protocol (NmWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *clinic_path = g_settings_get_string (self->settings, "clinic-protocol");
+  g_autoptr(GFile) failed = NULL;
 
   g_clear_object (&self->protocol);
-  self->protocol = nm_protocol_load_default (&error);
-  if (self->protocol == NULL)
+  self->protocol = nm_protocol_load_for_user (&failed, &error);
+  if (self->protocol != NULL)
+    return;
+
+  if (failed == NULL)
     {
       g_critical ("The built-in protocol is broken: %s", error->message);
       return;
     }
 
-  if (clinic_path != NULL && clinic_path[0] != '\0')
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (clinic_path);
-      g_autoptr(NmProtocol) layered = nm_protocol_load_default (NULL);
+  {
+    g_autofree char *name = g_file_get_parse_name (failed);
+    g_autofree char *body = g_strdup_printf (_("%s: %s\n\nNo plan is made until the file is mended, "
+                                               "or another one is chosen in Preferences."),
+                                             name, error->message);
 
-      if (!nm_protocol_overlay_file (layered, file, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("The clinic protocol was not used: %s"), error->message);
-          _nm_window_toast (self, message);
-        }
-      else
-        g_set_object (&self->protocol, layered);
-    }
-  else
-    {
-      g_autoptr(GFile) failed = NULL;
-      g_autoptr(NmProtocol) layered = nm_protocol_load_for_user (&failed, &error);
-
-      if (layered != NULL)
-        g_set_object (&self->protocol, layered);
-      else if (error != NULL)
-        {
-          g_autofree char *message = g_strdup_printf (_("The clinic protocol was not used: %s"), error->message);
-          _nm_window_toast (self, message);
-        }
-    }
+    _nm_window_show_error (self, _("The Clinic Protocol Cannot Be Used"), body);
+  }
 }
 
 /* The status button shows one of the plan's five states, each with its own

@@ -632,36 +632,17 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   GFile *file = task_data;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *etag = NULL;
   LoadResult *result;
-  gsize len;
 
-  /* Refuse an oversized file before reading it into memory. */
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                            cancellable, &error);
-  if (info == NULL)
+  bytes = nm_file_read_bounded (file, NM_FILE_MAX_BYTES, &etag, cancellable, &error);
+  if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
-      g_file_info_get_size (info) > NM_FILE_MAX_BYTES)
-    {
-      g_task_return_new_error (task, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
-                               _("the file is larger than %u MiB"), NM_FILE_MAX_BYTES / (1024 * 1024));
-      return;
-    }
-
-  if (!g_file_load_contents (file, cancellable, &contents, &len, &etag, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
 
   result = g_new0 (LoadResult, 1);
   result->consultation = nm_file_load_bytes (bytes, &error);

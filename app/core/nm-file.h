@@ -48,6 +48,12 @@ NmConsultation *nm_file_load_bytes  (GBytes          *bytes,
 NmConsultation *nm_file_load        (GFile           *file,
                                      GCancellable    *cancellable,
                                      GError         **error);
+GFile          *nm_file_new_for_arg (const char     *arg);
+GBytes         *nm_file_read_bounded (GFile          *file,
+                                      gsize           max_bytes,
+                                      char          **etag,
+                                      GCancellable   *cancellable,
+                                      GError        **error);
 GBytes         *nm_file_serialize   (NmConsultation  *self);
 GBytes         *nm_file_serialize_for_save (NmConsultation  *self,
                                             GError         **error);

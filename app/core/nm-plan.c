@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "nm-plan-private.h"
+#include "nm-safety.h"
 
 G_DEFINE_BOXED_TYPE (NmPlan, nm_plan, nm_plan_ref, nm_plan_unref)
 
@@ -268,6 +269,46 @@ nm_plan_region_lookup_finding (const NmPlanRegion *region,
     if (g_strcmp0 (region->finding_depths[i].kind, kind) == 0)
       return &region->finding_depths[i];
   return NULL;
+}
+
+/**
+ * nm_plan_depth_for_finding:
+ * @region: a treated region of the plan
+ * @kind: the finding's kind
+ * @severity: the finding's severity
+ * @min_mm: (out): the shallow end
+ * @max_mm: (out): the deep end
+ *
+ * The depth to needle one finding where it lies: its kind's depth in the
+ * region (finding_depths), and for an acne scar of Goodman & Baron grade 1
+ * (macular) never more than spec §3.1's 0.5 mm, even where a worse scar of
+ * the same kind sets the kind's depth.
+ *
+ * Returns: %FALSE when the finding is not needled
+ */
+gboolean
+nm_plan_depth_for_finding (const NmPlanRegion *region,
+                           const char         *kind,
+                           guint               severity,
+                           double             *min_mm,
+                           double             *max_mm)
+{
+  const NmPlanFindingDepth *depth;
+
+  g_return_val_if_fail (region != NULL, FALSE);
+
+  depth = nm_plan_region_lookup_finding (region, kind);
+  if (!region->treat || depth == NULL || !depth->treat)
+    return FALSE;
+
+  *min_mm = depth->min_mm;
+  *max_mm = depth->max_mm;
+  if (g_str_has_prefix (kind, "acne-scar-") && severity <= 1)
+    {
+      *max_mm = MIN (*max_mm, NM_SAFETY_MACULAR_SCAR_MAX_MM);
+      *min_mm = MIN (*min_mm, *max_mm);
+    }
+  return TRUE;
 }
 
 const char *

@@ -118,6 +118,11 @@ const NmPlanRegion *nm_plan_lookup_region     (NmPlan       *self,
                                                const char   *region_id);
 const NmPlanFindingDepth *nm_plan_region_lookup_finding (const NmPlanRegion *region,
                                                const char   *kind);
+gboolean            nm_plan_depth_for_finding (const NmPlanRegion *region,
+                                               const char   *kind,
+                                               guint         severity,
+                                               double       *min_mm,
+                                               double       *max_mm);
 guint               nm_plan_get_n_series      (NmPlan       *self);
 const NmPlanSeries *nm_plan_get_series        (NmPlan       *self,
                                                guint         index);

@@ -129,6 +129,7 @@ typedef struct
   NmProtocol     *protocol;
   NmPlan         *plan;
   gboolean        translate;
+  gboolean        own_device;        /* the consultation's device holds depths back */
   guint           fitzpatrick;
   double          step;
   double          device_max;
@@ -687,8 +688,14 @@ plan_finding (Planner                *pl,
                  cite (&pigment->cite));
     }
   if (pl->device_max < limit)
-    SET_LIMIT (pl->device_max, g_strdup (plan_tr (pl, "the device maximum")),
-               cite (nm_protocol_get_device_citation (pl->protocol)));
+    {
+      if (pl->own_device)
+        SET_LIMIT (pl->device_max, g_strdup (plan_tr (pl, "the maximum of the device this consultation is planned for")),
+                   g_strdup ("(plan.device)"));
+      else
+        SET_LIMIT (pl->device_max, g_strdup (plan_tr (pl, "the device maximum")),
+                   cite (nm_protocol_get_device_citation (pl->protocol)));
+    }
 
   /* Spec §3.1, whatever the protocol says. A protocol file that goes past
    * a ceiling is refused when it is loaded; this holds all the same. */
@@ -1052,6 +1059,17 @@ plan_region_warnings (Planner    *pl,
     }
 }
 
+/* A name: at least one letter or digit, not only spaces, invisible
+ * characters or punctuation. */
+static gboolean
+text_has_a_letter (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isalnum (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
 /* Age on the first session's date (spec §3.1): a minor is blocked unless a
  * parent or guardian consents; an unknown age is said, never skipped. */
 static void
@@ -1059,8 +1077,7 @@ plan_age (Planner *pl)
 {
   const NmProtocolWarning *warning = nm_protocol_get_warning (pl->protocol, "under-age");
   const char *birth = nm_consultation_get_birth_date (pl->consultation);
-  g_autofree char *guardian = g_strstrip (g_strdup (nm_consultation_get_guardian (pl->consultation) != NULL
-                                                      ? nm_consultation_get_guardian (pl->consultation) : ""));
+  gboolean has_guardian = text_has_a_letter (nm_consultation_get_guardian (pl->consultation));
   GDate born;
   int age;
 
@@ -1080,6 +1097,15 @@ plan_age (Planner *pl)
       pl->blocked = TRUE;
       return;
     }
+  if (age > NM_SAFETY_MAX_AGE)
+    {
+      g_autofree char *text = g_strdup_printf (plan_tr (pl, "A birth date %d years before the first session "
+                                                             "cannot be right: correct the client's birth date."), age);
+
+      add_block (pl, "birth-date-implausible", g_steal_pointer (&text));
+      pl->blocked = TRUE;
+      return;
+    }
   pl->plan->age = age;
 
   if (age < NM_SAFETY_ADULT_AGE)
@@ -1088,7 +1114,7 @@ plan_age (Planner *pl)
       g_autofree char *sources = cite (&minor->cite);
 
       pl->plan->minor = TRUE;
-      if (guardian == NULL || *guardian == '\0')
+      if (!has_guardian)
         {
           add_block (pl, "minor",
                      g_strdup_printf (plan_trn (pl, "Under 18 at the first session (%d year old): treat only with a "
@@ -1586,7 +1612,10 @@ nm_planner_run_full (NmConsultation         *consultation,
   else if (options != NULL && options->step_mm > 0.0)
     pl.step = options->step_mm;
   if (nm_consultation_get_device_max_mm (consultation) > 0.0)
-    pl.device_max = MIN (pl.device_max, nm_consultation_get_device_max_mm (consultation));
+    {
+      pl.own_device = nm_consultation_get_device_max_mm (consultation) < pl.device_max;
+      pl.device_max = MIN (pl.device_max, nm_consultation_get_device_max_mm (consultation));
+    }
   else if (options != NULL && options->device_max_mm > 0.0)
     pl.device_max = MIN (pl.device_max, options->device_max_mm);
   pl.device_max = MIN (pl.device_max, NM_SAFETY_MAX_MM);
@@ -1806,7 +1835,7 @@ nm_plan_load_for_command (const char      *path,
       return 2;
     }
 
-  file = g_file_new_for_commandline_arg (path);
+  file = nm_file_new_for_arg (path);
   loaded = nm_file_load (file, NULL, &error);
   if (loaded == NULL)
     {

@@ -18,8 +18,9 @@
 
 #include <math.h>
 #include <string.h>
-#include <json.h>
 
+#include "nm-file.h"
+#include "nm-json-reader.h"
 #include "nm-plan.h"
 #include "nm-protocol.h"
 #include "nm-safety.h"
@@ -27,12 +28,19 @@
 /* A protocol is kept twice: as the merged JSON tree (so that a clinic file
  * can be laid over it key by key) and as parsed, validated tables that the
  * planner reads. Every change parses the whole merged tree again into fresh
- * tables and swaps them in only when all of it is valid. */
+ * tables and swaps them in only when all of it is valid.
+ *
+ * The built-in file and a clinic's are read by the core's one JSON reader
+ * (nm-json-reader.c), as strictly as a consultation file: duplicate keys,
+ * NaN, single quotes and the like are refused with their key path, where
+ * json-c's parser let them through (a clinic's second "regions" block
+ * silently replaced its first).  The merged tree is the reader's too. */
 
 #define PROTOCOL_FORMAT      "needlemap-protocol"
 #define PROTOCOL_VERSION     1
 #define PROTOCOL_MAX_BYTES   (1024 * 1024)
-#define PROTOCOL_MAX_DEPTH   16
+#define PROTOCOL_MAX_DEPTH   NM_JSON_MAX_DEPTH
+#define PROTOCOL_MAX_STRING_CHARS 10000
 #define ABSOLUTE_MAX_MM      3.0   /* pens adjust to 3.0 mm at most (PLK, DP) */
 #define CLINIC_NOTE          "Set by the clinic's protocol file."
 
@@ -88,7 +96,7 @@ struct _NmProtocol
 {
   GObject      parent_instance;
 
-  json_object *root;
+  NmJsonDoc   *doc;     /* the merged tree, which a clinic's file is laid over */
   Tables      *tables;
   NmProtocol  *base;    /* before the clinic's file; NULL when none was laid */
 };
@@ -206,7 +214,7 @@ nm_protocol_finalize (GObject *object)
 {
   NmProtocol *self = NM_PROTOCOL (object);
 
-  g_clear_pointer (&self->root, json_object_put);
+  g_clear_pointer (&self->doc, nm_json_doc_free);
   g_clear_pointer (&self->tables, tables_free);
   g_clear_object (&self->base);
 
@@ -224,264 +232,214 @@ nm_protocol_init (NmProtocol *self)
 {
 }
 
-/* Validation helpers. Every error names the key path ("regions.nose.max_mm"). */
+/* Validation helpers, on the reader's key-path helper: every error names
+ * the key path ("regions.nose.max_mm"). */
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError     **error,
-      const char  *path,
-      const char  *format,
-      ...)
+/* Moves @c onto the member @key of @object, which may be missing;
+ * returns the member, or NULL. */
+static const NmJsonNode *
+enter (NmJsonCheck      *c,
+       const NmJsonNode *object,
+       const char       *key,
+       gsize            *mark)
 {
-  g_autofree char *message = NULL;
-  va_list args;
+  *mark = nm_json_path_push_key (&c->path, key, -1);
 
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_INVALID,
-               "%s: %s", path, message);
-  return FALSE;
-}
-
-static char *
-join_path (const char *parent,
-           const char *key)
-{
-  if (parent == NULL || *parent == '\0')
-    return g_strdup (key);
-  return g_strconcat (parent, ".", key, NULL);
-}
-
-static const char *
-type_name (json_object *value)
-{
-  switch (json_object_get_type (value))
-    {
-    case json_type_null: return "null";
-    case json_type_boolean: return _("a boolean");
-    case json_type_double:
-    case json_type_int: return _("a number");
-    case json_type_object: return _("an object");
-    case json_type_array: return _("an array");
-    case json_type_string: return _("a string");
-    default: return _("something else");
-    }
+  return nm_json_member (object, key);
 }
 
 static gboolean
-check_object (json_object  *value,
-              const char   *path,
-              GError      **error)
+leave (NmJsonCheck *c,
+       gsize        mark)
 {
-  if (!json_object_is_type (value, json_type_object))
-    return fail (error, path, _("must be an object, not %s"), type_name (value));
+  nm_json_path_pop (&c->path, mark);
+
   return TRUE;
 }
 
-/* Refuses keys not in @allowed (a NULL-terminated list). */
-static gboolean
-check_keys (json_object        *object,
-            const char         *path,
-            const char * const *allowed,
-            GError            **error)
+/* The member @key of @object, entered, or an error when it is missing. */
+static const NmJsonNode *
+enter_required (NmJsonCheck      *c,
+                const NmJsonNode *object,
+                const char       *key,
+                gsize            *mark)
 {
-  json_object_object_foreach (object, key, value)
-    {
-      (void) value;
-      if (!g_strv_contains (allowed, key))
-        {
-          g_autofree char *child = join_path (path, key);
-          return fail (error, child, _("unknown key"));
-        }
-    }
-  return TRUE;
-}
+  const NmJsonNode *value = enter (c, object, key, mark);
 
-static json_object *
-get_member (json_object *object,
-            const char  *key)
-{
-  json_object *value = NULL;
+  if (value == NULL)
+    nm_json_fail (c, _("missing"));
 
-  if (!json_object_object_get_ex (object, key, &value))
-    return NULL;
   return value;
 }
 
 static gboolean
-get_number (json_object  *object,
-            const char   *path,
-            const char   *key,
-            double        min,
-            double        max,
-            double       *out,
-            GError      **error)
+check_object (NmJsonCheck      *c,
+              const NmJsonNode *value)
 {
-  g_autofree char *child = join_path (path, key);
-  json_object *value = get_member (object, key);
-  double number;
+  return nm_json_expect (c, value, json_type_object, N_("an object"));
+}
 
-  if (value == NULL)
-    return fail (error, child, _("missing"));
-  if (!json_object_is_type (value, json_type_double) &&
-      !json_object_is_type (value, json_type_int))
-    return fail (error, child, _("must be a number, not %s"), type_name (value));
+/* Refuses keys not in @allowed (a NULL-terminated list). */
+static gboolean
+check_keys (NmJsonCheck        *c,
+            const NmJsonNode   *object,
+            const char * const *allowed)
+{
+  for (guint i = 0; i < object->n; i++)
+    if (!g_strv_contains (allowed, object->children[i]->key))
+      {
+        nm_json_path_push_key (&c->path, object->children[i]->key, -1);
+        return nm_json_fail (c, _("unknown key"));
+      }
 
-  number = json_object_get_double (value);
-  if (!isfinite (number) || number < min || number > max)
+  return TRUE;
+}
+
+static gboolean
+get_number (NmJsonCheck      *c,
+            const NmJsonNode *object,
+            const char       *key,
+            double            min,
+            double            max,
+            double           *out)
+{
+  gsize mark;
+  const NmJsonNode *value = enter_required (c, object, key, &mark);
+
+  if (value == NULL || !nm_json_get_number (c, value, out))
+    return FALSE;
+
+  if (!isfinite (*out) || *out < min || *out > max)
     {
       char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
 
-      return fail (error, child, _("must be between %s and %s"),
-                   g_ascii_formatd (lo, sizeof lo, "%g", min),
-                   g_ascii_formatd (hi, sizeof hi, "%g", max));
+      return nm_json_fail (c, _("must be between %s and %s"),
+                           g_ascii_formatd (lo, sizeof lo, "%g", min),
+                           g_ascii_formatd (hi, sizeof hi, "%g", max));
     }
 
-  *out = number;
-  return TRUE;
+  return leave (c, mark);
 }
 
 /* Depths must be positive and within the device (or the absolute maximum). */
 static gboolean
-get_depth (json_object  *object,
-           const char   *path,
-           const char   *key,
-           double        device_max,
-           double       *out,
-           GError      **error)
+get_depth (NmJsonCheck      *c,
+           const NmJsonNode *object,
+           const char       *key,
+           double            device_max,
+           double           *out)
 {
-  if (!get_number (object, path, key, 0.0, device_max, out, error))
+  if (!get_number (c, object, key, 0.0, device_max, out))
     return FALSE;
+
   if (*out <= 0.0)
     {
-      g_autofree char *child = join_path (path, key);
-      return fail (error, child, _("must be more than 0"));
+      nm_json_path_push_key (&c->path, key, -1);
+      return nm_json_fail (c, _("must be more than 0"));
     }
+
   return TRUE;
 }
 
 static gboolean
-get_uint (json_object  *object,
-          const char   *path,
-          const char   *key,
-          guint         min,
-          guint         max,
-          guint        *out,
-          GError      **error)
+get_uint (NmJsonCheck      *c,
+          const NmJsonNode *object,
+          const char       *key,
+          guint             min,
+          guint             max,
+          guint            *out)
 {
-  g_autofree char *child = join_path (path, key);
-  json_object *value = get_member (object, key);
-  gint64 number;
+  gsize mark;
+  const NmJsonNode *value = enter_required (c, object, key, &mark);
 
   if (value == NULL)
-    return fail (error, child, _("missing"));
-  if (!json_object_is_type (value, json_type_int))
-    return fail (error, child, _("must be a whole number, not %s"), type_name (value));
+    return FALSE;
+  if (value->type != json_type_int)
+    return nm_json_fail (c, _("must be a whole number, not %s"), nm_json_type_name (value));
+  if (value->v.integer < min || value->v.integer > max)
+    return nm_json_fail (c, _("must be between %u and %u"), min, max);
 
-  number = json_object_get_int64 (value);
-  if (number < min || number > max)
-    return fail (error, child, _("must be between %u and %u"), min, max);
+  *out = (guint) value->v.integer;
 
-  *out = (guint) number;
-  return TRUE;
+  return leave (c, mark);
 }
 
 static gboolean
-get_bool (json_object  *object,
-          const char   *path,
-          const char   *key,
-          gboolean      fallback,
-          gboolean     *out,
-          GError      **error)
+get_bool (NmJsonCheck      *c,
+          const NmJsonNode *object,
+          const char       *key,
+          gboolean          fallback,
+          gboolean         *out)
 {
-  json_object *value = get_member (object, key);
+  gsize mark;
+  const NmJsonNode *value = enter (c, object, key, &mark);
 
-  if (value == NULL)
-    {
-      *out = fallback;
-      return TRUE;
-    }
-  if (!json_object_is_type (value, json_type_boolean))
-    {
-      g_autofree char *child = join_path (path, key);
-      return fail (error, child, _("must be true or false, not %s"), type_name (value));
-    }
+  *out = fallback;
 
-  *out = json_object_get_boolean (value);
-  return TRUE;
+  return value == NULL || nm_json_get_boolean (c, value, out) ? leave (c, mark) : FALSE;
 }
 
 static gboolean
-get_string (json_object  *object,
-            const char   *path,
-            const char   *key,
-            gboolean      required,
-            char        **out,
-            GError      **error)
+get_string (NmJsonCheck       *c,
+            const NmJsonNode  *object,
+            const char        *key,
+            gboolean           required,
+            char             **out)
 {
-  g_autofree char *child = join_path (path, key);
-  json_object *value = get_member (object, key);
+  gsize mark;
+  const NmJsonNode *value = enter (c, object, key, &mark);
+  const char *text;
 
+  *out = NULL;
   if (value == NULL)
-    {
-      if (required)
-        return fail (error, child, _("missing"));
-      *out = NULL;
-      return TRUE;
-    }
-  if (!json_object_is_type (value, json_type_string))
-    return fail (error, child, _("must be a string, not %s"), type_name (value));
-  if (json_object_get_string_len (value) > 2000)
-    return fail (error, child, _("is too long"));
+    return required ? nm_json_fail (c, _("missing")) : leave (c, mark);
+  if (!nm_json_get_string (c, value, &text))
+    return FALSE;
+  if (value->n > 2000)
+    return nm_json_fail (c, _("is too long"));
 
-  *out = g_strdup (json_object_get_string (value));
-  return TRUE;
+  *out = g_strdup (text);
+
+  return leave (c, mark);
 }
 
 /* An array of strings, each accepted by @check (which may be NULL). */
 static gboolean
-get_string_array (json_object  *object,
-                  const char   *path,
-                  const char   *key,
-                  gboolean    (*check) (const char *item, gpointer data),
-                  gpointer      check_data,
-                  const char   *what,
-                  char       ***out,
-                  GError      **error)
+get_string_array (NmJsonCheck        *c,
+                  const NmJsonNode   *object,
+                  const char         *key,
+                  gboolean          (*check) (const char *item, gpointer data),
+                  gpointer            check_data,
+                  const char         *what,
+                  char             ***out)
 {
-  g_autofree char *child = join_path (path, key);
-  json_object *value = get_member (object, key);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  size_t i, n;
+  gsize mark;
+  const NmJsonNode *value = enter_required (c, object, key, &mark);
 
-  if (value == NULL)
-    return fail (error, child, _("missing"));
-  if (!json_object_is_type (value, json_type_array))
-    return fail (error, child, _("must be an array, not %s"), type_name (value));
+  if (value == NULL || !nm_json_expect (c, value, json_type_array, N_("an array")))
+    return FALSE;
+  if (value->n == 0)
+    return nm_json_fail (c, _("must not be empty"));
+  if (value->n > 64)
+    return nm_json_fail (c, _("has too many items"));
 
-  n = json_object_array_length (value);
-  if (n == 0)
-    return fail (error, child, _("must not be empty"));
-  if (n > 64)
-    return fail (error, child, _("has too many items"));
-
-  for (i = 0; i < n; i++)
+  for (guint i = 0; i < value->n; i++)
     {
-      json_object *item = json_object_array_get_idx (value, i);
-      g_autofree char *item_path = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", child, i);
       const char *text;
 
-      if (!json_object_is_type (item, json_type_string))
-        return fail (error, item_path, _("must be a string, not %s"), type_name (item));
-      text = json_object_get_string (item);
+      nm_json_path_push_index (&c->path, i);
+      if (!nm_json_get_string (c, value->children[i], &text))
+        return FALSE;
       if (check != NULL && !check (text, check_data))
-        return fail (error, item_path, _("\"%s\" is not %s"), text, _(what));
+        return nm_json_fail (c, _("\"%s\" is not %s"), text, _(what));
       g_strv_builder_add (builder, text);
+      nm_json_path_pop (&c->path, mark + 1);
     }
 
   *out = g_strv_builder_end (builder);
-  return TRUE;
+
+  return leave (c, mark);
 }
 
 static gboolean
@@ -496,17 +454,14 @@ source_is_valid (const char *key,
 }
 
 static gboolean
-get_citation (json_object  *object,
-              const char   *path,
-              gboolean      allow_clinic,
-              NmCitation   *cite,
-              GError      **error)
+get_citation (NmJsonCheck      *c,
+              const NmJsonNode *object,
+              gboolean          allow_clinic,
+              NmCitation       *cite)
 {
-  if (!get_string_array (object, path, "sources", source_is_valid,
-                         GINT_TO_POINTER (allow_clinic),
-                         N_("a key of the clinical reference"), &cite->sources, error))
-    return FALSE;
-  return get_string (object, path, "note", FALSE, &cite->note, error);
+  return get_string_array (c, object, "sources", source_is_valid, GINT_TO_POINTER (allow_clinic),
+                           N_("a key of the clinical reference"), &cite->sources) &&
+         get_string (c, object, "note", FALSE, &cite->note);
 }
 
 static gboolean
@@ -532,293 +487,343 @@ schedule_id_is_valid (const char *id,
   return FALSE;
 }
 
+/* For the checks of spec §3.1, which leave wrong types to the parser:
+ * the value of an integer or decimal @value (which may be NULL). */
 static gboolean
-get_fitzpatrick_range (json_object  *object,
-                       const char   *path,
-                       guint        *min,
-                       guint        *max,
-                       GError      **error)
+number_value (const NmJsonNode *value,
+              double           *out)
 {
-  g_autofree char *child = join_path (path, "fitzpatrick");
-  json_object *value = get_member (object, "fitzpatrick");
-  json_object *lo, *hi;
-
-  if (value == NULL)
-    return fail (error, child, _("missing"));
-  if (!json_object_is_type (value, json_type_array) || json_object_array_length (value) != 2)
-    return fail (error, child, _("must be a pair [from, to] of skin types"));
-
-  lo = json_object_array_get_idx (value, 0);
-  hi = json_object_array_get_idx (value, 1);
-  if (!json_object_is_type (lo, json_type_int) || !json_object_is_type (hi, json_type_int) ||
-      json_object_get_int64 (lo) < 1 || json_object_get_int64 (hi) > 6 ||
-      json_object_get_int64 (lo) > json_object_get_int64 (hi))
-    return fail (error, child, _("must be two skin types 1–6, the first not above the second"));
-
-  *min = (guint) json_object_get_int64 (lo);
-  *max = (guint) json_object_get_int64 (hi);
+  if (value == NULL || (value->type != json_type_int && value->type != json_type_double))
+    return FALSE;
+  *out = value->type == json_type_int ? (double) value->v.integer : value->v.number;
   return TRUE;
 }
 
-/* Sections */
+static gboolean
+number_member (const NmJsonNode *object,
+               const char       *key,
+               double           *out)
+{
+  return number_value (nm_json_member (object, key), out);
+}
 
 static gboolean
-parse_device (json_object  *root,
-              gboolean      allow_clinic,
-              Tables       *t,
-              GError      **error)
+get_fitzpatrick_range (NmJsonCheck      *c,
+                       const NmJsonNode *object,
+                       guint            *min,
+                       guint            *max)
+{
+  gsize mark;
+  const NmJsonNode *value = enter_required (c, object, "fitzpatrick", &mark);
+  const NmJsonNode *lo, *hi;
+
+  if (value == NULL)
+    return FALSE;
+  if (value->type != json_type_array || value->n != 2)
+    return nm_json_fail (c, _("must be a pair [from, to] of skin types"));
+
+  lo = value->children[0];
+  hi = value->children[1];
+  if (lo->type != json_type_int || hi->type != json_type_int ||
+      lo->v.integer < 1 || hi->v.integer > 6 || lo->v.integer > hi->v.integer)
+    return nm_json_fail (c, _("must be two skin types 1–6, the first not above the second"));
+
+  *min = (guint) lo->v.integer;
+  *max = (guint) hi->v.integer;
+
+  return leave (c, mark);
+}
+
+/* Sections; each starts with @c at the top level, and leaves it there. */
+
+static gboolean
+parse_device (NmJsonCheck      *c,
+              const NmJsonNode *root,
+              gboolean          allow_clinic,
+              Tables           *t)
 {
   static const char * const keys[] = { "max_mm", "step_mm", "evaluated_max_mm", "sources", "note", NULL };
-  json_object *device = get_member (root, "device");
+  gsize mark;
+  const NmJsonNode *device = enter_required (c, root, "device", &mark);
   double steps;
 
-  if (device == NULL)
-    return fail (error, "device", _("missing"));
-  if (!check_object (device, "device", error) ||
-      !check_keys (device, "device", keys, error) ||
-      !get_depth (device, "device", "max_mm", ABSOLUTE_MAX_MM, &t->device_max_mm, error) ||
-      !get_number (device, "device", "step_mm", 0.05, 1.0, &t->device_step_mm, error) ||
-      !get_depth (device, "device", "evaluated_max_mm", t->device_max_mm, &t->evaluated_max_mm, error) ||
-      !get_citation (device, "device", allow_clinic, &t->device_cite, error))
+  if (device == NULL ||
+      !check_object (c, device) ||
+      !check_keys (c, device, keys) ||
+      !get_depth (c, device, "max_mm", ABSOLUTE_MAX_MM, &t->device_max_mm) ||
+      !get_number (c, device, "step_mm", 0.05, 1.0, &t->device_step_mm) ||
+      !get_depth (c, device, "evaluated_max_mm", t->device_max_mm, &t->evaluated_max_mm) ||
+      !get_citation (c, device, allow_clinic, &t->device_cite))
     return FALSE;
 
   steps = t->device_max_mm / t->device_step_mm;
   if (fabs (steps - round (steps)) > 1e-6)
-    return fail (error, "device.max_mm", _("must be a whole number of steps (device.step_mm)"));
+    {
+      nm_json_path_push_key (&c->path, "max_mm", -1);
+      return nm_json_fail (c, _("must be a whole number of steps (device.step_mm)"));
+    }
 
-  return TRUE;
+  return leave (c, mark);
+}
+
+/* The sections of one object per id: regions, indications, skin types,
+ * screening items and warnings.  @entry is an object; @c is at it. */
+typedef gboolean (*ParseEntry) (NmJsonCheck      *c,
+                                const NmJsonNode *entry,
+                                guint             index,
+                                const char       *id,
+                                gboolean          allow_clinic,
+                                Tables           *t);
+
+/* The section @name of @root: one object for every id @id_at (0 …
+ * @n_ids - 1), and no other key (@unknown says why one is refused). */
+static gboolean
+parse_section (NmJsonCheck      *c,
+               const NmJsonNode *root,
+               const char       *name,
+               const char     *(*id_at) (guint index),
+               guint             n_ids,
+               const char       *unknown,
+               ParseEntry        parse_entry,
+               gboolean          allow_clinic,
+               Tables           *t)
+{
+  gsize mark;
+  const NmJsonNode *section = enter_required (c, root, name, &mark);
+
+  if (section == NULL || !check_object (c, section))
+    return FALSE;
+
+  for (guint i = 0; i < section->n; i++)
+    {
+      const char *key = section->children[i]->key;
+      guint known = 0;
+
+      while (known < n_ids && !g_str_equal (id_at (known), key))
+        known++;
+      if (known == n_ids)
+        {
+          nm_json_path_push_key (&c->path, key, -1);
+          return nm_json_fail (c, "%s", _(unknown));
+        }
+    }
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      gsize inner;
+      const NmJsonNode *entry = enter_required (c, section, id_at (i), &inner);
+
+      if (entry == NULL || !check_object (c, entry) ||
+          !parse_entry (c, entry, i, id_at (i), allow_clinic, t))
+        return FALSE;
+      leave (c, inner);
+    }
+
+  return leave (c, mark);
+}
+
+static const char *
+region_id (guint index)
+{
+  return nm_vocab_region (index)->id;
+}
+
+static const char *
+kind_id (guint index)
+{
+  return nm_vocab_kind (index)->id;
+}
+
+static const char *
+screening_id (guint index)
+{
+  return nm_vocab_screening (index)->id;
+}
+
+static const char *
+skin_rule_id (guint index)
+{
+  return skin_rule_ids[index];
+}
+
+static const char *
+warning_id (guint index)
+{
+  return warning_ids[index];
 }
 
 static gboolean
-parse_regions (json_object  *root,
-               gboolean      allow_clinic,
-               Tables       *t,
-               GError      **error)
+parse_region (NmJsonCheck      *c,
+              const NmJsonNode *entry,
+              guint             index,
+              const char       *id,
+              gboolean          allow_clinic,
+              Tables           *t)
 {
   static const char * const keys[] = { "treat", "max_mm", "scar", "sources", "note", NULL };
   static const char * const scar_keys[] = { "max_mm", "sources", "note", NULL };
-  json_object *regions = get_member (root, "regions");
-  guint i;
+  NmProtocolRegion *region;
+  const NmJsonNode *scar;
+  gsize mark;
 
-  if (regions == NULL)
-    return fail (error, "regions", _("missing"));
-  if (!check_object (regions, "regions", error))
+  if (!check_keys (c, entry, keys))
     return FALSE;
 
-  json_object_object_foreach (regions, key, value)
+  region = g_new0 (NmProtocolRegion, 1);
+  region->id = g_strdup (id);
+  g_hash_table_insert (t->regions, region->id, region);
+
+  if (!get_bool (c, entry, "treat", TRUE, &region->treat) ||
+      !get_citation (c, entry, allow_clinic, &region->cite))
+    return FALSE;
+
+  if (nm_vocab_region_never_treated (id) && region->treat)
     {
-      (void) value;
-      if (nm_vocab_region_index (key) < 0)
-        {
-          g_autofree char *path = join_path ("regions", key);
-          return fail (error, path, _("not a region of the vocabulary"));
-        }
+      nm_json_path_push_key (&c->path, "treat", -1);
+      return nm_json_fail (c, _("must be false: this region is never needled"));
     }
 
-  for (i = 0; i < nm_vocab_n_regions (); i++)
+  if (!region->treat)
     {
-      const char *id = nm_vocab_region (i)->id;
-      g_autofree char *path = join_path ("regions", id);
-      json_object *entry = get_member (regions, id);
-      NmProtocolRegion *region;
-      json_object *scar;
-
-      if (entry == NULL)
-        return fail (error, path, _("missing"));
-      if (!check_object (entry, path, error) || !check_keys (entry, path, keys, error))
-        return FALSE;
-
-      region = g_new0 (NmProtocolRegion, 1);
-      region->id = g_strdup (id);
-      g_hash_table_insert (t->regions, region->id, region);
-
-      if (!get_bool (entry, path, "treat", TRUE, &region->treat, error) ||
-          !get_citation (entry, path, allow_clinic, &region->cite, error))
-        return FALSE;
-
-      if (nm_vocab_region_never_treated (id) && region->treat)
+      if (nm_json_member (entry, "max_mm") != NULL || nm_json_member (entry, "scar") != NULL)
         {
-          g_autofree char *child = join_path (path, "treat");
-          return fail (error, child, _("must be false: this region is never needled"));
+          nm_json_path_push_key (&c->path, "max_mm", -1);
+          return nm_json_fail (c, _("must not be set for a region that is not treated"));
         }
-
-      if (!region->treat)
-        {
-          if (get_member (entry, "max_mm") != NULL || get_member (entry, "scar") != NULL)
-            {
-              g_autofree char *child = join_path (path, "max_mm");
-              return fail (error, child, _("must not be set for a region that is not treated"));
-            }
-          continue;
-        }
-
-      if (!get_depth (entry, path, "max_mm", NM_SAFETY_MAX_MM, &region->max_mm, error))
-        return FALSE;
-
-      scar = get_member (entry, "scar");
-      if (scar != NULL)
-        {
-          g_autofree char *scar_path = join_path (path, "scar");
-
-          if (!check_object (scar, scar_path, error) ||
-              !check_keys (scar, scar_path, scar_keys, error) ||
-              !get_depth (scar, scar_path, "max_mm", NM_SAFETY_MAX_MM, &region->scar_max_mm, error) ||
-              !get_citation (scar, scar_path, allow_clinic, &region->scar_cite, error))
-            return FALSE;
-          region->has_scar_limit = TRUE;
-        }
+      return TRUE;
     }
 
-  return TRUE;
+  if (!get_depth (c, entry, "max_mm", NM_SAFETY_MAX_MM, &region->max_mm))
+    return FALSE;
+
+  scar = enter (c, entry, "scar", &mark);
+  if (scar != NULL)
+    {
+      if (!check_object (c, scar) ||
+          !check_keys (c, scar, scar_keys) ||
+          !get_depth (c, scar, "max_mm", NM_SAFETY_MAX_MM, &region->scar_max_mm) ||
+          !get_citation (c, scar, allow_clinic, &region->scar_cite))
+        return FALSE;
+      region->has_scar_limit = TRUE;
+    }
+
+  return leave (c, mark);
 }
 
 static gboolean
-parse_schedules (json_object  *root,
-                 Tables       *t,
-                 GError      **error)
+parse_schedules (NmJsonCheck      *c,
+                 const NmJsonNode *root,
+                 Tables           *t)
 {
   static const char * const keys[] = { "label", "note", "sources", NULL };
-  json_object *schedules = get_member (root, "schedules");
+  gsize mark;
+  const NmJsonNode *schedules = enter_required (c, root, "schedules", &mark);
 
-  if (schedules == NULL)
-    return fail (error, "schedules", _("missing"));
-  if (!check_object (schedules, "schedules", error))
+  if (schedules == NULL || !check_object (c, schedules))
     return FALSE;
-  if (json_object_object_length (schedules) == 0)
-    return fail (error, "schedules", _("must name at least one schedule"));
+  if (schedules->n == 0)
+    return nm_json_fail (c, _("must name at least one schedule"));
 
-  json_object_object_foreach (schedules, key, value)
+  for (guint i = 0; i < schedules->n; i++)
     {
-      g_autofree char *path = join_path ("schedules", key);
+      const NmJsonNode *value = schedules->children[i];
+      gsize inner = nm_json_path_push_key (&c->path, value->key, -1);
       NmProtocolSchedule *schedule;
 
-      if (!check_object (value, path, error) || !check_keys (value, path, keys, error))
+      if (!check_object (c, value) || !check_keys (c, value, keys))
         return FALSE;
 
       schedule = g_new0 (NmProtocolSchedule, 1);
-      schedule->id = g_strdup (key);
+      schedule->id = g_strdup (value->key);
       g_ptr_array_add (t->schedules, schedule);
-      if (!get_string (value, path, "label", TRUE, &schedule->label, error) ||
-          !get_string (value, path, "note", FALSE, &schedule->note, error))
+      if (!get_string (c, value, "label", TRUE, &schedule->label) ||
+          !get_string (c, value, "note", FALSE, &schedule->note))
         return FALSE;
+      leave (c, inner);
     }
 
-  return TRUE;
+  return leave (c, mark);
 }
 
 static gboolean
-parse_indications (json_object  *root,
-                   gboolean      allow_clinic,
-                   Tables       *t,
-                   GError      **error)
+parse_indication (NmJsonCheck      *c,
+                  const NmJsonNode *entry,
+                  guint             index,
+                  const char       *id,
+                  gboolean          allow_clinic,
+                  Tables           *t)
 {
   static const char * const keys[] = { "depth", "series", NULL };
   static const char * const untreated_keys[] = { "treat", "refer", "sources", "note", NULL };
   static const char * const depth_keys[] = { "min_mm", "max_mm", "sources", "note", NULL };
   static const char * const series_keys[] = { "sessions", "interval_weeks", "schedule", "sources", "note", NULL };
-  json_object *indications = get_member (root, "indications");
-  guint i;
+  NmProtocolIndication *ind = g_new0 (NmProtocolIndication, 1);
+  const NmJsonNode *depth, *series;
+  double min, max;
+  gsize mark;
 
-  if (indications == NULL)
-    return fail (error, "indications", _("missing"));
-  if (!check_object (indications, "indications", error))
+  ind->id = g_strdup (id);
+  g_hash_table_insert (t->indications, ind->id, ind);
+
+  if (!get_bool (c, entry, "treat", TRUE, &ind->treat))
     return FALSE;
 
-  json_object_object_foreach (indications, key, value)
+  if (g_str_equal (id, "keloid") && ind->treat)
     {
-      (void) value;
-      if (nm_vocab_kind_index (key) < 0)
-        {
-          g_autofree char *path = join_path ("indications", key);
-          return fail (error, path, _("not a finding kind of the vocabulary"));
-        }
+      nm_json_path_push_key (&c->path, "treat", -1);
+      return nm_json_fail (c, _("must be false: keloids are never needled, refer to a specialist"));
     }
 
-  for (i = 0; i < nm_vocab_n_kinds (); i++)
+  if (!ind->treat)
+    return check_keys (c, entry, untreated_keys) &&
+           get_bool (c, entry, "refer", FALSE, &ind->refer) &&
+           get_citation (c, entry, allow_clinic, &ind->cite);
+
+  if (!check_keys (c, entry, keys))
+    return FALSE;
+
+  depth = enter_required (c, entry, "depth", &mark);
+  if (depth == NULL ||
+      !check_object (c, depth) ||
+      !check_keys (c, depth, depth_keys) ||
+      !get_depth (c, depth, "min_mm", NM_SAFETY_MAX_MM, &min) ||
+      !get_depth (c, depth, "max_mm", NM_SAFETY_MAX_MM, &max) ||
+      !get_citation (c, depth, allow_clinic, &ind->depth_cite))
+    return FALSE;
+  if (min > max)
     {
-      const char *id = nm_vocab_kind (i)->id;
-      g_autofree char *path = join_path ("indications", id);
-      g_autofree char *depth_path = NULL;
-      g_autofree char *series_path = NULL;
-      json_object *entry = get_member (indications, id);
-      NmProtocolIndication *ind;
-      json_object *depth, *series;
-      double min, max;
+      nm_json_path_push_key (&c->path, "min_mm", -1);
+      return nm_json_fail (c, _("must not be more than max_mm"));
+    }
+  ind->min_mm = min;
+  ind->max_mm = max;
+  leave (c, mark);
 
-      if (entry == NULL)
-        return fail (error, path, _("missing"));
-      if (!check_object (entry, path, error))
-        return FALSE;
-
-      ind = g_new0 (NmProtocolIndication, 1);
-      ind->id = g_strdup (id);
-      g_hash_table_insert (t->indications, ind->id, ind);
-
-      if (!get_bool (entry, path, "treat", TRUE, &ind->treat, error))
-        return FALSE;
-
-      if (g_str_equal (id, "keloid") && ind->treat)
-        {
-          g_autofree char *child = join_path (path, "treat");
-          return fail (error, child, _("must be false: keloids are never needled, refer to a specialist"));
-        }
-
-      if (!ind->treat)
-        {
-          if (!check_keys (entry, path, untreated_keys, error) ||
-              !get_bool (entry, path, "refer", FALSE, &ind->refer, error) ||
-              !get_citation (entry, path, allow_clinic, &ind->cite, error))
-            return FALSE;
-          continue;
-        }
-
-      if (!check_keys (entry, path, keys, error))
-        return FALSE;
-
-      depth_path = join_path (path, "depth");
-      depth = get_member (entry, "depth");
-      if (depth == NULL)
-        return fail (error, depth_path, _("missing"));
-      if (!check_object (depth, depth_path, error) ||
-          !check_keys (depth, depth_path, depth_keys, error) ||
-          !get_depth (depth, depth_path, "min_mm", NM_SAFETY_MAX_MM, &min, error) ||
-          !get_depth (depth, depth_path, "max_mm", NM_SAFETY_MAX_MM, &max, error) ||
-          !get_citation (depth, depth_path, allow_clinic, &ind->depth_cite, error))
-        return FALSE;
-      if (min > max)
-        {
-          g_autofree char *child = join_path (depth_path, "min_mm");
-          return fail (error, child, _("must not be more than max_mm"));
-        }
-      ind->min_mm = min;
-      ind->max_mm = max;
-
-      series_path = join_path (path, "series");
-      series = get_member (entry, "series");
-      if (series == NULL)
-        return fail (error, series_path, _("missing"));
-      if (!check_object (series, series_path, error) ||
-          !check_keys (series, series_path, series_keys, error) ||
-          !get_uint (series, series_path, "sessions", 1, 52, &ind->sessions, error) ||
-          !get_uint (series, series_path, "interval_weeks", 1, 52, &ind->interval_weeks, error) ||
-          !get_string (series, series_path, "schedule", TRUE, &ind->schedule, error) ||
-          !get_citation (series, series_path, allow_clinic, &ind->series_cite, error))
-        return FALSE;
-      if (!schedule_id_is_valid (ind->schedule, t))
-        {
-          g_autofree char *child = join_path (series_path, "schedule");
-          return fail (error, child, _("\"%s\" is not a key of schedules"), ind->schedule);
-        }
+  series = enter_required (c, entry, "series", &mark);
+  if (series == NULL ||
+      !check_object (c, series) ||
+      !check_keys (c, series, series_keys) ||
+      !get_uint (c, series, "sessions", 1, 52, &ind->sessions) ||
+      !get_uint (c, series, "interval_weeks", 1, 52, &ind->interval_weeks) ||
+      !get_string (c, series, "schedule", TRUE, &ind->schedule) ||
+      !get_citation (c, series, allow_clinic, &ind->series_cite))
+    return FALSE;
+  if (!schedule_id_is_valid (ind->schedule, t))
+    {
+      nm_json_path_push_key (&c->path, "schedule", -1);
+      return nm_json_fail (c, _("\"%s\" is not a key of schedules"), ind->schedule);
     }
 
-  return TRUE;
+  return leave (c, mark);
 }
 
 static gboolean
-parse_skin_types (json_object  *root,
-                  gboolean      allow_clinic,
-                  Tables       *t,
-                  GError      **error)
+parse_skin_rule (NmJsonCheck      *c,
+                 const NmJsonNode *entry,
+                 guint             index,
+                 const char       *id,
+                 gboolean          allow_clinic,
+                 Tables           *t)
 {
   static const char * const keys[NM_N_SKIN_RULES][7] = {
     { "fitzpatrick", "max_mm", "sources", "note", NULL },
@@ -826,201 +831,155 @@ parse_skin_types (json_object  *root,
     { "fitzpatrick", "sources", "note", NULL },
     { "fitzpatrick", "sources", "note", NULL },
   };
-  json_object *skin = get_member (root, "skin_types");
-  guint i;
+  NmProtocolSkinRule *rule = &t->skin[index];
 
-  if (skin == NULL)
-    return fail (error, "skin_types", _("missing"));
-  if (!check_object (skin, "skin_types", error) ||
-      !check_keys (skin, "skin_types", skin_rule_ids, error))
+  if (!check_keys (c, entry, keys[index]) ||
+      !get_fitzpatrick_range (c, entry, &rule->fitzpatrick_min, &rule->fitzpatrick_max) ||
+      !get_citation (c, entry, allow_clinic, &rule->cite))
     return FALSE;
 
-  for (i = 0; i < NM_N_SKIN_RULES; i++)
-    {
-      g_autofree char *path = join_path ("skin_types", skin_rule_ids[i]);
-      json_object *entry = get_member (skin, skin_rule_ids[i]);
-      NmProtocolSkinRule *rule = &t->skin[i];
-
-      if (entry == NULL)
-        return fail (error, path, _("missing"));
-      if (!check_object (entry, path, error) ||
-          !check_keys (entry, path, keys[i], error) ||
-          !get_fitzpatrick_range (entry, path, &rule->fitzpatrick_min, &rule->fitzpatrick_max, error) ||
-          !get_citation (entry, path, allow_clinic, &rule->cite, error))
-        return FALSE;
-
-      if (i == NM_SKIN_RULE_PIGMENT_DEPTH &&
-          !get_depth (entry, path, "max_mm", NM_SAFETY_MAX_MM, &rule->max_mm, error))
-        return FALSE;
-      if (i == NM_SKIN_RULE_INTERVAL &&
-          (!get_uint (entry, path, "min_weeks", 1, 52, &rule->min_weeks, error) ||
-           !get_string_array (entry, path, "schedules", schedule_id_is_valid, t,
-                              N_("a key of schedules"), &rule->schedules, error)))
-        return FALSE;
-    }
+  if (index == NM_SKIN_RULE_PIGMENT_DEPTH)
+    return get_depth (c, entry, "max_mm", NM_SAFETY_MAX_MM, &rule->max_mm);
+  if (index == NM_SKIN_RULE_INTERVAL)
+    return get_uint (c, entry, "min_weeks", 1, 52, &rule->min_weeks) &&
+           get_string_array (c, entry, "schedules", schedule_id_is_valid, t,
+                             N_("a key of schedules"), &rule->schedules);
 
   return TRUE;
 }
 
 static gboolean
-parse_screening (json_object  *root,
-                 gboolean      allow_clinic,
-                 Tables       *t,
-                 GError      **error)
+parse_screening_item (NmJsonCheck      *c,
+                      const NmJsonNode *entry,
+                      guint             index,
+                      const char       *id,
+                      gboolean          allow_clinic,
+                      Tables           *t)
 {
   static const char * const keys[] = { "class", "sources", "note", NULL };
-  json_object *screening = get_member (root, "screening");
-  guint i;
+  g_autofree char *class_name = NULL;
+  ScreeningEntry *item;
 
-  if (screening == NULL)
-    return fail (error, "screening", _("missing"));
-  if (!check_object (screening, "screening", error))
+  if (!check_keys (c, entry, keys))
     return FALSE;
 
-  json_object_object_foreach (screening, key, value)
+  item = g_new0 (ScreeningEntry, 1);
+  g_hash_table_insert (t->screening, g_strdup (id), item);
+  if (!get_string (c, entry, "class", TRUE, &class_name) ||
+      !get_citation (c, entry, allow_clinic, &item->cite))
+    return FALSE;
+
+  if (g_str_equal (class_name, "absolute"))
+    item->klass = NM_SCREENING_ABSOLUTE;
+  else if (g_str_equal (class_name, "relative"))
+    item->klass = NM_SCREENING_RELATIVE;
+  else
     {
-      (void) value;
-      if (nm_vocab_screening_index (key) < 0)
-        {
-          g_autofree char *path = join_path ("screening", key);
-          return fail (error, path, _("not a screening item of the vocabulary"));
-        }
-    }
-
-  for (i = 0; i < nm_vocab_n_screening (); i++)
-    {
-      const char *id = nm_vocab_screening (i)->id;
-      g_autofree char *path = join_path ("screening", id);
-      g_autofree char *class_name = NULL;
-      json_object *entry = get_member (screening, id);
-      ScreeningEntry *item;
-
-      if (entry == NULL)
-        return fail (error, path, _("missing"));
-      if (!check_object (entry, path, error) || !check_keys (entry, path, keys, error))
-        return FALSE;
-
-      item = g_new0 (ScreeningEntry, 1);
-      g_hash_table_insert (t->screening, g_strdup (id), item);
-      if (!get_string (entry, path, "class", TRUE, &class_name, error) ||
-          !get_citation (entry, path, allow_clinic, &item->cite, error))
-        return FALSE;
-
-      if (g_str_equal (class_name, "absolute"))
-        item->klass = NM_SCREENING_ABSOLUTE;
-      else if (g_str_equal (class_name, "relative"))
-        item->klass = NM_SCREENING_RELATIVE;
-      else
-        {
-          g_autofree char *child = join_path (path, "class");
-          return fail (error, child, _("must be \"absolute\" or \"relative\""));
-        }
+      nm_json_path_push_key (&c->path, "class", -1);
+      return nm_json_fail (c, _("must be \"absolute\" or \"relative\""));
     }
 
   return TRUE;
 }
 
 static gboolean
-parse_warnings (json_object  *root,
-                gboolean      allow_clinic,
-                Tables       *t,
-                GError      **error)
+parse_warning (NmJsonCheck      *c,
+               const NmJsonNode *entry,
+               guint             index,
+               const char       *id,
+               gboolean          allow_clinic,
+               Tables           *t)
 {
   static const char * const keys[] = { "regions", "min_age_years", "sources", "note", NULL };
-  json_object *warnings = get_member (root, "warnings");
-  guint i;
+  NmProtocolWarning *warning;
 
-  if (warnings == NULL)
-    return fail (error, "warnings", _("missing"));
-  if (!check_object (warnings, "warnings", error) ||
-      !check_keys (warnings, "warnings", warning_ids, error))
+  if (!check_keys (c, entry, keys))
     return FALSE;
 
-  for (i = 0; i < G_N_ELEMENTS (warning_ids); i++)
-    {
-      g_autofree char *path = join_path ("warnings", warning_ids[i]);
-      json_object *entry = get_member (warnings, warning_ids[i]);
-      NmProtocolWarning *warning;
+  warning = g_new0 (NmProtocolWarning, 1);
+  warning->id = g_strdup (id);
+  g_hash_table_insert (t->warnings, warning->id, warning);
+  if (!get_citation (c, entry, allow_clinic, &warning->cite))
+    return FALSE;
 
-      if (entry == NULL)
-        return fail (error, path, _("missing"));
-      if (!check_object (entry, path, error) || !check_keys (entry, path, keys, error))
-        return FALSE;
-
-      warning = g_new0 (NmProtocolWarning, 1);
-      warning->id = g_strdup (warning_ids[i]);
-      g_hash_table_insert (t->warnings, warning->id, warning);
-      if (!get_citation (entry, path, allow_clinic, &warning->cite, error))
-        return FALSE;
-
-      if (g_str_equal (warning->id, "herpes-prophylaxis") &&
-          !get_string_array (entry, path, "regions", region_id_is_valid, NULL,
-                             N_("a region of the vocabulary"), &warning->regions, error))
-        return FALSE;
-      if (g_str_equal (warning->id, "under-age") &&
-          !get_uint (entry, path, "min_age_years", 0, 120, &warning->min_age_years, error))
-        return FALSE;
-    }
+  if (g_str_equal (id, "herpes-prophylaxis"))
+    return get_string_array (c, entry, "regions", region_id_is_valid, NULL,
+                             N_("a region of the vocabulary"), &warning->regions);
+  if (g_str_equal (id, "under-age"))
+    return get_uint (c, entry, "min_age_years", 0, 120, &warning->min_age_years);
 
   return TRUE;
+}
+
+/* The format, which even a clinic's partial file states. */
+static gboolean
+check_format (NmJsonCheck      *c,
+              const NmJsonNode *root,
+              gboolean          whole)
+{
+  gsize mark;
+  const NmJsonNode *format = enter (c, root, "format", &mark);
+
+  if (format == NULL && whole)
+    return nm_json_fail (c, _("missing"));
+  if (format == NULL || format->type != json_type_string || strcmp (format->text, PROTOCOL_FORMAT) != 0)
+    return nm_json_fail (c, _("must be \"%s\""), PROTOCOL_FORMAT);
+
+  return leave (c, mark);
 }
 
 static Tables *
-parse_root (json_object  *root,
-            gboolean      allow_clinic,
-            GError      **error)
+parse_root (const NmJsonNode  *root,
+            gboolean           allow_clinic,
+            GError           **error)
 {
   static const char * const keys[] = {
     "format", "version", "note", "device", "regions", "indications", "schedules",
     "skin_types", "screening", "warnings", NULL
   };
   g_autoptr(Tables) t = tables_new ();
-  json_object *format, *version;
+  const NmJsonNode *version;
+  NmJsonCheck check;
+  NmJsonCheck *c = &check;
+  gsize mark;
 
-  if (!check_object (root, "(top level)", error))
+  nm_json_check_init (c, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_INVALID, error);
+
+  if (!check_format (c, root, TRUE))
     return NULL;
 
-  format = get_member (root, "format");
-  if (format == NULL)
-    {
-      fail (error, "format", _("missing"));
-      return NULL;
-    }
-  if (!json_object_is_type (format, json_type_string) ||
-      g_strcmp0 (json_object_get_string (format), PROTOCOL_FORMAT) != 0)
-    {
-      fail (error, "format", _("must be \"%s\""), PROTOCOL_FORMAT);
-      return NULL;
-    }
-
-  version = get_member (root, "version");
+  version = enter_required (c, root, "version", &mark);
   if (version == NULL)
+    return NULL;
+  if (version->type != json_type_int || version->v.integer < 1)
     {
-      fail (error, "version", _("missing"));
+      nm_json_fail (c, _("must be a whole number from 1"));
       return NULL;
     }
-  if (!json_object_is_type (version, json_type_int) || json_object_get_int64 (version) < 1)
-    {
-      fail (error, "version", _("must be a whole number from 1"));
-      return NULL;
-    }
-  if (json_object_get_int64 (version) > PROTOCOL_VERSION)
+  if (version->v.integer > PROTOCOL_VERSION)
     {
       g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_VERSION,
                    _("version: protocol version %lld is newer than this "
                      "application understands (%d)"),
-                   (long long) json_object_get_int64 (version), PROTOCOL_VERSION);
+                   (long long) version->v.integer, PROTOCOL_VERSION);
       return NULL;
     }
+  leave (c, mark);
 
-  if (!check_keys (root, "", keys, error) ||
-      !parse_device (root, allow_clinic, t, error) ||
-      !parse_regions (root, allow_clinic, t, error) ||
-      !parse_schedules (root, t, error) ||
-      !parse_indications (root, allow_clinic, t, error) ||
-      !parse_skin_types (root, allow_clinic, t, error) ||
-      !parse_screening (root, allow_clinic, t, error) ||
-      !parse_warnings (root, allow_clinic, t, error))
+  if (!check_keys (c, root, keys) ||
+      !parse_device (c, root, allow_clinic, t) ||
+      !parse_section (c, root, "regions", region_id, nm_vocab_n_regions (),
+                      N_("not a region of the vocabulary"), parse_region, allow_clinic, t) ||
+      !parse_schedules (c, root, t) ||
+      !parse_section (c, root, "indications", kind_id, nm_vocab_n_kinds (),
+                      N_("not a finding kind of the vocabulary"), parse_indication, allow_clinic, t) ||
+      !parse_section (c, root, "skin_types", skin_rule_id, NM_N_SKIN_RULES,
+                      N_("unknown key"), parse_skin_rule, allow_clinic, t) ||
+      !parse_section (c, root, "screening", screening_id, nm_vocab_n_screening (),
+                      N_("not a screening item of the vocabulary"), parse_screening_item,
+                      allow_clinic, t) ||
+      !parse_section (c, root, "warnings", warning_id, G_N_ELEMENTS (warning_ids),
+                      N_("unknown key"), parse_warning, allow_clinic, t))
     return NULL;
 
   return g_steal_pointer (&t);
@@ -1031,149 +990,175 @@ parse_root (json_object  *root,
  * than a narrower range it happens to fail first. Values of the wrong type
  * are left to the parser's own messages. */
 
+/* @c is at @object. */
 static gboolean
-number_member (json_object *object,
-               const char  *key,
-               double      *out)
-{
-  json_object *value = object != NULL ? get_member (object, key) : NULL;
-
-  if (value == NULL ||
-      (!json_object_is_type (value, json_type_double) && !json_object_is_type (value, json_type_int)))
-    return FALSE;
-  *out = json_object_get_double (value);
-  return TRUE;
-}
-
-static gboolean
-check_ceiling (json_object  *object,
-               const char   *path,
-               const char   *key,
-               double        ceiling,
-               GError      **error)
+check_ceiling (NmJsonCheck      *c,
+               const NmJsonNode *object,
+               const char       *key,
+               double            ceiling)
 {
   double value;
 
   if (number_member (object, key, &value) && value > ceiling + 1e-9)
     {
-      g_autofree char *child = join_path (path, key);
       g_autofree char *have = nm_format_mm (value);
       g_autofree char *limit = nm_format_mm (ceiling);
 
+      nm_json_path_push_key (&c->path, key, -1);
       /* Translators: "3.0 is above the 0.5 mm ceiling that every plan keeps" */
-      return fail (error, child, _("%s is above the %s mm ceiling that every plan keeps"), have, limit);
+      return nm_json_fail (c, _("%s is above the %s mm ceiling that every plan keeps"), have, limit);
     }
   return TRUE;
 }
 
-/* A skin-type rule must still cover skin types IV–VI. */
+/* A skin-type rule must still cover skin types IV–VI; @c is at skin_types. */
 static gboolean
-check_covers_dark_skin (json_object  *skin,
-                        const char   *rule_id,
-                        GError      **error)
+check_covers_dark_skin (NmJsonCheck      *c,
+                        const NmJsonNode *skin,
+                        const char       *rule_id)
 {
-  json_object *rule = skin != NULL ? get_member (skin, rule_id) : NULL;
-  json_object *range = rule != NULL ? get_member (rule, "fitzpatrick") : NULL;
-  g_autofree char *path = NULL;
+  const NmJsonNode *range = nm_json_member (nm_json_member (skin, rule_id), "fitzpatrick");
+  double from, to;
 
-  if (range == NULL || !json_object_is_type (range, json_type_array) ||
-      json_object_array_length (range) != 2)
+  if (range == NULL || range->type != json_type_array || range->n != 2 ||
+      !number_value (range->children[0], &from) || !number_value (range->children[1], &to))
     return TRUE;
 
-  if (json_object_get_int (json_object_array_get_idx (range, 0)) <= NM_SAFETY_DARK_SKIN_MIN &&
-      json_object_get_int (json_object_array_get_idx (range, 1)) >= 6)
+  if ((int) from <= NM_SAFETY_DARK_SKIN_MIN && (int) to >= 6)
     return TRUE;
 
-  path = g_strdup_printf ("skin_types.%s.fitzpatrick", rule_id);
-  return fail (error, path, _("must cover skin types IV–VI: every plan keeps this rule for them"));
+  nm_json_path_push_key (&c->path, rule_id, -1);
+  nm_json_path_push_key (&c->path, "fitzpatrick", -1);
+  return nm_json_fail (c, _("must cover skin types IV–VI: every plan keeps this rule for them"));
 }
 
 static gboolean
-check_safety (json_object  *root,
-              GError      **error)
+check_region_ceilings (NmJsonCheck      *c,
+                       const NmJsonNode *regions)
 {
-  json_object *regions = get_member (root, "regions");
-  json_object *indications = get_member (root, "indications");
-  json_object *screening = get_member (root, "screening");
-  json_object *skin = get_member (root, "skin_types");
-  guint i;
-
-  if (!check_ceiling (get_member (root, "device"), "device", "max_mm", NM_SAFETY_MAX_MM, error) ||
-      !check_ceiling (get_member (root, "device"), "device", "evaluated_max_mm", NM_SAFETY_MAX_MM, error))
-    return FALSE;
-
-  for (i = 0; regions != NULL && i < nm_vocab_n_regions (); i++)
+  for (guint i = 0; regions != NULL && i < nm_vocab_n_regions (); i++)
     {
       const char *id = nm_vocab_region (i)->id;
-      json_object *entry = get_member (regions, id);
       double ceiling = nm_safety_region_ceiling (id);
-      g_autofree char *path = join_path ("regions", id);
-      g_autofree char *scar_path = join_path (path, "scar");
+      gsize mark;
+      const NmJsonNode *entry = enter (c, regions, id, &mark);
 
-      if (entry == NULL || !json_object_is_type (entry, json_type_object) || ceiling <= 0.0)
-        continue;   /* eyelids: parse_regions refuses "treat": true */
-      if (!check_ceiling (entry, path, "max_mm", ceiling, error) ||
-          !check_ceiling (get_member (entry, "scar"), scar_path, "max_mm", ceiling, error))
-        return FALSE;
+      /* eyelids: parse_regions() refuses "treat": true */
+      if (entry != NULL && entry->type == json_type_object && ceiling > 0.0)
+        {
+          if (!check_ceiling (c, entry, "max_mm", ceiling))
+            return FALSE;
+          nm_json_path_push_key (&c->path, "scar", -1);
+          if (!check_ceiling (c, nm_json_member (entry, "scar"), "max_mm", ceiling))
+            return FALSE;
+        }
+      leave (c, mark);
     }
 
-  if (skin != NULL && json_object_is_type (skin, json_type_object))
-    {
-      json_object *interval = get_member (skin, "interval");
-      double weeks;
+  return TRUE;
+}
 
-      /* the skin-type rule lengthens skin series: never below every plan's 3 weeks */
-      if (number_member (interval, "min_weeks", &weeks) && weeks < 3)
-        return fail (error, "skin_types.interval.min_weeks",
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "%g is below the %u week between sessions that every plan keeps",
-                                  "%g is below the %u weeks between sessions that every plan keeps", 3),
-                     weeks, 3u);
-      if (!check_ceiling (get_member (skin, "pigment_depth"), "skin_types.pigment_depth", "max_mm",
-                          NM_SAFETY_PIGMENT_DARK_MAX_MM, error) ||
-          !check_covers_dark_skin (skin, "pigment_depth", error) ||
-          !check_covers_dark_skin (skin, "pih_warning", error))
-        return FALSE;
-    }
+static gboolean
+check_intervals (NmJsonCheck      *c,
+                 const NmJsonNode *root)
+{
+  const NmJsonNode *indications = nm_json_member (root, "indications");
 
-  for (i = 0; indications != NULL && i < nm_vocab_n_kinds (); i++)
+  for (guint i = 0; indications != NULL && i < nm_vocab_n_kinds (); i++)
     {
       const char *id = nm_vocab_kind (i)->id;
-      json_object *entry = get_member (indications, id);
-      json_object *series = entry != NULL ? get_member (entry, "series") : NULL;
-      guint least;
+      const NmJsonNode *series = nm_json_member (nm_json_member (indications, id), "series");
+      guint least = nm_safety_min_interval_weeks_for_kind (id);
       double weeks;
 
-      if (series == NULL)
-        continue;
-      least = nm_safety_min_interval_weeks_for_kind (id);
       if (number_member (series, "interval_weeks", &weeks) && weeks < least)
         {
-          g_autofree char *path = g_strdup_printf ("indications.%s.series.interval_weeks", id);
-
-          return fail (error, path,
-                       g_dngettext (GETTEXT_PACKAGE,
-                                    "%g is below the %u week between sessions that every plan keeps",
-                                    "%g is below the %u weeks between sessions that every plan keeps",
-                                    least),
-                       weeks, least);
+          nm_json_path_push_key (&c->path, "indications", -1);
+          nm_json_path_push_key (&c->path, id, -1);
+          nm_json_path_push_key (&c->path, "series", -1);
+          nm_json_path_push_key (&c->path, "interval_weeks", -1);
+          return nm_json_fail (c,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "%g is below the %u week between sessions that every plan keeps",
+                                            "%g is below the %u weeks between sessions that every plan keeps",
+                                            least),
+                               weeks, least);
         }
     }
 
-  for (i = 0; screening != NULL && i < nm_vocab_n_screening (); i++)
+  return TRUE;
+}
+
+static gboolean
+check_safety (const NmJsonNode  *root,
+              GError           **error)
+{
+  const NmJsonNode *screening = nm_json_member (root, "screening");
+  const NmJsonNode *skin = nm_json_member (root, "skin_types");
+  const NmJsonNode *value;
+  NmJsonCheck check;
+  NmJsonCheck *c = &check;
+  gsize mark;
+
+  nm_json_check_init (c, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_INVALID, error);
+
+  value = enter (c, root, "device", &mark);
+  if (!check_ceiling (c, value, "max_mm", NM_SAFETY_MAX_MM) ||
+      !check_ceiling (c, value, "evaluated_max_mm", NM_SAFETY_MAX_MM))
+    return FALSE;
+  leave (c, mark);
+
+  value = enter (c, root, "regions", &mark);
+  if (!check_region_ceilings (c, value))
+    return FALSE;
+  leave (c, mark);
+
+  if (skin != NULL && skin->type == json_type_object)
+    {
+      gsize inner;
+
+      double weeks;
+
+      mark = nm_json_path_push_key (&c->path, "skin_types", -1);
+
+      /* the skin-type rule lengthens skin series: never below every plan's 3 weeks */
+      value = enter (c, skin, "interval", &inner);
+      if (number_member (value, "min_weeks", &weeks) && weeks < 3)
+        {
+          nm_json_path_push_key (&c->path, "min_weeks", -1);
+          return nm_json_fail (c, g_dngettext (GETTEXT_PACKAGE,
+                                               "%g is below the %u week between sessions that every plan keeps",
+                                               "%g is below the %u weeks between sessions that every plan keeps", 3),
+                               weeks, 3u);
+        }
+      leave (c, inner);
+
+      value = enter (c, skin, "pigment_depth", &inner);
+      if (!check_ceiling (c, value, "max_mm", NM_SAFETY_PIGMENT_DARK_MAX_MM))
+        return FALSE;
+      leave (c, inner);
+      if (!check_covers_dark_skin (c, skin, "pigment_depth") ||
+          !check_covers_dark_skin (c, skin, "pih_warning"))
+        return FALSE;
+      leave (c, mark);
+    }
+
+  if (!check_intervals (c, root))
+    return FALSE;
+
+  for (guint i = 0; screening != NULL && i < nm_vocab_n_screening (); i++)
     {
       const char *id = nm_vocab_screening (i)->id;
-      json_object *entry = get_member (screening, id);
-      json_object *klass = entry != NULL ? get_member (entry, "class") : NULL;
+      const NmJsonNode *klass = nm_json_member (nm_json_member (screening, id), "class");
 
       if (nm_safety_item_is_absolute (id) && klass != NULL &&
-          json_object_is_type (klass, json_type_string) &&
-          g_str_equal (json_object_get_string (klass), "relative"))
+          klass->type == json_type_string && g_str_equal (klass->text, "relative"))
         {
-          g_autofree char *path = g_strdup_printf ("screening.%s.class", id);
-
-          return fail (error, path, _("must stay “absolute”: a clinic may make a relative item "
-                                      "absolute, never the reverse"));
+          nm_json_path_push_key (&c->path, "screening", -1);
+          nm_json_path_push_key (&c->path, id, -1);
+          nm_json_path_push_key (&c->path, "class", -1);
+          return nm_json_fail (c, _("must stay “absolute”: a clinic may make a relative item "
+                                    "absolute, never the reverse"));
         }
     }
 
@@ -1224,19 +1209,19 @@ find_loosened (Tables       *t,
       const char *id = nm_vocab_region (i)->id;
       const NmProtocolRegion *r = g_hash_table_lookup (t->regions, id);
       const NmProtocolRegion *b = g_hash_table_lookup (base->regions, id);
-      g_autofree char *path = join_path ("regions", id);
+      g_autofree char *path = g_strconcat ("regions.", id, NULL);
 
       if (r == NULL || b == NULL || !r->treat)
         continue;
       if (!b->treat)
         {
-          g_autofree char *child = join_path (path, "treat");
+          g_autofree char *child = g_strconcat (path, ".treat", NULL);
           g_ptr_array_add (t->loosened, g_strdup_printf ("%s true (built-in false)", child));
           continue;
         }
       if (r->max_mm > b->max_mm + 1e-9)
         {
-          g_autofree char *child = join_path (path, "max_mm");
+          g_autofree char *child = g_strconcat (path, ".max_mm", NULL);
           add_loosened (t, child, r->max_mm, b->max_mm);
         }
       if (r->has_scar_limit)
@@ -1245,7 +1230,7 @@ find_loosened (Tables       *t,
 
           if (r->scar_max_mm > was + 1e-9)
             {
-              g_autofree char *child = join_path (path, "scar.max_mm");
+              g_autofree char *child = g_strconcat (path, ".scar.max_mm", NULL);
               add_loosened (t, child, r->scar_max_mm, was);
             }
         }
@@ -1256,34 +1241,34 @@ find_loosened (Tables       *t,
       const char *id = nm_vocab_kind (i)->id;
       const NmProtocolIndication *r = g_hash_table_lookup (t->indications, id);
       const NmProtocolIndication *b = g_hash_table_lookup (base->indications, id);
-      g_autofree char *path = join_path ("indications", id);
+      g_autofree char *path = g_strconcat ("indications.", id, NULL);
 
       if (r == NULL || b == NULL || !r->treat)
         continue;
       if (!b->treat)
         {
-          g_autofree char *child = join_path (path, "treat");
+          g_autofree char *child = g_strconcat (path, ".treat", NULL);
           g_ptr_array_add (t->loosened, g_strdup_printf ("%s true (built-in false)", child));
           continue;
         }
       if (r->max_mm > b->max_mm + 1e-9)
         {
-          g_autofree char *child = join_path (path, "depth.max_mm");
+          g_autofree char *child = g_strconcat (path, ".depth.max_mm", NULL);
           add_loosened (t, child, r->max_mm, b->max_mm);
         }
       if (r->min_mm > b->min_mm + 1e-9)
         {
-          g_autofree char *child = join_path (path, "depth.min_mm");
+          g_autofree char *child = g_strconcat (path, ".depth.min_mm", NULL);
           add_loosened (t, child, r->min_mm, b->min_mm);
         }
       if (r->sessions > b->sessions)
         {
-          g_autofree char *child = join_path (path, "series.sessions");
+          g_autofree char *child = g_strconcat (path, ".series.sessions", NULL);
           add_loosened (t, child, r->sessions, b->sessions);
         }
       if (r->interval_weeks < b->interval_weeks)
         {
-          g_autofree char *child = join_path (path, "series.interval_weeks");
+          g_autofree char *child = g_strconcat (path, ".series.interval_weeks", NULL);
           add_loosened (t, child, r->interval_weeks, b->interval_weeks);
         }
       /* another schedule escapes the skin-type rules of its own */
@@ -1356,120 +1341,128 @@ find_loosened (Tables       *t,
 }
 
 /* JSON text -> tree, refusing anything but one UTF-8 JSON object. */
-static json_object *
+static NmJsonDoc *
 parse_bytes (GBytes  *bytes,
              GError **error)
 {
-  json_tokener *tok;
-  json_object *root;
-  const char *data;
-  gsize size, end;
-  enum json_tokener_error jerr;
+  const NmJsonRules rules = {
+    NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE, NM_PROTOCOL_ERROR_PARSE,
+    PROTOCOL_MAX_BYTES, PROTOCOL_MAX_DEPTH, PROTOCOL_MAX_STRING_CHARS,
+  };
 
-  data = g_bytes_get_data (bytes, &size);
-  if (size > PROTOCOL_MAX_BYTES)
-    {
-      g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                   _("too large for a protocol (over %d bytes)"), PROTOCOL_MAX_BYTES);
-      return NULL;
-    }
-  if (!g_utf8_validate (data, size, NULL))
-    {
-      g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE, _("not UTF-8 text"));
-      return NULL;
-    }
-
-  tok = json_tokener_new_ex (PROTOCOL_MAX_DEPTH);
-  json_tokener_set_flags (tok, JSON_TOKENER_STRICT);
-  root = json_tokener_parse_ex (tok, data, (int) size);
-  jerr = json_tokener_get_error (tok);
-  end = json_tokener_get_parse_end (tok);
-  json_tokener_free (tok);
-
-  if (jerr != json_tokener_success)
-    {
-      g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                   _("not valid JSON (%s)"), json_tokener_error_desc (jerr));
-      g_clear_pointer (&root, json_object_put);
-      return NULL;
-    }
-
-  for (; end < size; end++)
-    if (!g_ascii_isspace (data[end]))
-      {
-        g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                     _("trailing bytes after the JSON object"));
-        json_object_put (root);
-        return NULL;
-      }
-
-  if (!json_object_is_type (root, json_type_object))
-    {
-      g_set_error (error, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE,
-                   _("not a JSON object"));
-      json_object_put (root);
-      return NULL;
-    }
-
-  return root;
+  return nm_json_doc_parse (bytes, &rules, error);
 }
 
-/* Overlay: objects merge key by key, everything else replaces. When a clinic
- * changes a value of a cited object without citing its own sources, the
- * object cites the clinic instead of the reference it no longer follows. */
 static gboolean
-merge_into (json_object  *base,
-            json_object  *overlay,
-            const char   *path,
-            GError      **error)
+is_citation_key (const char *key)
 {
+  return g_str_equal (key, "sources") || g_str_equal (key, "note");
+}
+
+static int
+member_index (const NmJsonNode *object,
+              const char       *key)
+{
+  for (guint i = 0; i < object->n; i++)
+    if (g_str_equal (object->children[i]->key, key))
+      return (int) i;
+
+  return -1;
+}
+
+/* Overlay: objects merge key by key, everything else replaces; a new key
+ * comes after the others. When a clinic changes a value of a cited object
+ * without citing its own sources, the object cites the clinic instead of
+ * the reference it no longer follows.  The merged object lives in @doc;
+ * @c is at @base. */
+static NmJsonNode *
+merge_object (NmJsonCheck      *c,
+              NmJsonDoc        *doc,
+              const char       *key,
+              const NmJsonNode *base,
+              const NmJsonNode *overlay)
+{
+  g_autofree NmJsonNode **merged = g_new0 (NmJsonNode *, MAX (base->n, 1));
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
   gboolean changes_values = FALSE;
+  int sources, note;
 
-  json_object_object_foreach (overlay, key, value)
+  /* In the overlay's order, which is the order its errors are found in. */
+  for (guint i = 0; i < overlay->n; i++)
     {
-      json_object *current = get_member (base, key);
+      const NmJsonNode *value = overlay->children[i];
+      int index = member_index (base, value->key);
+      const NmJsonNode *current = index >= 0 ? base->children[index] : NULL;
+      NmJsonNode *result;
 
-      if (json_object_is_type (value, json_type_object))
+      if (value->type == json_type_object && current != NULL)
         {
-          g_autofree char *child = join_path (path, key);
+          gsize mark = nm_json_path_push_key (&c->path, value->key, -1);
 
-          if (current == NULL)
+          if (current->type != json_type_object)
             {
-              json_object *copy = NULL;
-
-              json_object_deep_copy (value, &copy, NULL);
-              json_object_object_add (base, key, copy);
+              nm_json_fail (c, _("must not be an object"));
+              return NULL;
             }
-          else if (!json_object_is_type (current, json_type_object))
-            return fail (error, child, _("must not be an object"));
-          else if (!merge_into (current, value, child, error))
-            return FALSE;
+          result = merge_object (c, doc, value->key, current, value);
+          if (result == NULL)
+            return NULL;
+          nm_json_path_pop (&c->path, mark);
         }
       else
         {
-          json_object *copy = NULL;
-
-          if (!g_str_equal (key, "sources") && !g_str_equal (key, "note"))
+          if (value->type != json_type_object && !is_citation_key (value->key))
             changes_values = TRUE;
-          json_object_deep_copy (value, &copy, NULL);
-          json_object_object_add (base, key, copy);
+          result = nm_json_doc_copy (doc, value, value->key);
         }
+
+      if (index >= 0)
+        merged[index] = result;
+      else
+        g_ptr_array_add (added, result);
     }
 
-  if (changes_values && get_member (base, "sources") != NULL)
+  for (guint i = 0; i < base->n; i++)
+    g_ptr_array_add (members, merged[i] != NULL ? merged[i]
+                              : nm_json_doc_copy (doc, base->children[i], base->children[i]->key));
+  for (guint i = 0; i < added->len; i++)
+    g_ptr_array_add (members, g_ptr_array_index (added, i));
+
+  sources = -1;
+  note = -1;
+  for (guint i = 0; i < members->len; i++)
     {
-      if (get_member (overlay, "sources") == NULL)
-        {
-          json_object *sources = json_object_new_array ();
+      const char *member = ((NmJsonNode *) g_ptr_array_index (members, i))->key;
 
-          json_object_array_add (sources, json_object_new_string (NM_PROTOCOL_CLINIC_SOURCE));
-          json_object_object_add (base, "sources", sources);
-        }
-      if (get_member (overlay, "note") == NULL)
-        json_object_object_add (base, "note", json_object_new_string (CLINIC_NOTE));
+      if (g_str_equal (member, "sources"))
+        sources = (int) i;
+      else if (g_str_equal (member, "note"))
+        note = (int) i;
     }
 
-  return TRUE;
+  if (changes_values && sources >= 0)
+    {
+      if (nm_json_member (overlay, "sources") == NULL)
+        {
+          NmJsonNode *clinic = nm_json_doc_new_string (doc, NULL, NM_PROTOCOL_CLINIC_SOURCE);
+
+          g_ptr_array_index (members, sources) =
+            nm_json_doc_new_container (doc, json_type_array, "sources", &clinic, 1);
+        }
+      if (nm_json_member (overlay, "note") == NULL)
+        {
+          NmJsonNode *text = nm_json_doc_new_string (doc, "note", CLINIC_NOTE);
+
+          if (note >= 0)
+            g_ptr_array_index (members, note) = text;
+          else
+            g_ptr_array_add (members, text);
+        }
+    }
+
+  return nm_json_doc_new_container (doc, json_type_object, key,
+                                    (NmJsonNode **) members->pdata, members->len);
 }
 
 /* Public API */
@@ -1486,31 +1479,22 @@ nm_protocol_new_from_bytes (GBytes  *bytes,
                             GError **error)
 {
   g_autoptr(NmProtocol) self = NULL;
-  json_object *root;
+  g_autoptr(NmJsonDoc) doc = NULL;
   Tables *tables;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  root = parse_bytes (bytes, error);
-  if (root == NULL)
+  doc = parse_bytes (bytes, error);
+  if (doc == NULL || !check_safety (nm_json_doc_get_root (doc), error))
     return NULL;
 
-  if (!check_safety (root, error))
-    {
-      json_object_put (root);
-      return NULL;
-    }
-
-  tables = parse_root (root, FALSE, error);
+  tables = parse_root (nm_json_doc_get_root (doc), FALSE, error);
   if (tables == NULL)
-    {
-      json_object_put (root);
-      return NULL;
-    }
+    return NULL;
 
   self = g_object_new (NM_TYPE_PROTOCOL, NULL);
-  self->root = root;
+  self->doc = g_steal_pointer (&doc);
   self->tables = tables;
   return g_steal_pointer (&self);
 }
@@ -1554,9 +1538,10 @@ nm_protocol_overlay_bytes (NmProtocol *self,
                            GBytes     *bytes,
                            GError    **error)
 {
-  json_object *overlay;
-  json_object *merged = NULL;
-  json_object *value;
+  g_autoptr(NmJsonDoc) overlay = NULL;
+  g_autoptr(NmJsonDoc) merged = NULL;
+  NmJsonCheck check;
+  NmJsonNode *root;
   Tables *tables;
 
   g_return_val_if_fail (NM_IS_PROTOCOL (self), FALSE);
@@ -1566,52 +1551,39 @@ nm_protocol_overlay_bytes (NmProtocol *self,
   if (overlay == NULL)
     return FALSE;
 
-  /* A partial file still says what it is. */
-  value = get_member (overlay, "format");
-  if (value == NULL || !json_object_is_type (value, json_type_string) ||
-      g_strcmp0 (json_object_get_string (value), PROTOCOL_FORMAT) != 0)
-    {
-      json_object_put (overlay);
-      return fail (error, "format", _("must be \"%s\""), PROTOCOL_FORMAT);
-    }
+  nm_json_check_init (&check, NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_INVALID, error);
+  if (!check_format (&check, nm_json_doc_get_root (overlay), FALSE))
+    return FALSE;
 
-  json_object_deep_copy (self->root, &merged, NULL);
-  if (!merge_into (merged, overlay, "", error))
-    {
-      json_object_put (overlay);
-      json_object_put (merged);
-      return FALSE;
-    }
-  json_object_put (overlay);
+  merged = nm_json_doc_new ();
+  root = merge_object (&check, merged, NULL, nm_json_doc_get_root (self->doc),
+                       nm_json_doc_get_root (overlay));
+  if (root == NULL)
+    return FALSE;
+  nm_json_doc_set_root (merged, root);
 
-  if (!check_safety (merged, error))
-    {
-      json_object_put (merged);
-      return FALSE;
-    }
+  if (!check_safety (root, error))
+    return FALSE;
 
-  tables = parse_root (merged, TRUE, error);
+  tables = parse_root (root, TRUE, error);
   if (tables == NULL)
-    {
-      json_object_put (merged);
-      return FALSE;
-    }
+    return FALSE;
 
   /* The first overlay keeps what it was laid over: the planner compares
    * with it to say where the clinic's file made a plan looser. */
   if (self->base == NULL)
     {
       self->base = g_object_new (NM_TYPE_PROTOCOL, NULL);
-      self->base->root = g_steal_pointer (&self->root);
+      self->base->doc = g_steal_pointer (&self->doc);
       self->base->tables = g_steal_pointer (&self->tables);
     }
   else
     {
-      json_object_put (self->root);
+      nm_json_doc_free (self->doc);
       tables_free (self->tables);
     }
   find_loosened (tables, self->base->tables);
-  self->root = merged;
+  self->doc = g_steal_pointer (&merged);
   self->tables = tables;
   return TRUE;
 }
@@ -1635,7 +1607,7 @@ nm_protocol_overlay_file (NmProtocol *self,
   g_return_val_if_fail (NM_IS_PROTOCOL (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (clinic_file), FALSE);
 
-  bytes = g_file_load_bytes (clinic_file, NULL, NULL, error);
+  bytes = nm_file_read_bounded (clinic_file, PROTOCOL_MAX_BYTES, NULL, NULL, error);
   if (bytes == NULL)
     return FALSE;
 
@@ -1645,13 +1617,32 @@ nm_protocol_overlay_file (NmProtocol *self,
 /**
  * nm_protocol_get_user_file:
  *
- * Returns: (transfer full): $XDG_CONFIG_HOME/needlemap/protocol.json
+ * The clinic's protocol file, the same for the window, the command line
+ * and every export: the one chosen in Preferences (the "clinic-protocol"
+ * setting, read when the settings schema is installed), else
+ * $XDG_CONFIG_HOME/needlemap/protocol.json.
+ *
+ * Returns: (transfer full): the file
  */
 GFile *
 nm_protocol_get_user_file (void)
 {
-  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "needlemap",
-                                            "protocol.json", NULL);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *path = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL && g_settings_schema_has_key (schema, "clinic-protocol"))
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+      g_autofree char *chosen = g_settings_get_string (settings, "clinic-protocol");
+
+      if (chosen != NULL && chosen[0] != '\0')
+        return g_file_new_for_path (chosen);
+    }
+
+  path = g_build_filename (g_get_user_config_dir (), "needlemap", "protocol.json", NULL);
   return g_file_new_for_path (path);
 }
 
@@ -1743,14 +1734,18 @@ nm_protocol_get_loosened (NmProtocol *self,
 char *
 nm_protocol_to_json (NmProtocol *self)
 {
-  const char *text;
+  json_object *tree;
+  char *text;
 
   g_return_val_if_fail (NM_IS_PROTOCOL (self), NULL);
 
-  text = json_object_to_json_string_ext (self->root,
-                                         JSON_C_TO_STRING_PRETTY |
-                                         JSON_C_TO_STRING_NOSLASHESCAPE);
-  return g_strconcat (text, "\n", NULL);
+  tree = nm_json_node_to_json_c (nm_json_doc_get_root (self->doc));
+  text = g_strconcat (json_object_to_json_string_ext (tree, JSON_C_TO_STRING_PRETTY |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE),
+                      "\n", NULL);
+  json_object_put (tree);
+
+  return text;
 }
 
 double

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 
 #define NM_SAFETY_MAX_MM                2.5   /* no depth deeper, whatever the device */
 #define NM_SAFETY_ADULT_AGE             18
+#define NM_SAFETY_MAX_AGE               120   /* older: the birth date is wrong */
 #define NM_SAFETY_DARK_SKIN_MIN         4     /* Fitzpatrick IV–VI */
 #define NM_SAFETY_PIGMENT_DARK_MAX_MM   1.0   /* pigment findings in skin types IV–VI */
 #define NM_SAFETY_MACULAR_SCAR_MAX_MM   0.5   /* acne scars of Goodman & Baron grade 1 */

@@ -771,123 +771,155 @@ draw_step (Ctx        *c,
   text (c, string, x + 2 * r + 16, y, width - 2 * r - 16, size, FALSE, &fg, 0.45 + 0.55 * emphasis);
 }
 
-static void
-page_needling (Ctx *c)
+/* The cross-section of page 1, in design units: the skin's layers to
+ * scale for the region shown, and the needle's setting there. */
+typedef struct
 {
-  cairo_t *cr = c->cr;
+  const char         *region;
+  const NmPlanRegion *planned;     /* nullable: no depth planned here */
+  NmSkinLayers        skin;
+  double              needle_mm;
+  double              view_mm;     /* the depth the picture shows */
+  double              x, w;        /* the picture, with its ruler */
+  double              surface_y;   /* the top of the epidermis */
+  double              dermis_y;
+  double              hypo_y;
+  double              bottom;
+  double              ppm;         /* units per millimetre */
+} Section;
+
+static void
+section_init (Ctx     *c,
+              Section *s,
+              double   top)
+{
   NmEducationModel *model = c->model;
-  const char *region = nm_education_model_get_region (model);
-  const NmPlanRegion *planned = NULL;
-  NmSkinLayers skin;
-  double rgb[3];
-  double top, px, pw, surface_y, bottom, ppm, view_mm, needle_mm;
-  double epi_y, dermis_y, hypo_y, t = c->t;
-  double needle_x[5];
-  double down, tip_shift, channel_w, collagen;
-  g_autofree char *header = NULL;
-  g_autofree char *caption = NULL;
-  g_autofree char *epi_text = NULL;
-  g_autofree char *dermis_text = NULL;
-  g_autofree char *epi_mm = NULL;
-  g_autofree char *dermis_mm = NULL;
-  double col_x, col_w, y;
-  int active;
-  const char *steps[4];
 
-  top = draw_frame (c, NM_EDUCATION_PAGE_NEEDLING);
-
-  if (!nm_skin_layers_for_region (region, &skin))
-    nm_skin_layers_for_region ("cheek-left", &skin);
+  s->region = nm_education_model_get_region (model);
+  if (!nm_skin_layers_for_region (s->region, &s->skin))
+    nm_skin_layers_for_region ("cheek-left", &s->skin);
+  s->planned = NULL;
   if (model->plan != NULL && nm_plan_get_status (model->plan) != NM_PLAN_BLOCKED)
-    planned = nm_plan_lookup_region (model->plan, region);
-  if (planned != NULL && !planned->treat)
-    planned = NULL;
-  needle_mm = planned != NULL ? planned->max_mm : 0.5;
+    s->planned = nm_plan_lookup_region (model->plan, s->region);
+  if (s->planned != NULL && !s->planned->treat)
+    s->planned = NULL;
+  s->needle_mm = s->planned != NULL ? s->planned->max_mm : 0.5;
 
   /* the depth shown: the skin and a little of the fat below, and always
    * the needle, in whole half millimetres so the ruler stays round */
-  view_mm = ceil (MAX ((skin.epidermis_mm + skin.dermis_mm) * 1.5, needle_mm + 0.4) * 2) / 2;
+  s->view_mm = ceil (MAX ((s->skin.epidermis_mm + s->skin.dermis_mm) * 1.5, s->needle_mm + 0.4) * 2) / 2;
 
-  px = MARGIN;
-  pw = c->W * 0.56;
-  surface_y = top + 118;
-  bottom = c->H - 128;
-  ppm = (bottom - surface_y) / view_mm;
-  epi_y = surface_y;
-  dermis_y = epi_y + skin.epidermis_mm * ppm;
-  hypo_y = dermis_y + skin.dermis_mm * ppm;
+  s->x = MARGIN;
+  s->w = c->W * 0.56;
+  s->surface_y = top + 118;
+  s->bottom = c->H - 128;
+  s->ppm = (s->bottom - s->surface_y) / s->view_mm;
+  s->dermis_y = s->surface_y + s->skin.epidermis_mm * s->ppm;
+  s->hypo_y = s->dermis_y + s->skin.dermis_mm * s->ppm;
+}
 
-  /* Header: which area, at which setting */
-  if (planned != NULL)
+/* Which area, at which setting */
+static void
+draw_section_header (Ctx           *c,
+                     const Section *s,
+                     double         top)
+{
+  g_autofree char *header = NULL;
+
+  if (s->planned != NULL)
     {
-      g_autofree char *range = nm_render_depth_text (planned->min_mm, planned->max_mm);
+      g_autofree char *range = nm_render_depth_text (s->planned->min_mm, s->planned->max_mm);
 
       /* TRANSLATORS: %s is a region such as "Left cheek", then a depth such as "1.25–1.5 mm" */
-      header = g_strdup_printf (_("%s: needles set to %s"), nm_vocab_region_name (region), range);
+      header = g_strdup_printf (_("%s: needles set to %s"), nm_vocab_region_name (s->region), range);
     }
   else
-    header = g_strdup_printf (_("%s: your practitioner sets the depth"), nm_vocab_region_name (region));
-  text (c, header, px, top, pw, 28, TRUE, &fg, 1);
-  if (model->regions->len > 2)
-    text (c, _("Up and Down keys: another area"), px, top + 38, pw, 18, FALSE, &faint, 1);
+    header = g_strdup_printf (_("%s: your practitioner sets the depth"), nm_vocab_region_name (s->region));
+  text (c, header, s->x, top, s->w, 28, TRUE, &fg, 1);
+  if (c->model->regions->len > 2)
+    text (c, _("Up and Down keys: another area"), s->x, top + 38, s->w, 18, FALSE, &faint, 1);
+}
 
-  /* The layers, to scale */
-  nm_skin_tone_for_fitzpatrick (model->fitzpatrick, rgb);
+/* The layers, to scale, in the skin's colour for the client's type */
+static void
+draw_skin_layers (Ctx           *c,
+                  const Section *s)
+{
+  cairo_t *cr = c->cr;
+  double x = s->x + 70, w = s->w - 70;
+  double rgb[3];
+
+  nm_skin_tone_for_fitzpatrick (c->model->fitzpatrick, rgb);
   cairo_save (cr);
-  rounded_rect (cr, px + 70, surface_y, pw - 70, bottom - surface_y, 10);
+  rounded_rect (cr, x, s->surface_y, w, s->bottom - s->surface_y, 10);
   cairo_clip (cr);
-  draw_fat (cr, px + 70, hypo_y, pw - 70, bottom - hypo_y);
+  draw_fat (cr, x, s->hypo_y, w, s->bottom - s->hypo_y);
   set_rgb (cr, &dermis, 1);
-  cairo_rectangle (cr, px + 70, dermis_y, pw - 70, hypo_y - dermis_y);
+  cairo_rectangle (cr, x, s->dermis_y, w, s->hypo_y - s->dermis_y);
   cairo_fill (cr);
-  draw_dermis_fibres (cr, px + 70, dermis_y + 4, pw - 70, hypo_y - dermis_y - 8, 3, &fibre, 0.55, 2.2);
+  draw_dermis_fibres (cr, x, s->dermis_y + 4, w, s->hypo_y - s->dermis_y - 8, 3, &fibre, 0.55, 2.2);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-  cairo_rectangle (cr, px + 70, epi_y, pw - 70, MAX (dermis_y - epi_y, 2));
+  cairo_rectangle (cr, x, s->surface_y, w, MAX (s->dermis_y - s->surface_y, 2));
   cairo_fill (cr);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.5);
-  cairo_rectangle (cr, px + 70, epi_y, pw - 70, 1.5);
+  cairo_rectangle (cr, x, s->surface_y, w, 1.5);
   cairo_fill (cr);
   cairo_restore (cr);
+}
 
-  /* Ruler, every 0.5 mm */
+/* The ruler, every 0.5 mm */
+static void
+draw_depth_ruler (Ctx           *c,
+                  const Section *s)
+{
+  cairo_t *cr = c->cr;
+
   cairo_set_line_width (cr, 2);
   set_rgb (cr, &muted, 1);
-  cairo_move_to (cr, px + 56, surface_y);
-  cairo_line_to (cr, px + 56, bottom);
+  cairo_move_to (cr, s->x + 56, s->surface_y);
+  cairo_line_to (cr, s->x + 56, s->bottom);
   cairo_stroke (cr);
-  for (guint i = 0; i * 0.5 <= view_mm + 1e-6; i++)
+  for (guint i = 0; i * 0.5 <= s->view_mm + 1e-6; i++)
     {
-      double ty = surface_y + i * 0.5 * ppm;
+      double ty = s->surface_y + i * 0.5 * s->ppm;
       g_autofree char *value = nm_format_mm_display (i * 0.5);
       g_autofree char *label = i == 0 ? g_strdup (_("0 mm")) : g_steal_pointer (&value);
       g_autoptr(PangoLayout) l = layout (c, label, 18, FALSE, -1, FALSE);
       double lw, lh;
 
-      cairo_move_to (cr, px + 48, ty);
-      cairo_line_to (cr, px + 64, ty);
+      cairo_move_to (cr, s->x + 48, ty);
+      cairo_line_to (cr, s->x + 64, ty);
       set_rgb (cr, &muted, 1);
       cairo_stroke (cr);
       size_of (l, &lw, &lh);
-      show (c, l, px + 42 - lw, ty - lh / 2, &muted, 1);
+      show (c, l, s->x + 42 - lw, ty - lh / 2, &muted, 1);
     }
+}
 
-  /* Layer names, at the right edge of the section */
-  epi_mm = nm_format_mm_display (skin.epidermis_mm);
-  dermis_mm = nm_format_mm_display (skin.dermis_mm);
+/* The layers' names and thicknesses, at the right edge of the section */
+static void
+draw_layer_names (Ctx           *c,
+                  const Section *s)
+{
+  cairo_t *cr = c->cr;
+  double px = s->x, pw = s->w;
+  g_autofree char *epi_mm = nm_format_mm_display (s->skin.epidermis_mm);
+  g_autofree char *dermis_mm = nm_format_mm_display (s->skin.dermis_mm);
   /* TRANSLATORS: %s is a thickness such as "0.05" */
-  epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
-  dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
+  g_autofree char *epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
+  g_autofree char *dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
+
   {
     g_autoptr(PangoLayout) l = layout (c, epi_text, 20, TRUE, -1, FALSE);
     double lw, lh, lx;
 
     size_of (l, &lw, &lh);
     lx = px + pw - lw - 16;
-    show (c, l, lx, surface_y - lh - 14, &fg, 1);
+    show (c, l, lx, s->surface_y - lh - 14, &fg, 1);
     set_rgb (cr, &fg, 0.8);
     cairo_set_line_width (cr, 1.5);
-    cairo_move_to (cr, lx + lw / 2, surface_y - 12);
-    cairo_line_to (cr, lx + lw / 2, epi_y + (dermis_y - epi_y) / 2);
+    cairo_move_to (cr, lx + lw / 2, s->surface_y - 12);
+    cairo_line_to (cr, lx + lw / 2, s->surface_y + (s->dermis_y - s->surface_y) / 2);
     cairo_stroke (cr);
   }
   {
@@ -895,76 +927,112 @@ page_needling (Ctx *c)
     double lw, lh;
 
     size_of (l, &lw, &lh);
-    rounded_rect (cr, px + pw - lw - 26, (dermis_y + hypo_y - lh) / 2 - 4, lw + 16, lh + 8, 6);
+    rounded_rect (cr, px + pw - lw - 26, (s->dermis_y + s->hypo_y - lh) / 2 - 4, lw + 16, lh + 8, 6);
     cairo_set_source_rgba (cr, 0.2, 0.05, 0.07, 0.72);
     cairo_fill (cr);
-    show (c, l, px + pw - lw - 18, (dermis_y + hypo_y - lh) / 2, &fg, 1);
+    show (c, l, px + pw - lw - 18, (s->dermis_y + s->hypo_y - lh) / 2, &fg, 1);
   }
-  if (bottom - hypo_y > 40)
+  if (s->bottom - s->hypo_y > 40)
     {
       g_autoptr(PangoLayout) l = layout (c, _("Fat (hypodermis)"), 20, TRUE, -1, FALSE);
       double lw, lh;
 
       size_of (l, &lw, &lh);
-      rounded_rect (cr, px + pw - lw - 26, bottom - lh - 22, lw + 16, lh + 8, 6);
+      rounded_rect (cr, px + pw - lw - 26, s->bottom - lh - 22, lw + 16, lh + 8, 6);
       cairo_set_source_rgba (cr, 0.25, 0.2, 0.05, 0.72);
       cairo_fill (cr);
-      show (c, l, px + pw - lw - 18, bottom - lh - 18, &fg, 1);
+      show (c, l, px + pw - lw - 18, s->bottom - lh - 18, &fg, 1);
     }
+}
 
-  /* The needles go in and come out; then the channels they leave close
-   * and new collagen forms around them. */
+/* The needles at time t: they go in and come out; then the channels they
+ * leave close and new collagen forms around them. */
+typedef struct
+{
+  double x[5];
+  double tip_shift;    /* the tips below the surface, in units */
+  double channel_w;    /* the open channels' width at the surface */
+  double collagen;     /* 0–1 */
+} Needles;
 
-  down = ease (t, NEEDLE_DOWN_START, NEEDLE_DOWN_END) * (1 - ease (t, NEEDLE_UP_START, NEEDLE_UP_END));
-  tip_shift = -40 + down * (needle_mm * ppm + 40);
-  channel_w = t < NEEDLE_UP_START ? 0 : 6 * (1 - ease (t, CHANNELS_CLOSE, CHANNELS_CLOSED));
-  collagen = ease (t, CHANNELS_CLOSED - 0.6, COLLAGEN_DONE);
+static void
+needles_at (Ctx           *c,
+            const Section *s,
+            Needles       *n)
+{
+  double t = c->t;
+  double down = ease (t, NEEDLE_DOWN_START, NEEDLE_DOWN_END) * (1 - ease (t, NEEDLE_UP_START, NEEDLE_UP_END));
 
-  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
-    needle_x[i] = px + 140 + i * (pw - 440) / (G_N_ELEMENTS (needle_x) - 1);
+  n->tip_shift = -40 + down * (s->needle_mm * s->ppm + 40);
+  n->channel_w = t < NEEDLE_UP_START ? 0 : 6 * (1 - ease (t, CHANNELS_CLOSE, CHANNELS_CLOSED));
+  n->collagen = ease (t, CHANNELS_CLOSED - 0.6, COLLAGEN_DONE);
+  for (guint i = 0; i < G_N_ELEMENTS (n->x); i++)
+    n->x[i] = s->x + 140 + i * (s->w - 440) / (G_N_ELEMENTS (n->x) - 1);
+}
+
+/* The planned range as a band, the setting as a dashed line with its
+ * value beside the needles */
+static void
+draw_needle_setting (Ctx           *c,
+                     const Section *s,
+                     const Needles *n)
+{
+  static const double dash[] = { 10, 8 };
+  cairo_t *cr = c->cr;
+  const NmPlanRegion *planned = s->planned;
+  double setting_y = s->surface_y + s->needle_mm * s->ppm;
+  g_autofree char *value = nm_format_mm_display (s->needle_mm);
+  /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
+  g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
+  g_autoptr(PangoLayout) l = NULL;
+  double lw, lh;
+
   if (planned != NULL && planned->max_mm > planned->min_mm)
     {
-      cairo_rectangle (cr, px + 70, surface_y + planned->min_mm * ppm, pw - 70,
-                       (planned->max_mm - planned->min_mm) * ppm);
+      cairo_rectangle (cr, s->x + 70, s->surface_y + planned->min_mm * s->ppm, s->w - 70,
+                       (planned->max_mm - planned->min_mm) * s->ppm);
       set_rgb (cr, &accent, 0.30);
       cairo_fill (cr);
     }
-  {
-    static const double dash[] = { 10, 8 };
 
-    cairo_save (cr);
-    cairo_set_dash (cr, dash, 2, 0);
-    cairo_set_line_width (cr, 2);
-    set_rgb (cr, &accent, 1);
-    cairo_move_to (cr, px + 64, surface_y + needle_mm * ppm);
-    cairo_line_to (cr, needle_x[4] + 30, surface_y + needle_mm * ppm);
-    cairo_stroke (cr);
-    cairo_restore (cr);
-  }
-  {
-    g_autofree char *value = nm_format_mm_display (needle_mm);
-    /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
-    g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
-    g_autoptr(PangoLayout) l = layout (c, tag, 20, TRUE, -1, FALSE);
-    double lw, lh, ty = surface_y + needle_mm * ppm;
+  cairo_save (cr);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_set_line_width (cr, 2);
+  set_rgb (cr, &accent, 1);
+  cairo_move_to (cr, s->x + 64, setting_y);
+  cairo_line_to (cr, n->x[4] + 30, setting_y);
+  cairo_stroke (cr);
+  cairo_restore (cr);
 
-    size_of (l, &lw, &lh);
-    rounded_rect (cr, needle_x[4] + 34, ty - lh / 2 - 4, lw + 16, lh + 8, 6);
-    set_rgb (cr, &accent, 1);
-    cairo_fill (cr);
-    show (c, l, needle_x[4] + 42, ty - lh / 2, &bg_top, 1);
-  }
+  l = layout (c, tag, 20, TRUE, -1, FALSE);
+  size_of (l, &lw, &lh);
+  rounded_rect (cr, n->x[4] + 34, setting_y - lh / 2 - 4, lw + 16, lh + 8, 6);
+  set_rgb (cr, &accent, 1);
+  cairo_fill (cr);
+  show (c, l, n->x[4] + 42, setting_y - lh / 2, &bg_top, 1);
+}
 
-  for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
+/* Where each needle went: its channel while open, the repair signals
+ * spreading from it, then the new collagen around it */
+static void
+draw_channels (Ctx           *c,
+               const Section *s,
+               const Needles *n)
+{
+  cairo_t *cr = c->cr;
+  double t = c->t;
+  double surface_y = s->surface_y;
+
+  for (guint i = 0; i < G_N_ELEMENTS (n->x); i++)
     {
-      double depth = needle_mm * ppm;
-      double x = needle_x[i];
+      double depth = s->needle_mm * s->ppm;
+      double x = n->x[i];
 
-      if (channel_w > 0.05)
+      if (n->channel_w > 0.05)
         {
-          cairo_move_to (cr, x - channel_w / 2, surface_y);
-          cairo_line_to (cr, x + channel_w / 2, surface_y);
-          cairo_line_to (cr, x, surface_y + depth * (0.4 + 0.6 * channel_w / 6));
+          cairo_move_to (cr, x - n->channel_w / 2, surface_y);
+          cairo_line_to (cr, x + n->channel_w / 2, surface_y);
+          cairo_line_to (cr, x, surface_y + depth * (0.4 + 0.6 * n->channel_w / 6));
           cairo_close_path (cr);
           set_rgb (cr, &channel, 0.9);
           cairo_fill (cr);
@@ -983,44 +1051,72 @@ page_needling (Ctx *c)
           cairo_fill (cr);
           cairo_pattern_destroy (glow);
         }
-      if (collagen > 0)
-        draw_dermis_fibres (cr, x - 36, dermis_y + 2, 72, MIN (hypo_y, surface_y + depth) - dermis_y - 2,
-                            11 + i, &fg, 0.85 * collagen, 3.0);
+      if (n->collagen > 0)
+        draw_dermis_fibres (cr, x - 36, s->dermis_y + 2, 72, MIN (s->hypo_y, surface_y + depth) - s->dermis_y - 2,
+                            11 + i, &fg, 0.85 * n->collagen, 3.0);
     }
+}
 
-  /* the pen: its face rests on the skin when the needles are all the way in */
-  if (t < NEEDLE_UP_END + 0.6)
-    {
-      double alpha = 1 - ease (t, NEEDLE_UP_END, NEEDLE_UP_END + 0.6);
-      double face_y = surface_y + tip_shift - needle_mm * ppm;
+/* The pen: its face rests on the skin when the needles are all the way
+ * in; it fades out once they are out. */
+static void
+draw_pen (Ctx           *c,
+          const Section *s,
+          const Needles *n,
+          double         top)
+{
+  cairo_t *cr = c->cr;
+  double alpha = 1 - ease (c->t, NEEDLE_UP_END, NEEDLE_UP_END + 0.6);
+  double face_y = s->surface_y + n->tip_shift - s->needle_mm * s->ppm;
 
-      cairo_push_group (cr);
-      for (guint i = 0; i < G_N_ELEMENTS (needle_x); i++)
-        draw_needle (cr, needle_x[i], surface_y + tip_shift, needle_mm * ppm);
-      rounded_rect (cr, needle_x[0] - 40, face_y - 56, needle_x[4] - needle_x[0] + 80, 56, 14);
-      cairo_set_source_rgb (cr, 0.30, 0.33, 0.38);
-      cairo_fill_preserve (cr);
-      set_rgb (cr, &steel, 1);
-      cairo_set_line_width (cr, 2);
-      cairo_stroke (cr);
-      cairo_pop_group_to_source (cr);
-      cairo_save (cr);
-      cairo_rectangle (cr, 0, top + 64, c->W, c->H);
-      cairo_clip (cr);
-      cairo_paint_with_alpha (cr, alpha);
-      cairo_restore (cr);
-    }
+  if (c->t >= NEEDLE_UP_END + 0.6)
+    return;
 
-  /* Caption: where the thicknesses come from */
+  cairo_push_group (cr);
+  for (guint i = 0; i < G_N_ELEMENTS (n->x); i++)
+    draw_needle (cr, n->x[i], s->surface_y + n->tip_shift, s->needle_mm * s->ppm);
+  rounded_rect (cr, n->x[0] - 40, face_y - 56, n->x[4] - n->x[0] + 80, 56, 14);
+  cairo_set_source_rgb (cr, 0.30, 0.33, 0.38);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, &steel, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  cairo_pop_group_to_source (cr);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, top + 64, c->W, c->H);
+  cairo_clip (cr);
+  cairo_paint_with_alpha (cr, alpha);
+  cairo_restore (cr);
+}
+
+/* Under the picture: where the thicknesses come from */
+static void
+draw_section_caption (Ctx           *c,
+                      const Section *s)
+{
   /* TRANSLATORS: %s is where the skin was measured, e.g. "cheekbone"; then the source keys */
-  caption = g_strdup_printf (_("To scale. Thicknesses measured at the %s (average of women and men). Source: %s"),
-                             skin.site, skin.sources);
-  y = bottom + 12;
-  y += text (c, caption, px, y, pw, 16, FALSE, &faint, 1);
-  text (c, _("The setting is the needle’s length; skin gives way under it, so the needle reaches less deep (K1)."),
-        px, y + 2, pw, 16, FALSE, &faint, 1);
+  g_autofree char *caption = g_strdup_printf (_("To scale. Thicknesses measured at the %s (average of women and men). Source: %s"),
+                                              s->skin.site, s->skin.sources);
+  double y = s->bottom + 12;
 
-  /* The steps, beside the picture */
+  y += text (c, caption, s->x, y, s->w, 16, FALSE, &faint, 1);
+  text (c, _("The setting is the needle’s length; skin gives way under it, so the needle reaches less deep (K1)."),
+        s->x, y + 2, s->w, 16, FALSE, &faint, 1);
+}
+
+/* The steps, beside the picture, the one the animation is at bright */
+static void
+draw_needling_steps (Ctx           *c,
+                     const Section *s,
+                     double         top)
+{
+  double t = c->t;
+  double col_x = s->x + s->w + 48;
+  double col_w = c->W - col_x - MARGIN;
+  double y = top + 10;
+  const char *steps[4];
+  int active;
+
   steps[0] = _("A pen moves fine sterile needles in and out of the skin, to the depth set for each area.");
   steps[1] = _("Each needle leaves a tiny channel. The skin reads it as a small injury and starts to repair.");
   steps[2] = nm_texts_channels_close ();
@@ -1036,9 +1132,6 @@ page_needling (Ctx *c)
   else
     active = -1;    /* the end: everything at full strength */
 
-  col_x = px + pw + 48;
-  col_w = c->W - col_x - MARGIN;
-  y = top + 10;
   for (int i = 0; i < 4; i++)
     {
       double emphasis = active < 0 || i == active ? 1.0 : i < active ? 0.55 : 0.15;
@@ -1048,6 +1141,26 @@ page_needling (Ctx *c)
       y += text_height (c, string, col_w - 52, 24, FALSE) + 30;
     }
   text (c, _("Lab study: K1. New collagen: AUS."), col_x + 52, y, col_w - 52, 16, FALSE, &faint, 1);
+}
+
+static void
+page_needling (Ctx *c)
+{
+  double top = draw_frame (c, NM_EDUCATION_PAGE_NEEDLING);
+  Section s;
+  Needles n;
+
+  section_init (c, &s, top);
+  draw_section_header (c, &s, top);
+  draw_skin_layers (c, &s);
+  draw_depth_ruler (c, &s);
+  draw_layer_names (c, &s);
+  needles_at (c, &s, &n);
+  draw_needle_setting (c, &s, &n);
+  draw_channels (c, &s, &n);
+  draw_pen (c, &s, &n, top);
+  draw_section_caption (c, &s);
+  draw_needling_steps (c, &s, top);
 }
 
 /* --------------------------------------------- page 2: healing over time */
@@ -1066,36 +1179,55 @@ unit_to_day (double u)
   return expm1 (u * log1p (365));
 }
 
+/* Page 2's timeline: a lane per healing phase over the days after a
+ * session, and the "now" that sweeps along them */
+typedef struct
+{
+  double gutter;           /* where the track starts, right of the names */
+  double x1;               /* where it ends */
+  double track;            /* its length */
+  double lane_y, lane_h, lane_gap;
+  double axis_y;
+  double progress;         /* of the sweep, 0–1 */
+  double cursor_x;
+  double now_day;          /* the day under the cursor */
+} Sweep;
+
 static void
-page_healing (Ctx *c)
+sweep_init (Ctx   *c,
+            Sweep *s,
+            double top)
+{
+  s->gutter = MARGIN + 300;
+  s->x1 = c->W - MARGIN - 20;
+  s->track = s->x1 - s->gutter;
+  s->lane_y = top + 22;
+  s->lane_h = 40;
+  s->lane_gap = 12;
+  s->axis_y = s->lane_y + NM_N_HEALING_PHASES * (s->lane_h + s->lane_gap) + 4;
+  s->progress = ease (c->t, HEALING_START, HEALING_START + HEALING_SWEEP);
+  s->cursor_x = s->gutter + s->progress * s->track;
+  s->now_day = unit_to_day (s->progress);
+}
+
+/* A lane per phase, named on the left, lit up to the cursor */
+static void
+draw_phase_lanes (Ctx         *c,
+                  const Sweep *s)
 {
   cairo_t *cr = c->cr;
-  double top = draw_frame (c, NM_EDUCATION_PAGE_HEALING);
-  double gutter = MARGIN + 300, x1 = c->W - MARGIN - 20, track = x1 - gutter;
-  double lane_y = top + 22, lane_h = 40, lane_gap = 12;
-  double axis_y = lane_y + NM_N_HEALING_PHASES * (lane_h + lane_gap) + 4;
-  double progress = ease (c->t, HEALING_START, HEALING_START + HEALING_SWEEP);
-  double cursor_x = gutter + progress * track;
-  double now_day = unit_to_day (progress);
-  int current = 0;
-  static const struct { double day; const char *label; } ticks[] = {
-    { 0, N_("Session") }, { 1, N_("1 day") }, { 3, N_("3 days") }, { 7, N_("1 week") },
-    { 14, N_("2 weeks") }, { 56, N_("8 weeks") }, { 182, N_("6 months") }, { 365, N_("1 year") },
-  };
-  double cards_y, card_w, card_h;
-  guint n_signs = nm_texts_n_healing_signs ();
+  double lane_h = s->lane_h;
 
-  /* the lanes */
   for (guint p = 0; p < NM_N_HEALING_PHASES; p++)
     {
       NmHealingPhaseInfo info = nm_texts_healing_phase (p);
-      double y = lane_y + p * (lane_h + lane_gap);
-      double bx0 = gutter + day_to_unit (info.start_day) * track;
-      double bx1 = gutter + day_to_unit (info.end_day) * track;
-      double lit = CLAMP (cursor_x, bx0, bx1);
+      double y = s->lane_y + p * (lane_h + s->lane_gap);
+      double bx0 = s->gutter + day_to_unit (info.start_day) * s->track;
+      double bx1 = s->gutter + day_to_unit (info.end_day) * s->track;
+      double lit = CLAMP (s->cursor_x, bx0, bx1);
 
-      text (c, info.name, MARGIN, y - 6, gutter - MARGIN - 16, 24, TRUE, &phase_colours[p], 1);
-      text (c, info.timing, MARGIN, y + 24, gutter - MARGIN - 16, 15, FALSE, &muted, 1);
+      text (c, info.name, MARGIN, y - 6, s->gutter - MARGIN - 16, 24, TRUE, &phase_colours[p], 1);
+      text (c, info.timing, MARGIN, y + 24, s->gutter - MARGIN - 16, 15, FALSE, &muted, 1);
 
       rounded_rect (cr, bx0, y + 4, bx1 - bx0, lane_h - 8, (lane_h - 8) / 2);
       set_rgb (cr, &phase_colours[p], 0.22);
@@ -1111,87 +1243,122 @@ page_healing (Ctx *c)
           cairo_restore (cr);
         }
     }
-  /* the overlap of two phases belongs to the later one */
+}
+
+/* The phase on @day; the overlap of two phases belongs to the later one */
+static guint
+phase_on_day (double day)
+{
   for (int p = NM_N_HEALING_PHASES - 1; p >= 0; p--)
     {
       NmHealingPhaseInfo info = nm_texts_healing_phase (p);
 
-      if (now_day >= info.start_day)
-        {
-          current = p;
-          break;
-        }
+      if (day >= info.start_day)
+        return p;
     }
+  return 0;
+}
 
-  /* the axis */
+/* The axis of days under the lanes */
+static void
+draw_day_axis (Ctx         *c,
+               const Sweep *s)
+{
+  static const struct { double day; const char *label; } ticks[] = {
+    { 0, N_("Session") }, { 1, N_("1 day") }, { 3, N_("3 days") }, { 7, N_("1 week") },
+    { 14, N_("2 weeks") }, { 56, N_("8 weeks") }, { 182, N_("6 months") }, { 365, N_("1 year") },
+  };
+  cairo_t *cr = c->cr;
+
   set_rgb (cr, &muted, 1);
   cairo_set_line_width (cr, 2);
-  cairo_move_to (cr, gutter, axis_y);
-  cairo_line_to (cr, x1, axis_y);
+  cairo_move_to (cr, s->gutter, s->axis_y);
+  cairo_line_to (cr, s->x1, s->axis_y);
   cairo_stroke (cr);
   for (guint i = 0; i < G_N_ELEMENTS (ticks); i++)
     {
-      double x = gutter + day_to_unit (ticks[i].day) * track;
+      double x = s->gutter + day_to_unit (ticks[i].day) * s->track;
       g_autoptr(PangoLayout) l = layout (c, _(ticks[i].label), 17, FALSE, -1, FALSE);
       double lw, lh;
 
-      cairo_move_to (cr, x, axis_y - 6);
-      cairo_line_to (cr, x, axis_y + 6);
+      cairo_move_to (cr, x, s->axis_y - 6);
+      cairo_line_to (cr, x, s->axis_y + 6);
       set_rgb (cr, &muted, 1);
       cairo_stroke (cr);
       size_of (l, &lw, &lh);
-      show (c, l, CLAMP (x - lw / 2, gutter - 10, x1 - lw + 10), axis_y + 10, &muted, 1);
+      show (c, l, CLAMP (x - lw / 2, s->gutter - 10, s->x1 - lw + 10), s->axis_y + 10, &muted, 1);
     }
+}
 
-  /* the moving "now" */
-  if (progress > 0 && progress < 1)
+/* The moving "now": a line while it sweeps, and above the lanes the
+ * moment under it in the unit a client would use */
+static void
+draw_now (Ctx         *c,
+          const Sweep *s)
+{
+  cairo_t *cr = c->cr;
+  double now_day = s->now_day;
+  guint day = (guint) floor (now_day) + 1;
+  g_autofree char *when = NULL;
+  g_autoptr(PangoLayout) l = NULL;
+  double lw, lh, bx;
+
+  if (s->progress > 0 && s->progress < 1)
     {
       cairo_set_line_width (cr, 3);
       set_rgb (cr, &fg, 0.9);
-      cairo_move_to (cr, cursor_x, lane_y - 6);
-      cairo_line_to (cr, cursor_x, axis_y);
+      cairo_move_to (cr, s->cursor_x, s->lane_y - 6);
+      cairo_line_to (cr, s->cursor_x, s->axis_y);
       cairo_stroke (cr);
-      cairo_arc (cr, cursor_x, axis_y, 7, 0, 2 * G_PI);
+      cairo_arc (cr, s->cursor_x, s->axis_y, 7, 0, 2 * G_PI);
       cairo_fill (cr);
     }
-  if (progress > 0)
-    {
-      g_autofree char *when = NULL;
-      g_autoptr(PangoLayout) l = NULL;
-      double lw, lh, bx;
-      guint day = (guint) floor (now_day) + 1;
+  if (s->progress <= 0)
+    return;
 
-      /* the moment under the cursor, in the unit a client would use */
-      if (now_day < 14)
-        when = g_strdup_printf (_("Day %u"), day);
-      else if (now_day < 61)
-        when = g_strdup_printf (_("Week %u"), (guint) floor (now_day / 7) + 1);
-      else
-        when = g_strdup_printf (_("Month %u"), MIN ((guint) floor (now_day / 30.44) + 1, 12));
-      l = layout (c, when, 17, TRUE, -1, FALSE);
-      size_of (l, &lw, &lh);
-      bx = CLAMP (cursor_x - lw / 2 - 8, gutter - 8, x1 - lw - 8);
-      rounded_rect (cr, bx, lane_y - lh - 16, lw + 16, lh + 6, 6);
-      set_rgb (cr, &fg, 1);
-      cairo_fill (cr);
-      show (c, l, bx + 8, lane_y - lh - 13, &bg_top, 1);
-    }
+  if (now_day < 14)
+    when = g_strdup_printf (_("Day %u"), day);
+  else if (now_day < 61)
+    when = g_strdup_printf (_("Week %u"), (guint) floor (now_day / 7) + 1);
+  else
+    when = g_strdup_printf (_("Month %u"), MIN ((guint) floor (now_day / 30.44) + 1, 12));
+  l = layout (c, when, 17, TRUE, -1, FALSE);
+  size_of (l, &lw, &lh);
+  bx = CLAMP (s->cursor_x - lw / 2 - 8, s->gutter - 8, s->x1 - lw - 8);
+  rounded_rect (cr, bx, s->lane_y - lh - 16, lw + 16, lh + 6, 6);
+  set_rgb (cr, &fg, 1);
+  cairo_fill (cr);
+  show (c, l, bx + 8, s->lane_y - lh - 13, &bg_top, 1);
+}
 
-  /* what happens underneath, for the phase under the cursor */
-  {
-    NmHealingPhaseInfo info = nm_texts_healing_phase (current);
-    g_autoptr(PangoLayout) head = layout (c, _("Underneath:"), 24, TRUE, -1, FALSE);
-    double hw;
+/* What happens underneath, for the phase under the cursor */
+static void
+draw_underneath (Ctx         *c,
+                 const Sweep *s)
+{
+  guint current = phase_on_day (s->now_day);
+  NmHealingPhaseInfo info = nm_texts_healing_phase (current);
+  g_autoptr(PangoLayout) head = layout (c, _("Underneath:"), 24, TRUE, -1, FALSE);
+  double hw;
 
-    size_of (head, &hw, NULL);
-    show (c, head, MARGIN, axis_y + 40, &phase_colours[current], 1);
-    text (c, info.underneath, MARGIN + hw + 10, axis_y + 40, c->W - 2 * MARGIN - hw - 10, 24, FALSE, &fg, 1);
-  }
+  size_of (head, &hw, NULL);
+  show (c, head, MARGIN, s->axis_y + 40, &phase_colours[current], 1);
+  text (c, info.underneath, MARGIN + hw + 10, s->axis_y + 40, c->W - 2 * MARGIN - hw - 10, 24, FALSE, &fg, 1);
+}
 
-  /* what the client may see, one card per period, shown as the cursor
-   * reaches it */
-  cards_y = axis_y + 92;
-  card_w = (c->W - 2 * MARGIN - (n_signs - 1) * 20) / n_signs;
+/* What the client may see, one card per period, shown as the cursor
+ * reaches it; the one under the cursor edged */
+static void
+draw_healing_cards (Ctx         *c,
+                    const Sweep *s)
+{
+  cairo_t *cr = c->cr;
+  double progress = s->progress, now_day = s->now_day;
+  guint n_signs = nm_texts_n_healing_signs ();
+  double cards_y = s->axis_y + 92;
+  double card_w = (c->W - 2 * MARGIN - (n_signs - 1) * 20) / n_signs;
+  double card_h;
+
   text (c, _("What you may see"), MARGIN, cards_y, -1, 22, TRUE, &muted, 1);
   cards_y += 34;
   card_h = c->H - 112 - cards_y;
@@ -1217,6 +1384,20 @@ page_healing (Ctx *c)
       text (c, sign.text, x + 18, y, card_w - 36, 20, FALSE, &fg, shown);
       text (c, sign.sources, x + 18, cards_y + card_h - 28, card_w - 36, 15, FALSE, &faint, shown);
     }
+}
+
+static void
+page_healing (Ctx *c)
+{
+  double top = draw_frame (c, NM_EDUCATION_PAGE_HEALING);
+  Sweep s;
+
+  sweep_init (c, &s, top);
+  draw_phase_lanes (c, &s);
+  draw_day_axis (c, &s);
+  draw_now (c, &s);
+  draw_underneath (c, &s);
+  draw_healing_cards (c, &s);
   text (c, _("Timings differ from person to person and between sources. Sources: DQ, CHU, AMI, AGB, MAD, AUS."),
         MARGIN, c->H - 98, c->W - 2 * MARGIN, 16, FALSE, &faint, 1);
 }
@@ -1387,23 +1568,16 @@ region_sentence (const NmPlanRegion *region)
   return g_strdup_printf (_("%s: not needled here."), nm_vocab_region_name (region->region));
 }
 
-static void
-page_map (Ctx *c)
+/* The regions page 3 lists: the treated ones first, in the spec's order,
+ * then those not needled; none when the plan is blocked. Returns how many
+ * are treated. */
+static guint
+shown_regions (NmPlan    *plan,
+               gboolean   blocked,
+               GPtrArray *shown)
 {
-  cairo_t *cr = c->cr;
-  NmPlan *plan = c->model->plan;
-  NmAtlas *atlas = nm_atlas_get_default ();
-  double top = draw_frame (c, NM_EDUCATION_PAGE_MAP);
-  double map_w = c->W * 0.54, map_x = MARGIN - 24, map_y = top - 10, map_h = c->H - top - 160;
-  double list_x = map_x + map_w + 24, list_w = c->W - list_x - MARGIN;
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();     /* const NmPlanRegion * */
   guint n_treated = 0;
-  NmView views[NM_N_VIEWS];
-  guint n_views = 0;
-  gboolean blocked = plan != NULL && nm_plan_get_status (plan) == NM_PLAN_BLOCKED;
-  double size, y;
 
-  /* treated regions first, in the spec's order, then those not needled */
   for (guint pass = 0; plan != NULL && !blocked && pass < 2; pass++)
     for (guint i = 0; i < nm_plan_get_n_regions (plan); i++)
       {
@@ -1414,96 +1588,119 @@ page_map (Ctx *c)
         if (pass == 0 && region->treat)
           n_treated++;
       }
+  return n_treated;
+}
 
-  /* the views that hold them (the face when there is nothing) */
+/* Page 3's maps, side by side: one per view that holds a listed region
+ * (the face when there is none) */
+typedef struct
+{
+  NmView views[NM_N_VIEWS];
+  guint  n_views;
+  double x, y, w, h;        /* all of them */
+} Maps;
+
+static void
+maps_init (Maps            *maps,
+           const GPtrArray *shown,
+           double           x,
+           double           y,
+           double           w,
+           double           h)
+{
+  maps->n_views = 0;
   for (guint i = 0; i < shown->len; i++)
     {
       NmView view = map_view_for_region (((const NmPlanRegion *) g_ptr_array_index (shown, i))->region);
       gboolean seen = FALSE;
 
-      for (guint v = 0; v < n_views; v++)
-        seen |= views[v] == view;
+      for (guint v = 0; v < maps->n_views; v++)
+        seen |= maps->views[v] == view;
       if (!seen)
-        views[n_views++] = view;
+        maps->views[maps->n_views++] = view;
     }
-  if (n_views == 0)
-    views[n_views++] = NM_VIEW_FACE_FRONT;
+  if (maps->n_views == 0)
+    maps->views[maps->n_views++] = NM_VIEW_FACE_FRONT;
+  maps->x = x;
+  maps->y = y;
+  maps->w = w;
+  maps->h = h;
+}
 
-  for (guint v = 0; v < n_views; v++)
-    draw_map (c, views[v], map_x + v * map_w / n_views, map_y, map_w / n_views, map_h);
-  nm_render_depth_legend (cr, MARGIN, c->H - 156, MIN (map_w - 40, 540), 72, TRUE);
+/* The highlight moves from one treated region to the next, every
+ * MAP_STEP seconds: the region glows, and a ring travels to it from the
+ * one before. */
+static void
+draw_map_highlight (Ctx             *c,
+                    NmAtlas         *atlas,
+                    const Maps      *maps,
+                    const GPtrArray *shown,
+                    guint            n_treated)
+{
+  cairo_t *cr = c->cr;
+  double cycle = c->t / MAP_STEP;
+  guint index = (guint) floor (cycle) % n_treated;
+  guint prev = (index + n_treated - 1) % n_treated;
+  double local = fmod (c->t, MAP_STEP);
+  double move = c->t < MAP_STEP ? 1 : ease (local, 0, MAP_MOVE);
+  double pulse = 0.5 + 0.5 * sin (2 * G_PI * local / 1.8);
+  const NmPlanRegion *now = g_ptr_array_index (shown, index);
+  const NmPlanRegion *before = g_ptr_array_index (shown, prev);
+  double ax = 0, ay = 0, bx = 0, by = 0;
+  double hx, hy, r;
+
+  for (guint v = 0; v < maps->n_views; v++)
+    {
+      double vx = maps->x + v * maps->w / maps->n_views, vw = maps->w / maps->n_views;
+      double rx, ry;
+
+      if (maps->views[v] == map_view_for_region (now->region)
+          && nm_atlas_region_anchor (atlas, maps->views[v], now->region, vw, maps->h, &rx, &ry))
+        {
+          ax = vx + rx;
+          ay = maps->y + ry;
+          draw_region_glow (c, maps->views[v], now->region, vx, maps->y, vw, maps->h,
+                            (0.28 + 0.24 * pulse) * move);
+        }
+      if (maps->views[v] == map_view_for_region (before->region)
+          && nm_atlas_region_anchor (atlas, maps->views[v], before->region, vw, maps->h, &rx, &ry))
+        {
+          bx = vx + rx;
+          by = maps->y + ry;
+        }
+    }
+  if (ax <= 0 && ay <= 0)
+    return;
+
+  hx = bx + (ax - bx) * move;
+  hy = by + (ay - by) * move;
+  r = 50 + 5 * pulse;
+  if (c->t < MAP_STEP)
+    {
+      hx = ax;
+      hy = ay;
+    }
   cairo_new_path (cr);
+  cairo_set_line_width (cr, 14);
+  set_rgb (cr, &accent, 0.30);
+  cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  cairo_set_line_width (cr, 4);
+  set_rgb (cr, &fg, 0.95);
+  cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
+  cairo_stroke (cr);
+}
 
-  /* the highlight moves from one treated region to the next */
-  if (n_treated > 0 && atlas != NULL)
-    {
-      double cycle = c->t / MAP_STEP;
-      guint index = (guint) floor (cycle) % n_treated;
-      guint prev = (index + n_treated - 1) % n_treated;
-      double local = fmod (c->t, MAP_STEP);
-      double move = c->t < MAP_STEP ? 1 : ease (local, 0, MAP_MOVE);
-      double pulse = 0.5 + 0.5 * sin (2 * G_PI * local / 1.8);
-      const NmPlanRegion *now = g_ptr_array_index (shown, index);
-      const NmPlanRegion *before = g_ptr_array_index (shown, prev);
-      double ax = 0, ay = 0, bx = 0, by = 0;
+/* The largest type, 26 down to 15, at which every sentence of the list
+ * and the footnote fit in @height */
+static double
+region_list_size (Ctx             *c,
+                  const GPtrArray *shown,
+                  double           width,
+                  double           height)
+{
+  double size;
 
-      for (guint v = 0; v < n_views; v++)
-        {
-          double vx = map_x + v * map_w / n_views, vw = map_w / n_views;
-          double rx, ry;
-
-          if (views[v] == map_view_for_region (now->region)
-              && nm_atlas_region_anchor (atlas, views[v], now->region, vw, map_h, &rx, &ry))
-            {
-              ax = vx + rx;
-              ay = map_y + ry;
-              draw_region_glow (c, views[v], now->region, vx, map_y, vw, map_h,
-                                (0.28 + 0.24 * pulse) * move);
-            }
-          if (views[v] == map_view_for_region (before->region)
-              && nm_atlas_region_anchor (atlas, views[v], before->region, vw, map_h, &rx, &ry))
-            {
-              bx = vx + rx;
-              by = map_y + ry;
-            }
-        }
-      if (ax > 0 || ay > 0)
-        {
-          double hx = bx + (ax - bx) * move, hy = by + (ay - by) * move;
-          double r = 50 + 5 * pulse;
-
-          if (c->t < MAP_STEP)
-            {
-              hx = ax;
-              hy = ay;
-            }
-          cairo_new_path (cr);
-          cairo_set_line_width (cr, 14);
-          set_rgb (cr, &accent, 0.30);
-          cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
-          cairo_stroke (cr);
-          cairo_set_line_width (cr, 4);
-          set_rgb (cr, &fg, 0.95);
-          cairo_arc (cr, hx, hy, r, 0, 2 * G_PI);
-          cairo_stroke (cr);
-        }
-    }
-
-  /* one sentence per region, the current one bright */
-  y = top;
-  if (blocked)
-    {
-      text (c, _("Treatment is on hold for now. Your practitioner will explain why, and when it can start."),
-            list_x, y, list_w, 30, TRUE, &fg, 1);
-      return;
-    }
-  if (shown->len == 0)
-    {
-      text (c, _("Nothing is planned yet."), list_x, y, list_w, 30, TRUE, &fg, 1);
-      return;
-    }
-
-  /* the largest type that fits every sentence */
   for (size = 26; size > 14; size -= 1)
     {
       double total = 0;
@@ -1512,43 +1709,94 @@ page_map (Ctx *c)
         {
           g_autofree char *sentence = region_sentence (g_ptr_array_index (shown, i));
 
-          total += text_height (c, sentence, list_w - 30, size, FALSE) + size * 0.6;
+          total += text_height (c, sentence, width - 30, size, FALSE) + size * 0.6;
         }
-      total += text_height (c, nm_texts_not_a_promise (), list_w, 17, FALSE) + 20;
-      if (total <= c->H - top - 80)
+      total += text_height (c, nm_texts_not_a_promise (), width, 17, FALSE) + 20;
+      if (total <= height)
         break;
     }
+  return size;
+}
+
+/* One sentence per region beside its depth's colour (grey when not
+ * needled), the one the highlight is on bright and bold */
+static void
+draw_region_list (Ctx             *c,
+                  const GPtrArray *shown,
+                  guint            n_treated,
+                  double           x,
+                  double           y,
+                  double           width,
+                  double           size)
+{
+  cairo_t *cr = c->cr;
 
   for (guint i = 0; i < shown->len; i++)
     {
       const NmPlanRegion *region = g_ptr_array_index (shown, i);
       g_autofree char *sentence = region_sentence (region);
       gboolean current = n_treated > 0 && i == (guint) floor (c->t / MAP_STEP) % n_treated;
-      double h = text_height (c, sentence, list_w - 30, size, current);
+      double h = text_height (c, sentence, width - 30, size, current);
 
       if (region->treat)
         {
           NmRgba swatch;
 
           nm_render_depth_colour ((region->min_mm + region->max_mm) / 2, &swatch);
-          rounded_rect (cr, list_x, y + 3, 12, h - 6, 4);
+          rounded_rect (cr, x, y + 3, 12, h - 6, 4);
           cairo_set_source_rgb (cr, swatch.red, swatch.green, swatch.blue);
           cairo_fill (cr);
         }
       else
         {
           cairo_save (cr);
-          rounded_rect (cr, list_x, y + 3, 12, h - 6, 4);
+          rounded_rect (cr, x, y + 3, 12, h - 6, 4);
           cairo_clip (cr);
           set_rgb (cr, &faint, 1);
           cairo_paint (cr);
           cairo_restore (cr);
         }
-      text (c, sentence, list_x + 30, y, list_w - 30, size, current,
+      text (c, sentence, x + 30, y, width - 30, size, current,
             region->treat ? (current ? &fg : &muted) : &faint, 1);
       y += h + size * 0.6;
     }
-  text (c, nm_texts_not_a_promise (), list_x, y + 10, list_w, 17, FALSE, &faint, 1);
+  text (c, nm_texts_not_a_promise (), x, y + 10, width, 17, FALSE, &faint, 1);
+}
+
+static void
+page_map (Ctx *c)
+{
+  NmPlan *plan = c->model->plan;
+  NmAtlas *atlas = nm_atlas_get_default ();
+  double top = draw_frame (c, NM_EDUCATION_PAGE_MAP);
+  double map_w = c->W * 0.54, map_x = MARGIN - 24;
+  double list_x = map_x + map_w + 24, list_w = c->W - list_x - MARGIN;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();     /* const NmPlanRegion * */
+  gboolean blocked = plan != NULL && nm_plan_get_status (plan) == NM_PLAN_BLOCKED;
+  guint n_treated = shown_regions (plan, blocked, shown);
+  Maps maps;
+
+  maps_init (&maps, shown, map_x, top - 10, map_w, c->H - top - 160);
+  for (guint v = 0; v < maps.n_views; v++)
+    draw_map (c, maps.views[v], maps.x + v * maps.w / maps.n_views, maps.y, maps.w / maps.n_views, maps.h);
+  nm_render_depth_legend (c->cr, MARGIN, c->H - 156, MIN (map_w - 40, 540), 72, TRUE);
+  cairo_new_path (c->cr);
+  if (n_treated > 0 && atlas != NULL)
+    draw_map_highlight (c, atlas, &maps, shown, n_treated);
+
+  if (blocked)
+    {
+      text (c, _("Treatment is on hold for now. Your practitioner will explain why, and when it can start."),
+            list_x, top, list_w, 30, TRUE, &fg, 1);
+      return;
+    }
+  if (shown->len == 0)
+    {
+      text (c, _("Nothing is planned yet."), list_x, top, list_w, 30, TRUE, &fg, 1);
+      return;
+    }
+  draw_region_list (c, shown, n_treated, list_x, top, list_w,
+                    region_list_size (c, shown, list_w, c->H - top - 80));
 }
 
 /* ---------------------------------------------------- page 4: the series */
@@ -1581,25 +1829,13 @@ series_name (const NmPlanSeries *series)
   return series->label;
 }
 
-static void
-page_series (Ctx *c)
+/* Every session of every series, in date order */
+static GArray *
+series_marks (NmPlan *plan)
 {
-  cairo_t *cr = c->cr;
-  NmPlan *plan = c->model->plan;
-  double top = draw_frame (c, NM_EDUCATION_PAGE_SERIES);
-  g_autoptr(GArray) marks = g_array_new (FALSE, TRUE, sizeof (Mark));
-  guint n_series = plan != NULL ? nm_plan_get_n_series (plan) : 0;
-  GDate first, last, month;
-  guint n_months, cols, rows, shown_months;
-  double y = top, grid_y, cell_w, cell_h;
+  GArray *marks = g_array_new (FALSE, TRUE, sizeof (Mark));
 
-  if (plan == NULL || nm_plan_get_status (plan) == NM_PLAN_BLOCKED || n_series == 0)
-    {
-      text (c, _("No sessions are planned yet."), MARGIN, top, c->W - 2 * MARGIN, 30, TRUE, &fg, 1);
-      return;
-    }
-
-  for (guint s = 0; s < n_series; s++)
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
     {
       const NmPlanSeries *series = nm_plan_get_series (plan, s);
 
@@ -1614,50 +1850,237 @@ page_series (Ctx *c)
   g_array_sort (marks, compare_marks);
   for (guint i = 0; i < marks->len; i++)
     g_array_index (marks, Mark, i).order = i;
-  if (marks->len == 0)
-    return;
+  return marks;
+}
 
-  /* one line per series: which session is next */
-  for (guint s = 0; s < n_series; s++)
+/* "Skin: session 2 of 4 is next, on …", or that all are done */
+static char *
+next_session_line (Ctx                *c,
+                   const NmPlanSeries *series,
+                   guint               s)
+{
+  guint next = series->n_dates;
+  int logged = s < c->model->logged->len ? g_array_index (c->model->logged, int, s) : -1;
+  char date[128];
+
+  /* the log says how many are done; without one, the dates and today */
+  if (logged >= 0)
+    next = MIN ((guint) logged, series->n_dates);
+  else
+    for (guint d = 0; d < series->n_dates; d++)
+      if (g_date_compare (&series->dates[d], &c->model->today) >= 0)
+        {
+          next = d;
+          break;
+        }
+  if (next >= series->n_dates)
+    return g_strdup_printf (_("%s: all %u sessions are done."), series_name (series), series->n_dates);
+
+  /* TRANSLATORS: a date such as "Tuesday 1 December 2026" */
+  g_date_strftime (date, sizeof date, _("%A %-d %B %Y"), &series->dates[next]);
+  /* TRANSLATORS: "Skin: session 2 of 4 is next, on Tuesday 12 January 2027. Every 6 weeks." */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s: session %u of %u is next, on %s. Every week.",
+                                       "%s: session %u of %u is next, on %s. Every %u weeks.",
+                                       series->interval_weeks),
+                          series_name (series), next + 1, series->n_dates, date,
+                          series->interval_weeks);
+}
+
+/* One line per series, by its colour; returns the bottom of the last */
+static double
+draw_next_sessions (Ctx    *c,
+                    NmPlan *plan,
+                    double  y)
+{
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
     {
       const NmPlanSeries *series = nm_plan_get_series (plan, s);
       const Rgb *colour = &series_colours[s % G_N_ELEMENTS (series_colours)];
-      g_autofree char *line = NULL;
-      guint next = series->n_dates;
-      int logged = s < c->model->logged->len ? g_array_index (c->model->logged, int, s) : -1;
+      g_autofree char *line = next_session_line (c, series, s);
 
-      /* the log says how many are done; without one, the dates and today */
-      if (logged >= 0)
-        next = MIN ((guint) logged, series->n_dates);
-      else
-        for (guint d = 0; d < series->n_dates; d++)
-          if (g_date_compare (&series->dates[d], &c->model->today) >= 0)
-            {
-              next = d;
-              break;
-            }
-      if (next < series->n_dates)
-        {
-          char date[128];
-
-          /* TRANSLATORS: a date such as "Tuesday 1 December 2026" */
-          g_date_strftime (date, sizeof date, _("%A %-d %B %Y"), &series->dates[next]);
-          /* TRANSLATORS: "Skin: session 2 of 4 is next, on Tuesday 12 January 2027. Every 6 weeks." */
-          line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s: session %u of %u is next, on %s. Every week.",
-                                               "%s: session %u of %u is next, on %s. Every %u weeks.",
-                                               series->interval_weeks),
-                                  series_name (series), next + 1, series->n_dates, date,
-                                  series->interval_weeks);
-        }
-      else
-        line = g_strdup_printf (_("%s: all %u sessions are done."), series_name (series), series->n_dates);
-
-      cairo_arc (cr, MARGIN + 11, y + 15, 11, 0, 2 * G_PI);
-      set_rgb (cr, colour, 1);
-      cairo_fill (cr);
+      cairo_arc (c->cr, MARGIN + 11, y + 15, 11, 0, 2 * G_PI);
+      set_rgb (c->cr, colour, 1);
+      cairo_fill (c->cr);
       y += text (c, line, MARGIN + 34, y, c->W - 2 * MARGIN - 34, 24, TRUE, &fg, 1) + 6;
     }
+  return y;
+}
+
+/* The months of the calendar in a grid */
+typedef struct
+{
+  guint  cols;
+  double cell_w, cell_h;   /* one month */
+} MonthGrid;
+
+/* The arrangement of @n months in (@avail_w, @avail_h) that gives the
+ * largest days */
+static void
+month_grid_arrange (MonthGrid *grid,
+                    guint      n,
+                    double     avail_w,
+                    double     avail_h)
+{
+  double best = 0;
+  guint rows = 1;
+
+  grid->cols = 1;
+  for (guint k = 1; k <= n; k++)
+    {
+      guint r = (n + k - 1) / k;
+      double w = (avail_w - (k - 1) * 36) / k, h = (avail_h - (r - 1) * 24) / r;
+      double day = MIN (w / 7, h / 8.2);
+
+      if (day > best)
+        {
+          best = day;
+          grid->cols = k;
+          rows = r;
+        }
+    }
+  grid->cell_w = (avail_w - (grid->cols - 1) * 36) / grid->cols;
+  grid->cell_h = (avail_h - (rows - 1) * 24) / rows;
+}
+
+/* The sessions on @date as a disc in their series' colours (two series on
+ * one day share it), each growing in as the animation reaches it and
+ * dimmed once done. Returns whether a mark shows. */
+static gboolean
+draw_day_marks (Ctx         *c,
+                GArray      *marks,
+                const GDate *date,
+                double       cx,
+                double       cy,
+                double       r)
+{
+  cairo_t *cr = c->cr;
+  GArray *logged = c->model->logged;
+  gboolean marked = FALSE;
+  guint n_here = 0, k = 0;
+
+  for (guint i = 0; i < marks->len; i++)
+    n_here += g_date_compare (&g_array_index (marks, Mark, i).date, date) == 0;
+
+  for (guint i = 0; i < marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (marks, Mark, i);
+      double appear, rr, a0, a1;
+      gboolean past;
+
+      if (g_date_compare (&mark->date, date) != 0)
+        continue;
+      appear = ease (c->t, SERIES_START + mark->order * SERIES_STEP,
+                     SERIES_START + mark->order * SERIES_STEP + 0.35);
+      rr = r * (appear < 1 ? 0.6 + 0.5 * appear - 0.1 * appear * appear : 1);
+      if (mark->series < logged->len && g_array_index (logged, int, mark->series) >= 0)
+        past = (int) mark->number <= g_array_index (logged, int, mark->series);
+      else
+        past = g_date_compare (&mark->date, &c->model->today) < 0;
+      a0 = -G_PI / 2 + 2 * G_PI * k / n_here;
+      a1 = -G_PI / 2 + 2 * G_PI * (k + 1) / n_here;
+      if (n_here > 1)
+        cairo_move_to (cr, cx, cy);
+      else
+        cairo_new_path (cr);
+      cairo_arc (cr, cx, cy, rr, a0, a1);
+      cairo_close_path (cr);
+      set_rgb (cr, &series_colours[mark->series % G_N_ELEMENTS (series_colours)],
+               appear * (past ? 0.45 : 1));
+      cairo_fill (cr);
+      marked |= appear > 0.5;
+      k++;
+    }
+  return marked;
+}
+
+/* One month's calendar in the cell at (@mx, @my): its name, the weekdays'
+ * initials, then the days, Monday first, today ringed */
+static void
+draw_month (Ctx             *c,
+            GArray          *marks,
+            const GDate     *month,
+            double           mx,
+            double           my,
+            const MonthGrid *grid)
+{
+  cairo_t *cr = c->cr;
+  double cell_w = grid->cell_w, cell_h = grid->cell_h;
+  double head_h, day_w, day_h;
+  char name[64];
+  guint days = g_date_get_days_in_month (g_date_get_month (month), g_date_get_year (month));
+  guint offset = g_date_get_weekday (month) - 1;   /* Monday first */
+  GDate weekday;
+  double font = CLAMP (MIN (cell_w / 7, cell_h / 8.2) * 0.52, 12, 26);
+
+  g_date_strftime (name, sizeof name, "%B %Y", month);
+  head_h = text (c, name, mx, my, cell_w, font * 1.15, TRUE, &fg, 1) + 4;
+  day_w = cell_w / 7;
+  day_h = (cell_h - head_h) / 7;
+
+  /* weekday initials, from a known Monday */
+  g_date_clear (&weekday, 1);
+  g_date_set_dmy (&weekday, 5, G_DATE_JANUARY, 2026);
+  for (guint d = 0; d < 7; d++, g_date_add_days (&weekday, 1))
+    {
+      char abbrev[32];
+      g_autoptr(PangoLayout) l = NULL;
+      double lw, lh;
+
+      g_date_strftime (abbrev, sizeof abbrev, "%a", &weekday);
+      l = layout (c, abbrev, font * 0.8, FALSE, -1, FALSE);
+      size_of (l, &lw, &lh);
+      show (c, l, mx + d * day_w + (day_w - lw) / 2, my + head_h + (day_h - lh) / 2, &faint, 1);
+    }
+
+  for (guint day = 1; day <= days; day++)
+    {
+      guint slot = offset + day - 1;
+      double cx = mx + (slot % 7) * day_w + day_w / 2;
+      double cy = my + head_h + (1 + slot / 7) * day_h + day_h / 2;
+      double r = MIN (day_w, day_h) * 0.46;
+      g_autofree char *number = g_strdup_printf ("%u", day);
+      g_autoptr(PangoLayout) l = layout (c, number, font * 0.9, FALSE, -1, FALSE);
+      GDate date;
+      gboolean marked;
+      double lw, lh;
+
+      g_date_clear (&date, 1);
+      g_date_set_dmy (&date, day, g_date_get_month (month), g_date_get_year (month));
+      marked = draw_day_marks (c, marks, &date, cx, cy, r);
+      if (g_date_compare (&date, &c->model->today) == 0)
+        {
+          cairo_set_line_width (cr, 3);
+          set_rgb (cr, &fg, 1);
+          cairo_arc (cr, cx, cy, r + 2, 0, 2 * G_PI);
+          cairo_stroke (cr);
+        }
+      size_of (l, &lw, &lh);
+      show (c, l, cx - lw / 2, cy - lh / 2, marked ? &bg_top : &muted, 1);
+    }
+}
+
+static void
+page_series (Ctx *c)
+{
+  NmPlan *plan = c->model->plan;
+  double top = draw_frame (c, NM_EDUCATION_PAGE_SERIES);
+  g_autoptr(GArray) marks = NULL;
+  GDate first, last, month;
+  guint n_months, shown_months;
+  MonthGrid grid;
+  double grid_y;
+
+  if (plan == NULL || nm_plan_get_status (plan) == NM_PLAN_BLOCKED || nm_plan_get_n_series (plan) == 0)
+    {
+      text (c, _("No sessions are planned yet."), MARGIN, top, c->W - 2 * MARGIN, 30, TRUE, &fg, 1);
+      return;
+    }
+
+  marks = series_marks (plan);
+  if (marks->len == 0)
+    return;
+  grid_y = draw_next_sessions (c, plan, top) + 18;
 
   /* the months the series span, at most six */
   first = g_array_index (marks, Mark, 0).date;
@@ -1665,125 +2088,13 @@ page_series (Ctx *c)
   n_months = (g_date_get_year (&last) - g_date_get_year (&first)) * 12
              + g_date_get_month (&last) - g_date_get_month (&first) + 1;
   shown_months = MIN (n_months, 6);
-  grid_y = y + 18;
-  /* the arrangement of months that gives the largest days */
-  {
-    double best = 0, avail_w = c->W - 2 * MARGIN, avail_h = c->H - 130 - grid_y;
-
-    cols = rows = 1;
-    for (guint k = 1; k <= shown_months; k++)
-      {
-        guint r = (shown_months + k - 1) / k;
-        double w = (avail_w - (k - 1) * 36) / k, h = (avail_h - (r - 1) * 24) / r;
-        double day = MIN (w / 7, h / 8.2);
-
-        if (day > best)
-          {
-            best = day;
-            cols = k;
-            rows = r;
-          }
-      }
-    cell_w = (avail_w - (cols - 1) * 36) / cols;
-    cell_h = (avail_h - (rows - 1) * 24) / rows;
-  }
+  month_grid_arrange (&grid, shown_months, c->W - 2 * MARGIN, c->H - 130 - grid_y);
 
   g_date_clear (&month, 1);
   g_date_set_dmy (&month, 1, g_date_get_month (&first), g_date_get_year (&first));
   for (guint m = 0; m < shown_months; m++, g_date_add_months (&month, 1))
-    {
-      double mx = MARGIN + (m % cols) * (cell_w + 36);
-      double my = grid_y + (m / cols) * (cell_h + 24);
-      double head_h, day_w, day_h;
-      char name[64];
-      guint days = g_date_get_days_in_month (g_date_get_month (&month), g_date_get_year (&month));
-      guint offset = g_date_get_weekday (&month) - 1;   /* Monday first */
-      GDate weekday;
-      double font = CLAMP (MIN (cell_w / 7, cell_h / 8.2) * 0.52, 12, 26);
-
-      g_date_strftime (name, sizeof name, "%B %Y", &month);
-      head_h = text (c, name, mx, my, cell_w, font * 1.15, TRUE, &fg, 1) + 4;
-      day_w = cell_w / 7;
-      day_h = (cell_h - head_h) / 7;
-
-      /* weekday initials, from a known Monday */
-      g_date_clear (&weekday, 1);
-      g_date_set_dmy (&weekday, 5, G_DATE_JANUARY, 2026);
-      for (guint d = 0; d < 7; d++, g_date_add_days (&weekday, 1))
-        {
-          char abbrev[32];
-          g_autoptr(PangoLayout) l = NULL;
-          double lw, lh;
-
-          g_date_strftime (abbrev, sizeof abbrev, "%a", &weekday);
-          l = layout (c, abbrev, font * 0.8, FALSE, -1, FALSE);
-          size_of (l, &lw, &lh);
-          show (c, l, mx + d * day_w + (day_w - lw) / 2, my + head_h + (day_h - lh) / 2, &faint, 1);
-        }
-
-      for (guint day = 1; day <= days; day++)
-        {
-          guint slot = offset + day - 1;
-          double cx = mx + (slot % 7) * day_w + day_w / 2;
-          double cy = my + head_h + (1 + slot / 7) * day_h + day_h / 2;
-          double r = MIN (day_w, day_h) * 0.46;
-          g_autofree char *number = g_strdup_printf ("%u", day);
-          g_autoptr(PangoLayout) l = layout (c, number, font * 0.9, FALSE, -1, FALSE);
-          GDate date;
-          gboolean marked = FALSE;
-          gboolean is_today;
-          double lw, lh;
-          guint n_here = 0, k = 0;
-
-          g_date_clear (&date, 1);
-          g_date_set_dmy (&date, day, g_date_get_month (&month), g_date_get_year (&month));
-          is_today = g_date_compare (&date, &c->model->today) == 0;
-
-          for (guint i = 0; i < marks->len; i++)
-            n_here += g_date_compare (&g_array_index (marks, Mark, i).date, &date) == 0;
-
-          for (guint i = 0; i < marks->len; i++)
-            {
-              const Mark *mark = &g_array_index (marks, Mark, i);
-              double appear, rr, a0, a1;
-              gboolean past;
-
-              if (g_date_compare (&mark->date, &date) != 0)
-                continue;
-              appear = ease (c->t, SERIES_START + mark->order * SERIES_STEP,
-                             SERIES_START + mark->order * SERIES_STEP + 0.35);
-              rr = r * (appear < 1 ? 0.6 + 0.5 * appear - 0.1 * appear * appear : 1);
-              if (mark->series < c->model->logged->len
-                  && g_array_index (c->model->logged, int, mark->series) >= 0)
-                past = (int) mark->number <= g_array_index (c->model->logged, int, mark->series);
-              else
-                past = g_date_compare (&mark->date, &c->model->today) < 0;
-              /* two series on one day share the circle */
-              a0 = -G_PI / 2 + 2 * G_PI * k / n_here;
-              a1 = -G_PI / 2 + 2 * G_PI * (k + 1) / n_here;
-              if (n_here > 1)
-                cairo_move_to (cr, cx, cy);
-              else
-                cairo_new_path (cr);
-              cairo_arc (cr, cx, cy, rr, a0, a1);
-              cairo_close_path (cr);
-              set_rgb (cr, &series_colours[mark->series % G_N_ELEMENTS (series_colours)],
-                       appear * (past ? 0.45 : 1));
-              cairo_fill (cr);
-              marked |= appear > 0.5;
-              k++;
-            }
-          if (is_today)
-            {
-              cairo_set_line_width (cr, 3);
-              set_rgb (cr, &fg, 1);
-              cairo_arc (cr, cx, cy, r + 2, 0, 2 * G_PI);
-              cairo_stroke (cr);
-            }
-          size_of (l, &lw, &lh);
-          show (c, l, cx - lw / 2, cy - lh / 2, marked ? &bg_top : &muted, 1);
-        }
-    }
+    draw_month (c, marks, &month, MARGIN + (m % grid.cols) * (grid.cell_w + 36),
+                grid_y + (m / grid.cols) * (grid.cell_h + 24), &grid);
 
   if (n_months > shown_months)
     {

@@ -316,9 +316,16 @@ outline_fill (const NmMapStyle *style,
   depth = nm_plan_region_lookup_finding (region, nm_finding_get_kind (finding));
   if (depth == NULL)
     return OUTLINE_WASH;
-  if (!depth->treat)
-    return OUTLINE_HATCH;
-  *mm = (depth->min_mm + depth->max_mm) / 2;
+  {
+    double min_mm, max_mm;
+
+    /* the finding's own depth: a macular scar stays shallow even where a
+     * worse scar of its kind sets the kind's depth */
+    if (!nm_plan_depth_for_finding (region, nm_finding_get_kind (finding), nm_finding_get_severity (finding),
+                                    &min_mm, &max_mm))
+      return OUTLINE_HATCH;
+    *mm = (min_mm + max_mm) / 2;
+  }
   return OUTLINE_DEPTH;
 }
 
@@ -375,10 +382,12 @@ typedef struct
   guint       index;       /* of the finding */
   OutlineFill fill;
   double      mm;
+  int         region;      /* vocabulary index of the finding's region */
 } FilledOutline;
 
 /* Deeper first, so that where two outlines overlap the shallower depth,
- * the one to keep to there, is on top; hatching last of all. */
+ * the one to keep to there, is on top; hatching last of all; within one
+ * depth, region by region (each is clipped to its own). */
 static int
 compare_filled (gconstpointer a,
                 gconstpointer b)
@@ -389,6 +398,8 @@ compare_filled (gconstpointer a,
     return x->fill < y->fill ? -1 : 1;
   if (x->mm != y->mm)
     return x->mm > y->mm ? -1 : 1;
+  if (x->region != y->region)
+    return x->region < y->region ? -1 : 1;
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
@@ -418,9 +429,10 @@ draw_outline_fills (cairo_t          *cr,
 
   for (guint i = 0; i < n; i++)
     {
-      FilledOutline f = { i, OUTLINE_WASH, 0 };
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+      FilledOutline f = { i, OUTLINE_WASH, 0, nm_vocab_region_index (nm_finding_get_region (finding)) };
 
-      f.fill = fills[i] = outline_fill (style, nm_consultation_get_finding (consultation, i), &f.mm);
+      f.fill = fills[i] = outline_fill (style, finding, &f.mm);
       if (f.fill != OUTLINE_WASH)
         g_array_append_val (filled, f);
     }
@@ -447,42 +459,70 @@ draw_outline_fills (cairo_t          *cr,
         }
     }
 
-  /* the depths, one path per depth, and the hatching */
+  /* the depths, one path per depth and region, and the hatching; each
+   * kept inside its own region, so that a stroke that strays over the eye
+   * never shows a depth there (the outline is the practitioner's drawing,
+   * the depth is the region's plan) */
   g_array_sort (filled, compare_filled);
   for (guint i = 0; i < filled->len;)
     {
       const FilledOutline *first = &g_array_index (filled, FilledOutline, i);
+      const char *region = nm_vocab_region ((guint) first->region)->id;
+      cairo_pattern_t *inside;
       gboolean any = FALSE;
       guint j;
 
-      cairo_new_path (cr);
       for (j = i; j < filled->len; j++)
         {
           const FilledOutline *f = &g_array_index (filled, FilledOutline, j);
 
-          if (f->fill != first->fill || f->mm != first->mm)
+          if (f->fill != first->fill || f->mm != first->mm || f->region != first->region)
             break;
-          any |= append_ring (cr, atlas, view, width, height,
-                              nm_consultation_get_finding (consultation, f->index), ring);
         }
-      if (any && first->fill == OUTLINE_DEPTH)
-        {
-          NmRgba colour;
+      /* groups as small as the region: unbounded ones have no ink on a
+       * recording surface, which is how the map's layers are measured */
+      cairo_save (cr);
+      {
+        double bx, by, bw, bh;
 
-          nm_render_depth_colour (first->mm, &colour);
-          cairo_set_source_rgb (cr, colour.red, colour.green, colour.blue);
-          cairo_fill (cr);
-        }
-      else if (any)
+        if (nm_atlas_region_bounds (atlas, view, region, width, height, &bx, &by, &bw, &bh))
+          {
+            cairo_rectangle (cr, bx - 2, by - 2, bw + 4, bh + 4);
+            cairo_clip (cr);
+          }
+      }
+      inside = nm_atlas_region_mask (atlas, cr, view, region, width, height);
+      if (inside != NULL)
         {
-          double x0, y0, x1, y1;
+          /* the path is made inside the group, in the group's space */
+          cairo_push_group (cr);
+          cairo_new_path (cr);
+          for (guint k = i; k < j; k++)
+            any |= append_ring (cr, atlas, view, width, height,
+                                nm_consultation_get_finding (consultation,
+                                                             g_array_index (filled, FilledOutline, k).index),
+                                ring);
+          if (any && first->fill == OUTLINE_DEPTH)
+            {
+              NmRgba colour;
 
-          cairo_save (cr);
-          cairo_path_extents (cr, &x0, &y0, &x1, &y1);
-          cairo_clip (cr);
-          nm_atlas_paint_hatch (cr, x0, y0, x1 - x0, y1 - y0, CLAMP (m.xx * 4.0, 3.0, 14.0));
-          cairo_restore (cr);
+              nm_render_depth_colour (first->mm, &colour);
+              cairo_set_source_rgb (cr, colour.red, colour.green, colour.blue);
+              cairo_fill (cr);
+            }
+          else if (any)
+            {
+              double x0, y0, x1, y1;
+
+              cairo_path_extents (cr, &x0, &y0, &x1, &y1);
+              cairo_clip (cr);
+              nm_atlas_paint_hatch (cr, x0, y0, x1 - x0, y1 - y0, CLAMP (m.xx * 4.0, 3.0, 14.0));
+            }
+          cairo_pop_group_to_source (cr);
+          cairo_mask (cr, inside);
+          cairo_pattern_destroy (inside);
         }
+      cairo_restore (cr);
       cairo_new_path (cr);
       i = j;
     }

@@ -610,6 +610,443 @@ nm_render_schedule_natural_height (NmPlan *plan,
   return fs * (HEADER_FS + LANE_FS * n + LEGEND_FS + 1.0);
 }
 
+/* Where the parts of the timeline go, worked out once per drawing. */
+typedef struct
+{
+  double   width;
+  double   maint_w;       /* the maintenance column, right of the axis */
+  double   header_h;      /* the month names, above the lanes */
+  double   lane_h;
+  guint    n_series;
+  gboolean show_phases;   /* the lanes are tall enough for them */
+} Lanes;
+
+static double
+lanes_bottom (const Lanes *l)
+{
+  return l->header_h + l->lane_h * l->n_series;
+}
+
+/* The axis runs from the first session to the end of proliferation after
+ * the last one, and takes in every logged session and a wait before the
+ * first (@wait_from, nullable). Today joins it when it is near. */
+static void
+frame_set_days (Frame          *f,
+                NmConsultation *consultation,
+                NmPlan         *plan,
+                GArray         *slots,
+                const GDate    *wait_from,
+                const GDate    *today)
+{
+  guint32 j0 = G_MAXUINT32, j1 = 0;
+
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+
+      for (guint k = 0; k < series->n_dates; k++)
+        {
+          j0 = MIN (j0, g_date_get_julian (&series->dates[k]));
+          j1 = MAX (j1, g_date_get_julian (&series->dates[k]) + NM_HEALING_PROLIFERATION_END);
+        }
+    }
+  for (guint i = 0; slots != NULL && i < slots->len; i++)
+    {
+      GDate d;
+
+      if (nm_date_parse (nm_session_get_date (nm_consultation_get_session (consultation, i)), &d))
+        {
+          j0 = MIN (j0, g_date_get_julian (&d));
+          j1 = MAX (j1, g_date_get_julian (&d) + NM_HEALING_INFLAMMATION_END);
+        }
+    }
+  if (wait_from != NULL)
+    j0 = MIN (j0, g_date_get_julian (wait_from));
+  /* far away, today is an arrow at the end of the axis instead */
+  if (today != NULL && g_date_valid (today))
+    {
+      guint32 jt = g_date_get_julian (today);
+
+      if (jt + 120 >= j0 && jt <= j1 + 120)
+        {
+          j0 = MIN (j0, jt);
+          j1 = MAX (j1, jt);
+        }
+    }
+  f->j0 = j0 > 7 ? j0 - 7 : 1;
+  f->j1 = j1 + 7;
+}
+
+/* Labels on the left, the maintenance column on the right, the axis
+ * between them; the lanes share the height left by the header and key. */
+static void
+lay_out (Frame    *f,
+         Lanes    *l,
+         double    width,
+         double    height,
+         guint     n_series,
+         gboolean  show_legend)
+{
+  double label_w = CLAMP (width * 0.2, f->fs * 9, f->fs * 15);
+  double legend_h = show_legend ? f->fs * LEGEND_FS : 0;
+
+  l->width = width;
+  l->maint_w = CLAMP (width * 0.13, f->fs * 8, f->fs * 12);
+  l->header_h = f->fs * HEADER_FS;
+  l->n_series = n_series;
+  f->ax0 = label_w + f->fs;
+  f->ax1 = width - l->maint_w - f->fs * 1.5;
+  l->lane_h = MIN ((height - l->header_h - legend_h) / n_series, f->fs * LANE_FS);
+  l->show_phases = l->lane_h >= f->fs * 9.0;
+}
+
+/* The month grid and the axis line under the month names */
+static void
+draw_axis (const Frame *f,
+           const Lanes *l)
+{
+  cairo_t *cr = f->cr;
+
+  draw_month_grid (f, 0, lanes_bottom (l));
+  set_rgb (cr, &f->pal->grid, 1.0);
+  cairo_set_line_width (cr, MAX (0.75, f->fs * 0.1));
+  cairo_move_to (cr, f->ax0, l->header_h - f->fs * 0.2);
+  cairo_line_to (cr, f->ax1, l->header_h - f->fs * 0.2);
+  cairo_stroke (cr);
+}
+
+/* The break in the axis before the maintenance column, and its heading */
+static void
+draw_maintenance_break (const Frame *f,
+                        const Lanes *l)
+{
+  cairo_t *cr = f->cr;
+  double bx = f->ax1 + f->fs * 0.75;
+  double by = l->header_h - f->fs * 0.2;
+
+  set_rgb (cr, &f->pal->muted, 1.0);
+  cairo_move_to (cr, bx - f->fs * 0.45, by + f->fs * 0.5);
+  cairo_line_to (cr, bx - f->fs * 0.05, by - f->fs * 0.5);
+  cairo_move_to (cr, bx + f->fs * 0.05, by + f->fs * 0.5);
+  cairo_line_to (cr, bx + f->fs * 0.45, by - f->fs * 0.5);
+  cairo_stroke (cr);
+  draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_BOLD, &f->pal->muted, _("Maintenance"),
+             l->width - l->maint_w / 2 - f->fs * 0.5, f->fs * 0.4, 0.5);
+}
+
+/* One series' lane: where it is, and where its session log puts each
+ * session (per session, 0-based). */
+typedef struct
+{
+  const NmPlanSeries *series;
+  guint               index;       /* the series' index in the plan */
+  double              y0;          /* the top of the lane */
+  double              base;        /* the line the session marks sit on */
+  char               *depth;       /* the planned depth, as shown */
+  GDate              *done_at;     /* the logged date, where logged[] */
+  gboolean           *done;        /* logged as done */
+  gboolean           *logged;      /* in the log */
+  double              spacing;     /* between the two closest planned sessions */
+  gboolean            compact;     /* too close for a label under each */
+} Lane;
+
+static void
+lane_clear (Lane *lane)
+{
+  g_clear_pointer (&lane->depth, g_free);
+  g_clear_pointer (&lane->done_at, g_free);
+  g_clear_pointer (&lane->done, g_free);
+  g_clear_pointer (&lane->logged, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Lane, lane_clear)
+
+static void
+lane_init (Lane           *lane,
+           const Frame    *f,
+           const Lanes    *l,
+           NmPlan         *plan,
+           guint           s,
+           NmConsultation *consultation,
+           GArray         *slots)
+{
+  const NmPlanSeries *series = nm_plan_get_series (plan, s);
+  double min_mm, max_mm, label_need;
+  g_autofree char *example = NULL;
+
+  lane->series = series;
+  lane->index = s;
+  lane->y0 = l->header_h + s * l->lane_h;
+  lane->base = lane->y0 + f->fs * 3.4;
+  nm_schedule_series_depth (plan, series, &min_mm, &max_mm);
+  lane->depth = nm_render_format_depth (min_mm, max_mm);
+  lane->done_at = g_new0 (GDate, series->n_dates + 1);
+  lane->done = g_new0 (gboolean, series->n_dates + 1);
+  lane->logged = g_new0 (gboolean, series->n_dates + 1);
+
+  /* the log's entries for this series */
+  for (guint i = 0; slots != NULL && i < slots->len; i++)
+    {
+      NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+      NmSession *session = nm_consultation_get_session (consultation, i);
+
+      if (slot->series != (int) s || slot->number == 0 || slot->number > series->n_dates)
+        continue;
+      if (!nm_date_parse (nm_session_get_date (session), &lane->done_at[slot->number - 1]))
+        continue;
+      lane->logged[slot->number - 1] = TRUE;
+      lane->done[slot->number - 1] = nm_session_get_done (session);
+    }
+
+  lane->spacing = G_MAXDOUBLE;
+  for (guint k = 0; k + 1 < series->n_dates; k++)
+    lane->spacing = MIN (lane->spacing, frame_x (f, &series->dates[k + 1]) - frame_x (f, &series->dates[k]));
+  example = g_strdup_printf (_("Session %u of %u"), series->sessions, series->sessions);
+  label_need = measure_text (f->cr, f->family, f->fs * 0.85, PANGO_WEIGHT_NORMAL, example) + f->fs * 0.8;
+  lane->compact = lane->spacing < label_need;
+}
+
+/* The lane's background (every other one shaded) and its label */
+static void
+draw_lane_label (const Frame *f,
+                 const Lanes *l,
+                 const Lane  *lane,
+                 gboolean     dark)
+{
+  cairo_t *cr = f->cr;
+  const NmPlanSeries *series = lane->series;
+  g_autofree char *sub = NULL;
+  g_autofree char *depth_line = NULL;
+
+  if (lane->index % 2 == 1)
+    {
+      set_rgb (cr, &f->pal->grid, dark ? 0.35 : 0.28);
+      cairo_rectangle (cr, 0, lane->y0, l->width, l->lane_h);
+      cairo_fill (cr);
+    }
+
+  draw_text (cr, f->family, f->fs * 1.15, PANGO_WEIGHT_BOLD, &f->pal->text,
+             series->label != NULL ? series->label : series->schedule, 0, lane->y0 + f->fs * 0.8, 0.0);
+  sub = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session, every %u weeks",
+                                      "%u sessions, every %u weeks", series->sessions),
+                         series->sessions, series->interval_weeks);
+  draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->muted, sub,
+             0, lane->y0 + f->fs * 2.4, 0.0);
+  depth_line = g_strdup_printf (_("Planned depth %s"), lane->depth);
+  draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->muted, depth_line,
+             0, lane->y0 + f->fs * 3.6, 0.0);
+}
+
+/* The healing phases under each session, on the session's logged date
+ * where there is one */
+static void
+draw_lane_phases (const Frame *f,
+                  const Lanes *l,
+                  const Lane  *lane)
+{
+  cairo_t *cr = f->cr;
+  double py = lane->y0 + f->fs * 6.4;
+  double bar = f->fs * 0.55;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f->ax0, lane->y0, f->ax1 - f->ax0, l->lane_h);
+  cairo_clip (cr);
+  for (guint k = 0; k < lane->series->n_dates; k++)
+    {
+      const GDate *d = lane->logged[k] ? &lane->done_at[k] : &lane->series->dates[k];
+
+      draw_phases (f, d, py, bar, lane->done[k] ? 0.75 : 0.4);
+    }
+  cairo_restore (cr);
+  for (guint p = 0; p < 3; p++)
+    draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_NORMAL, &f->pal->muted, phase_name (p),
+               f->ax0 - f->fs * 0.4, py + p * bar * 1.3 - f->fs * 0.3, 1.0);
+}
+
+/* Session @k: its mark on its logged date (a faint ring stays on the
+ * planned one when it moved), then its date and label; in a compact lane
+ * only the date, staggered, where there is room. */
+static void
+draw_session (const Frame *f,
+              const Lane  *lane,
+              guint        k)
+{
+  cairo_t *cr = f->cr;
+  const NmPlanSeries *series = lane->series;
+  double base = lane->base;
+  double xp = frame_x (f, &series->dates[k]);
+  double x = lane->logged[k] ? frame_x (f, &lane->done_at[k]) : xp;
+  char short_date[32];
+  const GDate *shown = lane->logged[k] ? &lane->done_at[k] : &series->dates[k];
+
+  g_date_strftime (short_date, sizeof short_date,
+                   /* Translators: a session's date on the timeline, strftime format */
+                   _("%-d %b"), shown);
+
+  if (lane->logged[k] && fabs (x - xp) > f->fs * 0.2)
+    {
+      set_rgb (cr, &f->pal->accent, 0.4);
+      cairo_move_to (cr, xp, base);
+      cairo_line_to (cr, x, base);
+      cairo_stroke (cr);
+      draw_mark (f, xp, base, k + 1, FALSE, TRUE);
+    }
+  draw_mark (f, x, base, k + 1, lane->done[k], FALSE);
+
+  if (!lane->compact)
+    {
+      g_autofree char *label = g_strdup_printf (_("Session %u of %u"), k + 1, series->sessions);
+
+      draw_text (cr, f->family, f->fs * 0.85, PANGO_WEIGHT_BOLD, &f->pal->text, short_date,
+                 x, base - f->fs * 2.5, 0.5);
+      draw_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->text, label,
+                 x, base + f->fs * 1.2, 0.5);
+      if (lane->logged[k] && lane->done[k])
+        draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_BOLD, &f->pal->accent,
+                   _("Done"), x, base + f->fs * 2.2, 0.5);
+      else
+        draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_NORMAL, &f->pal->muted, lane->depth,
+                   x, base + f->fs * 2.2, 0.5);
+    }
+  else
+    {
+      /* every other date higher */
+      double ly = base - f->fs * (k % 2 == 0 ? 2.5 : 3.4);
+
+      if (lane->spacing * 2 >= measure_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, short_date) + f->fs * 0.3)
+        draw_text (cr, f->family, f->fs * 0.8, k % 2 == 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
+                   &f->pal->text, short_date, x, ly, 0.5);
+    }
+}
+
+/* The sessions on a line along the lane; a compact lane says their depth
+ * once, under them. */
+static void
+draw_lane_sessions (const Frame *f,
+                    const Lane  *lane)
+{
+  cairo_t *cr = f->cr;
+  const NmPlanSeries *series = lane->series;
+
+  set_rgb (cr, &f->pal->accent, 0.35);
+  cairo_set_line_width (cr, MAX (0.75, f->fs * 0.12));
+  cairo_move_to (cr, frame_x (f, &series->dates[0]), lane->base);
+  cairo_line_to (cr, frame_x (f, &series->dates[series->n_dates - 1]), lane->base);
+  cairo_stroke (cr);
+
+  for (guint k = 0; k < series->n_dates; k++)
+    draw_session (f, lane, k);
+
+  if (lane->compact)
+    {
+      g_autofree char *note = g_strdup_printf (_("Sessions 1–%u, each %s"), series->sessions, lane->depth);
+
+      draw_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->muted, note,
+                 frame_x (f, &series->dates[0]) - f->fs, lane->base + f->fs * 1.3, 0.0);
+    }
+}
+
+/* The first maintenance session, in the column past the axis's break */
+static void
+draw_lane_maintenance (const Frame *f,
+                       const Lanes *l,
+                       const Lane  *lane)
+{
+  cairo_t *cr = f->cr;
+  double mx = l->width - l->maint_w / 2 - f->fs * 0.5;
+  double base = lane->base;
+  char when[32];
+  g_autofree char *every = g_strdup_printf (_("then every %u months"), NM_MAINTENANCE_MONTHS);
+  GDate maintenance;
+
+  nm_schedule_maintenance_date (lane->series, &maintenance);
+  set_rgb (cr, &f->pal->accent, 1.0);
+  cairo_move_to (cr, mx, base - f->fs * 0.8);
+  cairo_line_to (cr, mx + f->fs * 0.8, base);
+  cairo_line_to (cr, mx, base + f->fs * 0.8);
+  cairo_line_to (cr, mx - f->fs * 0.8, base);
+  cairo_close_path (cr);
+  cairo_set_line_width (cr, f->fs * 0.16);
+  cairo_stroke (cr);
+  g_date_strftime (when, sizeof when, _("from %b %Y"), &maintenance);
+  draw_text (cr, f->family, f->fs * 0.85, PANGO_WEIGHT_BOLD, &f->pal->text, when,
+             mx, base - f->fs * 2.5, 0.5);
+  draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_NORMAL, &f->pal->muted, every,
+             mx, base + f->fs * 1.2, 0.5);
+  draw_text (cr, f->family, f->fs * 0.7, PANGO_WEIGHT_NORMAL, &f->pal->muted, "RSQ, SWM",
+             mx, base + f->fs * 2.2, 0.5);
+}
+
+/* A line for today across the lanes, its label hanging below them; off
+ * the axis, an arrow at its end. Returns where the label ends, or
+ * -G_MAXDOUBLE when there is none on the left. */
+static double
+draw_today (const Frame *f,
+            const Lanes *l,
+            const GDate *today)
+{
+  cairo_t *cr = f->cr;
+  guint32 jt = g_date_get_julian (today);
+  double bottom = lanes_bottom (l);
+
+  if (jt >= f->j0 && jt <= f->j1)
+    {
+      double x = frame_x (f, today);
+      g_autoptr(PangoLayout) layout = make_layout (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_BOLD, _("Today"));
+      double tw = text_width (layout) + f->fs * 0.8;
+      double th = text_height (layout);
+
+      set_rgb (cr, &f->pal->phase[0], 0.9);
+      cairo_set_line_width (cr, MAX (1.0, f->fs * 0.14));
+      cairo_move_to (cr, x, l->header_h - f->fs * 0.2);
+      cairo_line_to (cr, x, bottom);
+      cairo_stroke (cr);
+      /* the label hangs below the lanes, clear of the month names */
+      cairo_rectangle (cr, x - tw / 2, bottom, tw, th);
+      cairo_fill (cr);
+      set_rgb (cr, &f->pal->paper, 1.0);
+      show_layout (cr, layout, x, bottom, 0.5);
+      return x + tw / 2;
+    }
+  else
+    {
+      gboolean before = jt < f->j0;
+      double x = before ? f->ax0 : f->ax1;
+      g_autofree char *date = nm_render_format_date (today);
+      g_autofree char *text = g_strdup_printf (before ? _("← Today, %s") : _("Today, %s →"), date);
+
+      draw_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_BOLD, &f->pal->phase[0], text,
+                 x, bottom + f->fs * 0.2, before ? 0.0 : 1.0);
+      return before ? x + measure_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_BOLD, text) : -G_MAXDOUBLE;
+    }
+}
+
+/* The wait's label, below the lanes beside today's, ending where the
+ * first session starts */
+static void
+draw_wait_label (const Frame *f,
+                 const Lanes *l,
+                 const GDate *wait_from,
+                 const GDate *wait_until,
+                 double       today_label_end)
+{
+  char until[32];
+  g_autofree char *label = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  double lx;
+
+  /* Translators: a date on the timeline, strftime format */
+  g_date_strftime (until, sizeof until, _("%-d %b"), wait_until);
+  /* Translators: the label of the span before the first session,
+   * which the screening moved later (sunburn, a recent procedure) */
+  label = g_strdup_printf (_("Wait until %s"), until);
+  layout = make_layout (f->cr, f->family, f->fs * 0.8, PANGO_WEIGHT_BOLD, label);
+  lx = MAX (frame_x (f, wait_from), today_label_end + f->fs * 0.5);
+  lx = MAX (lx, f->ax0);
+  set_rgb (f->cr, &f->pal->text, 1.0);
+  show_layout (f->cr, layout, lx, lanes_bottom (l), 0.0);
+}
+
 /**
  * nm_render_schedule:
  * @cr: a cairo context
@@ -635,11 +1072,10 @@ nm_render_schedule (cairo_t               *cr,
   static const NmScheduleStyle defaults = { FALSE, NULL, 0, TRUE };
   g_autoptr(GArray) slots = NULL;
   Frame f = { 0 };
+  Lanes l = { 0 };
   guint n_series;
-  guint32 j0 = G_MAXUINT32, j1 = 0;
-  double label_w, maint_w, header_h, legend_h, lane_h, top;
   double today_label_end = -G_MAXDOUBLE;
-  gboolean show_phases, waits;
+  gboolean waits;
   GDate wait_from, wait_until;
 
   g_return_if_fail (cr != NULL);
@@ -672,317 +1108,33 @@ nm_render_schedule (cairo_t               *cr,
 
   if (consultation != NULL)
     slots = nm_schedule_match_sessions (consultation, plan);
-
-  /* The axis runs from the first session to the end of proliferation
-   * after the last one, and takes in every logged session. */
-  for (guint s = 0; s < n_series; s++)
-    {
-      const NmPlanSeries *series = nm_plan_get_series (plan, s);
-
-      for (guint k = 0; k < series->n_dates; k++)
-        {
-          j0 = MIN (j0, g_date_get_julian (&series->dates[k]));
-          j1 = MAX (j1, g_date_get_julian (&series->dates[k]) + NM_HEALING_PROLIFERATION_END);
-        }
-    }
-  for (guint i = 0; slots != NULL && i < slots->len; i++)
-    {
-      GDate d;
-
-      if (nm_date_parse (nm_session_get_date (nm_consultation_get_session (consultation, i)), &d))
-        {
-          j0 = MIN (j0, g_date_get_julian (&d));
-          j1 = MAX (j1, g_date_get_julian (&d) + NM_HEALING_INFLAMMATION_END);
-        }
-    }
-  /* a wait before the first session is on the axis from its start */
   waits = wait_span (consultation, plan, today, &wait_from, &wait_until);
+  frame_set_days (&f, consultation, plan, slots, waits ? &wait_from : NULL, today);
+  lay_out (&f, &l, width, height, n_series, style->show_legend);
+
+  draw_axis (&f, &l);
   if (waits)
-    j0 = MIN (j0, g_date_get_julian (&wait_from));
-  /* today joins the axis when it is near; far away it is an arrow */
-  if (today != NULL && g_date_valid (today))
-    {
-      guint32 jt = g_date_get_julian (today);
-
-      if (jt + 120 >= j0 && jt <= j1 + 120)
-        {
-          j0 = MIN (j0, jt);
-          j1 = MAX (j1, jt);
-        }
-    }
-  f.j0 = j0 > 7 ? j0 - 7 : 1;
-  f.j1 = j1 + 7;
-
-  label_w = CLAMP (width * 0.2, f.fs * 9, f.fs * 15);
-  maint_w = CLAMP (width * 0.13, f.fs * 8, f.fs * 12);
-  header_h = f.fs * HEADER_FS;
-  legend_h = style->show_legend ? f.fs * LEGEND_FS : 0;
-  f.ax0 = label_w + f.fs;
-  f.ax1 = width - maint_w - f.fs * 1.5;
-  lane_h = MIN ((height - header_h - legend_h) / n_series, f.fs * LANE_FS);
-  show_phases = lane_h >= f.fs * 9.0;
-  top = 0;
-
-  /* Axis background and months */
-  draw_month_grid (&f, top, top + header_h + lane_h * n_series);
-  set_rgb (cr, &f.pal->grid, 1.0);
-  cairo_set_line_width (cr, MAX (0.75, f.fs * 0.1));
-  cairo_move_to (cr, f.ax0, top + header_h - f.fs * 0.2);
-  cairo_line_to (cr, f.ax1, top + header_h - f.fs * 0.2);
-  cairo_stroke (cr);
-
-  if (waits)
-    draw_wait_band (&f, &wait_from, &wait_until, top + header_h - f.fs * 0.2,
-                    top + header_h + lane_h * n_series);
-
-  /* The break before the maintenance column */
-  {
-    double bx = f.ax1 + f.fs * 0.75;
-    double by = top + header_h - f.fs * 0.2;
-
-    set_rgb (cr, &f.pal->muted, 1.0);
-    cairo_move_to (cr, bx - f.fs * 0.45, by + f.fs * 0.5);
-    cairo_line_to (cr, bx - f.fs * 0.05, by - f.fs * 0.5);
-    cairo_move_to (cr, bx + f.fs * 0.05, by + f.fs * 0.5);
-    cairo_line_to (cr, bx + f.fs * 0.45, by - f.fs * 0.5);
-    cairo_stroke (cr);
-    draw_text (cr, f.family, f.fs * 0.9, PANGO_WEIGHT_BOLD, &f.pal->muted, _("Maintenance"),
-               width - maint_w / 2 - f.fs * 0.5, top + f.fs * 0.4, 0.5);
-  }
+    draw_wait_band (&f, &wait_from, &wait_until, l.header_h - f.fs * 0.2, lanes_bottom (&l));
+  draw_maintenance_break (&f, &l);
 
   for (guint s = 0; s < n_series; s++)
     {
-      const NmPlanSeries *series = nm_plan_get_series (plan, s);
-      double y0 = top + header_h + s * lane_h;
-      double base = y0 + f.fs * 3.4;
-      double min_mm, max_mm, spacing = G_MAXDOUBLE, label_need;
-      g_autofree char *depth = NULL;
-      g_autofree char *sub = NULL;
-      g_autofree char *example = NULL;
-      g_autofree GDate *done_at = g_new0 (GDate, series->n_dates + 1);
-      g_autofree gboolean *done = g_new0 (gboolean, series->n_dates + 1);
-      g_autofree gboolean *logged = g_new0 (gboolean, series->n_dates + 1);
-      gboolean compact;
-      GDate maintenance;
+      g_auto(Lane) lane = { 0 };
 
-      nm_schedule_series_depth (plan, series, &min_mm, &max_mm);
-      depth = nm_render_format_depth (min_mm, max_mm);
-
-      /* lane background, alternating */
-      if (s % 2 == 1)
-        {
-          set_rgb (cr, &f.pal->grid, style->dark ? 0.35 : 0.28);
-          cairo_rectangle (cr, 0, y0, width, lane_h);
-          cairo_fill (cr);
-        }
-
-      /* lane label */
-      draw_text (cr, f.family, f.fs * 1.15, PANGO_WEIGHT_BOLD, &f.pal->text,
-                 series->label != NULL ? series->label : series->schedule, 0, y0 + f.fs * 0.8, 0.0);
-      sub = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session, every %u weeks",
-                                          "%u sessions, every %u weeks", series->sessions),
-                             series->sessions, series->interval_weeks);
-      draw_text (cr, f.family, f.fs * 0.9, PANGO_WEIGHT_NORMAL, &f.pal->muted, sub,
-                 0, y0 + f.fs * 2.4, 0.0);
-      {
-        g_autofree char *depth_line = g_strdup_printf (_("Planned depth %s"), depth);
-
-        draw_text (cr, f.family, f.fs * 0.9, PANGO_WEIGHT_NORMAL, &f.pal->muted, depth_line,
-                   0, y0 + f.fs * 3.6, 0.0);
-      }
-
-      /* the log's entries for this series */
-      for (guint i = 0; slots != NULL && i < slots->len; i++)
-        {
-          NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
-          NmSession *session = nm_consultation_get_session (consultation, i);
-
-          if (slot->series != (int) s || slot->number == 0 || slot->number > series->n_dates)
-            continue;
-          if (!nm_date_parse (nm_session_get_date (session), &done_at[slot->number - 1]))
-            continue;
-          logged[slot->number - 1] = TRUE;
-          done[slot->number - 1] = nm_session_get_done (session);
-        }
-
-      for (guint k = 0; k + 1 < series->n_dates; k++)
-        spacing = MIN (spacing, frame_x (&f, &series->dates[k + 1]) - frame_x (&f, &series->dates[k]));
-      example = g_strdup_printf (_("Session %u of %u"), series->sessions, series->sessions);
-      label_need = measure_text (cr, f.family, f.fs * 0.85, PANGO_WEIGHT_NORMAL, example) + f.fs * 0.8;
-      compact = spacing < label_need;
-
-      /* healing phases under the marks */
-      if (show_phases)
-        {
-          double py = y0 + f.fs * 6.4;
-          double bar = f.fs * 0.55;
-
-          cairo_save (cr);
-          cairo_rectangle (cr, f.ax0, y0, f.ax1 - f.ax0, lane_h);
-          cairo_clip (cr);
-          for (guint k = 0; k < series->n_dates; k++)
-            {
-              const GDate *d = logged[k] ? &done_at[k] : &series->dates[k];
-
-              draw_phases (&f, d, py, bar, done[k] ? 0.75 : 0.4);
-            }
-          cairo_restore (cr);
-          for (guint p = 0; p < 3; p++)
-            draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_NORMAL, &f.pal->muted, phase_name (p),
-                       f.ax0 - f.fs * 0.4, py + p * bar * 1.3 - f.fs * 0.3, 1.0);
-        }
-
-      /* connector along the lane */
-      set_rgb (cr, &f.pal->accent, 0.35);
-      cairo_set_line_width (cr, MAX (0.75, f.fs * 0.12));
-      cairo_move_to (cr, frame_x (&f, &series->dates[0]), base);
-      cairo_line_to (cr, frame_x (&f, &series->dates[series->n_dates - 1]), base);
-      cairo_stroke (cr);
-
-      for (guint k = 0; k < series->n_dates; k++)
-        {
-          double xp = frame_x (&f, &series->dates[k]);
-          double x = logged[k] ? frame_x (&f, &done_at[k]) : xp;
-          char short_date[32];
-          const GDate *shown = logged[k] ? &done_at[k] : &series->dates[k];
-
-          g_date_strftime (short_date, sizeof short_date,
-                           /* Translators: a session's date on the timeline, strftime format */
-                           _("%-d %b"), shown);
-
-          if (logged[k] && fabs (x - xp) > f.fs * 0.2)
-            {
-              /* moved: the planned date stays as a faint ring */
-              set_rgb (cr, &f.pal->accent, 0.4);
-              cairo_move_to (cr, xp, base);
-              cairo_line_to (cr, x, base);
-              cairo_stroke (cr);
-              draw_mark (&f, xp, base, k + 1, FALSE, TRUE);
-            }
-          draw_mark (&f, x, base, k + 1, done[k], FALSE);
-
-          if (!compact)
-            {
-              g_autofree char *label = g_strdup_printf (_("Session %u of %u"), k + 1, series->sessions);
-
-              draw_text (cr, f.family, f.fs * 0.85, PANGO_WEIGHT_BOLD, &f.pal->text, short_date,
-                         x, base - f.fs * 2.5, 0.5);
-              draw_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_NORMAL, &f.pal->text, label,
-                         x, base + f.fs * 1.2, 0.5);
-              if (logged[k] && done[k])
-                draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_BOLD, &f.pal->accent,
-                           _("Done"), x, base + f.fs * 2.2, 0.5);
-              else
-                draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_NORMAL, &f.pal->muted, depth,
-                           x, base + f.fs * 2.2, 0.5);
-            }
-          else
-            {
-              /* staggered dates above, every other one higher */
-              double ly = base - f.fs * (k % 2 == 0 ? 2.5 : 3.4);
-
-              if (spacing * 2 >= measure_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_NORMAL, short_date) + f.fs * 0.3)
-                draw_text (cr, f.family, f.fs * 0.8, k % 2 == 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
-                           &f.pal->text, short_date, x, ly, 0.5);
-            }
-        }
-
-      if (compact)
-        {
-          g_autofree char *note = g_strdup_printf (_("Sessions 1–%u, each %s"), series->sessions, depth);
-
-          draw_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_NORMAL, &f.pal->muted, note,
-                     frame_x (&f, &series->dates[0]) - f.fs, base + f.fs * 1.3, 0.0);
-        }
-
-      /* maintenance */
-      nm_schedule_maintenance_date (series, &maintenance);
-      {
-        double mx = width - maint_w / 2 - f.fs * 0.5;
-        char when[32];
-        g_autofree char *every = g_strdup_printf (_("then every %u months"), NM_MAINTENANCE_MONTHS);
-
-        set_rgb (cr, &f.pal->accent, 1.0);
-        cairo_move_to (cr, mx, base - f.fs * 0.8);
-        cairo_line_to (cr, mx + f.fs * 0.8, base);
-        cairo_line_to (cr, mx, base + f.fs * 0.8);
-        cairo_line_to (cr, mx - f.fs * 0.8, base);
-        cairo_close_path (cr);
-        cairo_set_line_width (cr, f.fs * 0.16);
-        cairo_stroke (cr);
-        g_date_strftime (when, sizeof when, _("from %b %Y"), &maintenance);
-        draw_text (cr, f.family, f.fs * 0.85, PANGO_WEIGHT_BOLD, &f.pal->text, when,
-                   mx, base - f.fs * 2.5, 0.5);
-        draw_text (cr, f.family, f.fs * 0.75, PANGO_WEIGHT_NORMAL, &f.pal->muted, every,
-                   mx, base + f.fs * 1.2, 0.5);
-        draw_text (cr, f.family, f.fs * 0.7, PANGO_WEIGHT_NORMAL, &f.pal->muted, "RSQ, SWM",
-                   mx, base + f.fs * 2.2, 0.5);
-      }
+      lane_init (&lane, &f, &l, plan, s, consultation, slots);
+      draw_lane_label (&f, &l, &lane, style->dark);
+      if (l.show_phases)
+        draw_lane_phases (&f, &l, &lane);
+      draw_lane_sessions (&f, &lane);
+      draw_lane_maintenance (&f, &l, &lane);
     }
 
-  /* today */
   if (today != NULL && g_date_valid (today))
-    {
-      guint32 jt = g_date_get_julian (today);
-      double bottom = top + header_h + lane_h * n_series;
-
-      if (jt >= f.j0 && jt <= f.j1)
-        {
-          double x = frame_x (&f, today);
-          g_autoptr(PangoLayout) layout = make_layout (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, _("Today"));
-          double tw = text_width (layout) + f.fs * 0.8;
-          double th = text_height (layout);
-
-          set_rgb (cr, &f.pal->phase[0], 0.9);
-          cairo_set_line_width (cr, MAX (1.0, f.fs * 0.14));
-          cairo_move_to (cr, x, top + header_h - f.fs * 0.2);
-          cairo_line_to (cr, x, bottom);
-          cairo_stroke (cr);
-          /* the label hangs below the lanes, clear of the month names */
-          cairo_rectangle (cr, x - tw / 2, bottom, tw, th);
-          cairo_fill (cr);
-          set_rgb (cr, &f.pal->paper, 1.0);
-          show_layout (cr, layout, x, bottom, 0.5);
-          today_label_end = x + tw / 2;
-        }
-      else
-        {
-          gboolean before = jt < f.j0;
-          double x = before ? f.ax0 : f.ax1;
-          g_autofree char *text = NULL;
-          g_autofree char *date = nm_render_format_date (today);
-
-          text = g_strdup_printf (before ? _("← Today, %s") : _("Today, %s →"), date);
-          draw_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, &f.pal->phase[0], text,
-                     x, top + header_h + lane_h * n_series + f.fs * 0.2, before ? 0.0 : 1.0);
-          if (before)
-            today_label_end = x + measure_text (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, text);
-        }
-    }
-
-  /* the wait's label, below the lanes beside today's, ending where the
-   * first session starts */
+    today_label_end = draw_today (&f, &l, today);
   if (waits)
-    {
-      char until[32];
-      g_autofree char *label = NULL;
-      g_autoptr(PangoLayout) layout = NULL;
-      double lx, bottom = top + header_h + lane_h * n_series;
-
-      /* Translators: a date on the timeline, strftime format */
-      g_date_strftime (until, sizeof until, _("%-d %b"), &wait_until);
-      /* Translators: the label of the span before the first session,
-       * which the screening moved later (sunburn, a recent procedure) */
-      label = g_strdup_printf (_("Wait until %s"), until);
-      layout = make_layout (cr, f.family, f.fs * 0.8, PANGO_WEIGHT_BOLD, label);
-      lx = MAX (frame_x (&f, &wait_from), today_label_end + f.fs * 0.5);
-      lx = MAX (lx, f.ax0);
-      set_rgb (cr, &f.pal->text, 1.0);
-      show_layout (cr, layout, lx, bottom, 0.0);
-    }
-
-  if (style->show_legend && show_phases)
-    draw_legend (&f, f.ax0, top + header_h + lane_h * n_series + f.fs * 1.5);
+    draw_wait_label (&f, &l, &wait_from, &wait_until, today_label_end);
+  if (style->show_legend && l.show_phases)
+    draw_legend (&f, f.ax0, lanes_bottom (&l) + f.fs * 1.5);
 
   cairo_restore (cr);
 }

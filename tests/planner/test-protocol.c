@@ -442,6 +442,67 @@ test_overlay_refused (void)
     }
 }
 
+/* A clinic's file is read as strictly as a consultation: what json-c
+ * would have let through is refused, with the key path, and changes
+ * nothing. */
+static void
+test_overlay_strict (void)
+{
+  const struct { const char *text; int code; const char *message; } rows[] = {
+    { "{\"format\": \"needlemap-protocol\", \"regions\": {\"cheek-left\": {\"max_mm\": 1.5}},"
+      " \"regions\": {}}", NM_PROTOCOL_ERROR_PARSE, "regions: line 1, column " },
+    { "{'format': \"needlemap-protocol\"}", NM_PROTOCOL_ERROR_PARSE, "line 1, column 2: " },
+    { "{\"format\": \"needlemap-protocol\", \"regions\": {\"cheek-left\": {\"max_mm\": NaN}}}",
+      NM_PROTOCOL_ERROR_PARSE, "regions.cheek-left.max_mm: line 1, column " },
+    { "{\"format\": \"needlemap-protocol\", \"regions\": {\"cheek-left\": {\"max_mm\": 1e999}}}",
+      NM_PROTOCOL_ERROR_PARSE, "regions.cheek-left.max_mm: line 1, column " },
+    { "{\"format\": \"needlemap-protocol\", \"regions\": {\"cheek-left\": {\"note\": \"a\\u0000b\"}}}",
+      NM_PROTOCOL_ERROR_PARSE, "regions.cheek-left.note: line 1, column " },
+    /* null was read as a missing key, which deleted the built-in value */
+    { "{\"format\": \"needlemap-protocol\", \"regions\": {\"cheek-left\": {\"scar\": null}}}",
+      NM_PROTOCOL_ERROR_INVALID, "regions.cheek-left.scar: must be an object, not null" },
+  };
+  g_autoptr(NmProtocol) protocol = default_protocol ();
+  g_autofree char *before = nm_protocol_to_json (protocol);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *after = NULL;
+
+      g_assert_false (overlay (protocol, rows[i].text, &error));
+      g_assert_error (error, NM_PROTOCOL_ERROR, rows[i].code);
+      if (!g_str_has_prefix (error->message, rows[i].message))
+        g_error ("expected \"%s…\", got \"%s\"", rows[i].message, error->message);
+      after = nm_protocol_to_json (protocol);
+      g_assert_cmpstr (before, ==, after);
+    }
+}
+
+/* A second file is laid over the first; the base stays the built-in one. */
+static void
+test_overlay_twice (void)
+{
+  g_autoptr(NmProtocol) protocol = default_protocol ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (overlay (protocol, "{\"format\": \"needlemap-protocol\","
+                                    " \"regions\": {\"cheek-left\": {\"max_mm\": 1.5}}}", &error));
+  g_assert_no_error (error);
+  g_assert_true (overlay (protocol, "{\"format\": \"needlemap-protocol\","
+                                    " \"regions\": {\"cheek-right\": {\"max_mm\": 1.25, \"note\": \"R\"}}}",
+                          &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpfloat (nm_protocol_get_region (protocol, "cheek-left")->max_mm, ==, 1.5);
+  g_assert_cmpfloat (nm_protocol_get_region (protocol, "cheek-right")->max_mm, ==, 1.25);
+  g_assert_cmpstr (nm_protocol_get_region (protocol, "cheek-right")->cite.note, ==, "R");
+  g_assert_cmpstrv (nm_protocol_get_region (protocol, "cheek-right")->cite.sources,
+                    ((const char *[]) { NM_PROTOCOL_CLINIC_SOURCE, NULL }));
+  g_assert_cmpfloat (nm_protocol_get_region (nm_protocol_get_base (protocol), "cheek-left")->max_mm, ==, 1.0);
+  g_assert_cmpuint (nm_protocol_get_n_loosened (protocol), ==, 2);
+}
+
 static void
 test_overlay_file (void)
 {
@@ -496,6 +557,8 @@ main (int   argc,
   g_test_add_func ("/protocol/overlay/reclassify", test_overlay_reclassify);
   g_test_add_func ("/protocol/overlay/loosened", test_overlay_loosened);
   g_test_add_func ("/protocol/overlay/refused", test_overlay_refused);
+  g_test_add_func ("/protocol/overlay/strict", test_overlay_strict);
+  g_test_add_func ("/protocol/overlay/twice", test_overlay_twice);
   g_test_add_func ("/protocol/overlay/file", test_overlay_file);
 
   return g_test_run ();

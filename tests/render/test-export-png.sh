@@ -49,7 +49,7 @@ cp "$tmp/sized.png" "$tmp/keep.png"
 "$exe" --export-png "$tmp/keep.png" "$tmp/bad.needlemap" 2>/dev/null; rc=$?
 check "an existing OUT is untouched when the file is bad" bash -c "[ $rc -eq 1 ] && cmp -s '$tmp/sized.png' '$tmp/keep.png'"
 "$exe" --export-png "$tmp/keep.png" "$sample" --view elbow 2>"$tmp/err"; rc=$?
-check "an unknown view exits 1" test $rc -eq 1
+check "an unknown view is a usage error (exit 2)" test $rc -eq 2
 check "the error names the view" grep -q 'elbow' "$tmp/err"
 check "an existing OUT is untouched on an unknown view" cmp -s "$tmp/sized.png" "$tmp/keep.png"
 "$exe" --export-png "$tmp/keep.png" "$sample" --size 12x 2>/dev/null; rc=$?

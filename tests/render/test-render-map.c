@@ -568,6 +568,39 @@ test_outline (void)
 /* An outlined finding is drawn with its own depth's colour inside its
  * region's: melasma at 0.5–1.0 mm inside a cheek at 1.5 mm reads lighter,
  * that is shallower, with an edge in its category's colour. */
+/* An outline that strays out of its region (a stroke over the eye) shows
+ * its depth only inside its own region: never a depth on an eyelid. */
+static void
+test_outline_kept_in_its_region (void)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  g_autoptr(NmConsultation) c = consultation_new (2);
+  g_autoptr(NmPlan) plan = NULL;
+  const NmPoint ring[] = { { 0.5, 0.33 }, { 0.8, 0.33 }, { 0.8, 0.46 }, { 0.5, 0.46 } };
+  NmFinding *scar;
+  NmRgba depth_colour;
+  double ex, ey, rgb[3];
+
+  scar = add_finding (c, "cheek-left", "acne-scar-rolling", 4);
+  nm_consultation_set_finding_outline (c, scar, "face-front", ring, G_N_ELEMENTS (ring));
+  plan = plan_for (c);
+  g_assert_true (nm_plan_lookup_region (plan, "cheek-left")->treat);
+  nm_render_depth_colour ((nm_plan_lookup_region (plan, "cheek-left")->min_mm +
+                           nm_plan_lookup_region (plan, "cheek-left")->max_mm) / 2, &depth_colour);
+  g_assert_true (nm_atlas_region_anchor (atlas, NM_VIEW_FACE_FRONT, "eyelid-left", W, H, &ex, &ey));
+
+  /* drawn directly, then from the cache */
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      cairo_surface_t *depth = draw_map (c, plan, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_DEPTH, FALSE);
+
+      pixel (depth, (int) ex, (int) ey, rgb);
+      g_assert_cmpfloat (fabs (rgb[0] - depth_colour.red) + fabs (rgb[1] - depth_colour.green)
+                         + fabs (rgb[2] - depth_colour.blue), >, 0.2);
+      cairo_surface_destroy (depth);
+    }
+}
+
 static void
 test_outline_own_depth (void)
 {
@@ -990,6 +1023,7 @@ main (int   argc,
   g_test_add_func ("/render/layers-differ", test_layers_differ);
   g_test_add_func ("/render/outline", test_outline);
   g_test_add_func ("/render/outline-own-depth", test_outline_own_depth);
+  g_test_add_func ("/render/outline-kept-in-its-region", test_outline_kept_in_its_region);
   g_test_add_func ("/render/widget-to-view", test_widget_to_view);
   g_test_add_func ("/render/multi-selection", test_multi_selection);
   g_test_add_func ("/render/cache-and-vector", test_cache_and_vector);

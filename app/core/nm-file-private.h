@@ -1,0 +1,44 @@
+/* nm-file-private.h
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "nm-file.h"
+#include "nm-json-reader.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the reader, the writer and recovery; not public API. */
+
+/* Significant digits of the numbers a file holds (outline points, depths). */
+#define NM_FILE_NUMBER_DIGITS 6
+
+typedef enum
+{
+  NM_FILE_LOAD_DEFAULT            = 0,
+  /* Work whose skin type is not chosen yet (a recovery copy): no
+   * client.fitzpatrick, which nm_file_serialize() leaves out then. */
+  NM_FILE_LOAD_SKIN_TYPE_OPTIONAL = 1 << 0,
+} NmFileLoadFlags;
+
+NmJsonRules     _nm_file_rules        (void);
+NmConsultation *_nm_file_load_tree    (const NmJsonNode  *root,
+                                       NmFileLoadFlags    flags,
+                                       GError           **error);
+NmConsultation *_nm_file_load         (GFile             *file,
+                                       NmFileLoadFlags    flags,
+                                       GCancellable      *cancellable,
+                                       GError           **error);
+
+double          _nm_file_round_number (double             value);
+
+G_END_DECLS
