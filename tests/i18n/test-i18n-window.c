@@ -381,10 +381,11 @@ main (int   argc,
   i18n_test_bind_catalogues ();
 
   g_test_add_func ("/i18n/window/welcome", test_welcome);
-  g_test_add_func ("/i18n/window/sample-plan", test_sample_plan);
   g_test_add_func ("/i18n/window/screening-questions-whole", test_screening_questions_whole);
   g_test_add_func ("/i18n/window/plan-and-log-decimal-comma", test_plan_and_log_decimal_comma);
   g_test_add_func ("/i18n/window/birth-date-german", test_birth_date_german);
+  /* last: it fails until po/de.po translates the status button */
+  g_test_add_func ("/i18n/window/sample-plan", test_sample_plan);
 
   return g_test_run ();
 }
