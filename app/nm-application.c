@@ -68,7 +68,7 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
 
       if (!restore)
         {
-          g_file_delete (entry->file, NULL, NULL);
+          nm_recovery_remove (entry->id);
           continue;
         }
 

@@ -1604,6 +1604,6 @@ nm_window_restore (NmWindow         *self,
 
   /* Write our own copy at once, then let the old one go. */
   nm_document_autosave_now (document);
-  g_file_delete (entry->file, NULL, NULL);
+  nm_recovery_remove (entry->id);
   return TRUE;
 }

@@ -328,13 +328,19 @@ test_recovery (Fixture       *f,
   g_autoptr(NmDocument) document = load (f->path, &error);
   g_autoptr(GPtrArray) entries = NULL;
 
+  /* written on a worker thread: the document says when it is on disk */
   nm_consultation_set_client_name (nm_document_get_consultation (document), "Unsaved work");
   nm_document_autosave_now (document);
+  g_assert_true (nm_document_get_recovery_busy (document));
+  while (nm_document_get_recovery_busy (document))
+    g_main_context_iteration (NULL, TRUE);
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 1);
   g_clear_pointer (&entries, g_ptr_array_unref);
 
   g_assert_true (save (document, NULL, &error));
+  while (nm_document_get_recovery_busy (document))
+    g_main_context_iteration (NULL, TRUE);
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 0);
 }
