@@ -263,6 +263,7 @@ write_copy (const char *notes)
   g_autofree char *id = nm_recovery_new_id ();
 
   nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_client_name (consultation, "Yara Copy");
   nm_consultation_set_client_notes (consultation, notes);
   g_assert_true (nm_recovery_write (id, consultation, NULL, &error));
   g_assert_no_error (error);
@@ -271,13 +272,17 @@ write_copy (const char *notes)
 /* Each start of the application runs in a process of its own, as it does
  * for the practitioner. */
 static void
-answer_offer (const char *response)
+answer_offer (const char *response,
+              const char *names)
 {
   NmApplication *app = start_app ();
   AdwMessageDialog *dialog = shown_message_dialog ();
 
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Restore Unsaved Work?");
+  /* whose work it is, as the window's title would say */
+  g_test_message ("%s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), names));
   adw_message_dialog_response (dialog, response != NULL ? response
                                                         : adw_message_dialog_get_close_response (dialog));
   (void) app;
@@ -287,14 +292,14 @@ static void
 test_subprocess_close (void)
 {
   if (g_test_subprocess ())
-    answer_offer (NULL);
+    answer_offer (NULL, "closed before “Yara Copy” was saved");
 }
 
 static void
 test_subprocess_discard (void)
 {
   if (g_test_subprocess ())
-    answer_offer ("discard");
+    answer_offer ("discard", "closed before “Yara Copy” was saved");
 }
 
 static void
@@ -306,7 +311,7 @@ test_subprocess_restore_broken (void)
     return;
 
   g_test_expect_message ("needlemap", G_LOG_LEVEL_WARNING, "A recovery copy could not be restored:*");
-  answer_offer ("restore");
+  answer_offer ("restore", "closed before a copy that cannot be read was saved");
   g_test_assert_expected_messages ();
 
   dialog = shown_message_dialog ();
