@@ -228,8 +228,17 @@ nm_window_update_status (NmWindow *self)
   switch (state)
     {
     case NM_PLAN_STATE_BLOCKED:
-      label_text = g_strdup (_("Not suitable now"));
-      heading = _("Not suitable now: do not needle");
+      /* a lifelong condition never becomes "now" */
+      if (nm_plan_has_lifelong_block (self->plan))
+        {
+          label_text = g_strdup (_("Not suitable"));
+          heading = _("Not suitable: do not needle");
+        }
+      else
+        {
+          label_text = g_strdup (_("Not suitable now"));
+          heading = _("Not suitable now: do not needle");
+        }
       icon = "dialog-error-symbolic";
       action_label = _("Show the _Plan");
       break;

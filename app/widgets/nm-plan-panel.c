@@ -138,7 +138,7 @@ status_box (NmPlan *plan)
       break;
     case NM_PLAN_STATE_BLOCKED:
     default:
-      title = _("Not suitable now");
+      title = nm_plan_has_lifelong_block (plan) ? _("Not suitable") : _("Not suitable now");
       body = _("A contraindication is present: nothing is needled.");
       css = "error";
     }
