@@ -1248,6 +1248,49 @@ nm_render_map (cairo_t          *cr,
   nm_atlas_render (atlas, cr, style->view, width, height, &atlas_style);
 }
 
+/**
+ * nm_render_map_rescale:
+ * @view: the view drawn
+ * @from_width: (in): the size a frame of the map was drawn at
+ * @to_width: (in): the size it is shown at now
+ * @x: (out): where that frame goes at the new size, in the new size's space
+ *
+ * Where a frame drawn at one size must be placed, scaled, so that the view
+ * it shows lies where nm_render_map() would draw it at another size: what
+ * a live resize shows until the size settles and the map is drawn again.
+ * The scale is uniform, as the view is fitted with its aspect ratio.
+ */
+void
+nm_render_map_rescale (NmView  view,
+                       double  from_width,
+                       double  from_height,
+                       double  to_width,
+                       double  to_height,
+                       double *x,
+                       double *y,
+                       double *width,
+                       double *height)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  cairo_matrix_t from, to;
+  double s;
+
+  if (atlas == NULL || from_width <= 0 || from_height <= 0)
+    {
+      *x = *y = 0;
+      *width = to_width;
+      *height = to_height;
+      return;
+    }
+  nm_atlas_fit (atlas, view, from_width, from_height, &from);
+  nm_atlas_fit (atlas, view, to_width, to_height, &to);
+  s = to.xx / from.xx;
+  *x = to.x0 - from.x0 * s;
+  *y = to.y0 - from.y0 * s;
+  *width = from_width * s;
+  *height = from_height * s;
+}
+
 /* ----------------------------------------------------------------- legend */
 
 static void
