@@ -169,6 +169,9 @@ test_sigkill_mid_edit (void)
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==,
                     nm_consultation_get_n_findings (restored));
   g_clear_pointer (&entries, g_ptr_array_unref);
+  /* the copy is written on a worker thread */
+  while (nm_document_get_recovery_busy (nm_window_get_document (window)))
+    g_main_context_iteration (NULL, TRUE);
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 1);
 
@@ -179,6 +182,8 @@ test_sigkill_mid_edit (void)
 
     g_assert_true (window_test_save (window, file, &error));
     g_assert_no_error (error);
+    while (nm_document_get_recovery_busy (nm_window_get_document (window)))
+      g_main_context_iteration (NULL, TRUE);
     g_clear_pointer (&entries, g_ptr_array_unref);
     entries = nm_recovery_list ();
     g_assert_cmpuint (entries->len, ==, 0);
