@@ -68,7 +68,7 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
 
       if (!restore)
         {
-          g_file_delete (entry->file, NULL, NULL);
+          nm_recovery_remove (entry->id);
           continue;
         }
 
@@ -97,10 +97,25 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
     }
 }
 
+/* What the offer calls a recovery copy: its client, as a window's title
+ * would, so that the practitioner knows whose work comes back. */
+static char *
+recovered_name (NmRecoveryEntry *entry)
+{
+  g_autoptr(NmConsultation) consultation = nm_recovery_load (entry, NULL);
+  const char *name = consultation != NULL ? nm_consultation_get_client_name (consultation) : NULL;
+
+  if (consultation == NULL)
+    return g_strdup (_("a copy that cannot be read"));
+  /* Translators: a consultation's name in quotation marks */
+  return g_strdup_printf (_("“%s”"), name != NULL && name[0] != '\0' ? name : _("New Consultation"));
+}
+
 static void
 nm_application_offer_recovery (NmApplication *self,
                                GtkWindow     *parent)
 {
+  g_autoptr(GString) names = g_string_new (NULL);
   g_autofree char *body = NULL;
   GtkWidget *dialog;
   guint n;
@@ -109,10 +124,23 @@ nm_application_offer_recovery (NmApplication *self,
     return;
 
   n = self->recovered->len;
-  body = g_strdup_printf (ngettext ("Needlemap closed before %u consultation was saved. "
-                                    "Its changes were kept and can be restored.",
-                                    "Needlemap closed before %u consultations were saved. "
-                                    "Their changes were kept and can be restored.", n), n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = recovered_name (g_ptr_array_index (self->recovered, i));
+
+      /* Translators: between the names of consultations in a list */
+      g_string_append_printf (names, "%s%s", i > 0 ? _(", ") : "", name);
+    }
+  if (n == 1)
+    /* Translators: the name is the client's, or “New Consultation” */
+    body = g_strdup_printf (_("Needlemap closed before %s was saved. Its changes were kept and can be restored."),
+                            names->str);
+  else
+    /* Translators: %u consultations, then their names: the clients' or “New Consultation” */
+    body = g_strdup_printf (ngettext ("Needlemap closed before %u consultation was saved: %s. "
+                                      "Its changes were kept and can be restored.",
+                                      "Needlemap closed before %u consultations were saved: %s. "
+                                      "Their changes were kept and can be restored.", n), n, names->str);
   dialog = adw_message_dialog_new (parent, _("Restore Unsaved Work?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "discard", _("_Discard"),

@@ -51,7 +51,8 @@ struct _NmWindow
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
-  AdwToastOverlay      *toast_overlay;
+  AdwToastOverlay      *toast_overlay;       /* the whole window: the welcome page */
+  AdwToastOverlay      *main_toast_overlay;  /* the map or the schedule */
   GtkStack             *stack;
   AdwViewStack         *side_stack;
   NmMapView            *map_view;
@@ -184,14 +185,27 @@ nm_window_load_protocol (NmWindow *self)
 
 static const char *status_classes[] = { "success", "warning", "incomplete", "needs-skin-type", "error" };
 
+/* The popover's reasons come in groups, each under a heading of its own,
+ * so that a warning is never read as one more unanswered question. Plain
+ * bullets: an emoji such as ⛔ shows as an empty box without an emoji font. */
+static void
+append_status_heading (GString    *reasons,
+                       const char *heading)
+{
+  g_autofree char *escaped = g_markup_escape_text (heading, -1);
+
+  if (reasons->len > 0)
+    g_string_append (reasons, "\n\n");
+  g_string_append_printf (reasons, "<b>%s</b>", escaped);
+}
+
 static void
 append_status_line (GString    *reasons,
-                    const char *bullet,
                     const char *text)
 {
-  if (reasons->len > 0)
-    g_string_append_c (reasons, '\n');
-  g_string_append_printf (reasons, "%s %s", bullet, text);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  g_string_append_printf (reasons, "\n• %s", escaped);
 }
 
 static void
@@ -202,7 +216,7 @@ nm_window_update_status (NmWindow *self)
   const char *heading, *icon, *action_label = NULL;
   const char * const *unanswered;
   NmPlanState state;
-  guint n_unanswered;
+  guint n_unanswered, n_warnings = 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->status_button), self->plan != NULL);
   if (self->plan == NULL)
@@ -214,8 +228,17 @@ nm_window_update_status (NmWindow *self)
   switch (state)
     {
     case NM_PLAN_STATE_BLOCKED:
-      label_text = g_strdup (_("Not suitable now"));
-      heading = _("Not suitable now: do not needle");
+      /* a lifelong condition never becomes "now" */
+      if (nm_plan_has_lifelong_block (self->plan))
+        {
+          label_text = g_strdup (_("Not suitable"));
+          heading = _("Not suitable: do not needle");
+        }
+      else
+        {
+          label_text = g_strdup (_("Not suitable now"));
+          heading = _("Not suitable now: do not needle");
+        }
       icon = "dialog-error-symbolic";
       action_label = _("Show the _Plan");
       break;
@@ -252,6 +275,10 @@ nm_window_update_status (NmWindow *self)
       break;
     }
 
+  if (nm_plan_get_n_blocked_by (self->plan) > 0)
+    /* Translators: a heading in the plan status popover, over the
+     * contraindications that block the plan */
+    append_status_heading (reasons, _("Stands in the way"));
   for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
     {
       const NmPlanBlock *block = nm_plan_get_blocked_by (self->plan, i);
@@ -262,18 +289,18 @@ nm_window_update_status (NmWindow *self)
            * condition does not pass (a keloid tendency, a bleeding disorder) */
           g_autofree char *text = g_strdup_printf (_("%s Lifelong: this does not pass with time."),
                                                    block->message);
-          append_status_line (reasons, "⛔", text);
+          append_status_line (reasons, text);
         }
       else
-        append_status_line (reasons, "⛔", block->message);
+        append_status_line (reasons, block->message);
     }
   if (n_unanswered > 0)
     {
-      if (reasons->len > 0)
-        g_string_append_c (reasons, '\n');
-      g_string_append (reasons, _("Not answered yet:"));
+      /* Translators: a heading in the plan status popover, over the
+       * screening questions not answered yet */
+      append_status_heading (reasons, _("Not answered yet"));
       for (guint i = 0; i < n_unanswered; i++)
-        append_status_line (reasons, "•", nm_vocab_screening_question (unanswered[i]));
+        append_status_line (reasons, nm_vocab_screening_question (unanswered[i]));
     }
   for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
     {
@@ -282,24 +309,32 @@ nm_window_update_status (NmWindow *self)
       /* the unanswered questions are listed above, one by one */
       if (n_unanswered > 0 && g_strcmp0 (warning->id, "screening-incomplete") == 0)
         continue;
+      if (n_warnings++ == 0)
+        /* Translators: a heading in the plan status popover, over the
+         * plan's warnings */
+        append_status_heading (reasons, _("Precautions"));
       if (warning->region != NULL)
         {
           g_autofree char *text = g_strdup_printf ("%s: %s", nm_vocab_region_name (warning->region),
                                                    warning->message);
-          append_status_line (reasons, "•", text);
+          append_status_line (reasons, text);
         }
       else
-        append_status_line (reasons, "•", warning->message);
+        append_status_line (reasons, warning->message);
     }
   if (reasons->len == 0)
-    g_string_append (reasons, state == NM_PLAN_STATE_NO_SKIN_TYPE
-                                ? _("Choose it in the Client panel.")
-                                : _("No contraindication and no warning."));
+    {
+      g_autofree char *escaped = g_markup_escape_text (state == NM_PLAN_STATE_NO_SKIN_TYPE
+                                                         ? _("Choose it in the Client panel.")
+                                                         : _("No contraindication and no warning."), -1);
+
+      g_string_append (reasons, escaped);
+    }
 
   gtk_label_set_text (self->status_label, label_text);
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_label_set_text (self->status_heading, heading);
-  gtk_label_set_text (self->status_reasons, reasons->str);
+  gtk_label_set_markup (self->status_reasons, reasons->str);
   {
     /* A scrolled window asks its child for a height without a width, which
      * a wrapping label answers with one line a paragraph: ask for the
@@ -549,11 +584,25 @@ _nm_window_commit_edits (NmWindow *self)
     }
 }
 
+/* A consultation's toasts show under the map or the schedule, not centred
+ * on the whole window, where they covered the controls at the end of the
+ * rows beside them (a logged session's Remove button) and the side panel. */
+static void
+nm_window_add_toast (NmWindow *self,
+                     AdwToast *toast)
+{
+  AdwToastOverlay *overlay = self->toast_overlay;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "consultation") == 0)
+    overlay = self->main_toast_overlay;
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
 void
 _nm_window_toast (NmWindow   *self,
                  const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  nm_window_add_toast (self, adw_toast_new (message));
 }
 
 /* A millimetre setting as the device's dial shows it: whole hundredths,
@@ -838,7 +887,13 @@ on_saved_cb (GObject      *source,
       gtk_window_close (GTK_WINDOW (self));
     }
   else
-    _nm_window_toast (self, _("Consultation saved"));
+    {
+      /* two words: read at a glance, and out of the way soon after */
+      AdwToast *toast = adw_toast_new (_("Consultation saved"));
+
+      adw_toast_set_timeout (toast, 2);
+      nm_window_add_toast (self, toast);
+    }
 }
 
 static void
@@ -988,6 +1043,7 @@ static gboolean
 nm_window_close_request (GtkWindow *window)
 {
   NmWindow *self = NM_WINDOW (window);
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
   if (!gtk_window_is_maximized (window))
@@ -1018,9 +1074,11 @@ nm_window_close_request (GtkWindow *window)
       return GTK_WINDOW_CLASS (nm_window_parent_class)->close_request (window);
     }
 
-  dialog = adw_message_dialog_new (window, _("Save Changes?"),
-                                   _("This consultation has changes that are not saved. "
-                                     "Changes that you do not save are lost."));
+  /* Named as the title bar names it, the client or “New Consultation”:
+   * with several windows open, the practitioner knows which one asks. */
+  body = g_strdup_printf (_("“%s” has changes that are not saved. Changes that you do not save are lost."),
+                          adw_window_title_get_title (self->window_title));
+  dialog = adw_message_dialog_new (window, _("Save Changes?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),
@@ -1149,6 +1207,20 @@ nm_window_switch_pane_action (GtkWidget  *widget,
   page = adw_view_stack_get_visible_child (self->side_stack);
   if (page != NULL && !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
     gtk_widget_grab_focus (page);
+}
+
+/* win.show-panel: a page of the side panel ("client", "tag", "screening",
+ * "plan"), where a widget sends the practitioner to put something right. */
+static void
+nm_window_show_panel_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  NmWindow *self = NM_WINDOW (widget);
+  const char *page = g_variant_get_string (param, NULL);
+
+  if (self->consultation != NULL && adw_view_stack_get_child_by_name (self->side_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->side_stack, page);
 }
 
 static void
@@ -1348,6 +1420,7 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/nm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, main_toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, map_view);
@@ -1379,6 +1452,7 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.toggle-layer", NULL, nm_window_toggle_layer_action);
   gtk_widget_class_install_action (widget_class, "win.switch-pane", NULL, nm_window_switch_pane_action);
+  gtk_widget_class_install_action (widget_class, "win.show-panel", "s", nm_window_show_panel_action);
 
   gtk_widget_class_install_action (widget_class, "win.new", NULL, nm_window_new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, nm_window_open_action);
@@ -1539,6 +1613,6 @@ nm_window_restore (NmWindow         *self,
 
   /* Write our own copy at once, then let the old one go. */
   nm_document_autosave_now (document);
-  g_file_delete (entry->file, NULL, NULL);
+  nm_recovery_remove (entry->id);
   return TRUE;
 }

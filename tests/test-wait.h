@@ -28,9 +28,11 @@ test_wait_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the main loop, asleep until something happens, until @done holds. */
+/* Runs the main loop, asleep until something happens, until @done holds:
+ * for a state that has no notification of its own (checked again each time
+ * the loop wakes, for whatever event). */
 G_GNUC_UNUSED static void
-test_wait_loop (TestWaitCheck  done,
+test_wait_until (TestWaitCheck  done,
                 gpointer       data,
                 const char    *what)
 {
@@ -59,7 +61,7 @@ G_GNUC_UNUSED static void
 test_wait_flag (gboolean   *flag,
                 const char *what)
 {
-  test_wait_loop (test_wait_is_set, flag, what);
+  test_wait_until (test_wait_is_set, flag, what);
 }
 
 typedef struct
@@ -124,7 +126,7 @@ G_GNUC_UNUSED static GAsyncResult *
 test_wait_result (GAsyncResult **slot,
                   const char    *what)
 {
-  test_wait_loop (test_wait_have_result, slot, what);
+  test_wait_until (test_wait_have_result, slot, what);
   return *slot;
 }
 

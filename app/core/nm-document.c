@@ -58,6 +58,8 @@ struct _NmDocument
   char                *recovery_id;
   guint                autosave_source;
   gboolean             restored;
+  gboolean             recovery_running;   /* a write or removal on a worker */
+  int                  recovery_pending;   /* RecoveryOp to run after it */
 
   GQueue               saves;        /* of GTask waiting to run */
   GTask               *saving;       /* the one running, or NULL */
@@ -173,26 +175,123 @@ watch_file (NmDocument *self)
                              self, G_CONNECT_SWAPPED);
 }
 
-/* The recovery copy */
+/* The recovery copy. Written and removed on a worker thread, one
+ * operation at a time and in order: the latest one asked for while another
+ * runs is the one run next. The application is held meanwhile, so that a
+ * last window closing does not leave a copy the user discarded. */
+
+typedef enum
+{
+  RECOVERY_NONE,
+  RECOVERY_WRITE,
+  RECOVERY_REMOVE
+} RecoveryOp;
+
+typedef struct
+{
+  RecoveryOp  op;
+  char       *id;
+  GBytes     *document;   /* RECOVERY_WRITE */
+  GFile      *origin;
+} RecoveryJob;
+
+static void
+recovery_job_free (gpointer data)
+{
+  RecoveryJob *job = data;
+
+  g_free (job->id);
+  g_clear_pointer (&job->document, g_bytes_unref);
+  g_clear_object (&job->origin);
+  g_free (job);
+}
+
+static void
+recovery_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  RecoveryJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (job->op == RECOVERY_REMOVE)
+    nm_recovery_remove (job->id);
+  else if (!nm_recovery_write_bytes (job->id, job->document, job->origin, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void run_recovery (NmDocument *self,
+                          RecoveryOp  op);
+
+static void
+recovery_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  NmDocument *self = NM_DOCUMENT (source);
+  g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
+  RecoveryOp next;
+
+  /* No personal data in the log: only what went wrong. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not write the recovery copy: %s", error->message);
+
+  self->recovery_running = FALSE;
+  next = self->recovery_pending;
+  self->recovery_pending = RECOVERY_NONE;
+  if (next != RECOVERY_NONE)
+    run_recovery (self, next);
+  if (app != NULL)
+    g_application_release (app);
+}
+
+static void
+run_recovery (NmDocument *self,
+              RecoveryOp  op)
+{
+  g_autoptr(GTask) task = NULL;
+  GApplication *app = g_application_get_default ();
+  RecoveryJob *job;
+
+  if (self->recovery_running)
+    {
+      self->recovery_pending = op;
+      return;
+    }
+
+  job = g_new0 (RecoveryJob, 1);
+  job->op = op;
+  job->id = g_strdup (self->recovery_id);
+  if (op == RECOVERY_WRITE)
+    {
+      /* the snapshot, taken now on this thread */
+      job->document = nm_file_serialize (self->consultation);
+      job->origin = self->file != NULL ? g_object_ref (self->file) : NULL;
+    }
+
+  self->recovery_running = TRUE;
+  if (app != NULL)
+    g_application_hold (app);
+  task = g_task_new (self, NULL, recovery_done_cb, NULL);
+  g_task_set_source_tag (task, run_recovery);
+  g_task_set_task_data (task, job, recovery_job_free);
+  g_task_run_in_thread (task, recovery_thread);
+}
 
 static void
 write_recovery (NmDocument *self)
 {
-  g_autoptr(GError) error = NULL;
-
   g_clear_handle_id (&self->autosave_source, g_source_remove);
   if (self->recovery_id == NULL)
     return;
 
-  if (!nm_document_get_modified (self))
-    {
-      nm_recovery_remove (self->recovery_id);
-      return;
-    }
-
-  /* No personal data in the log: only what went wrong. */
-  if (!nm_recovery_write (self->recovery_id, self->consultation, self->file, &error))
-    g_warning ("Could not write the recovery copy: %s", error->message);
+  run_recovery (self, nm_document_get_modified (self) ? RECOVERY_WRITE : RECOVERY_REMOVE);
 }
 
 static gboolean
@@ -971,13 +1070,26 @@ nm_document_get_recovery_id (NmDocument *self)
  * nm_document_autosave_now:
  *
  * Writes the recovery copy now instead of after the usual delay (or
- * removes it when nothing is unsaved).
+ * removes it when nothing is unsaved), on a worker thread: see
+ * nm_document_get_recovery_busy() to know when it is on disk.
  */
 void
 nm_document_autosave_now (NmDocument *self)
 {
   g_return_if_fail (NM_IS_DOCUMENT (self));
   write_recovery (self);
+}
+
+/**
+ * nm_document_get_recovery_busy:
+ *
+ * Returns: whether a write or removal of the recovery copy is under way
+ */
+gboolean
+nm_document_get_recovery_busy (NmDocument *self)
+{
+  g_return_val_if_fail (NM_IS_DOCUMENT (self), FALSE);
+  return self->recovery_running;
 }
 
 /**
@@ -991,5 +1103,5 @@ nm_document_drop_recovery (NmDocument *self)
   g_return_if_fail (NM_IS_DOCUMENT (self));
 
   g_clear_handle_id (&self->autosave_source, g_source_remove);
-  nm_recovery_remove (self->recovery_id);
+  run_recovery (self, RECOVERY_REMOVE);
 }

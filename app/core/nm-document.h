@@ -92,5 +92,6 @@ void                 nm_document_ignore_disk_change (NmDocument           *self)
 const char          *nm_document_get_recovery_id    (NmDocument           *self);
 void                 nm_document_autosave_now       (NmDocument           *self);
 void                 nm_document_drop_recovery      (NmDocument           *self);
+gboolean             nm_document_get_recovery_busy  (NmDocument           *self);
 
 G_END_DECLS

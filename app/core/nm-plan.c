@@ -188,6 +188,23 @@ nm_plan_get_state (NmPlan *self)
 }
 
 /**
+ * nm_plan_has_lifelong_block:
+ *
+ * Returns: whether a reason the plan is blocked does not pass with time
+ *   (then it is "not suitable", not "not suitable now")
+ */
+gboolean
+nm_plan_has_lifelong_block (NmPlan *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; i < self->blocked_by->len; i++)
+    if (((NmPlanBlock *) g_ptr_array_index (self->blocked_by, i))->lifelong)
+      return TRUE;
+  return FALSE;
+}
+
+/**
  * nm_plan_get_unanswered:
  *
  * Returns: (transfer none): the screening items not answered yet, in the

@@ -96,6 +96,7 @@ void                nm_plan_unref             (NmPlan       *self);
 NmPlanStatus        nm_plan_get_status        (NmPlan       *self);
 NmPlanState         nm_plan_get_state         (NmPlan       *self);
 const char * const *nm_plan_get_unanswered    (NmPlan       *self);
+gboolean            nm_plan_has_lifelong_block (NmPlan      *self);
 const GDate        *nm_plan_get_wait_until    (NmPlan       *self);
 gboolean            nm_plan_get_minor         (NmPlan       *self);
 int                 nm_plan_get_age           (NmPlan       *self);

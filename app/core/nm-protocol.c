@@ -1182,6 +1182,35 @@ add_loosened (Tables     *t,
   g_ptr_array_add (t->loosened, g_strdup_printf ("%s %s (built-in %s)", path, have, was));
 }
 
+/* @path.@key when @value goes past @base (deeper, more); negative values
+ * compare the other way round and are written as their opposite. */
+static void
+loosened_deeper (Tables     *t,
+                 const char *path,
+                 const char *key,
+                 double      value,
+                 double      base)
+{
+  g_autofree char *child = NULL;
+
+  if (value <= base + 1e-9)
+    return;
+  child = g_strconcat (path, ".", key, NULL);
+  add_loosened (t, child, fabs (value), fabs (base));
+}
+
+/* @path.treat true where the built-in protocol never treats. */
+static gboolean
+loosened_enabled (Tables     *t,
+                  const char *path,
+                  gboolean    base_treat)
+{
+  if (base_treat)
+    return FALSE;
+  g_ptr_array_add (t->loosened, g_strdup_printf ("%s.treat true (built-in false)", path));
+  return TRUE;
+}
+
 static gboolean
 range_covers (guint min,
               guint max,
@@ -1211,29 +1240,11 @@ find_loosened (Tables       *t,
       const NmProtocolRegion *b = g_hash_table_lookup (base->regions, id);
       g_autofree char *path = g_strconcat ("regions.", id, NULL);
 
-      if (r == NULL || b == NULL || !r->treat)
+      if (r == NULL || b == NULL || !r->treat || loosened_enabled (t, path, b->treat))
         continue;
-      if (!b->treat)
-        {
-          g_autofree char *child = g_strconcat (path, ".treat", NULL);
-          g_ptr_array_add (t->loosened, g_strdup_printf ("%s true (built-in false)", child));
-          continue;
-        }
-      if (r->max_mm > b->max_mm + 1e-9)
-        {
-          g_autofree char *child = g_strconcat (path, ".max_mm", NULL);
-          add_loosened (t, child, r->max_mm, b->max_mm);
-        }
+      loosened_deeper (t, path, "max_mm", r->max_mm, b->max_mm);
       if (r->has_scar_limit)
-        {
-          double was = b->has_scar_limit ? b->scar_max_mm : b->max_mm;
-
-          if (r->scar_max_mm > was + 1e-9)
-            {
-              g_autofree char *child = g_strconcat (path, ".scar.max_mm", NULL);
-              add_loosened (t, child, r->scar_max_mm, was);
-            }
-        }
+        loosened_deeper (t, path, "scar.max_mm", r->scar_max_mm, b->has_scar_limit ? b->scar_max_mm : b->max_mm);
     }
 
   for (i = 0; i < nm_vocab_n_kinds (); i++)
@@ -1243,34 +1254,13 @@ find_loosened (Tables       *t,
       const NmProtocolIndication *b = g_hash_table_lookup (base->indications, id);
       g_autofree char *path = g_strconcat ("indications.", id, NULL);
 
-      if (r == NULL || b == NULL || !r->treat)
+      if (r == NULL || b == NULL || !r->treat || loosened_enabled (t, path, b->treat))
         continue;
-      if (!b->treat)
-        {
-          g_autofree char *child = g_strconcat (path, ".treat", NULL);
-          g_ptr_array_add (t->loosened, g_strdup_printf ("%s true (built-in false)", child));
-          continue;
-        }
-      if (r->max_mm > b->max_mm + 1e-9)
-        {
-          g_autofree char *child = g_strconcat (path, ".depth.max_mm", NULL);
-          add_loosened (t, child, r->max_mm, b->max_mm);
-        }
-      if (r->min_mm > b->min_mm + 1e-9)
-        {
-          g_autofree char *child = g_strconcat (path, ".depth.min_mm", NULL);
-          add_loosened (t, child, r->min_mm, b->min_mm);
-        }
-      if (r->sessions > b->sessions)
-        {
-          g_autofree char *child = g_strconcat (path, ".series.sessions", NULL);
-          add_loosened (t, child, r->sessions, b->sessions);
-        }
-      if (r->interval_weeks < b->interval_weeks)
-        {
-          g_autofree char *child = g_strconcat (path, ".series.interval_weeks", NULL);
-          add_loosened (t, child, r->interval_weeks, b->interval_weeks);
-        }
+      loosened_deeper (t, path, "depth.max_mm", r->max_mm, b->max_mm);
+      loosened_deeper (t, path, "depth.min_mm", r->min_mm, b->min_mm);
+      loosened_deeper (t, path, "series.sessions", r->sessions, b->sessions);
+      /* fewer weeks apart is looser: compared the other way round */
+      loosened_deeper (t, path, "series.interval_weeks", -(double) r->interval_weeks, -(double) b->interval_weeks);
       /* another schedule escapes the skin-type rules of its own */
       if (g_strcmp0 (r->schedule, b->schedule) != 0)
         g_ptr_array_add (t->loosened, g_strdup_printf ("%s.series.schedule %s (built-in %s)",

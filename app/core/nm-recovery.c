@@ -131,15 +131,39 @@ nm_recovery_write (const char      *id,
                    GFile           *origin,
                    GError         **error)
 {
+  g_autoptr(GBytes) document = NULL;
+
+  g_return_val_if_fail (id_is_valid (id), FALSE);
+  g_return_val_if_fail (NM_IS_CONSULTATION (consultation), FALSE);
+
+  document = nm_file_serialize (consultation);
+  return nm_recovery_write_bytes (id, document, origin, error);
+}
+
+/**
+ * nm_recovery_write_bytes:
+ * @id: the slot
+ * @document: the consultation as nm_file_serialize() wrote it
+ * @origin: (nullable): the file it belongs to
+ *
+ * nm_recovery_write() for a consultation serialised already: it reads
+ * nothing but its arguments, so it may run on a worker thread while the
+ * consultation goes on changing.
+ */
+gboolean
+nm_recovery_write_bytes (const char  *id,
+                         GBytes      *document,
+                         GFile       *origin,
+                         GError     **error)
+{
   g_autoptr(GFile) dir = nm_recovery_get_dir ();
   g_autoptr(GFile) copy = NULL;
   g_autoptr(GFile) info = NULL;
   g_autoptr(GFile) legacy = NULL;
-  g_autoptr(GBytes) document = NULL;
   g_autofree char *dir_path = g_file_get_path (dir);
 
   g_return_val_if_fail (id_is_valid (id), FALSE);
-  g_return_val_if_fail (NM_IS_CONSULTATION (consultation), FALSE);
+  g_return_val_if_fail (document != NULL, FALSE);
 
   if (g_mkdir_with_parents (dir_path, 0700) != 0)
     {
@@ -150,7 +174,6 @@ nm_recovery_write (const char      *id,
       return FALSE;
     }
 
-  document = nm_file_serialize (consultation);
   copy = slot_file (id, COPY_SUFFIX);
   info = slot_file (id, INFO_SUFFIX);
   if (!nm_file_replace_private (copy, g_bytes_get_data (document, NULL), g_bytes_get_size (document),

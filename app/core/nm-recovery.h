@@ -28,6 +28,10 @@ gboolean        nm_recovery_write      (const char       *id,
                                         NmConsultation   *consultation,
                                         GFile            *origin,
                                         GError          **error);
+gboolean        nm_recovery_write_bytes (const char      *id,
+                                        GBytes           *document,
+                                        GFile            *origin,
+                                        GError          **error);
 void            nm_recovery_remove     (const char       *id);
 GPtrArray      *nm_recovery_list       (void);
 NmConsultation *nm_recovery_load       (NmRecoveryEntry  *entry,

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "nm-references.h"
@@ -149,6 +150,20 @@ static const struct
   { "NTL", "nadiatamaralee.com “What to know before a microneedling treatment”" },
 };
 
+/* Keys that are not publications but may stand in a plan's brackets like
+ * one: CLINIC, a rule from the clinic's own protocol file. They are
+ * explained on the Sources page in the reader's language. ("plan.device",
+ * the consultation's own device, cites the consultation itself and is not
+ * a source to list.) */
+static const struct
+{
+  const char *key;
+  const char *explanation;   /* untranslated msgid */
+} notes[] = {
+  { "CLINIC", N_("The clinic’s own protocol file: a rule the clinic sets for its practice, in place of "
+                 "the built-in one.") },
+};
+
 /**
  * nm_references_get_n:
  *
@@ -177,7 +192,8 @@ nm_references_get_key (guint index)
  * nm_reference_lookup:
  * @key: (nullable): a reference key such as "HAR"
  *
- * Returns: (nullable): the citation of @key, or %NULL for an unknown key
+ * Returns: (nullable): the citation of @key (for CLINIC, which is no
+ *   publication, what it stands for, translated), or %NULL for an unknown key
  */
 const char *
 nm_reference_lookup (const char *key)
@@ -187,6 +203,22 @@ nm_reference_lookup (const char *key)
   for (guint i = 0; i < G_N_ELEMENTS (references); i++)
     if (strcmp (references[i].key, key) == 0)
       return references[i].citation;
+  for (guint i = 0; i < G_N_ELEMENTS (notes); i++)
+    if (strcmp (notes[i].key, key) == 0)
+      return g_dgettext (GETTEXT_PACKAGE, notes[i].explanation);
+  return NULL;
+}
+
+/* The table's own string for @key (a reference or a note), or NULL. */
+static const char *
+static_key (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (references); i++)
+    if (strcmp (references[i].key, key) == 0)
+      return references[i].key;
+  for (guint i = 0; i < G_N_ELEMENTS (notes); i++)
+    if (strcmp (notes[i].key, key) == 0)
+      return notes[i].key;
   return NULL;
 }
 
@@ -208,15 +240,9 @@ scan_list (GHashTable *keys,
       while (item_end < end && *item_end != ',' && *item_end != ';')
         item_end++;
       item = g_strstrip (g_strndup (p, (gsize) (item_end - p)));
-      if (nm_reference_lookup (item) != NULL)
-        {
-          guint i;
-
-          /* the table's own string, so the set needs no copies */
-          for (i = 0; strcmp (references[i].key, item) != 0; i++)
-            ;
-          g_hash_table_add (keys, (gpointer) references[i].key);
-        }
+      /* the table's own string, so the set needs no copies */
+      if (static_key (item) != NULL)
+        g_hash_table_add (keys, (gpointer) static_key (item));
       p = item_end + 1;
     }
 }

@@ -403,6 +403,68 @@ compare_filled (gconstpointer a,
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Fills the current path, outlines of one depth: in the depth's colour,
+ * or hatched when not needled. Leaves the clip changed: call inside a
+ * save/restore. */
+static void
+fill_outlines (cairo_t              *cr,
+               const FilledOutline  *first,
+               const cairo_matrix_t *m)
+{
+  if (first->fill == OUTLINE_DEPTH)
+    {
+      NmRgba colour;
+
+      nm_render_depth_colour (first->mm, &colour);
+      cairo_set_source_rgb (cr, colour.red, colour.green, colour.blue);
+      cairo_fill (cr);
+    }
+  else
+    {
+      double x0, y0, x1, y1;
+
+      cairo_path_extents (cr, &x0, &y0, &x1, &y1);
+      cairo_clip (cr);
+      nm_atlas_paint_hatch (cr, x0, y0, x1 - x0, y1 - y0, CLAMP (m->xx * 4.0, 3.0, 14.0));
+    }
+}
+
+/* Whether every point of the outlines filled[from..to) lies in @region. */
+static gboolean
+group_stays_inside (NmAtlas        *atlas,
+                    NmView          view,
+                    double          width,
+                    double          height,
+                    NmConsultation *consultation,
+                    GArray         *filled,
+                    guint           from,
+                    guint           to,
+                    const char     *region)
+{
+  const char *interned = g_intern_string (region);
+
+  for (guint k = from; k < to; k++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation,
+                                                        g_array_index (filled, FilledOutline, k).index);
+      const NmPoint *points;
+      guint n_points = 0;
+
+      if (g_strcmp0 (nm_finding_get_view (finding), nm_view_id (view)) != 0)
+        continue;
+      points = nm_finding_get_outline (finding, &n_points);
+      for (guint p = 0; p < n_points; p++)
+        {
+          double x, y;
+
+          nm_atlas_view_to_widget (atlas, view, width, height, points[p].x, points[p].y, &x, &y);
+          if (nm_atlas_region_at (atlas, view, width, height, x, y) != interned)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* The insides of the outlines: a wash of the category's colour, or in the
  * depth layer the colour of the finding's own depth (or hatching), one
  * path per colour. An overlay of its own under the edges, so that an edit
@@ -491,36 +553,30 @@ draw_outline_fills (cairo_t          *cr,
             cairo_clip (cr);
           }
       }
-      inside = nm_atlas_region_mask (atlas, cr, view, region, width, height);
-      if (inside != NULL)
+      /* the mask costs a rendering of the region: only for outlines that
+       * stray out of it (every point is looked up in the pick buffer); an
+       * outline on a view without its region shows no depth at all */
+      if (nm_atlas_view_has_region (atlas, view, region))
         {
-          /* the path is made inside the group, in the group's space */
-          cairo_push_group (cr);
+          inside = group_stays_inside (atlas, view, width, height, consultation, filled, i, j, region)
+                   ? NULL : nm_atlas_region_mask (atlas, cr, view, region, width, height);
+          /* with a mask, the path is made inside the group, in its space */
+          if (inside != NULL)
+            cairo_push_group (cr);
           cairo_new_path (cr);
           for (guint k = i; k < j; k++)
             any |= append_ring (cr, atlas, view, width, height,
                                 nm_consultation_get_finding (consultation,
                                                              g_array_index (filled, FilledOutline, k).index),
                                 ring);
-          if (any && first->fill == OUTLINE_DEPTH)
+          if (any)
+            fill_outlines (cr, first, &m);
+          if (inside != NULL)
             {
-              NmRgba colour;
-
-              nm_render_depth_colour (first->mm, &colour);
-              cairo_set_source_rgb (cr, colour.red, colour.green, colour.blue);
-              cairo_fill (cr);
+              cairo_pop_group_to_source (cr);
+              cairo_mask (cr, inside);
+              cairo_pattern_destroy (inside);
             }
-          else if (any)
-            {
-              double x0, y0, x1, y1;
-
-              cairo_path_extents (cr, &x0, &y0, &x1, &y1);
-              cairo_clip (cr);
-              nm_atlas_paint_hatch (cr, x0, y0, x1 - x0, y1 - y0, CLAMP (m.xx * 4.0, 3.0, 14.0));
-            }
-          cairo_pop_group_to_source (cr);
-          cairo_mask (cr, inside);
-          cairo_pattern_destroy (inside);
         }
       cairo_restore (cr);
       cairo_new_path (cr);
@@ -1246,6 +1302,49 @@ nm_render_map (cairo_t          *cr,
     }
 
   nm_atlas_render (atlas, cr, style->view, width, height, &atlas_style);
+}
+
+/**
+ * nm_render_map_rescale:
+ * @view: the view drawn
+ * @from_width: (in): the size a frame of the map was drawn at
+ * @to_width: (in): the size it is shown at now
+ * @x: (out): where that frame goes at the new size, in the new size's space
+ *
+ * Where a frame drawn at one size must be placed, scaled, so that the view
+ * it shows lies where nm_render_map() would draw it at another size: what
+ * a live resize shows until the size settles and the map is drawn again.
+ * The scale is uniform, as the view is fitted with its aspect ratio.
+ */
+void
+nm_render_map_rescale (NmView  view,
+                       double  from_width,
+                       double  from_height,
+                       double  to_width,
+                       double  to_height,
+                       double *x,
+                       double *y,
+                       double *width,
+                       double *height)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  cairo_matrix_t from, to;
+  double s;
+
+  if (atlas == NULL || from_width <= 0 || from_height <= 0)
+    {
+      *x = *y = 0;
+      *width = to_width;
+      *height = to_height;
+      return;
+    }
+  nm_atlas_fit (atlas, view, from_width, from_height, &from);
+  nm_atlas_fit (atlas, view, to_width, to_height, &to);
+  s = to.xx / from.xx;
+  *x = to.x0 - from.x0 * s;
+  *y = to.y0 - from.y0 * s;
+  *width = from_width * s;
+  *height = from_height * s;
 }
 
 /* ----------------------------------------------------------------- legend */

@@ -48,6 +48,15 @@ void          nm_render_map             (cairo_t          *cr,
                                          const NmMapStyle *style,
                                          double            width,
                                          double            height);
+void          nm_render_map_rescale     (NmView            view,
+                                         double            from_width,
+                                         double            from_height,
+                                         double            to_width,
+                                         double            to_height,
+                                         double           *x,
+                                         double           *y,
+                                         double           *width,
+                                         double           *height);
 
 void          nm_render_depth_colour    (double            mm,
                                          NmRgba           *out);

@@ -476,10 +476,27 @@ table_draw (NmPdfDocument *doc,
   return y;
 }
 
-/* The headline: the plan's state, as the window's status says it. */
-static const char *
-state_title (NmPlanState state)
+/* Whether any reason the plan is blocked is lifelong (a keloid): it will
+ * not pass with time. */
+static gboolean
+blocked_for_life (NmPlan *plan)
 {
+  for (guint i = 0; i < nm_plan_get_n_blocked_by (plan); i++)
+    if (nm_plan_get_blocked_by (plan, i)->lifelong)
+      return TRUE;
+  return FALSE;
+}
+
+/* The headline: the plan's state, as the window's status says it; a
+ * lifelong block is "not suitable", not only "not suitable now". */
+static const char *
+state_title (NmPlan *plan)
+{
+  NmPlanState state = nm_plan_get_state (plan);
+
+  if (state == NM_PLAN_STATE_BLOCKED && blocked_for_life (plan))
+    return _("Not suitable");
+
   switch (state)
     {
     case NM_PLAN_STATE_READY:
@@ -523,6 +540,78 @@ plan_is_final (NmPdfDocument *doc)
   return state == NM_PLAN_STATE_READY || state == NM_PLAN_STATE_PRECAUTIONS;
 }
 
+/* Whether the plan warns with @id. */
+static gboolean
+plan_has_warning (NmPlan     *plan,
+                  const char *id)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether there is a consent to sign: the plan can be agreed to, it
+ * plans at least one session, and the practitioner has acknowledged every
+ * answer that calls for care. */
+static gboolean
+has_consent (NmPdfDocument *doc)
+{
+  return plan_is_final (doc) &&
+         nm_plan_get_n_series (doc->plan) > 0 &&
+         !plan_has_warning (doc->plan, "relative-unacknowledged");
+}
+
+/* The client's own yes answers, as statements: a short name for each
+ * screening item, in the client's words rather than the practitioner's
+ * question ("Does the client take blood thinners or aspirin?"). */
+static const struct
+{
+  const char *id;
+  const char *name;   /* untranslated msgid */
+} answer_names[] = {
+  { "active-infection",          N_("A skin infection in the area") },
+  { "open-wounds",               N_("Open wounds, sores or irritated skin in the area") },
+  { "skin-cancer",               N_("Skin cancer or a suspicious mole or lesion in the area") },
+  { "bleeding-disorder",         N_("Haemophilia or another bleeding disorder") },
+  { "isotretinoin",              N_("Isotretinoin now or in the last 6 months") },
+  { "pregnancy",                 N_("Pregnant or breastfeeding") },
+  { "keloid-tendency",           N_("Keloid scars") },
+  { "radiotherapy",              N_("Radiotherapy now or in the last 3 months") },
+  { "metal-allergy",             N_("Allergy to stainless steel, nickel or topical anaesthetics") },
+  { "uncontrolled-diabetes",     N_("Diabetes that is not under control") },
+  { "immunosuppression",         N_("Immunosuppressants, chemotherapy or high-dose steroids") },
+  { "autoimmune-skin-disease",   N_("Scleroderma or another collagen-vascular disease") },
+  { "anticoagulants",            N_("Blood thinners or aspirin") },
+  { "herpes-history",            N_("Cold sores before") },
+  { "active-acne",               N_("Active inflammatory acne in the area") },
+  { "rosacea",                   N_("Rosacea") },
+  { "eczema-psoriasis",          N_("Eczema, psoriasis or dermatitis") },
+  { "recent-procedure",          N_("A recent filler, toxin, peel, laser or surgery in the area") },
+  { "sunburn",                   N_("Sunburn or a fresh tan") },
+  { "vitiligo",                  N_("Vitiligo, or another condition that spreads to injured skin") },
+  { "photosensitising-drugs",    N_("Photosensitising medicines") },
+  { "tattoo-in-area",            N_("A tattoo or permanent make-up in the area") },
+  { "pigmented-lesions-in-area", N_("Moles, actinic keratoses or other pigmented lesions in the area") },
+  { "pih-history",               N_("Hyperpigmentation or scarring after an earlier procedure") },
+};
+
+/* "Blood thinners or aspirin: yes", as Pango markup. */
+static char *
+yes_answer (const char *id)
+{
+  const char *name = NULL;
+  g_autofree char *e = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (answer_names); i++)
+    if (g_strcmp0 (answer_names[i].id, id) == 0)
+      name = _(answer_names[i].name);
+  e = esc (name != NULL ? name : nm_vocab_screening_question (id));
+  /* Translators: one of the client's screening answers, e.g. "Blood
+   * thinners or aspirin: yes" */
+  return g_strdup_printf (_("%s: <b>yes</b>"), e);
+}
+
 /* The message of the plan's `wait-before-start` warning, or NULL. */
 static const char *
 wait_message (NmPlan *plan)
@@ -537,26 +626,85 @@ wait_message (NmPlan *plan)
   return NULL;
 }
 
+/* The sources the `wait-before-start` warning cites, "(ESM)", or "". */
+static char *
+wait_sources (NmPlan *plan)
+{
+  const char *why = wait_message (plan);
+  const char *open = why != NULL ? strrchr (why, '(') : NULL;
+  const char *close = open != NULL ? strchr (open, ')') : NULL;
+
+  if (close == NULL)
+    return g_strdup ("");
+  return g_strndup (open, (gsize) (close - open + 1));
+}
+
 /* The note that says why the first session moved, as Pango markup; NULL
- * when no wait applies. */
+ * when no wait applies. The date once, in the locale's format: the
+ * planner's own message (which gives it as YYYY-MM-DD) is not repeated. */
 static char *
 wait_note (NmPdfDocument *doc)
 {
   const GDate *until = nm_plan_get_wait_until (doc->plan);
-  const char *why = wait_message (doc->plan);
+  gboolean sunburn = nm_consultation_get_screening (doc->consultation, "sunburn") == NM_ANSWER_YES;
+  gboolean procedure = nm_consultation_get_screening (doc->consultation, "recent-procedure") == NM_ANSWER_YES;
   g_autofree char *date = NULL;
-  g_autofree char *why_e = NULL;
+  g_autofree char *sources = NULL;
+  g_autofree char *sources_e = NULL;
+  const char *why;
+  char *note;
 
   if (until == NULL || !g_date_valid (until) || nm_plan_get_n_series (doc->plan) == 0)
     return NULL;
   date = nm_render_format_date (until);
-  why_e = esc (why != NULL ? why : _("The screening asks to wait before the first session."));
-  /* Translators: %s are a date and the reason, e.g. "Sunburn or fresh tan:
-   * wait at least 2 weeks (ESM)." */
-  return g_strdup_printf (_("<b>The first session moves to %s.</b> %s"), date, why_e);
+  sources = wait_sources (doc->plan);
+  sources_e = esc (sources);
+  if (sunburn && procedure)
+    why = _("Sunburn or a fresh tan, and a recent procedure in the area");
+  else if (sunburn)
+    why = _("Sunburn or a fresh tan");
+  else if (procedure)
+    why = _("A recent filler, toxin, peel, laser or surgery in the area");
+  else
+    why = _("The screening asks to wait");
+  /* Translators: a date, the reason and its sources, e.g. "The first
+   * session moves to 15 Dec 2026. Sunburn or a fresh tan: at least 2
+   * weeks from today (ESM)." */
+  note = g_strdup_printf (_("<b>The first session moves to %s.</b> %s: at least 2 weeks from today %s."),
+                          date, why, sources_e);
+  if (procedure)
+    {
+      char *longer = g_strdup_printf ("%s %s", note,
+                                      _("Fillers, toxin and surgery may need 3–12 months: "
+                                        "your practitioner checks the waiting time for the area."));
+
+      g_free (note);
+      note = longer;
+    }
+  return note;
 }
 
-/* "Rolling acne scars (marked)" for each finding of @region, in the
+/* A finding's severity by name: acne scars by their Goodman & Baron
+ * grade (GBQ1; nm_vocab_severity_description), anything else by the
+ * generic scale. */
+static const char *
+severity_name (const char *kind,
+               guint       severity)
+{
+  if (kind != NULL && g_str_has_prefix (kind, "acne-scar-") &&
+      severity >= NM_SEVERITY_MIN && severity <= NM_SEVERITY_MAX)
+    {
+      const char *grades[] = {
+        /* Translators: Goodman & Baron grades 1–4 of acne scars */
+        N_("Macular"), N_("Mild"), N_("Moderate"), N_("Severe"),
+      };
+
+      return _(grades[severity - NM_SEVERITY_MIN]);
+    }
+  return nm_vocab_severity_name (severity);
+}
+
+/* "Rolling acne scars (Moderate)" for each finding of @region, in the
  * consultation's order, without repeats. */
 static char *
 region_findings_text (NmPdfDocument *doc,
@@ -576,7 +724,7 @@ region_findings_text (NmPdfDocument *doc,
           g_hash_table_contains (seen, kind))
         continue;
       g_hash_table_add (seen, (gpointer) kind);
-      severity = nm_vocab_severity_name (nm_finding_get_severity (finding));
+      severity = severity_name (kind, nm_finding_get_severity (finding));
       line = g_strdup_printf ("%s (%s)", nm_vocab_kind_name (kind),
                               severity != NULL ? severity : "");
       if (out->len > 0)
@@ -678,6 +826,71 @@ slot_compare (gconstpointer a,
   return x->series < y->series ? -1 : x->series > y->series;
 }
 
+/* Whether the plan warns that what was logged in @region went over the
+ * plan (too deep, or an area that is never needled). */
+static gboolean
+logged_over_plan (NmPlan     *plan,
+                  const char *region)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    {
+      const NmPlanWarning *w = nm_plan_get_warning (plan, i);
+
+      if (g_strcmp0 (w->id, "logged-over-plan") == 0 && g_strcmp0 (w->region, region) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The areas and depth cells of a done session: what was logged, area by
+ * area (areas outside the plan too), not what was planned. */
+static void
+done_cells (NmPdfDocument *doc,
+            NmSession     *session,
+            char         **areas_out,
+            char         **depth_out)
+{
+  g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
+  g_autoptr(GString) areas = g_string_new (NULL);
+  double lo = G_MAXDOUBLE, hi = 0;
+
+  for (guint r = 0; regions != NULL && regions[r] != NULL; r++)
+    {
+      double mm = 0;
+      g_autofree char *name = NULL;
+      g_autofree char *depth = NULL;
+
+      if (!nm_session_get_depth (session, regions[r], &mm))
+        continue;
+      lo = MIN (lo, mm);
+      hi = MAX (hi, mm);
+      name = esc (nm_vocab_region_name (regions[r]));
+      depth = nm_render_format_depth (mm, mm);
+      if (areas->len > 0)
+        g_string_append_c (areas, '\n');
+      /* Translators: in the schedule, an area of a done session and the
+       * depth logged there, e.g. "Left cheek: 1.25 mm" */
+      g_string_append_printf (areas, _("%s: <b>%s</b>"), name, depth);
+      if (logged_over_plan (doc->plan, regions[r]))
+        g_string_append_printf (areas, " <span foreground=\"#b32619\">%s</span>",
+                                /* Translators: after a logged depth that went past the plan */
+                                _("(over the plan)"));
+    }
+  if (areas->len == 0)
+    {
+      *areas_out = g_strdup_printf ("<span foreground=\"#656b72\">%s</span>", _("No depths logged"));
+      *depth_out = g_strdup ("");
+      return;
+    }
+  *areas_out = g_string_free (g_steal_pointer (&areas), FALSE);
+  {
+    g_autofree char *range = nm_render_format_depth (lo, hi);
+
+    /* Translators: the depth column of a done session: the logged depths */
+    *depth_out = g_strdup_printf (_("%s\n<span size=\"85%%\" foreground=\"#656b72\">logged</span>"), range);
+  }
+}
+
 static void
 build_session_table (NmPdfDocument *doc)
 {
@@ -740,8 +953,12 @@ build_session_table (NmPdfDocument *doc)
                   g_autofree char *on = nm_render_format_date (&actual);
 
                   status = NULL;
+                  g_clear_pointer (&cells[4], g_free);
                   cells[4] = g_strdup_printf ("<span foreground=\"#1c6b78\"><b>%s</b></span>\n%s",
                                               _("Done"), on);
+                  g_clear_pointer (&cells[2], g_free);
+                  g_clear_pointer (&cells[3], g_free);
+                  done_cells (doc, session, &cells[2], &cells[3]);
                 }
               else
                 status = _("Booked");
@@ -755,8 +972,10 @@ build_session_table (NmPdfDocument *doc)
         cells[0] = g_strdup_printf ("<b>%s</b>", date);
         cells[1] = g_strdup_printf (_("%s\n<span size=\"85%%\" foreground=\"#656b72\">session %u of %u</span>"),
                                     label, slot->number, series->sessions);
-        cells[2] = g_steal_pointer (&areas_e);
-        cells[3] = g_strdup (depth);
+        if (cells[2] == NULL)
+          cells[2] = g_steal_pointer (&areas_e);
+        if (cells[3] == NULL)
+          cells[3] = g_strdup (depth);
         if (cells[4] == NULL)
           cells[4] = g_strdup (status);
       }
@@ -892,7 +1111,8 @@ build_sources_table (NmPdfDocument *doc)
     {
       const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
 
-      if (summary_shows_warning (doc, w) || g_strcmp0 (w->id, "wait-before-start") == 0)
+      if (summary_shows_warning (doc, w) ||
+          (g_strcmp0 (w->id, "wait-before-start") == 0 && nm_plan_get_n_series (doc->plan) > 0))
         nm_references_scan (keys, w->message);
     }
   if (has_page (doc, PAGE_SCHEDULE))
@@ -939,6 +1159,44 @@ view_family (NmView view)
     default:
       return 3;
     }
+}
+
+/* The face's views, the scalp's, the body's: a region is mapped in the
+ * first of these groups that shows it. */
+static int
+view_group (NmView view)
+{
+  switch (view_family (view))
+    {
+    case 0:
+    case 1:
+      return 0;
+    case 2:
+      return 1;
+    default:
+      return 2;
+    }
+}
+
+/* Whether @finding gets a map on @view: the view its outline was drawn on,
+ * else the views of the first group that shows its region (the forehead
+ * is in the face's views, not also on a scalp page; the neck not also on
+ * the body's). */
+static gboolean
+finding_shown_on (NmFinding *finding,
+                  NmView     view)
+{
+  const char *region = nm_finding_get_region (finding);
+  const char *drawn = nm_finding_get_view (finding);
+
+  if (drawn != NULL && g_strcmp0 (drawn, nm_view_id (view)) == 0)
+    return TRUE;
+  if (!nm_vocab_region_in_view (region, view))
+    return FALSE;
+  for (guint w = 0; w < NM_N_VIEWS; w++)
+    if (view_group (w) < view_group (view) && nm_vocab_region_in_view (region, w))
+      return FALSE;
+  return TRUE;
 }
 
 /* Adds pages of @kind for blocks [0, @n) of heights @heights: as many
@@ -991,11 +1249,11 @@ layout_document (NmPdfDocument *doc)
   paginate_blocks (doc, PAGE_SUMMARY, _("Summary"), _("Summary (continued)"),
                    summary_h, N_SUMMARY_BLOCKS, room);
 
-  /* the depth maps: every view with a finding, a page per family of
-   * views (the front of the face; its profiles; the scalp; the body) */
+  /* the depth maps: every view a finding is shown on, a page per family
+   * of views (the front of the face; its profiles; the scalp; the body) */
   for (guint v = 0; v < NM_N_VIEWS; v++)
     for (guint i = 0; i < nm_consultation_get_n_findings (doc->consultation); i++)
-      if (nm_vocab_region_in_view (nm_finding_get_region (nm_consultation_get_finding (doc->consultation, i)), v))
+      if (finding_shown_on (nm_consultation_get_finding (doc->consultation, i), v))
         {
           map_views[n_map_views++] = v;
           break;
@@ -1037,7 +1295,7 @@ layout_document (NmPdfDocument *doc)
    * blocks */
   if (nm_plan_get_n_series (doc->plan) > 0)
     add_page (doc, PAGE_AFTERCARE, _("Aftercare"), TRUE);
-  if (plan_is_final (doc))
+  if (has_consent (doc))
     {
       double consent_h[N_CONSENT_PARTS];
 
@@ -1232,7 +1490,7 @@ draw_header_footer (NmPdfDocument *doc,
       const Rgb *c = state_colour (state);
       g_autofree char *marked = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\"><b>%s</b></span> · %s",
                                                  (guint) (c->r * 255 + 0.5), (guint) (c->g * 255 + 0.5),
-                                                 (guint) (c->b * 255 + 0.5), state_title (state), right);
+                                                 (guint) (c->b * 255 + 0.5), state_title (doc->plan), right);
 
       g_free (right);
       right = g_steal_pointer (&marked);
@@ -1349,9 +1607,10 @@ static void
 draw_status_pill (cairo_t      *cr,
                   double        x,
                   double        y,
-                  NmPlanState   state)
+                  NmPlan       *plan)
 {
-  g_autoptr(PangoLayout) layout = layout_new (cr, BODY_SIZE, PANGO_WEIGHT_BOLD, -1, state_title (state));
+  NmPlanState state = nm_plan_get_state (plan);
+  g_autoptr(PangoLayout) layout = layout_new (cr, BODY_SIZE, PANGO_WEIGHT_BOLD, -1, state_title (plan));
   double w = layout_width (layout) + 26, h = layout_height (layout) + 10;
   const Rgb *c = state_colour (state);
 
@@ -1472,7 +1731,7 @@ draw_cover (NmPdfDocument *doc,
       y += draw_field (cr, x, y, col, cw / 2 + 60, _("First session"), first);
     }
   y += 10;
-  draw_status_pill (cr, x + col, y, nm_plan_get_state (doc->plan));
+  draw_status_pill (cr, x + col, y, doc->plan);
   y += 56;
 
   /* contents */
@@ -1551,6 +1810,14 @@ state_text (NmPdfDocument *doc)
   guint n_unanswered = g_strv_length ((char **) nm_plan_get_unanswered (doc->plan));
   guint n_blocks = nm_plan_get_n_blocked_by (doc->plan);
 
+  /* final, but nothing to sign yet: say why */
+  if (plan_is_final (doc) && nm_plan_get_n_series (doc->plan) == 0)
+    return g_strdup (_("The screening is complete, but no area is to be needled, so no sessions "
+                       "are planned and there is nothing to agree to or sign."));
+  if (plan_is_final (doc) && plan_has_warning (doc->plan, "relative-unacknowledged"))
+    return g_strdup (_("The screening is complete. Your practitioner has still to go through some of "
+                       "your answers with you; until then there is nothing to agree to or sign."));
+
   switch (state)
     {
     case NM_PLAN_STATE_READY:
@@ -1587,6 +1854,13 @@ state_text (NmPdfDocument *doc)
                          "is nothing to agree to or sign."));
     case NM_PLAN_STATE_BLOCKED:
     default:
+      if (blocked_for_life (doc->plan))
+        return g_strdup (g_dngettext (GETTEXT_PACKAGE,
+                                      "Microneedling is not suitable, for the reason below. "
+                                      "No sessions are planned.",
+                                      "Microneedling is not suitable, for the reasons below. "
+                                      "No sessions are planned.",
+                                      MAX (n_blocks, 1)));
       return g_strdup (g_dngettext (GETTEXT_PACKAGE,
                                     "Microneedling is not suitable now, for the reason below. "
                                     "No sessions are planned.",
@@ -1659,7 +1933,7 @@ summary_state (NmPdfDocument *doc,
   set_rgb (cr, sc);
   cairo_rectangle (cr, x, y, 3.5, box_h);
   cairo_fill (cr);
-  text (cr, x + 20, y + 12, cw - 40, 12, PANGO_WEIGHT_BOLD, sc, state_title (state));
+  text (cr, x + 20, y + 12, cw - 40, 12, PANGO_WEIGHT_BOLD, sc, state_title (doc->plan));
   list_y = y + 30 + text (cr, x + 20, y + 30, cw - 40, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, status_text) + 10;
   if (list_title != NULL)
     list_y += text (cr, x + 20, list_y, cw - 40, BODY_SIZE, PANGO_WEIGHT_BOLD, &ink, list_title) + 4;
@@ -1759,17 +2033,25 @@ summary_not_needled (NmPdfDocument *doc,
 }
 
 /* Whether the summary lists warning @w: the state panel already names
- * the unanswered questions, and the series section the wait. */
+ * the unanswered questions, and the series section the wait; what is
+ * meant for the practitioner stays out of the client's copy. */
 static gboolean
 summary_shows_warning (NmPdfDocument       *doc,
                        const NmPlanWarning *w)
 {
   NmPlanState state = nm_plan_get_state (doc->plan);
 
+  /* instructions to the practitioner, not precautions for the client */
+  if (g_strcmp0 (w->id, "relative-unacknowledged") == 0 ||
+      g_strcmp0 (w->id, "clinic-rule-loosened") == 0)
+    return FALSE;
   if (g_strcmp0 (w->id, "screening-incomplete") == 0)
     return state != NM_PLAN_STATE_SCREENING_INCOMPLETE && state != NM_PLAN_STATE_NO_SKIN_TYPE;
+  /* the wait is said once, by the series section and the schedule (in
+   * the locale's date format); with no session planned there is nothing
+   * to wait for */
   if (g_strcmp0 (w->id, "wait-before-start") == 0)
-    return nm_plan_get_n_series (doc->plan) == 0;
+    return FALSE;
   return TRUE;
 }
 
@@ -1847,9 +2129,9 @@ summary_reviewed (NmPdfDocument *doc,
       if (!any)
         y += section_heading (cr, x, y, _("Reviewed by your practitioner"));
       any = TRUE;
-      q = esc (nm_vocab_screening_question (info->id));
+      q = yes_answer (info->id);
       a = esc (ack);
-      line = g_strdup_printf ("%s <b>%s</b>\n<i>%s</i>", q, _("Yes."), a);
+      line = a[0] != '\0' ? g_strdup_printf ("%s\n<i>%s</i>", q, a) : g_strdup (q);
       y += bullet (cr, x, y, cw, &accent, line);
     }
   return y - y0;
@@ -2245,7 +2527,6 @@ consent_risks_part (NmPdfDocument *doc,
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     {
       const NmScreeningInfo *info = nm_vocab_screening (i);
-      g_autofree char *q = NULL;
       g_autofree char *line = NULL;
 
       if (nm_consultation_get_screening (doc->consultation, info->id) != NM_ANSWER_YES)
@@ -2255,8 +2536,7 @@ consent_risks_part (NmPdfDocument *doc,
           y += section_heading (cr, x, y, _("Your answers that call for care"));
           any = TRUE;
         }
-      q = esc (nm_vocab_screening_question (info->id));
-      line = g_strdup_printf ("%s <b>%s</b>", q, _("Yes."));
+      line = yes_answer (info->id);
       y += bullet (cr, x, y, cw, &caution, line);
     }
   if (!any)

@@ -16,6 +16,8 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <langinfo.h>
+#include <locale.h>
 
 #include "nm-client-panel.h"
 #include "nm-file.h"
@@ -26,10 +28,12 @@ typedef void        (*SetText) (NmConsultation *self, const char *text);
 
 typedef struct
 {
-  AdwEntryRow *row;
-  GetText      get;
-  SetText      set;
-  gboolean     is_date;
+  AdwEntryRow  *row;
+  GetText       get;
+  SetText       set;
+  gboolean      is_date;
+  GtkLabel     *hint;      /* dates: the form to type, while the field is empty */
+  AdwActionRow *message;   /* dates: why what was typed is not taken */
 } TextField;
 
 enum {
@@ -55,6 +59,7 @@ struct _NmClientPanel
   GtkLabel        *skin_label;
   GtkLabel        *age_label;
   GtkLabel        *minor_label;
+  NmDateEntryStyle date_style;
   gboolean         syncing;
 };
 
@@ -68,6 +73,188 @@ static const char *skin_descriptions[6] = {
   N_("Type V: very rarely burns, tans deeply"),
   N_("Type VI: never burns, deeply pigmented"),
 };
+
+/* Dates as people type them: the locale's usual form (14.05.1991 in
+ * German, 05/14/1991 in American English, 14/05/1991 in French), and ISO
+ * 8601 always. Stored as ISO. Slashes are read in the locale's order; a
+ * locale without one of its own (C) shows ISO and reads slashes day first.
+ * Years have four digits: a birth date's century is never guessed. */
+
+/**
+ * nm_date_entry_style_for_locale:
+ * @style: (out): how the current LC_TIME locale writes a date
+ */
+void
+nm_date_entry_style_for_locale (NmDateEntryStyle *style)
+{
+  const char *locale = setlocale (LC_TIME, NULL);
+  const char *format;
+  int day = -1, month = -1, year = -1, next = 0;
+  char separator = 0;
+
+  style->order = NM_DATE_ENTRY_ISO;
+  style->separator = '-';
+  style->slash_month_first = FALSE;
+  if (locale == NULL || g_str_equal (locale, "C") || g_str_has_prefix (locale, "C.") ||
+      g_str_equal (locale, "POSIX"))
+    return;
+
+  format = nl_langinfo (D_FMT);
+  for (const char *p = format; p != NULL && *p != '\0'; p++)
+    {
+      if (*p != '%')
+        {
+          if (separator == 0 && next > 0 && strchr ("./-", *p) != NULL)
+            separator = *p;
+          continue;
+        }
+      /* flags and the E and O modifiers */
+      while (p[1] != '\0' && strchr ("_-0^#EO", p[1]) != NULL)
+        p++;
+      if (p[1] == '\0')
+        break;
+      switch (*++p)
+        {
+        case 'd': case 'e': day = next++; break;
+        case 'm': month = next++; break;
+        case 'Y': case 'y': case 'C': case 'G': year = next++; break;
+        case 'D': month = next++; day = next++; year = next++; separator = '/'; break;
+        case 'F': year = next++; month = next++; day = next++; separator = '-'; break;
+        default: break;
+        }
+    }
+
+  if (day == 0 && month == 1 && year == 2)
+    {
+      style->order = NM_DATE_ENTRY_DMY;
+      style->separator = separator != 0 ? separator : '/';
+    }
+  else if (month == 0 && day == 1 && year == 2)
+    {
+      style->order = NM_DATE_ENTRY_MDY;
+      style->separator = '/';
+      style->slash_month_first = TRUE;
+    }
+}
+
+/**
+ * nm_date_entry_parse:
+ * @text: what was typed: YYYY-MM-DD, or day, month and a four-digit year
+ *   with dots, slashes or hyphens (slashes in the order of @style)
+ *
+ * Returns: (transfer full) (nullable): the date as YYYY-MM-DD, %NULL when
+ *   @text is no such date
+ */
+char *
+nm_date_entry_parse (const NmDateEntryStyle *style,
+                     const char             *text)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
+  guint parts[3], lengths[3], day, month, year;
+  const char *p = copy;
+  char separator = 0;
+  g_autofree char *iso = NULL;
+
+  for (guint n = 0; n < 3; n++)
+    {
+      guint value = 0, length = 0;
+
+      while (g_ascii_isdigit (*p) && length < 4)
+        {
+          value = value * 10 + (guint) (*p++ - '0');
+          length++;
+        }
+      if (length == 0 || g_ascii_isdigit (*p))
+        return NULL;
+      parts[n] = value;
+      lengths[n] = length;
+      if (n == 2)
+        break;
+      if (*p != '.' && *p != '/' && *p != '-')
+        return NULL;
+      if (separator != 0 && *p != separator)
+        return NULL;
+      separator = *p++;
+    }
+  if (*p != '\0')
+    return NULL;
+
+  if (lengths[0] == 4 && separator == '-' && lengths[1] <= 2 && lengths[2] <= 2)
+    {
+      year = parts[0];
+      month = parts[1];
+      day = parts[2];
+    }
+  else if (lengths[2] == 4 && lengths[0] <= 2 && lengths[1] <= 2)
+    {
+      gboolean month_first = separator == '/' && style->slash_month_first;
+
+      day = month_first ? parts[1] : parts[0];
+      month = month_first ? parts[0] : parts[1];
+      year = parts[2];
+    }
+  else
+    return NULL;
+
+  iso = g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+  return nm_date_is_valid (iso) ? g_steal_pointer (&iso) : NULL;
+}
+
+/**
+ * nm_date_entry_format:
+ * @iso: (nullable): a date YYYY-MM-DD
+ *
+ * Returns: (transfer full): @iso in the form of @style; @iso itself when it
+ *   is no date, "" for %NULL
+ */
+char *
+nm_date_entry_format (const NmDateEntryStyle *style,
+                      const char             *iso)
+{
+  GDate date;
+  guint day, month, year;
+
+  if (!nm_date_parse (iso, &date))
+    return g_strdup (iso != NULL ? iso : "");
+  day = g_date_get_day (&date);
+  month = g_date_get_month (&date);
+  year = g_date_get_year (&date);
+  switch (style->order)
+    {
+    case NM_DATE_ENTRY_DMY:
+      return g_strdup_printf ("%02u%c%02u%c%04u", day, style->separator, month, style->separator, year);
+    case NM_DATE_ENTRY_MDY:
+      return g_strdup_printf ("%02u%c%02u%c%04u", month, style->separator, day, style->separator, year);
+    case NM_DATE_ENTRY_ISO:
+    default:
+      return g_strdup (iso);
+    }
+}
+
+/**
+ * nm_date_entry_hint:
+ *
+ * Returns: the form to type a date in, as the field shows it:
+ *   “DD.MM.YYYY” (in the user's language)
+ */
+const char *
+nm_date_entry_hint (const NmDateEntryStyle *style)
+{
+  /* Translators: how a date is typed; use your language's letters for
+   * day, month and year (German: TT.MM.JJJJ), keep the order and marks */
+  switch (style->order)
+    {
+    case NM_DATE_ENTRY_DMY:
+      return style->separator == '.' ? C_("date form", "DD.MM.YYYY")
+           : style->separator == '-' ? C_("date form", "DD-MM-YYYY")
+           : C_("date form", "DD/MM/YYYY");
+    case NM_DATE_ENTRY_MDY:
+      return C_("date form", "MM/DD/YYYY");
+    case NM_DATE_ENTRY_ISO:
+    default:
+      return C_("date form", "YYYY-MM-DD");
+    }
+}
 
 /* The age on the first session's date, as the plan counts it (spec §3.1):
  * the plan's own figure once it has one, else counted here from the first
@@ -156,6 +343,51 @@ sync_age (NmClientPanel *self)
     }
 }
 
+static gboolean
+is_editing (TextField *field)
+{
+  return (gtk_widget_get_state_flags (GTK_WIDGET (field->row)) & GTK_STATE_FLAG_FOCUS_WITHIN) != 0;
+}
+
+/* Whether what @field holds is the date @iso, in whatever form. */
+static gboolean
+same_date (NmClientPanel *self,
+           TextField     *field,
+           const char    *iso)
+{
+  g_autofree char *typed = nm_date_entry_parse (&self->date_style,
+                                                gtk_editable_get_text (GTK_EDITABLE (field->row)));
+
+  return typed != NULL && g_strcmp0 (typed, iso) == 0;
+}
+
+/* A date field's problem, said under it (%NULL: none), and its form shown
+ * in it while it is empty or what was typed is not taken. */
+static void
+show_date_problem (TextField  *field,
+                   const char *problem)
+{
+  if (problem != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (field->row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (field->row), "error");
+  if (!field->is_date)
+    return;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->message), problem != NULL ? problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (field->message), problem != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (field->hint),
+                          problem != NULL || gtk_editable_get_text (GTK_EDITABLE (field->row))[0] == '\0');
+}
+
+static void
+on_date_changed_cb (GtkEditable *editable,
+                    TextField   *field)
+{
+  gtk_widget_set_visible (GTK_WIDGET (field->hint),
+                          gtk_widget_has_css_class (GTK_WIDGET (field->row), "error") ||
+                          gtk_editable_get_text (editable)[0] == '\0');
+}
+
 static void
 sync_from_model (NmClientPanel *self)
 {
@@ -166,10 +398,17 @@ sync_from_model (NmClientPanel *self)
     {
       TextField *field = &self->fields[i];
       const char *value = self->consultation ? field->get (self->consultation) : NULL;
+      g_autofree char *shown = field->is_date ? nm_date_entry_format (&self->date_style, value)
+                                              : g_strdup (value ? value : "");
 
-      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (field->row)), value ? value : "") != 0)
-        gtk_editable_set_text (GTK_EDITABLE (field->row), value ? value : "");
-      gtk_widget_remove_css_class (GTK_WIDGET (field->row), "error");
+      /* the same date typed another way stays as typed while it is being
+       * edited (setting it would bring the apply button back), and takes
+       * the locale's form when the field is left */
+      if (field->is_date && is_editing (field) && same_date (self, field, value))
+        ;
+      else if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (field->row)), shown) != 0)
+        gtk_editable_set_text (GTK_EDITABLE (field->row), shown);
+      show_date_problem (field, NULL);
     }
 
   if (self->consultation != NULL)
@@ -183,36 +422,81 @@ sync_from_model (NmClientPanel *self)
   self->syncing = FALSE;
 }
 
+/* Puts what @row holds into the consultation; @leaving: the field is
+ * being left (its focus state may still say otherwise). */
 static void
-on_field_apply_cb (AdwEntryRow   *row,
-                   NmClientPanel *self)
+apply_field (NmClientPanel *self,
+             AdwEntryRow   *row,
+             gboolean       leaving)
 {
   TextField *field = g_object_get_data (G_OBJECT (row), "field");
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autofree char *iso = NULL;
+  const char *value = text;
   const char *current;
 
   if (self->syncing || self->consultation == NULL)
     return;
 
-  if (field->is_date && text[0] != '\0' && !nm_date_is_valid (text))
+  if (field->is_date)
     {
-      /* Say so where the practitioner is typing; the model keeps the old date. */
-      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-      return;
+      g_autofree char *problem = NULL;
+
+      if (text[0] != '\0' && (iso = nm_date_entry_parse (&self->date_style, text)) == NULL)
+        {
+          g_autofree char *example = nm_date_entry_format (&self->date_style, "1991-05-14");
+
+          /* Translators: what was typed, the form (“DD.MM.YYYY”), an example */
+          problem = g_strdup_printf (_("“%s” is not a date: type it as %s, for example %s."),
+                                     text, nm_date_entry_hint (&self->date_style), example);
+        }
+      else if (iso != NULL && field == &self->fields[FIELD_BIRTH_DATE])
+        {
+          GDate born, today;
+
+          if (nm_date_parse (iso, &born) && nm_planner_today (NULL, &today, NULL) &&
+              g_date_compare (&born, &today) > 0)
+            /* Translators: the date as it was typed */
+            problem = g_strdup_printf (_("A birth date cannot be in the future: %s is after today."), text);
+        }
+      /* Said where the practitioner is typing; the model keeps the old date. */
+      show_date_problem (field, problem);
+      if (problem != NULL)
+        return;
+      value = iso;
     }
-  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
 
   current = field->get (self->consultation);
-  if (g_strcmp0 (current ? current : "", text) == 0)
-    return;
-  field->set (self->consultation, text[0] != '\0' || !field->is_date ? text : NULL);
+  if (g_strcmp0 (current ? current : "", value ? value : "") == 0)
+    {
+      /* the same date typed another way: shown as the locale writes it
+       * once the field is left */
+      if (field->is_date && (leaving || !is_editing (field)))
+        {
+          g_autofree char *shown = nm_date_entry_format (&self->date_style, current);
+
+          self->syncing = TRUE;
+          if (g_strcmp0 (shown, text) != 0)
+            gtk_editable_set_text (GTK_EDITABLE (row), shown);
+          self->syncing = FALSE;
+        }
+      return;
+    }
+  field->set (self->consultation, field->is_date ? value : text);
+}
+
+static void
+on_field_apply_cb (AdwEntryRow   *row,
+                   NmClientPanel *self)
+{
+  apply_field (self, row, FALSE);
 }
 
 static void
 on_field_focus_leave_cb (GtkEventControllerFocus *controller,
                          NmClientPanel           *self)
 {
-  on_field_apply_cb (ADW_ENTRY_ROW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller))), self);
+  apply_field (self, ADW_ENTRY_ROW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller))), TRUE);
 }
 
 static void
@@ -245,8 +529,6 @@ add_field (NmClientPanel       *self,
   field->is_date = is_date;
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title);
   adw_entry_row_set_show_apply_button (field->row, TRUE);
-  if (is_date)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (field->row), _("As YYYY-MM-DD, for example 2026-12-01"));
   /* the format's limit, kept as the practitioner types or pastes */
   gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (field->row))),
                            NM_FILE_MAX_STRING_CHARS);
@@ -256,6 +538,33 @@ add_field (NmClientPanel       *self,
   g_signal_connect_object (focus, "leave", G_CALLBACK (on_field_focus_leave_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (field->row), focus);
   adw_preferences_group_add (group, GTK_WIDGET (field->row));
+
+  if (is_date)
+    {
+      g_autofree char *example = nm_date_entry_format (&self->date_style, "1991-05-14");
+      g_autofree char *tooltip = NULL;
+
+      /* the form to type, in the row itself; the same dates as ISO too */
+      field->hint = GTK_LABEL (gtk_label_new (nm_date_entry_hint (&self->date_style)));
+      gtk_widget_add_css_class (GTK_WIDGET (field->hint), "dim-label");
+      gtk_widget_set_valign (GTK_WIDGET (field->hint), GTK_ALIGN_CENTER);
+      adw_entry_row_add_suffix (field->row, GTK_WIDGET (field->hint));
+      /* Translators: the form (“DD.MM.YYYY”) and an example date in it */
+      tooltip = g_strdup_printf (_("As %s, for example %s; YYYY-MM-DD also works"),
+                                 nm_date_entry_hint (&self->date_style), example);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (field->row), tooltip);
+      g_signal_connect (field->row, "changed", G_CALLBACK (on_date_changed_cb), field);
+
+      /* under it, why what was typed is not taken */
+      field->message = ADW_ACTION_ROW (adw_action_row_new ());
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->message), FALSE);
+      adw_action_row_set_title_lines (field->message, 0);
+      adw_action_row_add_prefix (field->message, gtk_image_new_from_icon_name ("dialog-error-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->message), FALSE);
+      gtk_widget_add_css_class (GTK_WIDGET (field->message), "error");
+      gtk_widget_set_visible (GTK_WIDGET (field->message), FALSE);
+      adw_preferences_group_add (group, GTK_WIDGET (field->message));
+    }
 }
 
 static void
@@ -371,6 +680,7 @@ nm_client_panel_class_init (NmClientPanelClass *klass)
 static void
 nm_client_panel_init (NmClientPanel *self)
 {
+  nm_date_entry_style_for_locale (&self->date_style);
   build (self);
   sync_from_model (self);
 }

@@ -14,6 +14,29 @@
 
 G_BEGIN_DECLS
 
+/* How dates are typed and shown in the panel: the locale's usual form,
+ * stored as ISO 8601 whatever was typed. */
+typedef enum
+{
+  NM_DATE_ENTRY_ISO,   /* YYYY-MM-DD */
+  NM_DATE_ENTRY_DMY,   /* DD.MM.YYYY, DD/MM/YYYY or DD-MM-YYYY */
+  NM_DATE_ENTRY_MDY    /* MM/DD/YYYY */
+} NmDateEntryOrder;
+
+typedef struct
+{
+  NmDateEntryOrder order;              /* how dates are shown */
+  char             separator;          /* '-', '.' or '/' */
+  gboolean         slash_month_first;  /* how a date typed with slashes is read */
+} NmDateEntryStyle;
+
+void        nm_date_entry_style_for_locale (NmDateEntryStyle       *style);
+char       *nm_date_entry_parse            (const NmDateEntryStyle *style,
+                                            const char             *text);
+char       *nm_date_entry_format           (const NmDateEntryStyle *style,
+                                            const char             *iso);
+const char *nm_date_entry_hint             (const NmDateEntryStyle *style);
+
 #define NM_TYPE_CLIENT_PANEL (nm_client_panel_get_type ())
 
 G_DECLARE_FINAL_TYPE (NmClientPanel, nm_client_panel, NM, CLIENT_PANEL, GtkWidget)

@@ -22,6 +22,26 @@
 #include "nm-finding.h"
 #include "nm-map-view.h"
 
+/* Everything a frame of the map depends on. Two equal keys draw equal
+ * frames, so the texture of the last one is appended again. */
+typedef struct
+{
+  int             width, height, scale;
+  NmView          view;
+  NmMapLayer      layer;
+  gboolean        dark;
+  const char     *hover;         /* interned */
+  const char     *focus_ring;    /* interned; NULL when no ring is drawn */
+  /* Bumped whenever the selection, the consultation (another one, or its
+   * ::changed), the plan (plans are immutable) or the outline being drawn
+   * changes. */
+  guint           serial;
+} FrameKey;
+
+/* A live resize waits this long without a new size before the map is
+ * drawn exactly at its size; meanwhile the last frame is shown scaled. */
+#define SETTLE_MS 150
+
 /* The widget only turns pointer and keys into selections and signals; every
  * pixel is drawn by nm_render_map(), the same function the PDF and the PNG
  * export use. */
@@ -40,10 +60,17 @@ struct _NmMapView
   const char     *hover;         /* interned */
   const char     *focus_region;  /* interned */
 
-  GArray         *stroke;
-  gboolean        keyboard_nav;  /* the focus ring shows only after arrow keys */        /* widget-space points of an outline in progress */
+  GArray         *stroke;        /* widget-space points of an outline in progress */
+  gboolean        keyboard_nav;  /* the focus ring shows only after arrow keys */
   double          drag_x;
   double          drag_y;
+
+  /* The last frame, kept as a texture and appended again while nothing it
+   * depends on has changed (see FrameKey). */
+  GdkTexture     *texture;
+  FrameKey        texture_key;
+  guint           serial;        /* see FrameKey */
+  guint           settle_id;     /* the exact redraw once a live resize settles */
 };
 
 G_DEFINE_FINAL_TYPE (NmMapView, nm_map_view, GTK_TYPE_WIDGET)
@@ -154,6 +181,85 @@ update_accessible (NmMapView *self)
                                   -1);
 }
 
+/* What a frame drawn now would depend on. */
+static void
+frame_key_init (NmMapView *self,
+                FrameKey  *key)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean focused = gtk_widget_has_focus (widget);
+
+  key->width = gtk_widget_get_width (widget);
+  key->height = gtk_widget_get_height (widget);
+  key->scale = gtk_widget_get_scale_factor (widget);
+  key->view = self->view;
+  key->layer = self->layer;
+  key->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  key->hover = self->hover != NULL ? self->hover : focused ? self->focus_region : NULL;
+  key->focus_ring = focused && self->keyboard_nav ? self->focus_region : NULL;
+  key->serial = self->serial;
+}
+
+/* Equal but for the size and the pixel density. */
+static gboolean
+frame_key_same_content (const FrameKey *a,
+                        const FrameKey *b)
+{
+  return a->view == b->view && a->layer == b->layer && a->dark == b->dark &&
+         a->hover == b->hover && a->focus_ring == b->focus_ring && a->serial == b->serial;
+}
+
+static gboolean
+frame_key_equal (const FrameKey *a,
+                 const FrameKey *b)
+{
+  return a->width == b->width && a->height == b->height && a->scale == b->scale &&
+         frame_key_same_content (a, b);
+}
+
+/* Something the frame depends on changed beyond what FrameKey reads from
+ * the widget itself. */
+static void
+invalidate (NmMapView *self)
+{
+  self->serial++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_settled_cb (gpointer data)
+{
+  NmMapView *self = data;
+
+  self->settle_id = 0;
+  g_clear_object (&self->texture);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* During a live resize: the last frame, scaled so that its view lies where
+ * the view lies at the new size, until the size settles. Rendering the
+ * map at a size not drawn before costs a full rendering of the SVG and
+ * every outline; scaling the last texture costs the GPU (or the software
+ * renderer) one textured rectangle. */
+static void
+append_scaled (NmMapView   *self,
+               GtkSnapshot *snapshot,
+               int          width,
+               int          height)
+{
+  double x, y, w, h;
+
+  nm_render_map_rescale (self->view, self->texture_key.width, self->texture_key.height,
+                         width, height, &x, &y, &w, &h);
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (x, y, w, h));
+  gtk_snapshot_pop (snapshot);
+
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_timeout_add (SETTLE_MS, on_settled_cb, self);
+}
+
 static void
 nm_map_view_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
@@ -165,24 +271,34 @@ nm_map_view_snapshot (GtkWidget   *widget,
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GBytes) bytes = NULL;
   cairo_surface_t *surface;
-  const char *hover;
+  FrameKey key;
   cairo_t *cr;
   int scale;
 
   if (width <= 0 || height <= 0)
     return;
 
-  hover = self->hover;
-  if (hover == NULL && gtk_widget_has_focus (widget))
-    hover = self->focus_region;
+  /* Nothing changed: the last texture again, no drawing and no upload. */
+  frame_key_init (self, &key);
+  if (self->texture != NULL && frame_key_equal (&key, &self->texture_key))
+    {
+      gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
+  if (self->texture != NULL && frame_key_same_content (&key, &self->texture_key))
+    {
+      append_scaled (self, snapshot, width, height);
+      return;
+    }
+  g_clear_handle_id (&self->settle_id, g_source_remove);
 
   style.view = self->view;
   style.layer = self->layer;
   style.consultation = self->consultation;
   style.plan = self->plan;
-  style.hover_region = hover;
+  style.hover_region = key.hover;
   style.selected = (const char * const *) self->selection->pdata;
-  style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  style.dark = key.dark;
 
   /* Drawn into an image at the screen's pixel density rather than through
    * gtk_snapshot_append_cairo(): GTK 4.8 records that into a vector surface,
@@ -232,7 +348,7 @@ nm_map_view_snapshot (GtkWidget   *widget,
     }
 
   /* A keyboard focus ring around the focused region's anchor. */
-  if (gtk_widget_has_focus (widget) && self->keyboard_nav && self->focus_region != NULL)
+  if (key.focus_ring != NULL)
     {
       NmAtlas *atlas = nm_atlas_get_default ();
       double x, y, w, h;
@@ -256,6 +372,8 @@ nm_map_view_snapshot (GtkWidget   *widget,
   texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
                                     cairo_image_surface_get_stride (surface));
   gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_set_object (&self->texture, texture);
+  self->texture_key = key;
 }
 
 static void
@@ -300,6 +418,7 @@ set_selection_internal (NmMapView          *self,
         g_ptr_array_add (self->selection, (gpointer) id);
     }
   g_ptr_array_add (self->selection, NULL);
+  self->serial++;
 }
 
 /* What a click or Enter does to @region: tags it with the brush, or selects
@@ -427,7 +546,7 @@ on_drag_update_cb (GtkGestureDrag *gesture,
   if (hypot (p.x - last->x, p.y - last->y) < 4.0)
     return;
   g_array_append_val (self->stroke, p);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 static void
@@ -441,7 +560,7 @@ on_drag_end_cb (GtkGestureDrag *gesture,
   const NmPoint *first;
   const char *region;
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
   if (stroke == NULL || stroke->len < 3)
     return;
 
@@ -640,6 +759,8 @@ nm_map_view_dispose (GObject *object)
   nm_map_view_set_consultation (self, NULL);
   g_clear_pointer (&self->plan, nm_plan_unref);
   g_clear_pointer (&self->stroke, g_array_unref);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_object (&self->texture);
 
   G_OBJECT_CLASS (nm_map_view_parent_class)->dispose (object);
 }
@@ -860,11 +981,11 @@ nm_map_view_set_consultation (NmMapView      *self,
   g_set_object (&self->consultation, consultation);
   if (consultation != NULL)
     self->changed_handler = g_signal_connect_object (consultation, "changed",
-                                                     G_CALLBACK (gtk_widget_queue_draw),
+                                                     G_CALLBACK (invalidate),
                                                      self, G_CONNECT_SWAPPED);
   if (self->selection != NULL)
     nm_map_view_set_selection (self, NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSULTATION]);
 }
 
@@ -879,7 +1000,7 @@ nm_map_view_set_plan (NmMapView *self,
   g_clear_pointer (&self->plan, nm_plan_unref);
   self->plan = plan != NULL ? nm_plan_ref (plan) : NULL;
   update_accessible (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 NmView
@@ -944,7 +1065,7 @@ nm_map_view_set_tool (NmMapView *self,
     return;
   self->tool = tool;
   g_clear_pointer (&self->stroke, g_array_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
 }
 

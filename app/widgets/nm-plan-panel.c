@@ -20,7 +20,6 @@
 
 #include "nm-file.h"
 #include "nm-plan-panel.h"
-#include "nm-render-schedule.h"
 #include "nm-vocab.h"
 
 /* Status and warnings first; then the relative contraindications answered
@@ -139,7 +138,7 @@ status_box (NmPlan *plan)
       break;
     case NM_PLAN_STATE_BLOCKED:
     default:
-      title = _("Not suitable now");
+      title = nm_plan_has_lifelong_block (plan) ? _("Not suitable") : _("Not suitable now");
       body = _("A contraindication is present: nothing is needled.");
       css = "error";
     }
@@ -255,7 +254,7 @@ regions_group (NmPlanPanel *self)
       const NmPlanRegion *region = nm_plan_get_region (self->plan, i);
       GtkWidget *row = adw_expander_row_new ();
       GtkWidget *reasons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      g_autofree char *depth = region->treat ? nm_render_format_depth (region->min_mm, region->max_mm)
+      g_autofree char *depth = region->treat ? nm_format_mm_range_display (region->min_mm, region->max_mm)
                                              : g_strdup (_("Not needled"));
       g_autofree char *findings = self->consultation != NULL ? findings_of (self->consultation, region->region)
                                                              : g_strdup ("");

@@ -273,7 +273,7 @@ update_depth_row (NmScheduleView *self,
     }
   else
     {
-      g_autofree char *depth = nm_render_format_depth (planned->min_mm, planned->max_mm);
+      g_autofree char *depth = nm_format_mm_range_display (planned->min_mm, planned->max_mm);
 
       g_string_append_printf (subtitle, _("Planned %s; depth used in mm"), depth);
       if (logged && value > planned->max_mm + 1e-9)
@@ -296,7 +296,7 @@ update_depth_row (NmScheduleView *self,
             line = g_strdup_printf (_("%s: not needled where it lies"), nm_vocab_kind_name (fd->kind));
           else
             {
-              g_autofree char *range = nm_render_format_depth (fd->min_mm, fd->max_mm);
+              g_autofree char *range = nm_format_mm_range_display (fd->min_mm, fd->max_mm);
 
               if (fd->max_mm < planned->max_mm - 1e-9)
                 /* Translators: a finding of the region held shallower, for
@@ -365,8 +365,8 @@ confirm_depth (NmScheduleView     *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (spin));
   DepthConfirmation *confirm = g_new0 (DepthConfirmation, 1);
-  g_autofree char *plan_text = nm_render_format_depth (planned->min_mm, planned->max_mm);
-  g_autofree char *value_text = nm_render_format_depth (value, value);
+  g_autofree char *plan_text = nm_format_mm_range_display (planned->min_mm, planned->max_mm);
+  g_autofree char *value_text = nm_format_mm_range_display (value, value);
   g_autofree char *body = NULL;
   GtkWidget *dialog;
 
@@ -767,36 +767,51 @@ nm_schedule_view_refresh (NmScheduleView *self)
   gtk_widget_set_visible (self->log_group, self->consultation != NULL);
 }
 
-/**
- * nm_schedule_view_log_session:
- *
- * Logs a session as done today, for the next planned session (of the
- * series whose next unlogged session comes first), with the planned
- * shallowest depth of each of its regions, rounded to the device's step.
- * Without a today (a view outside a window), it is dated on that planned
- * date. A session is never logged as done on a day still to come. Its row
- * opens, so the date, whether it was done and the depths are checked where
- * they are shown. One undoable step.
- *
- * Returns: (transfer none) (nullable): the new session
- */
-NmSession *
-nm_schedule_view_log_session (NmScheduleView *self)
+static void
+date_to_iso (const GDate *date,
+             char         iso[16])
 {
-  g_autoptr(GArray) slots = NULL;
-  g_autoptr(NmSession) session = NULL;
-  g_autofree guint *logged = NULL;
+  g_snprintf (iso, 16, "%04u-%02u-%02u", (guint) g_date_get_year (date),
+              (guint) g_date_get_month (date), (guint) g_date_get_day (date));
+}
+
+/* Opens the row of @session, scrolled into sight, so that what it holds is
+ * checked where it is shown. */
+static void
+open_session_row (NmScheduleView *self,
+                  NmSession      *session)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkAdjustment *adjustment;
+      graphene_point_t point;
+
+      if (row_session (row) != session)
+        continue;
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      gtk_widget_grab_focus (row);
+      adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+      if (gtk_widget_compute_point (row, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->scroller)),
+                                    &GRAPHENE_POINT_INIT (0, 0), &point))
+        gtk_adjustment_set_value (adjustment, point.y);
+      return;
+    }
+}
+
+/* The series whose next planned session is not in the log yet and comes
+ * first, and that planned date; with @skip (indexed by series), only among
+ * the series not skipped. */
+static const NmPlanSeries *
+next_planned (NmScheduleView *self,
+              GArray         *slots,
+              const gboolean *skip,
+              GDate          *date)
+{
+  g_autofree guint *logged = g_new0 (guint, nm_plan_get_n_series (self->plan) + 1);
   const NmPlanSeries *next = NULL;
-  GDate date;
-  char iso[16];
 
-  g_return_val_if_fail (NM_IS_SCHEDULE_VIEW (self), NULL);
-
-  if (self->consultation == NULL || self->plan == NULL)
-    return NULL;
-
-  slots = nm_schedule_match_sessions (self->consultation, self->plan);
-  logged = g_new0 (guint, nm_plan_get_n_series (self->plan) + 1);
+  g_date_clear (date, 1);
   for (guint i = 0; i < slots->len; i++)
     {
       const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
@@ -805,28 +820,35 @@ nm_schedule_view_log_session (NmScheduleView *self)
         logged[slot->series] = MAX (logged[slot->series], slot->number);
     }
 
-  /* the earliest planned session that is not in the log */
   for (guint s = 0; s < nm_plan_get_n_series (self->plan); s++)
     {
       const NmPlanSeries *series = nm_plan_get_series (self->plan, s);
 
+      if (skip != NULL && skip[s])
+        continue;
       if (logged[s] < series->n_dates &&
-          (next == NULL || g_date_compare (&series->dates[logged[s]], &date) < 0))
+          (next == NULL || g_date_compare (&series->dates[logged[s]], date) < 0))
         {
           next = series;
-          date = series->dates[logged[s]];
+          *date = series->dates[logged[s]];
         }
     }
-  /* logged when it is done: today */
-  if (next == NULL || g_date_valid (&self->today))
-    date = self->today;
-  if (!g_date_valid (&date))
-    return NULL;
+  return next;
+}
 
-  g_snprintf (iso, sizeof iso, "%04u-%02u-%02u", (guint) g_date_get_year (&date),
-              (guint) g_date_get_month (&date), (guint) g_date_get_day (&date));
+/* Logs a session of @next (nullable: none planned) on @date, with the
+ * planned shallowest depth of each of its regions. */
+static NmSession *
+log_on (NmScheduleView     *self,
+        const NmPlanSeries *next,
+        const GDate        *date)
+{
+  g_autoptr(NmSession) session = NULL;
+  char iso[16];
+
+  date_to_iso (date, iso);
   session = nm_session_new (iso);
-  nm_session_set_done (session, !g_date_valid (&self->today) || g_date_compare (&date, &self->today) <= 0);
+  nm_session_set_done (session, !g_date_valid (&self->today) || g_date_compare (date, &self->today) <= 0);
   for (guint r = 0; next != NULL && next->regions[r] != NULL; r++)
     {
       const NmPlanRegion *planned = nm_plan_lookup_region (self->plan, next->regions[r]);
@@ -837,7 +859,270 @@ nm_schedule_view_log_session (NmScheduleView *self)
     }
   g_set_object (&self->expand, session);
   nm_consultation_add_session (self->consultation, session);
+  /* the consultation's own now; still alive for the caller */
   return session;
+}
+
+/* The first session of the log dated today, and which series have one
+ * today (indexed by series); %NULL without a today. */
+static NmSession *
+find_today (NmScheduleView  *self,
+            GArray          *slots,
+            int             *first_series,
+            gboolean       **done_today)
+{
+  NmSession *first = NULL;
+  char iso[16];
+
+  *first_series = -1;
+  *done_today = g_new0 (gboolean, nm_plan_get_n_series (self->plan) + 1);
+  if (!g_date_valid (&self->today))
+    return NULL;
+
+  date_to_iso (&self->today, iso);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      NmSession *session = nm_consultation_get_session (self->consultation, i);
+      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+
+      if (g_strcmp0 (nm_session_get_date (session), iso) != 0)
+        continue;
+      if (first == NULL)
+        {
+          first = session;
+          *first_series = slot->series;
+        }
+      if (slot->series >= 0)
+        (*done_today)[slot->series] = TRUE;
+    }
+  return first;
+}
+
+static gboolean check_loggable (NmScheduleView *self);
+
+/* "Log It Too": the next series due that has no session today. */
+static void
+log_another_today (NmScheduleView *self)
+{
+  g_autoptr(GArray) slots = NULL;
+  g_autofree gboolean *done_today = NULL;
+  const NmPlanSeries *next;
+  int first_series;
+  GDate date;
+
+  if (self->consultation == NULL || self->plan == NULL || !g_date_valid (&self->today) ||
+      !check_loggable (self))
+    return;
+  slots = nm_schedule_match_sessions (self->consultation, self->plan);
+  find_today (self, slots, &first_series, &done_today);
+  next = next_planned (self, slots, done_today, &date);
+  if (next != NULL)
+    log_on (self, next, &self->today);
+}
+
+/* Log Session asks with a dialog; its buttons go where the practitioner
+ * acts on the reason (the window's win.show-panel), or log after all. */
+static void
+on_log_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    NmScheduleView   *self)
+{
+  if (g_strcmp0 (response, "client") == 0 || g_strcmp0 (response, "screening") == 0 ||
+      g_strcmp0 (response, "plan") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-panel", "s", response);
+  else if (g_strcmp0 (response, "open") == 0)
+    {
+      open_session_row (self, g_object_get_data (G_OBJECT (dialog), "nm-session"));
+    }
+  else if (g_strcmp0 (response, "log") == 0)
+    log_another_today (self);
+}
+
+static GtkWidget *
+log_dialog (NmScheduleView *self,
+            const char     *heading,
+            const char     *body)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_log_response_cb), self, 0);
+  return dialog;
+}
+
+static void
+add_go_response (GtkWidget  *dialog,
+                 const char *response,
+                 const char *label)
+{
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    response, label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response);
+}
+
+/* Whether the plan lets a session be logged; if not, a dialog says why and
+ * offers to go where it is put right. Never a way round a contraindication,
+ * an unfinished screening or a precaution not acknowledged. */
+static gboolean
+check_loggable (NmScheduleView *self)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  const NmPlanWarning *unacknowledged = NULL;
+  GtkWidget *dialog = NULL;
+
+  for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (self->plan, i)->id, "relative-unacknowledged") == 0)
+      unacknowledged = nm_plan_get_warning (self->plan, i);
+
+  switch (nm_plan_get_state (self->plan))
+    {
+    case NM_PLAN_STATE_BLOCKED:
+      {
+        g_autoptr(GString) reasons = g_string_new (NULL);
+
+        for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
+          g_string_append_printf (reasons, "%s%s", i > 0 ? " " : "",
+                                  nm_plan_get_blocked_by (self->plan, i)->message);
+        /* Translators: the reasons follow, each a sentence of the plan */
+        g_string_append_printf (body, _("Not suitable now: %s"), reasons->str);
+        g_string_append_printf (body, "\n\n%s",
+                                _("No session is logged while a contraindication stands in the way."));
+        dialog = log_dialog (self, _("No Session Can Be Logged"), body->str);
+        /* nothing to put right here: read why, and close */
+        adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                          "cancel", _("_Close"),
+                                          "plan", _("Show the _Plan"),
+                                          NULL);
+        adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      }
+      break;
+
+    case NM_PLAN_STATE_NO_SKIN_TYPE:
+      dialog = log_dialog (self, _("Choose the Skin Type First"),
+                           _("The client’s skin type sets the safe needle depths: choose it in the "
+                             "Client panel before a session is logged."));
+      add_go_response (dialog, "client", _("Go to the _Client Panel"));
+      break;
+
+    case NM_PLAN_STATE_SCREENING_INCOMPLETE:
+      {
+        const char * const *unanswered = nm_plan_get_unanswered (self->plan);
+        guint n = unanswered != NULL ? g_strv_length ((char **) unanswered) : 0;
+
+        g_string_append_printf (body, ngettext ("%u screening question is not answered yet. A session is "
+                                                "logged only once every question is answered.",
+                                                "%u screening questions are not answered yet. A session is "
+                                                "logged only once every question is answered.", n), n);
+        dialog = log_dialog (self, _("Finish the Screening First"), body->str);
+        add_go_response (dialog, "screening", _("Go to the _Screening"));
+      }
+      break;
+
+    case NM_PLAN_STATE_PRECAUTIONS:
+    case NM_PLAN_STATE_READY:
+    default:
+      if (unacknowledged == NULL)
+        return TRUE;
+      g_string_append_printf (body, "%s\n\n%s", unacknowledged->message,
+                              _("Review each precaution in the Plan panel, check it and say how it is "
+                                "handled; then log the session."));
+      dialog = log_dialog (self, _("Acknowledge the Precautions First"), body->str);
+      add_go_response (dialog, "plan", _("Show the _Plan"));
+      break;
+    }
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+/**
+ * nm_schedule_view_log_session:
+ *
+ * What Log Session does. It logs a session as done today, for the next
+ * planned session (of the series whose next unlogged session comes
+ * first), with the planned shallowest depth of each of its regions,
+ * rounded to the device's step; without a today (a view outside a
+ * window), dated on that planned date. A session is never logged as done
+ * on a day still to come. Its row opens, so the date, whether it was done
+ * and the depths are checked where they are shown. One undoable step.
+ *
+ * Nothing is logged, and a dialog says why, when the plan is blocked (no
+ * way round it), the skin type is missing, the screening is not finished
+ * or a precaution answered yes is not acknowledged; it offers to go to the
+ * panel where that is put right. A second click logs no second session:
+ * today's opens; where another series is due today too (a scalp series
+ * beside the face), a dialog asks whether to log it or open today's.
+ *
+ * Returns: (transfer none) (nullable): the new session, or today's session
+ *   already in the log; %NULL when a dialog asks
+ */
+NmSession *
+nm_schedule_view_log_session (NmScheduleView *self)
+{
+  g_autoptr(GArray) slots = NULL;
+  g_autofree gboolean *done_today = NULL;
+  const NmPlanSeries *next = NULL;
+  NmSession *today_session = NULL;
+  int today_series = -1;
+  GDate date;
+
+  g_return_val_if_fail (NM_IS_SCHEDULE_VIEW (self), NULL);
+
+  if (self->consultation == NULL || self->plan == NULL)
+    return NULL;
+  if (!check_loggable (self))
+    return NULL;
+
+  slots = nm_schedule_match_sessions (self->consultation, self->plan);
+  today_session = find_today (self, slots, &today_series, &done_today);
+
+  if (today_session != NULL)
+    {
+      g_autofree char *body = NULL;
+      const NmPlanSeries *logged_series;
+      GtkWidget *dialog;
+
+      /* only a series that has no session today yet */
+      next = next_planned (self, slots, done_today, &date);
+      if (next == NULL)
+        {
+          open_session_row (self, today_session);
+          return today_session;
+        }
+
+      logged_series = today_series >= 0 ? nm_plan_get_series (self->plan, (guint) today_series) : NULL;
+      if (logged_series != NULL)
+        /* Translators: series names, e.g. “Skin series”, “Scalp series” */
+        body = g_strdup_printf (_("A session of the %s is already logged today. Was the %s treated "
+                                  "today as well?"), logged_series->label, next->label);
+      else
+        /* Translators: a series name, e.g. “Scalp series” */
+        body = g_strdup_printf (_("A session is already logged today. Was the %s treated today as well?"),
+                                next->label);
+      dialog = log_dialog (self, _("Already Logged Today"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "log", _("_Log It Too"),
+                                        "open", _("_Open Today’s Session"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
+      g_object_set_data_full (G_OBJECT (dialog), "nm-session", g_object_ref (today_session), g_object_unref);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return NULL;
+    }
+
+  next = next_planned (self, slots, NULL, &date);
+  /* logged when it is done: today */
+  if (next == NULL || g_date_valid (&self->today))
+    date = self->today;
+  if (!g_date_valid (&date))
+    return NULL;
+  return log_on (self, next, &date);
 }
 
 static void

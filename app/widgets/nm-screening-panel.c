@@ -37,6 +37,7 @@ struct _NmScreeningPanel
   GtkWidget       *scroller;
   GtkLabel        *summary;
   GtkProgressBar  *progress;
+  GtkWidget       *all_no;
   GArray          *items;   /* of Item */
   gboolean         syncing;
 };
@@ -93,6 +94,7 @@ sync_from_model (NmScreeningPanel *self)
     text = g_strdup_printf (ngettext ("%u of %u answered", "%u of %u answered", total),
                             total - unanswered, total);
   gtk_label_set_text (self->summary, text);
+  gtk_widget_set_sensitive (self->all_no, self->consultation != NULL && unanswered > 0);
   gtk_progress_bar_set_fraction (self->progress, total > 0 ? (double) (total - unanswered) / total : 0.0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
@@ -126,7 +128,7 @@ on_answer_toggled_cb (GtkToggleButton  *button,
 }
 
 static void
-on_all_no_clicked_cb (NmScreeningPanel *self)
+answer_rest_no (NmScreeningPanel *self)
 {
   if (self->consultation == NULL)
     return;
@@ -141,6 +143,79 @@ on_all_no_clicked_cb (NmScreeningPanel *self)
         nm_consultation_set_screening (self->consultation, id, NM_ANSWER_NO);
     }
   nm_consultation_end_group (self->consultation);
+}
+
+static void
+on_all_no_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       NmScreeningPanel *self)
+{
+  if (g_strcmp0 (response, "answer") == 0)
+    answer_rest_no (self);
+}
+
+/* One click answers many questions, stop signs among them: it asks first,
+ * saying how many and which kind, so that "No" is never given to a
+ * question nobody asked the client (a pregnancy, isotretinoin). */
+static void
+on_all_no_clicked_cb (NmScreeningPanel *self)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  const char *example = NULL;
+  guint n = 0, n_absolute = 0;
+  GtkRoot *root;
+  GtkWidget *dialog;
+
+  if (self->consultation == NULL)
+    return;
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    {
+      const NmScreeningInfo *info = nm_vocab_screening (i);
+
+      if (nm_consultation_get_screening (self->consultation, info->id) != NM_ANSWER_UNKNOWN)
+        continue;
+      n++;
+      if (info->default_class != NM_SCREENING_ABSOLUTE)
+        continue;
+      n_absolute++;
+      /* the one most often left unasked, when it is among them */
+      if (example == NULL || g_str_equal (info->id, "pregnancy"))
+        example = nm_vocab_screening_question (info->id);
+    }
+  if (n == 0)
+    return;
+
+  heading = g_strdup_printf (ngettext ("Answer %u Question No?", "Answer %u Questions No?", n), n);
+  g_string_append_printf (body, ngettext ("%u question is not answered yet.",
+                                          "%u questions are not answered yet.", n), n);
+  if (n_absolute > 0)
+    {
+      g_string_append_c (body, ' ');
+      /* Translators: the example is a screening question, such as “Is the
+       * client pregnant or breastfeeding?” */
+      g_string_append_printf (body, ngettext ("Among them is %u absolute contraindication, a stop "
+                                              "sign that blocks the plan: “%s”",
+                                              "Among them are %u absolute contraindications, stop "
+                                              "signs that block the plan, such as “%s”",
+                                              n_absolute), n_absolute, example);
+    }
+  g_string_append (body, "\n\n");
+  g_string_append (body, _("Answer No only to what you have asked the client."));
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "answer", _("Answer _No"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "answer",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_all_no_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static GtkWidget *
@@ -197,7 +272,7 @@ build (NmScreeningPanel *self)
                                   _("Screening progress"), -1);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress));
 
-  all_no = gtk_button_new_with_mnemonic (_("Answer the Rest _No"));
+  self->all_no = all_no = gtk_button_new_with_mnemonic (_("Answer the Rest _No"));
   gtk_widget_set_halign (all_no, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (all_no, _("Every question not yet answered becomes No; given answers stay"));
   g_signal_connect_object (all_no, "clicked", G_CALLBACK (on_all_no_clicked_cb), self, G_CONNECT_SWAPPED);
@@ -224,7 +299,10 @@ build (NmScreeningPanel *self)
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_screening_question (info->id));
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+      /* A question is read whole, in every language: it wraps onto as
+       * many lines as it needs and is never cut short with an ellipsis
+       * (German runs half as long again as English). */
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
 
       linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
       gtk_widget_add_css_class (linked, "linked");

@@ -240,6 +240,67 @@ test_switch_pane (Fixture       *f,
   g_assert_false (gtk_widget_is_ancestor (focus, GTK_WIDGET (f->map)));
 }
 
+/* The texture the map's snapshot appends now, with a reference (so that a
+ * later texture cannot reuse its address). */
+static GdkTexture *
+map_texture (Fixture *f)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  GdkTexture *texture;
+
+  GTK_WIDGET_GET_CLASS (f->map)->snapshot (GTK_WIDGET (f->map), snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_cmpint (gsk_render_node_get_node_type (node), ==, GSK_TEXTURE_NODE);
+  texture = g_object_ref (gsk_texture_node_get_texture (node));
+  gsk_render_node_unref (node);
+  return texture;
+}
+
+/* An unchanged map appends the texture of its last frame again: it is
+ * neither drawn nor uploaded anew. Any change draws a new one. */
+static void
+test_unchanged_map_is_not_redrawn (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char *one[] = { "cheek-left", NULL };
+  g_autoptr(GdkTexture) first = NULL;
+  g_autoptr(GdkTexture) again = NULL;
+  g_autoptr(GdkTexture) exposed = NULL;
+  g_autoptr(GdkTexture) selected = NULL;
+  g_autoptr(GdkTexture) selected_again = NULL;
+  g_autoptr(GdkTexture) edited = NULL;
+  g_autoptr(GdkTexture) layered = NULL;
+  g_autoptr(NmFinding) finding = nm_finding_new ("forehead", "wrinkles", 2);
+
+  settle (GTK_WIDGET (f->window));
+  first = map_texture (f);
+  again = map_texture (f);
+  g_assert_true (first == again);
+
+  /* An expose of the window (a popover, another widget's redraw). */
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  settle (GTK_WIDGET (f->window));
+  exposed = map_texture (f);
+  g_assert_true (exposed == first);
+
+  nm_map_view_set_selection (f->map, one);
+  selected = map_texture (f);
+  g_assert_true (selected != first);
+  selected_again = map_texture (f);
+  g_assert_true (selected_again == selected);
+
+  nm_consultation_add_finding (f->consultation, finding);
+  settle (GTK_WIDGET (f->window));
+  edited = map_texture (f);
+  g_assert_true (edited != selected);
+
+  nm_map_view_set_layer (f->map, NM_MAP_LAYER_DEPTH);
+  layered = map_texture (f);
+  g_assert_true (layered != edited);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -254,6 +315,7 @@ main (int   argc,
   g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
   g_test_add ("/map/view-and-layer", Fixture, NULL, fixture_setup, test_view_and_layer_actions, fixture_teardown);
+  g_test_add ("/map/unchanged-not-redrawn", Fixture, NULL, fixture_setup, test_unchanged_map_is_not_redrawn, fixture_teardown);
 
   return g_test_run ();
 }

@@ -154,6 +154,12 @@ on_child_output_cb (GIOChannel   *channel,
   return report->ended ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
+static gboolean
+recovery_idle (gpointer document)
+{
+  return !nm_document_get_recovery_busy (document);
+}
+
 static void
 test_sigkill_mid_edit (void)
 {
@@ -238,6 +244,8 @@ test_sigkill_mid_edit (void)
   g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==,
                     nm_consultation_get_n_findings (restored));
   g_clear_pointer (&entries, g_ptr_array_unref);
+  /* the copy is written on a worker thread */
+  test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy to be written");
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 1);
 
@@ -248,6 +256,7 @@ test_sigkill_mid_edit (void)
 
     g_assert_true (window_test_save (window, file, &error));
     g_assert_no_error (error);
+    test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy to be removed");
     g_clear_pointer (&entries, g_ptr_array_unref);
     entries = nm_recovery_list ();
     g_assert_cmpuint (entries->len, ==, 0);
@@ -332,6 +341,7 @@ write_copy (const char *notes)
   g_autofree char *id = nm_recovery_new_id ();
 
   nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_client_name (consultation, "Yara Copy");
   nm_consultation_set_client_notes (consultation, notes);
   g_assert_true (nm_recovery_write (id, consultation, NULL, &error));
   g_assert_no_error (error);
@@ -362,13 +372,17 @@ close_app_windows (void)
 /* Each start of the application runs in a process of its own, as it does
  * for the practitioner. */
 static void
-answer_offer (const char *response)
+answer_offer (const char *response,
+              const char *names)
 {
   NmApplication *app = start_app ();
   AdwMessageDialog *dialog = shown_message_dialog ();
 
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Restore Unsaved Work?");
+  /* whose work it is, as the window's title would say */
+  g_test_message ("%s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), names));
   adw_message_dialog_response (dialog, response != NULL ? response
                                                         : adw_message_dialog_get_close_response (dialog));
   (void) app;
@@ -379,7 +393,7 @@ test_subprocess_close (void)
 {
   if (g_test_subprocess ())
     {
-      answer_offer (NULL);
+      answer_offer (NULL, "closed before “Yara Copy” was saved");
       close_app_windows ();
     }
 }
@@ -389,7 +403,7 @@ test_subprocess_discard (void)
 {
   if (g_test_subprocess ())
     {
-      answer_offer ("discard");
+      answer_offer ("discard", "closed before “Yara Copy” was saved");
       close_app_windows ();
     }
 }
@@ -403,7 +417,7 @@ test_subprocess_restore_broken (void)
     return;
 
   g_test_expect_message ("needlemap", G_LOG_LEVEL_WARNING, "A recovery copy could not be restored:*");
-  answer_offer ("restore");
+  answer_offer ("restore", "closed before a copy that cannot be read was saved");
   g_test_assert_expected_messages ();
 
   dialog = shown_message_dialog ();

@@ -137,6 +137,14 @@ measure (NmWindow   *window,
     test_wait_result (&exported, "the PDF export");
   took = g_get_monotonic_time () - start;
   frames.recording = FALSE;
+  /* from the start to the first frame and from the last to the end count
+   * too: no frame at all is one long gap */
+  g_array_prepend_val (frames.times, start);
+  {
+    gint64 end = start + took;
+
+    g_array_append_val (frames.times, end);
+  }
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), tick);
 
   g_assert_true (nm_window_save_finish (window, saved, &error));
@@ -152,8 +160,7 @@ measure (NmWindow   *window,
 
   gap = longest_gap (&frames);
   g_test_message ("%s took %" G_GINT64_FORMAT " ms: %u frames, the longest gap %" G_GINT64_FORMAT " ms",
-                  pdf ? "save and export" : "save", took / 1000, frames.times->len, gap / 1000);
-  g_assert_cmpuint (frames.times->len, >=, 5);
+                  pdf ? "save and export" : "save", took / 1000, frames.times->len - 2, gap / 1000);
   g_array_unref (frames.times);
   g_unlink (path);
   g_unlink (backup);

@@ -80,14 +80,21 @@ count_colours (cairo_surface_t *surface)
 }
 
 static NmWindow *
-new_window (void)
+new_window_sized (int width,
+                  int height)
 {
   NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   wait_for_draw (GTK_WIDGET (window));
   return window;
+}
+
+static NmWindow *
+new_window (void)
+{
+  return new_window_sized (1000, 700);
 }
 
 /* The first widget under @widget (itself included) that @match accepts. */
@@ -107,6 +114,19 @@ find_widget (GtkWidget     *widget,
         return found;
     }
   return NULL;
+}
+
+/* Every widget under @widget (itself included) that @match accepts. */
+static void
+collect_widgets (GtkWidget     *widget,
+                 WidgetMatch    match,
+                 gconstpointer  data,
+                 GPtrArray     *out)
+{
+  if (match (widget, data))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, match, data, out);
 }
 
 static gboolean
@@ -130,6 +150,10 @@ is_view_stack_with (GtkWidget     *widget,
   return ADW_IS_VIEW_STACK (widget) &&
          adw_view_stack_get_child_by_name (ADW_VIEW_STACK (widget), child_name) != NULL;
 }
+
+static void answer_all (NmConsultation *consultation,
+                        NmAnswer        answer,
+                        const char     *except);
 
 static gboolean
 is_entry_row_titled (GtkWidget     *widget,
@@ -376,6 +400,18 @@ shown_message_dialog (void)
   return dialog;
 }
 
+/* Gives @response to @dialog, which closes it. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
 static void
 test_window_save_needs_skin_type (void)
 {
@@ -492,6 +528,8 @@ test_window_typing_is_not_lost (void)
     NmSession *session;
 
     g_assert_nonnull (schedule);
+    /* a session is logged only after the whole screening */
+    answer_all (nm_window_get_consultation (window), NM_ANSWER_NO, NULL);
     session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
     g_assert_nonnull (session);
     session_notes = GTK_EDITABLE (find_widget (schedule, is_entry_row_titled, "Notes"));
@@ -523,6 +561,35 @@ test_window_typing_is_not_lost (void)
   g_unlink (path);
   g_unlink (backup);
   g_rmdir (dir);
+}
+
+/* The close question names the consultation, as the title bar does: the
+ * client, or “New Consultation”. */
+static void
+test_window_save_changes_names_client (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“New Consultation” has changes"));
+  respond (dialog, "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  nm_consultation_set_client_name (nm_window_get_consultation (window), "Zelda Quimby");
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Zelda Quimby” has changes"));
+  respond (dialog, "cancel");
+
+  window_test_destroy (window);
 }
 
 static void
@@ -720,9 +787,9 @@ test_window_status_states (void)
   g_assert_cmpstr (status_class (window), ==, "warning");
   g_assert_cmpstr (status_icon (window), !=, incomplete_icon);
 
-  /* Blocked; a lifelong condition is called lifelong. */
+  /* Blocked; a lifelong condition is called lifelong, and never "now". */
   nm_consultation_set_screening (consultation, "keloid-tendency", NM_ANSWER_YES);
-  g_assert_cmpstr (status_text (window), ==, "Not suitable now");
+  g_assert_cmpstr (status_text (window), ==, "Not suitable");
   g_assert_cmpstr (status_class (window), ==, "error");
   g_assert_true (status_says (window, "Lifelong"));
   g_assert_true (nm_consultation_undo (consultation));
@@ -736,6 +803,85 @@ test_window_status_states (void)
   g_assert_cmpstr (status_text (window), ==, "Ready");
   nm_consultation_set_fitzpatrick (consultation, 0);
   g_assert_cmpstr (status_text (window), ==, "Skin type needed");
+
+  window_test_destroy (window);
+}
+
+/* The popover's reasons, as one text. */
+static const char *
+status_reasons (NmWindow *window)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (status_button (window))));
+  GtkWidget *scroller = find_widget_of_type (popover, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *label = find_widget_of_type (scroller, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* Where @line starts a line of @text, or -1. */
+static gssize
+line_at (const char *text,
+         const char *line)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  gssize offset = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], line))
+        return offset;
+      offset += strlen (lines[i]) + 1;
+    }
+  return -1;
+}
+
+/* The status popover groups its reasons, each group under its heading:
+ * what blocks, the questions not answered, the precautions. No emoji, which
+ * shows as an empty box without an emoji font. */
+static void
+test_window_status_groups (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(NmFinding) finding = nm_finding_new ("forehead", "fine-lines", 2);
+  g_autofree char *tattoo = NULL;
+  const char *text;
+  gssize blocks, unanswered, question, precautions, warning;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_birth_date (consultation, "1990-01-01");
+  nm_consultation_add_finding (consultation, finding);
+  answer_all (consultation, NM_ANSWER_NO, "tattoo-in-area");
+  nm_consultation_set_screening (consultation, "anticoagulants", NM_ANSWER_YES);
+
+  /* unanswered, then precautions: the warnings are not read as questions */
+  text = status_reasons (window);
+  g_test_message ("%s", text);
+  tattoo = g_strdup_printf ("• %s", nm_vocab_screening_question ("tattoo-in-area"));
+  unanswered = line_at (text, "Not answered yet");
+  question = line_at (text, tattoo);
+  precautions = line_at (text, "Precautions");
+  warning = line_at (text, "• Anticoagulants");
+  g_assert_cmpint (unanswered, ==, 0);
+  g_assert_cmpint (question, >, unanswered);
+  g_assert_cmpint (precautions, >, question);
+  g_assert_cmpint (warning, >, precautions);
+  g_assert_cmpint (line_at (text, "Stands in the way"), ==, -1);
+
+  /* blocked: what stands in the way comes first, under its own heading */
+  nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
+  text = status_reasons (window);
+  g_test_message ("%s", text);
+  blocks = line_at (text, "Stands in the way");
+  g_assert_cmpint (blocks, ==, 0);
+  g_assert_cmpint (line_at (text, "• Pregnant"), >, blocks);
+  g_assert_cmpint (line_at (text, "Not answered yet"), >, line_at (text, "• Pregnant"));
+  g_assert_cmpint (line_at (text, "Precautions"), >, line_at (text, "Not answered yet"));
+  g_assert_null (strstr (text, "⛔"));
+  g_assert_false (status_says (window, "⛔"));
 
   window_test_destroy (window);
 }
@@ -858,6 +1004,148 @@ test_window_client_guardian_age (void)
 }
 
 static gboolean
+is_visible_label_saying (GtkWidget     *widget,
+                         gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The row under @row in its list: where a date field says what is wrong. */
+static const char *
+shown_problem (GtkWidget *row)
+{
+  GtkWidget *next = gtk_widget_get_next_sibling (row);
+
+  g_assert_true (ADW_IS_ACTION_ROW (next));
+  if (!gtk_widget_get_visible (next))
+    return NULL;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (next));
+}
+
+static void
+assert_parses (const NmDateEntryStyle *style,
+               const char             *text,
+               const char             *iso)
+{
+  g_autofree char *parsed = nm_date_entry_parse (style, text);
+
+  g_assert_cmpstr (parsed, ==, iso);
+}
+
+static void
+assert_formats (const NmDateEntryStyle *style,
+                const char             *iso,
+                const char             *text)
+{
+  g_autofree char *formatted = nm_date_entry_format (style, iso);
+
+  g_assert_cmpstr (formatted, ==, text);
+}
+
+static void
+type_and_apply (GtkWidget  *row,
+                const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+/* The birth date as people type it: the locale's form or ISO, the form
+ * shown in the row, a date to come refused with a reason. */
+static void
+test_window_birth_date_forms (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  GtkWidget *panel, *birth;
+  NmDateEntryStyle german = { NM_DATE_ENTRY_DMY, '.', FALSE };
+  NmDateEntryStyle french = { NM_DATE_ENTRY_DMY, '/', FALSE };
+  NmDateEntryStyle american = { NM_DATE_ENTRY_MDY, '/', TRUE };
+  NmDateEntryStyle iso = { NM_DATE_ENTRY_ISO, '-', FALSE };
+  NmDateEntryStyle here;
+  g_autofree char *shown = NULL;
+  const char *problem, *hint;
+
+  /* the forms, whatever the locale */
+  assert_parses (&german, "14.05.1991", "1991-05-14");
+  assert_parses (&german, " 1.2.2000 ", "2000-02-01");
+  assert_parses (&german, "1991-05-14", "1991-05-14");
+  assert_parses (&german, "14/05/1991", "1991-05-14");
+  assert_parses (&french, "14/05/1991", "1991-05-14");
+  assert_parses (&american, "05/14/1991", "1991-05-14");
+  assert_parses (&american, "14/05/1991", NULL);
+  assert_parses (&german, "14.05.91", NULL);        /* no century guessed */
+  assert_parses (&german, "30.02.2000", NULL);
+  assert_parses (&german, "14.05/1991", NULL);
+  assert_parses (&german, "14.05.1991x", NULL);
+  assert_parses (&german, "May 14, 1991", NULL);
+  assert_parses (&german, "", NULL);
+  assert_formats (&german, "1991-05-14", "14.05.1991");
+  assert_formats (&french, "1991-05-14", "14/05/1991");
+  assert_formats (&american, "1991-05-14", "05/14/1991");
+  assert_formats (&iso, "1991-05-14", "1991-05-14");
+  g_assert_cmpstr (nm_date_entry_hint (&german), ==, "DD.MM.YYYY");
+  g_assert_cmpstr (nm_date_entry_hint (&american), ==, "MM/DD/YYYY");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_CLIENT_PANEL);
+  birth = find_widget (panel, is_entry_row_titled, "Birth Date");
+  g_assert_nonnull (birth);
+
+  /* the form to type is in the row while it is empty: this locale's
+   * (gtk_test_init() runs the tests in en_US.UTF-8 when it is installed) */
+  nm_date_entry_style_for_locale (&here);
+  hint = nm_date_entry_hint (&here);
+  g_test_message ("this locale types dates as %s", hint);
+  g_assert_nonnull (find_widget (birth, is_visible_label_saying, hint));
+  g_assert_null (shown_problem (birth));
+
+  /* day first with dots, the locale's order with slashes, or ISO: stored
+   * as ISO, shown in the locale's form */
+  type_and_apply (birth, "14.05.1991");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1991-05-14");
+  shown = nm_date_entry_format (&here, "1991-05-14");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (birth)), ==, shown);
+  g_assert_null (find_widget (birth, is_visible_label_saying, hint));
+  type_and_apply (birth, here.slash_month_first ? "02/03/2001" : "03/02/2001");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2001-02-03");
+  type_and_apply (birth, "2002-04-05");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2002-04-05");
+
+  /* not a date: said under the row, the model keeps its date */
+  type_and_apply (birth, "31.02.1990");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2002-04-05");
+  g_assert_true (gtk_widget_has_css_class (birth, "error"));
+  problem = shown_problem (birth);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "“31.02.1990” is not a date"));
+  g_assert_nonnull (strstr (problem, hint));
+
+  /* in the future (today is 2026-12-01): refused, saying why */
+  type_and_apply (birth, "02.12.2026");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2002-04-05");
+  problem = shown_problem (birth);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "cannot be in the future"));
+  g_assert_true (gtk_widget_has_css_class (birth, "error"));
+
+  /* a good date clears the message */
+  type_and_apply (birth, "01.12.2000");
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "2000-12-01");
+  g_assert_null (shown_problem (birth));
+  g_assert_false (gtk_widget_has_css_class (birth, "error"));
+
+  /* emptied: no birth date, and the form shows again */
+  type_and_apply (birth, "");
+  g_assert_null (nm_consultation_get_birth_date (consultation));
+  g_assert_nonnull (find_widget (birth, is_visible_label_saying, hint));
+
+  window_test_destroy (window);
+}
+
+static gboolean
 is_answer_row (GtkWidget     *widget,
                gconstpointer  unused)
 {
@@ -918,6 +1206,133 @@ test_window_screening_24 (void)
   window_test_destroy (window);
 }
 
+static gboolean
+is_label_with_class (GtkWidget     *widget,
+                     gconstpointer  css_class)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class);
+}
+
+/* The label that shows an action row's title. */
+static GtkLabel *
+row_title_label (GtkWidget *row)
+{
+  GtkWidget *label = find_widget (row, is_label_with_class, "title");
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return GTK_LABEL (label);
+}
+
+/* A 1024×600 screen: every question is shown whole, wrapped, never cut
+ * short with an ellipsis. */
+static void
+test_window_screening_questions_wrap (void)
+{
+  NmWindow *window = new_window_sized (1024, 600);
+  AdwViewStack *side;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *panel;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  side = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), is_view_stack_with, "screening"));
+  adw_view_stack_set_visible_child_name (side, "screening");
+  wait_for_draw (GTK_WIDGET (window));
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCREENING_PANEL);
+
+  collect_widgets (panel, is_answer_row, NULL, rows);
+  g_assert_cmpuint (rows->len, ==, 24);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkLabel *title = row_title_label (g_ptr_array_index (rows, i));
+
+      g_assert_cmpint (gtk_label_get_ellipsize (title), ==, PANGO_ELLIPSIZE_NONE);
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (title)));
+    }
+
+  window_test_destroy (window);
+}
+
+static gboolean
+is_button_with_tooltip (GtkWidget     *widget,
+                        gconstpointer  tooltip)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static guint
+count_unanswered (NmConsultation *consultation)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    if (nm_consultation_get_screening (consultation, nm_vocab_screening (i)->id) == NM_ANSWER_UNKNOWN)
+      n++;
+  return n;
+}
+
+/* "Answer the Rest No" answers many questions at once, stop signs among
+ * them: it asks first, naming how many and that a pregnancy is among them;
+ * with every question answered there is nothing left for it to do. */
+static void
+test_window_answer_rest_no_asks (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  GtkWidget *panel, *button;
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCREENING_PANEL);
+  button = find_widget (panel, is_button_labelled, "Answer the Rest _No");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* asked, and nothing answered while it asks or when cancelled */
+  g_assert_null (shown_message_dialog ());
+  g_signal_emit_by_name (button, "clicked");
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (count_unanswered (consultation), ==, 24);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Answer 24 Questions No?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "24 questions are not answered yet"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "12 absolute contraindications"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), nm_vocab_screening_question ("pregnancy")));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  respond (dialog, "cancel");
+  g_assert_cmpuint (count_unanswered (consultation), ==, 24);
+  g_assert_false (nm_consultation_can_undo (consultation));
+
+  /* the pregnancy asked: another stop sign is named, the count follows */
+  nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
+  g_signal_emit_by_name (button, "clicked");
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Answer 23 Questions No?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "11 absolute contraindications"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), nm_vocab_screening_question ("pregnancy")));
+  respond (dialog, "answer");
+  g_assert_cmpuint (count_unanswered (consultation), ==, 0);
+  g_assert_cmpint (nm_consultation_get_screening (consultation, "pregnancy"), ==, NM_ANSWER_YES);
+  g_assert_cmpint (nm_consultation_get_screening (consultation, "isotretinoin"), ==, NM_ANSWER_NO);
+
+  /* everything answered: nothing to do */
+  g_assert_false (gtk_widget_get_sensitive (button));
+  /* one undoable step, and the button is back */
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_cmpuint (count_unanswered (consultation), ==, 23);
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  window_test_destroy (window);
+}
+
 typedef struct
 {
   NmSession  *session;
@@ -933,6 +1348,13 @@ is_depth_spin (GtkWidget     *widget,
   return GTK_IS_SPIN_BUTTON (widget) &&
          g_object_get_data (G_OBJECT (widget), "nm-session") == (gpointer) query->session &&
          g_strcmp0 (g_object_get_data (G_OBJECT (widget), "nm-region"), query->region) == 0;
+}
+
+static gboolean
+is_session_widget (GtkWidget     *widget,
+                   gconstpointer  session)
+{
+  return g_object_get_data (G_OBJECT (widget), "nm-session") == session;
 }
 
 static GtkSpinButton *
@@ -1143,6 +1565,270 @@ test_window_size_remembered (void)
   g_settings_reset (settings, "window-maximized");
 }
 
+/* Log Session with what stands in the way: a dialog says why, offers to go
+ * where it is put right, and logs nothing; never a way round a block. */
+static void
+test_window_log_session_checks (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "check.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmScheduleView *schedule;
+  NmSession *logged;
+  AdwViewStack *side;
+  AdwMessageDialog *dialog;
+  guint n;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  side = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), is_view_stack_with, "screening"));
+  n = nm_consultation_get_n_sessions (consultation);
+
+  /* blocked: refused, saying why; no way to log anyway */
+  nm_consultation_set_screening (consultation, "pregnancy", NM_ANSWER_YES);
+  g_assert_cmpint (nm_plan_get_state (nm_window_get_plan (window)), ==, NM_PLAN_STATE_BLOCKED);
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "Not suitable now: "));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            nm_plan_get_blocked_by (nm_window_get_plan (window), 0)->message));
+  g_assert_false (adw_message_dialog_has_response (dialog, "log"));
+  adw_view_stack_set_visible_child_name (side, "tag");
+  respond (dialog, "plan");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "plan");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (nm_consultation_undo (consultation));
+
+  /* the screening not finished: to the Screening panel */
+  nm_consultation_set_screening (consultation, "tattoo-in-area", NM_ANSWER_UNKNOWN);
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Finish the Screening First");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 screening question is not answered"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "log"));
+  respond (dialog, "screening");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "screening");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (nm_consultation_undo (consultation));
+
+  /* no skin type: to the Client panel */
+  nm_consultation_set_fitzpatrick (consultation, 0);
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Choose the Skin Type First");
+  respond (dialog, "client");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "client");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (nm_consultation_undo (consultation));
+
+  /* a precaution answered yes and not acknowledged: to the Plan panel */
+  nm_consultation_set_screening (consultation, "anticoagulants", NM_ANSWER_YES);
+  g_assert_true (nm_plan_has_warning (nm_window_get_plan (window), "relative-unacknowledged", NULL));
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Acknowledge the Precautions First");
+  g_assert_false (adw_message_dialog_has_response (dialog, "log"));
+  adw_view_stack_set_visible_child_name (side, "tag");
+  respond (dialog, "cancel");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (side), ==, "tag");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+
+  /* acknowledged: logged, as with any other precaution */
+  nm_consultation_set_acknowledgement (consultation, "anticoagulants", "GP agrees");
+  logged = nm_schedule_view_log_session (schedule);
+  g_assert_nonnull (logged);
+  g_assert_null (shown_message_dialog ());
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+
+  /* one series: clicked again, today's session opens, nothing is logged */
+  g_assert_true (nm_schedule_view_log_session (schedule) == logged);
+  g_assert_null (shown_message_dialog ());
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Log Session clicked twice logs one session: the second click opens
+ * today's. Where a second series is due today too (the scalp beside the
+ * face), it asks, and opening today's session is what it does by default. */
+static void
+test_window_log_session_once_a_day (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  NmScheduleView *schedule;
+  NmSession *first, *again, *scalp;
+  AdwMessageDialog *dialog;
+  GtkWidget *row;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL));
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  g_assert_cmpuint (nm_plan_get_n_series (nm_window_get_plan (window)), ==, 2);
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 0);
+
+  first = nm_schedule_view_log_session (schedule);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (nm_session_get_date (first), ==, "2026-12-01");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
+
+  /* again, the scalp series due today too: asked, nothing logged yet */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Already Logged Today");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "open");
+  /* opening it logs nothing and shows today's session */
+  row = gtk_widget_get_ancestor (find_widget (GTK_WIDGET (schedule), is_session_widget, first),
+                                 ADW_TYPE_EXPANDER_ROW);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), FALSE);
+  respond (dialog, "open");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+  /* the scalp was treated too: logged, one session of each series today */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  respond (shown_message_dialog (), "log");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 2);
+  scalp = nm_consultation_get_session (consultation, 1);
+  g_assert_cmpstr (nm_session_get_date (scalp), ==, "2026-12-01");
+  g_assert_false (nm_session_get_depth (scalp, "cheek-left", NULL));
+  g_assert_true (nm_session_get_depth (scalp, "scalp-vertex", NULL));
+
+  /* every series has today's session: a third click opens it, no dialog */
+  again = nm_schedule_view_log_session (schedule);
+  g_assert_null (shown_message_dialog ());
+  g_assert_true (again == first);
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 2);
+
+  window_test_destroy (window);
+}
+
+static gboolean
+is_stack_with (GtkWidget     *widget,
+               gconstpointer  child_name)
+{
+  return GTK_IS_STACK (widget) && gtk_stack_get_child_by_name (GTK_STACK (widget), child_name) != NULL;
+}
+
+static gboolean
+is_css_named (GtkWidget     *widget,
+              gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), name) == 0;
+}
+
+static gboolean
+is_mapped_control (GtkWidget     *widget,
+                   gconstpointer  unused)
+{
+  return gtk_widget_get_mapped (widget) &&
+         (GTK_IS_BUTTON (widget) || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SWITCH (widget));
+}
+
+static gboolean
+has_no_parent (gpointer widget)
+{
+  return gtk_widget_get_parent (widget) == NULL;
+}
+
+/* At 1024×600, "Consultation saved" covers none of the controls a
+ * practitioner reaches for next: a logged session's Remove button, its
+ * depths, the side panel. */
+static void
+test_window_saved_toast_out_of_the_way (void)
+{
+  NmWindow *window = new_window_sized (1024, 600);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "toast.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) controls = g_ptr_array_new ();
+  GtkWidget *schedule, *expander, *scroller, *toast;
+  GtkAdjustment *adjustment;
+  graphene_rect_t toast_bounds;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  gtk_stack_set_visible_child_name (GTK_STACK (find_widget (GTK_WIDGET (window), is_stack_with, "schedule")),
+                                    "schedule");
+  schedule = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW);
+  expander = find_widget_of_type (schedule, ADW_TYPE_EXPANDER_ROW);
+  g_assert_nonnull (expander);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  wait_for_draw (GTK_WIDGET (window));
+  /* the end of the log, where the Remove button is */
+  scroller = find_widget_of_type (schedule, GTK_TYPE_SCROLLED_WINDOW);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  wait_for_draw (GTK_WIDGET (window));
+  nm_consultation_set_practitioner (nm_window_get_consultation (window), "Dr Toast");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  g_assert_false (nm_window_get_modified (window));
+  toast = find_widget (GTK_WIDGET (window), is_css_named, "toast");
+  g_assert_nonnull (toast);
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &toast_bounds));
+
+  collect_widgets (GTK_WIDGET (window), is_mapped_control, NULL, controls);
+  g_assert_cmpuint (controls->len, >, 10);
+  g_assert_nonnull (find_widget (schedule, is_button_with_tooltip, "Remove"));
+  for (guint i = 0; i < controls->len; i++)
+    {
+      GtkWidget *control = g_ptr_array_index (controls, i);
+      graphene_rect_t bounds;
+
+      /* the toast's own close button, and what is scrolled out of sight */
+      if (gtk_widget_is_ancestor (control, toast) ||
+          !gtk_widget_compute_bounds (control, GTK_WIDGET (window), &bounds) ||
+          bounds.origin.y >= gtk_widget_get_height (GTK_WIDGET (window)))
+        continue;
+      if (graphene_rect_intersection (&toast_bounds, &bounds, NULL))
+        g_error ("the toast covers %s “%s” at %.0f,%.0f",
+                 G_OBJECT_TYPE_NAME (control),
+                 gtk_widget_get_tooltip_text (control) ? gtk_widget_get_tooltip_text (control) : "",
+                 bounds.origin.x, bounds.origin.y);
+    }
+
+  /* and it goes soon: a short confirmation, which its own timer takes
+   * away (the overlay unparents it) */
+  {
+    g_autoptr(AdwToast) shown = NULL;
+
+    g_object_get (toast, "toast", &shown, NULL);
+    g_assert_nonnull (shown);
+    g_assert_cmpuint (adw_toast_get_timeout (shown), >, 0);
+    g_assert_cmpuint (adw_toast_get_timeout (shown), <=, 3);
+    g_object_ref (toast);
+    test_wait_notify (toast, "parent", has_no_parent, toast, "the saved toast to go");
+    g_object_unref (toast);
+  }
+  g_assert_null (find_widget (GTK_WIDGET (window), is_css_named, "toast"));
+
+  window_test_destroy (window);
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 /* The window with a consultation fits a 1024×600 screen. */
 static void
 test_window_fits_small_screen (void)
@@ -1182,15 +1868,23 @@ main (int   argc,
   g_test_add_func ("/window/deleted-on-disk", test_window_deleted_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
   g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);
+  g_test_add_func ("/window/save-changes-names-client", test_window_save_changes_names_client);
   g_test_add_func ("/preferences/paper-size-shown-whole", test_preferences_paper_size_shown_whole);
   g_test_add_func ("/window/failed-save-on-close-keeps-window", test_window_failed_save_on_close_keeps_window);
   g_test_add_func ("/window/status-states", test_window_status_states);
+  g_test_add_func ("/window/status-groups", test_window_status_groups);
   g_test_add_func ("/window/device-per-consultation", test_window_device_per_consultation);
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
+  g_test_add_func ("/window/birth-date-forms", test_window_birth_date_forms);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
+  g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
+  g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
+  g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
+  g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);
+  g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
 
   return g_test_run ();
 }

@@ -269,6 +269,12 @@ on_notify_cb (GObject    *object,
 }
 
 static gboolean
+recovery_idle (gpointer document)
+{
+  return !nm_document_get_recovery_busy (document);
+}
+
+static gboolean
 disk_changed (gpointer document)
 {
   return nm_document_get_disk_state (document) == NM_DOCUMENT_DISK_CHANGED;
@@ -308,6 +314,13 @@ test_changed_on_disk (Fixture       *f,
   g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (document)), ==, "Them");
   g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
   g_assert_false (nm_document_get_modified (document));
+
+  /* The reload removes the recovery copy on a worker thread, whose task
+   * holds the document until it is done: the document can outlive this
+   * test and see the fixture delete its file, so the handler goes now, and
+   * the removal is waited for here rather than in the next test. */
+  g_signal_handlers_disconnect_by_data (document, &notified);
+  test_wait_until (recovery_idle, document, "the recovery copy's removal");
 }
 
 /* The recovery copy holds unsaved work and goes when it is saved. */
@@ -319,13 +332,17 @@ test_recovery (Fixture       *f,
   g_autoptr(NmDocument) document = load (f->path, &error);
   g_autoptr(GPtrArray) entries = NULL;
 
+  /* written on a worker thread: the document says when it is on disk */
   nm_consultation_set_client_name (nm_document_get_consultation (document), "Unsaved work");
   nm_document_autosave_now (document);
+  g_assert_true (nm_document_get_recovery_busy (document));
+  test_wait_until (recovery_idle, document, "the recovery copy's write or removal");
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 1);
   g_clear_pointer (&entries, g_ptr_array_unref);
 
   g_assert_true (save (document, NULL, &error));
+  test_wait_until (recovery_idle, document, "the recovery copy's write or removal");
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 0);
 }

@@ -441,6 +441,13 @@ test_logos (void)
 /* The treatment-plan PDF of @consultation, planned on 1 Dec 2026: its
  * text with white space folded, and its document and plan if asked. */
 static char *
+export_text_with (NmConsultation   *consultation,
+                  NmProtocol       *protocol,
+                  NmPlan          **plan_out,
+                  NmPdfDocument   **doc_out,
+                  PopplerDocument **pdf_out);
+
+static char *
 export_text (NmConsultation  *consultation,
              NmPlan         **plan_out,
              NmPdfDocument  **doc_out,
@@ -448,6 +455,37 @@ export_text (NmConsultation  *consultation,
 {
   g_autoptr(NmProtocol) protocol = NULL;
   g_autoptr(GError) error = NULL;
+
+  protocol = nm_protocol_load_default (&error);
+  g_assert_no_error (error);
+  return export_text_with (consultation, protocol, plan_out, doc_out, pdf_out);
+}
+
+/* The same with a clinic's protocol file over the built-in one. */
+static char *
+export_text_clinic (NmConsultation  *consultation,
+                    const char      *clinic,
+                    NmPlan         **plan_out,
+                    NmPdfDocument  **doc_out)
+{
+  g_autoptr(NmProtocol) protocol = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (clinic, strlen (clinic));
+  g_autoptr(GError) error = NULL;
+
+  protocol = nm_protocol_load_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (nm_protocol_overlay_bytes (protocol, bytes, &error));
+  g_assert_no_error (error);
+  return export_text_with (consultation, protocol, plan_out, doc_out, NULL);
+}
+
+static char *
+export_text_with (NmConsultation   *consultation,
+                  NmProtocol       *protocol,
+                  NmPlan          **plan_out,
+                  NmPdfDocument   **doc_out,
+                  PopplerDocument **pdf_out)
+{
   g_autoptr(NmPlan) plan = NULL;
   g_autoptr(NmPdfDocument) doc = NULL;
   g_autoptr(PopplerDocument) pdf = NULL;
@@ -457,8 +495,6 @@ export_text (NmConsultation  *consultation,
 
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, 1, G_DATE_DECEMBER, 2026);
-  protocol = nm_protocol_load_default (&error);
-  g_assert_no_error (error);
   plan = nm_planner_run (consultation, protocol, &today);
   options.paper = NM_PAPER_A4;
   options.today = &today;
@@ -612,6 +648,7 @@ test_state_precautions (void)
   const char *care, *answer;
 
   nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
+  nm_consultation_set_acknowledgement (c, "anticoagulants", "Stops aspirin a week before, with her GP.");
   text = export_text (c, &plan, &doc, NULL);
   g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_PRECAUTIONS);
   assert_contains (text, "With precautions");
@@ -619,10 +656,14 @@ test_state_precautions (void)
   /* the client's own yes is in the consent, after the risks */
   care = strstr (text, "Your answers that call for care");
   g_assert_nonnull (care);
-  answer = strstr (care, "Does the client take blood thinners or aspirin? Yes.");
+  answer = strstr (care, "Blood thinners or aspirin: yes");
   g_assert_nonnull (answer);
   g_assert_nonnull (strstr (answer, "I agree to the treatment described"));
   assert_lacks (text, "None: you answered no");
+  /* the client's own answers are statements, not the practitioner's
+   * questions about "the client" */
+  assert_lacks (text, "Does the client");
+  assert_lacks (text, "Has the client");
 }
 
 static void
@@ -690,8 +731,11 @@ test_state_blocked_lifelong (void)
   g_assert_cmpstr (block->id, ==, "keloid-tendency");
   g_assert_true (block->lifelong);
 
-  assert_contains (text, "Not suitable now");
-  assert_contains (text, "Microneedling is not suitable now, for the reason below.");
+  /* lifelong: not suitable, not only "now" */
+  assert_contains (text, "Not suitable");
+  assert_lacks (text, "Not suitable now");
+  assert_lacks (text, "not suitable now");
+  assert_contains (text, "Microneedling is not suitable, for the reason below.");
   {
     g_autofree char *message = squeeze (block->message);
     g_autofree char *line = g_strdup_printf ("%s Lifelong: this does not pass with time.", message);
@@ -700,7 +744,10 @@ test_state_blocked_lifelong (void)
   }
   assert_lacks (text, "no longer applies");
   assert_lacks (text, "Session 1 of");
-  assert_contains (text, "Not suitable now · Treatment plan · Jo Reyes");
+  assert_contains (text, "Not suitable · Treatment plan · Jo Reyes");
+  /* the planner's "Keloid on the map" once; nothing else says "on the map" */
+  assert_contains (text, "on the map");
+  assert_lacks (strstr (text, "on the map") + 1, "on the map");
   assert_nothing_to_sign (text, doc);
   /* nothing to take care of after a session that is not planned */
   g_assert_false (has_page_titled (doc, "Aftercare"));
@@ -880,6 +927,7 @@ test_wait_before_start (void)
   g_autofree char *why = NULL;
 
   nm_consultation_set_screening (c, "sunburn", NM_ANSWER_YES);
+  nm_consultation_set_acknowledgement (c, "sunburn", "");
   text = export_text (c, &plan, &doc, NULL);
   g_assert_nonnull (nm_plan_get_wait_until (plan));
   for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
@@ -887,10 +935,14 @@ test_wait_before_start (void)
       why = squeeze (nm_plan_get_warning (plan, i)->message);
   g_assert_nonnull (why);
   date = nm_render_format_date (nm_plan_get_wait_until (plan));
-  note = g_strdup_printf ("The first session moves to %s. %s", date, why);
-  /* on the summary and on the schedule */
+  note = g_strdup_printf ("The first session moves to %s. Sunburn or a fresh tan: at least 2 weeks from today (", date);
+  /* on the summary and on the schedule, each once, in the locale's date
+   * format: the planner's message, with its YYYY-MM-DD, is not repeated */
   assert_contains (text, note);
   assert_contains (strstr (text, note) + 1, note);
+  assert_lacks (strstr (strstr (text, note) + 1, note) + 1, note);
+  assert_lacks (text, why);
+  assert_lacks (text, "2026-12-15");
   assert_contains (text, "after a wait (see the schedule)");
   /* the schedule's drawing labels the wait */
   {
@@ -902,6 +954,225 @@ test_wait_before_start (void)
     assert_contains (text, label);
   }
   g_assert_true (has_page_titled (doc, "Consent"));
+}
+
+/* A done session shows what was logged, area by area, not the plan: the
+ * cheek at its logged depth, and an eyelid the plan never needles. */
+static void
+test_done_session_logged (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmSession) session = nm_session_new ("2026-12-01");
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *planned = NULL;
+  g_autofree char *cheek = NULL;
+  g_autofree char *eyelid = NULL;
+  const NmPlanRegion *region;
+  const char *schedule;
+  gboolean warned = FALSE;
+
+  nm_session_set_done (session, TRUE);
+  nm_session_set_depth (session, "cheek-left", 1.75);
+  nm_session_set_depth (session, "eyelid-left", 0.25);
+  nm_consultation_add_session (c, session);
+  text = export_text (c, &plan, NULL, NULL);
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, "logged-over-plan") == 0 &&
+        g_strcmp0 (nm_plan_get_warning (plan, i)->region, "eyelid-left") == 0)
+      warned = TRUE;
+  g_assert_true (warned);
+  region = nm_plan_lookup_region (plan, "cheek-left");
+  g_assert_nonnull (region);
+  g_assert_cmpfloat (region->max_mm, !=, 1.75);
+
+  /* the schedule's table: the logged depth of each area */
+  schedule = strstr (text, "Done 1 Dec 2026");
+  g_assert_nonnull (schedule);
+  cheek = g_strdup_printf ("%s: 1.75 mm", nm_vocab_region_name ("cheek-left"));
+  eyelid = g_strdup_printf ("%s: 0.25 mm (over the plan)", nm_vocab_region_name ("eyelid-left"));
+  assert_contains (text, cheek);
+  assert_contains (text, eyelid);
+  assert_contains (schedule, "logged");
+}
+
+/* No consent to sign while there is nothing to treat, or while the
+ * practitioner has a yes answer still to acknowledge: the summary says
+ * why instead. */
+static void
+test_consent_only_when_signable (void)
+{
+  {
+    g_autoptr(NmConsultation) c = screened_client ();
+    g_autoptr(NmPlan) plan = NULL;
+    g_autoptr(NmPdfDocument) doc = NULL;
+    g_autofree char *text = NULL;
+
+    nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
+    text = export_text (c, &plan, &doc, NULL);
+    g_assert_cmpint (nm_plan_get_state (plan), ==, NM_PLAN_STATE_PRECAUTIONS);
+    g_assert_cmpuint (nm_plan_get_n_series (plan), >, 0);
+    assert_nothing_to_sign (text, doc);
+    assert_contains (text, "Your practitioner has still to go through some of your answers with you");
+  }
+  {
+    g_autoptr(NmConsultation) c = nm_consultation_new ();
+    g_autoptr(NmFinding) eyelid = nm_finding_new ("eyelid-left", "fine-lines", 2);
+    g_autoptr(NmPlan) plan = NULL;
+    g_autoptr(NmPdfDocument) doc = NULL;
+    g_autofree char *text = NULL;
+
+    nm_consultation_set_client_name (c, "Jo Reyes");
+    nm_consultation_set_birth_date (c, "1990-01-01");
+    nm_consultation_set_fitzpatrick (c, 2);
+    for (guint i = 0; i < nm_vocab_n_screening (); i++)
+      nm_consultation_set_screening (c, nm_vocab_screening (i)->id, NM_ANSWER_NO);
+    nm_consultation_add_finding (c, eyelid);
+    text = export_text (c, &plan, &doc, NULL);
+    g_assert_true (nm_plan_get_state (plan) == NM_PLAN_STATE_READY ||
+                   nm_plan_get_state (plan) == NM_PLAN_STATE_PRECAUTIONS);
+    g_assert_cmpuint (nm_plan_get_n_series (plan), ==, 0);
+    assert_nothing_to_sign (text, doc);
+    assert_contains (text, "no area is to be needled, so no sessions are planned and there is nothing to agree to or sign");
+  }
+}
+
+/* A scar depth a clinic's file loosens past the built-in one. */
+#define CLINIC_LOOSENED \
+  "{\"format\": \"needlemap-protocol\"," \
+  " \"regions\": {\"cheek-left\": {\"scar\": {\"max_mm\": 2.0}}}}"
+
+static const char *
+warning_message (NmPlan     *plan,
+                 const char *id)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, id) == 0)
+      return nm_plan_get_warning (plan, i)->message;
+  return NULL;
+}
+
+/* What the plan tells the practitioner to do (acknowledge an answer, mind
+ * a loosened clinic rule) is not a precaution in the client's copy. */
+static void
+test_practitioner_only_warnings (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  const char * const ids[] = { "relative-unacknowledged", "clinic-rule-loosened" };
+
+  nm_consultation_set_screening (c, "anticoagulants", NM_ANSWER_YES);
+  text = export_text_clinic (c, CLINIC_LOOSENED, &plan, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      const char *message = warning_message (plan, ids[i]);
+      g_autofree char *squeezed = NULL;
+
+      if (message == NULL)
+        g_error ("the plan has no %s warning", ids[i]);
+      squeezed = squeeze (message);
+      assert_lacks (text, squeezed);
+    }
+  assert_lacks (text, "Acknowledge before treating");
+  /* a precaution for the client stays */
+  assert_contains (text, "Precautions");
+}
+
+/* Acne scars are graded by Goodman & Baron's names (macular, mild,
+ * moderate, severe), other findings by the generic scale. */
+static void
+test_acne_scar_grades (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmFinding) macular = nm_finding_new ("cheek-right", "acne-scar-boxcar", 1);
+  g_autoptr(NmFinding) severe = nm_finding_new ("chin", "acne-scar-icepick", 4);
+  g_autofree char *text = NULL;
+
+  nm_consultation_add_finding (c, macular);
+  nm_consultation_add_finding (c, severe);
+  text = export_text (c, NULL, NULL, NULL);
+  /* the client's rolling scars are grade 3 */
+  assert_contains (text, "Rolling acne scars (Moderate)");
+  assert_contains (text, "Boxcar acne scars (Macular)");
+  assert_contains (text, "Icepick acne scars (Severe)");
+  assert_lacks (text, "acne scars (Marked)");
+  /* fine lines of severity 2 keep the generic name */
+  assert_contains (text, "Fine lines (Moderate)");
+}
+
+/* CLINIC (the clinic's own protocol file) is explained under Sources;
+ * plan.device (the consultation's own device) is not a source to list. */
+static void
+test_sources_clinic_and_device (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sources = NULL;
+  gboolean cites_clinic = FALSE, cites_device = FALSE;
+
+  /* a stricter scar limit, without sources of its own: cited as CLINIC */
+  text = export_text_clinic (c,
+                             "{\"format\": \"needlemap-protocol\","
+                             " \"regions\": {\"cheek-left\": {\"scar\": {\"max_mm\": 1.25}}}}",
+                             &plan, NULL);
+  for (guint i = 0; i < nm_plan_get_n_regions (plan); i++)
+    for (char **r = nm_plan_get_region (plan, i)->reasons; r != NULL && *r != NULL; r++)
+      cites_clinic |= strstr (*r, "(CLINIC)") != NULL;
+  g_assert_true (cites_clinic);
+  g_assert_nonnull (strstr (text, "Each key in this plan"));
+  sources = without_spaces (strstr (text, "Each key in this plan"));
+  g_assert_nonnull (source_row (sources, "CLINIC"));
+  assert_contains (text, "The clinic’s own protocol file");
+
+  {
+    g_autoptr(NmPlan) device_plan = NULL;
+    g_autofree char *device_text = NULL;
+    g_autofree char *device_sources = NULL;
+
+    nm_consultation_set_device_max_mm (c, 1.0);
+    device_text = export_text (c, &device_plan, NULL, NULL);
+    for (guint i = 0; i < nm_plan_get_n_regions (device_plan); i++)
+      for (char **r = nm_plan_get_region (device_plan, i)->reasons; r != NULL && *r != NULL; r++)
+        cites_device |= strstr (*r, "(plan.device)") != NULL;
+    g_assert_true (cites_device);
+    device_sources = without_spaces (strstr (device_text, "Each key in this plan"));
+    assert_lacks (device_sources, "plan.device");
+  }
+}
+
+/* Depth maps only for views that show a finding's region where it is
+ * mapped: a face-only plan (the forehead is also on the scalp's view)
+ * gets the face's front and profiles, no scalp or body page. */
+static void
+test_face_only_maps (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = export_text (c, NULL, &doc, NULL);
+  guint n_maps = 0;
+
+  for (guint i = 0; i < nm_pdf_document_get_n_pages (doc); i++)
+    if (nm_pdf_document_page_is_map (doc, i))
+      n_maps++;
+  /* the front of the face; its left and right sides */
+  g_assert_cmpuint (n_maps, ==, 2);
+
+  /* a scalp finding brings the scalp's page */
+  {
+    g_autoptr(NmFinding) crown = nm_finding_new ("scalp-vertex", "alopecia", 2);
+    g_autoptr(NmPdfDocument) scalp_doc = NULL;
+    g_autofree char *scalp_text = NULL;
+
+    nm_consultation_add_finding (c, crown);
+    scalp_text = export_text (c, NULL, &scalp_doc, NULL);
+    n_maps = 0;
+    for (guint i = 0; i < nm_pdf_document_get_n_pages (scalp_doc); i++)
+      if (nm_pdf_document_page_is_map (scalp_doc, i))
+        n_maps++;
+    g_assert_cmpuint (n_maps, ==, 3);
+  }
 }
 
 int
@@ -925,6 +1196,12 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/sources", test_sources);
   g_test_add_func ("/outputs/pdf/finding-depths", test_finding_depths);
   g_test_add_func ("/outputs/pdf/wait-before-start", test_wait_before_start);
+  g_test_add_func ("/outputs/pdf/done-session-logged", test_done_session_logged);
+  g_test_add_func ("/outputs/pdf/consent-only-when-signable", test_consent_only_when_signable);
+  g_test_add_func ("/outputs/pdf/practitioner-only-warnings", test_practitioner_only_warnings);
+  g_test_add_func ("/outputs/pdf/acne-scar-grades", test_acne_scar_grades);
+  g_test_add_func ("/outputs/pdf/sources-clinic-and-device", test_sources_clinic_and_device);
+  g_test_add_func ("/outputs/pdf/face-only-maps", test_face_only_maps);
 
   return g_test_run ();
 }
