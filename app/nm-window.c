@@ -96,6 +96,9 @@ static void on_document_replaced_cb (NmWindow   *self,
                                      GParamSpec *pspec,
                                      NmDocument *document);
 
+static void nm_window_ask_overwrite (NmWindow *self);
+static void nm_window_save_as       (NmWindow *self);
+
 static const char *layer_ids[] = { "findings", "depth" };
 static const char *tool_ids[] = { "select", "brush", "outline" };
 
@@ -874,6 +877,12 @@ on_saved_cb (GObject      *source,
 
   if (!nm_window_save_finish (self, result, &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG))
+        {
+          /* nothing is written over another program's version unasked */
+          nm_window_ask_overwrite (self);
+          return;
+        }
       /* The window stays open, and a later save does not close it. */
       self->closing_confirmed = FALSE;
       _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
@@ -894,6 +903,46 @@ on_saved_cb (GObject      *source,
       adw_toast_set_timeout (toast, 2);
       nm_window_add_toast (self, toast);
     }
+}
+
+static void
+on_overwrite_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          NmWindow         *self)
+{
+  if (g_strcmp0 (response, "overwrite") == 0 && self->document != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, on_saved_cb, NULL);
+
+      nm_document_overwrite_async (self->document, NULL, NULL, save_cb, g_steal_pointer (&task));
+      return;
+    }
+  self->closing_confirmed = FALSE;
+  if (g_strcmp0 (response, "save-as") == 0)
+    nm_window_save_as (self);
+}
+
+/* Another program wrote the file after this window read it: keep this
+ * version over it, keep it in another file, or leave both as they are. */
+static void
+nm_window_ask_overwrite (NmWindow *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Changed by Another Program"),
+                                   _("The file was changed by another program after it was opened here. "
+                                     "Saving over it replaces those changes; saving a copy keeps both."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save-as", _("_Save a Copy…"),
+                                    "overwrite", _("_Replace Their Version"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "overwrite",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save-as");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_overwrite_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1108,6 +1157,18 @@ on_reloaded_cb (GObject      *source,
 }
 
 static void
+on_reload_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       NmWindow         *self)
+{
+  if (g_strcmp0 (response, "reload") == 0 && self->document != NULL)
+    nm_document_reload_async (self->document, NULL, on_reloaded_cb, g_object_ref (self));
+  else
+    /* the bar stays: the choice is still to be made */
+    on_document_disk_state_cb (self, NULL, self->document);
+}
+
+static void
 on_changed_bar_response_cb (NmWindow   *self,
                             int         response,
                             GtkInfoBar *bar)
@@ -1120,6 +1181,25 @@ on_changed_bar_response_cb (NmWindow   *self,
     {
       /* Keep what is shown; the next save writes it over the other copy. */
       nm_document_ignore_disk_change (self->document);
+      return;
+    }
+
+  /* unsaved work is never thrown away unasked */
+  if (nm_document_get_modified (self->document))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard Your Changes?"),
+                                                  _("Loading the other program's version throws away the "
+                                                    "changes made here that are not saved."));
+
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "reload", _("_Discard and Load"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reload",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_reload_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
 

@@ -870,6 +870,8 @@ typedef struct
   GFile   *file;
   GBytes  *bytes;      /* the snapshot, taken when the save starts */
   guint64  position;   /* the history's position of the snapshot */
+  gboolean overwrite;  /* the user chose to write over another version */
+  char    *expected;   /* the etag the file must still have, or NULL */
   char    *etag;       /* out: of what was written */
 } SaveData;
 
@@ -880,6 +882,7 @@ save_data_free (gpointer data)
 
   g_clear_object (&save->file);
   g_clear_pointer (&save->bytes, g_bytes_unref);
+  g_free (save->expected);
   g_free (save->etag);
   g_free (save);
 }
@@ -894,6 +897,20 @@ save_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gsize len;
   const void *data = g_bytes_get_data (save->bytes, &len);
+
+  /* Never over a version this document did not read: another program's
+   * save, or a newer Needlemap's file, is the user's to decide about. */
+  if (save->expected != NULL)
+    {
+      g_autofree char *now = query_etag (save->file);
+
+      if (now != NULL && g_strcmp0 (now, save->expected) != 0)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
+                                   _("the file was changed by another program after it was opened here"));
+          return;
+        }
+    }
 
   if (!nm_file_replace_private (save->file, data, len, TRUE, cancellable, &error))
     {
@@ -967,6 +984,10 @@ nm_document_start_next_save (NmDocument *self)
   outer = g_queue_pop_head (&self->saves);
   save = g_task_get_task_data (outer);
   save->position = nm_consultation_get_position (self->consultation);
+  /* over its own file, the version it read (or last wrote) must still be
+   * there; taken now, after the saves before this one */
+  if (!save->overwrite && self->file != NULL && self->etag != NULL && g_file_equal (save->file, self->file))
+    save->expected = g_strdup (self->etag);
   save->bytes = nm_file_serialize_for_save (self->consultation, &error);
   if (save->bytes == NULL)
     {
@@ -985,20 +1006,13 @@ nm_document_start_next_save (NmDocument *self)
   g_task_run_in_thread (inner, save_thread);
 }
 
-/**
- * nm_document_save_async:
- * @file: (nullable): where to save; %NULL for the document's own file
- *
- * Saves a snapshot of the consultation as it is when the save starts, on a
- * worker thread. Edits made meanwhile are kept and stay unsaved. Saves run
- * one after the other, in the order asked.
- */
-void
-nm_document_save_async (NmDocument          *self,
-                        GFile               *file,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+static void
+queue_save (NmDocument          *self,
+            GFile               *file,
+            gboolean             overwrite,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
 {
   GTask *task;
   SaveData *save;
@@ -1019,6 +1033,7 @@ nm_document_save_async (NmDocument          *self,
 
   save = g_new0 (SaveData, 1);
   save->file = g_object_ref (file != NULL ? file : self->file);
+  save->overwrite = overwrite;
   g_task_set_task_data (task, save, save_data_free);
 
   was_busy = nm_document_get_busy (self);
@@ -1026,6 +1041,44 @@ nm_document_save_async (NmDocument          *self,
   if (!was_busy)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   nm_document_start_next_save (self);
+}
+
+/**
+ * nm_document_save_async:
+ * @file: (nullable): where to save; %NULL for the document's own file
+ *
+ * Saves a snapshot of the consultation as it is when the save starts, on a
+ * worker thread. Edits made meanwhile are kept and stay unsaved. Saves run
+ * one after the other, in the order asked.
+ *
+ * A save over the document's own file fails with %G_IO_ERROR_WRONG_ETAG
+ * when another program wrote the file since this document read or saved
+ * it; nm_document_overwrite_async() writes over it all the same.
+ */
+void
+nm_document_save_async (NmDocument          *self,
+                        GFile               *file,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  queue_save (self, file, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * nm_document_overwrite_async:
+ *
+ * nm_document_save_async() that writes over the file even when another
+ * program changed it: the user chose to keep this version.
+ */
+void
+nm_document_overwrite_async (NmDocument          *self,
+                             GFile               *file,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  queue_save (self, file, TRUE, cancellable, callback, user_data);
 }
 
 gboolean

@@ -75,6 +75,11 @@ void                 nm_document_save_async         (NmDocument           *self,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
+void                 nm_document_overwrite_async    (NmDocument           *self,
+                                                     GFile                *file,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
 gboolean             nm_document_save_finish        (NmDocument           *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);

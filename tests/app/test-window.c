@@ -400,6 +400,65 @@ shown_message_dialog (void)
   return dialog;
 }
 
+/* Unsaved edits and another program's newer version: Save asks before
+ * writing over theirs, and Reload asks before throwing ours away. */
+static void
+test_window_never_overwrites_unread (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "e.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkInfoBar *bar = GTK_INFO_BAR (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_INFO_BAR));
+  AdwMessageDialog *dialog;
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  nm_consultation_set_client_name (nm_window_get_consultation (window), "Ours");
+  g_usleep (10 * 1000);   /* a later modification time than the one read */
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"name\": \"Theirs\", \"fitzpatrick\": 5}, "
+                                      "\"findings\": []}\n", -1, NULL));
+  wait_for_disk_state (window, NM_DOCUMENT_DISK_CHANGED, "the document to see the file changed");
+
+  /* Reload: asked first; Cancel keeps our edits and the bar */
+  gtk_info_bar_response (bar, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard Your Changes?");
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_cmpstr (nm_consultation_get_client_name (nm_window_get_consultation (window)), ==, "Ours");
+  g_assert_true (gtk_info_bar_get_revealed (bar));
+
+  /* Save: asked first; nothing is written until the choice */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Changed by Another Program");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Theirs"));
+  g_assert_true (nm_window_get_modified (window));
+
+  /* Replace Their Version: now ours is written */
+  adw_message_dialog_response (dialog, "overwrite");
+  window_test_wait_idle (window);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Ours"));
+  g_assert_false (nm_window_get_modified (window));
+
+  window_test_destroy (window);
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
+
 /* Gives @response to @dialog, which closes it. */
 static void
 respond (AdwMessageDialog *dialog,
@@ -1865,6 +1924,7 @@ main (int   argc,
   g_test_add_func ("/window/refuses-bad-file", test_window_refuses_bad_file);
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
+  g_test_add_func ("/window/never-overwrites-unread", test_window_never_overwrites_unread);
   g_test_add_func ("/window/deleted-on-disk", test_window_deleted_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
   g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);

@@ -323,6 +323,40 @@ test_changed_on_disk (Fixture       *f,
   test_wait_until (recovery_idle, document, "the recovery copy's removal");
 }
 
+/* A save never writes over a version another program wrote after it was
+ * read; overwriting is the user's choice, and only then. */
+static void
+test_save_refuses_a_newer_version (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *other = g_strdup (document_text);
+  g_autofree char *now = NULL;
+
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+  /* another program writes the file, with a newer timestamp */
+  memcpy (strstr (other, "Test"), "Them", 4);
+  g_usleep (10 * 1000);
+  g_assert_true (g_file_set_contents (f->path, other, -1, NULL));
+
+  g_assert_false (save (document, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_nonnull (strstr (now, "Them"));
+  g_assert_true (nm_document_get_modified (document));
+
+  nm_document_overwrite_async (document, NULL, NULL, test_wait_result_cb, &result);
+  g_assert_true (nm_document_save_finish (document, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&now, g_free);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_nonnull (strstr (now, "Ours"));
+  g_assert_false (nm_document_get_modified (document));
+}
+
 /* The recovery copy holds unsaved work and goes when it is saved. */
 static void
 test_recovery (Fixture       *f,
@@ -370,6 +404,7 @@ main (int   argc,
   ADD ("/document/save-incomplete", test_save_incomplete);
   ADD ("/document/changed-on-disk", test_changed_on_disk);
   ADD ("/document/recovery", test_recovery);
+  ADD ("/document/save-refuses-a-newer-version", test_save_refuses_a_newer_version);
 
 #undef ADD
 
