@@ -76,7 +76,12 @@ assert_refused (const Refusal *rows,
       g_autoptr(GError) error = NULL;
       g_autoptr(NmJsonDoc) doc = parse_with (rows[i].text, strlen (rows[i].text), rules (), &error);
 
-      g_test_message ("%s", rows[i].text);
+      {
+        /* the input may be invalid UTF-8 on purpose: print it escaped */
+        g_autofree char *shown = g_strescape (rows[i].text, NULL);
+
+        g_test_message ("%s", shown);
+      }
       g_assert_null (doc);
       g_assert_error (error, TEST_ERROR, TEST_SYNTAX);
       if (!g_str_has_prefix (error->message, rows[i].message))
