@@ -325,8 +325,9 @@ build (NmTagPanel *self)
   gtk_box_set_homogeneous (GTK_BOX (severity_box), TRUE);
   for (guint s = NM_SEVERITY_MIN; s <= NM_SEVERITY_MAX; s++)
     {
-      g_autofree char *label = g_strdup_printf ("_%u", s);
-      GtkWidget *button = gtk_toggle_button_new_with_mnemonic (label);
+      /* no mnemonic: Alt+1…6 belong to the map's views */
+      g_autofree char *label = g_strdup_printf ("%u", s);
+      GtkWidget *button = gtk_toggle_button_new_with_label (label);
 
       gtk_widget_set_tooltip_text (button, nm_vocab_severity_name (s));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),

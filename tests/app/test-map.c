@@ -301,6 +301,38 @@ test_unchanged_map_is_not_redrawn (Fixture       *f,
   g_assert_true (layered != edited);
 }
 
+/* The severity buttons take no Alt+1…4 mnemonic: those keys switch the
+ * map's views, whatever panel is shown (issue 14). */
+static gboolean
+has_underlined_severity (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        {
+          const char *label = gtk_button_get_label (GTK_BUTTON (child));
+
+          if (label != NULL && strlen (label) <= 2 && g_ascii_isdigit (label[strlen (label) - 1]) &&
+              gtk_button_get_use_underline (GTK_BUTTON (child)))
+            return TRUE;
+        }
+      if (has_underlined_severity (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_alt_digits_are_views (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_assert_false (has_underlined_severity (GTK_WIDGET (f->panel)));
+  /* the window's Alt+2 switches the view */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "face-left"));
+  g_assert_cmpint (nm_map_view_get_view (f->map), ==, NM_VIEW_FACE_LEFT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +343,7 @@ main (int   argc,
   g_test_add ("/map/select-then-tag", Fixture, NULL, fixture_setup, test_select_then_tag, fixture_teardown);
   g_test_add ("/map/brush", Fixture, NULL, fixture_setup, test_brush, fixture_teardown);
   g_test_add ("/map/keyboard", Fixture, NULL, fixture_setup, test_keyboard_navigation, fixture_teardown);
+  g_test_add ("/map/alt-digits-are-views", Fixture, NULL, fixture_setup, test_alt_digits_are_views, fixture_teardown);
   g_test_add ("/map/blocked-status", Fixture, NULL, fixture_setup, test_blocked_status, fixture_teardown);
   g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
