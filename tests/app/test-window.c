@@ -384,6 +384,41 @@ test_window_changed_on_disk (void)
   g_rmdir (dir);
 }
 
+/* The unsaved marker shows from the first edit after opening and after
+ * saving (issue 14: it lagged one edit). */
+static void
+test_window_unsaved_marker_at_once (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
+
+  g_assert_nonnull (title);
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "m.needlemap");
+
+  nm_consultation_set_screening (nm_window_get_consultation (window), "sunburn", NM_ANSWER_NO);
+  g_assert_true (nm_window_get_modified (window));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "• m.needlemap");
+
+  g_assert_true (window_test_save (window, file, &error));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "m.needlemap");
+  nm_consultation_set_screening (nm_window_get_consultation (window), "rosacea", NM_ANSWER_NO);
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "• m.needlemap");
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 static AdwMessageDialog *
 shown_message_dialog (void)
 {
@@ -1925,6 +1960,7 @@ main (int   argc,
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
   g_test_add_func ("/window/never-overwrites-unread", test_window_never_overwrites_unread);
+  g_test_add_func ("/window/unsaved-marker-at-once", test_window_unsaved_marker_at_once);
   g_test_add_func ("/window/deleted-on-disk", test_window_deleted_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);
   g_test_add_func ("/window/typing-is-not-lost", test_window_typing_is_not_lost);
