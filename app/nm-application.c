@@ -103,12 +103,13 @@ static char *
 recovered_name (NmRecoveryEntry *entry)
 {
   g_autoptr(NmConsultation) consultation = nm_recovery_load (entry, NULL);
-  const char *name = consultation != NULL ? nm_consultation_get_client_name (consultation) : NULL;
+  g_autofree char *title = NULL;
 
   if (consultation == NULL)
     return g_strdup (_("a copy that cannot be read"));
+  title = nm_consultation_dup_title (consultation);
   /* Translators: a consultation's name in quotation marks */
-  return g_strdup_printf (_("“%s”"), name != NULL && name[0] != '\0' ? name : _("New Consultation"));
+  return g_strdup_printf (_("“%s”"), title);
 }
 
 static void

@@ -21,18 +21,6 @@
 #include "nm-print.h"
 #include "nm-window-private.h"
 
-/* The day the plan counts from. */
-static void
-window_today (NmWindow *self,
-              GDate    *today)
-{
-  if (!nm_planner_today (NULL, today, NULL))
-    {
-      g_date_clear (today, 1);
-      g_date_set_time_t (today, time (NULL));
-    }
-}
-
 typedef struct
 {
   NmWindow     *self;
@@ -108,7 +96,7 @@ _nm_window_export_async (NmWindow            *self,
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GDate today;
 
-  window_today (self, &today);
+  nm_document_get_today (nm_window_get_document (self), &today);
   nm_export_async (kind, nm_window_get_consultation (self), nm_window_get_plan (self), settings,
                    &today, file, nm_window_get_file (self), NULL, callback, user_data);
 }

@@ -106,17 +106,10 @@ static void
 nm_window_update_title (NmWindow *self)
 {
   g_autofree char *subtitle = NULL;
-  const char *name = NULL;
+  g_autofree char *title = self->consultation != NULL ? nm_consultation_dup_title (self->consultation)
+                                                      : g_strdup (_("Needlemap"));
 
-  if (self->consultation != NULL)
-    name = nm_consultation_get_client_name (self->consultation);
-
-  if (self->consultation == NULL)
-    adw_window_title_set_title (self->window_title, _("Needlemap"));
-  else if (name != NULL && name[0] != '\0')
-    adw_window_title_set_title (self->window_title, name);
-  else
-    adw_window_title_set_title (self->window_title, _("New Consultation"));
+  adw_window_title_set_title (self->window_title, title);
 
   if (self->document != NULL && nm_document_get_busy (self->document))
     subtitle = g_strdup (_("Saving…"));

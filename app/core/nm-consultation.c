@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "nm-consultation-private.h"
@@ -689,6 +690,24 @@ nm_consultation_snapshot (NmConsultation *self)
     }
 
   return copy;
+}
+
+/**
+ * nm_consultation_dup_title:
+ *
+ * What a consultation is called on screen: the client's name, or "New
+ * Consultation" before one is entered.
+ *
+ * Returns: (transfer full): the title
+ */
+char *
+nm_consultation_dup_title (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), NULL);
+
+  if (self->client_name != NULL && self->client_name[0] != '\0')
+    return g_strdup (self->client_name);
+  return g_strdup (_("New Consultation"));
 }
 
 /* Client */

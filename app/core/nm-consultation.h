@@ -39,6 +39,7 @@ G_DECLARE_FINAL_TYPE (NmConsultation, nm_consultation, NM, CONSULTATION, GObject
 
 NmConsultation *nm_consultation_new                  (void);
 NmConsultation *nm_consultation_snapshot             (NmConsultation *self);
+char           *nm_consultation_dup_title            (NmConsultation *self);
 
 /* Client */
 const char     *nm_consultation_get_client_name      (NmConsultation *self);

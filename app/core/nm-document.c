@@ -585,24 +585,6 @@ nm_document_set_restored (NmDocument *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
-/**
- * nm_document_dup_title:
- *
- * Returns: (transfer full): the client's name, or "New Consultation"
- */
-char *
-nm_document_dup_title (NmDocument *self)
-{
-  const char *name;
-
-  g_return_val_if_fail (NM_IS_DOCUMENT (self), NULL);
-
-  name = nm_consultation_get_client_name (self->consultation);
-  if (name != NULL && name[0] != '\0')
-    return g_strdup (name);
-  return g_strdup (_("New Consultation"));
-}
-
 /* The plan */
 
 void

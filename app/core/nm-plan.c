@@ -320,7 +320,7 @@ nm_plan_depth_for_finding (const NmPlanRegion *region,
 
   *min_mm = depth->min_mm;
   *max_mm = depth->max_mm;
-  if (g_str_has_prefix (kind, "acne-scar-") && severity <= 1)
+  if (nm_safety_is_macular_scar (kind, severity))
     {
       *max_mm = MIN (*max_mm, NM_SAFETY_MACULAR_SCAR_MAX_MM);
       *min_mm = MIN (*min_mm, *max_mm);

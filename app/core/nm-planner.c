@@ -594,19 +594,6 @@ compare_items (gconstpointer a,
   return 0;
 }
 
-static gboolean
-kind_is_acne_scar (const char *kind)
-{
-  return g_str_has_prefix (kind, "acne-scar-");
-}
-
-/* Goodman & Baron grade 1: macular, a change of colour and not of contour. */
-static gboolean
-item_is_macular_scar (const Item *item)
-{
-  return kind_is_acne_scar (item->kind) && item->severity <= NM_SEVERITY_MIN;
-}
-
 typedef struct
 {
   double   min;
@@ -708,7 +695,7 @@ plan_finding (Planner                *pl,
     SET_LIMIT (NM_SAFETY_PIGMENT_DARK_MAX_MM,
                g_strdup (plan_tr (pl, "the ceiling every plan keeps for pigment in skin types IV–VI")),
                g_strdup ("(LOW, CHU)"));
-  if (item_is_macular_scar (item) && NM_SAFETY_MACULAR_SCAR_MAX_MM < limit)
+  if (nm_safety_is_macular_scar (item->kind, item->severity) && NM_SAFETY_MACULAR_SCAR_MAX_MM < limit)
     SET_LIMIT (NM_SAFETY_MACULAR_SCAR_MAX_MM,
                g_strdup (plan_tr (pl, "as Goodman & Baron grade 1 (macular) is a change of colour, "
                                       "not of contour, with nothing atrophic to remodel")),
@@ -742,7 +729,7 @@ plan_finding (Planner                *pl,
   out->treat = TRUE;
   out->min = min;
   out->max = max;
-  out->below = max < ind->min_mm - EPSILON && !item_is_macular_scar (item);
+  out->below = max < ind->min_mm - EPSILON && !nm_safety_is_macular_scar (item->kind, item->severity);
 }
 
 typedef struct

@@ -128,6 +128,15 @@ nm_safety_item_is_absolute (const char *item_id)
   return index >= 0 && nm_vocab_screening (index)->default_class == NM_SCREENING_ABSOLUTE;
 }
 
+/* An acne scar of Goodman & Baron grade 1: macular, a change of colour and
+ * not of contour; never needled deeper than %NM_SAFETY_MACULAR_SCAR_MAX_MM. */
+gboolean
+nm_safety_is_macular_scar (const char *kind_id,
+                           guint       severity)
+{
+  return g_str_has_prefix (kind_id != NULL ? kind_id : "", "acne-scar-") && severity <= 1;
+}
+
 gboolean
 nm_safety_block_is_lifelong (const char *id)
 {

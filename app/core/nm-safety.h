@@ -36,6 +36,8 @@ guint       nm_safety_min_interval_weeks_for_region (const char *region_id);
 guint       nm_safety_min_interval_weeks_for_kind   (const char *kind_id);
 gboolean    nm_safety_item_is_absolute     (const char *item_id);
 gboolean    nm_safety_block_is_lifelong    (const char *id);
+gboolean    nm_safety_is_macular_scar      (const char *kind_id,
+                                            guint       severity);
 gboolean    nm_safety_region_is_face       (const char *region_id);
 gboolean    nm_safety_region_is_perioral   (const char *region_id);
 
