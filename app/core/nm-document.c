@@ -718,6 +718,9 @@ load_thread (GTask        *task,
   g_autofree char *etag = NULL;
   LoadResult *result;
 
+  /* what saves of it that were killed left behind holds health data */
+  nm_file_remove_stale_temporaries (file);
+
   bytes = nm_file_read_bounded (file, NM_FILE_MAX_BYTES, &etag, cancellable, &error);
   if (bytes == NULL)
     {
@@ -880,8 +883,17 @@ save_thread (GTask        *task,
   gsize len;
   const void *data = g_bytes_get_data (save->bytes, &len);
 
+  /* A newer Needlemap's file is never written over, not even when the
+   * user chose to replace another program's version: said first, as
+   * only a copy can be saved then. */
+  if (!nm_file_check_not_newer (save->file, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   /* Never over a version this document did not read: another program's
-   * save, or a newer Needlemap's file, is the user's to decide about. */
+   * save is the user's to decide about. */
   if (save->expected != NULL)
     {
       g_autofree char *now = query_etag (save->file);
@@ -894,7 +906,7 @@ save_thread (GTask        *task,
         }
     }
 
-  if (!nm_file_replace_private (save->file, data, len, TRUE, cancellable, &error))
+  if (!nm_file_replace_consultation (save->file, data, len, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
