@@ -1047,7 +1047,10 @@ queue_save (NmDocument          *self,
  *
  * A save over the document's own file fails with %G_IO_ERROR_WRONG_ETAG
  * when another program wrote the file since this document read or saved
- * it; nm_document_overwrite_async() writes over it all the same.
+ * it; nm_document_overwrite_async() writes over it all the same.  No save
+ * ever writes over a file of a newer format version (%NM_FILE_ERROR_NEWER_VERSION,
+ * told before %G_IO_ERROR_WRONG_ETAG): only a copy can be saved then.
+ * nm_file_replace_consultation() says what else a save refuses.
  */
 void
 nm_document_save_async (NmDocument          *self,
