@@ -955,6 +955,8 @@ nm_window_offer_copy (NmWindow     *self,
 
   if (g_error_matches (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION))
     {
+      /* Translators: a dialog's heading: the file on disk was written by a
+       * newer version of this application */
       heading = _("Saved by a Newer Needlemap");
       body = _("The file was saved with a newer version of Needlemap, which this version "
                "cannot read. It is not replaced, so that nothing the newer version "
@@ -968,6 +970,8 @@ nm_window_offer_copy (NmWindow     *self,
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
     {
+      /* Translators: a dialog's heading: the folder does not let the user
+       * create files (a save writes a temporary file there first) */
       heading = _("No Permission to Save in This Folder");
       body = _("Saving creates a new file in the folder, and you do not have permission to do "
                "that there, so the file was not changed. Your work here is kept: save it as a "
