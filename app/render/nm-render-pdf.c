@@ -355,6 +355,56 @@ measure (cairo_t    *cr,
   return layout_height (layout);
 }
 
+/* Draws markup wrapped to @width in at most @max_lines lines, the last
+ * ellipsized, and returns its height: for names and other free text, which
+ * must stay inside their box however long they are. */
+static double
+text_box (cairo_t    *cr,
+          double      x,
+          double      y,
+          double      width,
+          int         max_lines,
+          double      size,
+          int         weight,
+          const Rgb  *colour,
+          const char *markup)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, size, weight, MAX (width, 1), markup);
+
+  pango_layout_set_height (layout, -MAX (max_lines, 1));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  set_rgb (cr, colour);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  return layout_height (layout);
+}
+
+/* Like text_aligned(), on one line of at most @max_width, ellipsized. */
+static double
+text_aligned_box (cairo_t    *cr,
+                  double      x,
+                  double      y,
+                  double      align,
+                  double      max_width,
+                  double      size,
+                  int         weight,
+                  const Rgb  *colour,
+                  const char *markup)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, size, weight, -1, markup);
+
+  if (layout_width (layout) > max_width)
+    {
+      pango_layout_set_width (layout, (int) (MAX (max_width, 1) * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_height (layout, -1);
+    }
+  set_rgb (cr, colour);
+  cairo_move_to (cr, x - align * MIN (layout_width (layout), max_width), y);
+  pango_cairo_show_layout (cr, layout);
+  return layout_height (layout);
+}
+
 static void
 rule (cairo_t   *cr,
       double     x0,
@@ -1496,8 +1546,17 @@ draw_header_footer (NmPdfDocument *doc,
       right = g_steal_pointer (&marked);
     }
 
-  text (cr, MARGIN_X, hy, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, clinic_markup);
-  text_aligned (cr, x1, hy, 1.0, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted, right);
+  /* the clinic on the left, up to half the line; the plan and the
+   * client's name in what is left, each cut short rather than run into
+   * the other */
+  {
+    g_autoptr(PangoLayout) clinic_layout = layout_new (cr, SMALL_SIZE, PANGO_WEIGHT_BOLD, -1, clinic_markup);
+    double cw = x1 - MARGIN_X;
+    double clinic_w = MIN (layout_width (clinic_layout), cw * 0.45);
+
+    text_aligned_box (cr, MARGIN_X, hy, 0.0, clinic_w, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, clinic_markup);
+    text_aligned_box (cr, x1, hy, 1.0, cw - clinic_w - 24, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted, right);
+  }
   rule (cr, MARGIN_X, x1, hy + 15, 0.5, &faint);
 
   rule (cr, MARGIN_X, x1, fy - 6, 0.5, &faint);
@@ -1590,6 +1649,7 @@ draw_field (cairo_t    *cr,
             double      y,
             double      label_w,
             double      width,
+            int         max_lines,
             const char *label,
             const char *value)
 {
@@ -1599,7 +1659,7 @@ draw_field (cairo_t    *cr,
   double h;
 
   text (cr, x, y + 2.5, label_w, SMALL_SIZE, PANGO_WEIGHT_BOLD, &muted, l_markup);
-  h = text (cr, x + label_w, y, width - label_w, BODY_SIZE + 1.5, PANGO_WEIGHT_NORMAL, &ink, v);
+  h = text_box (cr, x + label_w, y, width - label_w, max_lines, BODY_SIZE + 1.5, PANGO_WEIGHT_NORMAL, &ink, v);
   return h + 7;
 }
 
@@ -1667,10 +1727,11 @@ draw_cover (NmPdfDocument *doc,
     {
       g_autofree char *n = esc (doc->clinic_name);
       g_autofree char *a = esc (doc->clinic_address);
-      double h = text (cr, hx, y + 2, x + cw - hx, 15, PANGO_WEIGHT_BOLD, &ink, n);
+      /* within the letterhead's 84 points: a line of name, four of address */
+      double h = text_box (cr, hx, y + 2, x + cw - hx, 1, 15, PANGO_WEIGHT_BOLD, &ink, n);
 
       if (a[0] != '\0')
-        text (cr, hx, y + 4 + h, x + cw - hx, SMALL_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &muted, a);
+        text_box (cr, hx, y + 4 + h, x + cw - hx, 4, SMALL_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &muted, a);
     }
   if (logo_w > 0 || (doc->clinic_name != NULL && doc->clinic_name[0] != '\0'))
     {
@@ -1699,18 +1760,19 @@ draw_cover (NmPdfDocument *doc,
   /* client */
   col = 104;
   if (name != NULL && name[0] != '\0')
-    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Prepared for"), name);
+    /* a name of any length: three lines at most */
+    y += draw_field (cr, x, y, col, cw, 3, _("Prepared for"), name);
   if (birth != NULL)
-    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Date of birth"), birth);
+    y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Date of birth"), birth);
   if (nm_consultation_get_fitzpatrick (doc->consultation) != NM_FITZPATRICK_UNSET)
     {
       skin = g_strdup_printf (_("Fitzpatrick type %s"),
                               fitzpatrick_name (nm_consultation_get_fitzpatrick (doc->consultation)));
-      y += draw_field (cr, x, y, col, cw / 2 + 60, _("Skin type"), skin);
+      y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Skin type"), skin);
     }
-  y += draw_field (cr, x, y, col, cw / 2 + 60, _("Plan date"), today);
+  y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Plan date"), today);
   if (doc->practitioner != NULL && doc->practitioner[0] != '\0')
-    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Practitioner"), doc->practitioner);
+    y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Practitioner"), doc->practitioner);
   if (n_series > 0)
     {
       GDate earliest = nm_plan_get_series (doc->plan, 0)->dates[0];
@@ -1728,7 +1790,7 @@ draw_cover (NmPdfDocument *doc,
           g_free (first);
           first = g_steal_pointer (&moved);
         }
-      y += draw_field (cr, x, y, col, cw / 2 + 60, _("First session"), first);
+      y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("First session"), first);
     }
   y += 10;
   draw_status_pill (cr, x + col, y, doc->plan);
@@ -2487,7 +2549,8 @@ signature_line (cairo_t    *cr,
     {
       g_autofree char *n = esc (name);
 
-      text (cr, x, y + 52, -1, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, n);
+      /* under its own line, never into the date's column */
+      return MAX (70, 52 + text_box (cr, x, y + 52, name_w - 18, 2, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, n) + 6);
     }
   return 70;
 }
@@ -2572,9 +2635,11 @@ consent_signatures_part (NmPdfDocument *doc,
       /* the client and the guardian who consents for them, side by side */
       double half = (cw - 24) / 2;
 
-      signature_line (cr, x, y, half, _("Client"), nm_consultation_get_client_name (doc->consultation));
-      y += signature_line (cr, x + half + 24, y, half, _("Parent or guardian"),
-                           nm_consultation_get_guardian (doc->consultation));
+      double client_h = signature_line (cr, x, y, half, _("Client"),
+                                        nm_consultation_get_client_name (doc->consultation));
+
+      y += MAX (client_h, signature_line (cr, x + half + 24, y, half, _("Parent or guardian"),
+                                          nm_consultation_get_guardian (doc->consultation)));
     }
   else
     y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));

