@@ -86,6 +86,10 @@ typedef struct
 } RegionPaint;
 
 /* nm-atlas.c */
+/* The stipple's spacing for a view drawn at scale @xx (user units per
+ * view unit). */
+#define ATLAS_STIPPLE_SPACING(xx) CLAMP ((xx) * 5.0, 4.0, 16.0)
+
 AtlasView  *_nm_atlas_get_view     (NmAtlas              *self,
                                     NmView                view);
 guint       _nm_atlas_region_index (AtlasView            *av,

@@ -1007,6 +1007,28 @@ depth_fills (NmPlan  *plan,
   return fills;
 }
 
+/* The regions that are stippled and outlined in the findings layer: those
+ * with a pigment finding, whose colour is close to the skin's on darker
+ * tones (melasma on type IV skin), whatever colour the region shows. */
+static GPtrArray *
+marked_regions (NmConsultation *consultation,
+                NmView          view)
+{
+  GPtrArray *regions = g_ptr_array_new ();
+
+  for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+      const char *region = nm_finding_get_region (finding);
+
+      if (nm_vocab_kind_category (nm_finding_get_kind (finding)) == NM_CATEGORY_PIGMENT
+          && nm_vocab_region_in_view (region, view)
+          && !g_ptr_array_find_with_equal_func (regions, region, g_str_equal, NULL))
+        g_ptr_array_add (regions, (gpointer) region);
+    }
+  return regions;
+}
+
 /* The regions that are hatched: those the plan will not needle, or, when
  * the whole plan is blocked, every region with a finding. */
 static GPtrArray *
@@ -1250,6 +1272,7 @@ nm_render_map (cairo_t          *cr,
   g_autoptr(GHashTable) fills = NULL;
   g_autoptr(GArray) storage = g_array_new (FALSE, TRUE, sizeof (NmRgba));
   g_autoptr(GPtrArray) hatched = NULL;
+  g_autoptr(GPtrArray) marked = NULL;
   g_autofree char *outline_fills = NULL;
   g_autofree char *outlines = NULL;
   g_autofree char *labels = NULL;
@@ -1272,7 +1295,12 @@ nm_render_map (cairo_t          *cr,
   if (depth)
     fills = depth_fills (style->plan, style->view, storage);
   else if (style->consultation != NULL)
-    fills = findings_fills (style->consultation, style->view, storage);
+    {
+      fills = findings_fills (style->consultation, style->view, storage);
+      marked = marked_regions (style->consultation, style->view);
+      g_ptr_array_add (marked, NULL);
+      atlas_style.marked = (const char * const *) marked->pdata;
+    }
 
   if (depth)
     {

@@ -1006,6 +1006,97 @@ test_cache_and_vector (void)
   }
 }
 
+/* The share of the region's pixels, away from its edges (every pixel
+ * within 3 px inside it), whose L* is at least @delta from the bare skin's:
+ * what shows the region as different from the skin. */
+static double
+region_share_apart (cairo_surface_t *surface,
+                    NmView           view,
+                    const char      *region,
+                    const double     skin[3],
+                    double           delta)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  double bx, by, bw, bh, l_skin = lightness (skin[0], skin[1], skin[2]);
+  guint n = 0, apart = 0;
+
+  g_assert_true (nm_atlas_region_bounds (atlas, view, region, W, H, &bx, &by, &bw, &bh));
+  for (double y = by; y < by + bh; y += 1)
+    for (double x = bx; x < bx + bw; x += 1)
+      {
+        gboolean inside = TRUE;
+
+        for (int d = 0; d < 5 && inside; d++)
+          inside = nm_atlas_region_at (atlas, view, W, H, x + (d == 1 ? 3 : d == 2 ? -3 : 0),
+                                       y + (d == 3 ? 3 : d == 4 ? -3 : 0)) == g_intern_string (region);
+        if (!inside)
+          continue;
+        n++;
+        if (fabs (pixel_lightness (surface, (int) x, (int) y) - l_skin) >= delta)
+          apart++;
+      }
+  g_assert_cmpuint (n, >, 100);
+  return (double) apart / n;
+}
+
+/* Pigment findings do not depend on their colour to be seen (issue 14,
+ * defect 9): melasma on the upper lip was almost the colour of type IV
+ * skin. On every skin type, a good share of the region stands well apart
+ * from the bare skin in lightness alone (so in greyscale too), and the
+ * region's edge is drawn in a colour that contrasts with the skin. */
+static void
+test_pigment_visible_on_every_skin (void)
+{
+  for (guint type = 1; type <= 6; type++)
+    for (guint severity = 1; severity <= 2; severity++)
+      {
+        g_autoptr(NmConsultation) c = consultation_new (type);
+        g_autoptr(NmConsultation) bare = consultation_new (type);
+        cairo_surface_t *with, *without;
+        double skin[3], share, share_bare;
+
+        add_finding (c, "upper-lip", "melasma", severity);
+        nm_skin_tone_for_fitzpatrick (type, skin);
+        with = draw_map (c, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+        without = draw_map (bare, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+        share = region_share_apart (with, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25);
+        share_bare = region_share_apart (without, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25);
+        if (g_getenv ("NM_TEST_SAVE_PNG") != NULL)
+          {
+            g_autofree char *name = g_strdup_printf ("%s/pigment-type%u-sev%u.png",
+                                                     g_getenv ("NM_TEST_SAVE_PNG"), type, severity);
+
+            cairo_surface_write_to_png (with, name);
+          }
+        g_test_message ("type %u, severity %u: %.0f %% of the upper lip at ΔL* ≥ 25 (bare skin %.0f %%)",
+                        type, severity, share * 100, share_bare * 100);
+        /* the bare lip has the drawn features over it (the nostrils, the
+         * lips' line) */
+        g_assert_cmpfloat (share - share_bare, >=, 0.08);
+        cairo_surface_destroy (with);
+        cairo_surface_destroy (without);
+      }
+
+  /* a scar keeps its flat fill: the marking is for pigment */
+  {
+    g_autoptr(NmConsultation) c = consultation_new (4);
+    cairo_surface_t *with;
+    double skin[3];
+
+    g_autoptr(NmConsultation) bare = consultation_new (4);
+    cairo_surface_t *without;
+
+    add_finding (c, "upper-lip", "acne-scar-rolling", 2);
+    nm_skin_tone_for_fitzpatrick (4, skin);
+    with = draw_map (c, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+    without = draw_map (bare, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+    g_assert_cmpfloat (fabs (region_share_apart (with, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25)
+                             - region_share_apart (without, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25)), <, 0.02);
+    cairo_surface_destroy (with);
+    cairo_surface_destroy (without);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1028,6 +1119,7 @@ main (int   argc,
   g_test_add_func ("/render/multi-selection", test_multi_selection);
   g_test_add_func ("/render/cache-and-vector", test_cache_and_vector);
   g_test_add_func ("/render/cached-equals-direct", test_cached_equals_direct);
+  g_test_add_func ("/render/pigment-visible-on-every-skin", test_pigment_visible_on_every_skin);
 
   return g_test_run ();
 }
