@@ -1014,6 +1014,27 @@ build_session_table (NmPdfDocument *doc)
                 status = _("Booked");
             }
         }
+      /* a date that has passed without a session logged as done */
+      if (cells[4] == NULL && g_date_valid (&doc->today) && g_date_compare (&slot->date, &doc->today) < 0)
+        {
+          GDate booked;
+          gboolean later = FALSE;
+
+          /* a booking moved to a later date is not overdue yet */
+          for (guint l = 0; l < logged->len; l++)
+            {
+              NmScheduleSlot *ls = &g_array_index (logged, NmScheduleSlot, l);
+
+              if (ls->series == (int) slot->series && ls->number == slot->number
+                  && nm_date_parse (nm_session_get_date (nm_consultation_get_session (doc->consultation, l)), &booked)
+                  && g_date_compare (&booked, &doc->today) >= 0)
+                later = TRUE;
+            }
+          if (!later)
+            /* Translators: the status of a planned session whose date has
+             * passed and that is not logged as done */
+            status = _("Overdue");
+        }
 
       {
         g_autofree char *label = esc (series->label);
@@ -1228,19 +1249,18 @@ view_group (NmView view)
     }
 }
 
-/* Whether @finding gets a map on @view: the view its outline was drawn on,
- * else the views of the first group that shows its region (the forehead
- * is in the face's views, not also on a scalp page; the neck not also on
- * the body's). */
+/* Whether @finding gets a map on @view: the views of the first group that
+ * shows its region (the forehead is in the face's views, not also on a
+ * scalp page; the neck not also on the body's). The view an outline was
+ * drawn on brings no page of its own: a forehead outlined on the scalp's
+ * view would print a scalp page with nothing on the scalp, while the
+ * face's pages show the forehead's depth. */
 static gboolean
 finding_shown_on (NmFinding *finding,
                   NmView     view)
 {
   const char *region = nm_finding_get_region (finding);
-  const char *drawn = nm_finding_get_view (finding);
 
-  if (drawn != NULL && g_strcmp0 (drawn, nm_view_id (view)) == 0)
-    return TRUE;
   if (!nm_vocab_region_in_view (region, view))
     return FALSE;
   for (guint w = 0; w < NM_N_VIEWS; w++)
@@ -1332,7 +1352,9 @@ layout_document (NmPdfDocument *doc)
 
   build_session_table (doc);
   table_measure (doc, cr, &doc->sessions);
-  doc->schedule_height = MIN (nm_render_schedule_natural_height (doc->plan, SCHEDULE_FONT), body_h * 0.5);
+  doc->schedule_height = MIN (nm_render_schedule_natural_height_for_width (doc->plan, SCHEDULE_FONT,
+                                                                          content_width (doc)),
+                              body_h * 0.5);
   doc->wait_height = wait != NULL
                        ? measure (cr, content_width (doc) - 24, BODY_SIZE, PANGO_WEIGHT_NORMAL, wait) + 34
                        : 0;

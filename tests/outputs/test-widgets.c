@@ -15,7 +15,10 @@
 #include <adwaita.h>
 
 #include "nm-plan-panel.h"
+#include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
+
+#include <math.h>
 #include "outputs-test-util.h"
 
 /* Dispatches what the widgets queued (rebuilding their rows). */
@@ -156,6 +159,44 @@ test_session_log (void)
   g_assert_finalize_object (view);
 }
 
+/* The timeline's text follows the view's font, and is never below 11 px
+ * at 1× (issue 14, defect 10: it was about 7 px). */
+static void
+test_schedule_font (void)
+{
+  g_autoptr(GtkCssProvider) large = gtk_css_provider_new ();
+  g_autoptr(GtkCssProvider) tiny = gtk_css_provider_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = nm_schedule_view_new ();
+  GtkStyleContext *context = gtk_widget_get_style_context (view);
+  double px;
+
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (view);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  px = _nm_schedule_view_get_font_px (NM_SCHEDULE_VIEW (view));
+  g_test_message ("default: %.1f px", px);
+  g_assert_cmpfloat (px * NM_SCHEDULE_SMALLEST_TEXT, >=, 11);
+
+  gtk_css_provider_load_from_data (large, "* { font-size: 20px; }", -1);
+  gtk_style_context_add_provider (context, GTK_STYLE_PROVIDER (large), GTK_STYLE_PROVIDER_PRIORITY_USER);
+  gtk_test_widget_wait_for_draw (view);
+  px = _nm_schedule_view_get_font_px (NM_SCHEDULE_VIEW (view));
+  g_assert_cmpfloat (fabs (px - 20), <, 0.5);
+  gtk_style_context_remove_provider (context, GTK_STYLE_PROVIDER (large));
+
+  gtk_css_provider_load_from_data (tiny, "* { font-size: 6px; }", -1);
+  gtk_style_context_add_provider (context, GTK_STYLE_PROVIDER (tiny), GTK_STYLE_PROVIDER_PRIORITY_USER);
+  gtk_test_widget_wait_for_draw (view);
+  px = _nm_schedule_view_get_font_px (NM_SCHEDULE_VIEW (view));
+  g_assert_cmpfloat (px * NM_SCHEDULE_SMALLEST_TEXT, >=, 11);
+  gtk_style_context_remove_provider (context, GTK_STYLE_PROVIDER (tiny));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +211,7 @@ main (int   argc,
 
   g_test_add_func ("/outputs/widgets/acknowledgement", test_acknowledgement);
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
+  g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
 
   return g_test_run ();
 }
