@@ -56,6 +56,8 @@ typedef struct
   /* built when first needed, under the atlas's lock */
   AtlasPick    *pick;
   RegionBounds *bounds;      /* one per region */
+  gboolean      ink_known;
+  RsvgRectangle ink;         /* where the whole drawing has ink, view units */
   GHashTable   *handles;     /* css → RsvgHandle */
   GQueue        lru;         /* css strings (owned by handles' keys) */
 } AtlasView;

@@ -1120,6 +1120,79 @@ nm_atlas_view_to_widget (NmAtlas *self,
 
 
 /**
+ * nm_atlas_view_ink_bounds:
+ * @x: (out): the left of the box, in the @width × @height rectangle
+ *
+ * The box around everything the view draws (the figure, its hair and
+ * features), fitted into a @width × @height rectangle as nm_atlas_render()
+ * draws it: what a label or a key laid over the map must keep clear of.
+ *
+ * Returns: %TRUE if the view has ink
+ */
+gboolean
+nm_atlas_view_ink_bounds (NmAtlas *self,
+                          NmView   view,
+                          double   width,
+                          double   height,
+                          double  *x,
+                          double  *y,
+                          double  *w,
+                          double  *h)
+{
+  AtlasView *av = _nm_atlas_get_view (self, view);
+  RsvgRectangle ink;
+  gboolean known;
+  cairo_matrix_t m;
+
+  g_return_val_if_fail (av != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  known = av->ink_known;
+  ink = av->ink;
+  g_mutex_unlock (&self->lock);
+
+  if (!known)
+    {
+      /* measured once per view, in view units, on a recording surface */
+      cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+      cairo_t *cr = cairo_create (recording);
+      NmAtlasStyle style;
+      g_autofree char *css = NULL;
+      RsvgRectangle viewport = { 0, 0, av->width, av->height };
+      RsvgHandle *handle;
+
+      nm_atlas_style_init (&style, 3);
+      css = nm_atlas_style_to_css (&style);
+      handle = _nm_atlas_ref_handle (self, av, css);
+      if (handle != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!rsvg_handle_render_document (handle, cr, &viewport, &error))
+            g_warning ("Cannot draw a view: %s", error->message);
+          g_object_unref (handle);
+        }
+      cairo_destroy (cr);
+      cairo_recording_surface_ink_extents (recording, &ink.x, &ink.y, &ink.width, &ink.height);
+      cairo_surface_destroy (recording);
+
+      g_mutex_lock (&self->lock);
+      av->ink = ink;
+      av->ink_known = TRUE;
+      g_mutex_unlock (&self->lock);
+    }
+
+  if (ink.width <= 0 || ink.height <= 0)
+    return FALSE;
+  nm_atlas_fit (self, view, width, height, &m);
+  *x = m.x0 + ink.x * m.xx;
+  *y = m.y0 + ink.y * m.yy;
+  *w = ink.width * m.xx;
+  *h = ink.height * m.yy;
+  return TRUE;
+}
+
+/**
  * nm_atlas_render_region_shape:
  * @cr: a cairo context
  * @region: a region id of @view

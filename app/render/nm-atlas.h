@@ -169,6 +169,14 @@ void                 nm_atlas_paint_hatch           (cairo_t            *cr,
                                                      double              width,
                                                      double              height,
                                                      double              spacing);
+gboolean             nm_atlas_view_ink_bounds       (NmAtlas            *self,
+                                                     NmView              view,
+                                                     double              width,
+                                                     double              height,
+                                                     double             *x,
+                                                     double             *y,
+                                                     double             *w,
+                                                     double             *h);
 void                 nm_atlas_marking_ink           (const double        skin[3],
                                                      double              ink[3]);
 void                 nm_atlas_paint_stipple         (cairo_t            *cr,

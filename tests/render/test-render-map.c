@@ -1097,6 +1097,102 @@ test_pigment_visible_on_every_skin (void)
   }
 }
 
+/* The number of pixels where both surfaces (ARGB) have ink. */
+static guint
+ink_overlap (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  const guint8 *da = cairo_image_surface_get_data (a), *db = cairo_image_surface_get_data (b);
+  int stride = cairo_image_surface_get_stride (a);
+  guint n = 0;
+
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  for (int y = 0; y < cairo_image_surface_get_height (a); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (a); x++)
+      {
+        guint32 pa = *(const guint32 *) (da + (gsize) y * stride + (gsize) x * 4);
+        guint32 pb = *(const guint32 *) (db + (gsize) y * stride + (gsize) x * 4);
+
+        if ((pa >> 24) > 16 && (pb >> 24) > 16)
+          n++;
+      }
+  return n;
+}
+
+/* The depth key and its box keep clear of the figure, hair included
+ * (issue 14, defect 11: at 1366×768 the box cut into the hair), at the
+ * map's sizes in a 1024×600, a 1366×768 and a 1920×1080 window. */
+static void
+test_depth_legend_clear_of_figure (void)
+{
+  static const int sizes[][2] = { { 590, 480 }, { 810, 660 }, { 1300, 960 } };
+
+  for (guint v = 0; v < NM_N_VIEWS; v++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        int w = sizes[i][0], h = sizes[i][1];
+        cairo_surface_t *map = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+        cairo_surface_t *key = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+        NmMapStyle style = { 0 };
+        cairo_t *cr;
+        double lx, ly, lw, lh;
+        guint overlap;
+
+        style.view = v;
+        style.layer = NM_MAP_LAYER_FINDINGS;
+        cr = cairo_create (map);
+        nm_render_map (cr, &style, w, h);
+        cairo_destroy (cr);
+        cr = cairo_create (key);
+        nm_render_map_legend (cr, v, w, h, FALSE);
+        cairo_destroy (cr);
+        nm_render_depth_legend_place (v, w, h, &lx, &ly, &lw, &lh);
+        overlap = ink_overlap (map, key);
+        if (g_getenv ("NM_TEST_SAVE_PNG") != NULL)
+          {
+            g_autofree char *name = g_strdup_printf ("%s/legend-%s-%dx%d.png", g_getenv ("NM_TEST_SAVE_PNG"),
+                                                     nm_view_id (v), w, h);
+            cairo_surface_t *both = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+
+            cr = cairo_create (both);
+            cairo_set_source_rgb (cr, 0.98, 0.98, 0.98);
+            cairo_paint (cr);
+            cairo_set_source_surface (cr, map, 0, 0);
+            cairo_paint (cr);
+            cairo_set_source_surface (cr, key, 0, 0);
+            cairo_paint (cr);
+            cairo_destroy (cr);
+            cairo_surface_write_to_png (both, name);
+            cairo_surface_destroy (both);
+          }
+        g_test_message ("%s at %d×%d: key at %.0f,%.0f %.0f×%.0f, %u pixels over the figure",
+                        nm_view_id (v), w, h, lx, ly, lw, lh, overlap);
+        g_assert_cmpuint (overlap, ==, 0);
+        /* a key of a useful size, inside the map */
+        g_assert_cmpfloat (lw * lh, >=, 220 * 56 - 1);
+        g_assert_cmpfloat (lx, >=, 0);
+        g_assert_cmpfloat (ly, >=, 0);
+        g_assert_cmpfloat (lx + lw, <=, w);
+        g_assert_cmpfloat (ly + lh, <=, h);
+
+        /* the key used to sit in the top left corner, over the face's hair */
+        if (v == NM_VIEW_FACE_FRONT && w == 810)
+          {
+            cairo_surface_t *old = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+
+            cr = cairo_create (old);
+            cairo_rectangle (cr, 6, 6, 352, 72);
+            cairo_fill (cr);
+            cairo_destroy (cr);
+            g_assert_cmpuint (ink_overlap (map, old), >, 0);
+            cairo_surface_destroy (old);
+          }
+        cairo_surface_destroy (map);
+        cairo_surface_destroy (key);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1120,6 +1216,7 @@ main (int   argc,
   g_test_add_func ("/render/cache-and-vector", test_cache_and_vector);
   g_test_add_func ("/render/cached-equals-direct", test_cached_equals_direct);
   g_test_add_func ("/render/pigment-visible-on-every-skin", test_pigment_visible_on_every_skin);
+  g_test_add_func ("/render/depth-legend-clear-of-figure", test_depth_legend_clear_of_figure);
 
   return g_test_run ();
 }
