@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "nm-plan-panel.h"
 #include "nm-render-schedule.h"
@@ -197,6 +198,31 @@ test_schedule_font (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The Brush tool has an icon of its own (issue 14, defect 11: it showed
+ * edit-select-all, a dashed square), found in the application's icons. */
+static void
+test_brush_icon (void)
+{
+  g_autoptr(GBytes) ui = g_resources_lookup_data ("/io/github/needlemap/Needlemap/nm-window.ui", 0, NULL);
+  g_autoptr(GtkIconTheme) theme = gtk_icon_theme_new ();
+  const char *text, *brush, *icon;
+  g_autofree char *name = NULL;
+
+  g_assert_nonnull (ui);
+  text = g_bytes_get_data (ui, NULL);
+  brush = strstr (text, "'brush'");
+  g_assert_nonnull (brush);
+  /* the icon-name of the button whose target is the brush */
+  for (icon = brush; icon > text && strncmp (icon, "icon-name\">", 11) != 0; icon--)
+    ;
+  g_assert_true (icon > text);
+  name = g_strndup (icon + 11, strcspn (icon + 11, "<"));
+  g_assert_cmpstr (name, ==, "nm-brush-symbolic");
+
+  gtk_icon_theme_add_resource_path (theme, "/io/github/needlemap/Needlemap/icons");
+  g_assert_true (gtk_icon_theme_has_icon (theme, name));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -212,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/outputs/widgets/acknowledgement", test_acknowledgement);
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
   g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
+  g_test_add_func ("/outputs/widgets/brush-icon", test_brush_icon);
 
   return g_test_run ();
 }
