@@ -169,9 +169,9 @@ nm_render_depth_text (double min_mm,
   g_autofree char *lo = nm_format_mm_display (min_mm);
   g_autofree char *hi = nm_format_mm_display (max_mm);
 
-  if (g_str_equal (lo, hi))
-    return g_strdup_printf ("%s mm", hi);
   /* U+2013 EN DASH between the ends of a range, U+00A0 before the unit. */
+  if (g_str_equal (lo, hi))
+    return g_strdup_printf ("%s\u00a0mm", hi);
   return g_strdup_printf ("%s\u2013%s\u00a0mm", lo, hi);
 }
 

@@ -734,24 +734,38 @@ wait_note (NmPdfDocument *doc)
   return note;
 }
 
+/* The context of a severity named after its finding, "Rolling acne scars
+ * (Moderate)": translated on its own, so that it can be put in a form that
+ * needs no agreement with the finding's gender and number. */
+#define SEVERITY_AFTER_FINDING "severity after a finding"
+
 /* A finding's severity by name: acne scars by their Goodman & Baron
  * grade (GBQ1; nm_vocab_severity_description), anything else by the
- * generic scale. */
+ * generic scale (nm_vocab_severity_name's names). */
 static const char *
 severity_name (const char *kind,
                guint       severity)
 {
-  if (kind != NULL && g_str_has_prefix (kind, "acne-scar-") &&
-      severity >= NM_SEVERITY_MIN && severity <= NM_SEVERITY_MAX)
-    {
-      const char *grades[] = {
-        /* Translators: Goodman & Baron grades 1–4 of acne scars */
-        N_("Macular"), N_("Mild"), N_("Moderate"), N_("Severe"),
-      };
+  /* Translators: a finding's severity, in brackets after the finding's
+   * name in the client's plan, e.g. "Rolling acne scars (Moderate)", for
+   * every kind of finding. Choose a form that needs no agreement with the
+   * finding (gender, number), e.g. French "gravité modérée" rather than
+   * "Modéré". Acne scars: Goodman & Baron's grades 1–4. */
+  static const char * const grades[] = {
+    NC_("severity after a finding", "Macular"), NC_("severity after a finding", "Mild"),
+    NC_("severity after a finding", "Moderate"), NC_("severity after a finding", "Severe"),
+  };
+  /* Translators: see "Macular": the generic scale 1–4 of other findings */
+  static const char * const generic[] = {
+    NC_("severity after a finding", "Mild"), NC_("severity after a finding", "Moderate"),
+    NC_("severity after a finding", "Marked"), NC_("severity after a finding", "Severe"),
+  };
 
-      return _(grades[severity - NM_SEVERITY_MIN]);
-    }
-  return nm_vocab_severity_name (severity);
+  if (severity < NM_SEVERITY_MIN || severity > NM_SEVERITY_MAX)
+    return NULL;
+  if (kind != NULL && g_str_has_prefix (kind, "acne-scar-"))
+    return g_dpgettext2 (GETTEXT_PACKAGE, SEVERITY_AFTER_FINDING, grades[severity - NM_SEVERITY_MIN]);
+  return g_dpgettext2 (GETTEXT_PACKAGE, SEVERITY_AFTER_FINDING, generic[severity - NM_SEVERITY_MIN]);
 }
 
 /* "Rolling acne scars (Moderate)" for each finding of @region, in the
@@ -775,7 +789,10 @@ region_findings_text (NmPdfDocument *doc,
         continue;
       g_hash_table_add (seen, (gpointer) kind);
       severity = severity_name (kind, nm_finding_get_severity (finding));
-      line = g_strdup_printf ("%s (%s)", nm_vocab_kind_name (kind),
+      /* Translators: a finding and its severity (see "Macular", context
+       * "severity after a finding"), e.g. "Rolling acne scars (Moderate)";
+       * the order and the punctuation are yours to change */
+      line = g_strdup_printf (C_("finding and its severity", "%s (%s)"), nm_vocab_kind_name (kind),
                               severity != NULL ? severity : "");
       if (out->len > 0)
         g_string_append_c (out, '\n');
@@ -2110,7 +2127,9 @@ summary_not_needled (NmPdfDocument *doc,
         continue;
       name = esc (nm_vocab_region_name (region->region));
       why = esc (region->reasons != NULL && region->reasons[0] != NULL ? region->reasons[0] : "");
-      line = g_strdup_printf ("<b>%s</b>: %s", name, why);
+      /* Translators: an area that is not needled and why, e.g. "Left
+       * eyelid: …"; the colon is yours (French puts a space before it) */
+      line = g_strdup_printf (_("<b>%s</b>: %s"), name, why);
       y += bullet (cr, x, y, cw, &blocked, line);
     }
   return y - y0 + 12;
@@ -2510,7 +2529,10 @@ draw_aftercare (NmPdfDocument *doc,
   for (guint i = 0; i < nm_texts_n_healing_signs (); i++)
     {
       NmHealingSign sign = nm_texts_healing_sign (i);
-      g_autofree char *line = g_markup_printf_escaped ("<b>%s:</b> %s", sign.when, sign.text);
+      /* Translators: when, and what to expect then, e.g. "Days 1–2:
+       * Redness and some swelling…"; the colon is yours (French puts a
+       * space before it) */
+      g_autofree char *line = g_markup_printf_escaped (_("<b>%s:</b> %s"), sign.when, sign.text);
 
       y += cited (cr, x, y, cw, line, sign.sources);
     }
@@ -2518,7 +2540,9 @@ draw_aftercare (NmPdfDocument *doc,
     {
       g_autofree char *depth = nm_format_mm_display (deepest);
       const char *days = deepest <= 0.5 ? _("about 2–3 days") : deepest <= 1.5 ? _("about 4–5 days") : _("about 6–7 days");
-      g_autofree char *line = g_strdup_printf (_("At the deepest planned depth, %s mm, visible recovery "
+      /* Translators: a no-break space (U+00A0) before "mm" keeps the
+       * number and its unit on one line */
+      g_autofree char *line = g_strdup_printf (_("At the deepest planned depth, %s mm, visible recovery "
                                                  "takes %s."), depth, days);
 
       y += cited (cr, x, y, cw, line, "DP");

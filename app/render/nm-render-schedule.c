@@ -188,13 +188,20 @@ nm_render_format_date (const GDate *date)
  * nm_render_format_depth:
  *
  * Returns: (transfer full): "0.5 mm" or "1.0–1.25 mm", with the locale's
- *   decimal separator
+ *   decimal separator and a no-break space before the unit
  */
 char *
 nm_render_format_depth (double min_mm,
                         double max_mm)
 {
-  return nm_format_mm_range_display (min_mm, max_mm);
+  g_autofree char *lo = nm_format_mm_display (min_mm);
+  g_autofree char *hi = nm_format_mm_display (max_mm);
+
+  /* a no-break space before the unit, so that a line never breaks
+   * between the number and its "mm"; an en dash between a range's ends */
+  if (g_str_equal (lo, hi))
+    return g_strdup_printf ("%s\u00a0mm", hi);
+  return g_strdup_printf ("%s\u2013%s\u00a0mm", lo, hi);
 }
 
 /**
