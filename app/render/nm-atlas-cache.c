@@ -112,6 +112,7 @@ struct _Frame
   Layer           underlay, decor;
   Layer          *masks[N_MASKS];
   Layer          *hatch;
+  Layer          *stipple;       /* A8: each marked region's dots */
   char           *overlay_keys[NM_ATLAS_N_OVERLAYS];
   Layer           overlays[NM_ATLAS_N_OVERLAYS];
 };
@@ -211,8 +212,12 @@ frame_free (Frame *frame)
       g_free (frame->masks[m]);
     }
   for (guint k = 0; k < frame->n; k++)
-    layer_clear (&frame->hatch[k]);
+    {
+      layer_clear (&frame->hatch[k]);
+      layer_clear (&frame->stipple[k]);
+    }
   g_free (frame->hatch);
+  g_free (frame->stipple);
   for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
     {
       layer_clear (&frame->overlays[i]);
@@ -258,6 +263,7 @@ frame_new (NmAtlas             *self,
   for (guint kind = 0; kind < N_MASKS; kind++)
     frame->masks[kind] = g_new0 (Layer, frame->n);
   frame->hatch = g_new0 (Layer, frame->n);
+  frame->stipple = g_new0 (Layer, frame->n);
 
   /* Each region's box with room for its widest stroke (2.4 view units)
    * and antialiasing, within the frame. */
@@ -455,6 +461,48 @@ ensure_hatch (NmAtlas   *self,
   return layer;
 }
 
+/* The stipple of stipple_region() (nm-atlas.c) as coverage, clipped to
+ * the region's fill mask; composed in the marking ink. */
+static const Layer *
+ensure_stipple (NmAtlas   *self,
+                AtlasView *av,
+                Frame     *frame,
+                guint      k)
+{
+  Layer *layer = &frame->stipple[k];
+  const Layer *shape;
+  const char *region = g_ptr_array_index (av->regions, k);
+  cairo_matrix_t m;
+  double bx, by, bw, bh;
+  cairo_t *cr;
+
+  if (layer->built)
+    return layer;
+  layer->built = TRUE;
+  shape = ensure_mask (self, av, frame, MASK_FILL, k);
+  if (shape->surface == NULL
+      || !nm_atlas_region_bounds (self, frame->view, region, frame->width, frame->height,
+                                  &bx, &by, &bw, &bh))
+    return layer;
+  nm_atlas_fit (self, frame->view, frame->width, frame->height, &m);
+
+  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_A8,
+                                               cairo_image_surface_get_width (shape->surface),
+                                               cairo_image_surface_get_height (shape->surface));
+  layer->x = shape->x;
+  layer->y = shape->y;
+  cr = layer_context (frame, layer->surface, layer->x, layer->y);
+  cairo_set_source_rgba (cr, 0, 0, 0, 1);
+  nm_atlas_paint_stipple (cr, bx - 2, by - 2, bw + 4, bh + 4, ATLAS_STIPPLE_SPACING (m.xx));
+  cairo_identity_matrix (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_DEST_IN);
+  cairo_set_source_surface (cr, shape->surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  layer_find_boxes (layer);
+  return layer;
+}
+
 typedef struct
 {
   const Frame          *frame;
@@ -550,6 +598,9 @@ compose (NmAtlas            *self,
       if (k > 0)
         paint_layer (cr, ensure_hatch (self, av, frame, k - 1));
     }
+  for (guint i = 0; style->marked != NULL && style->marked[i] != NULL; i++)
+    if ((k = _nm_atlas_region_index (av, style->marked[i])) > 0)
+      compose_region (self, av, frame, cr, paint, k - 1);
   if (style->hovered != NULL && (k = _nm_atlas_region_index (av, style->hovered)) > 0)
     compose_region (self, av, frame, cr, paint, k - 1);
   if (style->selected != NULL && (k = _nm_atlas_region_index (av, style->selected)) > 0)
@@ -558,6 +609,17 @@ compose (NmAtlas            *self,
     if (g_strcmp0 (style->selected_set[i], style->selected) != 0
         && (k = _nm_atlas_region_index (av, style->selected_set[i])) > 0)
       compose_region (self, av, frame, cr, paint, k - 1);
+  if (style->marked != NULL)
+    {
+      double ink[3];
+
+      nm_atlas_marking_ink (style->skin, ink);
+      for (guint c = 0; c < 3; c++)
+        ink[c] = lround (CLAMP (ink[c], 0, 1) * 255) / 255.0;
+      for (guint i = 0; style->marked[i] != NULL; i++)
+        if ((k = _nm_atlas_region_index (av, style->marked[i])) > 0)
+          mask_layer (cr, ink, ensure_stipple (self, av, frame, k - 1));
+    }
   paint_layer (cr, &frame->decor);
   for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
     if (style->overlays[i].draw != NULL && style->overlays[i].key != NULL)
@@ -663,6 +725,7 @@ _nm_atlas_cache_render (NmAtlas             *self,
   plain.hovered = NULL;
   plain.selected = NULL;
   plain.selected_set = NULL;
+  plain.marked = NULL;
   static_css = nm_atlas_style_to_css (&plain);
 
   g_mutex_lock (&cache->lock);

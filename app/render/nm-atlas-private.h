@@ -56,6 +56,8 @@ typedef struct
   /* built when first needed, under the atlas's lock */
   AtlasPick    *pick;
   RegionBounds *bounds;      /* one per region */
+  gboolean      ink_known;
+  RsvgRectangle ink;         /* where the whole drawing has ink, view units */
   GHashTable   *handles;     /* css → RsvgHandle */
   GQueue        lru;         /* css strings (owned by handles' keys) */
 } AtlasView;
@@ -86,6 +88,10 @@ typedef struct
 } RegionPaint;
 
 /* nm-atlas.c */
+/* The stipple's spacing for a view drawn at scale @xx (user units per
+ * view unit). */
+#define ATLAS_STIPPLE_SPACING(xx) CLAMP ((xx) * 5.0, 4.0, 16.0)
+
 AtlasView  *_nm_atlas_get_view     (NmAtlas              *self,
                                     NmView                view);
 guint       _nm_atlas_region_index (AtlasView            *av,

@@ -419,6 +419,39 @@ nm_atlas_style_init (NmAtlasStyle *style,
   nm_skin_tone_for_fitzpatrick (fitzpatrick, style->skin);
 }
 
+/* WCAG relative luminance of an sRGB colour. */
+static double
+luminance (const double rgb[3])
+{
+  double c[3];
+
+  for (guint i = 0; i < 3; i++)
+    c[i] = rgb[i] <= 0.04045 ? rgb[i] / 12.92 : pow ((rgb[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/**
+ * nm_atlas_marking_ink:
+ * @skin: the skin tone, sRGB 0–1
+ * @ink: (out): the colour of marked regions' stipple and outline
+ *
+ * A deep brown or a cream, whichever contrasts more with @skin (a contrast
+ * ratio of at least 3:1 on every tone of nm_skin_tone_for_fitzpatrick()),
+ * so that a marked finding does not depend on its colour to be seen.
+ */
+void
+nm_atlas_marking_ink (const double skin[3],
+                      double       ink[3])
+{
+  static const double dark[3] = { 0.165, 0.098, 0.063 };
+  static const double light[3] = { 1.0, 0.965, 0.902 };
+  double l = luminance (skin);
+  double with_dark = (l + 0.05) / (luminance (dark) + 0.05);
+  double with_light = (luminance (light) + 0.05) / (l + 0.05);
+
+  memcpy (ink, with_dark >= with_light ? dark : light, sizeof (double) * 3);
+}
+
 static void
 mix (const double a[3],
      const double b[3],
@@ -589,6 +622,18 @@ nm_atlas_style_to_css (const NmAtlasStyle *style)
         }
     }
 
+  /* marked regions' outlines, which hover and selection then override */
+  for (guint i = 0; style->marked != NULL && style->marked[i] != NULL; i++)
+    if (is_css_ident (style->marked[i]))
+      {
+        g_autofree char *sel = g_strconcat ("#", style->marked[i], NULL);
+        double ink[3];
+
+        nm_atlas_marking_ink (style->skin, ink);
+        append_rule (css, sel, "stroke", ink);
+        g_string_append_printf (css, "%s{stroke-width:2.4 !important}\n", sel);
+      }
+
   if (is_css_ident (style->hovered))
     {
       g_autofree char *sel = g_strconcat ("#", style->hovered, NULL);
@@ -627,7 +672,7 @@ _nm_atlas_style_paint (AtlasView          *av,
                        RegionPaint        *paint)
 {
   guint n = av->regions->len - 1;
-  double seam[3], accent_q[3];
+  double seam[3], accent_q[3], ink_q[3];
   guint hovered = 0, selected = 0, k;
 
   seam_colour (style->skin, seam);
@@ -639,6 +684,8 @@ _nm_atlas_style_paint (AtlasView          *av,
   if (is_css_ident (style->selected))
     selected = _nm_atlas_region_index (av, style->selected);
 
+  nm_atlas_marking_ink (style->skin, ink_q);
+  quantize (ink_q, ink_q);
   for (k = 0; k < n; k++)
     {
       const char *region = g_ptr_array_index (av->regions, k);
@@ -653,6 +700,13 @@ _nm_atlas_style_paint (AtlasView          *av,
         set_stroke (p, accent_q, ATLAS_STROKE_HOVER);
       else
         set_stroke (p, seam, ATLAS_STROKE_SEAM);
+    }
+  /* Marked regions' outlines come before hover in the stylesheet. */
+  for (guint i = 0; style->marked != NULL && style->marked[i] != NULL; i++)
+    {
+      k = is_css_ident (style->marked[i]) ? _nm_atlas_region_index (av, style->marked[i]) : 0;
+      if (k > 0 && k != hovered)
+        set_stroke (&paint[k - 1], ink_q, ATLAS_STROKE_SELECT);
     }
   /* Selection comes after hover in the stylesheet, so its width wins. */
   for (guint i = 0; style->selected_set != NULL && style->selected_set[i] != NULL; i++)
@@ -747,6 +801,13 @@ static void hatch_region (NmAtlas    *self,
                           const char *region,
                           double      width,
                           double      height);
+static void stipple_region (NmAtlas            *self,
+                            cairo_t            *cr,
+                            NmView              view,
+                            const char         *region,
+                            double              width,
+                            double              height,
+                            const NmAtlasStyle *style);
 
 void
 _nm_atlas_draw_overlay (cairo_t              *cr,
@@ -787,6 +848,9 @@ render_direct (NmAtlas             *self,
   _nm_atlas_render_layer (handle, cr, "regions", viewport);
   for (guint i = 0; style->hatched != NULL && style->hatched[i] != NULL; i++)
     hatch_region (self, cr, view, style->hatched[i], width, height);
+  for (guint i = 0; style->marked != NULL && style->marked[i] != NULL; i++)
+    if (nm_atlas_view_has_region (self, view, style->marked[i]))
+      _nm_atlas_render_layer (handle, cr, style->marked[i], viewport);
   if (style->hovered != NULL && nm_atlas_view_has_region (self, view, style->hovered))
     _nm_atlas_render_layer (handle, cr, style->hovered, viewport);
   if (style->selected != NULL && nm_atlas_view_has_region (self, view, style->selected))
@@ -795,6 +859,8 @@ render_direct (NmAtlas             *self,
     if (nm_atlas_view_has_region (self, view, style->selected_set[i])
         && g_strcmp0 (style->selected_set[i], style->selected) != 0)
       _nm_atlas_render_layer (handle, cr, style->selected_set[i], viewport);
+  for (guint i = 0; style->marked != NULL && style->marked[i] != NULL; i++)
+    stipple_region (self, cr, view, style->marked[i], width, height, style);
   _nm_atlas_render_layer (handle, cr, "decor", viewport);
   cairo_restore (cr);
   g_object_unref (handle);
@@ -1054,6 +1120,79 @@ nm_atlas_view_to_widget (NmAtlas *self,
 
 
 /**
+ * nm_atlas_view_ink_bounds:
+ * @x: (out): the left of the box, in the @width × @height rectangle
+ *
+ * The box around everything the view draws (the figure, its hair and
+ * features), fitted into a @width × @height rectangle as nm_atlas_render()
+ * draws it: what a label or a key laid over the map must keep clear of.
+ *
+ * Returns: %TRUE if the view has ink
+ */
+gboolean
+nm_atlas_view_ink_bounds (NmAtlas *self,
+                          NmView   view,
+                          double   width,
+                          double   height,
+                          double  *x,
+                          double  *y,
+                          double  *w,
+                          double  *h)
+{
+  AtlasView *av = _nm_atlas_get_view (self, view);
+  RsvgRectangle ink;
+  gboolean known;
+  cairo_matrix_t m;
+
+  g_return_val_if_fail (av != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  known = av->ink_known;
+  ink = av->ink;
+  g_mutex_unlock (&self->lock);
+
+  if (!known)
+    {
+      /* measured once per view, in view units, on a recording surface */
+      cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+      cairo_t *cr = cairo_create (recording);
+      NmAtlasStyle style;
+      g_autofree char *css = NULL;
+      RsvgRectangle viewport = { 0, 0, av->width, av->height };
+      RsvgHandle *handle;
+
+      nm_atlas_style_init (&style, 3);
+      css = nm_atlas_style_to_css (&style);
+      handle = _nm_atlas_ref_handle (self, av, css);
+      if (handle != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!rsvg_handle_render_document (handle, cr, &viewport, &error))
+            g_warning ("Cannot draw a view: %s", error->message);
+          g_object_unref (handle);
+        }
+      cairo_destroy (cr);
+      cairo_recording_surface_ink_extents (recording, &ink.x, &ink.y, &ink.width, &ink.height);
+      cairo_surface_destroy (recording);
+
+      g_mutex_lock (&self->lock);
+      av->ink = ink;
+      av->ink_known = TRUE;
+      g_mutex_unlock (&self->lock);
+    }
+
+  if (ink.width <= 0 || ink.height <= 0)
+    return FALSE;
+  nm_atlas_fit (self, view, width, height, &m);
+  *x = m.x0 + ink.x * m.xx;
+  *y = m.y0 + ink.y * m.yy;
+  *w = ink.width * m.xx;
+  *h = ink.height * m.yy;
+  return TRUE;
+}
+
+/**
  * nm_atlas_render_region_shape:
  * @cr: a cairo context
  * @region: a region id of @view
@@ -1199,6 +1338,88 @@ hatch_region (NmAtlas    *self,
     {
       cairo_push_group (cr);
       nm_atlas_paint_hatch (cr, bx - 2, by - 2, bw + 4, bh + 4, CLAMP (m.xx * 4.0, 3.0, 14.0));
+      cairo_pop_group_to_source (cr);
+      cairo_mask (cr, mask);
+      cairo_pattern_destroy (mask);
+    }
+  cairo_restore (cr);
+}
+
+/* -------------------------------------------------------------- stippling */
+
+/**
+ * nm_atlas_paint_stipple:
+ * @spacing: distance between two dots, in user units
+ *
+ * Paints the marking stipple over a rectangle in the current source: round
+ * dots in staggered rows, on a grid common to every area. Clip or mask it
+ * to a shape.
+ */
+void
+nm_atlas_paint_stipple (cairo_t *cr,
+                        double   x,
+                        double   y,
+                        double   width,
+                        double   height,
+                        double   spacing)
+{
+  double r;
+
+  g_return_if_fail (cr != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+  spacing = MAX (spacing, 3.0);
+  r = MAX (spacing * 0.2, 0.9);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  for (double row = floor (y / spacing); row * spacing <= y + height + spacing; row++)
+    {
+      double shift = fmod (fabs (row), 2.0) * spacing / 2;
+
+      for (double col = floor (x / spacing) - 1; col * spacing <= x + width + spacing; col++)
+        {
+          double cx = col * spacing + shift, cy = row * spacing;
+
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, cx, cy, r, 0, 2 * G_PI);
+        }
+    }
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* The stipple in the marking ink, masked to the region's shape: vectors
+ * all the way on a vector target. */
+static void
+stipple_region (NmAtlas            *self,
+                cairo_t            *cr,
+                NmView              view,
+                const char         *region,
+                double              width,
+                double              height,
+                const NmAtlasStyle *style)
+{
+  cairo_pattern_t *mask;
+  cairo_matrix_t m;
+  double bx, by, bw, bh, ink[3];
+
+  if (!nm_atlas_region_bounds (self, view, region, width, height, &bx, &by, &bw, &bh))
+    return;
+  nm_atlas_fit (self, view, width, height, &m);
+  nm_atlas_marking_ink (style->skin, ink);
+  quantize (ink, ink);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, bx - 2, by - 2, bw + 4, bh + 4);
+  cairo_clip (cr);
+  mask = nm_atlas_region_mask (self, cr, view, region, width, height);
+  if (mask != NULL)
+    {
+      cairo_push_group (cr);
+      cairo_set_source_rgb (cr, ink[0], ink[1], ink[2]);
+      nm_atlas_paint_stipple (cr, bx - 2, by - 2, bw + 4, bh + 4, ATLAS_STIPPLE_SPACING (m.xx));
       cairo_pop_group_to_source (cr);
       cairo_mask (cr, mask);
       cairo_pattern_destroy (mask);

@@ -69,6 +69,14 @@ typedef struct
   const char * const *hatched;      /* nullable, NULL-terminated region ids:
                                        hatched (see nm_atlas_paint_hatch()),
                                        under the drawn features */
+  const char * const *marked;       /* nullable, NULL-terminated region ids:
+                                       stippled and outlined in a colour that
+                                       stands out from the skin tone (see
+                                       nm_atlas_paint_stipple()), so that a
+                                       finding near the skin's colour
+                                       (pigment) still shows, in greyscale
+                                       too; the outline gives way to hover
+                                       and selection */
 
   /* Drawn last, above everything and in this order, in the same user
    * space as the view. On a raster target each overlay with a key is kept
@@ -156,6 +164,22 @@ void                 nm_atlas_view_to_widget        (NmAtlas            *self,
                                                      double             *x,
                                                      double             *y);
 void                 nm_atlas_paint_hatch           (cairo_t            *cr,
+                                                     double              x,
+                                                     double              y,
+                                                     double              width,
+                                                     double              height,
+                                                     double              spacing);
+gboolean             nm_atlas_view_ink_bounds       (NmAtlas            *self,
+                                                     NmView              view,
+                                                     double              width,
+                                                     double              height,
+                                                     double             *x,
+                                                     double             *y,
+                                                     double             *w,
+                                                     double             *h);
+void                 nm_atlas_marking_ink           (const double        skin[3],
+                                                     double              ink[3]);
+void                 nm_atlas_paint_stipple         (cairo_t            *cr,
                                                      double              x,
                                                      double              y,
                                                      double              width,

@@ -883,7 +883,7 @@ draw_depth_ruler (Ctx           *c,
     {
       double ty = s->surface_y + i * 0.5 * s->ppm;
       g_autofree char *value = nm_format_mm_display (i * 0.5);
-      g_autofree char *label = i == 0 ? g_strdup (_("0 mm")) : g_steal_pointer (&value);
+      g_autofree char *label = i == 0 ? g_strdup (_("0 mm")) : g_steal_pointer (&value);
       g_autoptr(PangoLayout) l = layout (c, label, 18, FALSE, -1, FALSE);
       double lw, lh;
 
@@ -906,8 +906,8 @@ draw_layer_names (Ctx           *c,
   g_autofree char *epi_mm = nm_format_mm_display (s->skin.epidermis_mm);
   g_autofree char *dermis_mm = nm_format_mm_display (s->skin.dermis_mm);
   /* TRANSLATORS: %s is a thickness such as "0.05" */
-  g_autofree char *epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
-  g_autofree char *dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
+  g_autofree char *epi_text = g_strdup_printf (_("Epidermis, %s mm"), epi_mm);
+  g_autofree char *dermis_text = g_strdup_printf (_("Dermis, %s mm"), dermis_mm);
 
   {
     g_autoptr(PangoLayout) l = layout (c, epi_text, 20, TRUE, -1, FALSE);
@@ -983,7 +983,7 @@ draw_needle_setting (Ctx           *c,
   double setting_y = s->surface_y + s->needle_mm * s->ppm;
   g_autofree char *value = nm_format_mm_display (s->needle_mm);
   /* TRANSLATORS: the needle setting on the cross-section, e.g. "1.5 mm" */
-  g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
+  g_autofree char *tag = g_strdup_printf (_("%s mm"), value);
   g_autoptr(PangoLayout) l = NULL;
   double lw, lh;
 

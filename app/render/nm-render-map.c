@@ -169,9 +169,9 @@ nm_render_depth_text (double min_mm,
   g_autofree char *lo = nm_format_mm_display (min_mm);
   g_autofree char *hi = nm_format_mm_display (max_mm);
 
-  if (g_str_equal (lo, hi))
-    return g_strdup_printf ("%s mm", hi);
   /* U+2013 EN DASH between the ends of a range, U+00A0 before the unit. */
+  if (g_str_equal (lo, hi))
+    return g_strdup_printf ("%s\u00a0mm", hi);
   return g_strdup_printf ("%s\u2013%s\u00a0mm", lo, hi);
 }
 
@@ -1007,6 +1007,28 @@ depth_fills (NmPlan  *plan,
   return fills;
 }
 
+/* The regions that are stippled and outlined in the findings layer: those
+ * with a pigment finding, whose colour is close to the skin's on darker
+ * tones (melasma on type IV skin), whatever colour the region shows. */
+static GPtrArray *
+marked_regions (NmConsultation *consultation,
+                NmView          view)
+{
+  GPtrArray *regions = g_ptr_array_new ();
+
+  for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+      const char *region = nm_finding_get_region (finding);
+
+      if (nm_vocab_kind_category (nm_finding_get_kind (finding)) == NM_CATEGORY_PIGMENT
+          && nm_vocab_region_in_view (region, view)
+          && !g_ptr_array_find_with_equal_func (regions, region, g_str_equal, NULL))
+        g_ptr_array_add (regions, (gpointer) region);
+    }
+  return regions;
+}
+
 /* The regions that are hatched: those the plan will not needle, or, when
  * the whole plan is blocked, every region with a finding. */
 static GPtrArray *
@@ -1250,6 +1272,7 @@ nm_render_map (cairo_t          *cr,
   g_autoptr(GHashTable) fills = NULL;
   g_autoptr(GArray) storage = g_array_new (FALSE, TRUE, sizeof (NmRgba));
   g_autoptr(GPtrArray) hatched = NULL;
+  g_autoptr(GPtrArray) marked = NULL;
   g_autofree char *outline_fills = NULL;
   g_autofree char *outlines = NULL;
   g_autofree char *labels = NULL;
@@ -1272,7 +1295,12 @@ nm_render_map (cairo_t          *cr,
   if (depth)
     fills = depth_fills (style->plan, style->view, storage);
   else if (style->consultation != NULL)
-    fills = findings_fills (style->consultation, style->view, storage);
+    {
+      fills = findings_fills (style->consultation, style->view, storage);
+      marked = marked_regions (style->consultation, style->view);
+      g_ptr_array_add (marked, NULL);
+      atlas_style.marked = (const char * const *) marked->pdata;
+    }
 
   if (depth)
     {
@@ -1510,6 +1538,118 @@ nm_render_depth_legend (cairo_t  *cr,
 }
 
 /* ----------------------------------------------------------------- figure */
+
+/* The depth key over the map: margin from the edges, padding of its box */
+#define LEGEND_MARGIN 12.0
+#define LEGEND_PAD    6.0
+
+static gboolean
+legend_in_band (double  bx,
+                double  by,
+                double  bw,
+                double  bh,
+                gboolean horizontal,
+                double *x,
+                double *y,
+                double *w,
+                double *h)
+{
+  double room_w = bw - 2 * LEGEND_MARGIN, room_h = bh - 2 * LEGEND_MARGIN;
+
+  if (horizontal ? room_w < 220 || room_h < 56 : room_w < 100 || room_h < 180)
+    return FALSE;
+  *w = horizontal ? MIN (340, room_w) : MIN (150, room_w);
+  *h = horizontal ? MIN (60, room_h) : MIN (280, room_h);
+  *x = bx + LEGEND_MARGIN;
+  *y = by + LEGEND_MARGIN;
+  return TRUE;
+}
+
+/**
+ * nm_render_depth_legend_place:
+ * @view: the view the map shows
+ * @width: the map's rectangle (as given to nm_render_map())
+ * @height: the map's rectangle
+ * @x: (out): the key's rectangle, for nm_render_depth_legend()
+ *
+ * Where the depth key goes over the map: in the band the figure leaves
+ * free above it or beside it (on its left or right the key stands up), so
+ * that neither the key nor its box veils the head or its hair; in the top
+ * left corner when there is no such room.
+ */
+void
+nm_render_depth_legend_place (NmView  view,
+                              double  width,
+                              double  height,
+                              double *x,
+                              double *y,
+                              double *w,
+                              double *h)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  double ix, iy, iw, ih;
+
+  g_return_if_fail (x != NULL && y != NULL && w != NULL && h != NULL);
+
+  *x = LEGEND_MARGIN;
+  *y = LEGEND_MARGIN;
+  *w = MIN (340.0, width - 2 * LEGEND_MARGIN);
+  *h = 60.0;
+  if (atlas == NULL || view >= NM_N_VIEWS
+      || !nm_atlas_view_ink_bounds (atlas, view, width, height, &ix, &iy, &iw, &ih))
+    return;
+
+  /* clear of the figure by a few pixels more than the box's padding */
+  ix -= 4;
+  iy -= 4;
+  iw += 8;
+  ih += 8;
+  if (legend_in_band (0, 0, width, iy, TRUE, x, y, w, h)
+      || legend_in_band (0, 0, ix, height, FALSE, x, y, w, h)
+      || legend_in_band (ix + iw, 0, width - ix - iw, height, FALSE, x, y, w, h)
+      || legend_in_band (0, iy + ih, width, height - iy - ih, TRUE, x, y, w, h))
+    return;
+  *x = LEGEND_MARGIN;
+  *y = LEGEND_MARGIN;
+  *w = MIN (340.0, width - 2 * LEGEND_MARGIN);
+  *h = 60.0;
+}
+
+/**
+ * nm_render_map_legend:
+ * @cr: the map's cairo context
+ * @view: the view the map shows
+ * @width: the map's rectangle (as given to nm_render_map())
+ * @height: the map's rectangle
+ * @dark: for a dark background
+ *
+ * Draws the depth key over the map on a translucent box, where
+ * nm_render_depth_legend_place() puts it.
+ */
+void
+nm_render_map_legend (cairo_t  *cr,
+                      NmView    view,
+                      double    width,
+                      double    height,
+                      gboolean  dark)
+{
+  double x, y, w, h;
+
+  g_return_if_fail (cr != NULL);
+
+  nm_render_depth_legend_place (view, width, height, &x, &y, &w, &h);
+  if (w <= 0 || h <= 0)
+    return;
+  cairo_save (cr);
+  if (dark)
+    cairo_set_source_rgba (cr, 0.14, 0.14, 0.14, 0.85);
+  else
+    cairo_set_source_rgba (cr, 1.0, 1.0, 1.0, 0.85);
+  cairo_rectangle (cr, x - LEGEND_PAD, y - LEGEND_PAD, w + 2 * LEGEND_PAD, h + 2 * LEGEND_PAD);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  nm_render_depth_legend (cr, x, y, w, h, dark);
+}
 
 /**
  * nm_render_depth_figure:

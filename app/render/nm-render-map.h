@@ -68,6 +68,18 @@ void          nm_render_depth_legend    (cairo_t          *cr,
                                          double            width,
                                          double            height,
                                          gboolean          dark);
+void          nm_render_depth_legend_place (NmView          view,
+                                         double            width,
+                                         double            height,
+                                         double           *x,
+                                         double           *y,
+                                         double           *w,
+                                         double           *h);
+void          nm_render_map_legend      (cairo_t          *cr,
+                                         NmView            view,
+                                         double            width,
+                                         double            height,
+                                         gboolean          dark);
 void          nm_render_depth_figure    (cairo_t          *cr,
                                          NmConsultation   *consultation,
                                          NmPlan           *plan,

@@ -355,6 +355,56 @@ measure (cairo_t    *cr,
   return layout_height (layout);
 }
 
+/* Draws markup wrapped to @width in at most @max_lines lines, the last
+ * ellipsized, and returns its height: for names and other free text, which
+ * must stay inside their box however long they are. */
+static double
+text_box (cairo_t    *cr,
+          double      x,
+          double      y,
+          double      width,
+          int         max_lines,
+          double      size,
+          int         weight,
+          const Rgb  *colour,
+          const char *markup)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, size, weight, MAX (width, 1), markup);
+
+  pango_layout_set_height (layout, -MAX (max_lines, 1));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  set_rgb (cr, colour);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  return layout_height (layout);
+}
+
+/* Like text_aligned(), on one line of at most @max_width, ellipsized. */
+static double
+text_aligned_box (cairo_t    *cr,
+                  double      x,
+                  double      y,
+                  double      align,
+                  double      max_width,
+                  double      size,
+                  int         weight,
+                  const Rgb  *colour,
+                  const char *markup)
+{
+  g_autoptr(PangoLayout) layout = layout_new (cr, size, weight, -1, markup);
+
+  if (layout_width (layout) > max_width)
+    {
+      pango_layout_set_width (layout, (int) (MAX (max_width, 1) * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_height (layout, -1);
+    }
+  set_rgb (cr, colour);
+  cairo_move_to (cr, x - align * MIN (layout_width (layout), max_width), y);
+  pango_cairo_show_layout (cr, layout);
+  return layout_height (layout);
+}
+
 static void
 rule (cairo_t   *cr,
       double     x0,
@@ -684,24 +734,38 @@ wait_note (NmPdfDocument *doc)
   return note;
 }
 
+/* The context of a severity named after its finding, "Rolling acne scars
+ * (Moderate)": translated on its own, so that it can be put in a form that
+ * needs no agreement with the finding's gender and number. */
+#define SEVERITY_AFTER_FINDING "severity after a finding"
+
 /* A finding's severity by name: acne scars by their Goodman & Baron
  * grade (GBQ1; nm_vocab_severity_description), anything else by the
- * generic scale. */
+ * generic scale (nm_vocab_severity_name's names). */
 static const char *
 severity_name (const char *kind,
                guint       severity)
 {
-  if (kind != NULL && g_str_has_prefix (kind, "acne-scar-") &&
-      severity >= NM_SEVERITY_MIN && severity <= NM_SEVERITY_MAX)
-    {
-      const char *grades[] = {
-        /* Translators: Goodman & Baron grades 1–4 of acne scars */
-        N_("Macular"), N_("Mild"), N_("Moderate"), N_("Severe"),
-      };
+  /* Translators: a finding's severity, in brackets after the finding's
+   * name in the client's plan, e.g. "Rolling acne scars (Moderate)", for
+   * every kind of finding. Choose a form that needs no agreement with the
+   * finding (gender, number), e.g. French "gravité modérée" rather than
+   * "Modéré". Acne scars: Goodman & Baron's grades 1–4. */
+  static const char * const grades[] = {
+    NC_("severity after a finding", "Macular"), NC_("severity after a finding", "Mild"),
+    NC_("severity after a finding", "Moderate"), NC_("severity after a finding", "Severe"),
+  };
+  /* Translators: see "Macular": the generic scale 1–4 of other findings */
+  static const char * const generic[] = {
+    NC_("severity after a finding", "Mild"), NC_("severity after a finding", "Moderate"),
+    NC_("severity after a finding", "Marked"), NC_("severity after a finding", "Severe"),
+  };
 
-      return _(grades[severity - NM_SEVERITY_MIN]);
-    }
-  return nm_vocab_severity_name (severity);
+  if (severity < NM_SEVERITY_MIN || severity > NM_SEVERITY_MAX)
+    return NULL;
+  if (kind != NULL && g_str_has_prefix (kind, "acne-scar-"))
+    return g_dpgettext2 (GETTEXT_PACKAGE, SEVERITY_AFTER_FINDING, grades[severity - NM_SEVERITY_MIN]);
+  return g_dpgettext2 (GETTEXT_PACKAGE, SEVERITY_AFTER_FINDING, generic[severity - NM_SEVERITY_MIN]);
 }
 
 /* "Rolling acne scars (Moderate)" for each finding of @region, in the
@@ -725,7 +789,10 @@ region_findings_text (NmPdfDocument *doc,
         continue;
       g_hash_table_add (seen, (gpointer) kind);
       severity = severity_name (kind, nm_finding_get_severity (finding));
-      line = g_strdup_printf ("%s (%s)", nm_vocab_kind_name (kind),
+      /* Translators: a finding and its severity (see "Macular", context
+       * "severity after a finding"), e.g. "Rolling acne scars (Moderate)";
+       * the order and the punctuation are yours to change */
+      line = g_strdup_printf (C_("finding and its severity", "%s (%s)"), nm_vocab_kind_name (kind),
                               severity != NULL ? severity : "");
       if (out->len > 0)
         g_string_append_c (out, '\n');
@@ -964,6 +1031,27 @@ build_session_table (NmPdfDocument *doc)
                 status = _("Booked");
             }
         }
+      /* a date that has passed without a session logged as done */
+      if (cells[4] == NULL && g_date_valid (&doc->today) && g_date_compare (&slot->date, &doc->today) < 0)
+        {
+          GDate booked;
+          gboolean later = FALSE;
+
+          /* a booking moved to a later date is not overdue yet */
+          for (guint l = 0; l < logged->len; l++)
+            {
+              NmScheduleSlot *ls = &g_array_index (logged, NmScheduleSlot, l);
+
+              if (ls->series == (int) slot->series && ls->number == slot->number
+                  && nm_date_parse (nm_session_get_date (nm_consultation_get_session (doc->consultation, l)), &booked)
+                  && g_date_compare (&booked, &doc->today) >= 0)
+                later = TRUE;
+            }
+          if (!later)
+            /* Translators: the status of a planned session whose date has
+             * passed and that is not logged as done */
+            status = _("Overdue");
+        }
 
       {
         g_autofree char *label = esc (series->label);
@@ -1178,19 +1266,18 @@ view_group (NmView view)
     }
 }
 
-/* Whether @finding gets a map on @view: the view its outline was drawn on,
- * else the views of the first group that shows its region (the forehead
- * is in the face's views, not also on a scalp page; the neck not also on
- * the body's). */
+/* Whether @finding gets a map on @view: the views of the first group that
+ * shows its region (the forehead is in the face's views, not also on a
+ * scalp page; the neck not also on the body's). The view an outline was
+ * drawn on brings no page of its own: a forehead outlined on the scalp's
+ * view would print a scalp page with nothing on the scalp, while the
+ * face's pages show the forehead's depth. */
 static gboolean
 finding_shown_on (NmFinding *finding,
                   NmView     view)
 {
   const char *region = nm_finding_get_region (finding);
-  const char *drawn = nm_finding_get_view (finding);
 
-  if (drawn != NULL && g_strcmp0 (drawn, nm_view_id (view)) == 0)
-    return TRUE;
   if (!nm_vocab_region_in_view (region, view))
     return FALSE;
   for (guint w = 0; w < NM_N_VIEWS; w++)
@@ -1282,7 +1369,9 @@ layout_document (NmPdfDocument *doc)
 
   build_session_table (doc);
   table_measure (doc, cr, &doc->sessions);
-  doc->schedule_height = MIN (nm_render_schedule_natural_height (doc->plan, SCHEDULE_FONT), body_h * 0.5);
+  doc->schedule_height = MIN (nm_render_schedule_natural_height_for_width (doc->plan, SCHEDULE_FONT,
+                                                                          content_width (doc)),
+                              body_h * 0.5);
   doc->wait_height = wait != NULL
                        ? measure (cr, content_width (doc) - 24, BODY_SIZE, PANGO_WEIGHT_NORMAL, wait) + 34
                        : 0;
@@ -1496,8 +1585,17 @@ draw_header_footer (NmPdfDocument *doc,
       right = g_steal_pointer (&marked);
     }
 
-  text (cr, MARGIN_X, hy, -1, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, clinic_markup);
-  text_aligned (cr, x1, hy, 1.0, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted, right);
+  /* the clinic on the left, up to half the line; the plan and the
+   * client's name in what is left, each cut short rather than run into
+   * the other */
+  {
+    g_autoptr(PangoLayout) clinic_layout = layout_new (cr, SMALL_SIZE, PANGO_WEIGHT_BOLD, -1, clinic_markup);
+    double cw = x1 - MARGIN_X;
+    double clinic_w = MIN (layout_width (clinic_layout), cw * 0.45);
+
+    text_aligned_box (cr, MARGIN_X, hy, 0.0, clinic_w, SMALL_SIZE, PANGO_WEIGHT_BOLD, &accent, clinic_markup);
+    text_aligned_box (cr, x1, hy, 1.0, cw - clinic_w - 24, SMALL_SIZE, PANGO_WEIGHT_NORMAL, &muted, right);
+  }
   rule (cr, MARGIN_X, x1, hy + 15, 0.5, &faint);
 
   rule (cr, MARGIN_X, x1, fy - 6, 0.5, &faint);
@@ -1590,6 +1688,7 @@ draw_field (cairo_t    *cr,
             double      y,
             double      label_w,
             double      width,
+            int         max_lines,
             const char *label,
             const char *value)
 {
@@ -1599,7 +1698,7 @@ draw_field (cairo_t    *cr,
   double h;
 
   text (cr, x, y + 2.5, label_w, SMALL_SIZE, PANGO_WEIGHT_BOLD, &muted, l_markup);
-  h = text (cr, x + label_w, y, width - label_w, BODY_SIZE + 1.5, PANGO_WEIGHT_NORMAL, &ink, v);
+  h = text_box (cr, x + label_w, y, width - label_w, max_lines, BODY_SIZE + 1.5, PANGO_WEIGHT_NORMAL, &ink, v);
   return h + 7;
 }
 
@@ -1667,10 +1766,11 @@ draw_cover (NmPdfDocument *doc,
     {
       g_autofree char *n = esc (doc->clinic_name);
       g_autofree char *a = esc (doc->clinic_address);
-      double h = text (cr, hx, y + 2, x + cw - hx, 15, PANGO_WEIGHT_BOLD, &ink, n);
+      /* within the letterhead's 84 points: a line of name, four of address */
+      double h = text_box (cr, hx, y + 2, x + cw - hx, 1, 15, PANGO_WEIGHT_BOLD, &ink, n);
 
       if (a[0] != '\0')
-        text (cr, hx, y + 4 + h, x + cw - hx, SMALL_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &muted, a);
+        text_box (cr, hx, y + 4 + h, x + cw - hx, 4, SMALL_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &muted, a);
     }
   if (logo_w > 0 || (doc->clinic_name != NULL && doc->clinic_name[0] != '\0'))
     {
@@ -1699,18 +1799,19 @@ draw_cover (NmPdfDocument *doc,
   /* client */
   col = 104;
   if (name != NULL && name[0] != '\0')
-    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Prepared for"), name);
+    /* a name of any length: three lines at most */
+    y += draw_field (cr, x, y, col, cw, 3, _("Prepared for"), name);
   if (birth != NULL)
-    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Date of birth"), birth);
+    y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Date of birth"), birth);
   if (nm_consultation_get_fitzpatrick (doc->consultation) != NM_FITZPATRICK_UNSET)
     {
       skin = g_strdup_printf (_("Fitzpatrick type %s"),
                               fitzpatrick_name (nm_consultation_get_fitzpatrick (doc->consultation)));
-      y += draw_field (cr, x, y, col, cw / 2 + 60, _("Skin type"), skin);
+      y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Skin type"), skin);
     }
-  y += draw_field (cr, x, y, col, cw / 2 + 60, _("Plan date"), today);
+  y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Plan date"), today);
   if (doc->practitioner != NULL && doc->practitioner[0] != '\0')
-    y += draw_field (cr, x, y, col, cw / 2 + 60, _("Practitioner"), doc->practitioner);
+    y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("Practitioner"), doc->practitioner);
   if (n_series > 0)
     {
       GDate earliest = nm_plan_get_series (doc->plan, 0)->dates[0];
@@ -1728,7 +1829,7 @@ draw_cover (NmPdfDocument *doc,
           g_free (first);
           first = g_steal_pointer (&moved);
         }
-      y += draw_field (cr, x, y, col, cw / 2 + 60, _("First session"), first);
+      y += draw_field (cr, x, y, col, cw / 2 + 60, 2, _("First session"), first);
     }
   y += 10;
   draw_status_pill (cr, x + col, y, doc->plan);
@@ -2026,7 +2127,9 @@ summary_not_needled (NmPdfDocument *doc,
         continue;
       name = esc (nm_vocab_region_name (region->region));
       why = esc (region->reasons != NULL && region->reasons[0] != NULL ? region->reasons[0] : "");
-      line = g_strdup_printf ("<b>%s</b>: %s", name, why);
+      /* Translators: an area that is not needled and why, e.g. "Left
+       * eyelid: …"; the colon is yours (French puts a space before it) */
+      line = g_strdup_printf (_("<b>%s</b>: %s"), name, why);
       y += bullet (cr, x, y, cw, &blocked, line);
     }
   return y - y0 + 12;
@@ -2426,7 +2529,10 @@ draw_aftercare (NmPdfDocument *doc,
   for (guint i = 0; i < nm_texts_n_healing_signs (); i++)
     {
       NmHealingSign sign = nm_texts_healing_sign (i);
-      g_autofree char *line = g_markup_printf_escaped ("<b>%s:</b> %s", sign.when, sign.text);
+      /* Translators: when, and what to expect then, e.g. "Days 1–2:
+       * Redness and some swelling…"; the colon is yours (French puts a
+       * space before it) */
+      g_autofree char *line = g_markup_printf_escaped (_("<b>%s:</b> %s"), sign.when, sign.text);
 
       y += cited (cr, x, y, cw, line, sign.sources);
     }
@@ -2434,7 +2540,9 @@ draw_aftercare (NmPdfDocument *doc,
     {
       g_autofree char *depth = nm_format_mm_display (deepest);
       const char *days = deepest <= 0.5 ? _("about 2–3 days") : deepest <= 1.5 ? _("about 4–5 days") : _("about 6–7 days");
-      g_autofree char *line = g_strdup_printf (_("At the deepest planned depth, %s mm, visible recovery "
+      /* Translators: a no-break space (U+00A0) before "mm" keeps the
+       * number and its unit on one line */
+      g_autofree char *line = g_strdup_printf (_("At the deepest planned depth, %s mm, visible recovery "
                                                  "takes %s."), depth, days);
 
       y += cited (cr, x, y, cw, line, "DP");
@@ -2487,7 +2595,8 @@ signature_line (cairo_t    *cr,
     {
       g_autofree char *n = esc (name);
 
-      text (cr, x, y + 52, -1, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, n);
+      /* under its own line, never into the date's column */
+      return MAX (70, 52 + text_box (cr, x, y + 52, name_w - 18, 2, BODY_SIZE, PANGO_WEIGHT_NORMAL, &ink, n) + 6);
     }
   return 70;
 }
@@ -2572,9 +2681,11 @@ consent_signatures_part (NmPdfDocument *doc,
       /* the client and the guardian who consents for them, side by side */
       double half = (cw - 24) / 2;
 
-      signature_line (cr, x, y, half, _("Client"), nm_consultation_get_client_name (doc->consultation));
-      y += signature_line (cr, x + half + 24, y, half, _("Parent or guardian"),
-                           nm_consultation_get_guardian (doc->consultation));
+      double client_h = signature_line (cr, x, y, half, _("Client"),
+                                        nm_consultation_get_client_name (doc->consultation));
+
+      y += MAX (client_h, signature_line (cr, x + half + 24, y, half, _("Parent or guardian"),
+                                          nm_consultation_get_guardian (doc->consultation)));
     }
   else
     y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));

@@ -188,13 +188,20 @@ nm_render_format_date (const GDate *date)
  * nm_render_format_depth:
  *
  * Returns: (transfer full): "0.5 mm" or "1.0–1.25 mm", with the locale's
- *   decimal separator
+ *   decimal separator and a no-break space before the unit
  */
 char *
 nm_render_format_depth (double min_mm,
                         double max_mm)
 {
-  return nm_format_mm_range_display (min_mm, max_mm);
+  g_autofree char *lo = nm_format_mm_display (min_mm);
+  g_autofree char *hi = nm_format_mm_display (max_mm);
+
+  /* a no-break space before the unit, so that a line never breaks
+   * between the number and its "mm"; an en dash between a range's ends */
+  if (g_str_equal (lo, hi))
+    return g_strdup_printf ("%s\u00a0mm", hi);
+  return g_strdup_printf ("%s\u2013%s\u00a0mm", lo, hi);
 }
 
 /**
@@ -339,6 +346,8 @@ typedef struct
   guint32        j1;          /* last day on the axis */
   double         ax0;         /* axis, in units */
   double         ax1;
+  double         width;
+  const GDate   *today;       /* nullable */
 } Frame;
 
 static double
@@ -366,7 +375,8 @@ draw_mark (const Frame *f,
            double       y,
            guint        number,
            gboolean     done,
-           gboolean     faint)
+           gboolean     faint,
+           gboolean     overdue)
 {
   cairo_t *cr = f->cr;
   double r = f->fs * 0.95;
@@ -385,8 +395,8 @@ draw_mark (const Frame *f,
     {
       set_rgb (cr, &f->pal->paper, 1.0);
       cairo_fill_preserve (cr);
-      set_rgb (cr, &f->pal->accent, faint ? 0.35 : 1.0);
-      cairo_set_line_width (cr, f->fs * 0.16);
+      set_rgb (cr, overdue ? &f->pal->phase[0] : &f->pal->accent, faint ? 0.35 : 1.0);
+      cairo_set_line_width (cr, f->fs * (overdue ? 0.24 : 0.16));
       if (faint)
         {
           double dash[] = { f->fs * 0.25, f->fs * 0.2 };
@@ -395,7 +405,7 @@ draw_mark (const Frame *f,
         }
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
-      set_rgb (cr, &f->pal->accent, faint ? 0.45 : 1.0);
+      set_rgb (cr, overdue ? &f->pal->phase[0] : &f->pal->accent, faint ? 0.45 : 1.0);
     }
   show_layout (cr, layout, x, y - text_height (layout) / 2, 0.5);
 }
@@ -429,7 +439,7 @@ draw_phases (const Frame *f,
     {
       double x0 = frame_x_days (f, date, spans[p][0]);
       double x1 = frame_x_days (f, date, spans[p][1]);
-      double yy = y + p * bar * 1.3;
+      double yy = y + p * f->fs;   /* a row of text each, for their labels */
 
       x1 = MAX (x1, x0 + f->fs * 0.3);   /* a few days stay visible */
       if (p == 2)
@@ -459,13 +469,32 @@ draw_month_grid (const Frame *f,
   cairo_t *cr = f->cr;
   GDate d;
   double per_month = (f->ax1 - f->ax0) / ((f->j1 - f->j0) / 30.44);
-  guint step = per_month >= f->fs * 3.2 ? 1 : per_month >= f->fs * 1.6 ? 2 : 3;
+  static const guint steps[] = { 1, 2, 3, 4, 6, 12 };
+  guint step = 12;
   gboolean first = TRUE;
+  double widest = 0;
 
   g_date_clear (&d, 1);
   g_date_set_julian (&d, f->j0);
   g_date_set_day (&d, 1);
   g_date_add_months (&d, 1);
+
+  /* every month named that has room for the widest name, a month with
+   * its year */
+  {
+    GDate m = d;
+
+    for (guint i = 0; i < 12; i++, g_date_add_months (&m, 1))
+      {
+        char label[32];
+
+        g_date_strftime (label, sizeof label, _("%b %Y"), &m);
+        widest = MAX (widest, measure_text (f->cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, label));
+      }
+  }
+  for (guint i = G_N_ELEMENTS (steps); i > 0; i--)
+    if (per_month * steps[i - 1] >= widest + f->fs * 0.8)
+      step = steps[i - 1];
 
   for (guint i = 0; g_date_get_julian (&d) <= f->j1; i++, g_date_add_months (&d, 1))
     {
@@ -489,32 +518,58 @@ draw_month_grid (const Frame *f,
     }
 }
 
+static const char *legend_spans[3] = {
+  N_("days 0–3"), N_("day 3 to week 8"), N_("week 8 to about a year"),
+};
+
+/* Lays out the key of the healing phases from @x within the width: an
+ * entry goes to the next row when it would run past the edge. Draws it
+ * if @draw; returns the number of rows. */
+static guint
+legend_layout (const Frame *f,
+               double       x,
+               double       y,
+               gboolean     draw)
+{
+  cairo_t *cr = f->cr;
+  double bar = f->fs * 0.55;
+  double x0 = x, row_h = f->fs * 1.4;
+  guint rows = 1;
+
+  for (guint p = 0; p < 3; p++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s, %s", phase_name (p), _(legend_spans[p]));
+      double w = f->fs * 2.0 + measure_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, text);
+
+      if (x > x0 && x + w > f->width)
+        {
+          x = x0;
+          y += row_h;
+          rows++;
+        }
+      if (draw)
+        {
+          set_rgb (cr, &f->pal->phase[p], 0.85);
+          cairo_rectangle (cr, x, y + f->fs * 0.35, f->fs * 1.6, bar);
+          cairo_fill (cr);
+          draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->text, text,
+                     x + f->fs * 2.0, y, 0.0);
+        }
+      x += w + f->fs * 0.6;
+    }
+  /* the sources of the healing timings, clinical/REFERENCE.md §7 */
+  if (draw)
+    draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted,
+               _("Healing phases after each session; sources AMI, AGB, MAD"), x0, y + row_h, 0.0);
+  return rows;
+}
+
 static void
 draw_legend (const Frame *f,
              double       x,
              double       y)
 {
-  static const char *spans[3] = {
-    N_("days 0–3"), N_("day 3 to week 8"), N_("week 8 to about a year"),
-  };
-  cairo_t *cr = f->cr;
-  double bar = f->fs * 0.55;
-  double x0 = x;
-
-  for (guint p = 0; p < 3; p++)
-    {
-      g_autofree char *text = g_strdup_printf ("%s, %s", phase_name (p), _(spans[p]));
-
-      set_rgb (cr, &f->pal->phase[p], 0.85);
-      cairo_rectangle (cr, x, y + f->fs * 0.35, f->fs * 1.6, bar);
-      cairo_fill (cr);
-      draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->text, text,
-                 x + f->fs * 2.0, y, 0.0);
-      x += f->fs * 2.6 + measure_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, text);
-    }
-  /* the sources of the healing timings, clinical/REFERENCE.md §7 */
-  draw_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->muted,
-             _("Healing phases after each session; sources AMI, AGB, MAD"), x0, y + f->fs * 1.4, 0.0);
+  legend_layout (f, x, y, TRUE);
 }
 
 /* The wait before the first session: from today, when the screening
@@ -589,8 +644,9 @@ draw_wait_band (const Frame *f,
 
 /* Layout in units of the font size: the month header, the lanes, the key. */
 #define HEADER_FS 2.4
-#define LANE_FS   11.5
-#define LEGEND_FS 3.6
+#define LANE_FS   12.0
+#define LEGEND_FS 3.6   /* one row of the key, and its sources */
+#define LEGEND_ROW_FS 1.4
 
 /**
  * nm_render_schedule_natural_height:
@@ -608,6 +664,39 @@ nm_render_schedule_natural_height (NmPlan *plan,
   double fs = font_size > 0 ? font_size : 8.0;
 
   return fs * (HEADER_FS + LANE_FS * n + LEGEND_FS + 1.0);
+}
+
+static double axis_start (const Frame *f,
+                          NmPlan      *plan,
+                          double       width);
+
+/**
+ * nm_render_schedule_natural_height_for_width:
+ * @plan: the plan
+ * @font_size: the style's font size (0: the default)
+ * @width: the width it is drawn at
+ *
+ * Returns: the height at which nm_render_schedule() draws every lane in
+ *   full at @width, with the healing phases and their key, which takes
+ *   more rows when narrow
+ */
+double
+nm_render_schedule_natural_height_for_width (NmPlan *plan,
+                                             double  font_size,
+                                             double  width)
+{
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  Frame f = { 0 };
+  guint rows;
+
+  f.cr = cairo_create (scratch);
+  f.family = NM_RENDER_FONT_FAMILY;
+  f.fs = font_size > 0 ? font_size : 8.0;
+  f.width = width;
+  rows = legend_layout (&f, axis_start (&f, plan, width), 0, FALSE);
+  cairo_destroy (f.cr);
+  cairo_surface_destroy (scratch);
+  return nm_render_schedule_natural_height (plan, font_size) + f.fs * LEGEND_ROW_FS * (rows - 1);
 }
 
 /* Where the parts of the timeline go, worked out once per drawing. */
@@ -679,25 +768,55 @@ frame_set_days (Frame          *f,
 
 /* Labels on the left, the maintenance column on the right, the axis
  * between them; the lanes share the height left by the header and key. */
+static char *lane_sub_text   (const NmPlanSeries *series);
+static char *lane_depth_text (NmPlan             *plan,
+                              const NmPlanSeries *series);
+
+/* The lanes' label column: as wide as their labels, up to a third of the
+ * width (longer ones are cut short). */
+static double
+axis_start (const Frame *f,
+            NmPlan      *plan,
+            double       width)
+{
+  double need = 0;
+
+  for (guint s = 0; plan != NULL && s < nm_plan_get_n_series (plan); s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+      g_autofree char *sub = lane_sub_text (series);
+      g_autofree char *depth = lane_depth_text (plan, series);
+
+      need = MAX (need, measure_text (f->cr, f->family, f->fs * 1.15, PANGO_WEIGHT_BOLD,
+                                      series->label != NULL ? series->label : series->schedule));
+      need = MAX (need, measure_text (f->cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, sub));
+      need = MAX (need, measure_text (f->cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, depth));
+    }
+  return CLAMP (MAX (width * 0.2, need + f->fs * 0.5), f->fs * 9, MAX (width / 3, f->fs * 9)) + f->fs;
+}
+
 static void
 lay_out (Frame    *f,
          Lanes    *l,
+         NmPlan   *plan,
          double    width,
          double    height,
          guint     n_series,
          gboolean  show_legend)
 {
-  double label_w = CLAMP (width * 0.2, f->fs * 9, f->fs * 15);
-  double legend_h = show_legend ? f->fs * LEGEND_FS : 0;
+  double legend_h = 0;
 
   l->width = width;
+  f->width = width;
   l->maint_w = CLAMP (width * 0.13, f->fs * 8, f->fs * 12);
   l->header_h = f->fs * HEADER_FS;
   l->n_series = n_series;
-  f->ax0 = label_w + f->fs;
+  f->ax0 = axis_start (f, plan, width);
   f->ax1 = width - l->maint_w - f->fs * 1.5;
+  if (show_legend)
+    legend_h = f->fs * (LEGEND_FS + LEGEND_ROW_FS * (legend_layout (f, f->ax0, 0, FALSE) - 1));
   l->lane_h = MIN ((height - l->header_h - legend_h) / n_series, f->fs * LANE_FS);
-  l->show_phases = l->lane_h >= f->fs * 9.0;
+  l->show_phases = l->lane_h >= f->fs * 10.4;
 }
 
 /* The month grid and the axis line under the month names */
@@ -746,6 +865,7 @@ typedef struct
   GDate              *done_at;     /* the logged date, where logged[] */
   gboolean           *done;        /* logged as done */
   gboolean           *logged;      /* in the log */
+  gboolean           *overdue;     /* its date has passed, not logged as done */
   double              spacing;     /* between the two closest planned sessions */
   gboolean            compact;     /* too close for a label under each */
 } Lane;
@@ -757,6 +877,7 @@ lane_clear (Lane *lane)
   g_clear_pointer (&lane->done_at, g_free);
   g_clear_pointer (&lane->done, g_free);
   g_clear_pointer (&lane->logged, g_free);
+  g_clear_pointer (&lane->overdue, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Lane, lane_clear)
@@ -783,6 +904,7 @@ lane_init (Lane           *lane,
   lane->done_at = g_new0 (GDate, series->n_dates + 1);
   lane->done = g_new0 (gboolean, series->n_dates + 1);
   lane->logged = g_new0 (gboolean, series->n_dates + 1);
+  lane->overdue = g_new0 (gboolean, series->n_dates + 1);
 
   /* the log's entries for this series */
   for (guint i = 0; slots != NULL && i < slots->len; i++)
@@ -798,12 +920,58 @@ lane_init (Lane           *lane,
       lane->done[slot->number - 1] = nm_session_get_done (session);
     }
 
+  /* a session whose date has passed without being logged as done: the
+   * log records done sessions (and booked ones, not done) */
+  for (guint k = 0; f->today != NULL && k < series->n_dates; k++)
+    {
+      const GDate *d = lane->logged[k] ? &lane->done_at[k] : &series->dates[k];
+
+      lane->overdue[k] = !lane->done[k] && g_date_compare (d, f->today) < 0;
+    }
+
   lane->spacing = G_MAXDOUBLE;
   for (guint k = 0; k + 1 < series->n_dates; k++)
     lane->spacing = MIN (lane->spacing, frame_x (f, &series->dates[k + 1]) - frame_x (f, &series->dates[k]));
   example = g_strdup_printf (_("Session %u of %u"), series->sessions, series->sessions);
   label_need = measure_text (f->cr, f->family, f->fs * 0.85, PANGO_WEIGHT_NORMAL, example) + f->fs * 0.8;
   lane->compact = lane->spacing < label_need;
+}
+
+static char *
+lane_sub_text (const NmPlanSeries *series)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session, every %u weeks",
+                                       "%u sessions, every %u weeks", series->sessions),
+                          series->sessions, series->interval_weeks);
+}
+
+static char *
+lane_depth_text (NmPlan             *plan,
+                 const NmPlanSeries *series)
+{
+  double min_mm, max_mm;
+  g_autofree char *depth = NULL;
+
+  nm_schedule_series_depth (plan, series, &min_mm, &max_mm);
+  depth = nm_render_format_depth (min_mm, max_mm);
+  return g_strdup_printf (_("Planned depth %s"), depth);
+}
+
+/* A line of the lane's label, at the left, cut short before the axis */
+static void
+draw_text_fit (const Frame *f,
+               double       size,
+               int          weight,
+               const Rgb   *colour,
+               const char  *text,
+               double       y)
+{
+  g_autoptr(PangoLayout) layout = make_layout (f->cr, f->family, size, weight, text);
+
+  pango_layout_set_width (layout, (int) (MAX (f->ax0 - f->fs * 1.5, 1) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  set_rgb (f->cr, colour, 1.0);
+  show_layout (f->cr, layout, 0, y, 0.0);
 }
 
 /* The lane's background (every other one shaded) and its label */
@@ -825,16 +993,12 @@ draw_lane_label (const Frame *f,
       cairo_fill (cr);
     }
 
-  draw_text (cr, f->family, f->fs * 1.15, PANGO_WEIGHT_BOLD, &f->pal->text,
-             series->label != NULL ? series->label : series->schedule, 0, lane->y0 + f->fs * 0.8, 0.0);
-  sub = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session, every %u weeks",
-                                      "%u sessions, every %u weeks", series->sessions),
-                         series->sessions, series->interval_weeks);
-  draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->muted, sub,
-             0, lane->y0 + f->fs * 2.4, 0.0);
+  draw_text_fit (f, f->fs * 1.15, PANGO_WEIGHT_BOLD, &f->pal->text,
+                 series->label != NULL ? series->label : series->schedule, lane->y0 + f->fs * 0.8);
+  sub = lane_sub_text (series);
+  draw_text_fit (f, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->muted, sub, lane->y0 + f->fs * 2.4);
   depth_line = g_strdup_printf (_("Planned depth %s"), lane->depth);
-  draw_text (cr, f->family, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->muted, depth_line,
-             0, lane->y0 + f->fs * 3.6, 0.0);
+  draw_text_fit (f, f->fs * 0.9, PANGO_WEIGHT_NORMAL, &f->pal->muted, depth_line, lane->y0 + f->fs * 3.6);
 }
 
 /* The healing phases under each session, on the session's logged date
@@ -845,7 +1009,8 @@ draw_lane_phases (const Frame *f,
                   const Lane  *lane)
 {
   cairo_t *cr = f->cr;
-  double py = lane->y0 + f->fs * 6.4;
+  /* below the sessions' labels and depths */
+  double py = lane->y0 + f->fs * 7.2;
   double bar = f->fs * 0.55;
 
   cairo_save (cr);
@@ -859,8 +1024,49 @@ draw_lane_phases (const Frame *f,
     }
   cairo_restore (cr);
   for (guint p = 0; p < 3; p++)
-    draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_NORMAL, &f->pal->muted, phase_name (p),
-               f->ax0 - f->fs * 0.4, py + p * bar * 1.3 - f->fs * 0.3, 1.0);
+    draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted, phase_name (p),
+               f->ax0 - f->fs * 0.4, py + p * f->fs - f->fs * 0.2, 1.0);
+}
+
+/* Text on a halo of the paper's colour, which parts the lines under it
+ * (today's) from the letters. */
+static void
+draw_label (const Frame *f,
+            double       size,
+            int          weight,
+            const Rgb   *colour,
+            const char  *text,
+            double       x,
+            double       y,
+            double       align)
+{
+  cairo_t *cr = f->cr;
+  g_autoptr(PangoLayout) layout = make_layout (cr, f->family, size, weight, text);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_move_to (cr, x - align * text_width (layout), y);
+  pango_cairo_layout_path (cr, layout);
+  set_rgb (cr, &f->pal->paper, 1.0);
+  cairo_set_line_width (cr, f->fs * 0.3);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  set_rgb (cr, colour, 1.0);
+  show_layout (cr, layout, x, y, align);
+}
+
+/* The centre of a label under or over a mark at @x, moved right so that it
+ * starts on the axis, clear of the phases' and the lane's labels. */
+static double
+label_centre (const Frame *f,
+              double       x,
+              double       size,
+              const char  *text)
+{
+  double w = measure_text (f->cr, f->family, size, PANGO_WEIGHT_BOLD, text);
+
+  return MAX (x, f->ax0 + w / 2);
 }
 
 /* Session @k: its mark on its logged date (a faint ring stays on the
@@ -889,24 +1095,30 @@ draw_session (const Frame *f,
       cairo_move_to (cr, xp, base);
       cairo_line_to (cr, x, base);
       cairo_stroke (cr);
-      draw_mark (f, xp, base, k + 1, FALSE, TRUE);
+      draw_mark (f, xp, base, k + 1, FALSE, TRUE, FALSE);
     }
-  draw_mark (f, x, base, k + 1, lane->done[k], FALSE);
+  draw_mark (f, x, base, k + 1, lane->done[k], FALSE, lane->overdue[k]);
 
   if (!lane->compact)
     {
       g_autofree char *label = g_strdup_printf (_("Session %u of %u"), k + 1, series->sessions);
+      double lx = label_centre (f, x, f->fs * 0.8, label);
 
-      draw_text (cr, f->family, f->fs * 0.85, PANGO_WEIGHT_BOLD, &f->pal->text, short_date,
-                 x, base - f->fs * 2.5, 0.5);
-      draw_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->text, label,
-                 x, base + f->fs * 1.2, 0.5);
+      draw_label (f, f->fs * 0.85, PANGO_WEIGHT_BOLD, &f->pal->text, short_date,
+                 label_centre (f, x, f->fs * 0.85, short_date), base - f->fs * 2.5, 0.5);
+      draw_label (f, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->text, label,
+                 lx, base + f->fs * 1.2, 0.5);
       if (lane->logged[k] && lane->done[k])
-        draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_BOLD, &f->pal->accent,
-                   _("Done"), x, base + f->fs * 2.2, 0.5);
+        draw_label (f, f->fs * 0.8, PANGO_WEIGHT_BOLD, &f->pal->accent,
+                   _("Done"), lx, base + f->fs * 2.3, 0.5);
+      else if (lane->overdue[k])
+        /* Translators: on the schedule, under a session whose date has
+         * passed and that is not logged as done */
+        draw_label (f, f->fs * 0.8, PANGO_WEIGHT_BOLD, &f->pal->phase[0],
+                   _("Overdue"), lx, base + f->fs * 2.3, 0.5);
       else
-        draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_NORMAL, &f->pal->muted, lane->depth,
-                   x, base + f->fs * 2.2, 0.5);
+        draw_label (f, f->fs * 0.8, PANGO_WEIGHT_NORMAL, &f->pal->muted, lane->depth,
+                   label_centre (f, x, f->fs * 0.8, lane->depth), base + f->fs * 2.3, 0.5);
     }
   else
     {
@@ -914,7 +1126,7 @@ draw_session (const Frame *f,
       double ly = base - f->fs * (k % 2 == 0 ? 2.5 : 3.4);
 
       if (lane->spacing * 2 >= measure_text (cr, f->family, f->fs * 0.8, PANGO_WEIGHT_NORMAL, short_date) + f->fs * 0.3)
-        draw_text (cr, f->family, f->fs * 0.8, k % 2 == 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
+        draw_label (f, f->fs * 0.8, k % 2 == 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
                    &f->pal->text, short_date, x, ly, 0.5);
     }
 }
@@ -971,9 +1183,9 @@ draw_lane_maintenance (const Frame *f,
   g_date_strftime (when, sizeof when, _("from %b %Y"), &maintenance);
   draw_text (cr, f->family, f->fs * 0.85, PANGO_WEIGHT_BOLD, &f->pal->text, when,
              mx, base - f->fs * 2.5, 0.5);
-  draw_text (cr, f->family, f->fs * 0.75, PANGO_WEIGHT_NORMAL, &f->pal->muted, every,
+  draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted, every,
              mx, base + f->fs * 1.2, 0.5);
-  draw_text (cr, f->family, f->fs * 0.7, PANGO_WEIGHT_NORMAL, &f->pal->muted, "RSQ, SWM",
+  draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted, "RSQ, SWM",
              mx, base + f->fs * 2.2, 0.5);
 }
 
@@ -1088,6 +1300,7 @@ nm_render_schedule (cairo_t               *cr,
   f.pal = style->dark ? &dark_palette : &light_palette;
   f.family = style->font_family != NULL ? style->font_family : NM_RENDER_FONT_FAMILY;
   f.fs = style->font_size > 0 ? style->font_size : 8.0;
+  f.today = today != NULL && g_date_valid (today) ? today : NULL;
 
   n_series = nm_plan_get_n_series (plan);
   if (width < f.fs * 20 || height < f.fs * 8)
@@ -1110,12 +1323,16 @@ nm_render_schedule (cairo_t               *cr,
     slots = nm_schedule_match_sessions (consultation, plan);
   waits = wait_span (consultation, plan, today, &wait_from, &wait_until);
   frame_set_days (&f, consultation, plan, slots, waits ? &wait_from : NULL, today);
-  lay_out (&f, &l, width, height, n_series, style->show_legend);
+  lay_out (&f, &l, plan, width, height, n_series, style->show_legend);
 
   draw_axis (&f, &l);
   if (waits)
     draw_wait_band (&f, &wait_from, &wait_until, l.header_h - f.fs * 0.2, lanes_bottom (&l));
   draw_maintenance_break (&f, &l);
+  /* today's line under the lanes, so that a session on it hides it rather
+   * than being crossed out */
+  if (today != NULL && g_date_valid (today))
+    today_label_end = draw_today (&f, &l, today);
 
   for (guint s = 0; s < n_series; s++)
     {
@@ -1129,8 +1346,6 @@ nm_render_schedule (cairo_t               *cr,
       draw_lane_maintenance (&f, &l, &lane);
     }
 
-  if (today != NULL && g_date_valid (today))
-    today_label_end = draw_today (&f, &l, today);
   if (waits)
     draw_wait_label (&f, &l, &wait_from, &wait_until, today_label_end);
   if (style->show_legend && l.show_phases)

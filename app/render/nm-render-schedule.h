@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  * for lines (SWM); the conservative end, the fewest sessions, is 12. */
 #define NM_MAINTENANCE_MONTHS          12
 
+/* The smallest text of the timeline, as a share of the style's font size */
+#define NM_SCHEDULE_SMALLEST_TEXT 0.8
+
 typedef struct
 {
   gboolean    dark;          /* draw for a dark background */
@@ -53,6 +56,9 @@ void    nm_render_schedule             (cairo_t               *cr,
                                         const NmScheduleStyle *style);
 double  nm_render_schedule_natural_height (NmPlan            *plan,
                                         double                 font_size);
+double  nm_render_schedule_natural_height_for_width (NmPlan *plan,
+                                                     double  font_size,
+                                                     double  width);
 GArray *nm_schedule_match_sessions     (NmConsultation        *consultation,
                                         NmPlan                *plan);
 void    nm_schedule_maintenance_date   (const NmPlanSeries    *series,

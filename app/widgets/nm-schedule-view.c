@@ -49,7 +49,27 @@ struct _NmScheduleCanvas
 
 G_DEFINE_FINAL_TYPE (NmScheduleCanvas, nm_schedule_canvas, GTK_TYPE_WIDGET)
 
-#define CANVAS_FONT 11.0
+/* The smallest text the timeline draws, in pixels at 1× */
+#define CANVAS_MIN_TEXT_PX 11.0
+
+/* The timeline's font size in pixels: the widget's own font (the desktop's
+ * text size), or larger, so that its smallest text is readable. */
+static double
+canvas_font_px (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  const PangoFontDescription *desc = pango_context_get_font_description (context);
+  double px = 0;
+
+  if (desc != NULL && (pango_font_description_get_set_fields (desc) & PANGO_FONT_MASK_SIZE) != 0)
+    {
+      double size = (double) pango_font_description_get_size (desc) / PANGO_SCALE;
+      double dpi = pango_cairo_context_get_resolution (context);
+
+      px = pango_font_description_get_size_is_absolute (desc) ? size : size * (dpi > 0 ? dpi : 96.0) / 72.0;
+    }
+  return MAX (px, CANVAS_MIN_TEXT_PX / NM_SCHEDULE_SMALLEST_TEXT);
+}
 
 static void
 nm_schedule_canvas_snapshot (GtkWidget   *widget,
@@ -65,7 +85,7 @@ nm_schedule_canvas_snapshot (GtkWidget   *widget,
     return;
 
   style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  style.font_size = CANVAS_FONT;
+  style.font_size = canvas_font_px (widget);
   style.show_legend = TRUE;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   nm_render_schedule (cr, self->consultation, self->plan,
@@ -84,12 +104,34 @@ nm_schedule_canvas_measure (GtkWidget      *widget,
 {
   NmScheduleCanvas *self = NM_SCHEDULE_CANVAS (widget);
 
+  double fs = canvas_font_px (widget);
+
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *minimum = *natural = (int) (CANVAS_FONT * 34);
+    *minimum = *natural = (int) (fs * 34);
+  else if (self->plan == NULL)
+    *minimum = *natural = 0;
+  else if (for_size > 0)
+    /* the key of the phases takes more rows when narrow */
+    *minimum = *natural = (int) ceil (nm_render_schedule_natural_height_for_width (self->plan, fs, for_size));
   else
-    *minimum = *natural = self->plan != NULL
-                            ? (int) nm_render_schedule_natural_height (self->plan, CANVAS_FONT)
-                            : 0;
+    *minimum = *natural = (int) ceil (nm_render_schedule_natural_height (self->plan, fs));
+}
+
+static GtkSizeRequestMode
+nm_schedule_canvas_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/**
+ * _nm_schedule_view_get_font_px:
+ *
+ * The font size the timeline is drawn with, in pixels (for tests).
+ */
+double
+_nm_schedule_view_get_font_px (NmScheduleView *self)
+{
+  return canvas_font_px (GTK_WIDGET (self));
 }
 
 static void
@@ -107,6 +149,7 @@ nm_schedule_canvas_class_init (NmScheduleCanvasClass *klass)
 {
   GTK_WIDGET_CLASS (klass)->snapshot = nm_schedule_canvas_snapshot;
   GTK_WIDGET_CLASS (klass)->measure = nm_schedule_canvas_measure;
+  GTK_WIDGET_CLASS (klass)->get_request_mode = nm_schedule_canvas_get_request_mode;
   G_OBJECT_CLASS (klass)->dispose = nm_schedule_canvas_dispose;
   gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_IMG);
 }

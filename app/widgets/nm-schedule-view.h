@@ -33,6 +33,8 @@ void       nm_schedule_view_set_today        (NmScheduleView *self,
 NmSession *nm_schedule_view_log_session      (NmScheduleView *self);
 void       nm_schedule_view_commit           (NmScheduleView *self);
 
+double     _nm_schedule_view_get_font_px     (NmScheduleView *self);
+
 double     nm_depth_round_to_step            (double          depth_mm,
                                               double          step_mm);
 

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <cairo-pdf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -77,7 +78,13 @@ squeeze (const char *text)
 
   for (const char *p = text; *p != '\0'; p++)
     {
-      if (g_ascii_isspace (*p))
+      /* and the no-break spaces (U+00A0, U+202F) the PDF keeps units with */
+      if (g_str_has_prefix (p, "\u00a0") || g_str_has_prefix (p, "\u202f"))
+        {
+          p += strlen (g_str_has_prefix (p, "\u00a0") ? "\u00a0" : "\u202f") - 1;
+          space = TRUE;
+        }
+      else if (g_ascii_isspace (*p))
         space = TRUE;
       else
         {
@@ -94,7 +101,9 @@ static void
 assert_contains (const char *haystack,
                  const char *needle)
 {
-  if (strstr (haystack, needle) == NULL)
+  g_autofree char *squeezed = squeeze (needle);
+
+  if (strstr (haystack, squeezed) == NULL)
     g_error ("“%s” is not in the PDF's text", needle);
 }
 
@@ -102,7 +111,9 @@ static void
 assert_lacks (const char *haystack,
               const char *needle)
 {
-  if (strstr (haystack, needle) != NULL)
+  g_autofree char *squeezed = squeeze (needle);
+
+  if (strstr (haystack, squeezed) != NULL)
     g_error ("“%s” is in the PDF's text", needle);
 }
 
@@ -1175,6 +1186,367 @@ test_face_only_maps (void)
   }
 }
 
+/* A forehead outlined on the scalp's view (where the forehead shows at its
+ * edge) brings no scalp page with nothing on the scalp (issue 14, defect
+ * 10): the face's pages show the forehead. */
+static void
+test_no_empty_scalp_page (void)
+{
+  static const NmPoint ring[] = { { 0.45, 0.12 }, { 0.55, 0.12 }, { 0.55, 0.16 }, { 0.45, 0.16 } };
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  NmFinding *forehead = NULL;
+  guint n_maps = 0;
+
+  for (guint i = 0; i < nm_consultation_get_n_findings (c); i++)
+    if (g_strcmp0 (nm_finding_get_region (nm_consultation_get_finding (c, i)), "forehead") == 0)
+      forehead = nm_consultation_get_finding (c, i);
+  g_assert_nonnull (forehead);
+  nm_finding_set_outline (forehead, "scalp", ring, G_N_ELEMENTS (ring));
+  text = export_text (c, NULL, &doc, NULL);
+  for (guint i = 0; i < nm_pdf_document_get_n_pages (doc); i++)
+    if (nm_pdf_document_page_is_map (doc, i))
+      n_maps++;
+  g_assert_cmpuint (n_maps, ==, 2);
+  assert_lacks (text, "SCALP");
+}
+
+/* Where the glyphs of a page lie, as poppler reads them back: one
+ * rectangle per character that is not white space. */
+typedef struct
+{
+  PopplerRectangle rect;
+  gunichar         c;
+} Glyph;
+
+static GArray *
+page_glyphs (PopplerPage *page)
+{
+  GArray *glyphs = g_array_new (FALSE, FALSE, sizeof (Glyph));
+  g_autofree char *text = poppler_page_get_text (page);
+  PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  const char *p = text;
+
+  g_assert_true (poppler_page_get_text_layout (page, &rects, &n_rects));
+  for (guint i = 0; i < n_rects && p != NULL && *p != '\0'; i++, p = g_utf8_next_char (p))
+    {
+      Glyph glyph = { rects[i], g_utf8_get_char (p) };
+
+      if (!g_unichar_isspace (glyph.c) && rects[i].x2 > rects[i].x1 && rects[i].y2 > rects[i].y1)
+        g_array_append_val (glyphs, glyph);
+    }
+  g_free (rects);
+  return glyphs;
+}
+
+/* Every glyph of every page lies between the side margins (58 pt) and
+ * inside the page, and no glyph is printed over another: text that runs
+ * past its box shows as one or the other. */
+static void
+assert_page_glyphs_apart (PopplerPage *page,
+                          int          i,
+                          double       margin_x)
+{
+  g_autoptr(GArray) glyphs = page_glyphs (page);
+  double w, h;
+
+  poppler_page_get_size (page, &w, &h);
+  g_assert_cmpuint (glyphs->len, >, 0);
+      for (guint a = 0; a < glyphs->len; a++)
+        {
+          const PopplerRectangle *r = &g_array_index (glyphs, Glyph, a).rect;
+
+          if (r->x1 < margin_x - 1 || r->x2 > w - margin_x + 1 || r->y1 < 0 || r->y2 > h)
+            g_error ("page %d: a glyph at (%.0f, %.0f)–(%.0f, %.0f) is outside the page's text area",
+                     i + 1, r->x1, r->y1, r->x2, r->y2);
+          for (guint b = a + 1; b < glyphs->len; b++)
+            {
+              const PopplerRectangle *q = &g_array_index (glyphs, Glyph, b).rect;
+              double ox = MIN (r->x2, q->x2) - MAX (r->x1, q->x1);
+              double oy = MIN (r->y2, q->y2) - MAX (r->y1, q->y1);
+              double smaller = MIN ((r->x2 - r->x1) * (r->y2 - r->y1), (q->x2 - q->x1) * (q->y2 - q->y1));
+
+              /* neighbours in a line touch; glyphs printed over each
+               * other cover much of one another */
+              if (ox > 0 && oy > 0 && ox * oy > 0.3 * smaller)
+                g_error ("page %d: glyphs overlap: U+%04X at (%.0f, %.0f) and U+%04X at (%.0f, %.0f)",
+                         i + 1, g_array_index (glyphs, Glyph, a).c, r->x1, r->y1,
+                         g_array_index (glyphs, Glyph, b).c, q->x1, q->y1);
+            }
+        }
+}
+
+static void
+assert_text_in_boxes (PopplerDocument *pdf)
+{
+  for (int i = 0; i < poppler_document_get_n_pages (pdf); i++)
+    {
+      g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, i);
+
+      assert_page_glyphs_apart (page, i, 58);
+    }
+}
+
+/* Long names stay in their boxes (issue 13, item 14): a name of 118
+ * characters ran over the running header's clinic and into the consent's
+ * Date column; one of 10,000 over the cover's disclaimer. */
+static void
+test_long_names (void)
+{
+  /* 118 characters, in words */
+  const char *long_name = "Maria da Conceição Albuquerque Vasconcelos de Sá Magalhães "
+                          "Pereira Nogueira Cavalcanti Brandão Figueiredo Guimarães Sá";
+  g_autoptr(GString) huge = g_string_new (NULL);
+  const char *names[2];
+
+  g_assert_cmpuint (g_utf8_strlen (long_name, -1), ==, 118);
+  for (guint i = 0; g_utf8_strlen (huge->str, -1) < 10000; i++)
+    g_string_append (huge, i % 7 == 6 ? "Wolfeschlegelsteinhausen " : "Abcdefghij ");
+  g_string_truncate (huge, 10000);
+  names[0] = long_name;
+  names[1] = huge->str;
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr(NmConsultation) c = screened_client ();
+      g_autoptr(PopplerDocument) pdf = NULL;
+      g_autoptr(NmPdfDocument) doc = NULL;
+      g_autofree char *text = NULL;
+
+      nm_consultation_set_client_name (c, names[n]);
+      text = export_text (c, NULL, &doc, &pdf);
+      g_assert_true (has_page_titled (doc, "Consent"));
+      assert_text_in_boxes (pdf);
+      /* the name of 118 characters is whole on the cover */
+      if (n == 0)
+        assert_contains (text, long_name);
+    }
+
+  /* a minor's consent: the client and the guardian side by side */
+  {
+    g_autoptr(NmConsultation) c = screened_client ();
+    g_autoptr(PopplerDocument) pdf = NULL;
+    g_autofree char *text = NULL;
+
+    nm_consultation_set_client_name (c, long_name);
+    nm_consultation_set_birth_date (c, "2012-01-01");
+    nm_consultation_set_guardian (c, long_name);
+    text = export_text (c, NULL, NULL, &pdf);
+    assert_text_in_boxes (pdf);
+  }
+}
+
+/* The sample's pages, with their usual names, pass the same check. */
+static void
+test_sample_text_in_boxes (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = export_text (consultation, NULL, NULL, &pdf);
+
+  assert_text_in_boxes (pdf);
+}
+
+/* The timeline alone on a page of its own size, as the schedule view draws
+ * it at @fs pixels a font size. */
+static PopplerDocument *
+schedule_pdf (NmConsultation *c,
+              NmPlan         *plan,
+              const GDate    *today,
+              double          width,
+              double          fs,
+              double         *height)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) error = NULL;
+  NmScheduleStyle style = { FALSE, NULL, fs, TRUE };
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  PopplerDocument *pdf;
+
+  *height = nm_render_schedule_natural_height_for_width (plan, fs, width);
+  surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, width, *height);
+  cr = cairo_create (surface);
+  nm_render_schedule (cr, c, plan, today, width, *height, &style);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  data = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  pdf = poppler_document_new_from_bytes (data, NULL, &error);
+  g_assert_no_error (error);
+  return pdf;
+}
+
+/* The schedule's text (issue 14, defect 10): at the view's font size, no
+ * text smaller than 11 px; nothing drawn past the width (the key of the
+ * phases wraps instead) nor any label over another, at the widths a
+ * 1024 px window gives it, beside the side panel or alone. */
+static void
+test_schedule_text (void)
+{
+  g_autoptr(NmConsultation) c = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  const double widths[] = { 580, 1000 };
+  /* the schedule view's size: Cantarell 11 pt at 96 dpi */
+  const double fs = 11 * 96 / 72.0;
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 20, G_DATE_NOVEMBER, 2026);
+  plan = plan_for (c);
+  g_assert_cmpfloat (fs * NM_SCHEDULE_SMALLEST_TEXT, >=, 11);
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      double height;
+      g_autoptr(PopplerDocument) pdf = schedule_pdf (c, plan, &today, widths[i], fs, &height);
+      g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, 0);
+      g_autofree char *raw = poppler_page_get_text (page);
+      g_autofree char *text = squeeze (raw);
+      GList *attributes = poppler_page_get_text_attributes (page);
+      double smallest = G_MAXDOUBLE;
+
+      for (GList *l = attributes; l != NULL; l = l->next)
+        smallest = MIN (smallest, ((PopplerTextAttributes *) l->data)->font_size);
+      poppler_page_free_text_attributes (attributes);
+      g_test_message ("width %.0f: smallest text %.1f px, height %.0f", widths[i], smallest, height);
+      g_assert_cmpfloat (smallest, >=, 11 - 0.01);
+
+      assert_page_glyphs_apart (page, 0, 0);
+      assert_contains (text, "Inflammation, days 0–3");
+      assert_contains (text, "Proliferation, day 3 to week 8");
+      assert_contains (text, "Remodelling, week 8 to about a year");
+      assert_contains (text, "sources AMI, AGB, MAD");
+    }
+}
+
+/* Sessions whose date has passed show whether they were done: "Done" for
+ * one logged as done, "Overdue" for one neither logged nor moved later;
+ * the PDF's table says the same. */
+static void
+test_schedule_past_sessions (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmSession) first = nm_session_new ("2026-12-01");
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  double height;
+  GDate today;
+
+  nm_session_set_done (first, TRUE);
+  nm_session_set_depth (first, "cheek-left", 1.0);
+  nm_consultation_add_session (c, first);
+  plan = plan_for (c);
+  g_assert_cmpuint (nm_plan_get_series (plan, 0)->n_dates, >=, 3);
+
+  /* today after the second session's date, before the third's */
+  g_date_clear (&today, 1);
+  today = nm_plan_get_series (plan, 0)->dates[1];
+  g_date_add_days (&today, 3);
+  pdf = schedule_pdf (c, plan, &today, 1000, 14.0, &height);
+  page = poppler_document_get_page (pdf, 0);
+  raw = poppler_page_get_text (page);
+  text = squeeze (raw);
+  assert_contains (text, "Done");
+  assert_contains (text, "Overdue");
+  /* the third is still planned: its depth, not a flag */
+  g_assert_null (strstr (strstr (text, "Overdue") + 1, "Overdue"));
+
+  {
+    g_autoptr(NmPdfDocument) doc = NULL;
+    NmPdfOptions options = { 0 };
+    g_autofree char *all = NULL;
+    g_autoptr(PopplerDocument) full = NULL;
+
+    options.paper = NM_PAPER_A4;
+    options.today = &today;
+    doc = nm_pdf_document_new (c, plan, &options);
+    full = export (doc, NULL);
+    all = all_text (full);
+    assert_contains (all, "Overdue");
+  }
+}
+
+/* Today's line passes under the sessions' marks (issue 14, defect 10: it
+ * ran through session 1): along the line, the pixels that today changes
+ * stop where the mark of a session on today's date is. */
+static void
+test_schedule_today_under_sessions (void)
+{
+  g_autoptr(NmConsultation) c = screened_client ();
+  g_autoptr(NmPlan) plan = plan_for (c);
+  const GDate *first = &nm_plan_get_series (plan, 0)->dates[0];
+  const int w = 1000, fs = 14;
+  NmScheduleStyle style = { FALSE, NULL, fs, TRUE };
+  int h = (int) nm_render_schedule_natural_height_for_width (plan, fs, w);
+  cairo_surface_t *with = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_surface_t *without = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  const guint32 *a, *b;
+  int stride, line_x = -1, best = 0, run = 0, longest = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      cairo_t *cr = cairo_create (i == 0 ? with : without);
+
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      nm_render_schedule (cr, c, plan, i == 0 ? first : NULL, w, h, &style);
+      cairo_destroy (cr);
+    }
+  cairo_surface_flush (with);
+  cairo_surface_flush (without);
+  a = (const guint32 *) cairo_image_surface_get_data (with);
+  b = (const guint32 *) cairo_image_surface_get_data (without);
+  stride = cairo_image_surface_get_stride (with) / 4;
+
+  /* the line: the column that today changes most */
+  for (int x = 0; x < w; x++)
+    {
+      int n = 0;
+
+      for (int y = 0; y < h; y++)
+        n += (a[y * stride + x] & 0xffffff) != (b[y * stride + x] & 0xffffff);
+      if (n > best)
+        {
+          best = n;
+          line_x = x;
+        }
+    }
+  g_assert_cmpint (line_x, >=, 0);
+  g_assert_cmpint (best, >, 4 * fs);
+  /* between the line's first and last changed pixels, the longest run
+   * left unchanged: the mark (1.9 font sizes across) covers it */
+  {
+    int top = -1, bottom = -1;
+
+    for (int y = 0; y < h; y++)
+      if ((a[y * stride + line_x] & 0xffffff) != (b[y * stride + line_x] & 0xffffff))
+        {
+          if (top < 0)
+            top = y;
+          bottom = y;
+        }
+    for (int y = top; y <= bottom; y++)
+      {
+        if ((a[y * stride + line_x] & 0xffffff) == (b[y * stride + line_x] & 0xffffff))
+          longest = MAX (longest, ++run);
+        else
+          run = 0;
+      }
+  }
+  g_test_message ("today's line at x %d: %d px changed, longest gap %d px", line_x, best, longest);
+  g_assert_cmpint (longest, >=, (int) (1.5 * fs));
+  cairo_surface_destroy (with);
+  cairo_surface_destroy (without);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1202,6 +1574,12 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/acne-scar-grades", test_acne_scar_grades);
   g_test_add_func ("/outputs/pdf/sources-clinic-and-device", test_sources_clinic_and_device);
   g_test_add_func ("/outputs/pdf/face-only-maps", test_face_only_maps);
+  g_test_add_func ("/outputs/pdf/no-empty-scalp-page", test_no_empty_scalp_page);
+  g_test_add_func ("/outputs/pdf/long-names", test_long_names);
+  g_test_add_func ("/outputs/pdf/sample-text-in-boxes", test_sample_text_in_boxes);
+  g_test_add_func ("/outputs/schedule/text", test_schedule_text);
+  g_test_add_func ("/outputs/schedule/past-sessions", test_schedule_past_sessions);
+  g_test_add_func ("/outputs/schedule/today-under-sessions", test_schedule_today_under_sessions);
 
   return g_test_run ();
 }

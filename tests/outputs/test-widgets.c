@@ -13,9 +13,13 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "nm-plan-panel.h"
+#include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
+
+#include <math.h>
 #include "outputs-test-util.h"
 
 /* Dispatches what the widgets queued (rebuilding their rows). */
@@ -156,6 +160,69 @@ test_session_log (void)
   g_assert_finalize_object (view);
 }
 
+/* The timeline's text follows the view's font, and is never below 11 px
+ * at 1× (issue 14, defect 10: it was about 7 px). */
+static void
+test_schedule_font (void)
+{
+  g_autoptr(GtkCssProvider) large = gtk_css_provider_new ();
+  g_autoptr(GtkCssProvider) tiny = gtk_css_provider_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = nm_schedule_view_new ();
+  GtkStyleContext *context = gtk_widget_get_style_context (view);
+  double px;
+
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (view);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  px = _nm_schedule_view_get_font_px (NM_SCHEDULE_VIEW (view));
+  g_test_message ("default: %.1f px", px);
+  g_assert_cmpfloat (px * NM_SCHEDULE_SMALLEST_TEXT, >=, 11);
+
+  gtk_css_provider_load_from_data (large, "* { font-size: 20px; }", -1);
+  gtk_style_context_add_provider (context, GTK_STYLE_PROVIDER (large), GTK_STYLE_PROVIDER_PRIORITY_USER);
+  gtk_test_widget_wait_for_draw (view);
+  px = _nm_schedule_view_get_font_px (NM_SCHEDULE_VIEW (view));
+  g_assert_cmpfloat (fabs (px - 20), <, 0.5);
+  gtk_style_context_remove_provider (context, GTK_STYLE_PROVIDER (large));
+
+  gtk_css_provider_load_from_data (tiny, "* { font-size: 6px; }", -1);
+  gtk_style_context_add_provider (context, GTK_STYLE_PROVIDER (tiny), GTK_STYLE_PROVIDER_PRIORITY_USER);
+  gtk_test_widget_wait_for_draw (view);
+  px = _nm_schedule_view_get_font_px (NM_SCHEDULE_VIEW (view));
+  g_assert_cmpfloat (px * NM_SCHEDULE_SMALLEST_TEXT, >=, 11);
+  gtk_style_context_remove_provider (context, GTK_STYLE_PROVIDER (tiny));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The Brush tool has an icon of its own (issue 14, defect 11: it showed
+ * edit-select-all, a dashed square), found in the application's icons. */
+static void
+test_brush_icon (void)
+{
+  g_autoptr(GBytes) ui = g_resources_lookup_data ("/io/github/needlemap/Needlemap/nm-window.ui", 0, NULL);
+  g_autoptr(GtkIconTheme) theme = gtk_icon_theme_new ();
+  const char *text, *brush, *icon;
+  g_autofree char *name = NULL;
+
+  g_assert_nonnull (ui);
+  text = g_bytes_get_data (ui, NULL);
+  brush = strstr (text, "'brush'");
+  g_assert_nonnull (brush);
+  /* the icon-name of the button whose target is the brush */
+  for (icon = brush; icon > text && strncmp (icon, "icon-name\">", 11) != 0; icon--)
+    ;
+  g_assert_true (icon > text);
+  name = g_strndup (icon + 11, strcspn (icon + 11, "<"));
+  g_assert_cmpstr (name, ==, "nm-brush-symbolic");
+
+  gtk_icon_theme_add_resource_path (theme, "/io/github/needlemap/Needlemap/icons");
+  g_assert_true (gtk_icon_theme_has_icon (theme, name));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +237,8 @@ main (int   argc,
 
   g_test_add_func ("/outputs/widgets/acknowledgement", test_acknowledgement);
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
+  g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
+  g_test_add_func ("/outputs/widgets/brush-icon", test_brush_icon);
 
   return g_test_run ();
 }

@@ -347,7 +347,8 @@ test_depth_text (void)
   g_autofree char *quarter = nm_render_depth_text (0.25, 0.75);
 
   g_assert_cmpstr (range, ==, "1.0\u20131.5\u00a0mm");
-  g_assert_cmpstr (single, ==, "0.5 mm");
+  /* a no-break space before the unit, a range or not (issue 14, item 13) */
+  g_assert_cmpstr (single, ==, "0.5\u00a0mm");
   g_assert_cmpstr (quarter, ==, "0.25\u20130.75\u00a0mm");
 }
 
@@ -1006,6 +1007,193 @@ test_cache_and_vector (void)
   }
 }
 
+/* The share of the region's pixels, away from its edges (every pixel
+ * within 3 px inside it), whose L* is at least @delta from the bare skin's:
+ * what shows the region as different from the skin. */
+static double
+region_share_apart (cairo_surface_t *surface,
+                    NmView           view,
+                    const char      *region,
+                    const double     skin[3],
+                    double           delta)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  double bx, by, bw, bh, l_skin = lightness (skin[0], skin[1], skin[2]);
+  guint n = 0, apart = 0;
+
+  g_assert_true (nm_atlas_region_bounds (atlas, view, region, W, H, &bx, &by, &bw, &bh));
+  for (double y = by; y < by + bh; y += 1)
+    for (double x = bx; x < bx + bw; x += 1)
+      {
+        gboolean inside = TRUE;
+
+        for (int d = 0; d < 5 && inside; d++)
+          inside = nm_atlas_region_at (atlas, view, W, H, x + (d == 1 ? 3 : d == 2 ? -3 : 0),
+                                       y + (d == 3 ? 3 : d == 4 ? -3 : 0)) == g_intern_string (region);
+        if (!inside)
+          continue;
+        n++;
+        if (fabs (pixel_lightness (surface, (int) x, (int) y) - l_skin) >= delta)
+          apart++;
+      }
+  g_assert_cmpuint (n, >, 100);
+  return (double) apart / n;
+}
+
+/* Pigment findings do not depend on their colour to be seen (issue 14,
+ * defect 9): melasma on the upper lip was almost the colour of type IV
+ * skin. On every skin type, a good share of the region stands well apart
+ * from the bare skin in lightness alone (so in greyscale too), and the
+ * region's edge is drawn in a colour that contrasts with the skin. */
+static void
+test_pigment_visible_on_every_skin (void)
+{
+  for (guint type = 1; type <= 6; type++)
+    for (guint severity = 1; severity <= 2; severity++)
+      {
+        g_autoptr(NmConsultation) c = consultation_new (type);
+        g_autoptr(NmConsultation) bare = consultation_new (type);
+        cairo_surface_t *with, *without;
+        double skin[3], share, share_bare;
+
+        add_finding (c, "upper-lip", "melasma", severity);
+        nm_skin_tone_for_fitzpatrick (type, skin);
+        with = draw_map (c, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+        without = draw_map (bare, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+        share = region_share_apart (with, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25);
+        share_bare = region_share_apart (without, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25);
+        if (g_getenv ("NM_TEST_SAVE_PNG") != NULL)
+          {
+            g_autofree char *name = g_strdup_printf ("%s/pigment-type%u-sev%u.png",
+                                                     g_getenv ("NM_TEST_SAVE_PNG"), type, severity);
+
+            cairo_surface_write_to_png (with, name);
+          }
+        g_test_message ("type %u, severity %u: %.0f %% of the upper lip at ΔL* ≥ 25 (bare skin %.0f %%)",
+                        type, severity, share * 100, share_bare * 100);
+        /* the bare lip has the drawn features over it (the nostrils, the
+         * lips' line) */
+        g_assert_cmpfloat (share - share_bare, >=, 0.08);
+        cairo_surface_destroy (with);
+        cairo_surface_destroy (without);
+      }
+
+  /* a scar keeps its flat fill: the marking is for pigment */
+  {
+    g_autoptr(NmConsultation) c = consultation_new (4);
+    cairo_surface_t *with;
+    double skin[3];
+
+    g_autoptr(NmConsultation) bare = consultation_new (4);
+    cairo_surface_t *without;
+
+    add_finding (c, "upper-lip", "acne-scar-rolling", 2);
+    nm_skin_tone_for_fitzpatrick (4, skin);
+    with = draw_map (c, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+    without = draw_map (bare, NULL, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_FINDINGS, FALSE);
+    g_assert_cmpfloat (fabs (region_share_apart (with, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25)
+                             - region_share_apart (without, NM_VIEW_FACE_FRONT, "upper-lip", skin, 25)), <, 0.02);
+    cairo_surface_destroy (with);
+    cairo_surface_destroy (without);
+  }
+}
+
+/* The number of pixels where both surfaces (ARGB) have ink. */
+static guint
+ink_overlap (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  const guint8 *da = cairo_image_surface_get_data (a), *db = cairo_image_surface_get_data (b);
+  int stride = cairo_image_surface_get_stride (a);
+  guint n = 0;
+
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  for (int y = 0; y < cairo_image_surface_get_height (a); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (a); x++)
+      {
+        guint32 pa = *(const guint32 *) (da + (gsize) y * stride + (gsize) x * 4);
+        guint32 pb = *(const guint32 *) (db + (gsize) y * stride + (gsize) x * 4);
+
+        if ((pa >> 24) > 16 && (pb >> 24) > 16)
+          n++;
+      }
+  return n;
+}
+
+/* The depth key and its box keep clear of the figure, hair included
+ * (issue 14, defect 11: at 1366×768 the box cut into the hair), at the
+ * map's sizes in a 1024×600, a 1366×768 and a 1920×1080 window. */
+static void
+test_depth_legend_clear_of_figure (void)
+{
+  static const int sizes[][2] = { { 590, 480 }, { 810, 660 }, { 1300, 960 } };
+
+  for (guint v = 0; v < NM_N_VIEWS; v++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        int w = sizes[i][0], h = sizes[i][1];
+        cairo_surface_t *map = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+        cairo_surface_t *key = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+        NmMapStyle style = { 0 };
+        cairo_t *cr;
+        double lx, ly, lw, lh;
+        guint overlap;
+
+        style.view = v;
+        style.layer = NM_MAP_LAYER_FINDINGS;
+        cr = cairo_create (map);
+        nm_render_map (cr, &style, w, h);
+        cairo_destroy (cr);
+        cr = cairo_create (key);
+        nm_render_map_legend (cr, v, w, h, FALSE);
+        cairo_destroy (cr);
+        nm_render_depth_legend_place (v, w, h, &lx, &ly, &lw, &lh);
+        overlap = ink_overlap (map, key);
+        if (g_getenv ("NM_TEST_SAVE_PNG") != NULL)
+          {
+            g_autofree char *name = g_strdup_printf ("%s/legend-%s-%dx%d.png", g_getenv ("NM_TEST_SAVE_PNG"),
+                                                     nm_view_id (v), w, h);
+            cairo_surface_t *both = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+
+            cr = cairo_create (both);
+            cairo_set_source_rgb (cr, 0.98, 0.98, 0.98);
+            cairo_paint (cr);
+            cairo_set_source_surface (cr, map, 0, 0);
+            cairo_paint (cr);
+            cairo_set_source_surface (cr, key, 0, 0);
+            cairo_paint (cr);
+            cairo_destroy (cr);
+            cairo_surface_write_to_png (both, name);
+            cairo_surface_destroy (both);
+          }
+        g_test_message ("%s at %d×%d: key at %.0f,%.0f %.0f×%.0f, %u pixels over the figure",
+                        nm_view_id (v), w, h, lx, ly, lw, lh, overlap);
+        g_assert_cmpuint (overlap, ==, 0);
+        /* a key of a useful size, inside the map */
+        g_assert_cmpfloat (lw * lh, >=, 220 * 56 - 1);
+        g_assert_cmpfloat (lx, >=, 0);
+        g_assert_cmpfloat (ly, >=, 0);
+        g_assert_cmpfloat (lx + lw, <=, w);
+        g_assert_cmpfloat (ly + lh, <=, h);
+
+        /* the key used to sit in the top left corner, over the face's hair */
+        if (v == NM_VIEW_FACE_FRONT && w == 810)
+          {
+            cairo_surface_t *old = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+
+            cr = cairo_create (old);
+            cairo_rectangle (cr, 6, 6, 352, 72);
+            cairo_fill (cr);
+            cairo_destroy (cr);
+            g_assert_cmpuint (ink_overlap (map, old), >, 0);
+            cairo_surface_destroy (old);
+          }
+        cairo_surface_destroy (map);
+        cairo_surface_destroy (key);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1028,6 +1216,8 @@ main (int   argc,
   g_test_add_func ("/render/multi-selection", test_multi_selection);
   g_test_add_func ("/render/cache-and-vector", test_cache_and_vector);
   g_test_add_func ("/render/cached-equals-direct", test_cached_equals_direct);
+  g_test_add_func ("/render/pigment-visible-on-every-skin", test_pigment_visible_on_every_skin);
+  g_test_add_func ("/render/depth-legend-clear-of-figure", test_depth_legend_clear_of_figure);
 
   return g_test_run ();
 }
