@@ -103,15 +103,32 @@ typedef struct
   gboolean    ready;          /* enough edits and a copy: time to kill it */
 } ChildReport;
 
+/* The one copy in the recovery folder, read as it is on disk: the running
+ * child's copy is not listed (nm_recovery_list()) while it runs. */
+static NmConsultation *
+load_copy_on_disk (void)
+{
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  g_autoptr(GDir) folder = g_dir_open (g_file_peek_path (dir), 0, NULL);
+  g_autoptr(GFile) copy = NULL;
+  const char *name;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    {
+      if (!g_str_has_suffix (name, ".needlemap"))
+        continue;
+      if (copy != NULL)
+        return NULL;
+      copy = g_file_get_child (dir, name);
+    }
+  return copy != NULL ? nm_file_load (copy, NULL, NULL) : NULL;
+}
+
 static void
 look_at_copy (ChildReport *report)
 {
-  g_autoptr(GPtrArray) entries = nm_recovery_list ();
-  g_autoptr(NmConsultation) copy = NULL;
+  g_autoptr(NmConsultation) copy = load_copy_on_disk ();
 
-  if (entries->len != 1)
-    return;
-  copy = nm_recovery_load (g_ptr_array_index (entries, 0), NULL);
   if (copy == NULL)
     return;
   report->seen = nm_consultation_get_n_findings (copy);
@@ -325,26 +342,55 @@ start_app (void)
   return app;
 }
 
+/* The copies on disk, counted without taking them over as
+ * nm_recovery_list() does: each start of the application below is another
+ * process, which offers only copies of processes that ended. */
 static guint
 count_copies (void)
 {
-  g_autoptr(GPtrArray) entries = nm_recovery_list ();
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  g_autoptr(GDir) folder = g_dir_open (g_file_peek_path (dir), 0, NULL);
+  const char *name;
+  guint n = 0;
 
-  return entries->len;
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    n += g_str_has_suffix (name, ".needlemap") || g_str_has_suffix (name, ".needlemap-recovery");
+  return n;
+}
+
+static NmConsultation *
+yara (const char *notes)
+{
+  NmConsultation *consultation = nm_consultation_new ();
+
+  nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_client_name (consultation, "Yara Copy");
+  nm_consultation_set_client_notes (consultation, notes);
+  return consultation;
+}
+
+/* A run that wrote a copy and ended: another process (a copy belongs to
+ * its process as long as that runs). */
+static int
+run_copy_writer (const char *notes)
+{
+  g_autoptr(NmConsultation) consultation = yara (notes);
+  g_autofree char *id = nm_recovery_new_id ();
+
+  return nm_recovery_write (id, consultation, NULL, NULL) ? 0 : 1;
 }
 
 static void
 write_copy (const char *notes)
 {
-  g_autoptr(NmConsultation) consultation = nm_consultation_new ();
+  const char *argv[] = { self_exe, "--write-copy", notes, NULL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = nm_recovery_new_id ();
+  int status;
 
-  nm_consultation_set_fitzpatrick (consultation, 2);
-  nm_consultation_set_client_name (consultation, "Yara Copy");
-  nm_consultation_set_client_notes (consultation, notes);
-  g_assert_true (nm_recovery_write (id, consultation, NULL, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, NULL, &status, &error));
   g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
 /* The end of a start of the application: its dialogs go, and then its
@@ -448,12 +494,20 @@ static void
 test_failed_restore_is_reported (void)
 {
   g_autofree char *long_notes = g_strnfill (NM_FILE_MAX_STRING_CHARS + 1, 'n');
+  g_autoptr(NmConsultation) consultation = yara (long_notes);
+  g_autoptr(GBytes) bytes = nm_file_serialize (consultation);
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  g_autofree char *id = nm_recovery_new_id ();
+  g_autofree char *name = g_strconcat (id, ".needlemap", NULL);
+  g_autofree char *path = g_build_filename (g_file_peek_path (dir), name, NULL);
   g_autoptr(GPtrArray) entries = NULL;
 
-  /* Notes longer than a file may hold: the model takes them and the copy
-   * is written, but the strict loader refuses it. */
+  /* Notes longer than a file may hold, in a copy no version writes any
+   * more (an earlier one did): the strict loader refuses it. */
   g_assert_cmpuint (count_copies (), ==, 0);
-  write_copy (long_notes);
+  g_assert_cmpint (g_mkdir_with_parents (g_file_peek_path (dir), 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                           G_FILE_SET_CONTENTS_NONE, 0600, NULL));
 
   g_test_trap_subprocess ("/recovery/subprocess/restore-broken", 30 * G_USEC_PER_SEC, 0);
   g_test_trap_assert_passed ();
@@ -462,6 +516,164 @@ test_failed_restore_is_reported (void)
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 1);
   g_file_delete (((NmRecoveryEntry *) g_ptr_array_index (entries, 0))->file, NULL, NULL);
+}
+
+/* Issue 13, items 2 and 5. The file the edits are made to. */
+static char *
+client_path (void)
+{
+  return g_build_filename (state, "client.needlemap", NULL);
+}
+
+#define CLIENT_FILE(pregnancy) \
+  "{\"format\": \"needlemap-consultation\", \"version\": 1, " \
+  "\"client\": {\"name\": \"Zoe File\", \"fitzpatrick\": 2}, " \
+  "\"screening\": {\"pregnancy\": " pregnancy "}, \"findings\": []}\n"
+
+/* The editor: the real window on the client's file, an edit, its recovery
+ * copy written; then it waits to be killed. */
+static int
+run_editor (void)
+{
+  g_autofree char *path = client_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  NmWindow *window;
+
+  gtk_init ();
+  adw_init ();
+  window = g_object_new (NM_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!window_test_open (window, file, NULL))
+    return 1;
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  nm_document_autosave_now (nm_window_get_document (window));
+  test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy");
+  g_print ("ready\n");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static NmWindow *
+shown_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (NM_IS_WINDOW (window))
+        return NM_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* A copy of a process that runs is not offered. */
+static void
+test_subprocess_no_offer (void)
+{
+  if (g_test_subprocess ())
+    {
+      NmApplication *app = start_app ();
+
+      g_assert_nonnull (shown_window ());
+      g_assert_null (shown_message_dialog ());
+      close_app_windows ();
+      (void) app;
+    }
+}
+
+/* Restored over a file another program saved since: said in the offer and
+ * in the window, and Save asks before writing over it. */
+static void
+test_subprocess_restore_changed (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  AdwMessageDialog *dialog;
+  NmWindow *window;
+  NmDocument *document;
+
+  if (!g_test_subprocess ())
+    return;
+
+  path = client_path ();
+  answer_offer ("restore", "The file was changed by another program after this work was last saved");
+  window = shown_window ();
+  g_assert_nonnull (window);
+  document = nm_window_get_document (window);
+  g_assert_nonnull (document);
+  g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 1);
+  g_assert_true (nm_window_get_modified (window));
+  g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_CHANGED);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Changed by Another Program");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"pregnancy\": true"));
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_true (nm_window_get_modified (window));
+
+  test_wait_until (recovery_idle, document, "the restored work's recovery copy");
+  close_app_windows ();
+}
+
+static void
+test_restore_changed_file (void)
+{
+  g_autofree char *path = client_path ();
+  g_autofree char *contents = NULL;
+  const char *argv[] = { self_exe, "--editor", NULL };
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GPid pid;
+  int out_fd, status;
+
+  g_assert_cmpuint (count_copies (), ==, 0);
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("false"), -1, NULL));
+
+  /* one process edits the file, and its copy is written */
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  g_assert_cmpint (g_io_channel_read_line (channel, &line, NULL, NULL, &error), ==, G_IO_STATUS_NORMAL);
+  g_assert_cmpstr (line, ==, "ready\n");
+
+  /* item 5: another one starting meanwhile does not offer it */
+  g_test_trap_subprocess ("/recovery/subprocess/no-offer", 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+
+  /* the first one dies */
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+
+  /* item 2: another program then saves the file, pregnant */
+  g_usleep (10 * 1000);   /* a later modification time */
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("true"), -1, NULL));
+
+  g_test_trap_subprocess ("/recovery/subprocess/restore-changed", 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"pregnancy\": true"));
+
+  /* the work is still kept */
+  g_assert_cmpuint (count_copies (), ==, 1);
+  {
+    g_autoptr(GPtrArray) entries = nm_recovery_list ();
+
+    nm_recovery_remove (((NmRecoveryEntry *) g_ptr_array_index (entries, 0))->id);
+  }
+  g_unlink (path);
 }
 
 int
@@ -480,6 +692,10 @@ main (int   argc,
       g_setenv ("NEEDLEMAP_TEST_STATE", state, TRUE);
     }
   g_setenv ("XDG_STATE_HOME", state, TRUE);
+  if (argc > 2 && g_strcmp0 (argv[1], "--write-copy") == 0)
+    return run_copy_writer (argv[2]);
+  if (argc > 1 && g_strcmp0 (argv[1], "--editor") == 0)
+    return run_editor ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -490,6 +706,9 @@ main (int   argc,
   g_test_add_func ("/recovery/subprocess/close", test_subprocess_close);
   g_test_add_func ("/recovery/subprocess/discard", test_subprocess_discard);
   g_test_add_func ("/recovery/subprocess/restore-broken", test_subprocess_restore_broken);
+  g_test_add_func ("/recovery/restore-changed-file", test_restore_changed_file);
+  g_test_add_func ("/recovery/subprocess/no-offer", test_subprocess_no_offer);
+  g_test_add_func ("/recovery/subprocess/restore-changed", test_subprocess_restore_changed);
 
   return g_test_run ();
 }
