@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -197,7 +198,8 @@ ensure_owner (const char  *dir_path,
   fd = open (tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     {
-      set_errno_error (error, errno, "cannot create the recovery lock");
+      /* Translators: shown after “its recovery copy could not be written” */
+      set_errno_error (error, errno, _("cannot create the recovery lock"));
       G_UNLOCK (owner);
       return NULL;
     }
@@ -211,7 +213,7 @@ ensure_owner (const char  *dir_path,
 
       g_unlink (tmp);
       close (fd);
-      set_errno_error (error, saved_errno, "cannot create the recovery lock");
+      set_errno_error (error, saved_errno, _("cannot create the recovery lock"));
       G_UNLOCK (owner);
       return NULL;
     }
@@ -394,7 +396,8 @@ nm_recovery_write_bytes (const char  *id,
 
   if (g_mkdir_with_parents (dir_path, 0700) != 0)
     {
-      set_errno_error (error, errno, "cannot create the recovery folder");
+      /* Translators: shown after “its recovery copy could not be written” */
+      set_errno_error (error, errno, _("cannot create the recovery folder"));
       return FALSE;
     }
   owner = ensure_owner (dir_path, error);

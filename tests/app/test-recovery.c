@@ -676,6 +676,299 @@ test_restore_changed_file (void)
   g_unlink (path);
 }
 
+/* The bar that says the unsaved work is not kept safe: the window's one
+ * error bar. */
+static GtkInfoBar *
+find_recovery_bar (GtkWidget *widget)
+{
+  if (GTK_IS_INFO_BAR (widget) && gtk_info_bar_get_message_type (GTK_INFO_BAR (widget)) == GTK_MESSAGE_ERROR)
+    return GTK_INFO_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkInfoBar *bar = find_recovery_bar (child);
+
+      if (bar != NULL)
+        return bar;
+    }
+  return NULL;
+}
+
+static GtkLabel *
+find_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* An edit, its copy written (or not), and what the window says then: the
+ * bar's text, or NULL when it is hidden. */
+static const char *
+edit_and_autosave (NmWindow   *window,
+                   const char *notes)
+{
+  NmDocument *document = nm_window_get_document (window);
+  GtkInfoBar *bar = find_recovery_bar (GTK_WIDGET (window));
+
+  nm_consultation_set_client_notes (nm_window_get_consultation (window), notes);
+  nm_document_autosave_now (document);
+  test_wait_until (recovery_idle, document, "the recovery copy's write");
+  g_assert_nonnull (bar);
+  if (!gtk_info_bar_get_revealed (bar))
+    return NULL;
+  return gtk_label_get_text (find_label (GTK_WIDGET (bar)));
+}
+
+static gboolean
+run_quietly (const char *command)
+{
+  int status;
+
+  return g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) &&
+         g_spawn_check_wait_status (status, NULL);
+}
+
+/* Issue 13, items 15 and 4: a recovery copy that cannot be written is said
+ * in the window (a full disk, no permission, something else, a limit of the
+ * format), until a later one is written. */
+static void
+test_failed_write_is_shown (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  const char *path = g_file_peek_path (dir);
+  g_autofree char *aside = g_strconcat (path, ".aside", NULL);
+  g_autofree char *full = g_strnfill (NM_FILE_MAX_STRING_CHARS, 'n');
+  g_autofree char *over = g_strconcat (full, "xyz", NULL);
+  const char *said;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  nm_consultation_set_fitzpatrick (nm_window_get_consultation (window), 3);
+  g_assert_null (edit_and_autosave (window, "first"));
+
+  /* something in the way of the recovery folder */
+  g_assert_cmpint (g_rename (path, aside), ==, 0);
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  said = edit_and_autosave (window, "second");
+  g_test_message ("%s", said);
+  g_assert_nonnull (said);
+  g_assert_true (g_str_has_prefix (said, "Unsaved work can’t be protected: its recovery copy could not be written"));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rename (aside, path), ==, 0);
+  g_assert_null (edit_and_autosave (window, "third"));
+
+  /* beyond the format's limits: the last copy that loads is kept */
+  said = edit_and_autosave (window, over);
+  g_test_message ("%s", said);
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, "can’t be restored after a crash: client.notes"));
+  g_assert_null (edit_and_autosave (window, full));
+
+  if (geteuid () != 0)
+    {
+      /* no permission (root has every permission) */
+      g_assert_cmpint (g_chmod (path, 0500), ==, 0);
+      said = edit_and_autosave (window, "fourth");
+      g_assert_cmpint (g_chmod (path, 0700), ==, 0);
+      g_test_message ("%s", said);
+      g_assert_nonnull (said);
+      g_assert_true (g_str_has_prefix (said, "Unsaved work can’t be protected: Needlemap is not allowed"));
+      g_assert_null (edit_and_autosave (window, "fifth"));
+    }
+  else
+    {
+      /* a full disk: a tiny file system over the folder, filled */
+      g_autofree char *mount = g_strdup_printf ("mount -t tmpfs -o size=64k,mode=0700 tmpfs %s", path);
+      g_autofree char *umount = g_strdup_printf ("umount %s", path);
+      g_autofree char *filler = g_build_filename (path, "filler", NULL);
+      g_autofree char *block = g_strnfill (4096, 'f');
+      FILE *out;
+
+      if (!run_quietly (mount))
+        {
+          g_test_skip ("no tmpfs can be mounted here");
+          nm_document_drop_recovery (nm_window_get_document (window));
+          test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+          window_test_destroy (window);
+          return;
+        }
+      out = fopen (filler, "w");
+      g_assert_nonnull (out);
+      while (fwrite (block, 1, 4096, out) == 4096 && fflush (out) == 0)
+        ;
+      fclose (out);
+      said = edit_and_autosave (window, "fourth");
+      g_test_message ("%s", said);
+      g_assert_nonnull (said);
+      g_assert_true (g_str_has_prefix (said, "Unsaved work can’t be protected: the disk is full"));
+      g_assert_cmpint (g_unlink (filler), ==, 0);
+      g_assert_null (edit_and_autosave (window, "fifth"));
+      nm_document_drop_recovery (nm_window_get_document (window));
+      test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+      g_assert_true (run_quietly (umount));
+    }
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+  window_test_destroy (window);
+}
+
+static gboolean
+disk_changed (gpointer document)
+{
+  return nm_document_get_disk_state (document) == NM_DOCUMENT_DISK_CHANGED;
+}
+
+static GtkInfoBar *
+find_changed_bar (GtkWidget *widget)
+{
+  if (GTK_IS_INFO_BAR (widget) && gtk_info_bar_get_message_type (GTK_INFO_BAR (widget)) == GTK_MESSAGE_WARNING)
+    return GTK_INFO_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkInfoBar *bar = find_changed_bar (child);
+
+      if (bar != NULL)
+        return bar;
+    }
+  return NULL;
+}
+
+/* Issue 13, item 3: Reload with unsaved edits asks first, and their
+ * recovery copy is deleted only when the user chose to discard them. */
+static void
+test_reload_keeps_copy_until_discarded (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+  g_autofree char *path = client_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  NmDocument *document;
+  GtkInfoBar *bar;
+
+  g_assert_cmpuint (count_copies (), ==, 0);
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("false"), -1, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  document = nm_window_get_document (window);
+  bar = find_changed_bar (GTK_WIDGET (window));
+  g_assert_nonnull (bar);
+
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  nm_document_autosave_now (document);
+  test_wait_until (recovery_idle, document, "the recovery copy");
+  g_assert_cmpuint (count_copies (), ==, 1);
+
+  g_usleep (10 * 1000);   /* a later modification time */
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("true"), -1, NULL));
+  test_wait_notify (document, "disk-state", disk_changed, document, "the document to see the file changed");
+  g_assert_true (gtk_info_bar_get_revealed (bar));
+
+  /* Reload asks; Cancel keeps the edits and their copy */
+  gtk_info_bar_response (bar, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard Your Changes?");
+  adw_message_dialog_response (dialog, "cancel");
+  test_wait_until (recovery_idle, document, "the recovery copy");
+  g_assert_true (nm_window_get_modified (window));
+  g_assert_cmpuint (count_copies (), ==, 1);
+
+  /* Discard and Load: then the copy goes */
+  gtk_info_bar_response (bar, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "reload");
+  test_wait_notify (document, "consultation", NULL, NULL, "the reloaded consultation");
+  test_wait_until (recovery_idle, document, "the recovery copy's removal");
+  g_assert_false (nm_window_get_modified (window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 0);
+  g_assert_cmpuint (count_copies (), ==, 0);
+
+  window_test_destroy (window);
+  g_unlink (path);
+}
+
+static void
+collect_texts (GtkWidget *widget,
+               GPtrArray *texts)
+{
+  /* a spin button's text holds a number */
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return;
+  if (GTK_IS_TEXT (widget))
+    g_ptr_array_add (texts, widget);
+  g_assert_false (GTK_IS_TEXT_VIEW (widget));   /* none without a limit */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+/* Issue 13, item 4: every text field of the window keeps to the format's
+ * limit as one types or pastes, so the work in it can always be saved and
+ * restored: the client's, the screening acknowledgements', a session's and
+ * a finding's note. */
+static void
+test_every_field_is_bounded (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autofree char *pasted = g_strnfill (NM_FILE_MAX_STRING_CHARS + 50, 'p');
+  NmConsultation *consultation;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  nm_consultation_set_fitzpatrick (consultation, 3);
+  /* a relative contraindication to acknowledge, and a session logged */
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    nm_consultation_set_screening (consultation, nm_vocab_screening (i)->id,
+                                   nm_vocab_screening (i)->default_class == NM_SCREENING_RELATIVE
+                                     ? NM_ANSWER_YES : NM_ANSWER_NO);
+  {
+    g_autoptr(NmSession) session = nm_session_new ("2026-12-01");
+
+    nm_consultation_add_session (consultation, session);
+  }
+  test_wait_drain ();
+
+  collect_texts (GTK_WIDGET (window), texts);
+  g_test_message ("%u text fields", texts->len);
+  g_assert_cmpuint (texts->len, >=, 8);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      GtkText *text = g_ptr_array_index (texts, i);
+      int max = gtk_text_get_max_length (text);
+
+      /* which one, when it has no limit */
+      if (max == 0)
+        for (GtkWidget *w = GTK_WIDGET (text); w; w = gtk_widget_get_parent (w))
+          if (ADW_IS_PREFERENCES_ROW (w))
+            g_test_message ("in the row “%s”", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)));
+      g_assert_cmpint (max, >, 0);
+      g_assert_cmpint (max, <=, NM_FILE_MAX_STRING_CHARS);
+      /* pasted whole: only the limit goes in */
+      gtk_editable_set_text (GTK_EDITABLE (text), "");
+      gtk_editable_insert_text (GTK_EDITABLE (text), pasted, -1, &(int) { 0 });
+      g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (text)), -1), ==, max);
+      gtk_editable_set_text (GTK_EDITABLE (text), "");
+    }
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+  window_test_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -707,6 +1000,9 @@ main (int   argc,
   g_test_add_func ("/recovery/subprocess/discard", test_subprocess_discard);
   g_test_add_func ("/recovery/subprocess/restore-broken", test_subprocess_restore_broken);
   g_test_add_func ("/recovery/restore-changed-file", test_restore_changed_file);
+  g_test_add_func ("/recovery/failed-write-is-shown", test_failed_write_is_shown);
+  g_test_add_func ("/recovery/reload-keeps-copy-until-discarded", test_reload_keeps_copy_until_discarded);
+  g_test_add_func ("/recovery/every-field-is-bounded", test_every_field_is_bounded);
   g_test_add_func ("/recovery/subprocess/no-offer", test_subprocess_no_offer);
   g_test_add_func ("/recovery/subprocess/restore-changed", test_subprocess_restore_changed);
 
