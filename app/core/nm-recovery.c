@@ -707,7 +707,9 @@ nm_recovery_list (void)
       legacy = g_strconcat (id, LEGACY_SUFFIX, NULL);
       if (g_str_has_suffix (name, INFO_SUFFIX))
         {
-          if (!g_hash_table_contains (names, copy) && !g_hash_table_contains (names, legacy))
+          /* this process's own may be a copy about to be written */
+          if (state == OWNER_GONE &&
+              !g_hash_table_contains (names, copy) && !g_hash_table_contains (names, legacy))
             g_file_delete (key_file, NULL, NULL);
           continue;
         }

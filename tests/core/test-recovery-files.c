@@ -193,10 +193,24 @@ test_missing_files (void)
   g_assert_cmpint (g_unlink (info), ==, 0);
   g_assert_cmpint (g_unlink (other_copy), ==, 0);
 
+  /* this process's own key file stays: its copy may be about to be
+   * written */
   entries = nm_recovery_list ();
   g_assert_cmpstr (only_entry (entries)->id, ==, id);
   g_assert_null (only_entry (entries)->origin_uri);
   g_assert_cmpint (only_entry (entries)->saved_at, >, 0);
+  g_assert_true (g_file_test (other_info, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* one of a process that ended goes */
+  {
+    g_autofree char *dead = nm_recovery_new_id ();
+    g_autofree char *text = g_strdup_printf ("[Recovery]\nOwner=%s\nPid=1\nBootId=x\n", dead);
+
+    g_assert_true (g_file_set_contents (other_info, text, -1, NULL));
+  }
+  entries = nm_recovery_list ();
+  g_assert_cmpstr (only_entry (entries)->id, ==, id);
   g_assert_false (g_file_test (other_info, G_FILE_TEST_EXISTS));
 
   nm_recovery_remove (id);
