@@ -99,6 +99,8 @@ static void on_document_replaced_cb (NmWindow   *self,
                                      NmDocument *document);
 
 static void nm_window_ask_overwrite (NmWindow *self);
+static gboolean nm_window_offer_copy (NmWindow     *self,
+                                      const GError *error);
 static void nm_window_save_as       (NmWindow *self);
 
 static const char *layer_ids[] = { "findings", "depth" };
@@ -930,6 +932,8 @@ on_saved_cb (GObject      *source,
         }
       /* The window stays open, and a later save does not close it. */
       self->closing_confirmed = FALSE;
+      if (nm_window_offer_copy (self, error))
+        return;
       _nm_window_show_error (self, _("Could Not Save the Consultation"), error->message);
       return;
     }
@@ -988,6 +992,58 @@ nm_window_ask_overwrite (NmWindow *self)
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_overwrite_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A save the file or its folder refused, where a copy elsewhere can be
+ * saved: says why in words, and offers the copy. Nothing was written.
+ * Returns: whether @error was one of those */
+static gboolean
+nm_window_offer_copy (NmWindow     *self,
+                      const GError *error)
+{
+  GtkWidget *dialog;
+  const char *heading;
+  const char *body;
+
+  if (g_error_matches (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION))
+    {
+      /* Translators: a dialog's heading: the file on disk was written by a
+       * newer version of this application */
+      heading = _("Saved by a Newer Needlemap");
+      body = _("The file was saved with a newer version of Needlemap, which this version "
+               "cannot read. It is not replaced, so that nothing the newer version "
+               "added is lost. Your work here is kept: save it as a copy.");
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY))
+    {
+      heading = _("The File Is Read-Only");
+      body = _("This file is protected against changes, or you do not have permission to "
+               "change it, so it was not changed. Your work here is kept: save it as a copy.");
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    {
+      /* Translators: a dialog's heading: the folder does not let the user
+       * create files (a save writes a temporary file there first) */
+      heading = _("No Permission to Save in This Folder");
+      body = _("Saving creates a new file in the folder, and you do not have permission to do "
+               "that there, so the file was not changed. Your work here is kept: save it as a "
+               "copy in another folder.");
+    }
+  else
+    return FALSE;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save-as", _("_Save a Copy…"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save-as",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save-as");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_overwrite_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 static void
@@ -1198,7 +1254,14 @@ on_reloaded_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!nm_document_reload_finish (NM_DOCUMENT (source), result, &error))
-    _nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
+    {
+      /* a newer version on disk: what is shown stays, and only a copy
+       * of it can be saved */
+      if (g_error_matches (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION))
+        nm_window_offer_copy (self, error);
+      else
+        _nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
+    }
 }
 
 static void

@@ -791,6 +791,9 @@ load_thread (GTask        *task,
   g_autofree char *etag = NULL;
   LoadResult *result;
 
+  /* what saves of it that were killed left behind holds health data */
+  nm_file_remove_stale_temporaries (file);
+
   bytes = nm_file_read_bounded (file, NM_FILE_MAX_BYTES, &etag, cancellable, &error);
   if (bytes == NULL)
     {
@@ -953,8 +956,17 @@ save_thread (GTask        *task,
   gsize len;
   const void *data = g_bytes_get_data (save->bytes, &len);
 
+  /* A newer Needlemap's file is never written over, not even when the
+   * user chose to replace another program's version: said first, as
+   * only a copy can be saved then. */
+  if (!nm_file_check_not_newer (save->file, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   /* Never over a version this document did not read: another program's
-   * save, or a newer Needlemap's file, is the user's to decide about. */
+   * save is the user's to decide about. */
   if (save->expected != NULL)
     {
       g_autofree char *now = query_etag (save->file);
@@ -967,7 +979,7 @@ save_thread (GTask        *task,
         }
     }
 
-  if (!nm_file_replace_private (save->file, data, len, TRUE, cancellable, &error))
+  if (!nm_file_replace_consultation (save->file, data, len, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1108,7 +1120,10 @@ queue_save (NmDocument          *self,
  *
  * A save over the document's own file fails with %G_IO_ERROR_WRONG_ETAG
  * when another program wrote the file since this document read or saved
- * it; nm_document_overwrite_async() writes over it all the same.
+ * it; nm_document_overwrite_async() writes over it all the same.  No save
+ * ever writes over a file of a newer format version (%NM_FILE_ERROR_NEWER_VERSION,
+ * told before %G_IO_ERROR_WRONG_ETAG): only a copy can be saved then.
+ * nm_file_replace_consultation() says what else a save refuses.
  */
 void
 nm_document_save_async (NmDocument          *self,

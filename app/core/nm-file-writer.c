@@ -561,8 +561,10 @@ check_savable (NmConsultation  *c,
  *
  * Saves atomically: the new contents go to a temporary file that replaces
  * @file only once complete, the previous file is kept as a backup
- * (“name~” on local disks), and the file is readable by its owner only
- * (mode 0600).  On error @file is untouched.  Does not mark the
+ * (“name~” on local disks), and a new file is readable by its owner only
+ * (mode 0600; a shared file keeps its group).  A symbolic link is followed;
+ * a read-only file, or one written by a newer Needlemap, is refused: see
+ * nm_file_replace_consultation().  On error @file is untouched.  Does not mark the
  * consultation saved; the caller decides (an autosave should not).
  *
  * Returns: %TRUE on success
@@ -586,7 +588,7 @@ nm_file_save (NmConsultation  *self,
     return FALSE;
   data = g_bytes_get_data (bytes, &len);
 
-  return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
+  return nm_file_replace_consultation (file, data, len, cancellable, error);
 }
 
 /**

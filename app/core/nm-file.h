@@ -68,5 +68,14 @@ gboolean        nm_file_replace_private (GFile           *file,
                                          gboolean         keep_backup,
                                          GCancellable    *cancellable,
                                          GError         **error);
+gboolean        nm_file_replace_consultation (GFile        *file,
+                                              const void   *data,
+                                              gsize         len,
+                                              GCancellable *cancellable,
+                                              GError      **error);
+gboolean        nm_file_check_not_newer (GFile           *file,
+                                         GCancellable    *cancellable,
+                                         GError         **error);
+void            nm_file_remove_stale_temporaries (GFile  *file);
 
 G_END_DECLS

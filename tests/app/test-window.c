@@ -494,6 +494,118 @@ test_window_never_overwrites_unread (void)
 }
 
 
+
+static gboolean
+dialog_shown (gpointer heading)
+{
+  AdwMessageDialog *dialog = shown_message_dialog ();
+
+  return dialog != NULL && g_strcmp0 (adw_message_dialog_get_heading (dialog), heading) == 0;
+}
+
+/* Another program puts a newer Needlemap's file in place of the one open:
+ * the reload says so, and Save offers only a copy (no "Replace Their
+ * Version"); the file is left as it is. */
+static void
+test_window_newer_version_only_a_copy (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "v.needlemap", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkInfoBar *bar = GTK_INFO_BAR (find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_INFO_BAR));
+  const char *newer = "{\"format\": \"needlemap-consultation\", \"version\": 2, \"new_in_2\": [1], "
+                      "\"client\": {\"name\": \"Theirs\", \"fitzpatrick\": 5}, \"findings\": []}\n";
+  AdwMessageDialog *dialog;
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n", -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  nm_consultation_set_client_name (nm_window_get_consultation (window), "Ours");
+  g_usleep (10 * 1000);   /* a later modification time than the one read */
+  g_assert_true (g_file_set_contents (path, newer, -1, NULL));
+  wait_for_disk_state (window, NM_DOCUMENT_DISK_CHANGED, "the document to see the file changed");
+
+  /* Reload (throwing ours away) cannot read it, and says what to do */
+  gtk_info_bar_response (bar, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "reload");
+  test_wait_until (dialog_shown, (gpointer) "Saved by a Newer Needlemap", "the reload to fail");
+  dialog = shown_message_dialog ();
+  g_assert_true (adw_message_dialog_has_response (dialog, "save-as"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "overwrite"));
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_cmpstr (nm_consultation_get_client_name (nm_window_get_consultation (window)), ==, "Ours");
+
+  /* Save: only a copy is offered, and nothing is written */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Saved by a Newer Needlemap");
+  g_assert_true (adw_message_dialog_has_response (dialog, "save-as"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "overwrite"));
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, newer);
+  g_assert_true (nm_window_get_modified (window));
+
+  /* nor by a save straight to it (Save As, its overwrite confirmed) */
+  g_assert_false (window_test_save (window, file, &error));
+  g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, newer);
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A read-only file is not written over: the window says so and offers a
+ * copy. */
+static void
+test_window_read_only_offers_copy (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "r.needlemap", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const char *text = "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                     "\"client\": {\"fitzpatrick\": 2}, \"findings\": []}\n";
+  AdwMessageDialog *dialog;
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_true (window_test_open (window, file, &error));
+  nm_consultation_set_client_name (nm_window_get_consultation (window), "Ours");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The File Is Read-Only");
+  g_assert_true (adw_message_dialog_has_response (dialog, "save-as"));
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, text);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0444);
+  g_assert_true (nm_window_get_modified (window));
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Gives @response to @dialog, which closes it. */
 static void
 respond (AdwMessageDialog *dialog,
@@ -1960,6 +2072,8 @@ main (int   argc,
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
   g_test_add_func ("/window/never-overwrites-unread", test_window_never_overwrites_unread);
+  g_test_add_func ("/window/newer-version-only-a-copy", test_window_newer_version_only_a_copy);
+  g_test_add_func ("/window/read-only-offers-copy", test_window_read_only_offers_copy);
   g_test_add_func ("/window/unsaved-marker-at-once", test_window_unsaved_marker_at_once);
   g_test_add_func ("/window/deleted-on-disk", test_window_deleted_on_disk);
   g_test_add_func ("/window/save-needs-skin-type", test_window_save_needs_skin_type);

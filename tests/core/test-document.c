@@ -7,6 +7,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <sys/time.h>
 
 #include "nm-document.h"
 #include "nm-file.h"
@@ -357,6 +358,75 @@ test_save_refuses_a_newer_version (Fixture       *f,
   g_assert_false (nm_document_get_modified (document));
 }
 
+/* Another program puts a newer Needlemap's file in place of the one read
+ * here: reloading it fails, and no save writes over it, not even the
+ * overwrite the user may choose for another program's version; a copy
+ * can be saved. */
+static void
+test_never_over_a_newer_format (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *newer = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *copy_path = g_build_filename (f->dir, "copy.needlemap", NULL);
+  g_autoptr(GFile) copy = g_file_new_for_path (copy_path);
+
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+  /* version 2, with a key version 1 does not know */
+  newer = g_strconcat ("{\"from_version_2\": true, ", document_text + 1, NULL);
+  memcpy (strstr (newer, "\"version\": 1"), "\"version\": 2", strlen ("\"version\": 2"));
+  g_usleep (10 * 1000);
+  g_assert_true (g_file_set_contents (f->path, newer, -1, NULL));
+
+  nm_document_reload_async (document, NULL, test_wait_result_cb, &result);
+  g_assert_false (nm_document_reload_finish (document, wait_result (&result), &error));
+  g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (document)), ==, "Ours");
+
+  g_assert_false (save (document, NULL, &error));
+  g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION);
+  g_clear_error (&error);
+
+  nm_document_ignore_disk_change (document);
+  nm_document_overwrite_async (document, NULL, NULL, test_wait_result_cb, &result);
+  g_assert_false (nm_document_save_finish (document, wait_result (&result), &error));
+  g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, newer);
+  g_assert_true (nm_document_get_modified (document));
+
+  /* a copy, all the same */
+  g_assert_true (save (document, copy, &error));
+  g_assert_no_error (error);
+  g_assert_false (nm_document_get_modified (document));
+}
+
+/* Opening a file removes what a killed save of it left behind. */
+static void
+test_open_removes_stale_temporaries (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = NULL;
+  g_autofree char *stale = g_strconcat (f->path, ".saving-2147483000-Ab12Cd", NULL);
+  struct timeval times[2] = { { 0 } };
+
+  g_assert_true (g_file_set_contents (stale, "{\"format\"", -1, NULL));
+  times[0].tv_sec = times[1].tv_sec = (time_t) (g_get_real_time () / G_USEC_PER_SEC - 3600);
+  g_assert_cmpint (utimes (stale, times), ==, 0);
+
+  document = load (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+}
+
 /* The recovery copy holds unsaved work and goes when it is saved. */
 static void
 test_recovery (Fixture       *f,
@@ -586,6 +656,8 @@ main (int   argc,
   ADD ("/document/changed-on-disk", test_changed_on_disk);
   ADD ("/document/recovery", test_recovery);
   ADD ("/document/save-refuses-a-newer-version", test_save_refuses_a_newer_version);
+  ADD ("/document/never-over-a-newer-format", test_never_over_a_newer_format);
+  ADD ("/document/open-removes-stale-temporaries", test_open_removes_stale_temporaries);
   ADD ("/document/restore-over-a-later-save", test_restore_over_a_later_save);
   ADD ("/document/restore-unchanged-or-deleted", test_restore_unchanged_or_deleted);
   ADD ("/document/recovery-failure-is-said", test_recovery_failure_is_said);

@@ -275,15 +275,16 @@ test_save (void)
   on_disk = read_bytes (path);
   assert_bytes_equal (on_disk, expected);
 
-  /* A file that was readable by others becomes private on save, and the
-   * previous version is kept as a backup, private too. */
+  /* A file that was readable by others is not any more after a save; its
+   * group keeps what it could do (a shared folder's colleagues); the
+   * previous version is kept as a backup, closed to others too. */
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
   nm_consultation_set_client_name (c, "Changed Name");
   g_assert_true (nm_file_save (c, file, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (file_mode (path), ==, 0600);
+  g_assert_cmpuint (file_mode (path), ==, 0640);
   g_assert_true (g_file_test (backup_path, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (file_mode (backup_path), ==, 0600);
+  g_assert_cmpuint (file_mode (backup_path), ==, 0640);
   backup = read_bytes (backup_path);
   assert_bytes_equal (backup, on_disk);
 

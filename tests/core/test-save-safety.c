@@ -24,12 +24,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "nm-file.h"
@@ -556,6 +558,532 @@ test_obstacle (gconstpointer data)
   g_test_trap_assert_passed ();
 }
 
+/* Around the save: what stands at the file's name */
+
+#define USER1 60001
+#define USER2 60002
+#define CLINIC 60010
+#define OTHER_GROUP 60020
+
+static const char *newer_text =
+  "{\"format\": \"needlemap-consultation\", \"version\": 2, \"from_the_future\": {\"a\": [1, 2]},"
+  " \"client\": {\"fitzpatrick\": 3}, \"findings\": []}\n";
+
+static GStatBuf
+stat_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  return st;
+}
+
+/* @path holds one complete consultation as the saver writes it, whatever
+ * its mode. */
+static NmConsultation *
+assert_whole (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) on_disk = read_file (path);
+  g_autoptr(GBytes) canonical = NULL;
+  NmConsultation *c;
+
+  c = nm_file_load (file, NULL, &error);
+  g_assert_no_error (error);
+  canonical = nm_file_serialize (c);
+  g_assert_true (g_bytes_equal (on_disk, canonical));
+  return c;
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_dir (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* A newer Needlemap's file is never written over (spec: "it is never
+ * overwritten"), wherever its "version" key is; other files, and
+ * "version" keys inside other keys or strings, are not taken for one. */
+static void
+test_newer_version (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-newer-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  const char *newer[] = {
+    newer_text,
+    "{\"client\": {\"fitzpatrick\": 3}, \"findings\": [], \"note\": \"\\\"version\\\": 1, \\\\\","
+    " \"version\": 3, \"format\": \"needlemap-consultation\"}",
+    "  {\"version\":2.5}",
+    "{\"format\": \"needlemap-consultation\", \"version\": 1000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000}",
+  };
+  const char *replaceable[] = {
+    "{\"format\": \"needlemap-consultation\", \"version\": 1, \"x\": {\"version\": 7}}",
+    "{\"x\": [{\"version\": 9}], \"y\": \"\\\"version\\\": 9\", \"version\": 1}",
+    "{\"format\": \"some-other-program\", \"version\": 7}",
+    "[{\"version\": 7}]",
+    "not json at all",
+    "",
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (newer); i++)
+    {
+      g_autoptr(GBytes) before = g_bytes_new_static (newer[i], strlen (newer[i]));
+      g_autoptr(GBytes) after = NULL;
+      g_autofree char *names = NULL;
+
+      g_assert_true (g_file_set_contents (path, newer[i], -1, &error));
+      g_assert_no_error (error);
+      g_assert_false (nm_file_save (c, file, NULL, &error));
+      g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION);
+      g_test_message ("refused: %s", error->message);
+      g_clear_error (&error);
+      after = read_file (path);
+      g_assert_true (g_bytes_equal (after, before));
+      /* nothing beside it either: no backup, no temporary file */
+      names = list_dir (dir);
+      g_assert_cmpstr (names, ==, "client.needlemap");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (replaceable); i++)
+    {
+      g_assert_true (g_file_set_contents (path, replaceable[i], -1, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+      g_assert_true (nm_file_save (c, file, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_object (&c);
+      c = assert_complete (path);
+    }
+
+  remove_dir (dir);
+}
+
+/* A shared file (a group of ours) keeps its group and its group's
+ * permissions; "other" loses its bits; a new file is 0600. */
+static void
+test_shared_group (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-shared-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autofree char *fresh = g_build_filename (dir, "new.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) fresh_file = g_file_new_for_path (fresh);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  gid_t groups[64];
+  int n_groups = getgroups (G_N_ELEMENTS (groups), groups);
+  gid_t group = n_groups > 0 ? groups[n_groups - 1] : getegid ();
+  struct { guint before, after; } modes[] = {
+    { 0660, 0660 }, { 0640, 0640 }, { 0664, 0660 }, { 0644, 0640 }, { 0666, 0660 },
+    { 0600, 0600 }, { 0620, 0620 }, { 02770, 0660 },
+  };
+
+  g_assert_no_error (error);
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+  /* a group we are in (another than our own when we have one) */
+  g_assert_cmpint (chown (path, (uid_t) -1, group), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      GStatBuf st;
+
+      g_assert_cmpint (g_chmod (path, modes[i].before), ==, 0);
+      nm_consultation_set_client_notes (c, i % 2 ? GENERATION_PREFIX "1" : GENERATION_PREFIX "2");
+      g_assert_true (nm_file_save (c, file, NULL, &error));
+      g_assert_no_error (error);
+      st = stat_of (path);
+      g_assert_cmpuint (st.st_gid, ==, group);
+      g_assert_cmpuint (st.st_uid, ==, geteuid ());
+      g_assert_cmpuint (st.st_mode & 07777, ==, modes[i].after);
+      /* the backup is the old file: its group, its mode less "other" */
+      st = stat_of (backup);
+      g_assert_cmpuint (st.st_gid, ==, group);
+      g_assert_cmpuint (st.st_mode & 07777, ==, modes[i].before & 07770);
+      g_clear_object (&c);
+      c = assert_whole (path);
+    }
+
+  g_assert_true (nm_file_save (c, fresh_file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stat_of (fresh).st_mode & 07777, ==, 0600);
+
+  remove_dir (dir);
+}
+
+/* The folder the two-user tests share, named after the parent test so
+ * that its subprocesses find it. */
+static char *
+shared_dir (pid_t parent)
+{
+  g_autofree char *name = g_strdup_printf ("needlemap-two-users-%d", (int) parent);
+
+  return g_build_filename (g_get_tmp_dir (), name, NULL);
+}
+
+/* In a subprocess of the root-only test: become another user, in the
+ * clinic group (and a primary group of their own), and save. */
+static void
+save_as_user (uid_t user)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = shared_dir (getppid ());
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = NULL;
+  gid_t clinic = CLINIC;
+
+  g_assert_cmpint (setgroups (1, &clinic), ==, 0);
+  g_assert_cmpint (setgid (OTHER_GROUP), ==, 0);
+  g_assert_cmpint (setuid (user), ==, 0);
+
+  c = nm_file_load (file, NULL, &error);
+  g_assert_no_error (error);
+  nm_consultation_set_client_notes (c, user == USER1 ? "by user 1" : "by user 2");
+  /* replaced, and said so: no error */
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_as_user1 (void)
+{
+  if (g_test_subprocess ())
+    save_as_user (USER1);
+}
+
+static void
+test_as_user2 (void)
+{
+  if (g_test_subprocess ())
+    save_as_user (USER2);
+}
+
+/* The shared 2775 folder of a clinic: user 2 saves user 1's 0660 file; it
+ * stays the clinic's, so that user 1 can still open and save it. */
+static void
+test_shared_folder_two_users (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = shared_dir (getpid ());
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  g_autoptr(NmConsultation) loaded = NULL;
+  GStatBuf st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root, to be two users");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_cmpint (chown (dir, 0, CLINIC), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 02775), ==, 0);
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (chown (path, USER1, CLINIC), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0660), ==, 0);
+
+  g_test_trap_subprocess ("/save-safety/subprocess/as-user2", 30 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  st = stat_of (path);
+  g_assert_cmpuint (st.st_uid, ==, USER2);      /* saved by them: theirs */
+  g_assert_cmpuint (st.st_gid, ==, CLINIC);     /* the clinic's still */
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0660);
+  st = stat_of (backup);
+  g_assert_cmpuint (st.st_uid, ==, USER1);      /* the old file */
+  loaded = assert_whole (path);
+  g_assert_cmpstr (nm_consultation_get_client_notes (loaded), ==, "by user 2");
+  g_clear_object (&loaded);
+
+  /* and user 1 is not locked out */
+  g_test_trap_subprocess ("/save-safety/subprocess/as-user1", 30 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  st = stat_of (path);
+  g_assert_cmpuint (st.st_uid, ==, USER1);
+  g_assert_cmpuint (st.st_gid, ==, CLINIC);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0660);
+  loaded = assert_whole (path);
+  g_assert_cmpstr (nm_consultation_get_client_notes (loaded), ==, "by user 1");
+
+  /* root keeps the owner */
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+  st = stat_of (path);
+  g_assert_cmpuint (st.st_uid, ==, USER1);
+  g_assert_cmpuint (st.st_gid, ==, CLINIC);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0660);
+
+  remove_dir (dir);
+}
+
+/* A read-only file is refused, not replaced (and not made writable). */
+static void
+test_read_only_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-read-only-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autofree char *names = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  before = read_file (path);
+
+  nm_consultation_set_client_notes (c, GENERATION_PREFIX "2");
+  g_assert_false (nm_file_save (c, file, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  g_test_message ("refused: %s", error->message);
+  after = read_file (path);
+  g_assert_true (g_bytes_equal (after, before));
+  g_assert_cmpuint (stat_of (path).st_mode & 07777, ==, 0444);
+  /* no backup, no temporary file */
+  g_clear_pointer (&names, g_free);
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "client.needlemap");
+
+  remove_dir (dir);
+}
+
+/* A folder we may not write to, with a file we may: the file is not
+ * changed, and the error says why. */
+static void
+read_only_folder (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  g_autoptr(GBytes) before = read_file (path);
+  g_autoptr(GBytes) after = NULL;
+  g_autofree char *names = list_dir (dir);
+  g_autofree char *names_after = NULL;
+
+  g_assert_false (nm_file_save (c, file, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "folder"));
+  g_test_message ("refused: %s", error->message);
+  after = read_file (path);
+  g_assert_true (g_bytes_equal (after, before));
+  names_after = list_dir (dir);
+  g_assert_cmpstr (names_after, ==, names);
+}
+
+static void
+test_as_user2_read_only_folder (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = shared_dir (getppid ());
+
+      g_assert_cmpint (setgid (OTHER_GROUP), ==, 0);
+      g_assert_cmpint (setuid (USER2), ==, 0);
+      read_only_folder (dir);
+    }
+}
+
+static void
+test_read_only_folder (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = shared_dir (getpid ());
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (1);
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+  if (geteuid () == 0)
+    {
+      /* root may write in any folder: the test is another user's */
+      g_assert_cmpint (chown (dir, USER2, OTHER_GROUP), ==, 0);
+      g_assert_cmpint (chown (path, USER2, OTHER_GROUP), ==, 0);
+      g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+      g_test_trap_subprocess ("/save-safety/subprocess/as-user2-read-only-folder",
+                              30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+    }
+  else
+    {
+      g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+      read_only_folder (dir);
+    }
+
+  g_chmod (dir, 0700);
+  remove_dir (dir);
+}
+
+/* A link is followed: the file it points to is written, in its own
+ * folder; the link stays a link; the backup is the old contents next to
+ * that file, a regular file. A link to nothing, and a loop, are refused. */
+static void
+test_symlink (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-link-XXXXXX", &error);
+  g_autofree char *real_dir = g_build_filename (dir, "real", NULL);
+  g_autofree char *real = g_build_filename (real_dir, "client.needlemap", NULL);
+  g_autofree char *real_backup = g_strconcat (real, "~", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.needlemap", NULL);
+  g_autofree char *dangling = g_build_filename (dir, "dangling.needlemap", NULL);
+  g_autofree char *loop_a = g_build_filename (dir, "a.needlemap", NULL);
+  g_autofree char *loop_b = g_build_filename (dir, "b.needlemap", NULL);
+  g_autoptr(GFile) link_file = g_file_new_for_path (link);
+  g_autoptr(GFile) real_file = g_file_new_for_path (real);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  g_autoptr(NmConsultation) loaded = NULL;
+  g_autoptr(GBytes) old = NULL;
+  g_autoptr(GBytes) backup = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *names = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (real_dir, 0700), ==, 0);
+  g_assert_true (nm_file_save (c, real_file, NULL, &error));
+  g_assert_no_error (error);
+  old = read_file (real);
+  g_assert_cmpint (symlink ("real/client.needlemap", link), ==, 0);
+
+  nm_consultation_set_client_notes (c, GENERATION_PREFIX "2");
+  g_assert_true (nm_file_save (c, link_file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (S_ISLNK (stat_of (link).st_mode));
+  target = g_file_read_link (link, NULL);
+  g_assert_cmpstr (target, ==, "real/client.needlemap");
+  loaded = assert_complete (real);
+  g_assert_cmpstr (nm_consultation_get_client_notes (loaded), ==, GENERATION_PREFIX "2");
+  g_assert_true (S_ISREG (stat_of (real_backup).st_mode));
+  backup = read_file (real_backup);
+  g_assert_true (g_bytes_equal (backup, old));
+  /* nothing was written beside the link */
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "link.needlemap real");
+  g_clear_pointer (&names, g_free);
+
+  /* a link to nothing */
+  g_assert_cmpint (symlink ("real/missing.needlemap", dangling), ==, 0);
+  g_clear_object (&link_file);
+  link_file = g_file_new_for_path (dangling);
+  g_assert_false (nm_file_save (c, link_file, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_test_message ("refused: %s", error->message);
+  g_clear_error (&error);
+
+  /* a loop */
+  g_assert_cmpint (symlink ("b.needlemap", loop_a), ==, 0);
+  g_assert_cmpint (symlink ("a.needlemap", loop_b), ==, 0);
+  g_clear_object (&link_file);
+  link_file = g_file_new_for_path (loop_a);
+  g_assert_false (nm_file_save (c, link_file, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS);
+  g_test_message ("refused: %s", error->message);
+  g_clear_error (&error);
+
+  names = list_dir (dir);
+  g_assert_cmpstr (names, ==, "a.needlemap b.needlemap dangling.needlemap link.needlemap real");
+  g_clear_pointer (&names, g_free);
+  names = list_dir (real_dir);
+  g_assert_cmpstr (names, ==, "client.needlemap client.needlemap~");
+
+  remove_dir (dir);
+}
+
+/* Makes a file at @path, last written @age_s seconds ago. */
+static void
+make_old_file (const char *path,
+               gint64      age_s)
+{
+  struct timeval times[2];
+
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\"", -1, NULL));
+  times[0].tv_sec = times[1].tv_sec = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age_s);
+  times[0].tv_usec = times[1].tv_usec = 0;
+  g_assert_cmpint (utimes (path, times), ==, 0);
+}
+
+/* A killed save's temporary file holds health data: the next save removes
+ * it; a save still running (its process alive, or its file recent) keeps
+ * its own, and nothing else is touched. */
+static void
+test_stale_temporaries (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-stale-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  int dead = 2147483000;   /* beyond any pid_max */
+  g_autofree char *stale = g_strdup_printf ("%s.saving-%d-aB3xYz", path, dead);
+  g_autofree char *live = g_strdup_printf ("%s.saving-%d-Qw12Er", path, (int) getpid ());
+  g_autofree char *recent = g_strdup_printf ("%s.saving-%d-Zx98Cv", path, dead);
+  g_autofree char *user_file = g_strdup_printf ("%s.saving-notes", path);
+  g_autofree char *other_name = g_strdup_printf ("%s.saving-%d-aB3xYzz", path, dead);
+  g_autofree char *names = NULL;
+  g_auto(GStrv) entries = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (kill (dead, 0), ==, -1);
+  g_assert_cmpint (errno, ==, ESRCH);
+
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+  make_old_file (stale, 3600);
+  make_old_file (live, 3600);
+  make_old_file (recent, 10);
+  make_old_file (user_file, 3600);
+  make_old_file (other_name, 3600);
+
+  g_assert_true (nm_file_save (c, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (live, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (recent, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (user_file, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other_name, G_FILE_TEST_EXISTS));
+  /* and nothing else is there: the file, its backup and those four */
+  names = list_dir (dir);
+  entries = g_strsplit (names, " ", -1);
+  g_assert_cmpuint (g_strv_length (entries), ==, 6);
+
+  /* opening a file (the document's) does it too */
+  make_old_file (stale, 3600);
+  nm_file_remove_stale_temporaries (file);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -573,6 +1101,18 @@ main (int   argc,
   g_test_add_data_func ("/save-safety/no-space-nor-inodes",
                         GINT_TO_POINTER (NO_SPACE_NOR_INODES), test_obstacle);
   g_test_add_data_func ("/save-safety/read-only", GINT_TO_POINTER (READ_ONLY), test_obstacle);
+  g_test_add_func ("/save-safety/newer-version", test_newer_version);
+  g_test_add_func ("/save-safety/shared-group", test_shared_group);
+  g_test_add_func ("/save-safety/shared-folder-two-users", test_shared_folder_two_users);
+  g_test_add_func ("/save-safety/read-only-file", test_read_only_file);
+  g_test_add_func ("/save-safety/read-only-folder", test_read_only_folder);
+  g_test_add_func ("/save-safety/symlink", test_symlink);
+  g_test_add_func ("/save-safety/stale-temporaries", test_stale_temporaries);
+  /* what the tests above run in a subprocess, as another user */
+  g_test_add_func ("/save-safety/subprocess/as-user1", test_as_user1);
+  g_test_add_func ("/save-safety/subprocess/as-user2", test_as_user2);
+  g_test_add_func ("/save-safety/subprocess/as-user2-read-only-folder",
+                   test_as_user2_read_only_folder);
 
   return g_test_run ();
 }
