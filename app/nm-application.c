@@ -117,6 +117,7 @@ nm_application_offer_recovery (NmApplication *self,
                                GtkWindow     *parent)
 {
   g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) changed = g_string_new (NULL);
   g_autofree char *body = NULL;
   GtkWidget *dialog;
   guint n;
@@ -127,10 +128,40 @@ nm_application_offer_recovery (NmApplication *self,
   n = self->recovered->len;
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *name = recovered_name (g_ptr_array_index (self->recovered, i));
+      NmRecoveryEntry *entry = g_ptr_array_index (self->recovered, i);
+      g_autofree char *name = recovered_name (entry);
+      g_autofree char *sentence = NULL;
 
       /* Translators: between the names of consultations in a list */
       g_string_append_printf (names, "%s%s", i > 0 ? _(", ") : "", name);
+
+      /* Restoring is never a silent way back past another program's save. */
+      switch (nm_recovery_check_origin (entry))
+        {
+        case NM_RECOVERY_ORIGIN_CHANGED:
+          sentence = n == 1
+            ? g_strdup (_("The file was changed by another program after this work was last saved: "
+                          "saving will ask before replacing that version."))
+            /* Translators: the name is the client's, or “New Consultation” */
+            : g_strdup_printf (_("The file of %s was changed by another program after this work was "
+                                 "last saved: saving will ask before replacing that version."), name);
+          break;
+
+        case NM_RECOVERY_ORIGIN_GONE:
+          sentence = n == 1
+            ? g_strdup (_("The file was deleted or moved after this work was last saved."))
+            /* Translators: the name is the client's, or “New Consultation” */
+            : g_strdup_printf (_("The file of %s was deleted or moved after this work was last saved."),
+                               name);
+          break;
+
+        case NM_RECOVERY_ORIGIN_NONE:
+        case NM_RECOVERY_ORIGIN_UNCHANGED:
+        default:
+          break;
+        }
+      if (sentence != NULL)
+        g_string_append_printf (changed, " %s", sentence);
     }
   if (n == 1)
     /* Translators: the name is the client's, or “New Consultation” */
@@ -142,6 +173,13 @@ nm_application_offer_recovery (NmApplication *self,
                                       "Its changes were kept and can be restored.",
                                       "Needlemap closed before %u consultations were saved: %s. "
                                       "Their changes were kept and can be restored.", n), n, names->str);
+  if (changed->len > 0)
+    {
+      char *whole = g_strconcat (body, changed->str, NULL);
+
+      g_free (body);
+      body = whole;
+    }
   dialog = adw_message_dialog_new (parent, _("Restore Unsaved Work?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "discard", _("_Discard"),

@@ -65,6 +65,8 @@ struct _NmWindow
   GtkInfoBar           *changed_bar;
   GtkLabel             *changed_label;
   GtkWidget            *reload_button;
+  GtkInfoBar           *recovery_bar;
+  GtkLabel             *recovery_label;
   GtkMenuButton        *status_button;
   GtkImage             *status_icon;
   GtkLabel             *status_label;
@@ -474,6 +476,53 @@ on_document_disk_state_cb (NmWindow   *self,
     }
 }
 
+/* What keeps the recovery copy from being written, in the user's words:
+ * a full disk, no permission, or what else the error says. */
+static char *
+recovery_problem (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    return g_strdup (_("Unsaved work can’t be protected: the disk is full. "
+                       "Free some space or save the consultation."));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ACCES) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_PERM) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ROFS))
+    return g_strdup (_("Unsaved work can’t be protected: Needlemap is not allowed to write "
+                       "its recovery copy. Save the consultation to keep your changes."));
+
+  if (error->domain == NM_FILE_ERROR)
+    /* Translators: %s says which field and what is wrong with it, for
+     * example “client.notes: longer than 10000 characters” */
+    return g_strdup_printf (_("Changes from now on can’t be restored after a crash: %s. "
+                              "The last copy that can be restored is kept."), error->message);
+
+  /* Translators: %s is the system's reason */
+  return g_strdup_printf (_("Unsaved work can’t be protected: its recovery copy could not be "
+                            "written (%s). Save the consultation to keep your changes."),
+                          error->message);
+}
+
+/* A recovery copy that cannot be written is never silent (issue 13). */
+static void
+on_document_recovery_error_cb (NmWindow   *self,
+                               GParamSpec *pspec,
+                               NmDocument *document)
+{
+  const GError *error = document != NULL ? nm_document_get_recovery_error (document) : NULL;
+
+  if (error != NULL)
+    {
+      g_autofree char *text = recovery_problem (error);
+
+      gtk_label_set_text (self->recovery_label, text);
+    }
+  gtk_info_bar_set_revealed (self->recovery_bar, error != NULL);
+}
+
 /**
  * nm_window_set_document:
  * @document: (nullable): what to show, %NULL for the welcome page
@@ -517,12 +566,15 @@ nm_window_set_document (NmWindow   *self,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (document, "notify::consultation", G_CALLBACK (on_document_replaced_cb),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (document, "notify::recovery-error", G_CALLBACK (on_document_recovery_error_cb),
+                               self, G_CONNECT_SWAPPED);
       g_signal_connect_object (consultation, "changed", G_CALLBACK (on_consultation_changed_cb),
                                self, G_CONNECT_SWAPPED);
       on_document_disk_state_cb (self, NULL, document);
     }
   else
     gtk_info_bar_set_revealed (self->changed_bar, FALSE);
+  on_document_recovery_error_cb (self, NULL, document);
 
   nm_map_view_set_consultation (self->map_view, consultation);
   nm_tag_panel_set_consultation (self->tag_panel, consultation);
@@ -1569,6 +1621,8 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_bar);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_label);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, reload_button);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, recovery_bar);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_button);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_label);
@@ -1730,25 +1784,20 @@ nm_window_restore (NmWindow         *self,
                    NmRecoveryEntry  *entry,
                    GError          **error)
 {
-  g_autoptr(NmConsultation) consultation = NULL;
   g_autoptr(NmDocument) document = NULL;
-  g_autoptr(GFile) origin = NULL;
 
   g_return_val_if_fail (NM_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (entry != NULL, FALSE);
 
-  consultation = nm_recovery_load (entry, error);
-  if (consultation == NULL)
+  /* based on the version of its file it was based on: when another program
+   * wrote the file since, the bar says so and saving asks first */
+  document = nm_document_new_from_recovery (entry, error);
+  if (document == NULL)
     return FALSE;
-
-  if (entry->origin_uri != NULL)
-    origin = g_file_new_for_uri (entry->origin_uri);
-  document = nm_document_new (consultation, origin);
-  nm_document_set_restored (document, TRUE);
   nm_window_set_document (self, document);
 
-  /* Write our own copy at once, then let the old one go. */
+  /* The copy is the document's own now: written again at once, in this
+   * version's form and with this process as its owner. */
   nm_document_autosave_now (document);
-  nm_recovery_remove (entry->id);
   return TRUE;
 }

@@ -60,6 +60,7 @@ struct _NmDocument
   gboolean             restored;
   gboolean             recovery_running;   /* a write or removal on a worker */
   int                  recovery_pending;   /* RecoveryOp to run after it */
+  GError              *recovery_error;     /* why the last write failed, or NULL */
 
   GQueue               saves;        /* of GTask waiting to run */
   GTask               *saving;       /* the one running, or NULL */
@@ -77,6 +78,7 @@ enum {
   PROP_DISK_STATE,
   PROP_PLAN,
   PROP_RESTORED,
+  PROP_RECOVERY_ERROR,
   N_PROPS
 };
 
@@ -193,6 +195,7 @@ typedef struct
   char       *id;
   GBytes     *document;   /* RECOVERY_WRITE */
   GFile      *origin;
+  char       *base_etag;  /* the version of @origin the work is based on */
 } RecoveryJob;
 
 static void
@@ -203,6 +206,7 @@ recovery_job_free (gpointer data)
   g_free (job->id);
   g_clear_pointer (&job->document, g_bytes_unref);
   g_clear_object (&job->origin);
+  g_free (job->base_etag);
   g_free (job);
 }
 
@@ -217,7 +221,7 @@ recovery_thread (GTask        *task,
 
   if (job->op == RECOVERY_REMOVE)
     nm_recovery_remove (job->id);
-  else if (!nm_recovery_write_bytes (job->id, job->document, job->origin, &error))
+  else if (!nm_recovery_write_bytes (job->id, job->document, job->origin, job->base_etag, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -238,9 +242,22 @@ recovery_done_cb (GObject      *source,
   GApplication *app = g_application_get_default ();
   RecoveryOp next;
 
-  /* No personal data in the log: only what went wrong. */
+  /* No personal data in the log: only what went wrong, once. The window
+   * says it until a later write succeeds; the last copy stays meanwhile. */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Could not write the recovery copy: %s", error->message);
+    {
+      if (self->recovery_error == NULL || !g_error_matches (error, self->recovery_error->domain,
+                                                            self->recovery_error->code))
+        g_message ("Could not write the recovery copy: %s", error->message);
+      g_clear_error (&self->recovery_error);
+      self->recovery_error = g_steal_pointer (&error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOVERY_ERROR]);
+    }
+  else if (self->recovery_error != NULL)
+    {
+      g_clear_error (&self->recovery_error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOVERY_ERROR]);
+    }
 
   self->recovery_running = FALSE;
   next = self->recovery_pending;
@@ -273,6 +290,7 @@ run_recovery (NmDocument *self,
       /* the snapshot, taken now on this thread */
       job->document = nm_file_serialize (self->consultation);
       job->origin = self->file != NULL ? g_object_ref (self->file) : NULL;
+      job->base_etag = self->file != NULL ? g_strdup (self->etag) : NULL;
     }
 
   self->recovery_running = TRUE;
@@ -377,6 +395,7 @@ nm_document_finalize (GObject *object)
   g_clear_object (&self->protocol);
   g_clear_pointer (&self->plan, nm_plan_unref);
   g_clear_pointer (&self->recovery_id, g_free);
+  g_clear_error (&self->recovery_error);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (nm_document_parent_class)->finalize (object);
@@ -420,6 +439,10 @@ nm_document_get_property (GObject    *object,
       g_value_set_boolean (value, self->restored);
       break;
 
+    case PROP_RECOVERY_ERROR:
+      g_value_set_boxed (value, self->recovery_error);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -457,6 +480,10 @@ nm_document_class_init (NmDocumentClass *klass)
     g_param_spec_boolean ("restored", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_RECOVERY_ERROR] =
+    g_param_spec_boxed ("recovery-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -491,6 +518,52 @@ nm_document_new (NmConsultation *consultation,
   set_consultation (self, consultation);
   g_set_object (&self->file, file);
   watch_file (self);
+  return self;
+}
+
+/* The etag a restored document carries when its copy does not say which
+ * version of its file the work was based on (an earlier version's copy):
+ * no file has it, so a save over the file asks first. */
+#define UNKNOWN_BASE ""
+
+/**
+ * nm_document_new_from_recovery:
+ * @entry: a copy of nm_recovery_list()
+ * @error: why it cannot be restored
+ *
+ * The work kept in @entry, as unsaved changes to the file it came from,
+ * based on the version of that file it was based on: when another program
+ * wrote the file since (or took it away), the disk state says so at once,
+ * and a save over it fails with %G_IO_ERROR_WRONG_ETAG instead of undoing
+ * that program's changes unasked. The document takes the copy's slot over.
+ *
+ * Returns: (transfer full) (nullable): the document
+ */
+NmDocument *
+nm_document_new_from_recovery (NmRecoveryEntry  *entry,
+                               GError          **error)
+{
+  g_autoptr(NmConsultation) consultation = NULL;
+  g_autoptr(GFile) origin = NULL;
+  NmDocument *self;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  consultation = nm_recovery_load (entry, error);
+  if (consultation == NULL)
+    return NULL;
+
+  if (entry->origin_uri != NULL)
+    origin = g_file_new_for_uri (entry->origin_uri);
+  self = nm_document_new (consultation, origin);
+  g_free (self->recovery_id);
+  self->recovery_id = g_strdup (entry->id);
+  self->restored = TRUE;
+  if (origin != NULL)
+    {
+      self->etag = g_strdup (entry->base_etag != NULL ? entry->base_etag : UNKNOWN_BASE);
+      check_disk (self);
+    }
   return self;
 }
 
@@ -1140,6 +1213,20 @@ nm_document_get_recovery_busy (NmDocument *self)
 {
   g_return_val_if_fail (NM_IS_DOCUMENT (self), FALSE);
   return self->recovery_running;
+}
+
+/**
+ * nm_document_get_recovery_error:
+ *
+ * Returns: (nullable) (transfer none): why the last write of the recovery
+ *   copy failed (a full disk, no permission, a limit of the format), %NULL
+ *   when the unsaved work is in it
+ */
+const GError *
+nm_document_get_recovery_error (NmDocument *self)
+{
+  g_return_val_if_fail (NM_IS_DOCUMENT (self), NULL);
+  return self->recovery_error;
 }
 
 /**

@@ -41,6 +41,8 @@ G_DECLARE_FINAL_TYPE (NmDocument, nm_document, NM, DOCUMENT, GObject)
 
 NmDocument          *nm_document_new                (NmConsultation       *consultation,
                                                      GFile                *file);
+NmDocument          *nm_document_new_from_recovery  (NmRecoveryEntry      *entry,
+                                                     GError              **error);
 NmConsultation      *nm_document_get_consultation   (NmDocument           *self);
 GFile               *nm_document_get_file           (NmDocument           *self);
 const char          *nm_document_get_etag           (NmDocument           *self);
@@ -98,5 +100,6 @@ const char          *nm_document_get_recovery_id    (NmDocument           *self)
 void                 nm_document_autosave_now       (NmDocument           *self);
 void                 nm_document_drop_recovery      (NmDocument           *self);
 gboolean             nm_document_get_recovery_busy  (NmDocument           *self);
+const GError        *nm_document_get_recovery_error (NmDocument           *self);
 
 G_END_DECLS

@@ -34,6 +34,9 @@ NmJsonRules     _nm_file_rules        (void);
 NmConsultation *_nm_file_load_tree    (const NmJsonNode  *root,
                                        NmFileLoadFlags    flags,
                                        GError           **error);
+NmConsultation *_nm_file_load_bytes   (GBytes            *bytes,
+                                       NmFileLoadFlags    flags,
+                                       GError           **error);
 NmConsultation *_nm_file_load         (GFile             *file,
                                        NmFileLoadFlags    flags,
                                        GCancellable      *cancellable,

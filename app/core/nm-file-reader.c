@@ -890,6 +890,19 @@ nm_file_load (GFile         *file,
   return _nm_file_load (file, NM_FILE_LOAD_DEFAULT, cancellable, error);
 }
 
+/* nm_file_load_bytes(), with @flags: what a recovery copy is checked with
+ * before it is written, so that it always loads back. */
+NmConsultation *
+_nm_file_load_bytes (GBytes           *bytes,
+                     NmFileLoadFlags   flags,
+                     GError          **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_bytes (bytes, flags, error);
+}
+
 /* nm_file_load(), with @flags. */
 NmConsultation *
 _nm_file_load (GFile            *file,

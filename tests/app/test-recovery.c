@@ -103,15 +103,32 @@ typedef struct
   gboolean    ready;          /* enough edits and a copy: time to kill it */
 } ChildReport;
 
+/* The one copy in the recovery folder, read as it is on disk: the running
+ * child's copy is not listed (nm_recovery_list()) while it runs. */
+static NmConsultation *
+load_copy_on_disk (void)
+{
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  g_autoptr(GDir) folder = g_dir_open (g_file_peek_path (dir), 0, NULL);
+  g_autoptr(GFile) copy = NULL;
+  const char *name;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    {
+      if (!g_str_has_suffix (name, ".needlemap"))
+        continue;
+      if (copy != NULL)
+        return NULL;
+      copy = g_file_get_child (dir, name);
+    }
+  return copy != NULL ? nm_file_load (copy, NULL, NULL) : NULL;
+}
+
 static void
 look_at_copy (ChildReport *report)
 {
-  g_autoptr(GPtrArray) entries = nm_recovery_list ();
-  g_autoptr(NmConsultation) copy = NULL;
+  g_autoptr(NmConsultation) copy = load_copy_on_disk ();
 
-  if (entries->len != 1)
-    return;
-  copy = nm_recovery_load (g_ptr_array_index (entries, 0), NULL);
   if (copy == NULL)
     return;
   report->seen = nm_consultation_get_n_findings (copy);
@@ -325,26 +342,55 @@ start_app (void)
   return app;
 }
 
+/* The copies on disk, counted without taking them over as
+ * nm_recovery_list() does: each start of the application below is another
+ * process, which offers only copies of processes that ended. */
 static guint
 count_copies (void)
 {
-  g_autoptr(GPtrArray) entries = nm_recovery_list ();
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  g_autoptr(GDir) folder = g_dir_open (g_file_peek_path (dir), 0, NULL);
+  const char *name;
+  guint n = 0;
 
-  return entries->len;
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    n += g_str_has_suffix (name, ".needlemap") || g_str_has_suffix (name, ".needlemap-recovery");
+  return n;
+}
+
+static NmConsultation *
+yara (const char *notes)
+{
+  NmConsultation *consultation = nm_consultation_new ();
+
+  nm_consultation_set_fitzpatrick (consultation, 2);
+  nm_consultation_set_client_name (consultation, "Yara Copy");
+  nm_consultation_set_client_notes (consultation, notes);
+  return consultation;
+}
+
+/* A run that wrote a copy and ended: another process (a copy belongs to
+ * its process as long as that runs). */
+static int
+run_copy_writer (const char *notes)
+{
+  g_autoptr(NmConsultation) consultation = yara (notes);
+  g_autofree char *id = nm_recovery_new_id ();
+
+  return nm_recovery_write (id, consultation, NULL, NULL) ? 0 : 1;
 }
 
 static void
 write_copy (const char *notes)
 {
-  g_autoptr(NmConsultation) consultation = nm_consultation_new ();
+  const char *argv[] = { self_exe, "--write-copy", notes, NULL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = nm_recovery_new_id ();
+  int status;
 
-  nm_consultation_set_fitzpatrick (consultation, 2);
-  nm_consultation_set_client_name (consultation, "Yara Copy");
-  nm_consultation_set_client_notes (consultation, notes);
-  g_assert_true (nm_recovery_write (id, consultation, NULL, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, NULL, &status, &error));
   g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
 /* The end of a start of the application: its dialogs go, and then its
@@ -448,12 +494,20 @@ static void
 test_failed_restore_is_reported (void)
 {
   g_autofree char *long_notes = g_strnfill (NM_FILE_MAX_STRING_CHARS + 1, 'n');
+  g_autoptr(NmConsultation) consultation = yara (long_notes);
+  g_autoptr(GBytes) bytes = nm_file_serialize (consultation);
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  g_autofree char *id = nm_recovery_new_id ();
+  g_autofree char *name = g_strconcat (id, ".needlemap", NULL);
+  g_autofree char *path = g_build_filename (g_file_peek_path (dir), name, NULL);
   g_autoptr(GPtrArray) entries = NULL;
 
-  /* Notes longer than a file may hold: the model takes them and the copy
-   * is written, but the strict loader refuses it. */
+  /* Notes longer than a file may hold, in a copy no version writes any
+   * more (an earlier one did): the strict loader refuses it. */
   g_assert_cmpuint (count_copies (), ==, 0);
-  write_copy (long_notes);
+  g_assert_cmpint (g_mkdir_with_parents (g_file_peek_path (dir), 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                           G_FILE_SET_CONTENTS_NONE, 0600, NULL));
 
   g_test_trap_subprocess ("/recovery/subprocess/restore-broken", 30 * G_USEC_PER_SEC, 0);
   g_test_trap_assert_passed ();
@@ -462,6 +516,457 @@ test_failed_restore_is_reported (void)
   entries = nm_recovery_list ();
   g_assert_cmpuint (entries->len, ==, 1);
   g_file_delete (((NmRecoveryEntry *) g_ptr_array_index (entries, 0))->file, NULL, NULL);
+}
+
+/* Issue 13, items 2 and 5. The file the edits are made to. */
+static char *
+client_path (void)
+{
+  return g_build_filename (state, "client.needlemap", NULL);
+}
+
+#define CLIENT_FILE(pregnancy) \
+  "{\"format\": \"needlemap-consultation\", \"version\": 1, " \
+  "\"client\": {\"name\": \"Zoe File\", \"fitzpatrick\": 2}, " \
+  "\"screening\": {\"pregnancy\": " pregnancy "}, \"findings\": []}\n"
+
+/* The editor: the real window on the client's file, an edit, its recovery
+ * copy written; then it waits to be killed. */
+static int
+run_editor (void)
+{
+  g_autofree char *path = client_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  NmWindow *window;
+
+  gtk_init ();
+  adw_init ();
+  window = g_object_new (NM_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!window_test_open (window, file, NULL))
+    return 1;
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  nm_document_autosave_now (nm_window_get_document (window));
+  test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy");
+  g_print ("ready\n");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static NmWindow *
+shown_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (NM_IS_WINDOW (window))
+        return NM_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* A copy of a process that runs is not offered. */
+static void
+test_subprocess_no_offer (void)
+{
+  if (g_test_subprocess ())
+    {
+      NmApplication *app = start_app ();
+
+      g_assert_nonnull (shown_window ());
+      g_assert_null (shown_message_dialog ());
+      close_app_windows ();
+      (void) app;
+    }
+}
+
+/* Restored over a file another program saved since: said in the offer and
+ * in the window, and Save asks before writing over it. */
+static void
+test_subprocess_restore_changed (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  AdwMessageDialog *dialog;
+  NmWindow *window;
+  NmDocument *document;
+
+  if (!g_test_subprocess ())
+    return;
+
+  path = client_path ();
+  answer_offer ("restore", "The file was changed by another program after this work was last saved");
+  window = shown_window ();
+  g_assert_nonnull (window);
+  document = nm_window_get_document (window);
+  g_assert_nonnull (document);
+  g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 1);
+  g_assert_true (nm_window_get_modified (window));
+  g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_CHANGED);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Changed by Another Program");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"pregnancy\": true"));
+  adw_message_dialog_response (dialog, "cancel");
+  g_assert_true (nm_window_get_modified (window));
+
+  test_wait_until (recovery_idle, document, "the restored work's recovery copy");
+  close_app_windows ();
+}
+
+static void
+test_restore_changed_file (void)
+{
+  g_autofree char *path = client_path ();
+  g_autofree char *contents = NULL;
+  const char *argv[] = { self_exe, "--editor", NULL };
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GPid pid;
+  int out_fd, status;
+
+  g_assert_cmpuint (count_copies (), ==, 0);
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("false"), -1, NULL));
+
+  /* one process edits the file, and its copy is written */
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  g_assert_cmpint (g_io_channel_read_line (channel, &line, NULL, NULL, &error), ==, G_IO_STATUS_NORMAL);
+  g_assert_cmpstr (line, ==, "ready\n");
+
+  /* item 5: another one starting meanwhile does not offer it */
+  g_test_trap_subprocess ("/recovery/subprocess/no-offer", 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+
+  /* the first one dies */
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+
+  /* item 2: another program then saves the file, pregnant */
+  g_usleep (10 * 1000);   /* a later modification time */
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("true"), -1, NULL));
+
+  g_test_trap_subprocess ("/recovery/subprocess/restore-changed", 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"pregnancy\": true"));
+
+  /* the work is still kept */
+  g_assert_cmpuint (count_copies (), ==, 1);
+  {
+    g_autoptr(GPtrArray) entries = nm_recovery_list ();
+
+    nm_recovery_remove (((NmRecoveryEntry *) g_ptr_array_index (entries, 0))->id);
+  }
+  g_unlink (path);
+}
+
+/* The bar that says the unsaved work is not kept safe: the window's one
+ * error bar. */
+static GtkInfoBar *
+find_recovery_bar (GtkWidget *widget)
+{
+  if (GTK_IS_INFO_BAR (widget) && gtk_info_bar_get_message_type (GTK_INFO_BAR (widget)) == GTK_MESSAGE_ERROR)
+    return GTK_INFO_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkInfoBar *bar = find_recovery_bar (child);
+
+      if (bar != NULL)
+        return bar;
+    }
+  return NULL;
+}
+
+static GtkLabel *
+find_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* An edit, its copy written (or not), and what the window says then: the
+ * bar's text, or NULL when it is hidden. */
+static const char *
+edit_and_autosave (NmWindow   *window,
+                   const char *notes)
+{
+  NmDocument *document = nm_window_get_document (window);
+  GtkInfoBar *bar = find_recovery_bar (GTK_WIDGET (window));
+
+  nm_consultation_set_client_notes (nm_window_get_consultation (window), notes);
+  nm_document_autosave_now (document);
+  test_wait_until (recovery_idle, document, "the recovery copy's write");
+  g_assert_nonnull (bar);
+  if (!gtk_info_bar_get_revealed (bar))
+    return NULL;
+  return gtk_label_get_text (find_label (GTK_WIDGET (bar)));
+}
+
+static gboolean
+run_quietly (const char *command)
+{
+  int status;
+
+  return g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) &&
+         g_spawn_check_wait_status (status, NULL);
+}
+
+/* Issue 13, items 15 and 4: a recovery copy that cannot be written is said
+ * in the window (a full disk, no permission, something else, a limit of the
+ * format), until a later one is written. */
+static void
+test_failed_write_is_shown (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  const char *path = g_file_peek_path (dir);
+  g_autofree char *aside = g_strconcat (path, ".aside", NULL);
+  g_autofree char *full = g_strnfill (NM_FILE_MAX_STRING_CHARS, 'n');
+  g_autofree char *over = g_strconcat (full, "xyz", NULL);
+  const char *said;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  nm_consultation_set_fitzpatrick (nm_window_get_consultation (window), 3);
+  g_assert_null (edit_and_autosave (window, "first"));
+
+  /* something in the way of the recovery folder */
+  g_assert_cmpint (g_rename (path, aside), ==, 0);
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  said = edit_and_autosave (window, "second");
+  g_test_message ("%s", said);
+  g_assert_nonnull (said);
+  g_assert_true (g_str_has_prefix (said, "Unsaved work can’t be protected: its recovery copy could not be written"));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rename (aside, path), ==, 0);
+  g_assert_null (edit_and_autosave (window, "third"));
+
+  /* beyond the format's limits: the last copy that loads is kept */
+  said = edit_and_autosave (window, over);
+  g_test_message ("%s", said);
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, "can’t be restored after a crash: client.notes"));
+  g_assert_null (edit_and_autosave (window, full));
+
+  if (geteuid () != 0)
+    {
+      /* no permission (root has every permission) */
+      g_assert_cmpint (g_chmod (path, 0500), ==, 0);
+      said = edit_and_autosave (window, "fourth");
+      g_assert_cmpint (g_chmod (path, 0700), ==, 0);
+      g_test_message ("%s", said);
+      g_assert_nonnull (said);
+      g_assert_true (g_str_has_prefix (said, "Unsaved work can’t be protected: Needlemap is not allowed"));
+      g_assert_null (edit_and_autosave (window, "fifth"));
+    }
+  else
+    {
+      /* a full disk: a tiny file system over the folder, filled */
+      g_autofree char *mount = g_strdup_printf ("mount -t tmpfs -o size=64k,mode=0700 tmpfs %s", path);
+      g_autofree char *umount = g_strdup_printf ("umount %s", path);
+      g_autofree char *filler = g_build_filename (path, "filler", NULL);
+      g_autofree char *block = g_strnfill (4096, 'f');
+      FILE *out;
+
+      if (!run_quietly (mount))
+        {
+          g_test_skip ("no tmpfs can be mounted here");
+          nm_document_drop_recovery (nm_window_get_document (window));
+          test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+          window_test_destroy (window);
+          return;
+        }
+      out = fopen (filler, "w");
+      g_assert_nonnull (out);
+      while (fwrite (block, 1, 4096, out) == 4096 && fflush (out) == 0)
+        ;
+      fclose (out);
+      said = edit_and_autosave (window, "fourth");
+      g_test_message ("%s", said);
+      g_assert_nonnull (said);
+      g_assert_true (g_str_has_prefix (said, "Unsaved work can’t be protected: the disk is full"));
+      g_assert_cmpint (g_unlink (filler), ==, 0);
+      g_assert_null (edit_and_autosave (window, "fifth"));
+      nm_document_drop_recovery (nm_window_get_document (window));
+      test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+      g_assert_true (run_quietly (umount));
+    }
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+  window_test_destroy (window);
+}
+
+static gboolean
+disk_changed (gpointer document)
+{
+  return nm_document_get_disk_state (document) == NM_DOCUMENT_DISK_CHANGED;
+}
+
+static GtkInfoBar *
+find_changed_bar (GtkWidget *widget)
+{
+  if (GTK_IS_INFO_BAR (widget) && gtk_info_bar_get_message_type (GTK_INFO_BAR (widget)) == GTK_MESSAGE_WARNING)
+    return GTK_INFO_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkInfoBar *bar = find_changed_bar (child);
+
+      if (bar != NULL)
+        return bar;
+    }
+  return NULL;
+}
+
+/* Issue 13, item 3: Reload with unsaved edits asks first, and their
+ * recovery copy is deleted only when the user chose to discard them. */
+static void
+test_reload_keeps_copy_until_discarded (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+  g_autofree char *path = client_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmFinding) finding = nm_finding_new ("chin", "pih", 2);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  NmDocument *document;
+  GtkInfoBar *bar;
+
+  g_assert_cmpuint (count_copies (), ==, 0);
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("false"), -1, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  document = nm_window_get_document (window);
+  bar = find_changed_bar (GTK_WIDGET (window));
+  g_assert_nonnull (bar);
+
+  nm_consultation_add_finding (nm_window_get_consultation (window), finding);
+  nm_document_autosave_now (document);
+  test_wait_until (recovery_idle, document, "the recovery copy");
+  g_assert_cmpuint (count_copies (), ==, 1);
+
+  g_usleep (10 * 1000);   /* a later modification time */
+  g_assert_true (g_file_set_contents (path, CLIENT_FILE ("true"), -1, NULL));
+  test_wait_notify (document, "disk-state", disk_changed, document, "the document to see the file changed");
+  g_assert_true (gtk_info_bar_get_revealed (bar));
+
+  /* Reload asks; Cancel keeps the edits and their copy */
+  gtk_info_bar_response (bar, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard Your Changes?");
+  adw_message_dialog_response (dialog, "cancel");
+  test_wait_until (recovery_idle, document, "the recovery copy");
+  g_assert_true (nm_window_get_modified (window));
+  g_assert_cmpuint (count_copies (), ==, 1);
+
+  /* Discard and Load: then the copy goes */
+  gtk_info_bar_response (bar, 1);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "reload");
+  test_wait_notify (document, "consultation", NULL, NULL, "the reloaded consultation");
+  test_wait_until (recovery_idle, document, "the recovery copy's removal");
+  g_assert_false (nm_window_get_modified (window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (nm_window_get_consultation (window)), ==, 0);
+  g_assert_cmpuint (count_copies (), ==, 0);
+
+  window_test_destroy (window);
+  g_unlink (path);
+}
+
+static void
+collect_texts (GtkWidget *widget,
+               GPtrArray *texts)
+{
+  /* a spin button's text holds a number */
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return;
+  if (GTK_IS_TEXT (widget))
+    g_ptr_array_add (texts, widget);
+  g_assert_false (GTK_IS_TEXT_VIEW (widget));   /* none without a limit */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+/* Issue 13, item 4: every text field of the window keeps to the format's
+ * limit as one types or pastes, so the work in it can always be saved and
+ * restored: the client's, the screening acknowledgements', a session's and
+ * a finding's note. */
+static void
+test_every_field_is_bounded (void)
+{
+  NmWindow *window = g_object_new (NM_TYPE_WINDOW, NULL);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autofree char *pasted = g_strnfill (NM_FILE_MAX_STRING_CHARS + 50, 'p');
+  NmConsultation *consultation;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  nm_consultation_set_fitzpatrick (consultation, 3);
+  /* a relative contraindication to acknowledge, and a session logged */
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    nm_consultation_set_screening (consultation, nm_vocab_screening (i)->id,
+                                   nm_vocab_screening (i)->default_class == NM_SCREENING_RELATIVE
+                                     ? NM_ANSWER_YES : NM_ANSWER_NO);
+  {
+    g_autoptr(NmSession) session = nm_session_new ("2026-12-01");
+
+    nm_consultation_add_session (consultation, session);
+  }
+  test_wait_drain ();
+
+  collect_texts (GTK_WIDGET (window), texts);
+  g_test_message ("%u text fields", texts->len);
+  g_assert_cmpuint (texts->len, >=, 8);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      GtkText *text = g_ptr_array_index (texts, i);
+      int max = gtk_text_get_max_length (text);
+
+      /* which one, when it has no limit */
+      if (max == 0)
+        for (GtkWidget *w = GTK_WIDGET (text); w; w = gtk_widget_get_parent (w))
+          if (ADW_IS_PREFERENCES_ROW (w))
+            g_test_message ("in the row “%s”", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)));
+      g_assert_cmpint (max, >, 0);
+      g_assert_cmpint (max, <=, NM_FILE_MAX_STRING_CHARS);
+      /* pasted whole: only the limit goes in */
+      gtk_editable_set_text (GTK_EDITABLE (text), "");
+      gtk_editable_insert_text (GTK_EDITABLE (text), pasted, -1, &(int) { 0 });
+      g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (text)), -1), ==, max);
+      gtk_editable_set_text (GTK_EDITABLE (text), "");
+    }
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");
+  window_test_destroy (window);
 }
 
 int
@@ -480,6 +985,10 @@ main (int   argc,
       g_setenv ("NEEDLEMAP_TEST_STATE", state, TRUE);
     }
   g_setenv ("XDG_STATE_HOME", state, TRUE);
+  if (argc > 2 && g_strcmp0 (argv[1], "--write-copy") == 0)
+    return run_copy_writer (argv[2]);
+  if (argc > 1 && g_strcmp0 (argv[1], "--editor") == 0)
+    return run_editor ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -490,6 +999,12 @@ main (int   argc,
   g_test_add_func ("/recovery/subprocess/close", test_subprocess_close);
   g_test_add_func ("/recovery/subprocess/discard", test_subprocess_discard);
   g_test_add_func ("/recovery/subprocess/restore-broken", test_subprocess_restore_broken);
+  g_test_add_func ("/recovery/restore-changed-file", test_restore_changed_file);
+  g_test_add_func ("/recovery/failed-write-is-shown", test_failed_write_is_shown);
+  g_test_add_func ("/recovery/reload-keeps-copy-until-discarded", test_reload_keeps_copy_until_discarded);
+  g_test_add_func ("/recovery/every-field-is-bounded", test_every_field_is_bounded);
+  g_test_add_func ("/recovery/subprocess/no-offer", test_subprocess_no_offer);
+  g_test_add_func ("/recovery/subprocess/restore-changed", test_subprocess_restore_changed);
 
   return g_test_run ();
 }

@@ -16,6 +16,9 @@
  *   bench-core load N [RUNS]   median time of nm_file_load() of a file with N
  *                              findings, each with an eight-point outline
  *   bench-core save N [RUNS]   median time of nm_file_save() of the same
+ *   bench-core recovery N [RUNS]  median time of nm_recovery_write_bytes() of
+ *                              the same (on the autosave's worker thread:
+ *                              the check that it loads back, and the write)
  *
  * The line is "MEDIAN_MS MIN_MS MAX_MS BYTES" (BYTES: the file size, or 0).
  * A benchmark, never a test: it asserts nothing about speed. */
@@ -28,6 +31,7 @@
 
 #include "nm-file.h"
 #include "nm-planner.h"
+#include "nm-recovery.h"
 #include "nm-vocab.h"
 
 static NmConsultation *
@@ -102,7 +106,7 @@ main (int   argc,
   if (argc < 3 || !g_ascii_string_to_unsigned (argv[2], 10, 0, NM_FILE_MAX_FINDINGS, &n, NULL) ||
       (argc > 3 && !g_ascii_string_to_unsigned (argv[3], 10, 1, 10000, &runs, NULL)))
     {
-      g_printerr ("usage: bench-core plan|load|save FINDINGS [RUNS]\n");
+      g_printerr ("usage: bench-core plan|load|save|recovery FINDINGS [RUNS]\n");
       return 2;
     }
   mode = argv[1];
@@ -167,6 +171,44 @@ main (int   argc,
       g_unlink (path);
       g_unlink (backup);
       g_rmdir (dir);
+    }
+  else if (g_str_equal (mode, "recovery"))
+    {
+      g_autofree char *state = g_dir_make_tmp ("needlemap-bench-XXXXXX", &error);
+      g_autofree char *id = nm_recovery_new_id ();
+      g_autoptr(GBytes) bytes = nm_file_serialize (c);
+
+      if (state == NULL)
+        die ("temporary directory", error);
+      /* before GLib reads it: no other copies are touched */
+      g_setenv ("XDG_STATE_HOME", state, TRUE);
+      for (guint r = 0; r < runs; r++)
+        {
+          gint64 start = g_get_monotonic_time ();
+
+          if (!nm_recovery_write_bytes (id, bytes, NULL, NULL, &error))
+            die ("recovery", error);
+          ms[r] = (g_get_monotonic_time () - start) / 1000.0;
+        }
+      report (ms, runs, g_bytes_get_size (bytes));
+      nm_recovery_remove (id);
+      /* the folder keeps this process's lock file */
+      {
+        g_autofree char *recovery = g_build_filename (state, "needlemap", "recovery", NULL);
+        g_autofree char *parent = g_path_get_dirname (recovery);
+        g_autoptr(GDir) folder = g_dir_open (recovery, 0, NULL);
+        const char *name;
+
+        while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+          {
+            g_autofree char *child = g_build_filename (recovery, name, NULL);
+
+            g_unlink (child);
+          }
+        g_rmdir (recovery);
+        g_rmdir (parent);
+        g_rmdir (state);
+      }
     }
   else
     {

@@ -451,6 +451,187 @@ test_recovery (Fixture       *f,
   g_assert_cmpuint (entries->len, ==, 0);
 }
 
+/* The one recovery copy there is, after the writes and removals asked. */
+static NmRecoveryEntry *
+wait_for_copy (NmDocument *document,
+               GPtrArray **entries)
+{
+  test_wait_until (recovery_idle, document, "the recovery copy's write");
+  *entries = nm_recovery_list ();
+  g_assert_cmpuint ((*entries)->len, ==, 1);
+  return g_ptr_array_index (*entries, 0);
+}
+
+/* Issue 13, item 2: work restored from a recovery copy is based on the
+ * version of the file it was edited from. Another program's later save
+ * (an absolute contraindication answered) is not undone by saving the
+ * restored work: the save fails as over any version not read, until the
+ * user chooses. */
+static void
+test_restore_over_a_later_save (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autoptr(NmDocument) restored = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *now = NULL;
+  NmRecoveryEntry *entry;
+  const char *at;
+
+  /* edited, the copy written … and the process dies */
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+  nm_document_autosave_now (document);
+  entry = wait_for_copy (document, &entries);
+  g_clear_object (&document);
+
+  /* another program saves the file: pregnant */
+  at = strstr (document_text, "\"findings\"");
+  theirs = g_strdup_printf ("%.*s\"screening\": {\"pregnancy\": true}, %s",
+                            (int) (at - document_text), document_text, at);
+  g_usleep (10 * 1000);   /* a later modification time */
+  g_assert_true (g_file_set_contents (f->path, theirs, -1, NULL));
+
+  restored = nm_document_new_from_recovery (entry, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (restored)), ==, "Ours");
+  g_assert_true (nm_document_get_restored (restored));
+  g_assert_true (nm_document_get_modified (restored));
+  g_assert_cmpstr (nm_document_get_recovery_id (restored), ==, entry->id);
+  /* said at once, as for an open document */
+  g_assert_cmpint (nm_document_get_disk_state (restored), ==, NM_DOCUMENT_DISK_CHANGED);
+
+  /* a save does not write over their version */
+  g_assert_false (save (restored, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_nonnull (strstr (now, "\"pregnancy\": true"));
+  g_assert_true (nm_document_get_modified (restored));
+
+  /* overwriting is the user's choice, and only then */
+  nm_document_overwrite_async (restored, NULL, NULL, test_wait_result_cb, &result);
+  g_assert_true (nm_document_save_finish (restored, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_false (nm_document_get_modified (restored));
+  test_wait_until (recovery_idle, restored, "the recovery copy's removal");
+}
+
+/* Restored work over the very version it was based on saves as any edit;
+ * over a file deleted since, the document says so. */
+static void
+test_restore_unchanged_or_deleted (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autoptr(NmDocument) restored = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *now = NULL;
+  NmRecoveryEntry *entry;
+
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+  nm_document_autosave_now (document);
+  entry = wait_for_copy (document, &entries);
+  g_clear_object (&document);
+
+  restored = nm_document_new_from_recovery (entry, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nm_document_get_disk_state (restored), ==, NM_DOCUMENT_DISK_IN_SYNC);
+  g_assert_true (save (restored, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_nonnull (strstr (now, "Ours"));
+  test_wait_until (recovery_idle, restored, "the recovery copy's removal");
+  g_clear_object (&restored);
+
+  /* edited again, and the file deleted by another program */
+  document = load (f->path, &error);
+  g_assert_no_error (error);
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Again");
+  nm_document_autosave_now (document);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entry = wait_for_copy (document, &entries);
+  g_clear_object (&document);
+  g_assert_cmpint (g_unlink (f->path), ==, 0);
+
+  restored = nm_document_new_from_recovery (entry, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nm_document_get_disk_state (restored), ==, NM_DOCUMENT_DISK_DELETED);
+  nm_document_drop_recovery (restored);
+  test_wait_until (recovery_idle, restored, "the recovery copy's removal");
+}
+
+static gboolean
+has_recovery_error (gpointer document)
+{
+  return !nm_document_get_recovery_busy (document) && nm_document_get_recovery_error (document) != NULL;
+}
+
+/* Issue 13, items 4 and 15: a copy that cannot be written, or would not
+ * load back, is never silent: the document says why until a later write
+ * succeeds, and the last copy that loads stays. */
+static void
+test_recovery_failure_is_said (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  NmConsultation *c = nm_document_get_consultation (document);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(NmConsultation) back = NULL;
+  g_autoptr(NmFinding) finding = nm_finding_new ("forehead", "fine-lines", 1);
+  g_autofree char *full = g_strnfill (NM_FILE_MAX_STRING_CHARS, 'n');
+  g_autofree char *over = g_strconcat (full, "xyz", NULL);
+  g_autoptr(GFile) dir = nm_recovery_get_dir ();
+  g_autofree char *dir_path = g_file_get_path (dir);
+  g_autofree char *aside = g_strconcat (dir_path, ".aside", NULL);
+  const GError *problem;
+
+  nm_consultation_set_client_notes (c, full);
+  nm_document_autosave_now (document);
+  test_wait_until (recovery_idle, document, "the recovery copy's write");
+  g_assert_null (nm_document_get_recovery_error (document));
+
+  /* beyond the format's limit (typed into the model; the window's fields
+   * stop at it), with an unrelated finding */
+  nm_consultation_set_client_notes (c, over);
+  nm_consultation_add_finding (c, finding);
+  nm_document_autosave_now (document);
+  test_wait_until (has_recovery_error, document, "the recovery copy's refusal");
+  problem = nm_document_get_recovery_error (document);
+  g_assert_error ((GError *) problem, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE);
+  entries = nm_recovery_list ();
+  g_assert_cmpuint (entries->len, ==, 1);
+  back = nm_recovery_load (g_ptr_array_index (entries, 0), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_utf8_strlen (nm_consultation_get_client_notes (back), -1), ==, NM_FILE_MAX_STRING_CHARS);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* put right: written, and nothing to say */
+  nm_consultation_set_client_notes (c, "short");
+  nm_document_autosave_now (document);
+  test_wait_until (recovery_idle, document, "the recovery copy's write");
+  g_assert_null (nm_document_get_recovery_error (document));
+
+  /* the recovery folder cannot be written (a file in its way) */
+  g_assert_cmpint (g_rename (dir_path, aside), ==, 0);
+  g_assert_true (g_file_set_contents (dir_path, "", 0, NULL));
+  nm_consultation_set_client_notes (c, "later");
+  nm_document_autosave_now (document);
+  test_wait_until (has_recovery_error, document, "the recovery copy's failure");
+  g_assert_cmpint (g_unlink (dir_path), ==, 0);
+  g_assert_cmpint (g_rename (aside, dir_path), ==, 0);
+  nm_document_autosave_now (document);
+  test_wait_until (recovery_idle, document, "the recovery copy's write");
+  g_assert_null (nm_document_get_recovery_error (document));
+
+  nm_document_drop_recovery (document);
+  test_wait_until (recovery_idle, document, "the recovery copy's removal");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -477,6 +658,9 @@ main (int   argc,
   ADD ("/document/save-refuses-a-newer-version", test_save_refuses_a_newer_version);
   ADD ("/document/never-over-a-newer-format", test_never_over_a_newer_format);
   ADD ("/document/open-removes-stale-temporaries", test_open_removes_stale_temporaries);
+  ADD ("/document/restore-over-a-later-save", test_restore_over_a_later_save);
+  ADD ("/document/restore-unchanged-or-deleted", test_restore_unchanged_or_deleted);
+  ADD ("/document/recovery-failure-is-said", test_recovery_failure_is_said);
 
 #undef ADD
 

@@ -16,8 +16,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "nm-file.h"
 #include "nm-recovery.h"
+
+static char *self_exe;
 
 static char *
 slot_path (const char *id,
@@ -109,10 +115,17 @@ test_copy_and_key_file (void)
   g_assert_cmpuint (nm_consultation_get_n_findings (back), ==, 1);
   g_assert_false (nm_consultation_get_modified (back));
 
-  /* A copy of a new document has no origin, and no key file. */
+  /* A copy of a new document has no origin; its key file only says whose
+   * it is. */
   g_assert_true (nm_recovery_write (id, c, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (g_file_test (info, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (info, &text, NULL, NULL));
+    g_assert_null (strstr (text, "Origin="));
+    g_assert_nonnull (strstr (text, "Owner="));
+  }
   g_clear_pointer (&entries, g_ptr_array_unref);
   entries = nm_recovery_list ();
   g_assert_null (only_entry (entries)->origin_uri);
@@ -180,10 +193,24 @@ test_missing_files (void)
   g_assert_cmpint (g_unlink (info), ==, 0);
   g_assert_cmpint (g_unlink (other_copy), ==, 0);
 
+  /* this process's own key file stays: its copy may be about to be
+   * written */
   entries = nm_recovery_list ();
   g_assert_cmpstr (only_entry (entries)->id, ==, id);
   g_assert_null (only_entry (entries)->origin_uri);
   g_assert_cmpint (only_entry (entries)->saved_at, >, 0);
+  g_assert_true (g_file_test (other_info, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* one of a process that ended goes */
+  {
+    g_autofree char *dead = nm_recovery_new_id ();
+    g_autofree char *text = g_strdup_printf ("[Recovery]\nOwner=%s\nPid=1\nBootId=x\n", dead);
+
+    g_assert_true (g_file_set_contents (other_info, text, -1, NULL));
+  }
+  entries = nm_recovery_list ();
+  g_assert_cmpstr (only_entry (entries)->id, ==, id);
   g_assert_false (g_file_test (other_info, G_FILE_TEST_EXISTS));
 
   nm_recovery_remove (id);
@@ -236,16 +263,245 @@ test_legacy_copy (void)
   nm_recovery_remove (id);
 }
 
+/* Issue 13, item 4: a copy always loads. Work beyond the format's limits
+ * (notes of 10,000 characters and three more typed) is not written; the
+ * last copy that loads stays, and the write says why. */
+static void
+test_always_loadable (void)
+{
+  g_autoptr(NmConsultation) c = make_consultation (3);
+  g_autoptr(NmConsultation) back = NULL;
+  g_autoptr(NmFinding) finding = nm_finding_new ("forehead", "fine-lines", 1);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = nm_recovery_new_id ();
+  g_autofree char *full = g_strnfill (NM_FILE_MAX_STRING_CHARS, 'n');
+  g_autofree char *over = g_strconcat (full, "xyz", NULL);
+
+  /* exactly the limit: written, and loads */
+  nm_consultation_set_client_notes (c, full);
+  g_assert_true (nm_recovery_write (id, c, NULL, &error));
+  g_assert_no_error (error);
+
+  /* three more characters, and an unrelated finding */
+  nm_consultation_set_client_notes (c, over);
+  nm_consultation_add_finding (c, finding);
+  g_assert_false (nm_recovery_write (id, c, NULL, &error));
+  g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "client.notes"));
+  g_clear_error (&error);
+
+  /* the copy there is the last one that loads */
+  entries = nm_recovery_list ();
+  back = nm_recovery_load (only_entry (entries), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_utf8_strlen (nm_consultation_get_client_notes (back), -1), ==, NM_FILE_MAX_STRING_CHARS);
+  g_assert_cmpuint (nm_consultation_get_n_findings (back), ==, 1);
+  g_clear_object (&back);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* put right, it is written again */
+  nm_consultation_set_client_notes (c, "short");
+  g_assert_true (nm_recovery_write (id, c, NULL, &error));
+  g_assert_no_error (error);
+  entries = nm_recovery_list ();
+  back = nm_recovery_load (only_entry (entries), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nm_consultation_get_n_findings (back), ==, 2);
+
+  nm_recovery_remove (id);
+}
+
+/* Issue 13, item 2: the key file says which version of its file the work
+ * was based on, and so whether another program wrote the file since. */
+static void
+test_base_version (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-origin-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "c.needlemap", NULL);
+  g_autoptr(GFile) origin = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (3);
+  g_autoptr(GBytes) bytes = nm_file_serialize (c);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = nm_recovery_new_id ();
+  g_autofree char *etag = NULL;
+
+  g_assert_true (g_file_set_contents (path, "read", -1, NULL));
+  info = g_file_query_info (origin, G_FILE_ATTRIBUTE_ETAG_VALUE, G_FILE_QUERY_INFO_NONE, NULL, &error);
+  g_assert_no_error (error);
+  etag = g_strdup (g_file_info_get_etag (info));
+  g_assert_nonnull (etag);
+
+  g_assert_true (nm_recovery_write_bytes (id, bytes, origin, etag, &error));
+  g_assert_no_error (error);
+  entries = nm_recovery_list ();
+  g_assert_cmpstr (only_entry (entries)->base_etag, ==, etag);
+  g_assert_cmpint (nm_recovery_check_origin (only_entry (entries)), ==, NM_RECOVERY_ORIGIN_UNCHANGED);
+
+  /* another program saves the file */
+  g_usleep (10 * 1000);
+  g_assert_true (g_file_set_contents (path, "theirs", -1, NULL));
+  g_assert_cmpint (nm_recovery_check_origin (only_entry (entries)), ==, NM_RECOVERY_ORIGIN_CHANGED);
+
+  /* … or takes it away */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (nm_recovery_check_origin (only_entry (entries)), ==, NM_RECOVERY_ORIGIN_GONE);
+
+  /* a copy that does not say (an earlier version's) may be older than the
+   * file: counted as changed */
+  g_assert_true (g_file_set_contents (path, "read", -1, NULL));
+  g_assert_true (nm_recovery_write_bytes (id, bytes, origin, NULL, &error));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = nm_recovery_list ();
+  g_assert_null (only_entry (entries)->base_etag);
+  g_assert_cmpint (nm_recovery_check_origin (only_entry (entries)), ==, NM_RECOVERY_ORIGIN_CHANGED);
+
+  /* a new consultation has no file to compare */
+  g_assert_true (nm_recovery_write_bytes (id, bytes, NULL, NULL, &error));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = nm_recovery_list ();
+  g_assert_cmpint (nm_recovery_check_origin (only_entry (entries)), ==, NM_RECOVERY_ORIGIN_NONE);
+
+  nm_recovery_remove (id);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The holder: another process with a copy of its own, alive until killed. */
+static int
+run_holder (void)
+{
+  g_autoptr(NmConsultation) c = make_consultation (2);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = nm_recovery_new_id ();
+  char line[8];
+
+  if (!nm_recovery_write (id, c, NULL, &error))
+    return 1;
+  g_print ("%s\n", id);
+  fflush (stdout);
+  /* until killed (or its parent goes) */
+  while (fgets (line, sizeof line, stdin) != NULL)
+    ;
+  return 0;
+}
+
+/* Another process counts the copies it would offer. */
+static int
+run_lister (void)
+{
+  g_autoptr(GPtrArray) entries = nm_recovery_list ();
+
+  g_print ("%u\n", entries->len);
+  return 0;
+}
+
+static guint
+count_in_other_process (void)
+{
+  const char *argv[] = { self_exe, "--list", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return (guint) g_ascii_strtoull (out, NULL, 10);
+}
+
+/* Issue 13, item 5: a copy that belongs to a running process is never
+ * listed (so never offered) nor deleted by another; once that process is
+ * killed, it is, by one process only. */
+static void
+test_live_owner (void)
+{
+  const char *argv[] = { self_exe, "--hold", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *copy = NULL;
+  GPid pid;
+  int in_fd, out_fd, status;
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, &in_fd, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  /* its copy is on disk once it says its id */
+  channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  g_assert_cmpint (g_io_channel_read_line (channel, &line, NULL, NULL, &error), ==, G_IO_STATUS_NORMAL);
+  g_assert_no_error (error);
+  g_strstrip (line);
+  g_assert_true (g_uuid_string_is_valid (line));
+  copy = slot_path (line, ".needlemap");
+  g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
+
+  /* alive: not listed here, nor in a third process; not deleted */
+  entries = nm_recovery_list ();
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_assert_cmpuint (count_in_other_process (), ==, 0);
+  nm_recovery_remove (line);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (in_fd);
+
+  /* left behind: listed, and taken over by this process, so that a third
+   * one does not offer it too */
+  entries = nm_recovery_list ();
+  g_assert_cmpstr (only_entry (entries)->id, ==, line);
+  g_assert_cmpuint (count_in_other_process (), ==, 0);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = nm_recovery_list ();
+  g_assert_cmpstr (only_entry (entries)->id, ==, line);
+
+  nm_recovery_remove (line);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *state = g_dir_make_tmp ("needlemap-state-XXXXXX", NULL);
+  g_autofree char *state = NULL;
   int result;
 
+  /* the other processes of /recovery-files/live-owner share the folder */
+  if (argc > 1 && (g_strcmp0 (argv[1], "--hold") == 0 || g_strcmp0 (argv[1], "--list") == 0))
+    return g_strcmp0 (argv[1], "--hold") == 0 ? run_holder () : run_lister ();
+
+  self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  state = g_dir_make_tmp ("needlemap-state-XXXXXX", NULL);
   /* Before GLib reads it. */
   g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/recovery-files/always-loadable", test_always_loadable);
+  g_test_add_func ("/recovery-files/base-version", test_base_version);
+  g_test_add_func ("/recovery-files/live-owner", test_live_owner);
 
   g_test_add_func ("/recovery-files/copy-and-key-file", test_copy_and_key_file);
   g_test_add_func ("/recovery-files/unset-skin-type", test_unset_skin_type);
@@ -253,13 +509,15 @@ main (int   argc,
   g_test_add_func ("/recovery-files/legacy-copy", test_legacy_copy);
 
   result = g_test_run ();
+  g_free (self_exe);
 
   {
     g_autoptr(GFile) dir = nm_recovery_get_dir ();
     g_autofree char *dir_path = g_file_get_path (dir);
     g_autofree char *parent = g_path_get_dirname (dir_path);
 
-    g_rmdir (dir_path);
+    /* the lock files of this process and of those it ran */
+    remove_dir (dir_path);
     g_rmdir (parent);
     g_rmdir (state);
   }
