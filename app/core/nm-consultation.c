@@ -1263,7 +1263,9 @@ nm_consultation_insert_session (NmConsultation *self,
   g_return_if_fail (NM_IS_CONSULTATION (self));
   g_return_if_fail (NM_IS_SESSION (session));
   g_return_if_fail (position <= nm_consultation_get_n_sessions (self));
-  g_return_if_fail (!g_list_store_find (self->sessions, session, NULL));
+  /* The owner, not g_list_store_find(): that made loading a file
+   * quadratic in its number of sessions (issue 13). */
+  g_return_if_fail (_nm_session_get_owner (session) == NULL);
 
   list_insert (self, self->sessions, position, G_OBJECT (session));
   record_list (self, self->sessions, position, G_OBJECT (session), TRUE);

@@ -496,6 +496,14 @@ check_savable (NmConsultation  *c,
       return FALSE;
     }
 
+  if (nm_consultation_get_n_sessions (c) > NM_FILE_MAX_SESSIONS)
+    {
+      g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
+                   _("sessions: %u sessions, more than the limit of %u"),
+                   nm_consultation_get_n_sessions (c), NM_FILE_MAX_SESSIONS);
+      return FALSE;
+    }
+
   nm_json_path_pop (path, 0);
   nm_json_path_push_key (path, "client", -1);
   if (!check_text (path, "name", nm_consultation_get_client_name (c), error) ||
