@@ -137,6 +137,10 @@ void            nm_consultation_mark_saved_at        (NmConsultation *self,
 
 /* Dates are ISO 8601 calendar dates, YYYY-MM-DD, that exist. */
 gboolean        nm_date_is_valid                     (const char     *text);
+/* The last year a date YYYY-MM-DD can hold: no date the core computes
+ * (a series, a wait, a maintenance session) may pass its last day. */
+#define NM_DATE_MAX_YEAR 9999
+
 gboolean        nm_date_parse                        (const char     *text,
                                                       GDate          *date);
 int             nm_age_on                            (const GDate    *born,

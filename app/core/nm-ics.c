@@ -200,9 +200,23 @@ append_text_property (GString    *out,
   append_property (out, name, escaped);
 }
 
+static gboolean
+plan_blocked_by (NmPlan     *plan,
+                 const char *id)
+{
+  for (guint i = 0; i < nm_plan_get_n_blocked_by (plan); i++)
+    if (g_strcmp0 (nm_plan_get_blocked_by (plan, i)->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A DATE value; the planner gives no date past 9999-12-30 (nor its day
+ * after, the DTEND), see nm_planner_run_full(). */
 static char *
 format_date (const GDate *date)
 {
+  g_return_val_if_fail (g_date_get_year (date) <= NM_DATE_MAX_YEAR, g_strdup ("99991231"));
+
   return g_strdup_printf ("%04u%02u%02u",
                           (guint) g_date_get_year (date),
                           (guint) g_date_get_month (date),
@@ -379,7 +393,9 @@ nm_ics_build (NmConsultation      *consultation,
   if (n_events == 0)
     {
       g_set_error_literal (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS,
-                           nm_plan_get_status (plan) == NM_PLAN_BLOCKED
+                           plan_blocked_by (plan, "dates-out-of-range")
+                             ? _("no planned sessions: their dates would run past the year 9999")
+                             : nm_plan_get_status (plan) == NM_PLAN_BLOCKED
                              ? _("no planned sessions: the plan is blocked by a contraindication")
                              : _("no planned sessions: the consultation has no treated findings"));
       return NULL;

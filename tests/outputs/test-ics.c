@@ -426,6 +426,35 @@ test_blocked_plan_has_no_calendar (void)
   g_assert_error (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS);
 }
 
+/* Issue 13 item 16: a start date late in 9999 gives no DTSTART or DTEND
+ * of a fifth digit: the plan is blocked, and the calendar says why. */
+static void
+test_year_9999 (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ics = NULL;
+
+  nm_consultation_set_birth_date (consultation, "9970-05-14");
+  nm_consultation_set_start_date (consultation, "9999-11-01");
+  plan = plan_for (consultation);
+  ics = nm_ics_build (consultation, plan, NULL, &error);
+  g_assert_null (ics);
+  g_assert_error (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS);
+  g_assert_cmpstr (error->message, ==, "no planned sessions: their dates would run past the year 9999");
+  g_clear_error (&error);
+  g_clear_pointer (&plan, nm_plan_unref);
+
+  /* the latest start that fits: every date has four digits of year */
+  nm_consultation_set_start_date (consultation, "9997-11-01");
+  plan = plan_for (consultation);
+  ics = nm_ics_build (consultation, plan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (ics, "DTSTART;VALUE=DATE:9997"));
+  g_assert_null (strstr (ics, ":10000"));
+}
+
 /* Debian's python3-icalendar (installed by build-aux/dev) reads the calendar back
  * too: a parser that calendar software builds on. */
 static void
@@ -477,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/outputs/ics/blocked", test_blocked_plan_has_no_calendar);
   g_test_add_func ("/outputs/ics/wait-before-start", test_wait_before_start);
   g_test_add_func ("/outputs/ics/python-icalendar", test_python_icalendar);
+  g_test_add_func ("/outputs/ics/year-9999", test_year_9999);
 
   return g_test_run ();
 }
