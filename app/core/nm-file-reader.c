@@ -621,6 +621,17 @@ load_plan (Loader           *l,
           if (!load_device (l, c, value))
             goto fail;
         }
+      else if (strcmp (key, "calendar_uid") == 0)
+        {
+          if (!get_string (l, value, &text))
+            goto fail;
+          if (!nm_calendar_uid_is_valid (text))
+            {
+              nm_json_fail (&l->check, _("must be 8–64 letters, digits or “-”"));
+              goto fail;
+            }
+          nm_consultation_set_calendar_uid (c, text);
+        }
       else if (!keep_unknown (l, &extra, key, value))
         {
           goto fail;

@@ -127,36 +127,10 @@ nm_ics_client_initials (const char *name)
 }
 
 /**
- * nm_ics_derive_salt:
- * @consultation: a consultation
- *
- * The per-file part of event UIDs when the caller has none: a keyed hash of
- * the client's name and birth date, so that exporting the same file again
- * gives the same UIDs (a calendar then updates its events instead of adding
- * copies) while the UID itself does not show who the client is.
- *
- * Returns: (transfer full): 32 hex digits
- */
-char *
-nm_ics_derive_salt (NmConsultation *consultation)
-{
-  static const char key[] = "io.github.needlemap.Needlemap calendar uid v1";
-  g_autofree char *message = NULL;
-  g_autofree char *digest = NULL;
-
-  g_return_val_if_fail (NM_IS_CONSULTATION (consultation), NULL);
-
-  message = g_strdup_printf ("%s\n%s",
-                             nm_consultation_get_client_name (consultation) ?: "",
-                             nm_consultation_get_birth_date (consultation) ?: "");
-  digest = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) key, sizeof key - 1,
-                                      message, -1);
-  return g_strndup (digest, 32);
-}
-
-/**
  * nm_ics_uid:
- * @salt: the per-file salt
+ * @salt: the per-consultation part: its calendar id
+ *   (nm_consultation_ensure_calendar_uid()), random, so that nothing about
+ *   the client can be recovered from a UID
  * @schedule: the series' schedule id ("skin", "scalp")
  * @session: the session number, from 1
  *
@@ -332,9 +306,12 @@ nm_ics_build (NmConsultation      *consultation,
     stamp_utc = g_date_time_new_now_utc ();
   stamp = g_date_time_format (stamp_utc, "%Y%m%dT%H%M%SZ");
 
+  /* The consultation's random calendar id, made now if it has none (a
+   * file that was never saved, or written before Needlemap 0.3): the
+   * same UIDs on every export once it is saved. */
   salt = options->salt != NULL && options->salt[0] != '\0'
            ? g_strdup (options->salt)
-           : nm_ics_derive_salt (consultation);
+           : g_strdup (nm_consultation_ensure_calendar_uid (consultation));
 
   if (options->include_client_name)
     who = g_strdup (nm_consultation_get_client_name (consultation) ?: "");
