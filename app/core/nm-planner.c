@@ -1557,22 +1557,6 @@ plan_loosened (Planner                *pl,
     }
 }
 
-/**
- * nm_planner_run_full:
- * @consultation: the consultation
- * @protocol: the protocol (default, maybe with a clinic's overlay)
- * @today: the date a series starts on when the consultation has no start date
- * @options: (nullable): device overrides and the language of the texts
- *
- * Computes the plan. A pure, deterministic function: the same inputs give
- * the same plan (and the same JSON bytes).
- *
- * The device is the consultation's (plan.device) where it sets one, else
- * the protocol's; @options may only make it shallower. The rules of spec
- * §3.1 are applied after the protocol, whatever it says.
- *
- * Returns: (transfer full): the plan
- */
 /* Whether a date that @plan gives, or the first maintenance session
  * (%NM_PLAN_MAINTENANCE_MONTHS after a series' last session, which the
  * schedule and the PDF show), falls after the last day a file can hold. */
@@ -1604,6 +1588,22 @@ static NmPlan *planner_run (NmConsultation         *consultation,
                             const NmPlannerOptions *options,
                             gboolean                beyond_format);
 
+/**
+ * nm_planner_run_full:
+ * @consultation: the consultation
+ * @protocol: the protocol (default, maybe with a clinic's overlay)
+ * @today: the date a series starts on when the consultation has no start date
+ * @options: (nullable): device overrides and the language of the texts
+ *
+ * Computes the plan. A pure, deterministic function: the same inputs give
+ * the same plan (and the same JSON bytes).
+ *
+ * The device is the consultation's (plan.device) where it sets one, else
+ * the protocol's; @options may only make it shallower. The rules of spec
+ * §3.1 are applied after the protocol, whatever it says.
+ *
+ * Returns: (transfer full): the plan
+ */
 NmPlan *
 nm_planner_run_full (NmConsultation         *consultation,
                      NmProtocol             *protocol,
