@@ -372,6 +372,7 @@ nm_export_ics_command (const char *out_path,
   g_autoptr(GBytes) bytes = NULL;
   NmExportSettings settings;
   NmIcsOptions options = { 0 };
+  gboolean had_uid;
   int status;
 
   g_return_val_if_fail (err != NULL, 2);
@@ -389,6 +390,10 @@ nm_export_ics_command (const char *out_path,
   options.include_client_name = settings.include_client_name;
   nm_export_settings_clear (&settings);
 
+  /* The command never writes FILE: without a calendar id in it (a file
+   * never saved by Needlemap 0.3 or later), the events get a random one
+   * now, and other UIDs on the next export. Said, not hidden. */
+  had_uid = nm_consultation_get_calendar_uid (consultation) != NULL;
   text = nm_ics_build (consultation, plan, &options, &error);
   if (text == NULL)
     {
@@ -405,6 +410,11 @@ nm_export_ics_command (const char *out_path,
       g_string_append_printf (err, "needlemap: %s: %s\n", out_path, error->message);
       return 1;
     }
+  if (!had_uid)
+    g_string_append_printf (err, "needlemap: %s: %s\n", path,
+                            /* Translators: a note after a calendar export that worked */
+                            _("note: the file has no calendar id yet, so another export gives these "
+                              "events other UIDs; save the file once in Needlemap to keep them"));
   return 0;
 }
 
@@ -519,6 +529,16 @@ nm_export_async (NmExportKind         kind,
   g_return_if_fail (plan != NULL);
   g_return_if_fail (today != NULL && g_date_valid (today));
   g_return_if_fail (kind == NM_EXPORT_PRINT_DOCUMENT || G_IS_FILE (out));
+
+  /* The calendar's id is made on its first export, here on the model
+   * itself: the snapshot carries it, and so does the next save. Until that
+   * save the consultation counts as changed, so that closing asks to save
+   * it and the next export updates the same events. */
+  if (kind == NM_EXPORT_ICS && nm_consultation_get_calendar_uid (consultation) == NULL)
+    {
+      nm_consultation_ensure_calendar_uid (consultation);
+      nm_history_mark_saved_at (nm_consultation_get_history (consultation), G_MAXUINT64);
+    }
 
   job = g_new0 (ExportJob, 1);
   job->kind = kind;

@@ -60,6 +60,7 @@ void         _nm_finding_take_extra           (NmFinding          *self,
 
 void         _nm_session_set_owner            (NmSession          *self,
                                                NmConsultation     *owner);
+NmConsultation *_nm_session_get_owner         (NmSession          *self);
 json_object *_nm_session_get_extra            (NmSession          *self);
 void         _nm_session_take_extra           (NmSession          *self,
                                                json_object        *extra);

@@ -38,6 +38,7 @@ struct _NmConsultation
   double       device_max_mm;
   double       device_step_mm;
   char        *practitioner;
+  char        *calendar_uid;
   NmAnswer    *screening;        /* one per screening item */
   char       **acknowledgements; /* one per screening item; NULL when none */
   GListStore  *findings;
@@ -407,6 +408,7 @@ nm_consultation_finalize (GObject *object)
   g_clear_pointer (&self->client_notes, g_free);
   g_clear_pointer (&self->start_date, g_free);
   g_clear_pointer (&self->practitioner, g_free);
+  g_clear_pointer (&self->calendar_uid, g_free);
   g_clear_pointer (&self->guardian, g_free);
   g_clear_pointer (&self->screening, g_free);
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
@@ -646,6 +648,7 @@ nm_consultation_snapshot (NmConsultation *self)
   copy->guardian = g_strdup (self->guardian);
   copy->start_date = g_strdup (self->start_date);
   copy->practitioner = g_strdup (self->practitioner);
+  copy->calendar_uid = g_strdup (self->calendar_uid);
   copy->device_max_mm = self->device_max_mm;
   copy->device_step_mm = self->device_step_mm;
   for (i = 0; i < nm_vocab_n_screening (); i++)
@@ -1060,6 +1063,85 @@ nm_consultation_set_start_date (NmConsultation *self,
  *
  * Returns: (nullable): the practitioner's name
  */
+/**
+ * nm_calendar_uid_is_valid:
+ * @uid: (nullable): text
+ *
+ * Returns: whether @uid can be a calendar id: 8–64 ASCII letters, digits
+ *   and “-” (a random UUID is one)
+ */
+gboolean
+nm_calendar_uid_is_valid (const char *uid)
+{
+  gsize n = 0;
+
+  if (uid == NULL)
+    return FALSE;
+  for (; uid[n] != '\0'; n++)
+    if (!g_ascii_isalnum (uid[n]) && uid[n] != '-')
+      return FALSE;
+  return n >= 8 && n <= 64;
+}
+
+/**
+ * nm_consultation_get_calendar_uid:
+ *
+ * The consultation's calendar id (plan.calendar_uid): the part of every
+ * calendar event's UID that says which consultation it belongs to. It is
+ * random, never derived from the client (a keyed hash of the name and
+ * birth date let anyone with the key recover the birth date from an
+ * initials-only calendar, issue 13).
+ *
+ * Returns: (nullable): the id; %NULL before the first save or export of a
+ *   consultation, or in a file written before Needlemap 0.3
+ */
+const char *
+nm_consultation_get_calendar_uid (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), NULL);
+
+  return self->calendar_uid;
+}
+
+/**
+ * nm_consultation_set_calendar_uid:
+ * @uid: (nullable): an id, see nm_calendar_uid_is_valid()
+ *
+ * Sets the id as read from a file. Not an edit: nothing to undo.
+ */
+void
+nm_consultation_set_calendar_uid (NmConsultation *self,
+                                  const char     *uid)
+{
+  g_return_if_fail (NM_IS_CONSULTATION (self));
+  g_return_if_fail (uid == NULL || nm_calendar_uid_is_valid (uid));
+
+  g_free (self->calendar_uid);
+  self->calendar_uid = g_strdup (uid);
+}
+
+/**
+ * nm_consultation_ensure_calendar_uid:
+ *
+ * The calendar id, made (a random UUID) when there is none yet: on the
+ * first save (nm_file_serialize_for_save()) or the first calendar export.
+ * Kept from then on, in the file once it is saved. Not an edit: nothing
+ * to undo, and the consultation does not count as changed (a caller that
+ * must have it saved says so, as the window's export does).
+ *
+ * Returns: the id
+ */
+const char *
+nm_consultation_ensure_calendar_uid (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), NULL);
+
+  if (self->calendar_uid == NULL)
+    self->calendar_uid = g_uuid_string_random ();
+
+  return self->calendar_uid;
+}
+
 const char *
 nm_consultation_get_practitioner (NmConsultation *self)
 {
@@ -1263,7 +1345,9 @@ nm_consultation_insert_session (NmConsultation *self,
   g_return_if_fail (NM_IS_CONSULTATION (self));
   g_return_if_fail (NM_IS_SESSION (session));
   g_return_if_fail (position <= nm_consultation_get_n_sessions (self));
-  g_return_if_fail (!g_list_store_find (self->sessions, session, NULL));
+  /* The owner, not g_list_store_find(): that made loading a file
+   * quadratic in its number of sessions (issue 13). */
+  g_return_if_fail (_nm_session_get_owner (session) == NULL);
 
   list_insert (self, self->sessions, position, G_OBJECT (session));
   record_list (self, self->sessions, position, G_OBJECT (session), TRUE);

@@ -96,6 +96,13 @@ void            nm_consultation_set_start_date       (NmConsultation *self,
 const char     *nm_consultation_get_practitioner     (NmConsultation *self);
 void            nm_consultation_set_practitioner     (NmConsultation *self,
                                                       const char     *practitioner);
+/* The calendar's own id (plan.calendar_uid, added by Needlemap 0.3): random,
+ * kept in the file, so that re-exported events update the same ones. */
+const char     *nm_consultation_get_calendar_uid     (NmConsultation *self);
+void            nm_consultation_set_calendar_uid     (NmConsultation *self,
+                                                      const char     *uid);
+const char     *nm_consultation_ensure_calendar_uid  (NmConsultation *self);
+gboolean        nm_calendar_uid_is_valid             (const char     *uid);
 double          nm_consultation_get_device_max_mm    (NmConsultation *self);
 void            nm_consultation_set_device_max_mm    (NmConsultation *self,
                                                       double          max_mm);
@@ -137,6 +144,10 @@ void            nm_consultation_mark_saved_at        (NmConsultation *self,
 
 /* Dates are ISO 8601 calendar dates, YYYY-MM-DD, that exist. */
 gboolean        nm_date_is_valid                     (const char     *text);
+/* The last year a date YYYY-MM-DD can hold: no date the core computes
+ * (a series, a wait, a maintenance session) may pass its last day. */
+#define NM_DATE_MAX_YEAR 9999
+
 gboolean        nm_date_parse                        (const char     *text,
                                                       GDate          *date);
 int             nm_age_on                            (const GDate    *born,

@@ -48,6 +48,7 @@ typedef struct
   NmJsonCheck      check;
   NmFileLoadFlags  flags;
   guint            n_points;
+  guint            n_unknown;   /* values kept in unknown keys so far */
 } Loader;
 
 static gsize
@@ -96,8 +97,10 @@ get_date (Loader            *l,
   if (!get_string (l, value, out))
     return FALSE;
 
+  /* Never the value itself: a birth date is personal data, and the
+   * message may end up on standard error or in a log (issue 13). */
   if (!nm_date_is_valid (*out))
-    return nm_json_fail (&l->check, _("“%s” is not a calendar date written YYYY-MM-DD"), *out);
+    return nm_json_fail (&l->check, _("must be a calendar date written YYYY-MM-DD"));
 
   return TRUE;
 }
@@ -169,16 +172,47 @@ get_number (Loader           *l,
   return TRUE;
 }
 
-/* Copies @key/@value into *@extra, creating it if needed. */
-static void
-keep_unknown (json_object      **extra,
+/* The values in @value, itself included. The file's nesting limit keeps
+ * the recursion shallow. */
+static guint
+count_values (const NmJsonNode *value)
+{
+  guint n = 1;
+
+  if (value->type == json_type_object || value->type == json_type_array)
+    for (guint i = 0; i < value->n; i++)
+      n += count_values (value->children[i]);
+
+  return n;
+}
+
+/* Copies @key/@value into *@extra, creating it if needed. What unknown
+ * keys hold is kept as json-c values, which cost far more than the
+ * reader's tree (an empty object is a hash table): their values are
+ * counted, and refused beyond %NM_FILE_MAX_UNKNOWN_VALUES in all. The
+ * loader's path is on @key. */
+static gboolean
+keep_unknown (Loader            *l,
+              json_object      **extra,
               const char        *key,
               const NmJsonNode  *value)
 {
+  guint n = count_values (value);
+
+  if (n > NM_FILE_MAX_UNKNOWN_VALUES - l->n_unknown)
+    return nm_json_set_error (l->check.error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE, &l->check.path,
+                              /* Translators: keys that Needlemap does not know are kept
+                               * and written back; this is the limit on what they hold */
+                              _("the keys this version does not know hold more than %u values "
+                                "in all"), NM_FILE_MAX_UNKNOWN_VALUES);
+  l->n_unknown += n;
+
   if (*extra == NULL)
     *extra = json_object_new_object ();
 
   json_object_object_add (*extra, key, nm_json_node_to_json_c (value));
+
+  return TRUE;
 }
 
 static gboolean
@@ -231,9 +265,9 @@ load_client (Loader           *l,
             goto fail;
           nm_consultation_set_guardian (c, text);
         }
-      else
+      else if (!keep_unknown (l, &extra, key, value))
         {
-          keep_unknown (&extra, key, value);
+          goto fail;
         }
 
       pop (l, mark);
@@ -430,7 +464,18 @@ load_finding (Loader           *l,
       if (strcmp (key, "region") != 0 && strcmp (key, "kind") != 0 &&
           strcmp (key, "severity") != 0 && strcmp (key, "note") != 0 &&
           strcmp (key, "view") != 0 && strcmp (key, "outline") != 0)
-        keep_unknown (&extra, key, item);
+        {
+          gboolean kept;
+
+          mark = push_key (l, key);
+          kept = keep_unknown (l, &extra, key, item);
+          pop (l, mark);
+          if (!kept)
+            {
+              g_clear_pointer (&extra, json_object_put);
+              return NULL;
+            }
+        }
     }
   _nm_finding_take_extra (finding, extra);
 
@@ -576,9 +621,20 @@ load_plan (Loader           *l,
           if (!load_device (l, c, value))
             goto fail;
         }
-      else
+      else if (strcmp (key, "calendar_uid") == 0)
         {
-          keep_unknown (&extra, key, value);
+          if (!get_string (l, value, &text))
+            goto fail;
+          if (!nm_calendar_uid_is_valid (text))
+            {
+              nm_json_fail (&l->check, _("must be 8–64 letters, digits or “-”"));
+              goto fail;
+            }
+          nm_consultation_set_calendar_uid (c, text);
+        }
+      else if (!keep_unknown (l, &extra, key, value))
+        {
+          goto fail;
         }
 
       pop (l, mark);
@@ -660,9 +716,9 @@ load_session (Loader           *l,
               pop (l, inner);
             }
         }
-      else
+      else if (!keep_unknown (l, &extra, key, value))
         {
-          keep_unknown (&extra, key, value);
+          goto fail;
         }
 
       pop (l, mark);
@@ -689,6 +745,10 @@ load_sessions (Loader           *l,
     return FALSE;
 
   n = sessions->n;
+  if (n > NM_FILE_MAX_SESSIONS)
+    return nm_json_set_error (l->check.error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE, &l->check.path,
+                              _("%zu sessions, more than the limit of %u"), n, NM_FILE_MAX_SESSIONS);
+
   for (size_t i = 0; i < n; i++)
     {
       g_autoptr(NmSession) session = NULL;
@@ -801,7 +861,7 @@ _nm_file_load_tree (const NmJsonNode  *root,
       else if (strcmp (key, "sessions") == 0)
         ok = load_sessions (l, c, item);
       else
-        keep_unknown (&extra, key, item);
+        ok = keep_unknown (l, &extra, key, item);
 
       if (!ok)
         {
@@ -832,6 +892,7 @@ _nm_file_rules (void)
   NmJsonRules rules = {
     NM_FILE_ERROR, NM_FILE_ERROR_INVALID, NM_FILE_ERROR_TOO_LARGE,
     NM_FILE_MAX_BYTES, NM_FILE_MAX_DEPTH, NM_FILE_MAX_STRING_CHARS,
+    NM_FILE_MAX_VALUES,
   };
 
   return rules;

@@ -358,6 +358,7 @@ write_plan (GString        *out,
     }
   if (!first_ack)
     write_close (out, FALSE, 2, '}');
+  write_string_member (out, &first, 2, "calendar_uid", nm_consultation_get_calendar_uid (c));
 
   write_extra_members (out, &first, 2, _nm_consultation_get_extra (c, NM_EXTRA_PLAN));
   write_close (out, first, 1, '}');
@@ -496,6 +497,14 @@ check_savable (NmConsultation  *c,
       return FALSE;
     }
 
+  if (nm_consultation_get_n_sessions (c) > NM_FILE_MAX_SESSIONS)
+    {
+      g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,
+                   _("sessions: %u sessions, more than the limit of %u"),
+                   nm_consultation_get_n_sessions (c), NM_FILE_MAX_SESSIONS);
+      return FALSE;
+    }
+
   nm_json_path_pop (path, 0);
   nm_json_path_push_key (path, "client", -1);
   if (!check_text (path, "name", nm_consultation_get_client_name (c), error) ||
@@ -612,6 +621,8 @@ nm_file_serialize_for_save (NmConsultation  *self,
   if (!check_savable (self, error))
     return NULL;
 
+  /* A saved file has its calendar id from its first save on. */
+  nm_consultation_ensure_calendar_uid (self);
   bytes = nm_file_serialize (self);
   if (g_bytes_get_size (bytes) > NM_FILE_MAX_BYTES)
     {

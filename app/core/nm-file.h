@@ -28,6 +28,15 @@ G_BEGIN_DECLS
 #define NM_FILE_MAX_FINDINGS      10000
 #define NM_FILE_MAX_POINTS        100000
 #define NM_FILE_MAX_STRING_CHARS  10000
+/* Added by Needlemap 0.3 (issue 13): the session log, every value of the
+ * file (objects, arrays, strings, numbers, true/false/null, each counted
+ * once), and the values inside keys this version does not know, which are
+ * kept to be written back.  Each is far above what the window can make
+ * (see docs/file-format.md); they keep loading linear and its memory
+ * bounded (docs/benchmarks.md). */
+#define NM_FILE_MAX_SESSIONS      1000
+#define NM_FILE_MAX_VALUES        1000000
+#define NM_FILE_MAX_UNKNOWN_VALUES 100000
 /* The format's own deepest nesting: top → findings → finding → outline → point. */
 #define NM_FILE_MAX_DEPTH         5
 

@@ -127,36 +127,10 @@ nm_ics_client_initials (const char *name)
 }
 
 /**
- * nm_ics_derive_salt:
- * @consultation: a consultation
- *
- * The per-file part of event UIDs when the caller has none: a keyed hash of
- * the client's name and birth date, so that exporting the same file again
- * gives the same UIDs (a calendar then updates its events instead of adding
- * copies) while the UID itself does not show who the client is.
- *
- * Returns: (transfer full): 32 hex digits
- */
-char *
-nm_ics_derive_salt (NmConsultation *consultation)
-{
-  static const char key[] = "io.github.needlemap.Needlemap calendar uid v1";
-  g_autofree char *message = NULL;
-  g_autofree char *digest = NULL;
-
-  g_return_val_if_fail (NM_IS_CONSULTATION (consultation), NULL);
-
-  message = g_strdup_printf ("%s\n%s",
-                             nm_consultation_get_client_name (consultation) ?: "",
-                             nm_consultation_get_birth_date (consultation) ?: "");
-  digest = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) key, sizeof key - 1,
-                                      message, -1);
-  return g_strndup (digest, 32);
-}
-
-/**
  * nm_ics_uid:
- * @salt: the per-file salt
+ * @salt: the per-consultation part: its calendar id
+ *   (nm_consultation_ensure_calendar_uid()), random, so that nothing about
+ *   the client can be recovered from a UID
  * @schedule: the series' schedule id ("skin", "scalp")
  * @session: the session number, from 1
  *
@@ -200,9 +174,23 @@ append_text_property (GString    *out,
   append_property (out, name, escaped);
 }
 
+static gboolean
+plan_blocked_by (NmPlan     *plan,
+                 const char *id)
+{
+  for (guint i = 0; i < nm_plan_get_n_blocked_by (plan); i++)
+    if (g_strcmp0 (nm_plan_get_blocked_by (plan, i)->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A DATE value; the planner gives no date past 9999-12-30 (nor its day
+ * after, the DTEND), see nm_planner_run_full(). */
 static char *
 format_date (const GDate *date)
 {
+  g_return_val_if_fail (g_date_get_year (date) <= NM_DATE_MAX_YEAR, g_strdup ("99991231"));
+
   return g_strdup_printf ("%04u%02u%02u",
                           (guint) g_date_get_year (date),
                           (guint) g_date_get_month (date),
@@ -318,9 +306,12 @@ nm_ics_build (NmConsultation      *consultation,
     stamp_utc = g_date_time_new_now_utc ();
   stamp = g_date_time_format (stamp_utc, "%Y%m%dT%H%M%SZ");
 
+  /* The consultation's random calendar id, made now if it has none (a
+   * file that was never saved, or written before Needlemap 0.3): the
+   * same UIDs on every export once it is saved. */
   salt = options->salt != NULL && options->salt[0] != '\0'
            ? g_strdup (options->salt)
-           : nm_ics_derive_salt (consultation);
+           : g_strdup (nm_consultation_ensure_calendar_uid (consultation));
 
   if (options->include_client_name)
     who = g_strdup (nm_consultation_get_client_name (consultation) ?: "");
@@ -379,7 +370,9 @@ nm_ics_build (NmConsultation      *consultation,
   if (n_events == 0)
     {
       g_set_error_literal (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS,
-                           nm_plan_get_status (plan) == NM_PLAN_BLOCKED
+                           plan_blocked_by (plan, "dates-out-of-range")
+                             ? _("no planned sessions: their dates would run past the year 9999")
+                             : nm_plan_get_status (plan) == NM_PLAN_BLOCKED
                              ? _("no planned sessions: the plan is blocked by a contraindication")
                              : _("no planned sessions: the consultation has no treated findings"));
       return NULL;

@@ -27,7 +27,7 @@ typedef enum
 typedef struct
 {
   gboolean    include_client_name; /* FALSE: initials only (the default) */
-  const char *salt;                /* nullable: derived from the consultation */
+  const char *salt;                /* nullable: the consultation's calendar id */
   GDateTime  *stamp;               /* nullable: now; converted to UTC */
 } NmIcsOptions;
 
@@ -42,7 +42,6 @@ char   *nm_ics_escape_text    (const char          *text);
 void    nm_ics_append_line    (GString             *out,
                                const char          *line);
 char   *nm_ics_client_initials (const char         *name);
-char   *nm_ics_derive_salt    (NmConsultation      *consultation);
 char   *nm_ics_uid            (const char          *salt,
                                const char          *schedule,
                                guint                session);

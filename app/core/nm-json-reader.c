@@ -346,6 +346,7 @@ typedef struct
   NmJsonPath          path;
   NmJsonDoc          *doc;
   GPtrArray          *items;   /* children of the open containers */
+  guint               n_values;
   const NmJsonRules  *rules;
   GError            **error;
 } Scanner;
@@ -892,6 +893,15 @@ scan_value (Scanner *s,
   if (s->pos >= s->len)
     {
       scan_unexpected (s, N_("a value"));
+      return NULL;
+    }
+
+  /* Counted before the tree holds it: a file of a million “{},” is
+   * refused at the limit, not after building all of it. */
+  if (s->rules->max_values > 0 && ++s->n_values > s->rules->max_values)
+    {
+      nm_json_set_error (s->error, s->rules->domain, s->rules->limit_code, &s->path,
+                         _("more than %u values in the file"), s->rules->max_values);
       return NULL;
     }
 

@@ -33,6 +33,7 @@ typedef struct
   gsize   max_bytes;         /* a whole number of MiB */
   guint   max_depth;         /* nesting levels, at most NM_JSON_MAX_DEPTH */
   guint   max_string_chars;  /* characters in one string or key */
+  guint   max_values;        /* values in the whole document; 0: no limit */
 } NmJsonRules;
 
 /* A value of a document.  Read-only; it lives as long as its document. */

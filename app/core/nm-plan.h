@@ -85,6 +85,12 @@ typedef struct
   GDate     *dates;
 } NmPlanSeries;
 
+/* The first maintenance session comes this long after a series' last
+ * session (the schedule and the PDF show it: NM_MAINTENANCE_MONTHS of
+ * nm-render-schedule.h is the same); the planner keeps it within the
+ * dates a file can hold too. */
+#define NM_PLAN_MAINTENANCE_MONTHS 12
+
 typedef struct _NmPlan NmPlan;
 
 #define NM_TYPE_PLAN (nm_plan_get_type ())

@@ -552,7 +552,14 @@ plan_wait (Planner *pl)
   else
     why = plan_tr (pl, "A recent filler, toxin, peel, laser or surgery in the area");
 
-  if (g_date_compare (&pl->start, &earliest) < 0)
+  if (g_date_get_year (&earliest) > NM_DATE_MAX_YEAR)
+    {
+      /* A today in the last days of 9999: no date to say, never a
+       * five-digit year; the plan is blocked (nm_planner_run_full()). */
+      pl->start = earliest;
+      text = g_strdup_printf (plan_tr (pl, "%s: no session for at least 2 weeks from today"), why);
+    }
+  else if (g_date_compare (&pl->start, &earliest) < 0)
     {
       pl->start = earliest;
       pl->plan->has_wait = TRUE;
@@ -1550,6 +1557,37 @@ plan_loosened (Planner                *pl,
     }
 }
 
+/* Whether a date that @plan gives, or the first maintenance session
+ * (%NM_PLAN_MAINTENANCE_MONTHS after a series' last session, which the
+ * schedule and the PDF show), falls after the last day a file can hold. */
+static gboolean
+plan_dates_beyond_format (NmPlan *plan)
+{
+  if (plan->has_wait && g_date_get_year (&plan->wait_until) > NM_DATE_MAX_YEAR)
+    return TRUE;
+
+  for (guint s = 0; s < plan->series->len; s++)
+    {
+      const NmPlanSeries *series = g_ptr_array_index (plan->series, s);
+      GDate last;
+
+      if (series->n_dates == 0)
+        continue;
+      last = series->dates[series->n_dates - 1];
+      g_date_add_months (&last, NM_PLAN_MAINTENANCE_MONTHS);
+      if (g_date_get_year (&last) > NM_DATE_MAX_YEAR)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static NmPlan *planner_run (NmConsultation         *consultation,
+                            NmProtocol             *protocol,
+                            const GDate            *today,
+                            const NmPlannerOptions *options,
+                            gboolean                beyond_format);
+
 /**
  * nm_planner_run_full:
  * @consultation: the consultation
@@ -1571,6 +1609,29 @@ nm_planner_run_full (NmConsultation         *consultation,
                      NmProtocol             *protocol,
                      const GDate            *today,
                      const NmPlannerOptions *options)
+{
+  NmPlan *plan = planner_run (consultation, protocol, today, options, FALSE);
+
+  /* Dates past 9999-12-31 cannot be written (YYYY-MM-DD), in a file, the
+   * plan's JSON, a calendar or the PDF. A series is never cut short nor
+   * moved: the plan is made again, blocked, saying why (issue 13). */
+  if (plan != NULL && plan_dates_beyond_format (plan))
+    {
+      nm_plan_unref (plan);
+      plan = planner_run (consultation, protocol, today, options, TRUE);
+    }
+
+  return plan;
+}
+
+/* nm_planner_run_full(); @beyond_format: block the plan, its dates would
+ * run past the year 9999. */
+static NmPlan *
+planner_run (NmConsultation         *consultation,
+             NmProtocol             *protocol,
+             const GDate            *today,
+             const NmPlannerOptions *options,
+             gboolean                beyond_format)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) block_ids = g_ptr_array_new ();
@@ -1620,6 +1681,11 @@ nm_planner_run_full (NmConsultation         *consultation,
   plan_keloid_findings (&pl);
   plan_wait (&pl);
   plan_age (&pl);
+  if (beyond_format)
+    add_block (&pl, "dates-out-of-range",
+               g_strdup (plan_tr (&pl, "The session dates would run past the year 9999, the last a "
+                                       "consultation file can hold (the maintenance session comes a year "
+                                       "after the last session): check the start date.")));
   if (pl.fitzpatrick == NM_FITZPATRICK_UNSET)
     add_warning (&pl, "skin-type-missing", NULL,
                  plan_tr (&pl, "Choose the client's skin type (Fitzpatrick I–VI): the plan depends on it"));

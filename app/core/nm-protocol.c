@@ -1337,7 +1337,7 @@ parse_bytes (GBytes  *bytes,
 {
   const NmJsonRules rules = {
     NM_PROTOCOL_ERROR, NM_PROTOCOL_ERROR_PARSE, NM_PROTOCOL_ERROR_PARSE,
-    PROTOCOL_MAX_BYTES, PROTOCOL_MAX_DEPTH, PROTOCOL_MAX_STRING_CHARS,
+    PROTOCOL_MAX_BYTES, PROTOCOL_MAX_DEPTH, PROTOCOL_MAX_STRING_CHARS, 0,
   };
 
   return nm_json_doc_parse (bytes, &rules, error);

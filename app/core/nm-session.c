@@ -470,6 +470,14 @@ _nm_session_set_owner (NmSession      *self,
   self->owner = owner;
 }
 
+NmConsultation *
+_nm_session_get_owner (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->owner;
+}
+
 json_object *
 _nm_session_get_extra (NmSession *self)
 {

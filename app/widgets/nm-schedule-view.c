@@ -1017,6 +1017,22 @@ check_loggable (NmScheduleView *self)
   const NmPlanWarning *unacknowledged = NULL;
   GtkWidget *dialog = NULL;
 
+  /* The file's limit (spec additions, docs/file-format.md): a session
+   * logged beyond it could not be saved. */
+  if (nm_consultation_get_n_sessions (self->consultation) >= NM_FILE_MAX_SESSIONS)
+    {
+      g_string_append_printf (body,
+                              /* Translators: %u is the limit, 1000 */
+                              _("A consultation holds at most %u sessions, and this one has that many. "
+                                "Start a new consultation for this client to log more."),
+                              NM_FILE_MAX_SESSIONS);
+      dialog = log_dialog (self, _("The Session Log Is Full"), body->str);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Close"), NULL);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      gtk_window_present (GTK_WINDOW (dialog));
+      return FALSE;
+    }
+
   for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
     if (g_strcmp0 (nm_plan_get_warning (self->plan, i)->id, "relative-unacknowledged") == 0)
       unacknowledged = nm_plan_get_warning (self->plan, i);

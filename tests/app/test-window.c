@@ -1867,6 +1867,51 @@ test_window_log_session_checks (void)
   g_rmdir (dir);
 }
 
+/* Log Session at the file's limit of sessions (issue 13 item 11): a dialog
+ * says the log is full, and nothing is logged that could not be saved. */
+static void
+test_window_log_session_full (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "full.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GString) text = g_string_new (log_file);
+  NmScheduleView *schedule;
+  AdwMessageDialog *dialog;
+  const char *sessions = strstr (log_file, "\"sessions\":[");
+
+  g_assert_nonnull (sessions);
+  g_string_truncate (text, sessions - log_file);
+  g_string_append (text, "\"sessions\":[");
+  for (guint i = 0; i < NM_FILE_MAX_SESSIONS; i++)
+    g_string_append_printf (text, "%s{\"date\":\"20%02u-%02u-01\",\"done\":true}", i > 0 ? "," : "",
+                            (i / 12) % 26, 1 + i % 12);
+  g_string_append (text, "]}\n");
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (nm_window_get_consultation (window)), ==,
+                    NM_FILE_MAX_SESSIONS);
+
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Session Log Is Full");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1000"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "log"));
+  respond (dialog, "cancel");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (nm_window_get_consultation (window)), ==,
+                    NM_FILE_MAX_SESSIONS);
+  g_assert_false (nm_consultation_get_modified (nm_window_get_consultation (window)));
+
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Log Session clicked twice logs one session: the second click opens
  * today's. Where a second series is due today too (the scalp beside the
  * face), it asks, and opening today's session is what it does by default. */
@@ -2091,6 +2136,7 @@ main (int   argc,
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
   g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
+  g_test_add_func ("/window/log-session-full", test_window_log_session_full);
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);

@@ -398,7 +398,7 @@ static const struct {
   { "bad-escape", "client.notes" },
   { "unknown-screening", "screening.smoking: unknown screening item" },
   { "screening-null", "screening.pregnancy: must be true or false" },
-  { "birth-date-feb-30", "client.birth_date: “2026-02-30” is not a calendar date" },
+  { "birth-date-feb-30", "client.birth_date: must be a calendar date" },
   { "birth-date-not-leap", "client.birth_date" },
   { "start-date-short", "plan.start_date" },
   { "start-date-with-time", "plan.start_date" },

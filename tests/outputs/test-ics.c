@@ -360,6 +360,163 @@ test_uids_stable (void)
   }
 }
 
+/* The UID lines of a calendar, in order, joined by newlines. */
+static char *
+uid_lines (const char *ics)
+{
+  g_autoptr(GPtrArray) events = parse_strict (ics);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_string_append (out, event_get (g_ptr_array_index (events, i), "UID"));
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Issue 13 item 9: event UIDs were a hash of the client's name and birth
+ * date keyed with a constant anyone can read, so an initials-only calendar
+ * gave the birth date away. They come from a random id kept in the file
+ * (plan.calendar_uid) now: made on the first export or save, the same on
+ * every export after, different for two clients with the same name and
+ * birth date. */
+static void
+test_uids_random (void)
+{
+  g_autoptr(NmConsultation) a = load_sample ();
+  g_autoptr(NmConsultation) b = load_sample ();
+  g_autoptr(NmConsultation) reloaded = NULL;
+  g_autoptr(NmPlan) plan = plan_for (a);
+  g_autoptr(GDateTime) stamp = fixed_stamp ();
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  NmIcsOptions options = { FALSE, NULL, stamp };
+  g_autofree char *ics_a = NULL;
+  g_autofree char *ics_a2 = NULL;
+  g_autofree char *ics_b = NULL;
+  g_autofree char *ics_renamed = NULL;
+  g_autofree char *ics_reloaded = NULL;
+  g_autofree char *uids_a = NULL;
+  g_autofree char *uids_b = NULL;
+  g_autofree char *uid = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  /* two consultations of one client, as in files written before the id */
+  g_assert_nonnull (nm_consultation_get_calendar_uid (a));
+  nm_consultation_set_calendar_uid (a, NULL);
+  nm_consultation_set_calendar_uid (b, NULL);
+  g_assert_cmpstr (nm_consultation_get_client_name (a), ==, nm_consultation_get_client_name (b));
+  g_assert_cmpstr (nm_consultation_get_birth_date (a), ==, nm_consultation_get_birth_date (b));
+
+  /* the first export makes the id, the next one keeps it */
+  ics_a = nm_ics_build (a, plan, &options, NULL);
+  g_assert_true (nm_calendar_uid_is_valid (nm_consultation_get_calendar_uid (a)));
+  uid = g_strdup (nm_consultation_get_calendar_uid (a));
+  ics_a2 = nm_ics_build (a, plan, &options, NULL);
+  g_assert_cmpstr (ics_a, ==, ics_a2);
+  g_assert_cmpstr (nm_consultation_get_calendar_uid (a), ==, uid);
+
+  /* the same name and birth date: other UIDs, every one */
+  ics_b = nm_ics_build (b, plan, &options, NULL);
+  g_assert_cmpstr (nm_consultation_get_calendar_uid (b), !=, uid);
+  uids_a = uid_lines (ics_a);
+  uids_b = uid_lines (ics_b);
+  lines = g_strsplit (uids_a, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >, 2);
+  for (guint i = 0; lines[i][0] != '\0'; i++)
+    g_assert_null (strstr (uids_b, lines[i]));
+
+  /* not from the name or the birth date: the old keyed hash is not what
+   * they are, and changing both changes no UID */
+  {
+    static const char key[] = "io.github.needlemap.Needlemap calendar uid v1";
+    g_autofree char *message = g_strdup_printf ("%s\n%s", nm_consultation_get_client_name (a),
+                                                nm_consultation_get_birth_date (a));
+    g_autofree char *digest = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) key,
+                                                         sizeof key - 1, message, -1);
+    g_autofree char *old_salt = g_strndup (digest, 32);
+    g_autofree char *old_uid = nm_ics_uid (old_salt, nm_plan_get_series (plan, 0)->schedule, 1);
+
+    g_assert_null (strstr (ics_a, old_uid));
+    g_assert_null (strstr (uids_a, "1991"));
+  }
+  nm_consultation_set_client_name (a, "Someone Else");
+  nm_consultation_set_birth_date (a, "1970-01-01");
+  ics_renamed = nm_ics_build (a, plan, &options, NULL);
+  {
+    g_autofree char *uids_renamed = uid_lines (ics_renamed);
+
+    g_assert_cmpstr (uids_renamed, ==, uids_a);
+  }
+
+  /* saved, the id is in the file; read back, the same UIDs */
+  saved = nm_file_serialize_for_save (a, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (saved, NULL), g_bytes_get_size (saved), uid));
+  reloaded = nm_file_load_bytes (saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nm_consultation_get_calendar_uid (reloaded), ==, uid);
+  ics_reloaded = nm_ics_build (reloaded, plan, &options, NULL);
+  {
+    g_autofree char *uids_reloaded = uid_lines (ics_reloaded);
+
+    g_assert_cmpstr (uids_reloaded, ==, uids_a);
+  }
+
+  /* a new consultation gets its id on its first save */
+  {
+    g_autoptr(NmConsultation) fresh = nm_consultation_new ();
+    g_autoptr(GBytes) bytes = NULL;
+
+    nm_consultation_set_fitzpatrick (fresh, 3);
+    g_assert_null (nm_consultation_get_calendar_uid (fresh));
+    bytes = nm_file_serialize_for_save (fresh, &error);
+    g_assert_no_error (error);
+    g_assert_true (nm_calendar_uid_is_valid (nm_consultation_get_calendar_uid (fresh)));
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                    "\"calendar_uid\""));
+  }
+}
+
+/* plan.calendar_uid is read strictly: a string of 8–64 letters, digits
+ * or “-” */
+static void
+test_calendar_uid_in_file (void)
+{
+  static const struct { const char *value; gboolean ok; } cases[] = {
+    { "\"4f1c2a9e-6b7d-4e3a-9c5f-0d8e7b6a5c41\"", TRUE },
+    { "\"abcdefgh\"", TRUE },
+    { "\"abcdefg\"", FALSE },
+    { "\"a b c d e f g h\"", FALSE },
+    { "\"abcdefgh@example.org\"", FALSE },
+    { "12345678", FALSE },
+    { "null", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                               "\"client\": {\"fitzpatrick\": 2}, \"findings\": [], "
+                                               "\"plan\": {\"calendar_uid\": %s}}", cases[i].value);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NmConsultation) c = nm_file_load_bytes (bytes, &error);
+
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (strstr (cases[i].value, nm_consultation_get_calendar_uid (c)));
+        }
+      else
+        {
+          g_assert_null (c);
+          g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_INVALID);
+          g_assert_true (g_str_has_prefix (error->message, "plan.calendar_uid: "));
+        }
+    }
+}
+
 static void
 test_client_name_option (void)
 {
@@ -426,6 +583,35 @@ test_blocked_plan_has_no_calendar (void)
   g_assert_error (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS);
 }
 
+/* Issue 13 item 16: a start date late in 9999 gives no DTSTART or DTEND
+ * of a fifth digit: the plan is blocked, and the calendar says why. */
+static void
+test_year_9999 (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ics = NULL;
+
+  nm_consultation_set_birth_date (consultation, "9970-05-14");
+  nm_consultation_set_start_date (consultation, "9999-11-01");
+  plan = plan_for (consultation);
+  ics = nm_ics_build (consultation, plan, NULL, &error);
+  g_assert_null (ics);
+  g_assert_error (error, NM_ICS_ERROR, NM_ICS_ERROR_NO_SESSIONS);
+  g_assert_cmpstr (error->message, ==, "no planned sessions: their dates would run past the year 9999");
+  g_clear_error (&error);
+  g_clear_pointer (&plan, nm_plan_unref);
+
+  /* the latest start that fits: every date has four digits of year */
+  nm_consultation_set_start_date (consultation, "9997-11-01");
+  plan = plan_for (consultation);
+  ics = nm_ics_build (consultation, plan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (ics, "DTSTART;VALUE=DATE:9997"));
+  g_assert_null (strstr (ics, ":10000"));
+}
+
 /* Debian's python3-icalendar (installed by build-aux/dev) reads the calendar back
  * too: a parser that calendar software builds on. */
 static void
@@ -477,6 +663,9 @@ main (int   argc,
   g_test_add_func ("/outputs/ics/blocked", test_blocked_plan_has_no_calendar);
   g_test_add_func ("/outputs/ics/wait-before-start", test_wait_before_start);
   g_test_add_func ("/outputs/ics/python-icalendar", test_python_icalendar);
+  g_test_add_func ("/outputs/ics/year-9999", test_year_9999);
+  g_test_add_func ("/outputs/ics/uids-random", test_uids_random);
+  g_test_add_func ("/outputs/ics/calendar-uid-in-file", test_calendar_uid_in_file);
 
   return g_test_run ();
 }

@@ -164,6 +164,43 @@ assert_maps_are_vector (NmPdfDocument   *doc,
   g_assert_cmpuint (n_maps, >, 0);
 }
 
+/* Issue 13 item 16: no year past 9999 anywhere in the PDF (the series,
+ * the first maintenance session a year after it); the maintenance
+ * session the schedule draws is the planner's. */
+static void
+test_year_9999 (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  GDate today;
+  NmPdfOptions options = { NULL, NULL, NULL, NULL, NM_PAPER_A4, &today };
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (NM_MAINTENANCE_MONTHS, ==, NM_PLAN_MAINTENANCE_MONTHS);
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 20, G_DATE_NOVEMBER, 2026);
+  nm_consultation_set_birth_date (consultation, "9970-05-14");
+  for (guint i = 0; i < 2; i++)
+    {
+      nm_consultation_set_start_date (consultation, i == 0 ? "9999-11-01" : "9997-11-01");
+      plan = plan_for (consultation);
+      g_assert_cmpint (nm_plan_get_status (plan) == NM_PLAN_BLOCKED, ==, i == 0);
+      doc = nm_pdf_document_new (consultation, plan, &options);
+      pdf = export (doc, NULL);
+      text = all_text (pdf);
+      g_assert_null (strstr (text, "10000"));
+      if (i == 1)
+        g_assert_nonnull (strstr (text, "9998"));   /* the maintenance session */
+      g_clear_pointer (&text, g_free);
+      g_clear_object (&pdf);
+      g_clear_pointer (&doc, nm_pdf_document_unref);
+      g_clear_pointer (&plan, nm_plan_unref);
+    }
+}
+
 static void
 test_sample_a4 (void)
 {
@@ -1580,6 +1617,7 @@ main (int   argc,
   g_test_add_func ("/outputs/schedule/text", test_schedule_text);
   g_test_add_func ("/outputs/schedule/past-sessions", test_schedule_past_sessions);
   g_test_add_func ("/outputs/schedule/today-under-sessions", test_schedule_today_under_sessions);
+  g_test_add_func ("/outputs/pdf/year-9999", test_year_9999);
 
   return g_test_run ();
 }

@@ -15,9 +15,12 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "nm-export.h"
+#include "nm-ics.h"
 #include "nm-poppler-compat.h"
 #include "nm-print.h"
 #include "outputs-test-util.h"
+#include "../test-wait.h"
 
 /* GtkPrintOperation's export action runs the real print pipeline, with a
  * real GtkPrintContext calling our draw-page handler, into a PDF file. */
@@ -72,6 +75,64 @@ test_print_pipeline (void)
   g_unlink (path);
 }
 
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (nm_export_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Issue 13 item 9, in the window: the calendar exported from a file that
+ * has no calendar id yet gets one, made on the model itself (not on the
+ * export's copy), and the consultation counts as changed until it is
+ * saved, so that closing asks and the next export updates the same
+ * events. */
+static void
+test_window_calendar_id (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "needlemap-test-window.ics", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autofree char *ics = NULL;
+  g_autofree char *first_uid = NULL;
+  gboolean done = FALSE;
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 20, G_DATE_NOVEMBER, 2026);
+  nm_consultation_set_calendar_uid (consultation, NULL);
+  nm_history_mark_saved (nm_consultation_get_history (consultation));
+  g_assert_false (nm_consultation_get_modified (consultation));
+
+  nm_export_async (NM_EXPORT_ICS, consultation, plan, NULL, &today, out, NULL, NULL, on_exported_cb, &done);
+  test_wait_until (test_wait_is_set, &done, "the calendar export");
+  g_assert_true (nm_calendar_uid_is_valid (nm_consultation_get_calendar_uid (consultation)));
+  g_assert_true (nm_consultation_get_modified (consultation));
+  g_assert_false (nm_consultation_can_undo (consultation));
+  g_assert_true (g_file_get_contents (path, &ics, NULL, NULL));
+  first_uid = nm_ics_uid (nm_consultation_get_calendar_uid (consultation),
+                          nm_plan_get_series (plan, 0)->schedule, 1);
+  g_assert_nonnull (strstr (ics, first_uid));
+  g_clear_pointer (&ics, g_free);
+
+  /* saved: not changed any more; a second export keeps the id and does
+   * not mark it changed again */
+  nm_history_mark_saved (nm_consultation_get_history (consultation));
+  done = FALSE;
+  nm_export_async (NM_EXPORT_ICS, consultation, plan, NULL, &today, out, NULL, NULL, on_exported_cb, &done);
+  test_wait_until (test_wait_is_set, &done, "the second calendar export");
+  g_assert_false (nm_consultation_get_modified (consultation));
+  g_assert_true (g_file_get_contents (path, &ics, NULL, NULL));
+  g_assert_nonnull (strstr (ics, first_uid));
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -79,6 +140,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/outputs/print/pipeline", test_print_pipeline);
+  g_test_add_func ("/outputs/print/window-calendar-id", test_window_calendar_id);
 
   return g_test_run ();
 }

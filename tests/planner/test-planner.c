@@ -409,6 +409,68 @@ test_start_date_defaults_to_today (void)
   g_assert_cmpuint (g_date_get_day (&nm_plan_get_series (plan, 0)->dates[1]), ==, 28);
 }
 
+/* Issue 13 item 16: no date the plan gives may pass 9999-12-31, the last
+ * a file can hold (YYYY-MM-DD), nor the first maintenance session a year
+ * after a series' last one (the schedule and the PDF show it): the plan
+ * is blocked, saying why; a series is never cut short. */
+static void
+test_dates_past_9999 (void)
+{
+  g_autoptr(NmProtocol) protocol = default_protocol ();
+  g_autoptr(NmConsultation) c = build_consultation (2, "forehead fine-lines 2, cheek-left acne-scar-rolling 3",
+                                                    NULL, NULL, NULL);
+  g_autoptr(NmPlan) plan = NULL;
+  g_autofree char *json = NULL;
+  GDate today, maintenance;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, G_DATE_DECEMBER, 2026);
+  /* an adult then, not 8,000 years old (that blocks on its own) */
+  nm_consultation_set_birth_date (c, "9960-01-01");
+
+  /* the issue's start date: blocked, no series, no five-digit year */
+  nm_consultation_set_start_date (c, "9999-11-01");
+  plan = nm_planner_run (c, protocol, &today);
+  g_assert_cmpint (nm_plan_get_status (plan), ==, NM_PLAN_BLOCKED);
+  g_assert_cmpuint (nm_plan_get_n_blocked_by (plan), ==, 1);
+  g_assert_cmpstr (nm_plan_get_blocked_by (plan, 0)->id, ==, "dates-out-of-range");
+  g_assert_nonnull (strstr (nm_plan_get_blocked_by (plan, 0)->message, "9999"));
+  g_assert_false (nm_plan_get_blocked_by (plan, 0)->lifelong);
+  g_assert_cmpuint (nm_plan_get_n_series (plan), ==, 0);
+  json = nm_plan_to_json (plan);
+  g_assert_null (strstr (json, "10000"));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&plan, nm_plan_unref);
+
+  /* two years earlier: every date, and the maintenance session, fit */
+  nm_consultation_set_start_date (c, "9997-11-01");
+  plan = nm_planner_run (c, protocol, &today);
+  g_assert_cmpint (nm_plan_get_status (plan), !=, NM_PLAN_BLOCKED);
+  g_assert_cmpuint (nm_plan_get_n_series (plan), >, 0);
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (plan, s);
+
+      g_assert_cmpuint (series->n_dates, ==, series->sessions);
+      maintenance = series->dates[series->n_dates - 1];
+      g_date_add_months (&maintenance, NM_PLAN_MAINTENANCE_MONTHS);
+      g_assert_cmpuint (g_date_get_year (&maintenance), <=, 9999);
+    }
+  g_clear_pointer (&plan, nm_plan_unref);
+
+  /* a today in the last days of 9999 and a sunburn's wait: the wait
+   * names no date past the year, and the plan is blocked */
+  nm_consultation_set_start_date (c, NULL);
+  nm_consultation_set_screening (c, "sunburn", NM_ANSWER_YES);
+  g_date_set_dmy (&today, 25, G_DATE_DECEMBER, 9999);
+  plan = nm_planner_run (c, protocol, &today);
+  g_assert_cmpint (nm_plan_get_status (plan), ==, NM_PLAN_BLOCKED);
+  g_assert_true (nm_plan_has_warning (plan, "wait-before-start", NULL));
+  json = nm_plan_to_json (plan);
+  g_assert_null (strstr (json, "10000"));
+  g_assert_nonnull (strstr (json, "dates-out-of-range"));
+}
+
 static void
 test_reasons_cite_sources (void)
 {
@@ -725,6 +787,7 @@ main (int   argc,
   g_test_add_func ("/planner/device-options", test_device_options);
   g_test_add_func ("/planner/order-independent", test_order_independent);
   g_test_add_func ("/planner/format-mm", test_format_mm);
+  g_test_add_func ("/planner/dates-past-9999", test_dates_past_9999);
   g_test_add_func ("/planner/properties", test_properties);
 
   return g_test_run ();
