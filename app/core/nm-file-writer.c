@@ -600,6 +600,42 @@ nm_file_save (NmConsultation  *self,
   return nm_file_replace_consultation (file, data, len, cancellable, error);
 }
 
+/* The same JSON without the whitespace between its tokens: strings are
+ * copied as they are (a backslash escapes the character after it). */
+static GBytes *
+without_layout (GBytes *bytes)
+{
+  gsize len, n = 0;
+  const char *in = g_bytes_get_data (bytes, &len);
+  char *out = g_malloc (len + 1);
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = in[i];
+
+      if (in_string)
+        {
+          out[n++] = c;
+          if (c == '\\' && i + 1 < len)
+            out[n++] = in[++i];
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+          out[n++] = c;
+        }
+      else if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+        out[n++] = c;
+    }
+  /* a text file ends with a newline */
+  out[n++] = '\n';
+
+  return g_bytes_new_take (out, n);
+}
+
 /**
  * nm_file_serialize_for_save:
  * @self: a consultation
@@ -624,6 +660,15 @@ nm_file_serialize_for_save (NmConsultation  *self,
   /* A saved file has its calendar id from its first save on. */
   nm_consultation_ensure_calendar_uid (self);
   bytes = nm_file_serialize (self);
+  /* A file read within the limit is always savable: a dense file that
+   * the indentation would push past it is written without indentation. */
+  if (g_bytes_get_size (bytes) > NM_FILE_MAX_BYTES)
+    {
+      GBytes *compact = without_layout (bytes);
+
+      g_bytes_unref (bytes);
+      bytes = compact;
+    }
   if (g_bytes_get_size (bytes) > NM_FILE_MAX_BYTES)
     {
       g_set_error (error, NM_FILE_ERROR, NM_FILE_ERROR_TOO_LARGE,

@@ -18,6 +18,7 @@
 #include "nm-file.h"
 #include "nm-file-private.h"
 #include "nm-json-reader.h"
+#include "nm-vocab.h"
 
 #define HEAD "{\"format\": \"needlemap-consultation\", \"version\": 1, " \
              "\"client\": {\"name\": \"A\", \"fitzpatrick\": 2}, \"screening\": {}, \"findings\": []"
@@ -333,6 +334,67 @@ test_values_limit_file (void)
   g_assert_nonnull (strstr (error->message, "more than 1000000 values in the file"));
 }
 
+/* A file read within the size limit can always be saved: one written
+ * without indentation near the limit would pass it once indented, and is
+ * then saved without indentation. */
+static void
+test_dense_file_saves (void)
+{
+  g_autoptr(GString) s = g_string_new ("{\"format\":\"needlemap-consultation\",\"version\":1,"
+                                       "\"client\":{\"name\":\"A\",\"fitzpatrick\":2},\"screening\":{},"
+                                       "\"findings\":[");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(NmConsultation) c = NULL;
+  g_autoptr(NmConsultation) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
+  const guint n = 4000;
+  gsize note_len;
+
+  note_len = (NM_FILE_MAX_BYTES - 64 * 1024) / n - 120;
+  g_assert_cmpuint (note_len, <=, NM_FILE_MAX_STRING_CHARS);
+  note = g_strnfill (note_len, 'n');
+  for (guint i = 0; i < n; i++)
+    {
+      const NmRegionInfo *region = nm_vocab_region (i % nm_vocab_n_regions ());
+      const NmKindInfo *kind = nm_vocab_kind ((i / nm_vocab_n_regions ()) % nm_vocab_n_kinds ());
+
+      g_string_append_printf (s, "%s{\"region\":\"%s\",\"kind\":\"%s\",\"severity\":2,\"note\":\"%s\"}",
+                              i > 0 ? "," : "", region->id, kind->id, note);
+    }
+  g_string_append (s, "],\"sessions\":[]");
+  /* kept unknown keys fill the file to within a few bytes of the limit (room
+   * for the calendar id a first save adds) */
+  for (guint k = 0; s->len + 240 < NM_FILE_MAX_BYTES; k++)
+    {
+      gsize room = NM_FILE_MAX_BYTES - s->len - 240;
+
+      g_string_append_printf (s, ",\"x_%u\":\"", k);
+      for (gsize j = 0; j < MIN (room, NM_FILE_MAX_STRING_CHARS); j++)
+        g_string_append_c (s, 'p');
+      g_string_append_c (s, '"');
+    }
+  g_string_append (s, "}");
+  g_assert_cmpuint (s->len, <=, NM_FILE_MAX_BYTES);
+  g_assert_cmpuint (s->len + 256, >, NM_FILE_MAX_BYTES);
+
+  bytes = g_bytes_new (s->str, s->len);
+  c = nm_file_load_bytes (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (c);
+
+  saved = nm_file_serialize_for_save (c, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (saved);
+  g_assert_cmpuint (g_bytes_get_size (saved), <=, NM_FILE_MAX_BYTES);
+
+  again = nm_file_load_bytes (saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nm_consultation_get_n_findings (again), ==, n);
+  g_assert_cmpstr (nm_finding_get_note (nm_consultation_get_finding (again, n - 1)), ==, note);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +407,7 @@ main (int   argc,
   g_test_add_func ("/file-bounds/unknown-values-limit", test_unknown_values_limit);
   g_test_add_func ("/file-bounds/values-limit-exact", test_values_limit_exact);
   g_test_add_func ("/file-bounds/values-limit-file", test_values_limit_file);
+  g_test_add_func ("/file-bounds/dense-file-saves", test_dense_file_saves);
 
   return g_test_run ();
 }
