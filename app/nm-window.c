@@ -1241,19 +1241,9 @@ on_map_outline_drawn_cb (NmWindow      *self,
                          guint          n_points,
                          NmMapView     *map_view)
 {
-  g_autoptr(NmFinding) finding = NULL;
-  const char *note;
-
-  if (self->consultation == NULL || !nm_window_require_kind (self))
-    return;
-
-  finding = nm_finding_new (region, nm_tag_panel_get_kind (self->tag_panel),
-                            nm_tag_panel_get_severity (self->tag_panel));
-  nm_finding_set_outline (finding, nm_view_id (nm_map_view_get_view (map_view)), points, n_points);
-  note = nm_tag_panel_get_note (self->tag_panel);
-  if (note != NULL && note[0] != '\0')
-    nm_finding_set_note (finding, note);
-  nm_consultation_add_finding (self->consultation, finding);
+  /* never a new finding: the outline goes to one the region has */
+  _nm_window_outline_drawn (self, region, nm_view_id (nm_map_view_get_view (map_view)),
+                            points, n_points);
 }
 
 /* F6 moves the keyboard between the map and the side panel, the way GNOME
