@@ -19,6 +19,7 @@
 
 #include "nm-finding.h"
 #include "nm-map-view.h"
+#include "nm-tag-panel.h"
 #include "nm-vocab.h"
 #include "nm-window-private.h"
 
@@ -66,12 +67,21 @@ attach (NmWindow       *self,
         const NmPoint  *points,
         guint           n_points)
 {
+  const char *one[] = { nm_finding_get_region (finding), NULL };
+  NmTagPanel *panel;
   g_autofree char *message = NULL;
 
   /* one undo step, whatever the outline replaces */
   nm_consultation_begin_group (consultation);
   nm_consultation_set_finding_outline (consultation, finding, view, points, n_points);
   nm_consultation_end_group (consultation);
+
+  /* the Findings panel shows the finding, outlined, ready for its
+   * severity to be changed */
+  nm_map_view_set_selection (nm_window_get_map_view (self), one);
+  panel = nm_window_get_tag_panel (self);
+  if (panel != NULL)
+    nm_tag_panel_select_finding (panel, finding);
 
   /* Translators: %s is the kind of finding, "Rolling acne scars" */
   message = g_strdup_printf (_("Outline added to %s"), nm_vocab_kind_name (nm_finding_get_kind (finding)));

@@ -1326,7 +1326,7 @@ on_map_notify_cb (NmWindow   *self,
     {
       NmMapTool tool = nm_map_view_get_tool (map_view);
 
-      nm_tag_panel_set_brush (self->tag_panel, tool != NM_MAP_TOOL_SELECT);
+      nm_tag_panel_set_tool (self->tag_panel, tool);
       if (tool != NM_MAP_TOOL_SELECT)
         adw_view_stack_set_visible_child_name (self->side_stack, "tag");
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);

@@ -42,6 +42,7 @@ struct _NmTagPanel
   char            *kind;
   guint            severity;
   gboolean         brush;
+  gboolean         outline;          /* the map's tool draws outlines */
   NmFinding       *selected;         /* a finding of the list, or NULL */
   gboolean         selecting;        /* the list's selection is being set */
 
@@ -108,6 +109,17 @@ update_header (NmTagPanel *self)
                                   nm_vocab_kind_name (self->kind), self->severity);
           gtk_label_set_text (self->hint, hint);
         }
+      return;
+    }
+
+  if (self->outline)
+    {
+      if (n == 1)
+        gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
+      else
+        gtk_label_set_text (self->title, _("Outline"));
+      gtk_label_set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
+                                        "the outline is added to that finding."));
       return;
     }
 
@@ -859,8 +871,54 @@ nm_tag_panel_set_brush (NmTagPanel *self,
 {
   g_return_if_fail (NM_IS_TAG_PANEL (self));
 
-  self->brush = !!brush;
+  nm_tag_panel_set_tool (self, brush ? NM_MAP_TOOL_BRUSH : NM_MAP_TOOL_SELECT);
+}
+
+/**
+ * nm_tag_panel_set_tool:
+ *
+ * What the map's tool does, for the panel to say: with the brush, clicking
+ * a kind makes it the brush; with the outline tool, the panel says where
+ * an outline goes (never to a new finding).
+ */
+void
+nm_tag_panel_set_tool (NmTagPanel *self,
+                       NmMapTool   tool)
+{
+  g_return_if_fail (NM_IS_TAG_PANEL (self));
+
+  self->brush = tool == NM_MAP_TOOL_BRUSH;
+  self->outline = tool == NM_MAP_TOOL_OUTLINE;
   if (self->brush)
     select_finding (self, NULL);
   update_header (self);
+}
+
+/**
+ * nm_tag_panel_get_selected_finding:
+ *
+ * Returns: (transfer none) (nullable): the finding the severity buttons
+ *   change, one of the selected regions'
+ */
+NmFinding *
+nm_tag_panel_get_selected_finding (NmTagPanel *self)
+{
+  g_return_val_if_fail (NM_IS_TAG_PANEL (self), NULL);
+  return self->selected;
+}
+
+/**
+ * nm_tag_panel_select_finding:
+ * @finding: (nullable): a finding of the selected regions, or %NULL
+ *
+ * Selects @finding in the list: the severity buttons show and change it.
+ */
+void
+nm_tag_panel_select_finding (NmTagPanel *self,
+                             NmFinding  *finding)
+{
+  g_return_if_fail (NM_IS_TAG_PANEL (self));
+  g_return_if_fail (finding == NULL || NM_IS_FINDING (finding));
+
+  select_finding (self, finding);
 }

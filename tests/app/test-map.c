@@ -303,6 +303,11 @@ test_outline (Fixture       *f,
   nm_finding_get_outline (finding, &n);
   g_assert_cmpuint (n, ==, G_N_ELEMENTS (outline_points));
   g_assert_null (find_dialog (f));
+  /* the Findings panel shows it, selected, and says where outlines go */
+  g_assert_cmpstrv (nm_tag_panel_get_regions (f->panel), ((const char *[]) { "cheek-left", NULL }));
+  g_assert_true (nm_tag_panel_get_selected_finding (f->panel) == rolling);
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (f->panel), "the outline is added to that finding"));
+  g_assert_null (find_label_containing (GTK_WIDGET (f->panel), "Each click on the map tags"));
 
   /* one undo takes the outline away, and only it */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
