@@ -46,15 +46,18 @@ struct _NmTagPanel
   NmFinding       *selected;         /* a finding of the list, or NULL */
   gboolean         selecting;        /* the list's selection is being set */
 
+  /* from the template */
   GtkWidget       *scroller;
   GtkLabel        *title;
   GtkLabel        *hint;
-  GtkToggleButton *severity_buttons[NM_SEVERITY_MAX];
+  GtkWidget       *severity_box;
   GtkLabel        *severity_description;
   GtkEntry        *note_entry;
   GHashTable      *kind_buttons;     /* kind id → GtkToggleButton */
+  GtkWidget       *kinds_box;
   AdwPreferencesGroup *findings_group;
   GtkListBox      *findings_list;
+
   GtkCustomFilter *here_filter;
   GtkFilterListModel *here;          /* the findings of the selected regions */
 };
@@ -524,78 +527,30 @@ heading (const char *text,
   return label;
 }
 
+/* What the template cannot hold: the severities' names, the kinds of the
+ * vocabulary, and the findings list's model. */
 static void
 build (NmTagPanel *self)
 {
-  GtkWidget *box, *clamp, *severity_box, *group_box;
+  guint s = NM_SEVERITY_MIN;
 
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 520);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
-
-  self->title = GTK_LABEL (heading ("", "title-3"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title));
-  self->hint = GTK_LABEL (heading ("", "dim-label"));
-  gtk_label_set_lines (self->hint, 2);
-  gtk_label_set_ellipsize (self->hint, PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->hint));
-
-
-
-  /* Severity 1–4, with the grade's description beneath. */
-  gtk_box_append (GTK_BOX (box), heading (_("Severity"), "heading"));
-  gtk_widget_set_margin_top (gtk_widget_get_last_child (box), 12);
-  severity_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (severity_box, "linked");
-  gtk_box_set_homogeneous (GTK_BOX (severity_box), TRUE);
-  for (guint s = NM_SEVERITY_MIN; s <= NM_SEVERITY_MAX; s++)
+  for (GtkWidget *button = gtk_widget_get_first_child (self->severity_box);
+       button != NULL && s <= NM_SEVERITY_MAX;
+       button = gtk_widget_get_next_sibling (button), s++)
     {
-      /* no mnemonic: Alt+1…6 belong to the map's views */
-      g_autofree char *label = g_strdup_printf ("%u", s);
-      GtkWidget *button = gtk_toggle_button_new_with_label (label);
-
       gtk_widget_set_tooltip_text (button, nm_vocab_severity_name (s));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, nm_vocab_severity_name (s),
                                       -1);
-      /* the property action keeps one of them active, the severity's */
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "tag.severity");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", s);
-      self->severity_buttons[s - 1] = GTK_TOGGLE_BUTTON (button);
-      gtk_box_append (GTK_BOX (severity_box), button);
     }
-  gtk_box_append (GTK_BOX (box), severity_box);
-  self->severity_description = GTK_LABEL (heading ("", "caption"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->severity_description), "dim-label");
-  gtk_label_set_lines (self->severity_description, 3);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->severity_description));
-
-  self->note_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->note_entry, _("Note for the next tag (optional)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
-  gtk_entry_set_max_length (self->note_entry, 2000);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->note_entry), 6);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->note_entry));
 
   /* Kinds, grouped by category. */
   for (guint c = 0; c < NM_N_CATEGORIES; c++)
     {
       GtkWidget *flow = gtk_flow_box_new ();
 
-      gtk_box_append (GTK_BOX (box), heading (nm_category_name (c), "heading"));
-      gtk_widget_set_margin_top (gtk_widget_get_last_child (box), 6);
+      gtk_box_append (GTK_BOX (self->kinds_box), heading (nm_category_name (c), "heading"));
+      gtk_widget_set_margin_top (gtk_widget_get_last_child (self->kinds_box), 6);
       gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
       /* three columns where the panel has room, two in the narrowest
        * window (1024 pixels wide) */
@@ -626,27 +581,13 @@ build (NmTagPanel *self)
           g_hash_table_insert (self->kind_buttons, (gpointer) info->id, button);
           gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
         }
-      gtk_box_append (GTK_BOX (box), flow);
+      gtk_box_append (GTK_BOX (self->kinds_box), flow);
     }
 
-
-
-  group_box = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group_box), _("Findings Here"));
-  gtk_widget_set_margin_top (group_box, 18);
-  self->findings_group = ADW_PREFERENCES_GROUP (group_box);
-  gtk_box_append (GTK_BOX (box), group_box);
-
-  self->findings_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_add_css_class (GTK_WIDGET (self->findings_list), "boxed-list");
-  gtk_list_box_set_selection_mode (self->findings_list, GTK_SELECTION_SINGLE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->findings_list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Findings Here"), -1);
   gtk_list_box_bind_model (self->findings_list, G_LIST_MODEL (self->here), create_row, self, NULL);
   g_signal_connect_object (self->findings_list, "row-selected", G_CALLBACK (on_row_selected_cb), self, 0);
   /* after the list box's own handler, so that the rows exist */
   g_signal_connect_object (self->here, "items-changed", G_CALLBACK (on_findings_changed_cb), self, 0);
-  adw_preferences_group_add (self->findings_group, GTK_WIDGET (self->findings_list));
 }
 
 static void
@@ -656,7 +597,7 @@ nm_tag_panel_dispose (GObject *object)
 
   nm_tag_panel_set_consultation (self, NULL);
   g_clear_object (&self->selected);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_TAG_PANEL);
   g_clear_object (&self->here);
   g_clear_object (&self->here_filter);
   g_clear_object (&self->consultation_signals);
@@ -734,6 +675,18 @@ nm_tag_panel_class_init (NmTagPanelClass *klass)
   /* the severity buttons' state; with a finding selected, its severity */
   gtk_widget_class_install_property_action (widget_class, "tag.severity", "severity");
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/needlemap/Needlemap/nm-tag-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, title);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, hint);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, severity_box);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, severity_description);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, note_entry);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, kinds_box);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, findings_group);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, findings_list);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nm-tag-panel");
 }
@@ -749,9 +702,9 @@ nm_tag_panel_init (NmTagPanel *self)
   g_signal_group_connect_object (self->consultation_signals, "changed",
                                  G_CALLBACK (on_consultation_changed_cb), self, 0);
 
+  gtk_widget_init_template (GTK_WIDGET (self));
   build (self);
   update_severity_description (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->findings_group), FALSE);
   update_header (self);
 }
 
