@@ -448,6 +448,54 @@ test_severity_edit_and_duplicates (Fixture       *f,
   g_assert_cmpuint (nm_finding_get_severity (finding), ==, 4);
 }
 
+/* Issue 14 (How): the findings list is bound to the findings, not torn
+ * down on each edit: after an edit of one finding, the other rows are the
+ * same widgets, and the focus and the scroll stay where they were. */
+static void
+test_findings_list_kept (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *kinds[] = { "acne-scar-icepick", "acne-scar-boxcar", "acne-scar-rolling", "scar-surgical" };
+  g_autoptr(GPtrArray) before = g_ptr_array_new ();
+  g_autoptr(GPtrArray) after = g_ptr_array_new ();
+  GtkWidget *last, *focus;
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adjustment;
+  double value;
+
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    g_signal_emit_by_name (find_kind_button (GTK_WIDGET (f->panel), kinds[i]), "clicked");
+  settle (GTK_WIDGET (f->window));
+  collect_rows (GTK_WIDGET (f->panel), before);
+  g_assert_cmpuint (before->len, ==, G_N_ELEMENTS (kinds));
+
+  /* the last row's remove button in view and focused */
+  last = g_ptr_array_index (before, before->len - 1);
+  focus = gtk_widget_get_last_child (last);
+  while (focus != NULL && !GTK_IS_BUTTON (focus))
+    focus = gtk_widget_get_last_child (focus);
+  g_assert_nonnull (focus);
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (last, GTK_TYPE_SCROLLED_WINDOW));
+  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  gtk_widget_grab_focus (focus);
+  settle (GTK_WIDGET (f->window));
+  value = gtk_adjustment_get_value (adjustment);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == focus);
+
+  /* an edit of the first finding */
+  nm_consultation_set_finding_severity (f->consultation, nm_consultation_get_finding (f->consultation, 0), 4);
+  settle (GTK_WIDGET (f->window));
+  collect_rows (GTK_WIDGET (f->panel), after);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_true (g_ptr_array_index (after, i) == g_ptr_array_index (before, i));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (after, 0)), "Severity 4"));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == focus);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, value);
+}
+
 static void
 test_view_and_layer_actions (Fixture       *f,
                              gconstpointer  data)
@@ -590,6 +638,7 @@ main (int   argc,
   g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
   g_test_add ("/map/outline-never-invents", Fixture, NULL, fixture_setup, test_outline_never_invents, fixture_teardown);
   g_test_add ("/map/outline-asks-which", Fixture, NULL, fixture_setup, test_outline_asks_which, fixture_teardown);
+  g_test_add ("/map/findings-list-kept", Fixture, NULL, fixture_setup, test_findings_list_kept, fixture_teardown);
   g_test_add ("/map/severity-edit-and-duplicates", Fixture, NULL, fixture_setup, test_severity_edit_and_duplicates, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
   g_test_add ("/map/view-and-layer", Fixture, NULL, fixture_setup, test_view_and_layer_actions, fixture_teardown);
