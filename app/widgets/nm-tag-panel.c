@@ -121,8 +121,12 @@ update_header (NmTagPanel *self)
         gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
       else
         gtk_label_set_text (self->title, _("Outline"));
-      gtk_label_set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
-                                        "the outline is added to that finding."));
+      if (n == 1 && tagged == 0)
+        gtk_label_set_text (self->hint, _("Nothing is tagged here yet: click a kind to tag it, "
+                                          "then draw its outline."));
+      else
+        gtk_label_set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
+                                          "the outline is added to that finding."));
       return;
     }
 

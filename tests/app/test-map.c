@@ -336,6 +336,13 @@ test_outline_never_invents (Fixture       *f,
   g_assert_null (find_dialog (f));
   /* the region waits in the Findings panel to be tagged */
   g_assert_cmpstrv (nm_tag_panel_get_regions (f->panel), ((const char *[]) { "cheek-right", NULL }));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (f->panel), "click a kind to tag it, then draw its outline"));
+  /* a click on a kind tags it there, and the next outline goes to it */
+  g_signal_emit_by_name (find_kind_button (GTK_WIDGET (f->panel), "melasma"), "clicked");
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 2);
+  draw_outline (f, "cheek-right");
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 2);
+  g_assert_true (nm_finding_has_outline (nm_consultation_get_finding (f->consultation, 1)));
 }
 
 /* Issue 14, defect 1: with several findings on the region, the
