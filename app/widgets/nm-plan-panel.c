@@ -375,6 +375,25 @@ update_acknowledgements (NmPlanPanel *self)
   gtk_widget_set_visible (self->ack_group, self->ack_rows->len > 0);
 }
 
+/* A severity's name in brackets after its finding: a form of its own, so
+ * that a language can make it agree (or not need to), shared with the PDF's
+ * (context "severity after a finding"). The names are the Findings
+ * panel's (nm_vocab_severity_name). */
+static const char *
+severity_after_finding (guint severity)
+{
+  static const char * const names[] = {
+    /* Translators: a finding's severity, in brackets after the finding's
+     * name ("Rolling acne scars (Moderate)"): a form that needs no agreement */
+    NC_("severity after a finding", "Mild"), NC_("severity after a finding", "Moderate"),
+    NC_("severity after a finding", "Marked"), NC_("severity after a finding", "Severe"),
+  };
+
+  if (severity < NM_SEVERITY_MIN || severity > NM_SEVERITY_MAX)
+    return "";
+  return g_dpgettext2 (GETTEXT_PACKAGE, "severity after a finding", names[severity - NM_SEVERITY_MIN]);
+}
+
 static char *
 findings_of (NmConsultation *consultation,
              const char     *region)
@@ -384,12 +403,19 @@ findings_of (NmConsultation *consultation,
   for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
     {
       NmFinding *finding = nm_consultation_get_finding (consultation, i);
+      g_autofree char *line = NULL;
 
       if (g_strcmp0 (nm_finding_get_region (finding), region) != 0)
         continue;
-      g_string_append_printf (out, "%s%s (%s)", out->len > 0 ? ", " : "",
+      /* Translators: a finding and its severity (see "Mild", context
+       * "severity after a finding"), e.g. "Rolling acne scars (Moderate)" */
+      line = g_strdup_printf (C_("finding and its severity", "%s (%s)"),
                               nm_vocab_kind_name (nm_finding_get_kind (finding)),
-                              nm_vocab_severity_name (nm_finding_get_severity (finding)));
+                              severity_after_finding (nm_finding_get_severity (finding)));
+      if (out->len > 0)
+        /* Translators: between the findings of a region, "Fine lines (Mild), Wrinkles (Marked)" */
+        g_string_append (out, _(", "));
+      g_string_append (out, line);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
