@@ -540,46 +540,13 @@ nm_plan_panel_rebuild (NmPlanPanel *self)
   self->updating = FALSE;
 }
 
-/* The parts of the content, made once; nm_plan_panel_rebuild() fills
- * them in. */
+/* The rows' arrays; the parts themselves come from the template. */
 static void
 build_content (NmPlanPanel *self)
 {
-  self->empty_page = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty_page), "view-list-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (self->empty_page), _("No Plan Yet"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (self->empty_page),
-                                   _("Tag findings on the map and answer the screening."));
-  gtk_box_append (GTK_BOX (self->content), self->empty_page);
-
-  self->status_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  self->status_title = GTK_LABEL (wrapped_label ("", "title-3"));
-  self->status_body = GTK_LABEL (wrapped_label ("", "dim-label"));
-  gtk_box_append (GTK_BOX (self->status_box), GTK_WIDGET (self->status_title));
-  gtk_box_append (GTK_BOX (self->status_box), GTK_WIDGET (self->status_body));
-  gtk_box_append (GTK_BOX (self->content), self->status_box);
-
-  self->ack_group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->ack_group), _("Precautions to Acknowledge"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->ack_group),
-                                         _("Answered yes: check each one you have reviewed, "
-                                           "and say how it is handled."));
-  gtk_box_append (GTK_BOX (self->content), self->ack_group);
   self->ack_rows = g_ptr_array_new_with_free_func (ack_row_free);
-
-  self->blocks_group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->blocks_group), _("Contraindications"));
-  gtk_box_append (GTK_BOX (self->content), self->blocks_group);
   self->block_rows = g_ptr_array_new ();
-
-  self->warnings_group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->warnings_group), _("Warnings"));
-  gtk_box_append (GTK_BOX (self->content), self->warnings_group);
   self->warning_rows = g_ptr_array_new ();
-
-  self->regions_group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->regions_group), _("Regions"));
-  gtk_box_append (GTK_BOX (self->content), self->regions_group);
   self->region_rows = g_ptr_array_new_with_free_func (region_row_free);
 }
 
@@ -651,40 +618,14 @@ on_device_step_changed_cb (GtkSpinButton *spin,
     nm_consultation_set_device_step_mm (self->consultation, value);
 }
 
-static GtkSpinButton *
-device_row (NmPlanPanel   *self,
-            const char    *title,
-            double         lower,
-            double         upper,
-            AdwActionRow **row_out)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 0.05);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->device_group), row);
-  *row_out = ADW_ACTION_ROW (row);
-  return GTK_SPIN_BUTTON (spin);
-}
-
+/* The spin buttons' ranges, from the consultation's limits. */
 static void
 build_device_group (NmPlanPanel *self)
 {
-  self->device_group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->device_group), _("Device"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->device_group),
-                                         _("The device this consultation is planned for, saved with it. "
-                                           "No depth goes beyond its maximum, and every depth is a whole "
-                                           "number of its steps."));
-  self->device_max_spin = device_row (self, _("Maximum Depth"), 0.25, NM_DEVICE_MAX_MM_LIMIT,
-                                      &self->device_max_row);
-  self->device_step_spin = device_row (self, _("Depth Step"), NM_DEVICE_STEP_MM_MIN, NM_DEVICE_STEP_MM_MAX,
-                                       &self->device_step_row);
+  gtk_spin_button_set_range (self->device_max_spin, 0.25, NM_DEVICE_MAX_MM_LIMIT);
+  gtk_spin_button_set_increments (self->device_max_spin, 0.05, 0.5);
+  gtk_spin_button_set_range (self->device_step_spin, NM_DEVICE_STEP_MM_MIN, NM_DEVICE_STEP_MM_MAX);
+  gtk_spin_button_set_increments (self->device_step_spin, 0.05, 0.5);
   g_signal_connect_object (self->device_max_spin, "value-changed",
                            G_CALLBACK (on_device_max_changed_cb), self, 0);
   g_signal_connect_object (self->device_step_spin, "value-changed",
@@ -713,8 +654,8 @@ nm_plan_panel_dispose (GObject *object)
   NmPlanPanel *self = NM_PLAN_PANEL (object);
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->consultation_signals);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_PLAN_PANEL);
   g_clear_object (&self->consultation);
   g_clear_pointer (&self->ack_rows, g_ptr_array_unref);
   g_clear_pointer (&self->block_rows, g_ptr_array_unref);
@@ -785,6 +726,24 @@ nm_plan_panel_class_init (NmPlanPanelClass *klass)
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/needlemap/Needlemap/nm-plan-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, content);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, status_box);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, status_title);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, status_body);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, ack_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, blocks_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, warnings_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, regions_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_max_row);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_step_row);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_max_spin);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_step_spin);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nmplanpanel");
 }
@@ -792,31 +751,9 @@ nm_plan_panel_class_init (NmPlanPanelClass *klass)
 static void
 nm_plan_panel_init (NmPlanPanel *self)
 {
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *caption;
-
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_box_append (GTK_BOX (box), self->content);
+  gtk_widget_init_template (GTK_WIDGET (self));
   build_content (self);
   build_device_group (self);
-  gtk_box_append (GTK_BOX (box), self->device_group);
-  caption = wrapped_label (_("Guidance for trained practitioners: a plan, not a predicted result. "
-                             "Sources are named by their keys in the clinical reference."),
-                           "dim-label");
-  gtk_widget_add_css_class (caption, "caption");
-  gtk_box_append (GTK_BOX (box), caption);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
 
   /* the device follows the consultation's edits, and the
    * acknowledgements its undo */
