@@ -8,6 +8,7 @@
 #pragma once
 
 #include "nm-export.h"
+#include "nm-finding.h"
 #include "nm-plan.h"
 #include "nm-window.h"
 
@@ -26,5 +27,12 @@ void _nm_window_export_async       (NmWindow            *self,
                                     GFile               *file,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
+
+/* nm-window-outline.c: an outline drawn on the map goes to a finding */
+void _nm_window_outline_drawn      (NmWindow       *self,
+                                    const char     *region,
+                                    const char     *view,
+                                    const NmPoint  *points,
+                                    guint           n_points);
 
 G_END_DECLS

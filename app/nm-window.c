@@ -1356,19 +1356,9 @@ on_map_outline_drawn_cb (NmWindow      *self,
                          guint          n_points,
                          NmMapView     *map_view)
 {
-  g_autoptr(NmFinding) finding = NULL;
-  const char *note;
-
-  if (self->consultation == NULL || !nm_window_require_kind (self))
-    return;
-
-  finding = nm_finding_new (region, nm_tag_panel_get_kind (self->tag_panel),
-                            nm_tag_panel_get_severity (self->tag_panel));
-  nm_finding_set_outline (finding, nm_view_id (nm_map_view_get_view (map_view)), points, n_points);
-  note = nm_tag_panel_get_note (self->tag_panel);
-  if (note != NULL && note[0] != '\0')
-    nm_finding_set_note (finding, note);
-  nm_consultation_add_finding (self->consultation, finding);
+  /* never a new finding: the outline goes to one the region has */
+  _nm_window_outline_drawn (self, region, nm_view_id (nm_map_view_get_view (map_view)),
+                            points, n_points);
 }
 
 /* F6 moves the keyboard between the map and the side panel, the way GNOME
@@ -1451,7 +1441,7 @@ on_map_notify_cb (NmWindow   *self,
     {
       NmMapTool tool = nm_map_view_get_tool (map_view);
 
-      nm_tag_panel_set_brush (self->tag_panel, tool != NM_MAP_TOOL_SELECT);
+      nm_tag_panel_set_tool (self->tag_panel, tool);
       if (tool != NM_MAP_TOOL_SELECT)
         adw_view_stack_set_visible_child_name (self->side_stack, "tag");
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);

@@ -157,10 +157,13 @@ static const char * const generic_severity_descriptions[NM_SEVERITY_MAX] = {
 
 /* Goodman & Baron qualitative global scarring grades 1–4 (REFERENCE §3, GBQ1). */
 static const char * const acne_scar_severity_descriptions[NM_SEVERITY_MAX] = {
-  N_("Grade 1, macular: flat red, white or brown marks; a change of colour, not of contour."),
-  N_("Grade 2, mild: atrophy or hypertrophy not obvious at 50 cm or more; covered by make-up or beard shadow."),
-  N_("Grade 3, moderate: obvious at 50 cm or more, not easily covered, but flattens when the skin is stretched by hand."),
-  N_("Grade 4, severe: obvious at more than 50 cm and does not flatten when the skin is stretched."),
+  /* Translators: the grade's number is the severity's; the grade has no
+   * name of its own here, so that it never contradicts the severity's name
+   * (Mild, Moderate, Marked, Severe) shown beside it */
+  N_("Grade 1: flat red, white or brown marks (macular); a change of colour, not of contour."),
+  N_("Grade 2: atrophy or hypertrophy not obvious at 50 cm or more; covered by make-up or beard shadow."),
+  N_("Grade 3: obvious at 50 cm or more, not easily covered, but flattens when the skin is stretched by hand."),
+  N_("Grade 4: obvious at more than 50 cm and does not flatten when the skin is stretched."),
 };
 
 static const NmScreeningInfo screening[] = {

@@ -22,31 +22,47 @@
 #include "nm-plan-panel.h"
 #include "nm-vocab.h"
 
-/* Status and warnings first; then the relative contraindications answered
- * yes, each to be acknowledged with a rationale (saved in the file through
- * the undoable nm_consultation_set_acknowledgement()); then every region
- * with its findings, depth range and reasons. The content is rebuilt from
- * the plan, in an idle so that a row never disappears under its own
- * signal handler. Below it, the device this consultation is planned for
- * (plan.device): kept, not rebuilt, so its spin buttons stay in use while
- * the plan follows each change. */
+/* The status first; then the relative contraindications answered yes, each
+ * to be acknowledged with a rationale (saved in the file through the
+ * undoable nm_consultation_set_acknowledgement()), right under the status
+ * so that what ticking one changes below never moves it; then the
+ * contraindications and warnings; then every region with its findings,
+ * depth range and reasons.  Each part keeps its rows and updates them in
+ * place from the plan (in an idle, after the edit's own handler has
+ * returned): a tick or an Enter keeps its row, the focus and the scroll.
+ * Below it, the device this consultation is planned for (plan.device). */
 
 struct _NmPlanPanel
 {
   GtkWidget       parent_instance;
 
   NmConsultation *consultation;
+  GSignalGroup   *consultation_signals;
   NmPlan         *plan;
   GtkWidget      *scroller;
   GtkWidget      *content;
   guint           rebuild_id;
+
+  GtkWidget      *empty_page;
+  GtkWidget      *status_box;
+  GtkLabel       *status_title;
+  GtkLabel       *status_body;
+  const char     *status_css;
+  GtkWidget      *ack_group;
+  GPtrArray      *ack_rows;       /* of AckRow, in the order of the vocabulary */
+  GtkWidget      *blocks_group;
+  GPtrArray      *block_rows;     /* of AdwActionRow */
+  GtkWidget      *warnings_group;
+  GPtrArray      *warning_rows;   /* of AdwActionRow */
+  GtkWidget      *regions_group;
+  GPtrArray      *region_rows;    /* of RegionRow, in the plan's order */
+  gboolean        updating;       /* rows are being set from the model */
 
   GtkWidget      *device_group;
   AdwActionRow   *device_max_row;
   AdwActionRow   *device_step_row;
   GtkSpinButton  *device_max_spin;
   GtkSpinButton  *device_step_spin;
-  gulong          device_handler;
   gboolean        syncing;
 };
 
@@ -76,6 +92,45 @@ wrapped_label (const char *text,
   return label;
 }
 
+typedef struct
+{
+  char      *id;                /* a screening item id */
+  GtkWidget *row;               /* AdwActionRow: the question, with the check */
+  GtkWidget *check;
+  GtkWidget *entry;             /* AdwEntryRow: the rationale */
+} AckRow;
+
+static void
+ack_row_free (gpointer data)
+{
+  AckRow *ack = data;
+
+  g_free (ack->id);
+  g_object_unref (ack->row);
+  g_object_unref (ack->entry);
+  g_free (ack);
+}
+
+typedef struct
+{
+  char      *region;
+  GtkWidget *row;               /* AdwExpanderRow */
+  GtkWidget *badge;
+  GtkWidget *reasons;           /* a box of labels */
+  char      *reasons_text;      /* what the box shows, to leave it alone */
+} RegionRow;
+
+static void
+region_row_free (gpointer data)
+{
+  RegionRow *region = data;
+
+  g_free (region->region);
+  g_free (region->reasons_text);
+  g_object_unref (region->row);
+  g_free (region);
+}
+
 static void
 on_ack_toggled_cb (GtkCheckButton *check,
                    NmPlanPanel    *self)
@@ -84,7 +139,7 @@ on_ack_toggled_cb (GtkCheckButton *check,
   GtkEditable *entry = g_object_get_data (G_OBJECT (check), "nm-entry");
   const char *current;
 
-  if (self->consultation == NULL)
+  if (self->consultation == NULL || self->updating)
     return;
   current = nm_consultation_get_acknowledgement (self->consultation, id);
   if (gtk_check_button_get_active (check) && current == NULL)
@@ -100,7 +155,7 @@ on_ack_apply_cb (AdwEntryRow *row,
   const char *id = g_object_get_data (G_OBJECT (row), "nm-item");
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
 
-  if (self->consultation == NULL)
+  if (self->consultation == NULL || self->updating)
     return;
   /* giving a rationale acknowledges the item */
   if (g_strcmp0 (nm_consultation_get_acknowledgement (self->consultation, id), text) != 0)
@@ -108,13 +163,12 @@ on_ack_apply_cb (AdwEntryRow *row,
 }
 
 /* The same five states as the window's status button. */
-static GtkWidget *
-status_box (NmPlan *plan)
+static void
+update_status (NmPlanPanel *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   const char *title, *body, *css;
 
-  switch (nm_plan_get_state (plan))
+  switch (nm_plan_get_state (self->plan))
     {
     case NM_PLAN_STATE_READY:
       title = _("Suitable for treatment");
@@ -138,90 +192,206 @@ status_box (NmPlan *plan)
       break;
     case NM_PLAN_STATE_BLOCKED:
     default:
-      title = nm_plan_has_lifelong_block (plan) ? _("Not suitable") : _("Not suitable now");
+      title = nm_plan_has_lifelong_block (self->plan) ? _("Not suitable") : _("Not suitable now");
       body = _("A contraindication is present: nothing is needled.");
       css = "error";
     }
 
-  gtk_box_append (GTK_BOX (box), wrapped_label (title, "title-3"));
-  gtk_widget_add_css_class (gtk_widget_get_last_child (box), css);
-  gtk_box_append (GTK_BOX (box), wrapped_label (body, "dim-label"));
-  return box;
+  gtk_label_set_text (self->status_title, title);
+  gtk_label_set_text (self->status_body, body);
+  if (self->status_css != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_title), self->status_css);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_title), css);
+  self->status_css = css;
+}
+
+/* Sets the rows of @group, in @rows, to @n messages: the rows there are
+ * keep their place and take the new text; the others come or go at the
+ * end. */
+static void
+update_message_rows (GtkWidget   *group,
+                     GPtrArray   *rows,
+                     guint        n,
+                     const char  *icon,
+                     const char  *css,
+                     const char *(*get) (NmPlan *plan, guint i, const char **subtitle),
+                     NmPlan      *plan)
+{
+  while (rows->len > n)
+    {
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), g_ptr_array_index (rows, rows->len - 1));
+      g_ptr_array_remove_index (rows, rows->len - 1);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      const char *subtitle = NULL;
+      const char *title = get (plan, i, &subtitle);
+      GtkWidget *row;
+
+      if (i == rows->len)
+        {
+          GtkWidget *image = gtk_image_new_from_icon_name (icon);
+
+          row = adw_action_row_new ();
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          gtk_widget_add_css_class (image, css);
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+          g_ptr_array_add (rows, row);
+        }
+      row = g_ptr_array_index (rows, i);
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) != 0)
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : "");
+    }
+  gtk_widget_set_visible (group, n > 0);
+}
+
+static const char *
+get_block (NmPlan      *plan,
+           guint        i,
+           const char **subtitle)
+{
+  const NmPlanBlock *block = nm_plan_get_blocked_by (plan, i);
+
+  *subtitle = block->lifelong ? _("Lifelong: this does not pass with time") : NULL;
+  return block->message;
+}
+
+static const char *
+get_warning (NmPlan      *plan,
+             guint        i,
+             const char **subtitle)
+{
+  const NmPlanWarning *w = nm_plan_get_warning (plan, i);
+
+  *subtitle = w->region != NULL ? nm_vocab_region_name (w->region) : NULL;
+  return w->message;
+}
+
+static AckRow *
+ack_row_new (NmPlanPanel *self,
+             const char  *id)
+{
+  AckRow *ack = g_new0 (AckRow, 1);
+
+  ack->id = g_strdup (id);
+  ack->row = g_object_ref_sink (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (ack->row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (ack->row), nm_vocab_screening_question (id));
+  ack->check = gtk_check_button_new ();
+  gtk_widget_set_valign (ack->check, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (ack->check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  nm_vocab_screening_question (id), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (ack->row), ack->check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (ack->row), ack->check);
+
+  ack->entry = g_object_ref_sink (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (ack->entry), _("Rationale"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (ack->entry), TRUE);
+  gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (ack->entry))),
+                           NM_FILE_MAX_STRING_CHARS);
+
+  g_object_set_data_full (G_OBJECT (ack->check), "nm-item", g_strdup (id), g_free);
+  g_object_set_data (G_OBJECT (ack->check), "nm-entry", ack->entry);
+  g_object_set_data_full (G_OBJECT (ack->entry), "nm-item", g_strdup (id), g_free);
+  g_signal_connect_object (ack->check, "toggled", G_CALLBACK (on_ack_toggled_cb), self, 0);
+  g_signal_connect_object (ack->entry, "apply", G_CALLBACK (on_ack_apply_cb), self, 0);
+  return ack;
+}
+
+static gboolean
+has_focus_within (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
 static void
-add_message_rows (GtkWidget  *group,
-                  const char *icon,
-                  const char *css,
-                  const char *title,
-                  const char *subtitle)
+update_acknowledgements (NmPlanPanel *self)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *image = gtk_image_new_from_icon_name (icon);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  gboolean same = TRUE;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_add_css_class (image, css);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), image);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  if (self->consultation != NULL)
+    for (guint i = 0; i < nm_vocab_n_screening (); i++)
+      {
+        const NmScreeningInfo *info = nm_vocab_screening (i);
+
+        if (info->default_class == NM_SCREENING_RELATIVE &&
+            nm_consultation_get_screening (self->consultation, info->id) == NM_ANSWER_YES)
+          g_ptr_array_add (ids, (gpointer) info->id);
+      }
+
+  /* Other items answered yes (in the Screening panel): the rows are put
+   * back in the vocabulary's order, each keeping its widgets. */
+  same = ids->len == self->ack_rows->len;
+  for (guint i = 0; same && i < ids->len; i++)
+    same = g_strcmp0 (((AckRow *) g_ptr_array_index (self->ack_rows, i))->id, g_ptr_array_index (ids, i)) == 0;
+  if (!same)
+    {
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (ack_row_free);
+
+      for (guint i = 0; i < self->ack_rows->len; i++)
+        {
+          AckRow *ack = g_ptr_array_index (self->ack_rows, i);
+
+          adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->ack_group), ack->row);
+          adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->ack_group), ack->entry);
+        }
+      for (guint i = 0; i < ids->len; i++)
+        {
+          AckRow *ack = NULL;
+
+          for (guint j = 0; j < self->ack_rows->len && ack == NULL; j++)
+            if (g_strcmp0 (((AckRow *) g_ptr_array_index (self->ack_rows, j))->id, g_ptr_array_index (ids, i)) == 0)
+              ack = g_ptr_array_steal_index (self->ack_rows, j);
+          if (ack == NULL)
+            ack = ack_row_new (self, g_ptr_array_index (ids, i));
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->ack_group), ack->row);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->ack_group), ack->entry);
+          g_ptr_array_add (rows, ack);
+        }
+      g_ptr_array_unref (self->ack_rows);
+      self->ack_rows = g_steal_pointer (&rows);
+    }
+
+  for (guint i = 0; i < self->ack_rows->len; i++)
+    {
+      AckRow *ack = g_ptr_array_index (self->ack_rows, i);
+      const char *text = nm_consultation_get_acknowledgement (self->consultation, ack->id);
+
+      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (ack->check)) != (text != NULL))
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (ack->check), text != NULL);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (ack->row),
+                                   text != NULL ? _("Acknowledged") : _("Not acknowledged yet"));
+      /* what is being typed stays as it is */
+      if (!has_focus_within (ack->entry) &&
+          g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (ack->entry)), text != NULL ? text : "") != 0)
+        gtk_editable_set_text (GTK_EDITABLE (ack->entry), text != NULL ? text : "");
+    }
+  gtk_widget_set_visible (self->ack_group, self->ack_rows->len > 0);
 }
 
-static GtkWidget *
-acknowledgement_group (NmPlanPanel *self)
+/* A severity's name in brackets after its finding: a form of its own, so
+ * that a language can make it agree (or not need to), shared with the PDF's
+ * (context "severity after a finding"). The names are the Findings
+ * panel's (nm_vocab_severity_name). */
+static const char *
+severity_after_finding (guint severity)
 {
-  GtkWidget *group = NULL;
+  static const char * const names[] = {
+    /* Translators: a finding's severity, in brackets after the finding's
+     * name ("Rolling acne scars (Moderate)"): a form that needs no agreement */
+    NC_("severity after a finding", "Mild"), NC_("severity after a finding", "Moderate"),
+    NC_("severity after a finding", "Marked"), NC_("severity after a finding", "Severe"),
+  };
 
-  for (guint i = 0; i < nm_vocab_n_screening (); i++)
-    {
-      const NmScreeningInfo *info = nm_vocab_screening (i);
-      const char *ack;
-      GtkWidget *row, *check, *entry;
-
-      if (info->default_class != NM_SCREENING_RELATIVE ||
-          nm_consultation_get_screening (self->consultation, info->id) != NM_ANSWER_YES)
-        continue;
-
-      if (group == NULL)
-        {
-          group = adw_preferences_group_new ();
-          adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Precautions to Acknowledge"));
-          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                                 _("Answered yes: check each one you have reviewed, "
-                                                   "and say how it is handled."));
-        }
-      ack = nm_consultation_get_acknowledgement (self->consultation, info->id);
-
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_screening_question (info->id));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   ack != NULL ? _("Acknowledged") : _("Not acknowledged yet"));
-      check = gtk_check_button_new ();
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), ack != NULL);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      nm_vocab_screening_question (info->id), -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-
-      entry = adw_entry_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Rationale"));
-      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (entry), TRUE);
-      gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (entry))),
-                               NM_FILE_MAX_STRING_CHARS);
-      gtk_editable_set_text (GTK_EDITABLE (entry), ack != NULL ? ack : "");
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entry);
-
-      g_object_set_data_full (G_OBJECT (check), "nm-item", g_strdup (info->id), g_free);
-      g_object_set_data (G_OBJECT (check), "nm-entry", entry);
-      g_object_set_data_full (G_OBJECT (entry), "nm-item", g_strdup (info->id), g_free);
-      g_signal_connect_object (check, "toggled", G_CALLBACK (on_ack_toggled_cb), self, 0);
-      g_signal_connect_object (entry, "apply", G_CALLBACK (on_ack_apply_cb), self, 0);
-    }
-  return group;
+  if (severity < NM_SEVERITY_MIN || severity > NM_SEVERITY_MAX)
+    return "";
+  return g_dpgettext2 (GETTEXT_PACKAGE, "severity after a finding", names[severity - NM_SEVERITY_MIN]);
 }
 
 static char *
@@ -233,117 +403,151 @@ findings_of (NmConsultation *consultation,
   for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
     {
       NmFinding *finding = nm_consultation_get_finding (consultation, i);
+      g_autofree char *line = NULL;
 
       if (g_strcmp0 (nm_finding_get_region (finding), region) != 0)
         continue;
-      g_string_append_printf (out, "%s%s (%s)", out->len > 0 ? ", " : "",
+      /* Translators: a finding and its severity (see "Mild", context
+       * "severity after a finding"), e.g. "Rolling acne scars (Moderate)" */
+      line = g_strdup_printf (C_("finding and its severity", "%s (%s)"),
                               nm_vocab_kind_name (nm_finding_get_kind (finding)),
-                              nm_vocab_severity_name (nm_finding_get_severity (finding)));
+                              severity_after_finding (nm_finding_get_severity (finding)));
+      if (out->len > 0)
+        /* Translators: between the findings of a region, "Fine lines (Mild), Wrinkles (Marked)" */
+        g_string_append (out, _(", "));
+      g_string_append (out, line);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static GtkWidget *
-regions_group (NmPlanPanel *self)
+static RegionRow *
+region_row_new (const char *region)
 {
-  GtkWidget *group = adw_preferences_group_new ();
+  RegionRow *r = g_new0 (RegionRow, 1);
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Regions"));
-  for (guint i = 0; i < nm_plan_get_n_regions (self->plan); i++)
+  r->region = g_strdup (region);
+  r->row = g_object_ref_sink (adw_expander_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (r->row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (r->row), nm_vocab_region_name (region));
+  r->badge = gtk_label_new (NULL);
+  gtk_widget_add_css_class (r->badge, "numeric");
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (r->row), r->badge);
+
+  r->reasons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_start (r->reasons, 12);
+  gtk_widget_set_margin_end (r->reasons, 12);
+  gtk_widget_set_margin_top (r->reasons, 10);
+  gtk_widget_set_margin_bottom (r->reasons, 10);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (r->row), r->reasons);
+  return r;
+}
+
+static void
+update_regions (NmPlanPanel *self)
+{
+  guint n = nm_plan_get_n_regions (self->plan);
+  gboolean same = n == self->region_rows->len;
+
+  for (guint i = 0; same && i < n; i++)
+    same = g_strcmp0 (((RegionRow *) g_ptr_array_index (self->region_rows, i))->region,
+                      nm_plan_get_region (self->plan, i)->region) == 0;
+  if (!same)
+    {
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (region_row_free);
+
+      for (guint i = 0; i < self->region_rows->len; i++)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->regions_group),
+                                      ((RegionRow *) g_ptr_array_index (self->region_rows, i))->row);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *region = nm_plan_get_region (self->plan, i)->region;
+          RegionRow *r = NULL;
+
+          /* an open row stays open */
+          for (guint j = 0; j < self->region_rows->len && r == NULL; j++)
+            if (g_strcmp0 (((RegionRow *) g_ptr_array_index (self->region_rows, j))->region, region) == 0)
+              r = g_ptr_array_steal_index (self->region_rows, j);
+          if (r == NULL)
+            r = region_row_new (region);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->regions_group), r->row);
+          g_ptr_array_add (rows, r);
+        }
+      g_ptr_array_unref (self->region_rows);
+      self->region_rows = g_steal_pointer (&rows);
+    }
+
+  for (guint i = 0; i < n; i++)
     {
       const NmPlanRegion *region = nm_plan_get_region (self->plan, i);
-      GtkWidget *row = adw_expander_row_new ();
-      GtkWidget *reasons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      RegionRow *r = g_ptr_array_index (self->region_rows, i);
       g_autofree char *depth = region->treat ? nm_format_mm_range_display (region->min_mm, region->max_mm)
                                              : g_strdup (_("Not needled"));
       g_autofree char *findings = self->consultation != NULL ? findings_of (self->consultation, region->region)
                                                              : g_strdup ("");
+      g_autofree char *reasons = region->reasons != NULL ? g_strjoinv ("\n", region->reasons) : g_strdup ("");
 
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_region_name (region->region));
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), findings);
-      {
-        GtkWidget *badge = gtk_label_new (depth);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (r->row), findings);
+      gtk_label_set_text (GTK_LABEL (r->badge), depth);
+      gtk_widget_remove_css_class (r->badge, region->treat ? "error" : "accent");
+      gtk_widget_add_css_class (r->badge, region->treat ? "accent" : "error");
 
-        gtk_widget_add_css_class (badge, "numeric");
-        gtk_widget_add_css_class (badge, region->treat ? "accent" : "error");
-        adw_expander_row_add_action (ADW_EXPANDER_ROW (row), badge);
-      }
-
-      gtk_widget_set_margin_start (reasons, 12);
-      gtk_widget_set_margin_end (reasons, 12);
-      gtk_widget_set_margin_top (reasons, 10);
-      gtk_widget_set_margin_bottom (reasons, 10);
-      for (guint r = 0; region->reasons != NULL && region->reasons[r] != NULL; r++)
+      if (g_strcmp0 (r->reasons_text, reasons) != 0)
         {
-          g_autofree char *bullet = g_strdup_printf ("• %s", region->reasons[r]);
+          GtkWidget *child;
 
-          gtk_box_append (GTK_BOX (reasons), wrapped_label (bullet, NULL));
+          while ((child = gtk_widget_get_first_child (r->reasons)) != NULL)
+            gtk_box_remove (GTK_BOX (r->reasons), child);
+          for (guint k = 0; region->reasons != NULL && region->reasons[k] != NULL; k++)
+            {
+              g_autofree char *bullet = g_strdup_printf ("• %s", region->reasons[k]);
+
+              gtk_box_append (GTK_BOX (r->reasons), wrapped_label (bullet, NULL));
+            }
+          g_free (r->reasons_text);
+          r->reasons_text = g_steal_pointer (&reasons);
         }
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), reasons);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
-  return group;
+  gtk_widget_set_visible (self->regions_group, n > 0);
 }
 
 static void
 nm_plan_panel_rebuild (NmPlanPanel *self)
 {
-  GtkWidget *child;
-  GtkWidget *group;
+  gboolean have_plan = self->plan != NULL;
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
 
-  while ((child = gtk_widget_get_first_child (self->content)) != NULL)
-    gtk_box_remove (GTK_BOX (self->content), child);
-
-  if (self->plan == NULL)
+  gtk_widget_set_visible (self->empty_page, !have_plan);
+  gtk_widget_set_visible (self->status_box, have_plan);
+  if (!have_plan)
     {
-      GtkWidget *page = adw_status_page_new ();
-
-      adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "view-list-symbolic");
-      adw_status_page_set_title (ADW_STATUS_PAGE (page), _("No Plan Yet"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (page),
-                                       _("Tag findings on the map and answer the screening."));
-      gtk_box_append (GTK_BOX (self->content), page);
+      gtk_widget_set_visible (self->ack_group, FALSE);
+      gtk_widget_set_visible (self->blocks_group, FALSE);
+      gtk_widget_set_visible (self->warnings_group, FALSE);
+      gtk_widget_set_visible (self->regions_group, FALSE);
       return;
     }
 
-  gtk_box_append (GTK_BOX (self->content), status_box (self->plan));
+  /* setting a row from the model is not an edit */
+  self->updating = TRUE;
+  update_status (self);
+  update_acknowledgements (self);
+  update_message_rows (self->blocks_group, self->block_rows, nm_plan_get_n_blocked_by (self->plan),
+                       "action-unavailable-symbolic", "error", get_block, self->plan);
+  update_message_rows (self->warnings_group, self->warning_rows, nm_plan_get_n_warnings (self->plan),
+                       "dialog-warning-symbolic", "warning", get_warning, self->plan);
+  update_regions (self);
+  self->updating = FALSE;
+}
 
-  if (nm_plan_get_n_blocked_by (self->plan) > 0)
-    {
-      group = adw_preferences_group_new ();
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Contraindications"));
-      for (guint i = 0; i < nm_plan_get_n_blocked_by (self->plan); i++)
-        {
-          const NmPlanBlock *block = nm_plan_get_blocked_by (self->plan, i);
-
-          add_message_rows (group, "action-unavailable-symbolic", "error", block->message,
-                            block->lifelong ? _("Lifelong: this does not pass with time") : NULL);
-        }
-      gtk_box_append (GTK_BOX (self->content), group);
-    }
-
-  if (nm_plan_get_n_warnings (self->plan) > 0)
-    {
-      group = adw_preferences_group_new ();
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Warnings"));
-      for (guint i = 0; i < nm_plan_get_n_warnings (self->plan); i++)
-        {
-          const NmPlanWarning *w = nm_plan_get_warning (self->plan, i);
-
-          add_message_rows (group, "dialog-warning-symbolic", "warning", w->message,
-                            w->region != NULL ? nm_vocab_region_name (w->region) : NULL);
-        }
-      gtk_box_append (GTK_BOX (self->content), group);
-    }
-
-  if (self->consultation != NULL && (group = acknowledgement_group (self)) != NULL)
-    gtk_box_append (GTK_BOX (self->content), group);
-
-  if (nm_plan_get_n_regions (self->plan) > 0)
-    gtk_box_append (GTK_BOX (self->content), regions_group (self));
+/* The rows' arrays; the parts themselves come from the template. */
+static void
+build_content (NmPlanPanel *self)
+{
+  self->ack_rows = g_ptr_array_new_with_free_func (ack_row_free);
+  self->block_rows = g_ptr_array_new ();
+  self->warning_rows = g_ptr_array_new ();
+  self->region_rows = g_ptr_array_new_with_free_func (region_row_free);
 }
 
 /* Device */
@@ -414,40 +618,14 @@ on_device_step_changed_cb (GtkSpinButton *spin,
     nm_consultation_set_device_step_mm (self->consultation, value);
 }
 
-static GtkSpinButton *
-device_row (NmPlanPanel   *self,
-            const char    *title,
-            double         lower,
-            double         upper,
-            AdwActionRow **row_out)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 0.05);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->device_group), row);
-  *row_out = ADW_ACTION_ROW (row);
-  return GTK_SPIN_BUTTON (spin);
-}
-
+/* The spin buttons' ranges, from the consultation's limits. */
 static void
 build_device_group (NmPlanPanel *self)
 {
-  self->device_group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->device_group), _("Device"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->device_group),
-                                         _("The device this consultation is planned for, saved with it. "
-                                           "No depth goes beyond its maximum, and every depth is a whole "
-                                           "number of its steps."));
-  self->device_max_spin = device_row (self, _("Maximum Depth"), 0.25, NM_DEVICE_MAX_MM_LIMIT,
-                                      &self->device_max_row);
-  self->device_step_spin = device_row (self, _("Depth Step"), NM_DEVICE_STEP_MM_MIN, NM_DEVICE_STEP_MM_MAX,
-                                       &self->device_step_row);
+  gtk_spin_button_set_range (self->device_max_spin, 0.25, NM_DEVICE_MAX_MM_LIMIT);
+  gtk_spin_button_set_increments (self->device_max_spin, 0.05, 0.5);
+  gtk_spin_button_set_range (self->device_step_spin, NM_DEVICE_STEP_MM_MIN, NM_DEVICE_STEP_MM_MAX);
+  gtk_spin_button_set_increments (self->device_step_spin, 0.05, 0.5);
   g_signal_connect_object (self->device_max_spin, "value-changed",
                            G_CALLBACK (on_device_max_changed_cb), self, 0);
   g_signal_connect_object (self->device_step_spin, "value-changed",
@@ -476,10 +654,13 @@ nm_plan_panel_dispose (GObject *object)
   NmPlanPanel *self = NM_PLAN_PANEL (object);
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
-  if (self->consultation != NULL)
-    g_clear_signal_handler (&self->device_handler, self->consultation);
+  g_clear_object (&self->consultation_signals);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_PLAN_PANEL);
   g_clear_object (&self->consultation);
+  g_clear_pointer (&self->ack_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->block_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->warning_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->region_rows, g_ptr_array_unref);
   g_clear_pointer (&self->plan, nm_plan_unref);
 
   G_OBJECT_CLASS (nm_plan_panel_parent_class)->dispose (object);
@@ -545,6 +726,24 @@ nm_plan_panel_class_init (NmPlanPanelClass *klass)
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/needlemap/Needlemap/nm-plan-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, content);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, status_box);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, status_title);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, status_body);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, ack_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, blocks_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, warnings_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, regions_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_group);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_max_row);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_step_row);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_max_spin);
+  gtk_widget_class_bind_template_child (widget_class, NmPlanPanel, device_step_spin);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nmplanpanel");
 }
@@ -552,30 +751,16 @@ nm_plan_panel_class_init (NmPlanPanelClass *klass)
 static void
 nm_plan_panel_init (NmPlanPanel *self)
 {
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *caption;
-
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  self->content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_box_append (GTK_BOX (box), self->content);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  build_content (self);
   build_device_group (self);
-  gtk_box_append (GTK_BOX (box), self->device_group);
-  caption = wrapped_label (_("Guidance for trained practitioners: a plan, not a predicted result. "
-                             "Sources are named by their keys in the clinical reference."),
-                           "dim-label");
-  gtk_widget_add_css_class (caption, "caption");
-  gtk_box_append (GTK_BOX (box), caption);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
+
+  /* the device follows the consultation's edits, and the
+   * acknowledgements its undo */
+  self->consultation_signals = g_signal_group_new (NM_TYPE_CONSULTATION);
+  g_signal_group_connect_swapped (self->consultation_signals, "changed", G_CALLBACK (sync_device), self);
+  g_signal_group_connect_swapped (self->consultation_signals, "changed",
+                                  G_CALLBACK (nm_plan_panel_queue_rebuild), self);
 
   nm_plan_panel_rebuild (self);
   sync_device (self);
@@ -608,13 +793,8 @@ nm_plan_panel_set_consultation (NmPlanPanel    *self,
 
   if (self->consultation == consultation)
     return;
-  if (self->consultation != NULL)
-    g_clear_signal_handler (&self->device_handler, self->consultation);
   g_set_object (&self->consultation, consultation);
-  if (consultation != NULL)
-    self->device_handler = g_signal_connect_object (consultation, "changed",
-                                                    G_CALLBACK (sync_device), self,
-                                                    G_CONNECT_SWAPPED);
+  g_signal_group_set_target (self->consultation_signals, consultation);
   sync_device (self);
   nm_plan_panel_queue_rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSULTATION]);

@@ -23,27 +23,43 @@
 
 /* The panel keeps a "current kind" and "current severity": clicking a kind
  * tags the selected regions at once, and the same pair is the brush the map
- * applies region after region. */
+ * applies region after region.
+ *
+ * The findings of the selected regions are a filter over the
+ * consultation's findings, bound to a list box: an edit changes the rows it
+ * concerns and leaves the others, their focus and the scroll alone.  A
+ * region has a kind at most once: clicking a kind it already has selects
+ * that finding.  While a finding is selected, the severity ("tag.severity",
+ * a property action) is that finding's, and choosing another one changes it,
+ * as one undoable step. */
 struct _NmTagPanel
 {
   GtkWidget        parent_instance;
 
   NmConsultation  *consultation;
-  gulong           changed_handler;
+  GSignalGroup    *consultation_signals;
   char           **regions;
   char            *kind;
   guint            severity;
   gboolean         brush;
+  gboolean         outline;          /* the map's tool draws outlines */
+  NmFinding       *selected;         /* a finding of the list, or NULL */
+  gboolean         selecting;        /* the list's selection is being set */
 
+  /* from the template */
   GtkWidget       *scroller;
   GtkLabel        *title;
   GtkLabel        *hint;
-  GtkToggleButton *severity_buttons[NM_SEVERITY_MAX];
+  GtkWidget       *severity_box;
   GtkLabel        *severity_description;
   GtkEntry        *note_entry;
   GHashTable      *kind_buttons;     /* kind id → GtkToggleButton */
+  GtkWidget       *kinds_box;
   AdwPreferencesGroup *findings_group;
-  GPtrArray       *finding_rows;
+  GtkListBox      *findings_list;
+
+  GtkCustomFilter *here_filter;
+  GtkFilterListModel *here;          /* the findings of the selected regions */
 };
 
 G_DEFINE_FINAL_TYPE (NmTagPanel, nm_tag_panel, GTK_TYPE_WIDGET)
@@ -63,6 +79,12 @@ n_regions (NmTagPanel *self)
   return self->regions != NULL ? g_strv_length (self->regions) : 0;
 }
 
+static guint
+n_here (NmTagPanel *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->here));
+}
+
 static void
 update_severity_description (NmTagPanel *self)
 {
@@ -75,6 +97,7 @@ static void
 update_header (NmTagPanel *self)
 {
   guint n = n_regions (self);
+  guint tagged = n_here (self);
 
   if (self->brush)
     {
@@ -92,24 +115,76 @@ update_header (NmTagPanel *self)
       return;
     }
 
+  if (self->outline)
+    {
+      if (n == 1)
+        gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
+      else
+        gtk_label_set_text (self->title, _("Outline"));
+      if (n == 1 && tagged == 0)
+        gtk_label_set_text (self->hint, _("Nothing is tagged here yet: click a kind to tag it, "
+                                          "then draw its outline."));
+      else
+        gtk_label_set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
+                                          "the outline is added to that finding."));
+      return;
+    }
+
   if (n == 0)
     {
       gtk_label_set_text (self->title, _("No Region Selected"));
       gtk_label_set_text (self->hint, _("Click a region on the map; Ctrl+click adds more. "
                                         "Pick a kind below to make it the brush."));
+      return;
     }
-  else if (n == 1)
-    {
-      gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
-      gtk_label_set_text (self->hint, _("Click a kind to tag it here."));
-    }
+
+  if (n == 1)
+    gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
   else
     {
       g_autofree char *title = g_strdup_printf (ngettext ("%u Region", "%u Regions", n), n);
 
       gtk_label_set_text (self->title, title);
-      gtk_label_set_text (self->hint, _("Click a kind to tag it on every selected region."));
     }
+
+  if (self->selected != NULL)
+    {
+      g_autofree char *hint = NULL;
+
+      /* Translators: %s is a kind of finding, "Rolling acne scars" */
+      hint = g_strdup_printf (_("“%s” is selected: a severity button changes it."),
+                              nm_vocab_kind_name (nm_finding_get_kind (self->selected)));
+      gtk_label_set_text (self->hint, hint);
+    }
+  else if (tagged > 0)
+    {
+      /* What is already tagged, in one line at the top, so that the kind
+       * buttons never move when a tag is added. */
+      g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+      g_autoptr(GString) names = g_string_new (NULL);
+      g_autofree char *hint = NULL;
+
+      for (guint i = 0; i < tagged; i++)
+        {
+          g_autoptr(NmFinding) finding = g_list_model_get_item (G_LIST_MODEL (self->here), i);
+          const char *kind = nm_finding_get_kind (finding);
+
+          if (g_ptr_array_find_with_equal_func (kinds, kind, g_str_equal, NULL))
+            continue;
+          g_ptr_array_add (kinds, (gpointer) kind);
+          if (names->len > 0)
+            /* Translators: between the kinds in "Tagged here: %s." */
+            g_string_append (names, _(", "));
+          g_string_append (names, nm_vocab_kind_name (kind));
+        }
+      /* Translators: %s is a list of kinds of findings */
+      hint = g_strdup_printf (_("Tagged here: %s. Select one below to change its severity."), names->str);
+      gtk_label_set_text (self->hint, hint);
+    }
+  else if (n == 1)
+    gtk_label_set_text (self->hint, _("Click a kind to tag it here."));
+  else
+    gtk_label_set_text (self->hint, _("Click a kind to tag it on every selected region."));
 }
 
 static void
@@ -122,89 +197,215 @@ on_remove_clicked_cb (GtkButton  *button,
     nm_consultation_remove_finding (self->consultation, finding);
 }
 
-static void
-rebuild_findings (NmTagPanel *self)
+/* "Severity 3, Marked", the same words as the severity buttons' and the
+ * plan's, in one sentence per case so that each language can order it. */
+static char *
+finding_subtitle (NmFinding *finding)
 {
-  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
-  guint n_shown = 0;
+  guint severity = nm_finding_get_severity (finding);
+  const char *name = nm_vocab_severity_name (severity);
+  const char *note = nm_finding_get_note (finding);
+  g_autofree char *line = NULL;
 
+  if (nm_finding_has_outline (finding))
+    /* Translators: a finding's severity, 1–4, and its name ("Marked"),
+     * for a finding with a lesion outline drawn on the map */
+    line = g_strdup_printf (_("Severity %u, %s, outlined"), severity, name);
+  else
+    /* Translators: a finding's severity, 1–4, and its name ("Marked") */
+    line = g_strdup_printf (_("Severity %u, %s"), severity, name);
+
+  /* the practitioner's note on a line of its own */
+  if (note != NULL && note[0] != '\0')
+    return g_strdup_printf ("%s\n%s", line, note);
+  return g_steal_pointer (&line);
+}
+
+static void
+update_row (GtkWidget *row)
+{
+  NmTagPanel *self = NM_TAG_PANEL (gtk_widget_get_ancestor (row, NM_TYPE_TAG_PANEL));
+  NmFinding *finding = g_object_get_data (G_OBJECT (row), "finding");
+  const char *kind = nm_finding_get_kind (finding);
+  g_autofree char *subtitle = finding_subtitle (finding);
+  g_autofree char *title = NULL;
+
+  if (self != NULL && n_regions (self) > 1)
+    title = g_strdup_printf ("%s · %s", nm_vocab_kind_name (kind),
+                             nm_vocab_region_name (nm_finding_get_region (finding)));
+  else
+    title = g_strdup (nm_vocab_kind_name (kind));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+}
+
+static void
+on_row_finding_notify_cb (GtkWidget  *row,
+                          GParamSpec *pspec,
+                          NmFinding  *finding)
+{
+  update_row (row);
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  NmTagPanel *self = user_data;
+  NmFinding *finding = item;
+  GtkWidget *row, *remove;
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  g_object_set_data_full (G_OBJECT (row), "finding", g_object_ref (finding), g_object_unref);
+
+  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove This Finding"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove This Finding"),
+                                  -1);
+  g_object_set_data_full (G_OBJECT (remove), "finding", g_object_ref (finding), g_object_unref);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+
+  /* the row follows its finding: severity, note, outline, undone or not */
+  g_signal_connect_object (finding, "notify", G_CALLBACK (on_row_finding_notify_cb), row,
+                           G_CONNECT_SWAPPED);
+  /* the panel is not its ancestor yet: the title is set again when the
+   * row is added (on_findings_changed_cb) */
+  {
+    g_autofree char *subtitle = finding_subtitle (finding);
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_kind_name (nm_finding_get_kind (finding)));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  }
+  return row;
+}
+
+static void
+update_rows (NmTagPanel *self)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->findings_list, i)) != NULL; i++)
+    update_row (GTK_WIDGET (row));
+}
+
+static GtkListBoxRow *
+row_of (NmTagPanel *self,
+        NmFinding  *finding)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->findings_list, i)) != NULL; i++)
+    if (g_object_get_data (G_OBJECT (row), "finding") == (gpointer) finding)
+      return row;
+  return NULL;
+}
+
+/* Shows @severity on the buttons, without changing any finding. */
+static void
+show_severity (NmTagPanel *self,
+               guint       severity)
+{
+  if (self->severity == severity)
+    return;
+  self->severity = severity;
+  update_severity_description (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
+}
+
+static void
+sync_kind_buttons (NmTagPanel *self);
+
+/* Makes @finding (one of the list's, or NULL) the selected one: the list
+ * shows it, and the kind and severity buttons show its own. */
+static void
+select_finding (NmTagPanel *self,
+                NmFinding  *finding)
+{
+  GtkListBoxRow *row = finding != NULL ? row_of (self, finding) : NULL;
+
+  if (row == NULL)
+    finding = NULL;
+  g_set_object (&self->selected, finding);
+
+  self->selecting = TRUE;
+  if (row != NULL)
+    gtk_list_box_select_row (self->findings_list, row);
+  else
+    gtk_list_box_unselect_all (self->findings_list);
+  self->selecting = FALSE;
+
+  if (finding != NULL)
+    {
+      if (g_strcmp0 (self->kind, nm_finding_get_kind (finding)) != 0)
+        {
+          g_free (self->kind);
+          self->kind = g_strdup (nm_finding_get_kind (finding));
+          sync_kind_buttons (self);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
+        }
+      show_severity (self, nm_finding_get_severity (finding));
+      update_severity_description (self);
+    }
   update_header (self);
+}
 
-  for (guint i = 0; i < self->finding_rows->len; i++)
-    adw_preferences_group_remove (self->findings_group, g_ptr_array_index (self->finding_rows, i));
-  g_ptr_array_set_size (self->finding_rows, 0);
+static void
+on_row_selected_cb (GtkListBox    *list,
+                    GtkListBoxRow *row,
+                    NmTagPanel    *self)
+{
+  if (self->selecting)
+    return;
+  select_finding (self, row != NULL ? g_object_get_data (G_OBJECT (row), "finding") : NULL);
+}
 
-  if (self->consultation != NULL && self->regions != NULL)
+static void
+on_findings_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        NmTagPanel *self)
+{
+  /* the bound list box has made its rows by now (it connected first) */
+  for (guint i = position; i < position + added; i++)
     {
-      guint n = nm_consultation_get_n_findings (self->consultation);
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->findings_list, (int) i);
 
-      for (guint i = 0; i < n; i++)
-        {
-          NmFinding *finding = nm_consultation_get_finding (self->consultation, i);
-          const char *region = nm_finding_get_region (finding);
-          const char *kind = nm_finding_get_kind (finding);
-          guint severity = nm_finding_get_severity (finding);
-          const char *note = nm_finding_get_note (finding);
-          g_autofree char *subtitle = NULL;
-          g_autofree char *title = NULL;
-          GtkWidget *row, *remove;
-
-          if (!g_strv_contains ((const char * const *) self->regions, region))
-            continue;
-
-          if (n_regions (self) > 1)
-            title = g_strdup_printf ("%s · %s", nm_vocab_kind_name (kind), nm_vocab_region_name (region));
-          else
-            title = g_strdup (nm_vocab_kind_name (kind));
-
-          subtitle = g_strdup_printf (_("Severity %u, %s%s%s%s"), severity,
-                                      nm_vocab_severity_name (severity),
-                                      nm_finding_has_outline (finding) ? _(", outlined") : "",
-                                      note != NULL && note[0] ? " — " : "",
-                                      note != NULL ? note : "");
-
-          row = adw_action_row_new ();
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-          remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-          gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (remove, "flat");
-          gtk_widget_set_tooltip_text (remove, _("Remove This Finding"));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove This Finding"),
-                                          -1);
-          g_object_set_data_full (G_OBJECT (remove), "finding", g_object_ref (finding), g_object_unref);
-          g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked_cb), self, 0);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-
-          adw_preferences_group_add (self->findings_group, row);
-          g_ptr_array_add (self->finding_rows, row);
-          if (!g_ptr_array_find_with_equal_func (kinds, kind, g_str_equal, NULL))
-            g_ptr_array_add (kinds, (gpointer) kind);
-          n_shown++;
-        }
+      if (row != NULL)
+        update_row (GTK_WIDGET (row));
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_here (self) > 0);
+  if (self->selected != NULL && row_of (self, self->selected) == NULL)
+    select_finding (self, NULL);
+  update_header (self);
+}
 
-  gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_shown > 0);
+/* After any edit, or an undo: the filter sees moved findings, and the
+ * buttons show the selected finding's severity. */
+static void
+on_consultation_changed_cb (NmConsultation *consultation,
+                            NmTagPanel     *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->here_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->selected != NULL)
+    show_severity (self, nm_finding_get_severity (self->selected));
+  update_header (self);
+}
 
-  /* What is already tagged, in one line at the top, so that the kind
-   * buttons never move when a tag is added. */
-  if (n_shown > 0)
-    {
-      g_autoptr(GString) names = g_string_new (NULL);
-      g_autofree char *hint = NULL;
+static gboolean
+filter_here (gpointer item,
+             gpointer user_data)
+{
+  NmTagPanel *self = user_data;
 
-      for (guint i = 0; i < kinds->len; i++)
-        {
-          if (i > 0)
-            g_string_append (names, ", ");
-          g_string_append (names, nm_vocab_kind_name (g_ptr_array_index (kinds, i)));
-        }
-      hint = g_strdup_printf (_("Tagged here: %s. The list is below."), names->str);
-      gtk_label_set_text (self->hint, hint);
-    }
+  return self->regions != NULL &&
+         g_strv_contains ((const char * const *) self->regions, nm_finding_get_region (item));
 }
 
 static void
@@ -224,12 +425,40 @@ sync_kind_buttons (NmTagPanel *self)
     }
 }
 
-/* Adds a finding of the current kind and severity to each of @regions, as one
- * undo step. */
+/* The finding of @kind on @region, if the consultation has one. */
+static NmFinding *
+find_finding (NmConsultation *consultation,
+              const char     *region,
+              const char     *kind)
+{
+  guint n = nm_consultation_get_n_findings (consultation);
+
+  for (guint i = 0; i < n; i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+
+      if (g_strcmp0 (nm_finding_get_region (finding), region) == 0 &&
+          g_strcmp0 (nm_finding_get_kind (finding), kind) == 0)
+        return finding;
+    }
+  return NULL;
+}
+
+/**
+ * nm_tag_panel_tag_regions:
+ *
+ * Tags each of @regions with the current kind and severity, as one undo
+ * step.  A region that already has the kind keeps its finding: the brush
+ * gives it the current severity, a click on a kind selects it.
+ *
+ * Returns: %TRUE if a finding was added or changed
+ */
 gboolean
 nm_tag_panel_tag_regions (NmTagPanel         *self,
                           const char * const *regions)
 {
+  NmFinding *last = NULL;
+  gboolean changed = FALSE;
   const char *note;
 
   g_return_val_if_fail (NM_IS_TAG_PANEL (self), FALSE);
@@ -241,15 +470,37 @@ nm_tag_panel_tag_regions (NmTagPanel         *self,
   nm_consultation_begin_group (self->consultation);
   for (guint i = 0; regions[i] != NULL; i++)
     {
-      g_autoptr(NmFinding) finding = nm_finding_new (regions[i], self->kind, self->severity);
+      NmFinding *existing = find_finding (self->consultation, regions[i], self->kind);
 
-      if (note != NULL && note[0] != '\0')
-        nm_finding_set_note (finding, note);
-      nm_consultation_add_finding (self->consultation, finding);
+      if (existing != NULL)
+        {
+          if (self->brush && nm_finding_get_severity (existing) != self->severity)
+            {
+              nm_consultation_set_finding_severity (self->consultation, existing, self->severity);
+              changed = TRUE;
+            }
+          last = existing;
+        }
+      else
+        {
+          g_autoptr(NmFinding) finding = nm_finding_new (regions[i], self->kind, self->severity);
+
+          if (note != NULL && note[0] != '\0')
+            nm_finding_set_note (finding, note);
+          nm_consultation_add_finding (self->consultation, finding);
+          last = finding;
+          changed = TRUE;
+        }
     }
   nm_consultation_end_group (self->consultation);
-  gtk_editable_set_text (GTK_EDITABLE (self->note_entry), "");
-  return TRUE;
+  if (changed)
+    gtk_editable_set_text (GTK_EDITABLE (self->note_entry), "");
+
+  /* the finding just tagged on the one selected region is the one a
+   * severity button changes next */
+  if (!self->brush && regions[1] == NULL && last != NULL)
+    select_finding (self, last);
+  return changed;
 }
 
 static void
@@ -268,14 +519,6 @@ on_kind_clicked_cb (GtkToggleButton *button,
     nm_tag_panel_tag_regions (self, (const char * const *) self->regions);
 }
 
-static void
-on_severity_toggled_cb (GtkToggleButton *button,
-                        NmTagPanel      *self)
-{
-  if (gtk_toggle_button_get_active (button))
-    nm_tag_panel_set_severity (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "severity")));
-}
-
 static GtkWidget *
 heading (const char *text,
          const char *css)
@@ -288,79 +531,30 @@ heading (const char *text,
   return label;
 }
 
+/* What the template cannot hold: the severities' names, the kinds of the
+ * vocabulary, and the findings list's model. */
 static void
 build (NmTagPanel *self)
 {
-  GtkWidget *box, *clamp, *severity_box, *group_box;
+  guint s = NM_SEVERITY_MIN;
 
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 520);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
-
-  self->title = GTK_LABEL (heading ("", "title-3"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title));
-  self->hint = GTK_LABEL (heading ("", "dim-label"));
-  gtk_label_set_lines (self->hint, 2);
-  gtk_label_set_ellipsize (self->hint, PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->hint));
-
-
-
-  /* Severity 1–4, with the grade's description beneath. */
-  gtk_box_append (GTK_BOX (box), heading (_("Severity"), "heading"));
-  gtk_widget_set_margin_top (gtk_widget_get_last_child (box), 12);
-  severity_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (severity_box, "linked");
-  gtk_box_set_homogeneous (GTK_BOX (severity_box), TRUE);
-  for (guint s = NM_SEVERITY_MIN; s <= NM_SEVERITY_MAX; s++)
+  for (GtkWidget *button = gtk_widget_get_first_child (self->severity_box);
+       button != NULL && s <= NM_SEVERITY_MAX;
+       button = gtk_widget_get_next_sibling (button), s++)
     {
-      /* no mnemonic: Alt+1…6 belong to the map's views */
-      g_autofree char *label = g_strdup_printf ("%u", s);
-      GtkWidget *button = gtk_toggle_button_new_with_label (label);
-
       gtk_widget_set_tooltip_text (button, nm_vocab_severity_name (s));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, nm_vocab_severity_name (s),
                                       -1);
-      g_object_set_data (G_OBJECT (button), "severity", GUINT_TO_POINTER (s));
-      if (s > NM_SEVERITY_MIN)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), self->severity_buttons[0]);
-      g_signal_connect_object (button, "toggled", G_CALLBACK (on_severity_toggled_cb), self, 0);
-      self->severity_buttons[s - 1] = GTK_TOGGLE_BUTTON (button);
-      gtk_box_append (GTK_BOX (severity_box), button);
     }
-  gtk_box_append (GTK_BOX (box), severity_box);
-  self->severity_description = GTK_LABEL (heading ("", "caption"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->severity_description), "dim-label");
-  gtk_label_set_lines (self->severity_description, 3);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->severity_description));
-
-  self->note_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->note_entry, _("Note for the next tag (optional)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note"), -1);
-  gtk_entry_set_max_length (self->note_entry, 2000);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->note_entry), 6);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->note_entry));
 
   /* Kinds, grouped by category. */
   for (guint c = 0; c < NM_N_CATEGORIES; c++)
     {
       GtkWidget *flow = gtk_flow_box_new ();
 
-      gtk_box_append (GTK_BOX (box), heading (nm_category_name (c), "heading"));
-      gtk_widget_set_margin_top (gtk_widget_get_last_child (box), 6);
+      gtk_box_append (GTK_BOX (self->kinds_box), heading (nm_category_name (c), "heading"));
+      gtk_widget_set_margin_top (gtk_widget_get_last_child (self->kinds_box), 6);
       gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
       /* three columns where the panel has room, two in the narrowest
        * window (1024 pixels wide) */
@@ -391,16 +585,13 @@ build (NmTagPanel *self)
           g_hash_table_insert (self->kind_buttons, (gpointer) info->id, button);
           gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
         }
-      gtk_box_append (GTK_BOX (box), flow);
+      gtk_box_append (GTK_BOX (self->kinds_box), flow);
     }
 
-
-
-  group_box = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group_box), _("Findings Here"));
-  gtk_widget_set_margin_top (group_box, 18);
-  self->findings_group = ADW_PREFERENCES_GROUP (group_box);
-  gtk_box_append (GTK_BOX (box), group_box);
+  gtk_list_box_bind_model (self->findings_list, G_LIST_MODEL (self->here), create_row, self, NULL);
+  g_signal_connect_object (self->findings_list, "row-selected", G_CALLBACK (on_row_selected_cb), self, 0);
+  /* after the list box's own handler, so that the rows exist */
+  g_signal_connect_object (self->here, "items-changed", G_CALLBACK (on_findings_changed_cb), self, 0);
 }
 
 static void
@@ -409,11 +600,14 @@ nm_tag_panel_dispose (GObject *object)
   NmTagPanel *self = NM_TAG_PANEL (object);
 
   nm_tag_panel_set_consultation (self, NULL);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_object (&self->selected);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_TAG_PANEL);
+  g_clear_object (&self->here);
+  g_clear_object (&self->here_filter);
+  g_clear_object (&self->consultation_signals);
   g_clear_pointer (&self->regions, g_strfreev);
   g_clear_pointer (&self->kind, g_free);
   g_clear_pointer (&self->kind_buttons, g_hash_table_unref);
-  g_clear_pointer (&self->finding_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (nm_tag_panel_parent_class)->dispose (object);
 }
@@ -482,6 +676,21 @@ nm_tag_panel_class_init (NmTagPanelClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* the severity buttons' state; with a finding selected, its severity */
+  gtk_widget_class_install_property_action (widget_class, "tag.severity", "severity");
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/needlemap/Needlemap/nm-tag-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, title);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, hint);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, severity_box);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, severity_description);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, note_entry);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, kinds_box);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, findings_group);
+  gtk_widget_class_bind_template_child (widget_class, NmTagPanel, findings_list);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nm-tag-panel");
 }
@@ -491,12 +700,16 @@ nm_tag_panel_init (NmTagPanel *self)
 {
   self->severity = 2;
   self->kind_buttons = g_hash_table_new (g_str_hash, g_str_equal);
-  self->finding_rows = g_ptr_array_new ();
+  self->here_filter = gtk_custom_filter_new (filter_here, self, NULL);
+  self->here = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->here_filter)));
+  self->consultation_signals = g_signal_group_new (NM_TYPE_CONSULTATION);
+  g_signal_group_connect_object (self->consultation_signals, "changed",
+                                 G_CALLBACK (on_consultation_changed_cb), self, 0);
 
+  gtk_widget_init_template (GTK_WIDGET (self));
   build (self);
-  gtk_toggle_button_set_active (self->severity_buttons[self->severity - 1], TRUE);
   update_severity_description (self);
-  rebuild_findings (self);
+  update_header (self);
 }
 
 GtkWidget *
@@ -513,15 +726,15 @@ nm_tag_panel_set_consultation (NmTagPanel     *self,
 
   if (self->consultation == consultation)
     return;
-  if (self->consultation != NULL)
-    g_clear_signal_handler (&self->changed_handler, self->consultation);
   g_set_object (&self->consultation, consultation);
-  if (consultation != NULL)
-    self->changed_handler = g_signal_connect_object (consultation, "changed",
-                                                     G_CALLBACK (rebuild_findings), self,
-                                                     G_CONNECT_SWAPPED);
-  if (self->finding_rows != NULL)
-    rebuild_findings (self);
+  /* during dispose, what was built goes away with the panel */
+  if (self->consultation_signals == NULL)
+    return;
+  g_signal_group_set_target (self->consultation_signals, consultation);
+  select_finding (self, NULL);
+  gtk_filter_list_model_set_model (self->here,
+                                   consultation != NULL ? nm_consultation_get_findings (consultation) : NULL);
+  update_header (self);
 }
 
 void
@@ -532,7 +745,11 @@ nm_tag_panel_set_regions (NmTagPanel         *self,
 
   g_strfreev (self->regions);
   self->regions = regions != NULL && regions[0] != NULL ? g_strdupv ((char **) regions) : NULL;
-  rebuild_findings (self);
+  /* another place: nothing of it is selected yet */
+  select_finding (self, NULL);
+  gtk_filter_changed (GTK_FILTER (self->here_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_rows (self);
+  update_header (self);
 }
 
 const char * const *
@@ -556,6 +773,9 @@ nm_tag_panel_set_kind (NmTagPanel *self,
   g_return_if_fail (NM_IS_TAG_PANEL (self));
   g_return_if_fail (kind == NULL || nm_vocab_kind_index (kind) >= 0);
 
+  /* the selected finding keeps its kind: another kind is for the next tag */
+  if (self->selected != NULL && g_strcmp0 (nm_finding_get_kind (self->selected), kind) != 0)
+    select_finding (self, NULL);
   if (g_strcmp0 (self->kind, kind) != 0)
     {
       g_free (self->kind);
@@ -581,14 +801,12 @@ nm_tag_panel_set_severity (NmTagPanel *self,
   g_return_if_fail (NM_IS_TAG_PANEL (self));
   g_return_if_fail (severity >= NM_SEVERITY_MIN && severity <= NM_SEVERITY_MAX);
 
-  if (self->severity == severity)
-    return;
-  self->severity = severity;
-  if (!gtk_toggle_button_get_active (self->severity_buttons[severity - 1]))
-    gtk_toggle_button_set_active (self->severity_buttons[severity - 1], TRUE);
-  update_severity_description (self);
+  /* the selected finding takes it, as one undoable step */
+  if (self->selected != NULL && self->consultation != NULL &&
+      nm_finding_get_severity (self->selected) != severity)
+    nm_consultation_set_finding_severity (self->consultation, self->selected, severity);
+  show_severity (self, severity);
   update_header (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
 }
 
 const char *
@@ -610,6 +828,54 @@ nm_tag_panel_set_brush (NmTagPanel *self,
 {
   g_return_if_fail (NM_IS_TAG_PANEL (self));
 
-  self->brush = !!brush;
-  rebuild_findings (self);
+  nm_tag_panel_set_tool (self, brush ? NM_MAP_TOOL_BRUSH : NM_MAP_TOOL_SELECT);
+}
+
+/**
+ * nm_tag_panel_set_tool:
+ *
+ * What the map's tool does, for the panel to say: with the brush, clicking
+ * a kind makes it the brush; with the outline tool, the panel says where
+ * an outline goes (never to a new finding).
+ */
+void
+nm_tag_panel_set_tool (NmTagPanel *self,
+                       NmMapTool   tool)
+{
+  g_return_if_fail (NM_IS_TAG_PANEL (self));
+
+  self->brush = tool == NM_MAP_TOOL_BRUSH;
+  self->outline = tool == NM_MAP_TOOL_OUTLINE;
+  if (self->brush)
+    select_finding (self, NULL);
+  update_header (self);
+}
+
+/**
+ * nm_tag_panel_get_selected_finding:
+ *
+ * Returns: (transfer none) (nullable): the finding the severity buttons
+ *   change, one of the selected regions'
+ */
+NmFinding *
+nm_tag_panel_get_selected_finding (NmTagPanel *self)
+{
+  g_return_val_if_fail (NM_IS_TAG_PANEL (self), NULL);
+  return self->selected;
+}
+
+/**
+ * nm_tag_panel_select_finding:
+ * @finding: (nullable): a finding of the selected regions, or %NULL
+ *
+ * Selects @finding in the list: the severity buttons show and change it.
+ */
+void
+nm_tag_panel_select_finding (NmTagPanel *self,
+                             NmFinding  *finding)
+{
+  g_return_if_fail (NM_IS_TAG_PANEL (self));
+  g_return_if_fail (finding == NULL || NM_IS_FINDING (finding));
+
+  select_finding (self, finding);
 }

@@ -10,6 +10,8 @@
 #include <gtk/gtk.h>
 
 #include "nm-consultation.h"
+#include "nm-finding.h"
+#include "nm-map-view.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +36,10 @@ gboolean            nm_tag_panel_tag_regions      (NmTagPanel         *self,
                                                    const char * const *regions);
 void                nm_tag_panel_set_brush        (NmTagPanel         *self,
                                                    gboolean            brush);
+void                nm_tag_panel_set_tool         (NmTagPanel         *self,
+                                                   NmMapTool           tool);
+NmFinding          *nm_tag_panel_get_selected_finding (NmTagPanel     *self);
+void                nm_tag_panel_select_finding   (NmTagPanel         *self,
+                                                   NmFinding          *finding);
 
 G_END_DECLS

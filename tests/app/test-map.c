@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
 
@@ -186,24 +187,320 @@ test_blocked_status (Fixture       *f,
   g_assert_cmpint (nm_plan_get_status (nm_window_get_plan (f->window)), ==, NM_PLAN_CAUTION);
 }
 
+/* Widgets of the panel, found the way a practitioner finds them. */
+
+static GtkWidget *
+find_kind_button (GtkWidget  *widget,
+                  const char *kind)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "kind"), kind) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_kind_button (c, kind);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label_containing (GtkWidget  *widget,
+                       const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label_containing (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The severity button that shows @severity ("3"). */
+static GtkWidget *
+find_severity_button (GtkWidget *widget,
+                      guint      severity)
+{
+  g_autofree char *label = g_strdup_printf ("%u", severity);
+
+  if (GTK_IS_TOGGLE_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_severity_button (c, severity);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_visible (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+/* The message dialog the window shows, if any. */
+static AdwMessageDialog *
+find_dialog (Fixture *f)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          gtk_window_get_transient_for (window) == GTK_WINDOW (f->window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static const NmPoint outline_points[] = { { 0.60, 0.55 }, { 0.66, 0.57 }, { 0.64, 0.62 }, { 0.59, 0.60 } };
+
+static void
+draw_outline (Fixture    *f,
+              const char *region)
+{
+  g_signal_emit_by_name (f->map, "outline-drawn", region, outline_points, (guint) G_N_ELEMENTS (outline_points));
+  settle (GTK_WIDGET (f->window));
+}
+
+/* Issue 14, defect 1: an outline goes to the region's one finding; it
+ * never makes a finding of the brush's kind. */
 static void
 test_outline (Fixture       *f,
               gconstpointer  data)
 {
-  const NmPoint points[] = { { 0.60, 0.55 }, { 0.66, 0.57 }, { 0.64, 0.62 }, { 0.59, 0.60 } };
+  g_autoptr(NmFinding) rolling = nm_finding_new ("cheek-left", "acne-scar-rolling", 3);
   NmFinding *finding;
   guint n = 0;
 
+  nm_consultation_add_finding (f->consultation, rolling);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "outline"));
-  nm_tag_panel_set_kind (f->panel, "scar-surgical");
-  g_signal_emit_by_name (f->map, "outline-drawn", "cheek-left", points, (guint) G_N_ELEMENTS (points));
+  /* the kind and severity of the panel are not what an outline uses */
+  nm_tag_panel_set_kind (f->panel, "acne-scar-rolling");
+  nm_tag_panel_set_severity (f->panel, 2);
+  draw_outline (f, "cheek-left");
 
   g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
   finding = nm_consultation_get_finding (f->consultation, 0);
-  g_assert_cmpstr (nm_finding_get_region (finding), ==, "cheek-left");
+  g_assert_true (finding == rolling);
+  g_assert_cmpuint (nm_finding_get_severity (finding), ==, 3);
   g_assert_cmpstr (nm_finding_get_view (finding), ==, "face-front");
   nm_finding_get_outline (finding, &n);
-  g_assert_cmpuint (n, ==, G_N_ELEMENTS (points));
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (outline_points));
+  g_assert_null (find_dialog (f));
+  /* the Findings panel shows it, selected, and says where outlines go */
+  g_assert_cmpstrv (nm_tag_panel_get_regions (f->panel), ((const char *[]) { "cheek-left", NULL }));
+  g_assert_true (nm_tag_panel_get_selected_finding (f->panel) == rolling);
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (f->panel), "the outline is added to that finding"));
+  g_assert_null (find_label_containing (GTK_WIDGET (f->panel), "Each click on the map tags"));
+
+  /* one undo takes the outline away, and only it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  g_assert_false (nm_finding_has_outline (rolling));
+  g_assert_null (nm_finding_get_view (rolling));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+}
+
+/* Issue 14, defect 1: on a region with nothing tagged, an outline asks
+ * for a finding first and adds none, whatever the brush holds. */
+static void
+test_outline_never_invents (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "brush"));
+  nm_tag_panel_set_kind (f->panel, "striae-alba");
+  nm_map_view_activate_region (f->map, "forehead", FALSE);
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "outline"));
+  draw_outline (f, "cheek-right");
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpstr (nm_finding_get_region (nm_consultation_get_finding (f->consultation, 0)), ==, "forehead");
+  g_assert_false (nm_finding_has_outline (nm_consultation_get_finding (f->consultation, 0)));
+  g_assert_null (planned (f, "cheek-right"));
+  g_assert_null (find_dialog (f));
+  /* the region waits in the Findings panel to be tagged */
+  g_assert_cmpstrv (nm_tag_panel_get_regions (f->panel), ((const char *[]) { "cheek-right", NULL }));
+  g_assert_nonnull (find_label_containing (GTK_WIDGET (f->panel), "click a kind to tag it, then draw its outline"));
+  /* a click on a kind tags it there, and the next outline goes to it */
+  g_signal_emit_by_name (find_kind_button (GTK_WIDGET (f->panel), "melasma"), "clicked");
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 2);
+  draw_outline (f, "cheek-right");
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 2);
+  g_assert_true (nm_finding_has_outline (nm_consultation_get_finding (f->consultation, 1)));
+}
+
+/* Issue 14, defect 1: with several findings on the region, the
+ * practitioner chooses; cancelling changes nothing. */
+static void
+test_outline_asks_which (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(NmFinding) rolling = nm_finding_new ("cheek-left", "acne-scar-rolling", 3);
+  g_autoptr(NmFinding) icepick = nm_finding_new ("cheek-left", "acne-scar-icepick", 2);
+  AdwMessageDialog *dialog;
+
+  nm_consultation_add_finding (f->consultation, rolling);
+  nm_consultation_add_finding (f->consultation, icepick);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "outline"));
+
+  draw_outline (f, "cheek-left");
+  dialog = find_dialog (f);
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "finding-0"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "finding-1"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "finding-2"));
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  g_assert_false (nm_finding_has_outline (rolling));
+  g_assert_false (nm_finding_has_outline (icepick));
+
+  draw_outline (f, "cheek-left");
+  dialog = g_object_ref (find_dialog (f));
+  adw_message_dialog_response (dialog, "finding-1");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  settle (GTK_WIDGET (f->window));
+
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 2);
+  g_assert_false (nm_finding_has_outline (rolling));
+  g_assert_true (nm_finding_has_outline (icepick));
+  g_assert_cmpuint (nm_finding_get_severity (icepick), ==, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  g_assert_false (nm_finding_has_outline (icepick));
+}
+
+/* Issue 14, defect 4: the severity of the finding just tagged can be
+ * changed (and undone); a kind the region has is selected, not added
+ * again; the header and the list use the same words. */
+static void
+test_severity_edit_and_duplicates (Fixture       *f,
+                                   gconstpointer  data)
+{
+  GtkWidget *panel = GTK_WIDGET (f->panel);
+  GtkWidget *icepick_button, *three, *description;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  NmFinding *finding;
+
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  settle (GTK_WIDGET (f->window));
+  g_assert_nonnull (find_label_containing (panel, "Click a kind to tag it here"));
+
+  icepick_button = find_kind_button (panel, "acne-scar-icepick");
+  g_assert_nonnull (icepick_button);
+  g_signal_emit_by_name (icepick_button, "clicked");
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  finding = nm_consultation_get_finding (f->consultation, 0);
+  g_assert_cmpuint (nm_finding_get_severity (finding), ==, 2);
+  /* a region with a tag is not asked to be tagged */
+  g_assert_null (find_label_containing (panel, "Click a kind to tag it here"));
+
+  /* severity 3, after tagging: the finding takes it, as one undo step */
+  three = find_severity_button (panel, 3);
+  g_assert_nonnull (three);
+  g_signal_emit_by_name (three, "clicked");
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_finding_get_severity (finding), ==, 3);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (three)));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+
+  /* the same words in the header and in the list: "Marked", never the
+   * acne grade's "moderate" for severity 3 */
+  collect_rows (panel, rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)), "Marked"));
+  description = find_label_containing (panel, "Grade 3");
+  g_assert_nonnull (description);
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (description)), "moderate"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_finding_get_severity (finding), ==, 2);
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpuint (nm_tag_panel_get_severity (f->panel), ==, 2);
+
+  /* the same kind again: no second row, the one there is selected */
+  g_signal_emit_by_name (icepick_button, "clicked");
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_ptr_array_set_size (rows, 0);
+  collect_rows (panel, rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_true (gtk_list_box_row_is_selected (g_ptr_array_index (rows, 0)));
+
+  /* the brush on a region that has the kind gives it the brush's severity */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "brush"));
+  nm_tag_panel_set_kind (f->panel, "acne-scar-icepick");
+  nm_tag_panel_set_severity (f->panel, 4);
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpuint (nm_finding_get_severity (finding), ==, 4);
+}
+
+/* Issue 14 (How): the findings list is bound to the findings, not torn
+ * down on each edit: after an edit of one finding, the other rows are the
+ * same widgets, and the focus and the scroll stay where they were. */
+static void
+test_findings_list_kept (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *kinds[] = { "acne-scar-icepick", "acne-scar-boxcar", "acne-scar-rolling", "scar-surgical" };
+  g_autoptr(GPtrArray) before = g_ptr_array_new ();
+  g_autoptr(GPtrArray) after = g_ptr_array_new ();
+  GtkWidget *last, *focus;
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adjustment;
+  double value;
+
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    g_signal_emit_by_name (find_kind_button (GTK_WIDGET (f->panel), kinds[i]), "clicked");
+  settle (GTK_WIDGET (f->window));
+  collect_rows (GTK_WIDGET (f->panel), before);
+  g_assert_cmpuint (before->len, ==, G_N_ELEMENTS (kinds));
+
+  /* the last row's remove button in view and focused */
+  last = g_ptr_array_index (before, before->len - 1);
+  focus = gtk_widget_get_last_child (last);
+  while (focus != NULL && !GTK_IS_BUTTON (focus))
+    focus = gtk_widget_get_last_child (focus);
+  g_assert_nonnull (focus);
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (last, GTK_TYPE_SCROLLED_WINDOW));
+  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  gtk_widget_grab_focus (focus);
+  settle (GTK_WIDGET (f->window));
+  value = gtk_adjustment_get_value (adjustment);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == focus);
+
+  /* an edit of the first finding */
+  nm_consultation_set_finding_severity (f->consultation, nm_consultation_get_finding (f->consultation, 0), 4);
+  settle (GTK_WIDGET (f->window));
+  collect_rows (GTK_WIDGET (f->panel), after);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_true (g_ptr_array_index (after, i) == g_ptr_array_index (before, i));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (after, 0)), "Severity 4"));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == focus);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, value);
 }
 
 static void
@@ -346,6 +643,10 @@ main (int   argc,
   g_test_add ("/map/alt-digits-are-views", Fixture, NULL, fixture_setup, test_alt_digits_are_views, fixture_teardown);
   g_test_add ("/map/blocked-status", Fixture, NULL, fixture_setup, test_blocked_status, fixture_teardown);
   g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
+  g_test_add ("/map/outline-never-invents", Fixture, NULL, fixture_setup, test_outline_never_invents, fixture_teardown);
+  g_test_add ("/map/outline-asks-which", Fixture, NULL, fixture_setup, test_outline_asks_which, fixture_teardown);
+  g_test_add ("/map/findings-list-kept", Fixture, NULL, fixture_setup, test_findings_list_kept, fixture_teardown);
+  g_test_add ("/map/severity-edit-and-duplicates", Fixture, NULL, fixture_setup, test_severity_edit_and_duplicates, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
   g_test_add ("/map/view-and-layer", Fixture, NULL, fixture_setup, test_view_and_layer_actions, fixture_teardown);
   g_test_add ("/map/unchanged-not-redrawn", Fixture, NULL, fixture_setup, test_unchanged_map_is_not_redrawn, fixture_teardown);

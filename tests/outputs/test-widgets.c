@@ -92,6 +92,112 @@ test_acknowledgement (void)
   g_assert_finalize_object (panel);
 }
 
+static double
+y_in (GtkWidget *widget,
+      GtkWidget *ancestor)
+{
+  double x = 0, y = 0;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, ancestor, 0, 0, &x, &y));
+  return y;
+}
+
+static void
+settle (GtkWidget *window)
+{
+  drain ();
+  gtk_test_widget_wait_for_draw (window);
+  drain ();
+}
+
+/* What the window does after every edit: a new plan for the panel. */
+static void
+replan (GtkWidget      *panel,
+        NmConsultation *consultation)
+{
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+
+  nm_plan_panel_set_plan (NM_PLAN_PANEL (panel), plan);
+}
+
+/* Issue 14, defect 5: ticking an acknowledgement or pressing Enter in its
+ * rationale keeps the row where it is, with the focus, the tick and the
+ * scroll: the panel updates its rows in place. */
+static void
+test_acknowledgement_in_place (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = nm_plan_panel_new ();
+  GtkWidget *check, *entry, *scroller;
+  GtkAdjustment *adjustment;
+  double value, y;
+
+  /* a second precaution, not acknowledged yet */
+  nm_consultation_set_screening (consultation, "anticoagulants", NM_ANSWER_YES);
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 420);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  nm_plan_panel_set_consultation (NM_PLAN_PANEL (panel), consultation);
+  replan (panel, consultation);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (window);
+
+  check = find_widget (panel, GTK_TYPE_CHECK_BUTTON, "anticoagulants");
+  g_assert_nonnull (check);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  scroller = find_widget (panel, GTK_TYPE_SCROLLED_WINDOW, NULL);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  /* scrolled a little, as to reach it */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment), >, 40);
+  gtk_adjustment_set_value (adjustment, 40);
+  gtk_widget_grab_focus (check);
+  settle (window);
+  value = gtk_adjustment_get_value (adjustment);
+  y = y_in (check, window);
+
+  /* the tick */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_nonnull (nm_consultation_get_acknowledgement (consultation, "anticoagulants"));
+  replan (panel, consultation);
+  settle (window);
+  g_assert_true (find_widget (panel, GTK_TYPE_CHECK_BUTTON, "anticoagulants") == check);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == check);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, value);
+  g_assert_cmpfloat (y_in (check, window), ==, y);
+
+  /* Enter in the rationale */
+  entry = find_widget (panel, ADW_TYPE_ENTRY_ROW, "anticoagulants");
+  g_assert_nonnull (entry);
+  gtk_widget_grab_focus (entry);
+  settle (window);
+  y = y_in (entry, window);
+  value = gtk_adjustment_get_value (adjustment);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Low-dose aspirin; GP agrees to continue");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_cmpstr (nm_consultation_get_acknowledgement (consultation, "anticoagulants"), ==,
+                   "Low-dose aspirin; GP agrees to continue");
+  replan (panel, consultation);
+  settle (window);
+  g_assert_true (find_widget (panel, ADW_TYPE_ENTRY_ROW, "anticoagulants") == entry);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), entry));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Low-dose aspirin; GP agrees to continue");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, value);
+  g_assert_cmpfloat (y_in (entry, window), ==, y);
+
+  /* an undo shows in the same rows */
+  g_assert_true (nm_consultation_undo (consultation));
+  g_assert_true (nm_consultation_undo (consultation));
+  replan (panel, consultation);
+  settle (window);
+  g_assert_true (find_widget (panel, GTK_TYPE_CHECK_BUTTON, "anticoagulants") == check);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+}
+
 static void
 test_session_log (void)
 {
@@ -236,6 +342,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/outputs/widgets/acknowledgement", test_acknowledgement);
+  g_test_add_func ("/outputs/widgets/acknowledgement-in-place", test_acknowledgement_in_place);
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
   g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
   g_test_add_func ("/outputs/widgets/brush-icon", test_brush_icon);
