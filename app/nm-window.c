@@ -78,6 +78,8 @@ struct _NmWindow
   GtkWidget            *status_action;
   GtkScrolledWindow    *status_scroller;
   GtkSpinner           *save_spinner;
+
+  GtkWindow            *help_overlay;        /* built when first shown */
 };
 
 G_DEFINE_FINAL_TYPE (NmWindow, nm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1367,6 +1369,31 @@ nm_window_show_panel_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->side_stack, page);
 }
 
+/* The keyboard shortcuts, built when first asked for rather than with
+ * every window (where GtkApplication would build them from
+ * gtk/help-overlay.ui). */
+static void
+nm_window_show_help_overlay_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  NmWindow *self = NM_WINDOW (widget);
+
+  if (self->help_overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+
+      gtk_builder_set_translation_domain (builder, GETTEXT_PACKAGE);
+      if (!gtk_builder_add_from_resource (builder, RESOURCE_BASE "/nm-help-overlay.ui", NULL))
+        g_error ("Cannot build the keyboard shortcuts window");  /* a build bug */
+      self->help_overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      g_object_ref_sink (self->help_overlay);
+      gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+    }
+  gtk_window_present (self->help_overlay);
+}
+
 static void
 nm_window_toggle_layer_action (GtkWidget  *widget,
                                const char *action_name,
@@ -1433,6 +1460,9 @@ nm_window_dispose (GObject *object)
   g_clear_object (&self->protocol);
   g_clear_pointer (&self->plan, nm_plan_unref);
 
+  if (self->help_overlay != NULL)
+    gtk_window_destroy (self->help_overlay);
+  g_clear_object (&self->help_overlay);
   gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_WINDOW);
   /* the workspace went with the template's widgets */
   self->main_toast_overlay = NULL;
@@ -1598,6 +1628,7 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.layer", "layer");
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.toggle-layer", NULL, nm_window_toggle_layer_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, nm_window_show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.switch-pane", NULL, nm_window_switch_pane_action);
   gtk_widget_class_install_action (widget_class, "win.show-panel", "s", nm_window_show_panel_action);
 
