@@ -67,6 +67,8 @@ struct _NmWindow
   NmPlanPanel          *plan_panel;
   NmScheduleView       *schedule_view;
   GtkWidget            *main_switcher;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
   GtkInfoBar           *changed_bar;
   GtkLabel             *changed_label;
   GtkWidget            *reload_button;
@@ -1369,6 +1371,16 @@ nm_window_show_panel_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->side_stack, page);
 }
 
+/* The main menu's popover is built when first opened, not at start-up. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  NmWindow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 /* The keyboard shortcuts, built when first asked for rather than with
  * every window (where GtkApplication would build them from
  * gtk/help-overlay.ui). */
@@ -1608,6 +1620,8 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, workspace_bin);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, main_switcher);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_bar);
@@ -1660,6 +1674,7 @@ static void
 nm_window_init (NmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu, self, NULL);
 
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
