@@ -89,6 +89,9 @@ median_ms (NmConsultation *c[2],
   NmMapStyle style = { 0 };
   double median;
 
+  /* Off then on empties the cache: no layers of another case's sizes
+   * (the worker mode keeps every size it draws). */
+  nm_atlas_set_raster_cache (atlas, FALSE);
   nm_atlas_set_raster_cache (atlas, mode != MODE_UNCACHED);
   style.view = view;
   style.layer = NM_MAP_LAYER_DEPTH;
