@@ -416,13 +416,10 @@ nm_window_show_plan (NmWindow *self)
 
   g_clear_pointer (&self->plan, nm_plan_unref);
   self->plan = plan != NULL ? nm_plan_ref (plan) : NULL;
-  if (self->map_view != NULL)
-    {
-      nm_map_view_set_plan (self->map_view, self->plan);
-      nm_plan_panel_set_plan (self->plan_panel, self->plan);
-      nm_client_panel_set_plan (self->client_panel, self->plan);
-      nm_schedule_view_set_plan (self->schedule_view, self->plan);
-    }
+  nm_map_view_set_plan (self->map_view, self->plan);
+  nm_plan_panel_set_plan (self->plan_panel, self->plan);
+  nm_client_panel_set_plan (self->client_panel, self->plan);
+  nm_schedule_view_set_plan (self->schedule_view, self->plan);
   nm_window_update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAN]);
 }
@@ -557,8 +554,7 @@ nm_window_set_document (NmWindow   *self,
   g_return_if_fail (NM_IS_WINDOW (self));
   g_return_if_fail (document == NULL || NM_IS_DOCUMENT (document));
 
-  if (document != NULL)
-    nm_window_ensure_workspace (self);
+  nm_window_ensure_workspace (self);
 
   if (self->document != NULL)
     {
@@ -594,16 +590,13 @@ nm_window_set_document (NmWindow   *self,
   else
     gtk_info_bar_set_revealed (self->changed_bar, FALSE);
 
-  if (self->map_view != NULL)
-    {
-      nm_map_view_set_consultation (self->map_view, consultation);
-      nm_tag_panel_set_consultation (self->tag_panel, consultation);
-      nm_tag_panel_set_regions (self->tag_panel, NULL);
-      nm_client_panel_set_consultation (self->client_panel, consultation);
-      nm_screening_panel_set_consultation (self->screening_panel, consultation);
-      nm_plan_panel_set_consultation (self->plan_panel, consultation);
-      nm_schedule_view_set_consultation (self->schedule_view, consultation);
-    }
+  nm_map_view_set_consultation (self->map_view, consultation);
+  nm_tag_panel_set_consultation (self->tag_panel, consultation);
+  nm_tag_panel_set_regions (self->tag_panel, NULL);
+  nm_client_panel_set_consultation (self->client_panel, consultation);
+  nm_screening_panel_set_consultation (self->screening_panel, consultation);
+  nm_plan_panel_set_consultation (self->plan_panel, consultation);
+  nm_schedule_view_set_consultation (self->schedule_view, consultation);
   gtk_widget_set_visible (self->main_switcher, consultation != NULL);
   gtk_stack_set_visible_child_name (self->stack, consultation != NULL ? "consultation" : "welcome");
   /* A new client starts with who they are; an opened file with the map. */
