@@ -52,8 +52,13 @@ struct _NmWindow
   /* Template widgets */
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;       /* the whole window: the welcome page */
-  AdwToastOverlay      *main_toast_overlay;  /* the map or the schedule */
   GtkStack             *stack;
+  AdwBin               *workspace_bin;
+
+  /* The workspace's widgets (nm-workspace.ui): NULL until a consultation
+   * is first shown (nm_window_ensure_workspace()), then there whenever
+   * self->consultation is. */
+  AdwToastOverlay      *main_toast_overlay;  /* the map or the schedule */
   AdwViewStack         *side_stack;
   NmMapView            *map_view;
   NmTagPanel           *tag_panel;
@@ -62,6 +67,8 @@ struct _NmWindow
   NmPlanPanel          *plan_panel;
   NmScheduleView       *schedule_view;
   GtkWidget            *main_switcher;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
   GtkInfoBar           *changed_bar;
   GtkLabel             *changed_label;
   GtkWidget            *reload_button;
@@ -75,6 +82,8 @@ struct _NmWindow
   GtkWidget            *status_action;
   GtkScrolledWindow    *status_scroller;
   GtkSpinner           *save_spinner;
+
+  GtkWindow            *help_overlay;        /* built when first shown */
 };
 
 G_DEFINE_FINAL_TYPE (NmWindow, nm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -102,6 +111,20 @@ static void nm_window_ask_overwrite (NmWindow *self);
 static gboolean nm_window_offer_copy (NmWindow     *self,
                                       const GError *error);
 static void nm_window_save_as       (NmWindow *self);
+
+static void on_map_selection_changed_cb (NmWindow      *self,
+                                         NmMapView     *map_view);
+static void on_map_region_tagged_cb     (NmWindow      *self,
+                                         const char    *region,
+                                         NmMapView     *map_view);
+static void on_map_outline_drawn_cb     (NmWindow      *self,
+                                         const char    *region,
+                                         const NmPoint *points,
+                                         guint          n_points,
+                                         NmMapView     *map_view);
+static void on_map_notify_cb            (NmWindow      *self,
+                                         GParamSpec    *pspec,
+                                         NmMapView     *map_view);
 
 static const char *layer_ids[] = { "findings", "depth" };
 static const char *tool_ids[] = { "select", "brush", "outline" };
@@ -523,6 +546,49 @@ on_document_recovery_error_cb (NmWindow   *self,
   gtk_info_bar_set_revealed (self->recovery_bar, error != NULL);
 }
 
+/* Builds the workspace (the map, the schedule and the side panel) when a
+ * consultation is first shown: at start-up the window shows the welcome
+ * page alone, and its first frame comes sooner without them. */
+static void
+nm_window_ensure_workspace (NmWindow *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GtkBuilderScope) scope = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->map_view != NULL)
+    return;
+
+  scope = gtk_builder_cscope_new ();
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "on_map_selection_changed_cb", G_CALLBACK (on_map_selection_changed_cb),
+                                           "on_map_region_tagged_cb", G_CALLBACK (on_map_region_tagged_cb),
+                                           "on_map_outline_drawn_cb", G_CALLBACK (on_map_outline_drawn_cb),
+                                           NULL);
+  builder = gtk_builder_new ();
+  gtk_builder_set_scope (builder, scope);
+  /* the swapped handlers get the window */
+  gtk_builder_set_current_object (builder, G_OBJECT (self));
+  gtk_builder_set_translation_domain (builder, GETTEXT_PACKAGE);
+  if (!gtk_builder_add_from_resource (builder, RESOURCE_BASE "/nm-workspace.ui", &error))
+    g_error ("Cannot build the workspace: %s", error->message);  /* a build bug */
+
+  self->main_toast_overlay = ADW_TOAST_OVERLAY (gtk_builder_get_object (builder, "main_toast_overlay"));
+  self->side_stack = ADW_VIEW_STACK (gtk_builder_get_object (builder, "side_stack"));
+  self->map_view = NM_MAP_VIEW (gtk_builder_get_object (builder, "map_view"));
+  self->tag_panel = NM_TAG_PANEL (gtk_builder_get_object (builder, "tag_panel"));
+  self->client_panel = NM_CLIENT_PANEL (gtk_builder_get_object (builder, "client_panel"));
+  self->screening_panel = NM_SCREENING_PANEL (gtk_builder_get_object (builder, "screening_panel"));
+  self->plan_panel = NM_PLAN_PANEL (gtk_builder_get_object (builder, "plan_panel"));
+  self->schedule_view = NM_SCHEDULE_VIEW (gtk_builder_get_object (builder, "schedule_view"));
+  adw_bin_set_child (self->workspace_bin, GTK_WIDGET (gtk_builder_get_object (builder, "workspace")));
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (self->main_switcher),
+                                GTK_STACK (gtk_builder_get_object (builder, "main_stack")));
+
+  g_signal_connect_object (self->map_view, "notify", G_CALLBACK (on_map_notify_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
 /**
  * nm_window_set_document:
  * @document: (nullable): what to show, %NULL for the welcome page
@@ -538,6 +604,8 @@ nm_window_set_document (NmWindow   *self,
 
   g_return_if_fail (NM_IS_WINDOW (self));
   g_return_if_fail (document == NULL || NM_IS_DOCUMENT (document));
+
+  nm_window_ensure_workspace (self);
 
   if (self->document != NULL)
     {
@@ -1401,6 +1469,41 @@ nm_window_show_panel_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->side_stack, page);
 }
 
+/* The main menu's popover is built when first opened, not at start-up. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  NmWindow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
+/* The keyboard shortcuts, built when first asked for rather than with
+ * every window (where GtkApplication would build them from
+ * gtk/help-overlay.ui). */
+static void
+nm_window_show_help_overlay_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  NmWindow *self = NM_WINDOW (widget);
+
+  if (self->help_overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+
+      gtk_builder_set_translation_domain (builder, GETTEXT_PACKAGE);
+      if (!gtk_builder_add_from_resource (builder, RESOURCE_BASE "/nm-help-overlay.ui", NULL))
+        g_error ("Cannot build the keyboard shortcuts window");  /* a build bug */
+      self->help_overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      g_object_ref_sink (self->help_overlay);
+      gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+    }
+  gtk_window_present (self->help_overlay);
+}
+
 static void
 nm_window_toggle_layer_action (GtkWidget  *widget,
                                const char *action_name,
@@ -1408,6 +1511,7 @@ nm_window_toggle_layer_action (GtkWidget  *widget,
 {
   NmWindow *self = NM_WINDOW (widget);
 
+  nm_window_ensure_workspace (self);
   nm_map_view_set_layer (self->map_view,
                          nm_map_view_get_layer (self->map_view) == NM_MAP_LAYER_DEPTH
                            ? NM_MAP_LAYER_FINDINGS : NM_MAP_LAYER_DEPTH);
@@ -1466,7 +1570,19 @@ nm_window_dispose (GObject *object)
   g_clear_object (&self->protocol);
   g_clear_pointer (&self->plan, nm_plan_unref);
 
+  if (self->help_overlay != NULL)
+    gtk_window_destroy (self->help_overlay);
+  g_clear_object (&self->help_overlay);
   gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_WINDOW);
+  /* the workspace went with the template's widgets */
+  self->main_toast_overlay = NULL;
+  self->side_stack = NULL;
+  self->map_view = NULL;
+  self->tag_panel = NULL;
+  self->client_panel = NULL;
+  self->screening_panel = NULL;
+  self->plan_panel = NULL;
+  self->schedule_view = NULL;
 
   G_OBJECT_CLASS (nm_window_parent_class)->dispose (object);
 }
@@ -1522,6 +1638,9 @@ nm_window_set_property (GObject      *object,
 {
   NmWindow *self = NM_WINDOW (object);
   const char *id;
+
+  /* the view, layer and tool of the map */
+  nm_window_ensure_workspace (self);
 
   switch (prop_id)
     {
@@ -1598,15 +1717,10 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/nm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, main_toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, side_stack);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, map_view);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, tag_panel);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, client_panel);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, screening_panel);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, plan_panel);
-  gtk_widget_class_bind_template_child (widget_class, NmWindow, schedule_view);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, NmWindow, workspace_bin);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, main_switcher);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_bar);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, changed_label);
@@ -1622,15 +1736,13 @@ nm_window_class_init (NmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NmWindow, status_scroller);
   gtk_widget_class_bind_template_child (widget_class, NmWindow, save_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_status_action_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_map_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_bar_response_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_map_region_tagged_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_map_outline_drawn_cb);
 
   gtk_widget_class_install_property_action (widget_class, "win.view", "view");
   gtk_widget_class_install_property_action (widget_class, "win.layer", "layer");
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.toggle-layer", NULL, nm_window_toggle_layer_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, nm_window_show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.switch-pane", NULL, nm_window_switch_pane_action);
   gtk_widget_class_install_action (widget_class, "win.show-panel", "s", nm_window_show_panel_action);
 
@@ -1662,6 +1774,7 @@ static void
 nm_window_init (NmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu, self, NULL);
 
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -1671,8 +1784,6 @@ nm_window_init (NmWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->map_view, "notify", G_CALLBACK (on_map_notify_cb),
                            self, G_CONNECT_SWAPPED);
   nm_window_load_protocol (self);
 
@@ -1748,6 +1859,7 @@ NmMapView *
 nm_window_get_map_view (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
+  nm_window_ensure_workspace (self);
   return self->map_view;
 }
 
@@ -1755,6 +1867,7 @@ NmTagPanel *
 nm_window_get_tag_panel (NmWindow *self)
 {
   g_return_val_if_fail (NM_IS_WINDOW (self), NULL);
+  nm_window_ensure_workspace (self);
   return self->tag_panel;
 }
 

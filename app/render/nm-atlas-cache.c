@@ -385,7 +385,7 @@ ensure_static_layers (NmAtlas    *self,
   build_drawn_layer (frame, &frame->underlay, draw_group, &group);
   group.id = "decor";
   build_drawn_layer (frame, &frame->decor, draw_group, &group);
-  g_clear_object (&group.handle);
+  _nm_atlas_release_handle (self, av, group.handle);
 }
 
 static const Layer *
@@ -415,7 +415,7 @@ ensure_mask (NmAtlas   *self,
   cr = layer_context (frame, layer->surface, box[0], box[1]);
   _nm_atlas_render_layer (handle, cr, g_ptr_array_index (av->regions, k), &frame->viewport);
   cairo_destroy (cr);
-  g_object_unref (handle);
+  _nm_atlas_release_handle (self, av, handle);
   layer_find_boxes (layer);
   return layer;
 }
@@ -730,7 +730,7 @@ _nm_atlas_cache_render (NmAtlas             *self,
 
   g_mutex_lock (&cache->lock);
   frame = frame_lookup (cache, key);
-  if (frame == NULL && g_strcmp0 (cache->pending, key) != 0)
+  if (frame == NULL && !style->keep_layers && g_strcmp0 (cache->pending, key) != 0)
     {
       /* A size seen for the first time is drawn directly: while a window
        * is being resized, every frame has a new size, and building the

@@ -60,6 +60,8 @@ typedef struct
   RsvgRectangle ink;         /* where the whole drawing has ink, view units */
   GHashTable   *handles;     /* css → RsvgHandle */
   GQueue        lru;         /* css strings (owned by handles' keys) */
+  GHashTable   *busy;        /* the cached handles a thread draws with now:
+                                a handle is used by one thread at a time */
 } AtlasView;
 
 struct _NmAtlas
@@ -114,6 +116,9 @@ void        _nm_atlas_style_paint  (AtlasView            *av,
 RsvgHandle *_nm_atlas_ref_handle   (NmAtlas              *self,
                                     AtlasView            *av,
                                     const char           *css);
+void        _nm_atlas_release_handle (NmAtlas          *self,
+                                    AtlasView            *av,
+                                    RsvgHandle           *handle);
 void        _nm_atlas_render_layer (RsvgHandle           *handle,
                                     cairo_t              *cr,
                                     const char           *id,

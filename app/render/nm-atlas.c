@@ -173,6 +173,7 @@ load_view (AtlasView  *av,
 
   av->svg = g_steal_pointer (&bytes);
   av->handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  av->busy = g_hash_table_new (NULL, NULL);
   g_queue_init (&av->lru);
 
   return TRUE;
@@ -188,6 +189,7 @@ clear_view (AtlasView *av)
   g_clear_pointer (&av->bounds, g_free);
   g_queue_clear (&av->lru);
   g_clear_pointer (&av->handles, g_hash_table_unref);
+  g_clear_pointer (&av->busy, g_hash_table_unref);
 }
 
 /**
@@ -720,26 +722,14 @@ _nm_atlas_style_paint (AtlasView          *av,
     set_stroke (&paint[selected - 1], accent_q, ATLAS_STROKE_SELECT);
 }
 
-/* Called with the lock held. */
 static RsvgHandle *
-handle_for_css (AtlasView  *av,
-                const char *css)
+new_handle (AtlasView  *av,
+            const char *css)
 {
-  RsvgHandle *handle;
   g_autoptr(GError) error = NULL;
+  RsvgHandle *handle;
   gsize size;
   const guint8 *data;
-  char *key;
-
-  handle = g_hash_table_lookup (av->handles, css);
-  if (handle != NULL)
-    {
-      GList *link = g_queue_find_custom (&av->lru, css, (GCompareFunc) g_strcmp0);
-
-      g_queue_unlink (&av->lru, link);
-      g_queue_push_head_link (&av->lru, link);
-      return handle;
-    }
 
   data = g_bytes_get_data (av->svg, &size);
   handle = rsvg_handle_new_from_data (data, size, &error);
@@ -754,18 +744,50 @@ handle_for_css (AtlasView  *av,
       g_object_unref (handle);
       return NULL;
     }
-
-  while (g_queue_get_length (&av->lru) >= HANDLE_CACHE_SIZE)
-    g_hash_table_remove (av->handles, g_queue_pop_tail (&av->lru));
-
-  key = g_strdup (css);
-  g_hash_table_insert (av->handles, key, handle);
-  g_queue_push_head (&av->lru, key);
-
   return handle;
 }
 
-/* A handle painted by @css, for use without the lock. */
+/* Called with the lock held: a handle painted by @css that no other
+ * thread draws with, with a reference, until _nm_atlas_release_handle().
+ * An RsvgHandle may not be used by two threads at once (the map view
+ * renders on a worker thread, the exports too), so while the cached one
+ * is busy, the caller gets a private one. */
+static RsvgHandle *
+checkout_handle (AtlasView  *av,
+                 const char *css)
+{
+  RsvgHandle *handle;
+  char *key;
+
+  handle = g_hash_table_lookup (av->handles, css);
+  if (handle != NULL && g_hash_table_contains (av->busy, handle))
+    return new_handle (av, css);
+  if (handle != NULL)
+    {
+      GList *link = g_queue_find_custom (&av->lru, css, (GCompareFunc) g_strcmp0);
+
+      g_queue_unlink (&av->lru, link);
+      g_queue_push_head_link (&av->lru, link);
+    }
+  else
+    {
+      handle = new_handle (av, css);
+      if (handle == NULL)
+        return NULL;
+      while (g_queue_get_length (&av->lru) >= HANDLE_CACHE_SIZE)
+        g_hash_table_remove (av->handles, g_queue_pop_tail (&av->lru));
+
+      key = g_strdup (css);
+      g_hash_table_insert (av->handles, key, handle);
+      g_queue_push_head (&av->lru, key);
+    }
+
+  g_hash_table_add (av->busy, handle);
+  return g_object_ref (handle);
+}
+
+/* A handle painted by @css, for use without the lock by this thread
+ * alone; give it back with _nm_atlas_release_handle(). */
 RsvgHandle *
 _nm_atlas_ref_handle (NmAtlas    *self,
                       AtlasView  *av,
@@ -774,11 +796,24 @@ _nm_atlas_ref_handle (NmAtlas    *self,
   RsvgHandle *handle;
 
   g_mutex_lock (&self->lock);
-  handle = handle_for_css (av, css);
-  if (handle != NULL)
-    g_object_ref (handle);
+  handle = checkout_handle (av, css);
   g_mutex_unlock (&self->lock);
   return handle;
+}
+
+void
+_nm_atlas_release_handle (NmAtlas    *self,
+                          AtlasView  *av,
+                          RsvgHandle *handle)
+{
+  if (handle == NULL)
+    return;
+  /* Out of the busy set before the reference goes, so that its address
+   * cannot be taken by another handle while still marked. */
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove (av->busy, handle);
+  g_mutex_unlock (&self->lock);
+  g_object_unref (handle);
 }
 
 /* Draws the element with the id @id (a group or a region). */
@@ -863,7 +898,7 @@ render_direct (NmAtlas             *self,
     stipple_region (self, cr, view, style->marked[i], width, height, style);
   _nm_atlas_render_layer (handle, cr, "decor", viewport);
   cairo_restore (cr);
-  g_object_unref (handle);
+  _nm_atlas_release_handle (self, av, handle);
 
   for (guint i = 0; i < NM_ATLAS_N_OVERLAYS; i++)
     _nm_atlas_draw_overlay (cr, &style->overlays[i], width, height);
@@ -1007,9 +1042,14 @@ nm_atlas_region_bounds (NmAtlas    *self,
     {
       viewport = (RsvgRectangle) { 0, 0, av->width, av->height };
       sel = g_strconcat ("#", region, NULL);
-      handle = handle_for_css (av, "");
+      handle = checkout_handle (av, "");
       ok = handle != NULL
            && rsvg_handle_get_geometry_for_layer (handle, sel, &viewport, &ink, &logical, &error);
+      if (handle != NULL)
+        {
+          g_hash_table_remove (av->busy, handle);
+          g_object_unref (handle);
+        }
       av->bounds[k - 1].known = ok;
       av->bounds[k - 1].rect = logical;
     }
@@ -1230,7 +1270,7 @@ nm_atlas_render_region_shape (NmAtlas    *self,
   cairo_save (cr);
   _nm_atlas_render_layer (handle, cr, region, &viewport);
   cairo_restore (cr);
-  g_object_unref (handle);
+  _nm_atlas_release_handle (self, av, handle);
 }
 
 /**

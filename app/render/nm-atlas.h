@@ -84,6 +84,12 @@ typedef struct
    * styles with equal keys must draw equal overlays. An overlay without a
    * key is drawn afresh every time. */
   NmAtlasOverlay overlays[NM_ATLAS_N_OVERLAYS];
+
+  /* On a raster target, keep this size as layers from its first drawing
+   * on, not only from its second (a size drawn once, as during a live
+   * resize, is otherwise drawn directly): for a drawing at a size that
+   * will be drawn again. */
+  gboolean keep_layers;
 } NmAtlasStyle;
 
 GQuark               nm_atlas_error_quark           (void);

@@ -1311,6 +1311,7 @@ nm_render_map (cairo_t          *cr,
   atlas_style.fills = fills;
   atlas_style.hovered = style->hover_region;
   atlas_style.selected_set = style->selected;
+  atlas_style.keep_layers = style->settled;
 
   /* The outlines' insides, their edges and the labels are drawn by the
    * atlas above its features; on a raster target it keeps each as an

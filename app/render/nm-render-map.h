@@ -41,6 +41,9 @@ typedef struct
   const char          *hover_region;   /* nullable */
   const char * const  *selected;       /* nullable, NULL-terminated region ids */
   gboolean             dark;           /* draw for a dark background */
+  gboolean             settled;        /* the size will be drawn again: on a
+                                          raster target, keep it as layers
+                                          at once (NmAtlasStyle.keep_layers) */
 } NmMapStyle;
 
 const NmRgba *nm_render_category_colour (NmCategory        category);

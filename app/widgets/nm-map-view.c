@@ -71,6 +71,15 @@ struct _NmMapView
   FrameKey        texture_key;
   guint           serial;        /* see FrameKey */
   guint           settle_id;     /* the exact redraw once a live resize settles */
+
+  /* The exact frame at a new size is drawn on a worker thread (see
+   * start_render()). */
+  FrameKey        requested;     /* the last frame asked of it */
+  gboolean        requested_valid;
+  GCancellable   *cancellable;   /* of the render in flight */
+  guint           generation;    /* bumped when a render's result goes stale */
+  NmConsultation *snapshot;      /* the consultation as the worker reads it */
+  guint           snapshot_serial;
 };
 
 G_DEFINE_FINAL_TYPE (NmMapView, nm_map_view, GTK_TYPE_WIDGET)
@@ -226,118 +235,86 @@ invalidate (NmMapView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static gboolean
-on_settled_cb (gpointer data)
+/* Everything one frame draws, for drawing it on a worker thread while the
+ * widget goes on changing: the consultation as a snapshot, the plan (which
+ * never changes) with a reference, the selection's interned ids and the
+ * outline being drawn as copies. */
+typedef struct
 {
-  NmMapView *self = data;
-
-  self->settle_id = 0;
-  g_clear_object (&self->texture);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return G_SOURCE_REMOVE;
-}
-
-/* During a live resize: the last frame, scaled so that its view lies where
- * the view lies at the new size, until the size settles. Rendering the
- * map at a size not drawn before costs a full rendering of the SVG and
- * every outline; scaling the last texture costs the GPU (or the software
- * renderer) one textured rectangle. */
-static void
-append_scaled (NmMapView   *self,
-               GtkSnapshot *snapshot,
-               int          width,
-               int          height)
-{
-  double x, y, w, h;
-
-  nm_render_map_rescale (self->view, self->texture_key.width, self->texture_key.height,
-                         width, height, &x, &y, &w, &h);
-  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (x, y, w, h));
-  gtk_snapshot_pop (snapshot);
-
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  self->settle_id = g_timeout_add (SETTLE_MS, on_settled_cb, self);
-}
+  FrameKey        key;
+  NmMapStyle      style;
+  NmConsultation *consultation;   /* owned: style.consultation */
+  NmPlan         *plan;           /* owned: style.plan */
+  GPtrArray      *selected;       /* owned: style.selected */
+  GArray         *stroke;         /* nullable */
+  guint           generation;
+} FrameJob;
 
 static void
-nm_map_view_snapshot (GtkWidget   *widget,
-                      GtkSnapshot *snapshot)
+frame_job_free (FrameJob *job)
 {
-  NmMapView *self = NM_MAP_VIEW (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  NmMapStyle style = { 0 };
-  g_autoptr(GdkTexture) texture = NULL;
+  g_clear_object (&job->consultation);
+  g_clear_pointer (&job->plan, nm_plan_unref);
+  g_clear_pointer (&job->selected, g_ptr_array_unref);
+  g_clear_pointer (&job->stroke, g_array_unref);
+  g_free (job);
+}
+
+/* The style of a frame drawn now, reading the widget itself (main thread
+ * only). */
+static void
+frame_style_init (NmMapView      *self,
+                  const FrameKey *key,
+                  NmMapStyle     *style)
+{
+  *style = (NmMapStyle) { 0 };
+  style->view = key->view;
+  style->layer = key->layer;
+  style->consultation = self->consultation;
+  style->plan = self->plan;
+  style->hover_region = key->hover;
+  style->selected = (const char * const *) self->selection->pdata;
+  style->dark = key->dark;
+  /* The widget draws the same size again (a hover, an edit): kept as
+   * layers from the first drawing on. */
+  style->settled = TRUE;
+}
+
+/* Draws one frame into an image at the screen's pixel density rather than
+ * through gtk_snapshot_append_cairo(): GTK 4.8 records that into a vector
+ * surface, which would bypass the atlas's raster cache and re-render the
+ * SVG on every hover. Reads only its arguments: safe on a worker thread
+ * for a FrameJob's copies. */
+static GdkTexture *
+draw_frame (const FrameKey   *key,
+            const NmMapStyle *style,
+            const GArray     *stroke)
+{
+  int width = key->width, height = key->height, scale = key->scale;
   g_autoptr(GBytes) bytes = NULL;
   cairo_surface_t *surface;
-  FrameKey key;
   cairo_t *cr;
-  int scale;
 
-  if (width <= 0 || height <= 0)
-    return;
-
-  /* Nothing changed: the last texture again, no drawing and no upload. */
-  frame_key_init (self, &key);
-  if (self->texture != NULL && frame_key_equal (&key, &self->texture_key))
-    {
-      gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      return;
-    }
-  if (self->texture != NULL && frame_key_same_content (&key, &self->texture_key))
-    {
-      append_scaled (self, snapshot, width, height);
-      return;
-    }
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-
-  style.view = self->view;
-  style.layer = self->layer;
-  style.consultation = self->consultation;
-  style.plan = self->plan;
-  style.hover_region = key.hover;
-  style.selected = (const char * const *) self->selection->pdata;
-  style.dark = key.dark;
-
-  /* Drawn into an image at the screen's pixel density rather than through
-   * gtk_snapshot_append_cairo(): GTK 4.8 records that into a vector surface,
-   * which would bypass the atlas's raster cache and re-render the SVG on
-   * every hover. */
-  scale = gtk_widget_get_scale_factor (widget);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
   cairo_surface_set_device_scale (surface, scale, scale);
   cr = cairo_create (surface);
-  nm_render_map (cr, &style, width, height);
+  nm_render_map (cr, style, width, height);
 
-  /* The depth layer carries its scale in mm, in the corner the anatomy
-   * leaves free. */
-  if (self->layer == NM_MAP_LAYER_DEPTH && width > 200 && height > 120)
-    {
-      double lw = MIN (340.0, width - 24.0), lh = 60.0;
-      double lx = 12.0, ly = 12.0;
-
-      cairo_save (cr);
-      if (style.dark)
-        cairo_set_source_rgba (cr, 0.14, 0.14, 0.14, 0.85);
-      else
-        cairo_set_source_rgba (cr, 1.0, 1.0, 1.0, 0.85);
-      cairo_rectangle (cr, lx - 6, ly - 6, lw + 12, lh + 12);
-      cairo_fill (cr);
-      cairo_restore (cr);
-      nm_render_depth_legend (cr, lx, ly, lw, lh, style.dark);
-    }
+  /* The depth layer carries its scale in mm, in the band the figure
+   * leaves free: never over the head or its hair. */
+  if (key->layer == NM_MAP_LAYER_DEPTH && width > 200 && height > 120)
+    nm_render_map_legend (cr, style->view, width, height, style->dark);
 
   /* The outline being drawn, on top. */
-  if (self->stroke != NULL && self->stroke->len > 1)
+  if (stroke != NULL && stroke->len > 1)
     {
       cairo_set_line_width (cr, 2.5);
       cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
       cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.9);
-      for (guint i = 0; i < self->stroke->len; i++)
+      for (guint i = 0; i < stroke->len; i++)
         {
-          const NmPoint *p = &g_array_index (self->stroke, NmPoint, i);
+          const NmPoint *p = &g_array_index (stroke, NmPoint, i);
 
           if (i == 0)
             cairo_move_to (cr, p->x, p->y);
@@ -348,13 +325,13 @@ nm_map_view_snapshot (GtkWidget   *widget,
     }
 
   /* A keyboard focus ring around the focused region's anchor. */
-  if (key.focus_ring != NULL)
+  if (key->focus_ring != NULL)
     {
       NmAtlas *atlas = nm_atlas_get_default ();
       double x, y, w, h;
 
       if (atlas != NULL &&
-          nm_atlas_region_bounds (atlas, self->view, self->focus_region, width, height, &x, &y, &w, &h))
+          nm_atlas_region_bounds (atlas, key->view, key->focus_ring, width, height, &x, &y, &w, &h))
         {
           cairo_set_line_width (cr, 2.0);
           cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
@@ -369,11 +346,250 @@ nm_map_view_snapshot (GtkWidget   *widget,
   bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
                                       (gsize) cairo_image_surface_get_stride (surface) * height * scale,
                                       (GDestroyNotify) cairo_surface_destroy, surface);
-  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                 cairo_image_surface_get_stride (surface));
+}
+
+static void
+set_texture (NmMapView      *self,
+             GdkTexture     *texture,
+             const FrameKey *key)
+{
   g_set_object (&self->texture, texture);
-  self->texture_key = key;
+  self->texture_key = *key;
+}
+
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  FrameJob *job = task_data;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, draw_frame (&job->key, &job->style, job->stroke), g_object_unref);
+}
+
+static void
+on_rendered_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(NmMapView) self = user_data;   /* the reference the task kept */
+  FrameJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* A newer frame was asked for (or the widget went away) meanwhile. */
+  if (texture == NULL || job->generation != self->generation || self->cancellable == NULL)
+    return;
+  g_clear_object (&self->cancellable);
+  set_texture (self, texture, &job->key);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The consultation as the worker reads it: copied once per state of it
+ * (a resize does not change it). */
+static NmConsultation *
+ref_consultation_snapshot (NmMapView *self)
+{
+  if (self->consultation == NULL)
+    return NULL;
+  if (self->snapshot == NULL || self->snapshot_serial != self->serial)
+    {
+      g_clear_object (&self->snapshot);
+      self->snapshot = nm_consultation_snapshot (self->consultation);
+      self->snapshot_serial = self->serial;
+    }
+  return g_object_ref (self->snapshot);
+}
+
+/* Drops a frame being drawn on the worker thread: its result will not be
+ * shown. */
+static void
+cancel_render (NmMapView *self)
+{
+  self->generation++;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+/* Draws the frame of @key on a worker thread; the texture replaces the
+ * scaled one when it is done, unless a newer one was asked for. */
+static void
+start_render (NmMapView      *self,
+              const FrameKey *key)
+{
+  g_autoptr(GTask) task = NULL;
+  FrameJob *job = g_new0 (FrameJob, 1);
+
+  cancel_render (self);
+  self->cancellable = g_cancellable_new ();
+
+  job->key = *key;
+  job->generation = self->generation;
+  self->requested = *key;
+  self->requested_valid = TRUE;
+  frame_style_init (self, key, &job->style);
+  job->consultation = ref_consultation_snapshot (self);
+  job->plan = self->plan != NULL ? nm_plan_ref (self->plan) : NULL;
+  job->selected = g_ptr_array_copy (self->selection, NULL, NULL);
+  if (self->stroke != NULL)
+    job->stroke = g_array_copy (self->stroke);
+  job->style.consultation = job->consultation;
+  job->style.plan = job->plan;
+  job->style.selected = (const char * const *) job->selected->pdata;
+
+  /* No source object: the task may be finalized on the worker thread, and
+   * the widget must not be; the reference in user_data is dropped in the
+   * callback, on this thread. */
+  task = g_task_new (NULL, self->cancellable, on_rendered_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_render);
+  g_task_set_task_data (task, job, (GDestroyNotify) frame_job_free);
+  g_task_run_in_thread (task, render_thread);
+}
+
+static gboolean
+on_settled_cb (gpointer data)
+{
+  NmMapView *self = data;
+  FrameKey key;
+
+  self->settle_id = 0;
+  frame_key_init (self, &key);
+  if (key.width > 0 && key.height > 0 &&
+      (self->texture == NULL || !frame_key_equal (&key, &self->texture_key)))
+    start_render (self, &key);
+  else
+    self->requested_valid = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether a frame of @b shown scaled stands for @a until @a is drawn: the
+ * same view and layer in the same colours, at another size or density (a
+ * hover or an edit meanwhile shows a moment later). */
+static gboolean
+frame_key_can_scale (const FrameKey *a,
+                     const FrameKey *b)
+{
+  return a->view == b->view && a->layer == b->layer && a->dark == b->dark &&
+         (a->width != b->width || a->height != b->height || a->scale != b->scale);
+}
+
+/* The exact frame of @key is wanted: at a new size, once no new size has
+ * come for SETTLE_MS (a live resize sends one every frame); at the same
+ * size with other content, at once. Either is drawn on a worker thread. */
+static void
+request_render (NmMapView      *self,
+                const FrameKey *key)
+{
+  gboolean new_size, pending = self->settle_id != 0 || self->cancellable != NULL;
+
+  if (pending && self->requested_valid && frame_key_equal (key, &self->requested))
+    return;
+  new_size = !self->requested_valid || self->requested.width != key->width ||
+             self->requested.height != key->height || self->requested.scale != key->scale;
+  self->requested = *key;
+  self->requested_valid = TRUE;
+
+  if (new_size)
+    {
+      cancel_render (self);
+      g_clear_handle_id (&self->settle_id, g_source_remove);
+      self->settle_id = g_timeout_add (SETTLE_MS, on_settled_cb, self);
+    }
+  else if (!pending)
+    start_render (self, key);
+  /* else other content at the size being drawn: once that frame is in,
+   * its size's layers are kept and the main thread draws the change at
+   * the cost of a hover. */
+}
+
+/* While a new size is unsettled or drawn on the worker thread: the last
+ * frame, scaled so that its view lies where the view lies at the new size.
+ * Rendering the map at a size not drawn before costs a full rendering of
+ * the SVG and every outline; scaling the last texture costs the GPU (or
+ * the software renderer) one textured rectangle. */
+static void
+append_scaled (NmMapView   *self,
+               GtkSnapshot *snapshot,
+               int          width,
+               int          height)
+{
+  double x, y, w, h;
+
+  nm_render_map_rescale (self->view, self->texture_key.width, self->texture_key.height,
+                         width, height, &x, &y, &w, &h);
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (x, y, w, h));
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+nm_map_view_snapshot (GtkWidget   *widget,
+                      GtkSnapshot *snapshot)
+{
+  NmMapView *self = NM_MAP_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkTexture) texture = NULL;
+  NmMapStyle style;
+  FrameKey key;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  /* Nothing changed: the last texture again, no drawing and no upload. */
+  frame_key_init (self, &key);
+  if (self->texture != NULL && frame_key_equal (&key, &self->texture_key))
+    {
+      gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
+  /* A new size: the last frame scaled now, the exact one from the worker
+   * thread. */
+  if (self->texture != NULL && frame_key_can_scale (&key, &self->texture_key))
+    {
+      append_scaled (self, snapshot, width, height);
+      request_render (self, &key);
+      return;
+    }
+
+  /* The size of the last frame (whose layers the atlas keeps), or the
+   * very first frame, or another view or layer: drawn here, and whatever
+   * the worker thread draws is stale. */
+  cancel_render (self);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->requested_valid = FALSE;
+  frame_style_init (self, &key, &style);
+  texture = draw_frame (&key, &style, self->stroke);
+  gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  set_texture (self, texture, &key);
+}
+
+/* For the tests and the benchmark: whether the frame the widget shows now
+ * is the exact drawing at its size and of its content (not the last frame
+ * scaled, nor one still being drawn). */
+gboolean
+nm_map_view_is_exact (NmMapView *self)
+{
+  FrameKey key;
+
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), FALSE);
+
+  frame_key_init (self, &key);
+  return self->texture != NULL && frame_key_equal (&key, &self->texture_key);
+}
+
+/* For the tests: whether a frame is being drawn on the worker thread. */
+gboolean
+nm_map_view_is_rendering (NmMapView *self)
+{
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), FALSE);
+
+  return self->cancellable != NULL;
 }
 
 static void
@@ -760,6 +976,8 @@ nm_map_view_dispose (GObject *object)
   g_clear_pointer (&self->plan, nm_plan_unref);
   g_clear_pointer (&self->stroke, g_array_unref);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  cancel_render (self);
+  g_clear_object (&self->snapshot);
   g_clear_object (&self->texture);
 
   G_OBJECT_CLASS (nm_map_view_parent_class)->dispose (object);

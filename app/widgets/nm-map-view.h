@@ -52,5 +52,7 @@ void                nm_map_view_activate_region  (NmMapView          *self,
 gboolean            nm_map_view_move_focus       (NmMapView          *self,
                                                   int                 dx,
                                                   int                 dy);
+gboolean            nm_map_view_is_exact         (NmMapView          *self);
+gboolean            nm_map_view_is_rendering     (NmMapView          *self);
 
 G_END_DECLS

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
+#include <math.h>
+#include <string.h>
 
+#include "nm-atlas.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
 #include "nm-plan.h"
@@ -537,22 +540,37 @@ test_switch_pane (Fixture       *f,
   g_assert_false (gtk_widget_is_ancestor (focus, GTK_WIDGET (f->map)));
 }
 
-/* The texture the map's snapshot appends now, with a reference (so that a
- * later texture cannot reuse its address). */
-static GdkTexture *
-map_texture (Fixture *f)
+/* What the map's snapshot appends now. */
+static GskRenderNode *
+map_node (NmMapView *map)
 {
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   GskRenderNode *node;
-  GdkTexture *texture;
 
-  GTK_WIDGET_GET_CLASS (f->map)->snapshot (GTK_WIDGET (f->map), snapshot);
+  GTK_WIDGET_GET_CLASS (map)->snapshot (GTK_WIDGET (map), snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
+  return node;
+}
+
+/* The texture the map's snapshot appends now, with a reference (so that a
+ * later texture cannot reuse its address). */
+static GdkTexture *
+view_texture (NmMapView *map)
+{
+  GskRenderNode *node = map_node (map);
+  GdkTexture *texture;
+
   g_assert_cmpint (gsk_render_node_get_node_type (node), ==, GSK_TEXTURE_NODE);
   texture = g_object_ref (gsk_texture_node_get_texture (node));
   gsk_render_node_unref (node);
   return texture;
+}
+
+static GdkTexture *
+map_texture (Fixture *f)
+{
+  return view_texture (f->map);
 }
 
 /* An unchanged map appends the texture of its last frame again: it is
@@ -630,6 +648,221 @@ test_alt_digits_are_views (Fixture       *f,
   g_assert_cmpint (nm_map_view_get_view (f->map), ==, NM_VIEW_FACE_LEFT);
 }
 
+/* A map alone in a window, sized by its size request. */
+typedef struct
+{
+  GtkWindow      *window;
+  NmMapView      *map;
+  NmConsultation *consultation;
+} MapFixture;
+
+static void
+map_fixture_setup (MapFixture    *f,
+                   gconstpointer  data)
+{
+  f->window = GTK_WINDOW (gtk_window_new ());
+  f->map = NM_MAP_VIEW (nm_map_view_new ());
+  f->consultation = nm_consultation_new ();
+
+  /* Findings with outlines, so that the worker thread has something to
+   * stroke; no pointer, so that no hover depends on where Xvfb's is. */
+  nm_consultation_set_fitzpatrick (f->consultation, 4);
+  for (guint i = 0; i < 40; i++)
+    {
+      static const char * const regions[] = { "forehead", "cheek-left", "cheek-right", "chin" };
+      g_autoptr(NmFinding) finding = nm_finding_new (regions[i % 4], "acne-scar-rolling", 1 + i % 3);
+      NmPoint ring[8];
+
+      for (guint k = 0; k < G_N_ELEMENTS (ring); k++)
+        {
+          ring[k].x = 0.3 + 0.01 * (i % 10) + 0.03 * cos (k * G_PI / 4);
+          ring[k].y = 0.3 + 0.01 * (i / 10) + 0.03 * sin (k * G_PI / 4);
+        }
+      nm_finding_set_outline (finding, "face-front", ring, G_N_ELEMENTS (ring));
+      nm_consultation_add_finding (f->consultation, finding);
+    }
+  nm_map_view_set_consultation (f->map, f->consultation);
+
+  gtk_widget_set_can_target (GTK_WIDGET (f->map), FALSE);
+  gtk_widget_set_halign (GTK_WIDGET (f->map), GTK_ALIGN_START);
+  gtk_widget_set_valign (GTK_WIDGET (f->map), GTK_ALIGN_START);
+  gtk_widget_set_size_request (GTK_WIDGET (f->map), 400, 300);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->map));
+  gtk_window_set_default_size (f->window, 1000, 760);
+  gtk_window_present (f->window);
+  settle (GTK_WIDGET (f->window));
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+map_fixture_teardown (MapFixture    *f,
+                      gconstpointer  data)
+{
+  /* The map goes, also with a frame still being drawn: its worker's
+   * reference is dropped when that frame is done. */
+  g_object_add_weak_pointer (G_OBJECT (f->map), (gpointer *) &f->map);
+  gtk_window_destroy (f->window);
+  test_wait_until (is_null, &f->map, "the map view's finalization");
+  g_clear_object (&f->consultation);
+}
+
+typedef struct
+{
+  NmMapView *map;
+  int        width, height;
+} MapSize;
+
+static gboolean
+map_has_size (gpointer data)
+{
+  MapSize *size = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (size->map)) == size->width &&
+         gtk_widget_get_height (GTK_WIDGET (size->map)) == size->height;
+}
+
+static void
+resize_map (MapFixture *f,
+            int         width,
+            int         height)
+{
+  MapSize size = { f->map, width, height };
+
+  gtk_widget_set_size_request (GTK_WIDGET (f->map), width, height);
+  test_wait_until (map_has_size, &size, "the map's new size");
+}
+
+static gboolean
+map_is_exact (gpointer map)
+{
+  return nm_map_view_is_exact (map);
+}
+
+static gboolean
+map_is_rendering (gpointer map)
+{
+  return nm_map_view_is_rendering (map);
+}
+
+/* At a new size the main thread only shows the last frame scaled; the
+ * exact frame comes from the worker thread, and it is the drawing
+ * nm_render_map() makes at that size (up to the raster cache's rounding,
+ * see /render/cached-equals-direct). */
+static void
+test_resize_draws_exact (MapFixture    *f,
+                         gconstpointer  data)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) after = NULL;
+  NmMapStyle style = { 0 };
+  cairo_surface_t *direct;
+  GskRenderNode *node;
+  cairo_t *cr;
+  guint8 *pixels;
+  const guint8 *ref;
+  int scale, pw, ph, stride;
+  guint over = 0, total;
+
+  test_wait_until (map_is_exact, f->map, "the first frame");
+  before = view_texture (f->map);
+  g_assert_cmpint (gdk_texture_get_width (before), ==, 400 * gtk_widget_get_scale_factor (GTK_WIDGET (f->map)));
+
+  resize_map (f, 560, 420);
+  g_assert_false (nm_map_view_is_exact (f->map));
+  /* the frame at the new size is the last one, scaled: no drawing here */
+  node = map_node (f->map);
+  if (gsk_render_node_get_node_type (node) == GSK_CLIP_NODE)
+    {
+      GskRenderNode *child = gsk_render_node_ref (gsk_clip_node_get_child (node));
+
+      gsk_render_node_unref (node);
+      node = child;
+    }
+  g_assert_cmpint (gsk_render_node_get_node_type (node), ==, GSK_TEXTURE_NODE);
+  g_assert_true (gsk_texture_node_get_texture (node) == before);
+  gsk_render_node_unref (node);
+
+  test_wait_until (map_is_exact, f->map, "the exact frame at the new size");
+  g_assert_false (nm_map_view_is_rendering (f->map));
+  after = view_texture (f->map);
+  scale = gtk_widget_get_scale_factor (GTK_WIDGET (f->map));
+  pw = 560 * scale;
+  ph = 420 * scale;
+  g_assert_cmpint (gdk_texture_get_width (after), ==, pw);
+  g_assert_cmpint (gdk_texture_get_height (after), ==, ph);
+
+  /* The reference: the direct rendering, without the raster cache. */
+  style.view = NM_VIEW_FACE_FRONT;
+  style.layer = NM_MAP_LAYER_FINDINGS;
+  style.consultation = f->consultation;
+  style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  direct = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  cairo_surface_set_device_scale (direct, scale, scale);
+  cr = cairo_create (direct);
+  nm_atlas_set_raster_cache (atlas, FALSE);
+  nm_render_map (cr, &style, 560, 420);
+  nm_atlas_set_raster_cache (atlas, TRUE);
+  cairo_destroy (cr);
+  cairo_surface_flush (direct);
+
+  stride = cairo_image_surface_get_stride (direct);
+  pixels = g_malloc ((gsize) stride * ph);
+  gdk_texture_download (after, pixels, stride);
+  ref = cairo_image_surface_get_data (direct);
+  total = (guint) (pw * ph);
+  for (int y = 0; y < ph; y++)
+    for (int x = 0; x < pw; x++)
+      for (int c = 0; c < 4; c++)
+        if (ABS ((int) pixels[y * stride + 4 * x + c] - (int) ref[y * stride + 4 * x + c]) > 2)
+          {
+            over++;
+            break;
+          }
+  g_test_message ("%u of %u pixels more than 2 levels apart", over, total);
+  g_assert_cmpuint (over * 1000, <=, total);
+  /* and not an empty frame: the anatomy covers much of it */
+  over = 0;
+  for (int y = 0; y < ph; y++)
+    for (int x = 0; x < pw; x++)
+      if (pixels[y * stride + 4 * x + 3] != 0)
+        over++;
+  g_assert_cmpuint (over, >, total / 10);
+  g_free (pixels);
+  cairo_surface_destroy (direct);
+}
+
+/* Sizes that change while the worker thread draws: each stale frame is
+ * dropped, the last size's frame is shown, nothing is used after it is
+ * freed (run under ASan), and a window closed with a frame in flight goes
+ * cleanly. */
+static void
+test_resize_while_rendering (MapFixture    *f,
+                             gconstpointer  data)
+{
+  for (guint i = 0; i < 8; i++)
+    {
+      resize_map (f, 420 + 37 * i, 300 + 23 * (i % 3));
+      settle (GTK_WIDGET (f->window));
+      test_wait_until (map_is_rendering, f->map, "a frame on the worker thread");
+      /* another size, and another content, while it draws */
+      if (i % 2 == 0)
+        nm_map_view_set_selection (f->map, (const char *[]) { "chin", NULL });
+    }
+  test_wait_until (map_is_exact, f->map, "the last size's exact frame");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->map)), ==, 420 + 37 * 7);
+
+  /* closed with a frame in flight */
+  resize_map (f, 500, 500);
+  settle (GTK_WIDGET (f->window));
+  test_wait_until (map_is_rendering, f->map, "a frame on the worker thread");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -650,6 +883,9 @@ main (int   argc,
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
   g_test_add ("/map/view-and-layer", Fixture, NULL, fixture_setup, test_view_and_layer_actions, fixture_teardown);
   g_test_add ("/map/unchanged-not-redrawn", Fixture, NULL, fixture_setup, test_unchanged_map_is_not_redrawn, fixture_teardown);
+
+  g_test_add ("/map/resize-draws-exact", MapFixture, NULL, map_fixture_setup, test_resize_draws_exact, map_fixture_teardown);
+  g_test_add ("/map/resize-while-rendering", MapFixture, NULL, map_fixture_setup, test_resize_while_rendering, map_fixture_teardown);
 
   return g_test_run ();
 }

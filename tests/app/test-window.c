@@ -21,6 +21,7 @@
 #include "nm-schedule-view.h"
 #include "nm-screening-panel.h"
 #include "nm-session.h"
+#include "nm-tag-panel.h"
 #include "nm-vocab.h"
 #include "nm-window.h"
 #include "window-test-util.h"
@@ -164,6 +165,13 @@ is_entry_row_titled (GtkWidget     *widget,
 }
 
 static gboolean
+is_main_menu_button (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
+}
+
+static gboolean
 is_mapped_label_saying (GtkWidget     *widget,
                         gconstpointer  text)
 {
@@ -180,7 +188,21 @@ test_window_welcome_then_new (void)
 
   /* A fresh window invites the practitioner to start. */
   g_assert_null (nm_window_get_consultation (window));
-  g_assert_false (gtk_widget_get_mapped (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_MAP_VIEW)));
+  /* The workspace is built when a consultation is first shown, not at
+   * start-up: the welcome page's first frame comes sooner. */
+  g_assert_null (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_MAP_VIEW));
+  g_assert_null (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_TAG_PANEL));
+  g_assert_null (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  /* and the main menu's popover when it is first opened */
+  {
+    GtkMenuButton *menu = GTK_MENU_BUTTON (find_widget (GTK_WIDGET (window), is_main_menu_button, NULL));
+
+    g_assert_null (gtk_menu_button_get_popover (menu));
+    gtk_menu_button_popup (menu);
+    g_assert_true (GTK_IS_POPOVER_MENU (gtk_menu_button_get_popover (menu)));
+    g_assert_nonnull (gtk_menu_button_get_menu_model (menu));
+    gtk_menu_button_popdown (menu);
+  }
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Needlemap");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));

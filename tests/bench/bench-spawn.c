@@ -13,9 +13,11 @@
 /* bench-spawn RUNS TIMEOUT_S PROGRAM [ARGS...]
  *
  * Starts PROGRAM RUNS times, one after the other, and prints
- * "MEDIAN_MS MEDIAN_MAXRSS_KB": the time from spawning it to its exit (a
- * program that exits right after its first frame gives its start-up time)
- * and its peak resident memory (ru_maxrss from wait4).  Prints "n/a" and
+ * "MEDIAN_MS MEDIAN_MAXRSS_KB MEDIAN_CPU_MS": the time from spawning it to
+ * its exit (a program that exits right after its first frame gives its
+ * start-up time), its peak resident memory (ru_maxrss from wait4) and the
+ * CPU time it used (user and system, from wait4: the steadier figure on a
+ * machine that other work shares).  Prints "n/a" and
  * exits 1 when a run fails or outlives TIMEOUT_S seconds. */
 
 #include "config.h"
@@ -42,7 +44,8 @@ static gboolean
 run_once (char   **argv,
           double   timeout_s,
           double  *ms,
-          double  *maxrss_kb)
+          double  *maxrss_kb,
+          double  *cpu_ms)
 {
   struct rusage usage;
   gint64 start = g_get_monotonic_time ();
@@ -82,6 +85,8 @@ run_once (char   **argv,
 
   *ms = (g_get_monotonic_time () - start) / 1000.0;
   *maxrss_kb = usage.ru_maxrss;
+  *cpu_ms = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+            (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
 
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
@@ -92,6 +97,7 @@ main (int   argc,
 {
   g_autofree double *ms = NULL;
   g_autofree double *rss = NULL;
+  g_autofree double *cpu = NULL;
   guint64 runs;
   double timeout_s;
 
@@ -103,9 +109,10 @@ main (int   argc,
   timeout_s = g_ascii_strtod (argv[2], NULL);
   ms = g_new0 (double, runs);
   rss = g_new0 (double, runs);
+  cpu = g_new0 (double, runs);
 
   for (guint r = 0; r < runs; r++)
-    if (!run_once (argv + 3, timeout_s, &ms[r], &rss[r]))
+    if (!run_once (argv + 3, timeout_s, &ms[r], &rss[r], &cpu[r]))
       {
         printf ("n/a\n");
         return 1;
@@ -113,7 +120,8 @@ main (int   argc,
 
   qsort (ms, runs, sizeof *ms, compare_doubles);
   qsort (rss, runs, sizeof *rss, compare_doubles);
-  printf ("%.1f %.0f\n", ms[runs / 2], rss[runs / 2]);
+  qsort (cpu, runs, sizeof *cpu, compare_doubles);
+  printf ("%.1f %.0f %.1f\n", ms[runs / 2], rss[runs / 2], cpu[runs / 2]);
 
   return 0;
 }

@@ -19,6 +19,7 @@
 #include <librsvg/rsvg.h>
 
 #include "nm-atlas.h"
+#include "nm-atlas-private.h"
 
 static const char * const view_ids[NM_N_VIEWS] = {
   "face-front", "face-left", "face-right", "scalp", "body-front", "body-back",
@@ -606,12 +607,36 @@ test_fit (void)
   g_assert_cmpstr (nm_atlas_region_at (atlas, NM_VIEW_FACE_FRONT, 1200, 1000, x2 + 200, y2), ==, "chin");
 }
 
+/* An RsvgHandle is not for two threads at once: while one thread draws
+ * with the cached handle of a stylesheet, another gets a handle of its own;
+ * once it is given back, the cached one is lent again. */
+static void
+test_handle_lent_to_one_thread (void)
+{
+  NmAtlas *atlas = nm_atlas_get_default ();
+  AtlasView *av = _nm_atlas_get_view (atlas, NM_VIEW_FACE_FRONT);
+  RsvgHandle *first, *second, *again;
+
+  first = _nm_atlas_ref_handle (atlas, av, SHAPE_CSS);
+  second = _nm_atlas_ref_handle (atlas, av, SHAPE_CSS);
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  g_assert_true (first != second);
+  _nm_atlas_release_handle (atlas, av, second);
+  _nm_atlas_release_handle (atlas, av, first);
+
+  again = _nm_atlas_ref_handle (atlas, av, SHAPE_CSS);
+  g_assert_true (again == first);
+  _nm_atlas_release_handle (atlas, av, again);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/atlas/handle-lent-to-one-thread", test_handle_lent_to_one_thread);
   g_test_add_func ("/atlas/regions-match-docs", test_regions_match_docs);
   g_test_add_func ("/atlas/hit-anchors", test_hit_anchors);
   g_test_add_func ("/atlas/sides", test_sides);

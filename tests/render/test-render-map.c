@@ -1194,6 +1194,78 @@ test_depth_legend_clear_of_figure (void)
       }
 }
 
+/* The map view draws on a worker thread while the exports draw on theirs
+ * and the main thread draws too: the atlas lends each of its librsvg
+ * handles to one thread at a time (an RsvgHandle is not for two threads at
+ * once) and keeps its layers under a lock. Every thread's drawing equals
+ * the one drawn alone. */
+typedef struct
+{
+  NmConsultation  *consultation;
+  NmPlan          *plan;
+  cairo_surface_t *reference;
+} ThreadsData;
+
+static gpointer
+draw_in_thread (gpointer user_data)
+{
+  ThreadsData *data = user_data;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      cairo_surface_t *surface;
+      Diff diff;
+
+      /* a vector target takes the direct path, with the shared handles */
+      surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+      {
+        cairo_t *cr = cairo_create (surface);
+        NmMapStyle style = { 0 };
+
+        style.view = NM_VIEW_FACE_FRONT;
+        style.layer = NM_MAP_LAYER_DEPTH;
+        style.consultation = data->consultation;
+        style.plan = data->plan;
+        nm_render_map (cr, &style, W, H);
+        cairo_destroy (cr);
+      }
+      cairo_surface_destroy (surface);
+
+      surface = draw_map (data->consultation, data->plan, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_DEPTH, FALSE);
+      diff = compare_surfaces (surface, data->reference);
+      cairo_surface_destroy (surface);
+      if (diff.over * 1000 > diff.total)
+        return GINT_TO_POINTER (FALSE);
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr(NmConsultation) c = consultation_new (4);
+  g_autoptr(NmPlan) plan = NULL;
+  static const NmPoint ring[] = { { 0.30, 0.52 }, { 0.36, 0.53 }, { 0.35, 0.60 }, { 0.29, 0.58 } };
+  NmFinding *finding;
+  GThread *threads[4];
+  ThreadsData data;
+
+  add_finding (c, "forehead", "wrinkles", 2);
+  finding = add_finding (c, "cheek-left", "acne-scar-rolling", 3);
+  nm_finding_set_outline (finding, "face-front", ring, G_N_ELEMENTS (ring));
+  plan = plan_for (c);
+
+  nm_atlas_set_raster_cache (nm_atlas_get_default (), FALSE);
+  data = (ThreadsData) { c, plan, draw_map (c, plan, NM_VIEW_FACE_FRONT, NM_MAP_LAYER_DEPTH, FALSE) };
+  nm_atlas_set_raster_cache (nm_atlas_get_default (), TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("draw", draw_in_thread, &data);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_true (GPOINTER_TO_INT (g_thread_join (threads[i])));
+  cairo_surface_destroy (data.reference);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1218,6 +1290,7 @@ main (int   argc,
   g_test_add_func ("/render/cached-equals-direct", test_cached_equals_direct);
   g_test_add_func ("/render/pigment-visible-on-every-skin", test_pigment_visible_on_every_skin);
   g_test_add_func ("/render/depth-legend-clear-of-figure", test_depth_legend_clear_of_figure);
+  g_test_add_func ("/render/threads", test_threads);
 
   return g_test_run ();
 }

@@ -30,11 +30,7 @@
 #include "nm-protocol.h"
 #include "nm-render-map.h"
 
-#define OUTLINE_POINTS 12
-
-static const char * const kinds[] = {
-  "acne-scar-rolling", "fine-lines", "melasma", "striae-alba", "uneven-texture", "wrinkles",
-};
+#include "bench-map-data.h"
 
 typedef enum
 {
@@ -45,69 +41,15 @@ typedef enum
   MODE_SCALED,    /* the same, as the map view shows it during a live
                      resize: the last size's frame, scaled */
   MODE_UNCACHED,  /* the atlas's cache off: librsvg renders the view */
+  MODE_WORKER,    /* a size not drawn recently, as the map view's worker
+                     thread draws it once the size settles: kept as layers
+                     at once (NmMapStyle.settled) */
   N_MODES
 } Mode;
 
 static const char * const mode_names[N_MODES] = {
-  "cached", "after an edit", "hover", "resize", "scaled", "uncached",
+  "cached", "after an edit", "hover", "resize", "scaled", "uncached", "worker",
 };
-
-/* A consultation with one finding in every region of @view (so that each
- * gets a depth and a label) and @n_outlines more findings with outlines,
- * spread over the view's regions: small irregular rings round each
- * region's anchor, of the lowest severity. Deterministic; @variant
- * changes the kinds and severities of the per-region findings. */
-static NmConsultation *
-make_consultation (NmView view,
-                   guint  n_outlines,
-                   guint  variant)
-{
-  NmAtlas *atlas = nm_atlas_get_default ();
-  const char * const *regions = nm_atlas_regions_in_view (atlas, view);
-  NmConsultation *c = nm_consultation_new ();
-  guint n_regions = g_strv_length ((char **) regions);
-  GRand *rand = g_rand_new_with_seed (42 + view);
-
-  nm_consultation_set_fitzpatrick (c, 3);
-  for (guint i = 0; i < nm_vocab_n_screening (); i++)
-    nm_consultation_set_screening (c, nm_vocab_screening (i)->id, NM_ANSWER_NO);
-
-  for (guint r = 0; r < n_regions; r++)
-    {
-      g_autoptr(NmFinding) f = nm_finding_new (regions[r],
-                                               kinds[(r + variant) % G_N_ELEMENTS (kinds)],
-                                               variant == 0 ? 4 : 1 + r % 3);
-
-      nm_consultation_add_finding (c, f);
-    }
-
-  for (guint i = 0; i < n_outlines; i++)
-    {
-      const char *region = regions[i % n_regions];
-      g_autoptr(NmFinding) f = nm_finding_new (region, kinds[i % G_N_ELEMENTS (kinds)], 1);
-      NmPoint points[OUTLINE_POINTS];
-      double ax, ay, radius;
-
-      nm_atlas_region_anchor (atlas, view, region, 1000, 1000, &ax, &ay);
-      radius = g_rand_double_range (rand, 4, 14);
-      ax += g_rand_double_range (rand, -10, 10);
-      ay += g_rand_double_range (rand, -10, 10);
-      for (guint p = 0; p < OUTLINE_POINTS; p++)
-        {
-          double a = 2 * G_PI * p / OUTLINE_POINTS;
-          double rr = radius * g_rand_double_range (rand, 0.7, 1.3);
-
-          nm_atlas_widget_to_view (atlas, view, 1000, 1000,
-                                   ax + rr * cos (a), ay + rr * sin (a),
-                                   &points[p].x, &points[p].y);
-        }
-      nm_finding_set_outline (f, nm_view_id (view), points, OUTLINE_POINTS);
-      nm_consultation_add_finding (c, f);
-    }
-
-  g_rand_free (rand);
-  return c;
-}
 
 static int
 compare_doubles (const void *a,
@@ -147,9 +89,13 @@ median_ms (NmConsultation *c[2],
   NmMapStyle style = { 0 };
   double median;
 
+  /* Off then on empties the cache: no layers of another case's sizes
+   * (the worker mode keeps every size it draws). */
+  nm_atlas_set_raster_cache (atlas, FALSE);
   nm_atlas_set_raster_cache (atlas, mode != MODE_UNCACHED);
   style.view = view;
   style.layer = NM_MAP_LAYER_DEPTH;
+  style.settled = mode == MODE_WORKER;
 
   /* The frame of the size before the resize began. */
   if (mode == MODE_SCALED)
@@ -170,7 +116,7 @@ median_ms (NmConsultation *c[2],
       cairo_t *cr;
       guint v = mode == MODE_EDIT ? i % 2 : 0;
       /* five sizes in turn, more than the atlas keeps */
-      int w = mode == MODE_RESIZE ? width - (int) (i % 5) : width;
+      int w = mode == MODE_RESIZE || mode == MODE_WORKER ? width - (int) (i % 5) : width;
 
       style.consultation = c[v];
       style.plan = plan[v];
@@ -309,8 +255,8 @@ main (int   argc,
 
   g_print ("Full redraw of the depth layer, software image surface, median of %u runs "
            "(ms of the drawing thread's CPU time)\n\n", runs);
-  g_print ("| view       | size      | outlines | cached | after an edit | hover | resize | resize, scaled | uncached |\n");
-  g_print ("|------------|-----------|---------:|-------:|--------------:|------:|-------:|---------------:|---------:|\n");
+  g_print ("| view       | size      | outlines | cached | after an edit | hover | resize | resize, scaled | resize, worker | uncached |\n");
+  g_print ("|------------|-----------|---------:|-------:|--------------:|------:|-------:|---------------:|---------------:|---------:|\n");
 
   for (guint v = 0; v < G_N_ELEMENTS (views); v++)
     for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
@@ -325,10 +271,10 @@ main (int   argc,
             ms[mode] = median_ms (c, plan, views[v], sizes[s][0], sizes[s][1], runs, mode);
           free_pair (c, plan);
 
-          g_print ("| %-10s | %4dx%-4d | %8u | %6.2f | %13.2f | %5.2f | %6.2f | %14.2f | %8.2f |\n",
+          g_print ("| %-10s | %4dx%-4d | %8u | %6.2f | %13.2f | %5.2f | %6.2f | %14.2f | %14.2f | %8.2f |\n",
                    nm_view_id (views[v]), sizes[s][0], sizes[s][1], outlines[o],
                    ms[MODE_CACHED], ms[MODE_EDIT], ms[MODE_HOVER], ms[MODE_RESIZE],
-                   ms[MODE_SCALED], ms[MODE_UNCACHED]);
+                   ms[MODE_SCALED], ms[MODE_WORKER], ms[MODE_UNCACHED]);
         }
 
   return 0;
