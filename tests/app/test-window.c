@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
@@ -295,6 +296,91 @@ test_window_refuses_bad_file (void)
 
   window_test_destroy (window);
   g_unlink (path);
+}
+
+static AdwMessageDialog *shown_message_dialog (void);
+
+/* Opens @path in @window, which refuses it, and returns the dialog the
+ * application shows for that: its heading and body are plain words, and
+ * the reader's own message is under Details. */
+static void
+check_open_error (NmWindow   *window,
+                  const char *path,
+                  const char *heading,
+                  const char *in_body)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *expander;
+  GtkWidget *detail;
+  const char *body;
+
+  g_assert_false (window_test_open (window, file, &error));
+  g_assert_nonnull (error);
+  nm_window_show_open_error (window, file, error);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("%s: %s", heading, body);
+  g_assert_nonnull (strstr (body, in_body));
+  /* none of the reader's words */
+  g_assert_null (strstr (body, error->message));
+  g_assert_null (strstr (body, "UTF-8"));
+  g_assert_null (strstr (body, "offset"));
+  g_assert_null (strstr (body, "regular"));
+
+  /* the detail, one click away */
+  expander = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_EXPANDER (expander));
+  g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+  detail = gtk_expander_get_child (GTK_EXPANDER (expander));
+  g_assert_true (GTK_IS_LABEL (detail));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (detail)), ==, error->message);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_drain ();
+  g_assert_null (shown_message_dialog ());
+}
+
+static void
+test_window_open_errors_in_words (void)
+{
+  NmWindow *window = new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *folder = g_build_filename (dir, "Clients.needlemap", NULL);
+  g_autofree char *binary = g_build_filename (dir, "photo.needlemap", NULL);
+  g_autofree char *other = g_build_filename (dir, "notes.needlemap", NULL);
+  g_autofree char *newer = g_build_filename (dir, "newer.needlemap", NULL);
+  g_autofree char *gone = g_build_filename (dir, "gone.needlemap", NULL);
+  const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (binary, png, sizeof png - 1, NULL));
+  g_assert_true (g_file_set_contents (other, "{\"shopping\": [\"milk\"]}\n", -1, NULL));
+  g_assert_true (g_file_set_contents (newer, "{\"format\": \"needlemap-consultation\", \"version\": 7, "
+                                      "\"client\": {}, \"findings\": []}\n", -1, NULL));
+
+  check_open_error (window, folder, "This Is a Folder, Not a Consultation", "“Clients.needlemap” is a folder");
+  check_open_error (window, binary, "This Is Not a Needlemap Consultation", "“photo.needlemap”");
+  check_open_error (window, other, "This Is Not a Needlemap Consultation", "“notes.needlemap”");
+  check_open_error (window, newer, "Made by a Newer Needlemap", "newer version of Needlemap");
+  check_open_error (window, gone, "The File Is No Longer There", "“gone.needlemap” could not be found");
+  if (geteuid () != 0)
+    {
+      g_assert_true (g_file_set_contents (other, "{}", -1, NULL));
+      g_assert_cmpint (g_chmod (other, 0), ==, 0);
+      check_open_error (window, other, "No Permission to Read This File", "you do not have permission");
+    }
+  g_assert_null (nm_window_get_consultation (window));
+
+  window_test_destroy (window);
+  g_unlink (binary);
+  g_unlink (other);
+  g_unlink (newer);
+  g_rmdir (folder);
+  g_rmdir (dir);
 }
 
 static void
@@ -2069,6 +2155,7 @@ main (int   argc,
   g_test_add_func ("/window/edit-modified-undo", test_window_edit_marks_modified_and_undo);
   g_test_add_func ("/window/save-and-load", test_window_save_and_load);
   g_test_add_func ("/window/refuses-bad-file", test_window_refuses_bad_file);
+  g_test_add_func ("/window/open-errors-in-words", test_window_open_errors_in_words);
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
   g_test_add_func ("/window/never-overwrites-unread", test_window_never_overwrites_unread);
