@@ -1345,6 +1345,86 @@ type_and_apply (GtkWidget  *row,
 
 /* The birth date as people type it: the locale's form or ISO, the form
  * shown in the row, a date to come refused with a reason. */
+/* The calendar beside the birth date: it opens thirty years back (or on
+ * the date the field holds), its year is set in one step, and a day
+ * picked is the birth date, shown in the locale's form, undone in one. */
+static void
+test_window_birth_date_calendar (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  NmHistory *history;
+  GtkWidget *panel, *birth, *button, *popover;
+  GtkCalendar *calendar;
+  GtkSpinButton *year;
+  NmDateEntryStyle here;
+  g_autoptr(GDateTime) shown = NULL;
+  g_autoptr(GDateTime) day = NULL;
+  g_autofree char *text = NULL;
+  guint steps;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  history = nm_consultation_get_history (consultation);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_CLIENT_PANEL);
+  birth = find_widget (panel, is_entry_row_titled, "Birth Date");
+  button = find_widget_of_type (birth, GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (button);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  calendar = GTK_CALENDAR (find_widget_of_type (popover, GTK_TYPE_CALENDAR));
+  year = GTK_SPIN_BUTTON (find_widget_of_type (popover, GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (calendar);
+  g_assert_nonnull (year);
+
+  /* no birth date yet: thirty years before today (2026-12-01) */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_visible (popover));
+  shown = gtk_calendar_get_date (calendar);
+  g_assert_cmpint (g_date_time_get_year (shown), ==, 1996);
+  g_assert_cmpint (g_date_time_get_month (shown), ==, 12);
+  g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, 1);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (year), ==, 1996);
+  g_assert_false (nm_consultation_can_undo (consultation));
+
+  /* the year in one step; moving about is no edit */
+  gtk_spin_button_set_value (year, 1985);
+  g_clear_pointer (&shown, g_date_time_unref);
+  shown = gtk_calendar_get_date (calendar);
+  g_assert_cmpint (g_date_time_get_year (shown), ==, 1985);
+  g_assert_cmpint (g_date_time_get_month (shown), ==, 12);
+  g_assert_null (nm_consultation_get_birth_date (consultation));
+  g_assert_true (gtk_widget_get_visible (popover));
+
+  /* a day picked: the birth date, one edit, the calendar closed */
+  steps = nm_history_get_n_undo (history);
+  day = g_date_time_new_local (1985, 3, 12, 0, 0, 0);
+  gtk_calendar_select_day (calendar, day);
+  test_wait_drain ();
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1985-03-12");
+  g_assert_cmpuint (nm_history_get_n_undo (history), ==, steps + 1);
+  g_assert_false (gtk_widget_get_visible (popover));
+  nm_date_entry_style_for_locale (&here);
+  text = nm_date_entry_format (&here, "1985-03-12");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (birth)), ==, text);
+  g_assert_nonnull (find_widget (birth, is_visible_label_saying, "41 years"));
+
+  /* opened again: on that date */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_clear_pointer (&shown, g_date_time_unref);
+  shown = gtk_calendar_get_date (calendar);
+  g_assert_cmpint (g_date_time_get_year (shown), ==, 1985);
+  g_assert_cmpint (g_date_time_get_month (shown), ==, 3);
+  g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, 12);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* one undo takes it back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_null (nm_consultation_get_birth_date (consultation));
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+}
+
 static void
 test_window_birth_date_forms (void)
 {
@@ -2173,6 +2253,7 @@ main (int   argc,
   g_test_add_func ("/window/device-per-consultation", test_window_device_per_consultation);
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
   g_test_add_func ("/window/birth-date-forms", test_window_birth_date_forms);
+  g_test_add_func ("/window/birth-date-calendar", test_window_birth_date_calendar);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
   g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
