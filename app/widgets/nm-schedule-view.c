@@ -18,9 +18,11 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nm-client-panel.h"
 #include "nm-file.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
+#include "nm-session-form.h"
 #include "nm-vocab.h"
 
 /* Above, the timeline (nm_render_schedule() in a canvas's snapshot); below,
@@ -134,6 +136,7 @@ struct _NmScheduleView
   GPtrArray        *rows;      /* AdwExpanderRow per session, in log order */
   NmSession        *expand;    /* just logged: its row opens to be checked */
   gboolean          syncing;   /* fields being set from the model */
+  NmDateEntryStyle  date_style;
 };
 
 G_DEFINE_FINAL_TYPE (NmScheduleView, nm_schedule_view, GTK_TYPE_WIDGET)
@@ -144,16 +147,24 @@ row_session (GtkWidget *widget)
   return g_object_get_data (G_OBJECT (widget), "nm-session");
 }
 
+/* A session's date, typed as the locale writes dates (or as ISO), stored
+ * as ISO. */
 static void
-on_date_apply_cb (AdwEntryRow *row,
-                  gpointer     user_data)
+on_date_apply_cb (AdwEntryRow    *row,
+                  NmScheduleView *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autofree char *iso = nm_date_entry_parse (&self->date_style, gtk_editable_get_text (GTK_EDITABLE (row)));
+  NmSession *session = row_session (GTK_WIDGET (row));
 
-  if (nm_date_is_valid (text))
+  if (iso != NULL)
     {
+      g_autofree char *shown = nm_date_entry_format (&self->date_style, iso);
+
       gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-      nm_session_set_date (row_session (GTK_WIDGET (row)), text);
+      if (g_strcmp0 (nm_session_get_date (session), iso) != 0)
+        nm_session_set_date (session, iso);
+      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), shown) != 0)
+        gtk_editable_set_text (GTK_EDITABLE (row), shown);
     }
   else
     gtk_widget_add_css_class (GTK_WIDGET (row), "error");
@@ -503,7 +514,8 @@ entry_row (const char *title,
            const char *field,
            const char *text,
            NmSession  *session,
-           GCallback   apply)
+           GCallback   apply,
+           gpointer    apply_data)
 {
   GtkWidget *row = adw_entry_row_new ();
 
@@ -514,7 +526,7 @@ entry_row (const char *title,
                            NM_FILE_MAX_STRING_CHARS);
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
   set_session (row, session);
-  g_signal_connect (row, "apply", apply, NULL);
+  g_signal_connect (row, "apply", apply, apply_data);
   return row;
 }
 
@@ -556,6 +568,9 @@ update_row_titles (NmScheduleView *self,
     }
 }
 
+static void on_edit_cb (GtkButton      *button,
+                        NmScheduleView *self);
+
 static GtkWidget *
 session_row (NmScheduleView       *self,
              NmSession            *session,
@@ -565,14 +580,26 @@ session_row (NmScheduleView       *self,
   const NmPlanSeries *series = slot_series (self, slot);
   g_auto(GStrv) logged = nm_session_dup_depth_regions (session);
   g_autoptr(GPtrArray) regions = g_ptr_array_new ();
-  GtkWidget *done_row, *sw, *remove_row, *remove;
+  GtkWidget *done_row, *sw, *remove_row, *remove, *edit;
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   set_session (row, session);
 
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                            entry_row (_("Date (YYYY-MM-DD)"), "date", nm_session_get_date (session), session,
-                                       G_CALLBACK (on_date_apply_cb)));
+  {
+    g_autofree char *date = nm_date_entry_format (&self->date_style, nm_session_get_date (session));
+    GtkWidget *date_row = entry_row (_("Date"), "date", date, session, G_CALLBACK (on_date_apply_cb), self);
+
+    gtk_widget_set_tooltip_text (date_row, nm_date_entry_hint (&self->date_style));
+    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), date_row);
+  }
+  edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (edit, "flat");
+  /* Translators: a tooltip: opens the session's form */
+  gtk_widget_set_tooltip_text (edit, _("Edit Session…"));
+  set_session (edit, session);
+  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_cb), self, 0);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), edit);
 
   done_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (done_row), _("Done"));
@@ -621,10 +648,10 @@ session_row (NmScheduleView       *self,
 
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             entry_row (_("Device"), "device", nm_session_get_device (session), session,
-                                       G_CALLBACK (on_device_apply_cb)));
+                                       G_CALLBACK (on_device_apply_cb), NULL));
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             entry_row (_("Notes"), "notes", nm_session_get_notes (session), session,
-                                       G_CALLBACK (on_notes_apply_cb)));
+                                       G_CALLBACK (on_notes_apply_cb), NULL));
 
   remove_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (remove_row), _("Remove this session from the log"));
@@ -670,7 +697,10 @@ sync_fields (NmScheduleView *self,
         }
       else
         {
-          const char *text = g_str_equal (field, "date") ? nm_session_get_date (session)
+          g_autofree char *date = g_str_equal (field, "date")
+                                  ? nm_date_entry_format (&self->date_style, nm_session_get_date (session))
+                                  : NULL;
+          const char *text = date != NULL ? date
                            : g_str_equal (field, "device") ? nm_session_get_device (session)
                            : nm_session_get_notes (session);
 
@@ -836,8 +866,49 @@ next_planned (NmScheduleView *self,
   return next;
 }
 
-/* Logs a session of @next (nullable: none planned) on @date, with the
- * planned shallowest depth of each of its regions. */
+static void
+on_form_accepted_cb (NmSessionForm  *form,
+                     NmSession      *session,
+                     NmScheduleView *self)
+{
+  open_session_row (self, session);
+}
+
+/* Opens the form for @session: a draft to log (@editing FALSE), or one of
+ * the log. It asks for the depth of each region of @series the plan
+ * needles, and of any other region @session has a depth for. */
+static NmSessionForm *
+open_form (NmScheduleView     *self,
+           NmSession          *session,
+           gboolean            editing,
+           const NmPlanSeries *series,
+           const char         *subtitle)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_auto(GStrv) logged = nm_session_dup_depth_regions (session);
+  g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+  NmSessionForm *form;
+
+  for (guint r = 0; series != NULL && series->regions[r] != NULL; r++)
+    if (!never_needled (self, series->regions[r]) || nm_session_get_depth (session, series->regions[r], NULL))
+      g_ptr_array_add (regions, series->regions[r]);
+  for (guint r = 0; logged[r] != NULL; r++)
+    if (!g_ptr_array_find_with_equal_func (regions, logged[r], g_str_equal, NULL))
+      g_ptr_array_add (regions, logged[r]);
+  g_ptr_array_add (regions, NULL);
+
+  form = nm_session_form_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->consultation,
+                              self->plan, session, editing, (const char * const *) regions->pdata,
+                              subtitle, g_date_valid (&self->today) ? &self->today : NULL);
+  g_signal_connect_object (form, "accepted", G_CALLBACK (on_form_accepted_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (form));
+  return form;
+}
+
+/* Opens the form to log a session of @next (nullable: none planned) on
+ * @date, with the planned shallowest depth of each of its regions and the
+ * device of the last session that named one. Nothing is logged until the
+ * form is accepted. */
 static NmSession *
 log_on (NmScheduleView     *self,
         const NmPlanSeries *next,
@@ -848,7 +919,6 @@ log_on (NmScheduleView     *self,
 
   date_to_iso (date, iso);
   session = nm_session_new (iso);
-  nm_session_set_done (session, !g_date_valid (&self->today) || g_date_compare (date, &self->today) <= 0);
   for (guint r = 0; next != NULL && next->regions[r] != NULL; r++)
     {
       const NmPlanRegion *planned = nm_plan_lookup_region (self->plan, next->regions[r]);
@@ -857,10 +927,58 @@ log_on (NmScheduleView     *self,
         nm_session_set_depth (session, planned->region,
                               nm_depth_round_to_step (planned->min_mm, device_step (self)));
     }
-  g_set_object (&self->expand, session);
-  nm_consultation_add_session (self->consultation, session);
-  /* the consultation's own now; still alive for the caller */
-  return session;
+  for (guint i = nm_consultation_get_n_sessions (self->consultation); i > 0; i--)
+    {
+      const char *device = nm_session_get_device (nm_consultation_get_session (self->consultation, i - 1));
+
+      if (device != NULL)
+        {
+          nm_session_set_device (session, device);
+          break;
+        }
+    }
+  open_form (self, session, FALSE, next, next != NULL ? next->label : NULL);
+  return NULL;
+}
+
+/**
+ * nm_schedule_view_edit_session:
+ * @session: a session of the log
+ *
+ * Opens the form for @session, filled in with what it holds; accepting it
+ * changes the session in one undoable step.
+ *
+ * Returns: (transfer none): the form
+ */
+GtkWindow *
+nm_schedule_view_edit_session (NmScheduleView *self,
+                               NmSession      *session)
+{
+  g_autoptr(GArray) slots = NULL;
+  const NmPlanSeries *series = NULL;
+  const char *title = NULL;
+
+  g_return_val_if_fail (NM_IS_SCHEDULE_VIEW (self), NULL);
+  g_return_val_if_fail (NM_IS_SESSION (session), NULL);
+  g_return_val_if_fail (self->consultation != NULL, NULL);
+
+  if (self->plan != NULL)
+    slots = nm_schedule_match_sessions (self->consultation, self->plan);
+  for (guint i = 0; slots != NULL && i < slots->len; i++)
+    if (nm_consultation_get_session (self->consultation, i) == session)
+      series = slot_series (self, &g_array_index (slots, NmScheduleSlot, i));
+  for (guint i = 0; i < self->rows->len; i++)
+    if (row_session (g_ptr_array_index (self->rows, i)) == session)
+      title = adw_preferences_row_get_title (g_ptr_array_index (self->rows, i));
+
+  return GTK_WINDOW (open_form (self, session, TRUE, series, title));
+}
+
+static void
+on_edit_cb (GtkButton      *button,
+            NmScheduleView *self)
+{
+  nm_schedule_view_edit_session (self, row_session (GTK_WIDGET (button)));
 }
 
 /* The first session of the log dated today, and which series have one
@@ -1042,13 +1160,14 @@ check_loggable (NmScheduleView *self)
 /**
  * nm_schedule_view_log_session:
  *
- * What Log Session does. It logs a session as done today, for the next
- * planned session (of the series whose next unlogged session comes
- * first), with the planned shallowest depth of each of its regions,
- * rounded to the device's step; without a today (a view outside a
- * window), dated on that planned date. A session is never logged as done
- * on a day still to come. Its row opens, so the date, whether it was done
- * and the depths are checked where they are shown. One undoable step.
+ * What Log Session does. It opens a form (#NmSessionForm) to log a
+ * session, dated today, for the next planned session (of the series whose
+ * next unlogged session comes first), with the planned shallowest depth of
+ * each of its regions, rounded to the device's step, pre-filled; without a
+ * today (a view outside a window), dated on that planned date. Only when
+ * the form is accepted is the session logged, as done, in one undoable
+ * step, and its row opens. A session is never logged as done on a day
+ * still to come.
  *
  * Nothing is logged, and a dialog says why, when the plan is blocked (no
  * way round it), the skin type is missing, the screening is not finished
@@ -1057,8 +1176,8 @@ check_loggable (NmScheduleView *self)
  * today's opens; where another series is due today too (a scalp series
  * beside the face), a dialog asks whether to log it or open today's.
  *
- * Returns: (transfer none) (nullable): the new session, or today's session
- *   already in the log; %NULL when a dialog asks
+ * Returns: (transfer none) (nullable): today's session already in the
+ *   log; %NULL when a form or a dialog asks
  */
 NmSession *
 nm_schedule_view_log_session (NmScheduleView *self)
@@ -1165,6 +1284,7 @@ nm_schedule_view_init (NmScheduleView *self)
 
   g_date_clear (&self->today, 1);
   self->rows = g_ptr_array_new ();
+  nm_date_entry_style_for_locale (&self->date_style);
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);

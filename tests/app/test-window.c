@@ -22,6 +22,7 @@
 #include "nm-schedule-view.h"
 #include "nm-screening-panel.h"
 #include "nm-session.h"
+#include "nm-session-form.h"
 #include "nm-vocab.h"
 #include "nm-window.h"
 #include "window-test-util.h"
@@ -299,6 +300,49 @@ test_window_refuses_bad_file (void)
 }
 
 static AdwMessageDialog *shown_message_dialog (void);
+
+static NmSessionForm *
+shown_session_form (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  NmSessionForm *form = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (NM_IS_SESSION_FORM (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        form = NM_SESSION_FORM (window);
+    }
+  return form;
+}
+
+/* The form Log Session opened, accepted as it was filled in. */
+static NmSession *
+accept_session_form (void)
+{
+  NmSessionForm *form = shown_session_form ();
+  NmSession *session;
+
+  g_assert_nonnull (form);
+  session = nm_session_form_get_session (form);
+  g_assert_true (nm_session_form_accept (form));
+  test_wait_drain ();
+  g_assert_null (shown_session_form ());
+  return session;
+}
+
+/* Log Session, and its form accepted: the session logged (or today's,
+ * already in the log); %NULL when a dialog asks. */
+static NmSession *
+log_session (NmScheduleView *schedule)
+{
+  NmSession *today = nm_schedule_view_log_session (schedule);
+
+  if (today != NULL || shown_session_form () == NULL)
+    return today;
+  return accept_session_form ();
+}
 
 /* Opens @path in @window, which refuses it, and returns the dialog the
  * application shows for that: its heading and body are plain words, and
@@ -822,7 +866,7 @@ test_window_typing_is_not_lost (void)
     g_assert_nonnull (schedule);
     /* a session is logged only after the whole screening */
     answer_all (nm_window_get_consultation (window), NM_ANSWER_NO, NULL);
-    session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
+    session = log_session (NM_SCHEDULE_VIEW (schedule));
     g_assert_nonnull (session);
     session_notes = GTK_EDITABLE (find_widget (schedule, is_entry_row_titled, "Notes"));
     g_assert_nonnull (session_notes);
@@ -1343,8 +1387,6 @@ type_and_apply (GtkWidget  *row,
   g_signal_emit_by_name (row, "apply");
 }
 
-/* The birth date as people type it: the locale's form or ISO, the form
- * shown in the row, a date to come refused with a reason. */
 /* The calendar beside the birth date: it opens thirty years back (or on
  * the date the field holds), its year is set in one step, and a day
  * picked is the birth date, shown in the locale's form, undone in one. */
@@ -1425,6 +1467,8 @@ test_window_birth_date_calendar (void)
   window_test_destroy (window);
 }
 
+/* The birth date as people type it: the locale's form or ISO, the form
+ * shown in the row, a date to come refused with a reason. */
 static void
 test_window_birth_date_forms (void)
 {
@@ -1729,6 +1773,13 @@ is_session_widget (GtkWidget     *widget,
   return g_object_get_data (G_OBJECT (widget), "nm-session") == session;
 }
 
+static gboolean
+is_session_date_row (GtkWidget     *widget,
+                     gconstpointer  session)
+{
+  return is_entry_row_titled (widget, "Date") && is_session_widget (widget, session);
+}
+
 static GtkSpinButton *
 depth_spin (GtkWidget  *schedule,
             NmSession  *session,
@@ -1794,7 +1845,7 @@ test_window_log_session (void)
   g_assert_cmpfloat (cheek->max_mm, ==, 1.5);
 
   /* Logged today, done, the planned shallow end pre-filled; the row opens. */
-  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
+  session = log_session (NM_SCHEDULE_VIEW (schedule));
   g_assert_nonnull (session);
   g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-01");
   g_assert_true (nm_session_get_done (session));
@@ -1897,6 +1948,167 @@ test_window_log_session (void)
   window_test_destroy (window);
   g_unlink (path);
   g_unlink (backup);
+  g_rmdir (dir);
+}
+
+static gboolean
+is_spin_for_region (GtkWidget     *widget,
+                    gconstpointer  region)
+{
+  return GTK_IS_SPIN_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "nm-region"), region) == 0;
+}
+
+static char *
+text_view_text (GtkTextView *view)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+  return gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+}
+
+/* Log Session is a form: nothing is logged until it is accepted; its date
+ * is typed in the locale's form, its depths come pre-filled, its notes run
+ * over several lines. A logged session is edited in the same form, one
+ * undo step each. */
+static void
+test_window_log_session_form (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "form.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmDateEntryStyle here;
+  g_autofree char *today = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *future = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *notes = NULL;
+  const NmPlanRegion *cheek;
+  NmScheduleView *schedule;
+  NmSessionForm *form;
+  NmSession *session;
+  GtkWidget *date, *device, *row_date;
+  GtkTextView *view;
+  GtkSpinButton *spin;
+  guint n, steps;
+  double depth = 0.0;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  cheek = nm_plan_lookup_region (nm_window_get_plan (window), "cheek-left");
+  n = nm_consultation_get_n_sessions (consultation);
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+  nm_date_entry_style_for_locale (&here);
+  today = nm_date_entry_format (&here, "2026-12-01");
+  typed = nm_date_entry_format (&here, "2026-11-30");
+  future = nm_date_entry_format (&here, "2026-12-05");
+
+  /* a form, and nothing logged yet; cancelled, nothing is */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  form = shown_session_form ();
+  g_assert_nonnull (form);
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  gtk_window_close (GTK_WINDOW (form));
+  test_wait_drain ();
+  g_assert_null (shown_session_form ());
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps);
+
+  /* filled in: today in the locale's form, the planned depths */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  form = shown_session_form ();
+  date = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Date");
+  device = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Device");
+  view = GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (form), GTK_TYPE_TEXT_VIEW));
+  spin = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (form), is_spin_for_region, "cheek-left"));
+  g_assert_nonnull (date);
+  g_assert_nonnull (device);
+  g_assert_nonnull (view);
+  g_assert_nonnull (spin);
+  g_assert_nonnull (find_widget_of_type (date, GTK_TYPE_MENU_BUTTON));   /* the calendar */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (date)), ==, today);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), cheek->min_mm, 1e-9);
+  g_assert_nonnull (find_widget (GTK_WIDGET (form), is_spin_for_region, "nose"));
+  /* never needled in this plan: not asked */
+  g_assert_null (find_widget (GTK_WIDGET (form), is_spin_for_region, "eyelid-left"));
+
+  /* a day to come is refused, said in the form */
+  gtk_editable_set_text (GTK_EDITABLE (date), future);
+  g_assert_false (nm_session_form_accept (form));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (form)));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+
+  /* yesterday, typed as the locale writes it; a device; two lines of notes */
+  gtk_editable_set_text (GTK_EDITABLE (date), typed);
+  gtk_editable_set_text (GTK_EDITABLE (device), "Dermapen 4");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "numbing cream 20 min\nslight redness", -1);
+  gtk_spin_button_set_value (spin, 0.67);
+  session = accept_session_form ();
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  g_assert_true (nm_consultation_get_session (consultation, n) == session);
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-11-30");
+  g_assert_true (nm_session_get_done (session));
+  g_assert_cmpstr (nm_session_get_device (session), ==, "Dermapen 4");
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 20 min\nslight redness");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.65);   /* to the device's step */
+  /* the row shows its date in the locale's form */
+  row_date = find_widget (GTK_WIDGET (schedule), is_entry_row_titled, "Date");
+  g_assert_nonnull (row_date);
+
+  /* one undo takes the whole session away; redo brings it back */
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  session = nm_consultation_get_session (consultation, n);
+
+  /* edited later, in the same form, filled in */
+  form = NM_SESSION_FORM (nm_schedule_view_edit_session (schedule, session));
+  g_assert_true (shown_session_form () == form);
+  date = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Date");
+  device = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Device");
+  view = GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (form), GTK_TYPE_TEXT_VIEW));
+  spin = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (form), is_spin_for_region, "cheek-left"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (date)), ==, typed);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (device)), ==, "Dermapen 4");
+  notes = text_view_text (view);
+  g_assert_cmpstr (notes, ==, "numbing cream 20 min\nslight redness");
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.65, 1e-9);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "numbing cream 30 min", -1);
+  gtk_spin_button_set_value (spin, 0.8);
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+  g_assert_true (nm_session_form_accept (form));
+  test_wait_drain ();
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 30 min");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.8);
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+  /* one undo: notes and depth both as they were */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 20 min\nslight redness");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.65);
+
+  /* the log's own date field takes the locale's form too */
+  row_date = find_widget (GTK_WIDGET (schedule), is_session_date_row, session);
+  g_assert_nonnull (row_date);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row_date)), ==, typed);
+  g_clear_pointer (&shown, g_free);
+  shown = nm_date_entry_format (&here, "2026-11-29");
+  type_and_apply (row_date, shown);
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-11-29");
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
   g_rmdir (dir);
 }
 
@@ -2018,7 +2230,7 @@ test_window_log_session_checks (void)
 
   /* acknowledged: logged, as with any other precaution */
   nm_consultation_set_acknowledgement (consultation, "anticoagulants", "GP agrees");
-  logged = nm_schedule_view_log_session (schedule);
+  logged = log_session (schedule);
   g_assert_nonnull (logged);
   g_assert_null (shown_message_dialog ());
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
@@ -2052,7 +2264,7 @@ test_window_log_session_once_a_day (void)
   g_assert_cmpuint (nm_plan_get_n_series (nm_window_get_plan (window)), ==, 2);
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 0);
 
-  first = nm_schedule_view_log_session (schedule);
+  first = log_session (schedule);
   g_assert_nonnull (first);
   g_assert_cmpstr (nm_session_get_date (first), ==, "2026-12-01");
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
@@ -2075,6 +2287,7 @@ test_window_log_session_once_a_day (void)
   /* the scalp was treated too: logged, one session of each series today */
   g_assert_null (nm_schedule_view_log_session (schedule));
   respond (shown_message_dialog (), "log");
+  accept_session_form ();
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 2);
   scalp = nm_consultation_get_session (consultation, 1);
   g_assert_cmpstr (nm_session_get_date (scalp), ==, "2026-12-01");
@@ -2258,6 +2471,7 @@ main (int   argc,
   g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
+  g_test_add_func ("/window/log-session-form", test_window_log_session_form);
   g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
