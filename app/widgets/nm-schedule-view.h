@@ -35,6 +35,7 @@ GtkWindow *nm_schedule_view_edit_session     (NmScheduleView *self,
                                               NmSession      *session);
 void       nm_schedule_view_commit           (NmScheduleView *self);
 
+char      *nm_appointment_time_parse         (const char     *text);
 double     nm_depth_round_to_step            (double          depth_mm,
                                               double          step_mm);
 

@@ -37,7 +37,8 @@ struct _NmSessionForm
   NmConsultation   *consultation;
   NmPlan           *plan;
   NmSession        *session;   /* the one edited, or the draft logged */
-  gboolean          editing;
+  NmSessionFormMode mode;
+  gboolean          editing;   /* @session is the log's own */
   GDate             today;
   NmDateEntryStyle  style;
 
@@ -159,7 +160,8 @@ nm_session_form_accept (NmSessionForm *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->date_row), "error");
       return FALSE;
     }
-  if ((!self->editing || nm_session_get_done (self->session)) && g_date_valid (&self->today) &&
+  if ((self->mode != NM_SESSION_FORM_EDIT || nm_session_get_done (self->session)) &&
+      g_date_valid (&self->today) &&
       g_date_compare (&date, &self->today) > 0)
     {
       show_problem (self, _("A session is logged once it is done: its date cannot be after today."));
@@ -228,12 +230,11 @@ nm_session_form_accept (NmSessionForm *self)
       else if (value > 0.0 && !(had && ABS (old - value) <= 1e-9))
         nm_session_set_depth (self->session, region, value);
     }
-  if (!self->editing)
-    {
-      /* done once the form is accepted, never before */
-      nm_session_set_done (self->session, TRUE);
-      nm_consultation_add_session (self->consultation, self->session);
-    }
+  /* done once the form is accepted, never before */
+  if (self->mode != NM_SESSION_FORM_EDIT)
+    nm_session_set_done (self->session, TRUE);
+  if (self->mode == NM_SESSION_FORM_LOG)
+    nm_consultation_add_session (self->consultation, self->session);
   nm_consultation_end_group (self->consultation);
 
   g_signal_emit (self, signals[ACCEPTED], 0, self->session);
@@ -310,6 +311,9 @@ depth_row (NmSessionForm *self,
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   if (nm_session_get_depth (self->session, region, &value))
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  else if (self->mode == NM_SESSION_FORM_LOG_BOOKED && planned != NULL && planned->treat)
+    /* a booked session is logged with the planned depths, as a new one */
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), nm_depth_round_to_step (planned->min_mm, step));
   g_object_set_data_full (G_OBJECT (spin), "nm-region", g_strdup (region), g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   nm_vocab_region_name (region), -1);
@@ -328,7 +332,8 @@ build (NmSessionForm      *self,
   GtkWidget *date_button, *hint;
   GtkEventController *shortcuts;
 
-  gtk_window_set_title (GTK_WINDOW (self), self->editing ? _("Edit Session") : _("Log Session"));
+  gtk_window_set_title (GTK_WINDOW (self), self->mode == NM_SESSION_FORM_EDIT ? _("Edit Session")
+                                                                              : _("Log Session"));
   gtk_window_set_default_size (GTK_WINDOW (self), 460, 540);
 
   toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -342,7 +347,7 @@ build (NmSessionForm      *self,
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
   /* Translators: the button that records a session the form describes
    * (Log) or the changes made to one (Save) */
-  accept = gtk_button_new_with_mnemonic (self->editing ? _("_Save") : _("_Log"));
+  accept = gtk_button_new_with_mnemonic (self->mode == NM_SESSION_FORM_EDIT ? _("_Save") : _("_Log"));
   gtk_widget_add_css_class (accept, "suggested-action");
   g_signal_connect_swapped (accept, "clicked", G_CALLBACK (on_accept_clicked_cb), self);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), accept);
@@ -477,8 +482,10 @@ nm_session_form_init (NmSessionForm *self)
 /**
  * nm_session_form_new:
  * @parent: the window it belongs to
- * @session: with @editing, the logged session to edit; else a draft of
- *   the session to log (dated, its depths pre-filled), of no consultation
+ * @session: with %NM_SESSION_FORM_LOG, a draft of the session to log
+ *   (dated, its depths pre-filled), of no consultation; else a session of
+ *   the log, to log as done (a booked one) or to edit
+ * @mode: what accepting the form does
  * @regions: the regions whose depth the form asks for
  * @subtitle: (nullable): which session it is, as the log names it
  * @today: (nullable): today, after which nothing is logged as done
@@ -491,7 +498,7 @@ nm_session_form_new (GtkWindow          *parent,
                      NmConsultation     *consultation,
                      NmPlan             *plan,
                      NmSession          *session,
-                     gboolean            editing,
+                     NmSessionFormMode   mode,
                      const char * const *regions,
                      const char         *subtitle,
                      const GDate        *today)
@@ -509,7 +516,8 @@ nm_session_form_new (GtkWindow          *parent,
   self->consultation = g_object_ref (consultation);
   self->plan = plan != NULL ? nm_plan_ref (plan) : NULL;
   self->session = g_object_ref (session);
-  self->editing = editing;
+  self->mode = mode;
+  self->editing = mode != NM_SESSION_FORM_LOG;
   if (today != NULL && g_date_valid (today))
     self->today = *today;
   build (self, regions, subtitle);

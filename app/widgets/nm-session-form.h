@@ -14,6 +14,13 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  NM_SESSION_FORM_LOG,          /* a draft, logged as done when accepted */
+  NM_SESSION_FORM_LOG_BOOKED,   /* a booked session of the log, done when accepted */
+  NM_SESSION_FORM_EDIT          /* a session of the log, edited */
+} NmSessionFormMode;
+
 #define NM_TYPE_SESSION_FORM (nm_session_form_get_type ())
 
 G_DECLARE_FINAL_TYPE (NmSessionForm, nm_session_form, NM, SESSION_FORM, AdwWindow)
@@ -22,7 +29,7 @@ NmSessionForm *nm_session_form_new     (GtkWindow          *parent,
                                         NmConsultation     *consultation,
                                         NmPlan             *plan,
                                         NmSession          *session,
-                                        gboolean            editing,
+                                        NmSessionFormMode   mode,
                                         const char * const *regions,
                                         const char         *subtitle,
                                         const GDate        *today);

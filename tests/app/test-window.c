@@ -15,6 +15,7 @@
 
 #include "nm-client-panel.h"
 #include "nm-file.h"
+#include "nm-ics.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
 #include "nm-plan-panel.h"
@@ -2112,6 +2113,154 @@ test_window_log_session_form (void)
   g_rmdir (dir);
 }
 
+static void
+assert_time (const char *typed,
+             const char *expected)
+{
+  g_autofree char *time = nm_appointment_time_parse (typed);
+
+  g_assert_cmpstr (time, ==, expected);
+}
+
+static gboolean
+is_tooltip (GtkWidget     *widget,
+            gconstpointer  text)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
+}
+
+typedef struct
+{
+  GType       type;
+  const char *date;
+} DateQuery;
+
+static gboolean
+is_for_date (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  const DateQuery *query = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, query->type) &&
+         g_strcmp0 (g_object_get_data (G_OBJECT (widget), "nm-date"), query->date) == 0;
+}
+
+/* Appointment times, set on the planned sessions in a popover: the time
+ * (and length) is kept on a booked session that day, the calendar export
+ * makes that day a timed event, and on the day Log Session logs the
+ * booked session through its form. */
+static void
+test_window_appointment_times (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "times.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *ics = NULL;
+  g_autofree char *start = NULL;
+  NmScheduleView *schedule;
+  GtkWidget *button, *popover, *entry, *spin;
+  const NmPlanSeries *series;
+  DateQuery query;
+  NmSession *booked;
+  char iso[16];
+  guint n, steps;
+  double depth = 0.0;
+
+  /* typed as people type times */
+  assert_time ("9.05", "09:05");
+  assert_time (" 14:30 ", "14:30");
+  assert_time ("14h30", "14:30");
+  assert_time ("1430", "14:30");
+  assert_time ("8", "08:00");
+  assert_time ("25:00", NULL);
+  assert_time ("9:5", NULL);
+  assert_time ("noon", NULL);
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  series = nm_plan_get_series (nm_window_get_plan (window), 0);
+  g_assert_cmpuint (series->n_dates, >=, 2);
+  g_snprintf (iso, sizeof iso, "%04d-%02d-%02d", g_date_get_year (&series->dates[1]),
+              g_date_get_month (&series->dates[1]), g_date_get_day (&series->dates[1]));
+  n = nm_consultation_get_n_sessions (consultation);
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+
+  button = find_widget (GTK_WIDGET (schedule), is_tooltip, "Appointment Times");
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  query.type = GTK_TYPE_ENTRY;
+  query.date = iso;
+  entry = find_widget (popover, is_for_date, &query);
+  query.type = GTK_TYPE_SPIN_BUTTON;
+  spin = find_widget (popover, is_for_date, &query);
+  g_assert_nonnull (entry);
+  g_assert_nonnull (spin);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+  /* not a time: nothing changes */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "25:00");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+
+  /* a time: a booked session that day, one undo step */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "9.05");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "09:05");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  booked = nm_consultation_get_session (consultation, n);
+  g_assert_cmpstr (nm_session_get_date (booked), ==, iso);
+  g_assert_cmpstr (nm_session_get_time (booked), ==, "09:05");
+  g_assert_false (nm_session_get_done (booked));
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 45);
+  g_assert_cmpuint (nm_session_get_duration_min (booked), ==, 45);
+
+  /* the calendar: that day timed, the others all day */
+  ics = nm_ics_build (consultation, nm_window_get_plan (window), NULL, &error);
+  g_assert_no_error (error);
+  start = g_strdup_printf ("\r\nDTSTART:%.4s%.2s%.2sT090500\r\nDURATION:PT45M\r\n", iso, iso + 5, iso + 8);
+  g_assert_nonnull (strstr (ics, start));
+  g_assert_nonnull (strstr (ics, "\r\nDTSTART;VALUE=DATE:20261201\r\n"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* booked for today: Log Session logs it through the form, done, no
+   * second session */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  query.type = GTK_TYPE_ENTRY;
+  query.date = "2026-12-01";
+  entry = find_widget (popover, is_for_date, &query);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "14:30");
+  g_signal_emit_by_name (entry, "activate");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 2);
+  booked = nm_consultation_get_session (consultation, n + 1);
+  g_assert_cmpstr (nm_session_get_date (booked), ==, "2026-12-01");
+  g_assert_false (nm_session_get_done (booked));
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  g_assert_nonnull (shown_session_form ());
+  g_assert_true (nm_session_form_get_session (shown_session_form ()) == booked);
+  accept_session_form ();
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 2);
+  g_assert_true (nm_session_get_done (booked));
+  g_assert_cmpstr (nm_session_get_time (booked), ==, "14:30");
+  g_assert_true (nm_session_get_depth (booked, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, nm_plan_lookup_region (nm_window_get_plan (window), "cheek-left")->min_mm);
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* The window opens at the size it had when it was last closed; the first
  * one ever opens at a size of its own, not maximised. */
 static void
@@ -2472,6 +2621,7 @@ main (int   argc,
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
   g_test_add_func ("/window/log-session-form", test_window_log_session_form);
+  g_test_add_func ("/window/appointment-times", test_window_appointment_times);
   g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
