@@ -598,6 +598,22 @@ on_date_button_released_cb (GtkGestureClick *gesture,
     date_button_pick (db);
 }
 
+/* Enter picks the day shown, the one already selected too (Space picks the
+ * day the keyboard moved to, when it is another). */
+static gboolean
+on_date_button_key_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       DateButton            *db)
+{
+  if ((keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter) ||
+      !gtk_widget_is_focus (GTK_WIDGET (db->calendar)))
+    return GDK_EVENT_PROPAGATE;
+  date_button_pick (db);
+  return GDK_EVENT_STOP;
+}
+
 static void
 on_date_button_year_cb (GtkSpinButton *spin,
                         DateButton    *db)
@@ -650,6 +666,7 @@ nm_date_button_new (GtkEditable  *entry,
   GtkWidget *year_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *year_label;
   GtkGesture *click;
+  GtkEventController *key;
 
   db->entry = entry;
   db->years_back = years_back;
@@ -692,6 +709,9 @@ nm_date_button_new (GtkEditable  *entry,
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "released", G_CALLBACK (on_date_button_released_cb), db);
   gtk_widget_add_controller (GTK_WIDGET (db->calendar), GTK_EVENT_CONTROLLER (click));
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_date_button_key_cb), db);
+  gtk_widget_add_controller (GTK_WIDGET (db->popover), key);
 
   return button;
 }

@@ -1458,7 +1458,32 @@ test_window_birth_date_calendar (void)
   g_assert_cmpint (g_date_time_get_year (shown), ==, 1985);
   g_assert_cmpint (g_date_time_get_month (shown), ==, 3);
   g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, 12);
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* the keyboard: the year stepped, then Enter on the day shown */
+  gtk_spin_button_set_value (year, 1986);
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1985-03-12");
+  g_assert_true (gtk_widget_get_visible (popover));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (calendar)));
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (popover);
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        gboolean stop = FALSE;
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+          g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Return, 0, 0, &stop);
+        handled |= stop;
+      }
+    g_assert_true (handled);
+  }
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1986-03-12");
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1985-03-12");
 
   /* one undo takes it back */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
