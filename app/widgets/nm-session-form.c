@@ -212,6 +212,16 @@ nm_session_form_accept (NmSessionForm *self)
 
   device = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->device_row))));
   notes = notes_text (self);
+  /* what a file can hold (spec §2) */
+  if (notes != NULL && g_utf8_strlen (notes, -1) > NM_FILE_MAX_STRING_CHARS)
+    {
+      g_autofree char *problem = NULL;
+
+      /* Translators: %d is the most characters the notes may have */
+      problem = g_strdup_printf (_("The notes are too long: %d characters at most."), NM_FILE_MAX_STRING_CHARS);
+      show_problem (self, problem);
+      return FALSE;
+    }
 
   nm_consultation_begin_group (self->consultation);
   nm_session_set_date (self->session, iso);

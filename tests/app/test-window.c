@@ -2107,6 +2107,14 @@ test_window_log_session_form (void)
   notes = text_view_text (view);
   g_assert_cmpstr (notes, ==, "numbing cream 20 min\nslight redness");
   g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.65, 1e-9);
+  /* longer than a file may hold: said, nothing changed */
+  {
+    g_autofree char *long_notes = g_strnfill (NM_FILE_MAX_STRING_CHARS + 1, 'x');
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), long_notes, -1);
+    g_assert_false (nm_session_form_accept (form));
+    g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 20 min\nslight redness");
+  }
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "numbing cream 30 min", -1);
   gtk_spin_button_set_value (spin, 0.8);
   steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
