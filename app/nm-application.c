@@ -276,17 +276,16 @@ on_file_loaded_cb (GObject      *source,
   document = nm_document_load_finish (result, &error);
   if (document == NULL)
     {
-      g_autofree char *name = g_file_get_basename (opening->file);
-      g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), name);
       GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-      GtkWidget *dialog;
 
-      if (parent == NULL)
+      /* over a consultation window: the dialog is that window's */
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self));
+           l != NULL && (parent == NULL || !NM_IS_WINDOW (parent)); l = l->next)
+        parent = l->data;
+      if (parent == NULL || !NM_IS_WINDOW (parent))
         parent = GTK_WINDOW (nm_window_new (self));
       gtk_window_present (parent);
-      dialog = adw_message_dialog_new (parent, heading, error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      nm_window_show_open_error (NM_WINDOW (parent), opening->file, error);
     }
   else
     {

@@ -1328,7 +1328,7 @@ on_reloaded_cb (GObject      *source,
       if (g_error_matches (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION))
         nm_window_offer_copy (self, error);
       else
-        _nm_window_show_error (self, _("Could Not Reload the Consultation"), error->message);
+        nm_window_show_open_error (self, nm_window_get_file (self), error);
     }
 }
 

@@ -54,5 +54,12 @@ NmTagPanel     *nm_window_get_tag_panel    (NmWindow       *self);
 gboolean        nm_window_restore          (NmWindow         *self,
                                             NmRecoveryEntry  *entry,
                                             GError          **error);
+void            nm_window_describe_open_error (GFile         *file,
+                                               const GError  *error,
+                                               char         **heading,
+                                               char         **body);
+void            nm_window_show_open_error  (NmWindow       *self,
+                                            GFile          *file,
+                                            const GError   *error);
 
 G_END_DECLS

@@ -693,6 +693,25 @@ load_session (Loader           *l,
             goto fail;
           nm_session_set_device (session, text);
         }
+      else if (strcmp (key, "time") == 0)
+        {
+          if (!get_string (l, value, &text))
+            goto fail;
+          if (!nm_session_time_is_valid (text))
+            {
+              nm_json_fail (&l->check, _("“%s” is not a time of day written HH:MM"), text);
+              goto fail;
+            }
+          nm_session_set_time (session, text);
+        }
+      else if (strcmp (key, "duration_min") == 0)
+        {
+          gint64 minutes;
+
+          if (!get_int (l, value, 1, NM_SESSION_DURATION_MAX, &minutes))
+            goto fail;
+          nm_session_set_duration_min (session, (guint) minutes);
+        }
       else if (strcmp (key, "depth_mm") == 0)
         {
           if (!expect_type (l, value, json_type_object, N_("an object")))

@@ -391,6 +391,13 @@ write_session (GString   *out,
 
   write_string_member (out, &first, 3, "notes", nm_session_get_notes (session));
   write_string_member (out, &first, 3, "device", nm_session_get_device (session));
+  /* the appointment's time and length, when it has them */
+  write_string_member (out, &first, 3, "time", nm_session_get_time (session));
+  if (nm_session_get_duration_min (session) > 0)
+    {
+      write_key (out, &first, 3, "duration_min");
+      g_string_append_printf (out, "%u", nm_session_get_duration_min (session));
+    }
   write_extra_members (out, &first, 3, _nm_session_get_extra (session));
   write_close (out, first, 2, '}');
 }

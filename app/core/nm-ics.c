@@ -199,6 +199,68 @@ format_date (const GDate *date)
 
 /* The message of the plan's `wait-before-start` warning: why the first
  * session moved (sunburn, a recent procedure), with its sources. */
+/* The appointment on @date: the first session of the log that day with a
+ * time (booked, or logged once done); %NULL when none has one. */
+static NmSession *
+appointment_on (NmConsultation *consultation,
+                const GDate    *date)
+{
+  char iso[16];
+
+  g_snprintf (iso, sizeof iso, "%04u-%02u-%02u", (guint) g_date_get_year (date),
+              (guint) g_date_get_month (date), (guint) g_date_get_day (date));
+  for (guint i = 0; i < nm_consultation_get_n_sessions (consultation); i++)
+    {
+      NmSession *session = nm_consultation_get_session (consultation, i);
+
+      if (g_strcmp0 (nm_session_get_date (session), iso) == 0 && nm_session_get_time (session) != NULL)
+        return session;
+    }
+  return NULL;
+}
+
+/* When the event is: a whole day, or from the appointment's time for its
+ * length (an hour when it does not say). The time is floating local time
+ * (RFC 5545 §3.3.5, form 1): the hour the clinic booked, wherever the
+ * calendar is opened. */
+static void
+append_when (GString        *out,
+             NmConsultation *consultation,
+             const GDate    *date)
+{
+  NmSession *appointment = appointment_on (consultation, date);
+  g_autofree char *start = format_date (date);
+
+  if (appointment != NULL)
+    {
+      const char *time = nm_session_get_time (appointment);
+      guint minutes = nm_session_get_duration_min (appointment);
+      g_autofree char *start_time = g_strdup_printf ("%sT%.2s%.2s00", start, time, time + 3);
+      g_autofree char *duration = NULL;
+
+      if (minutes == 0)
+        minutes = 60;
+      if (minutes % 60 == 0)
+        duration = g_strdup_printf ("PT%uH", minutes / 60);
+      else if (minutes > 60)
+        duration = g_strdup_printf ("PT%uH%uM", minutes / 60, minutes % 60);
+      else
+        duration = g_strdup_printf ("PT%uM", minutes);
+      append_property (out, "DTSTART", start_time);
+      append_property (out, "DURATION", duration);
+    }
+  else
+    {
+      GDate next = *date;
+      g_autofree char *end = NULL;
+
+      g_date_add_days (&next, 1);
+      end = format_date (&next);
+      append_property (out, "DTSTART;VALUE=DATE", start);
+      append_property (out, "DTEND;VALUE=DATE", end);
+    }
+}
+
 static const char *
 wait_message (NmPlan *plan)
 {
@@ -330,15 +392,9 @@ nm_ics_build (NmConsultation      *consultation,
 
       for (guint k = 0; k < series->n_dates; k++)
         {
-          GDate next = series->dates[k];
           g_autofree char *uid = nm_ics_uid (salt, series->schedule, k + 1);
-          g_autofree char *start = format_date (&series->dates[k]);
-          g_autofree char *end = NULL;
           g_autofree char *summary = NULL;
           g_autofree char *description = describe_session (plan, series, k + 1);
-
-          g_date_add_days (&next, 1);
-          end = format_date (&next);
 
           if (who[0] != '\0')
             /* Translators: a calendar event's title: the series, the session
@@ -354,8 +410,7 @@ nm_ics_build (NmConsultation      *consultation,
           nm_ics_append_line (out, "BEGIN:VEVENT");
           append_property (out, "UID", uid);
           append_property (out, "DTSTAMP", stamp);
-          append_property (out, "DTSTART;VALUE=DATE", start);
-          append_property (out, "DTEND;VALUE=DATE", end);
+          append_when (out, consultation, &series->dates[k]);
           append_text_property (out, "SUMMARY", summary);
           append_text_property (out, "DESCRIPTION", description);
           append_property (out, "TRANSP", "OPAQUE");

@@ -29,6 +29,8 @@ struct _NmSession
   gboolean        done;
   char           *notes;
   char           *device;
+  char           *time;     /* "HH:MM", local time; NULL: all day */
+  guint           duration_min;
   double         *depths;   /* one per region in vocabulary order; NAN when unset */
   json_object    *extra;
 
@@ -43,6 +45,8 @@ enum {
   PROP_DONE,
   PROP_NOTES,
   PROP_DEVICE,
+  PROP_TIME,
+  PROP_DURATION_MIN,
   N_PROPS
 };
 
@@ -100,6 +104,7 @@ nm_session_finalize (GObject *object)
   g_clear_pointer (&self->date, g_free);
   g_clear_pointer (&self->notes, g_free);
   g_clear_pointer (&self->device, g_free);
+  g_clear_pointer (&self->time, g_free);
   g_clear_pointer (&self->depths, g_free);
   g_clear_pointer (&self->extra, json_object_put);
 
@@ -130,6 +135,14 @@ nm_session_get_property (GObject    *object,
 
     case PROP_DEVICE:
       g_value_set_string (value, self->device);
+      break;
+
+    case PROP_TIME:
+      g_value_set_string (value, self->time);
+      break;
+
+    case PROP_DURATION_MIN:
+      g_value_set_uint (value, self->duration_min);
       break;
 
     default:
@@ -163,6 +176,14 @@ nm_session_set_property (GObject      *object,
       nm_session_set_device (self, g_value_get_string (value));
       break;
 
+    case PROP_TIME:
+      nm_session_set_time (self, g_value_get_string (value));
+      break;
+
+    case PROP_DURATION_MIN:
+      nm_session_set_duration_min (self, g_value_get_uint (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -189,6 +210,12 @@ nm_session_class_init (NmSessionClass *klass)
   properties[PROP_DEVICE] =
     g_param_spec_string ("device", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIME] =
+    g_param_spec_string ("time", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURATION_MIN] =
+    g_param_spec_uint ("duration-min", NULL, NULL, 0, NM_SESSION_DURATION_MAX, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -239,6 +266,8 @@ nm_session_copy (NmSession *self)
   copy->done = self->done;
   copy->notes = g_strdup (self->notes);
   copy->device = g_strdup (self->device);
+  copy->time = g_strdup (self->time);
+  copy->duration_min = self->duration_min;
   memcpy (copy->depths, self->depths, sizeof (double) * nm_vocab_n_regions ());
   if (self->extra != NULL)
     copy->extra = json_object_get (self->extra);
@@ -494,4 +523,82 @@ _nm_session_take_extra (NmSession   *self,
 
   g_clear_pointer (&self->extra, json_object_put);
   self->extra = extra;
+}
+
+/**
+ * nm_session_time_is_valid:
+ * @text: (nullable): a time of day
+ *
+ * Returns: whether @text is a time of day as the format writes it,
+ *   "HH:MM" on a 24-hour clock (00:00–23:59)
+ */
+gboolean
+nm_session_time_is_valid (const char *text)
+{
+  if (text == NULL || strlen (text) != 5 || text[2] != ':' ||
+      !g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1]) ||
+      !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4]))
+    return FALSE;
+  return (text[0] - '0') * 10 + (text[1] - '0') < 24 && text[3] < '6';
+}
+
+/**
+ * nm_session_get_time:
+ *
+ * Returns: (nullable): the appointment's local time, "HH:MM"; %NULL when
+ *   the session has none (an all-day entry)
+ */
+const char *
+nm_session_get_time (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->time;
+}
+
+/**
+ * nm_session_set_time:
+ * @time: (nullable): a local time "HH:MM", or %NULL for none
+ */
+void
+nm_session_set_time (NmSession  *self,
+                     const char *time)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (time == NULL || nm_session_time_is_valid (time));
+
+  set_string (self, &self->time, PROP_TIME, time);
+}
+
+/**
+ * nm_session_get_duration_min:
+ *
+ * Returns: how long the appointment lasts, in minutes; 0 when not said
+ */
+guint
+nm_session_get_duration_min (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), 0);
+
+  return self->duration_min;
+}
+
+/**
+ * nm_session_set_duration_min:
+ * @minutes: 1–%NM_SESSION_DURATION_MAX, or 0 for not said
+ */
+void
+nm_session_set_duration_min (NmSession *self,
+                             guint      minutes)
+{
+  g_auto(GValue) old_value = G_VALUE_INIT;
+
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (minutes <= NM_SESSION_DURATION_MAX);
+
+  if (self->duration_min == minutes)
+    return;
+  save_old (self, PROP_DURATION_MIN, &old_value);
+  self->duration_min = minutes;
+  record (self, PROP_DURATION_MIN, &old_value);
 }

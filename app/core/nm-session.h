@@ -46,9 +46,18 @@ void        nm_session_set_depth          (NmSession   *self,
 void        nm_session_unset_depth        (NmSession   *self,
                                            const char  *region);
 char      **nm_session_dup_depth_regions  (NmSession   *self);
+const char *nm_session_get_time           (NmSession   *self);
+void        nm_session_set_time           (NmSession   *self,
+                                           const char  *time);
+guint       nm_session_get_duration_min   (NmSession   *self);
+void        nm_session_set_duration_min   (NmSession   *self,
+                                           guint        minutes);
+gboolean    nm_session_time_is_valid      (const char  *text);
 
 /* Depths a session log may record, in mm. */
 #define NM_SESSION_DEPTH_MIN 0.0
 #define NM_SESSION_DEPTH_MAX 3.0
+/* The longest appointment a session may say it lasts, in minutes: a day. */
+#define NM_SESSION_DURATION_MAX 1440
 
 G_END_DECLS

@@ -511,6 +511,219 @@ on_skin_toggled_cb (GtkToggleButton *button,
     nm_consultation_set_fitzpatrick (self->consultation, skin);
 }
 
+/* A calendar to pick a date for a field in which dates are typed: the
+ * button opens it on the field's date, or, when the field holds none, on
+ * @years_back years before today; picking a day writes it in the field as
+ * the locale writes dates and applies it, as typing it and pressing Enter
+ * would: one edit, undone in one step. */
+typedef struct
+{
+  GtkEditable      *entry;
+  NmDatePicked      picked;
+  gpointer          picked_data;
+  NmDateEntryStyle  style;
+  int               years_back;
+  GtkPopover       *popover;
+  GtkCalendar      *calendar;
+  GtkSpinButton    *year;
+  gboolean          syncing;
+} DateButton;
+
+static void
+date_button_show (DateButton  *db,
+                  const GDate *date)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
+                                                     g_date_get_day (date), 0, 0, 0);
+
+  db->syncing = TRUE;
+  gtk_calendar_select_day (db->calendar, when);
+  gtk_spin_button_set_value (db->year, g_date_get_year (date));
+  db->syncing = FALSE;
+}
+
+static void
+on_date_button_shown_cb (GtkPopover *popover,
+                         DateButton *db)
+{
+  g_autofree char *iso = nm_date_entry_parse (&db->style, gtk_editable_get_text (db->entry));
+  GDate date;
+
+  if (!nm_date_parse (iso, &date))
+    {
+      if (!nm_planner_today (NULL, &date, NULL))
+        g_date_set_time_t (&date, time (NULL));
+      if (db->years_back > 0)
+        g_date_subtract_years (&date, (guint) db->years_back);
+    }
+  date_button_show (db, &date);
+}
+
+static void
+date_button_pick (DateButton *db)
+{
+  g_autoptr(GDateTime) picked = gtk_calendar_get_date (db->calendar);
+  g_autofree char *iso = g_date_time_format (picked, "%Y-%m-%d");
+  g_autofree char *shown = nm_date_entry_format (&db->style, iso);
+
+  if (db->syncing)
+    return;
+  gtk_popover_popdown (db->popover);
+  gtk_editable_set_text (db->entry, shown);
+  if (db->picked != NULL)
+    db->picked (db->entry, db->picked_data);
+}
+
+static void
+on_date_button_day_selected_cb (GtkCalendar *calendar,
+                                DateButton  *db)
+{
+  date_button_pick (db);
+}
+
+/* A click on the day already selected picks it too (the calendar tells
+ * only of a change). */
+static void
+on_date_button_released_cb (GtkGestureClick *gesture,
+                            int              n_press,
+                            double           x,
+                            double           y,
+                            DateButton      *db)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (db->calendar), x, y, GTK_PICK_DEFAULT);
+
+  if (picked != NULL && gtk_widget_has_css_class (picked, "day-number") &&
+      !gtk_widget_has_css_class (picked, "other-month") &&
+      gtk_widget_get_visible (GTK_WIDGET (db->popover)))
+    date_button_pick (db);
+}
+
+/* Enter picks the day shown, the one already selected too (Space picks the
+ * day the keyboard moved to, when it is another). */
+static gboolean
+on_date_button_key_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       DateButton            *db)
+{
+  if ((keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter) ||
+      !gtk_widget_is_focus (GTK_WIDGET (db->calendar)))
+    return GDK_EVENT_PROPAGATE;
+  date_button_pick (db);
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_date_button_year_cb (GtkSpinButton *spin,
+                        DateButton    *db)
+{
+  g_autoptr(GDateTime) shown = gtk_calendar_get_date (db->calendar);
+  int year = gtk_spin_button_get_value_as_int (spin);
+  int month = g_date_time_get_month (shown);
+  int day = MIN (g_date_time_get_day_of_month (shown), g_date_get_days_in_month (month, year));
+  GDate date;
+
+  if (db->syncing)
+    return;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  date_button_show (db, &date);
+}
+
+static void
+on_date_button_calendar_year_cb (GtkCalendar *calendar,
+                                 GParamSpec  *pspec,
+                                 DateButton  *db)
+{
+  g_autoptr(GDateTime) shown = gtk_calendar_get_date (calendar);
+  gboolean was = db->syncing;
+
+  db->syncing = TRUE;
+  gtk_spin_button_set_value (db->year, g_date_time_get_year (shown));
+  db->syncing = was;
+}
+
+/**
+ * nm_date_button_new:
+ * @entry: the field the date is typed in
+ * @years_back: how many years before today the calendar opens on when
+ *   @entry holds no date (0: today)
+ * @picked: (nullable): called when a day was picked and written in @entry
+ * @picked_data: for @picked
+ *
+ * Returns: (transfer floating): a button that opens a calendar for @entry
+ */
+GtkWidget *
+nm_date_button_new (GtkEditable  *entry,
+                    int           years_back,
+                    NmDatePicked  picked,
+                    gpointer      picked_data)
+{
+  DateButton *db = g_new0 (DateButton, 1);
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *year_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *year_label;
+  GtkGesture *click;
+  GtkEventController *key;
+
+  db->entry = entry;
+  db->years_back = years_back;
+  db->picked = picked;
+  db->picked_data = picked_data;
+  nm_date_entry_style_for_locale (&db->style);
+  g_object_set_data_full (G_OBJECT (button), "nm-date-button", db, g_free);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  /* Translators: the tooltip of the button beside a date field */
+  gtk_widget_set_tooltip_text (button, _("Pick from a Calendar"));
+
+  /* the year typed or stepped: a birth date is decades away, a click a
+   * year on the calendar's own arrows */
+  /* Translators: beside the year in the date picker */
+  year_label = gtk_label_new_with_mnemonic (_("_Year"));
+  db->year = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1900, 2200, 1));
+  gtk_editable_set_width_chars (GTK_EDITABLE (db->year), 5);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (year_label), GTK_WIDGET (db->year));
+  gtk_box_append (GTK_BOX (year_box), year_label);
+  gtk_box_append (GTK_BOX (year_box), GTK_WIDGET (db->year));
+  gtk_widget_set_halign (year_box, GTK_ALIGN_CENTER);
+
+  /* the calendar first: it has the focus when the popover opens */
+  db->calendar = GTK_CALENDAR (gtk_calendar_new ());
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (db->calendar));
+  gtk_box_append (GTK_BOX (box), year_box);
+
+  db->popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (db->popover, box);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), GTK_WIDGET (db->popover));
+
+  g_signal_connect (db->popover, "show", G_CALLBACK (on_date_button_shown_cb), db);
+  g_signal_connect (db->calendar, "day-selected", G_CALLBACK (on_date_button_day_selected_cb), db);
+  g_signal_connect (db->calendar, "notify::year", G_CALLBACK (on_date_button_calendar_year_cb), db);
+  g_signal_connect (db->year, "value-changed", G_CALLBACK (on_date_button_year_cb), db);
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (on_date_button_released_cb), db);
+  gtk_widget_add_controller (GTK_WIDGET (db->calendar), GTK_EVENT_CONTROLLER (click));
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_date_button_key_cb), db);
+  gtk_widget_add_controller (GTK_WIDGET (db->popover), key);
+
+  return button;
+}
+
+/* a day picked in a field's calendar: applied as typing it would be */
+static void
+date_picked_cb (GtkEditable *entry,
+                gpointer     user_data)
+{
+  apply_field (NM_CLIENT_PANEL (user_data), ADW_ENTRY_ROW (entry), TRUE);
+}
+
 static void
 add_field (NmClientPanel       *self,
            AdwPreferencesGroup *group,
@@ -598,6 +811,10 @@ build (NmClientPanel *self)
   gtk_widget_set_valign (GTK_WIDGET (self->age_label), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->age_label), _("Age on the day of the first session"));
   adw_entry_row_add_suffix (self->fields[FIELD_BIRTH_DATE].row, GTK_WIDGET (self->age_label));
+  /* a calendar that opens thirty years back, near most clients' births */
+  adw_entry_row_add_suffix (self->fields[FIELD_BIRTH_DATE].row,
+                            nm_date_button_new (GTK_EDITABLE (self->fields[FIELD_BIRTH_DATE].row), 30,
+                                                date_picked_cb, self));
   add_field (self, client, FIELD_GUARDIAN, _("Guardian"),
              nm_consultation_get_guardian, nm_consultation_set_guardian, FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->fields[FIELD_GUARDIAN].row),
@@ -648,6 +865,9 @@ build (NmClientPanel *self)
   adw_preferences_group_set_title (plan, _("Plan"));
   add_field (self, plan, FIELD_START_DATE, _("First Session"),
              nm_consultation_get_start_date, nm_consultation_set_start_date, TRUE);
+  adw_entry_row_add_suffix (self->fields[FIELD_START_DATE].row,
+                            nm_date_button_new (GTK_EDITABLE (self->fields[FIELD_START_DATE].row), 0,
+                                                date_picked_cb, self));
   add_field (self, plan, FIELD_PRACTITIONER, _("Practitioner"),
              nm_consultation_get_practitioner, nm_consultation_set_practitioner, FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (plan));

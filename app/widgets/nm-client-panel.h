@@ -36,6 +36,12 @@ char       *nm_date_entry_parse            (const NmDateEntryStyle *style,
 char       *nm_date_entry_format           (const NmDateEntryStyle *style,
                                             const char             *iso);
 const char *nm_date_entry_hint             (const NmDateEntryStyle *style);
+typedef void (*NmDatePicked) (GtkEditable *entry,
+                              gpointer     user_data);
+GtkWidget  *nm_date_button_new             (GtkEditable            *entry,
+                                            int                     years_back,
+                                            NmDatePicked            picked,
+                                            gpointer                picked_data);
 
 #define NM_TYPE_CLIENT_PANEL (nm_client_panel_get_type ())
 

@@ -17,10 +17,13 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
+#include "nm-client-panel.h"
 #include "nm-file.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
+#include "nm-session-form.h"
 #include "nm-vocab.h"
 
 /* Above, the timeline (nm_render_schedule() in a canvas's snapshot); below,
@@ -177,6 +180,8 @@ struct _NmScheduleView
   GPtrArray        *rows;      /* AdwExpanderRow per session, in log order */
   NmSession        *expand;    /* just logged: its row opens to be checked */
   gboolean          syncing;   /* fields being set from the model */
+  NmDateEntryStyle  date_style;
+  GtkListBox       *appointments;   /* in the Appointment Times popover */
 };
 
 G_DEFINE_FINAL_TYPE (NmScheduleView, nm_schedule_view, GTK_TYPE_WIDGET)
@@ -187,16 +192,24 @@ row_session (GtkWidget *widget)
   return g_object_get_data (G_OBJECT (widget), "nm-session");
 }
 
+/* A session's date, typed as the locale writes dates (or as ISO), stored
+ * as ISO. */
 static void
-on_date_apply_cb (AdwEntryRow *row,
-                  gpointer     user_data)
+on_date_apply_cb (AdwEntryRow    *row,
+                  NmScheduleView *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autofree char *iso = nm_date_entry_parse (&self->date_style, gtk_editable_get_text (GTK_EDITABLE (row)));
+  NmSession *session = row_session (GTK_WIDGET (row));
 
-  if (nm_date_is_valid (text))
+  if (iso != NULL)
     {
+      g_autofree char *shown = nm_date_entry_format (&self->date_style, iso);
+
       gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-      nm_session_set_date (row_session (GTK_WIDGET (row)), text);
+      if (g_strcmp0 (nm_session_get_date (session), iso) != 0)
+        nm_session_set_date (session, iso);
+      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), shown) != 0)
+        gtk_editable_set_text (GTK_EDITABLE (row), shown);
     }
   else
     gtk_widget_add_css_class (GTK_WIDGET (row), "error");
@@ -546,7 +559,8 @@ entry_row (const char *title,
            const char *field,
            const char *text,
            NmSession  *session,
-           GCallback   apply)
+           GCallback   apply,
+           gpointer    apply_data)
 {
   GtkWidget *row = adw_entry_row_new ();
 
@@ -557,7 +571,7 @@ entry_row (const char *title,
                            NM_FILE_MAX_STRING_CHARS);
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
   set_session (row, session);
-  g_signal_connect (row, "apply", apply, NULL);
+  g_signal_connect (row, "apply", apply, apply_data);
   return row;
 }
 
@@ -593,11 +607,18 @@ update_row_titles (NmScheduleView *self,
         title = g_strdup (_("Session"));
       date = nm_date_parse (nm_session_get_date (session), &d) ? nm_render_format_date (&d)
                                                                 : g_strdup (nm_session_get_date (session));
-      subtitle = g_strdup_printf ("%s · %s", date, nm_session_get_done (session) ? _("done") : _("booked"));
+      if (nm_session_get_time (session) != NULL)
+        subtitle = g_strdup_printf ("%s · %s · %s", date, nm_session_get_time (session),
+                                    nm_session_get_done (session) ? _("done") : _("booked"));
+      else
+        subtitle = g_strdup_printf ("%s · %s", date, nm_session_get_done (session) ? _("done") : _("booked"));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_expander_row_set_subtitle (row, subtitle);
     }
 }
+
+static void on_edit_cb (GtkButton      *button,
+                        NmScheduleView *self);
 
 static GtkWidget *
 session_row (NmScheduleView       *self,
@@ -608,14 +629,26 @@ session_row (NmScheduleView       *self,
   const NmPlanSeries *series = slot_series (self, slot);
   g_auto(GStrv) logged = nm_session_dup_depth_regions (session);
   g_autoptr(GPtrArray) regions = g_ptr_array_new ();
-  GtkWidget *done_row, *sw, *remove_row, *remove;
+  GtkWidget *done_row, *sw, *remove_row, *remove, *edit;
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   set_session (row, session);
 
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                            entry_row (_("Date (YYYY-MM-DD)"), "date", nm_session_get_date (session), session,
-                                       G_CALLBACK (on_date_apply_cb)));
+  {
+    g_autofree char *date = nm_date_entry_format (&self->date_style, nm_session_get_date (session));
+    GtkWidget *date_row = entry_row (_("Date"), "date", date, session, G_CALLBACK (on_date_apply_cb), self);
+
+    gtk_widget_set_tooltip_text (date_row, nm_date_entry_hint (&self->date_style));
+    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), date_row);
+  }
+  edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (edit, "flat");
+  /* Translators: a tooltip: opens the session's form */
+  gtk_widget_set_tooltip_text (edit, _("Edit Session…"));
+  set_session (edit, session);
+  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_cb), self, 0);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), edit);
 
   done_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (done_row), _("Done"));
@@ -664,10 +697,10 @@ session_row (NmScheduleView       *self,
 
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             entry_row (_("Device"), "device", nm_session_get_device (session), session,
-                                       G_CALLBACK (on_device_apply_cb)));
+                                       G_CALLBACK (on_device_apply_cb), NULL));
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             entry_row (_("Notes"), "notes", nm_session_get_notes (session), session,
-                                       G_CALLBACK (on_notes_apply_cb)));
+                                       G_CALLBACK (on_notes_apply_cb), NULL));
 
   remove_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (remove_row), _("Remove this session from the log"));
@@ -713,7 +746,10 @@ sync_fields (NmScheduleView *self,
         }
       else
         {
-          const char *text = g_str_equal (field, "date") ? nm_session_get_date (session)
+          g_autofree char *date = g_str_equal (field, "date")
+                                  ? nm_date_entry_format (&self->date_style, nm_session_get_date (session))
+                                  : NULL;
+          const char *text = date != NULL ? date
                            : g_str_equal (field, "device") ? nm_session_get_device (session)
                            : nm_session_get_notes (session);
 
@@ -879,8 +915,70 @@ next_planned (NmScheduleView *self,
   return next;
 }
 
-/* Logs a session of @next (nullable: none planned) on @date, with the
- * planned shallowest depth of each of its regions. */
+static void
+on_form_accepted_cb (NmSessionForm  *form,
+                     NmSession      *session,
+                     NmScheduleView *self)
+{
+  open_session_row (self, session);
+}
+
+/* Opens the form for @session: a draft to log, or one of the log. It asks for the depth of each region of @series the plan
+ * needles, and of any other region @session has a depth for. */
+static NmSessionForm *
+open_form (NmScheduleView     *self,
+           NmSession          *session,
+           NmSessionFormMode   mode,
+           const NmPlanSeries *series,
+           const char         *subtitle)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_auto(GStrv) logged = nm_session_dup_depth_regions (session);
+  g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+  NmSessionForm *form;
+
+  for (guint r = 0; series != NULL && series->regions[r] != NULL; r++)
+    if (!never_needled (self, series->regions[r]) || nm_session_get_depth (session, series->regions[r], NULL))
+      g_ptr_array_add (regions, series->regions[r]);
+  for (guint r = 0; logged[r] != NULL; r++)
+    if (!g_ptr_array_find_with_equal_func (regions, logged[r], g_str_equal, NULL))
+      g_ptr_array_add (regions, logged[r]);
+  g_ptr_array_add (regions, NULL);
+
+  form = nm_session_form_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->consultation,
+                              self->plan, session, mode, (const char * const *) regions->pdata,
+                              subtitle, g_date_valid (&self->today) ? &self->today : NULL);
+  g_signal_connect_object (form, "accepted", G_CALLBACK (on_form_accepted_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (form));
+  return form;
+}
+
+/* Opens the form for a session of the log, named as its row names it. */
+static NmSessionForm *
+open_log_form (NmScheduleView    *self,
+               NmSession         *session,
+               NmSessionFormMode  mode)
+{
+  g_autoptr(GArray) slots = NULL;
+  const NmPlanSeries *series = NULL;
+  const char *title = NULL;
+
+  if (self->plan != NULL)
+    slots = nm_schedule_match_sessions (self->consultation, self->plan);
+  for (guint i = 0; slots != NULL && i < slots->len; i++)
+    if (nm_consultation_get_session (self->consultation, i) == session)
+      series = slot_series (self, &g_array_index (slots, NmScheduleSlot, i));
+  for (guint i = 0; i < self->rows->len; i++)
+    if (row_session (g_ptr_array_index (self->rows, i)) == session)
+      title = adw_preferences_row_get_title (g_ptr_array_index (self->rows, i));
+
+  return open_form (self, session, mode, series, title);
+}
+
+/* Opens the form to log a session of @next (nullable: none planned) on
+ * @date, with the planned shallowest depth of each of its regions and the
+ * device of the last session that named one. Nothing is logged until the
+ * form is accepted. */
 static NmSession *
 log_on (NmScheduleView     *self,
         const NmPlanSeries *next,
@@ -891,7 +989,6 @@ log_on (NmScheduleView     *self,
 
   date_to_iso (date, iso);
   session = nm_session_new (iso);
-  nm_session_set_done (session, !g_date_valid (&self->today) || g_date_compare (date, &self->today) <= 0);
   for (guint r = 0; next != NULL && next->regions[r] != NULL; r++)
     {
       const NmPlanRegion *planned = nm_plan_lookup_region (self->plan, next->regions[r]);
@@ -900,10 +997,45 @@ log_on (NmScheduleView     *self,
         nm_session_set_depth (session, planned->region,
                               nm_depth_round_to_step (planned->min_mm, device_step (self)));
     }
-  g_set_object (&self->expand, session);
-  nm_consultation_add_session (self->consultation, session);
-  /* the consultation's own now; still alive for the caller */
-  return session;
+  for (guint i = nm_consultation_get_n_sessions (self->consultation); i > 0; i--)
+    {
+      const char *device = nm_session_get_device (nm_consultation_get_session (self->consultation, i - 1));
+
+      if (device != NULL)
+        {
+          nm_session_set_device (session, device);
+          break;
+        }
+    }
+  open_form (self, session, NM_SESSION_FORM_LOG, next, next != NULL ? next->label : NULL);
+  return NULL;
+}
+
+/**
+ * nm_schedule_view_edit_session:
+ * @session: a session of the log
+ *
+ * Opens the form for @session, filled in with what it holds; accepting it
+ * changes the session in one undoable step.
+ *
+ * Returns: (transfer none): the form
+ */
+GtkWindow *
+nm_schedule_view_edit_session (NmScheduleView *self,
+                               NmSession      *session)
+{
+  g_return_val_if_fail (NM_IS_SCHEDULE_VIEW (self), NULL);
+  g_return_val_if_fail (NM_IS_SESSION (session), NULL);
+  g_return_val_if_fail (self->consultation != NULL, NULL);
+
+  return GTK_WINDOW (open_log_form (self, session, NM_SESSION_FORM_EDIT));
+}
+
+static void
+on_edit_cb (GtkButton      *button,
+            NmScheduleView *self)
+{
+  nm_schedule_view_edit_session (self, row_session (GTK_WIDGET (button)));
 }
 
 /* The first session of the log dated today, and which series have one
@@ -1101,13 +1233,14 @@ check_loggable (NmScheduleView *self)
 /**
  * nm_schedule_view_log_session:
  *
- * What Log Session does. It logs a session as done today, for the next
- * planned session (of the series whose next unlogged session comes
- * first), with the planned shallowest depth of each of its regions,
- * rounded to the device's step; without a today (a view outside a
- * window), dated on that planned date. A session is never logged as done
- * on a day still to come. Its row opens, so the date, whether it was done
- * and the depths are checked where they are shown. One undoable step.
+ * What Log Session does. It opens a form (#NmSessionForm) to log a
+ * session, dated today, for the next planned session (of the series whose
+ * next unlogged session comes first), with the planned shallowest depth of
+ * each of its regions, rounded to the device's step, pre-filled; without a
+ * today (a view outside a window), dated on that planned date. Only when
+ * the form is accepted is the session logged, as done, in one undoable
+ * step, and its row opens. A session is never logged as done on a day
+ * still to come.
  *
  * Nothing is logged, and a dialog says why, when the plan is blocked (no
  * way round it), the skin type is missing, the screening is not finished
@@ -1116,8 +1249,11 @@ check_loggable (NmScheduleView *self)
  * today's opens; where another series is due today too (a scalp series
  * beside the face), a dialog asks whether to log it or open today's.
  *
- * Returns: (transfer none) (nullable): the new session, or today's session
- *   already in the log; %NULL when a dialog asks
+ * A session booked for today (not done yet: an appointment) is logged
+ * through the same form, filled in from it, and is done once accepted.
+ *
+ * Returns: (transfer none) (nullable): today's session already in the
+ *   log; %NULL when a form or a dialog asks
  */
 NmSession *
 nm_schedule_view_log_session (NmScheduleView *self)
@@ -1138,6 +1274,13 @@ nm_schedule_view_log_session (NmScheduleView *self)
 
   slots = nm_schedule_match_sessions (self->consultation, self->plan);
   today_session = find_today (self, slots, &today_series, &done_today);
+
+  /* booked for today: logged through its form, as done */
+  if (today_session != NULL && !nm_session_get_done (today_session))
+    {
+      open_log_form (self, today_session, NM_SESSION_FORM_LOG_BOOKED);
+      return NULL;
+    }
 
   if (today_session != NULL)
     {
@@ -1184,6 +1327,333 @@ nm_schedule_view_log_session (NmScheduleView *self)
   return log_on (self, next, &date);
 }
 
+/* Appointment times. A popover lists the planned sessions, a row a day,
+ * each with a time and a length. The time is kept on the log's session
+ * that day, or on a booked one (not done) made for it; the calendar
+ * export then writes that day as a timed event. */
+
+/* The session of the log on @iso that holds its appointment: the first
+ * that has a time, else the first that day. */
+static NmSession *
+session_on (NmScheduleView *self,
+            const char     *iso)
+{
+  NmSession *any = NULL;
+
+  for (guint i = 0; i < nm_consultation_get_n_sessions (self->consultation); i++)
+    {
+      NmSession *session = nm_consultation_get_session (self->consultation, i);
+
+      if (g_strcmp0 (nm_session_get_date (session), iso) != 0)
+        continue;
+      if (nm_session_get_time (session) != NULL)
+        return session;
+      if (any == NULL)
+        any = session;
+    }
+  return any;
+}
+
+static guint
+digits_value (const char *p,
+              gsize       n)
+{
+  guint value = 0;
+
+  for (gsize i = 0; i < n; i++)
+    value = value * 10 + (guint) (p[i] - '0');
+  return value;
+}
+
+/**
+ * nm_appointment_time_parse:
+ * @text: a time as typed: "14:30", "9:05", "9.05", "14h30", "1430" or "14"
+ *
+ * Returns: (transfer full) (nullable): the time as the file keeps it,
+ *   "HH:MM"; %NULL when @text is no time of day
+ */
+char *
+nm_appointment_time_parse (const char *text)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text != NULL ? text : ""));
+  gsize n = strspn (t, "0123456789");
+  guint hours, minutes = 0;
+
+  if (n == 0 || n > 4)
+    return NULL;
+  if (t[n] == '\0')
+    {
+      hours = n <= 2 ? digits_value (t, n) : digits_value (t, n - 2);
+      minutes = n <= 2 ? 0 : digits_value (t + n - 2, 2);
+    }
+  else
+    {
+      const char *rest = t + n + 1;
+
+      if (n > 2 || (t[n] != ':' && t[n] != '.' && t[n] != 'h') ||
+          strspn (rest, "0123456789") != 2 || rest[2] != '\0')
+        return NULL;
+      hours = digits_value (t, n);
+      minutes = digits_value (rest, 2);
+    }
+  if (hours > 23 || minutes > 59)
+    return NULL;
+  return g_strdup_printf ("%02u:%02u", hours, minutes);
+}
+
+/* Nothing but a date: a booked entry made only to hold a time. */
+static gboolean
+holds_only_a_date (NmSession *session)
+{
+  g_auto(GStrv) regions = nm_session_dup_depth_regions (session);
+
+  return !nm_session_get_done (session) && regions[0] == NULL && nm_session_get_notes (session) == NULL &&
+         nm_session_get_device (session) == NULL && nm_session_get_duration_min (session) == 0;
+}
+
+static void
+apply_appointment_time (NmScheduleView *self,
+                        GtkEditable    *entry)
+{
+  const char *iso = g_object_get_data (G_OBJECT (entry), "nm-date");
+  GtkSpinButton *length = g_object_get_data (G_OBJECT (entry), "nm-length");
+  const char *text = gtk_editable_get_text (entry);
+  g_autofree char *time = NULL;
+  NmSession *session;
+
+  if (self->consultation == NULL || self->syncing)
+    return;
+  if (text[0] != '\0' && (time = nm_appointment_time_parse (text)) == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      gtk_widget_error_bell (GTK_WIDGET (entry));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  self->syncing = TRUE;
+  gtk_editable_set_text (entry, time != NULL ? time : "");
+  self->syncing = FALSE;
+
+  session = session_on (self, iso);
+  if (session != NULL && g_strcmp0 (nm_session_get_time (session), time) == 0)
+    return;
+  if (session == NULL && time == NULL)
+    return;
+  if (session == NULL)
+    {
+      g_autoptr(NmSession) booked = nm_session_new (iso);
+      guint minutes = (guint) gtk_spin_button_get_value_as_int (length);
+
+      /* booked: done only once it is logged */
+      nm_session_set_time (booked, time);
+      if (minutes > 0)
+        nm_session_set_duration_min (booked, minutes);
+      nm_consultation_add_session (self->consultation, booked);
+    }
+  else if (time == NULL && holds_only_a_date (session))
+    nm_consultation_remove_session (self->consultation, session);
+  else
+    nm_session_set_time (session, time);
+}
+
+static void
+on_appointment_time_activate_cb (GtkEditable    *entry,
+                                 NmScheduleView *self)
+{
+  apply_appointment_time (self, entry);
+}
+
+static void
+on_appointment_time_leave_cb (GtkEventControllerFocus *focus,
+                              NmScheduleView          *self)
+{
+  apply_appointment_time (self, GTK_EDITABLE (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (focus))));
+}
+
+static void
+on_appointment_length_cb (GtkSpinButton  *spin,
+                          NmScheduleView *self)
+{
+  NmSession *session;
+  guint minutes = (guint) gtk_spin_button_get_value_as_int (spin);
+
+  if (self->consultation == NULL || self->syncing)
+    return;
+  session = session_on (self, g_object_get_data (G_OBJECT (spin), "nm-date"));
+  /* kept with the time; held here until a time is typed */
+  if (session != NULL && nm_session_get_time (session) != NULL &&
+      nm_session_get_duration_min (session) != minutes)
+    nm_session_set_duration_min (session, minutes);
+}
+
+static int
+compare_dates (gconstpointer a,
+               gconstpointer b)
+{
+  return g_date_compare (a, b);
+}
+
+/* The popover's rows, from the plan and the log as they are now. */
+static void
+on_appointments_shown_cb (GtkPopover     *popover,
+                          NmScheduleView *self)
+{
+  g_autoptr(GArray) dates = g_array_new (FALSE, FALSE, sizeof (GDate));
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->appointments))) != NULL)
+    gtk_list_box_remove (self->appointments, child);
+  if (self->plan == NULL || self->consultation == NULL)
+    return;
+
+  for (guint s = 0; s < nm_plan_get_n_series (self->plan); s++)
+    {
+      const NmPlanSeries *series = nm_plan_get_series (self->plan, s);
+
+      for (guint k = 0; k < series->n_dates; k++)
+        {
+          gboolean seen = FALSE;
+
+          for (guint d = 0; d < dates->len && !seen; d++)
+            seen = g_date_compare (&g_array_index (dates, GDate, d), &series->dates[k]) == 0;
+          if (!seen)
+            g_array_append_val (dates, series->dates[k]);
+        }
+    }
+  g_array_sort (dates, compare_dates);
+
+  self->syncing = TRUE;
+  for (guint d = 0; d < dates->len; d++)
+    {
+      const GDate *date = &g_array_index (dates, GDate, d);
+      g_autofree char *shown = nm_render_format_date (date);
+      g_autoptr(GString) what = g_string_new (NULL);
+      g_autofree char *accessible = NULL;
+      char iso[16];
+      NmSession *session;
+      GtkWidget *row, *box, *labels, *day, *series_label, *entry, *spin, *unit;
+      GtkEventController *focus;
+
+      date_to_iso (date, iso);
+      session = session_on (self, iso);
+      for (guint s = 0; s < nm_plan_get_n_series (self->plan); s++)
+        {
+          const NmPlanSeries *series = nm_plan_get_series (self->plan, s);
+
+          for (guint k = 0; k < series->n_dates; k++)
+            if (g_date_compare (&series->dates[k], date) == 0)
+              {
+                g_autofree char *one = NULL;
+
+                /* Translators: a planned session in the appointment times,
+                 * e.g. “Skin series 2/4” */
+                one = g_strdup_printf (_("%s %u/%u"), series->label, k + 1, series->sessions);
+                g_string_append_printf (what, "%s%s", what->len > 0 ? ", " : "", one);
+              }
+        }
+
+      box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_widget_set_margin_start (box, 6);
+      gtk_widget_set_margin_end (box, 6);
+      gtk_widget_set_margin_top (box, 3);
+      gtk_widget_set_margin_bottom (box, 3);
+      labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_widget_set_hexpand (labels, TRUE);
+      day = gtk_label_new (shown);
+      gtk_label_set_xalign (GTK_LABEL (day), 0.0f);
+      series_label = gtk_label_new (what->str);
+      gtk_label_set_xalign (GTK_LABEL (series_label), 0.0f);
+      gtk_label_set_ellipsize (GTK_LABEL (series_label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (series_label), 16);
+      gtk_label_set_max_width_chars (GTK_LABEL (series_label), 28);
+      gtk_widget_add_css_class (series_label, "caption");
+      gtk_widget_add_css_class (series_label, "dim-label");
+      gtk_box_append (GTK_BOX (labels), day);
+      gtk_box_append (GTK_BOX (labels), series_label);
+      gtk_box_append (GTK_BOX (box), labels);
+
+      entry = gtk_entry_new ();
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
+      gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), 6);
+      gtk_entry_set_max_length (GTK_ENTRY (entry), 8);
+      /* Translators: the form a time is typed in, 24-hour clock */
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("HH:MM"));
+      gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
+      if (session != NULL && nm_session_get_time (session) != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (entry), nm_session_get_time (session));
+      g_object_set_data_full (G_OBJECT (entry), "nm-date", g_strdup (iso), g_free);
+      /* Translators: the accessible name of a time field; %s is a date */
+      accessible = g_strdup_printf (_("Time on %s"), shown);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      g_signal_connect_object (entry, "activate", G_CALLBACK (on_appointment_time_activate_cb), self, 0);
+      focus = gtk_event_controller_focus_new ();
+      g_signal_connect_object (focus, "leave", G_CALLBACK (on_appointment_time_leave_cb), self, 0);
+      gtk_widget_add_controller (entry, focus);
+      gtk_box_append (GTK_BOX (box), entry);
+
+      spin = gtk_spin_button_new_with_range (0, 240, 5);
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
+                                 session != NULL ? nm_session_get_duration_min (session) : 0);
+      g_object_set_data_full (G_OBJECT (spin), "nm-date", g_strdup (iso), g_free);
+      g_object_set_data (G_OBJECT (entry), "nm-length", spin);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Length in minutes"), -1);
+      g_signal_connect_object (spin, "value-changed", G_CALLBACK (on_appointment_length_cb), self, 0);
+      gtk_box_append (GTK_BOX (box), spin);
+      /* Translators: after an appointment's length: minutes */
+      unit = gtk_label_new (_("min"));
+      gtk_widget_add_css_class (unit, "dim-label");
+      gtk_box_append (GTK_BOX (box), unit);
+
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_list_box_append (self->appointments, row);
+    }
+  self->syncing = FALSE;
+}
+
+static GtkWidget *
+appointments_button (NmScheduleView *self)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title, *hint, *scroller;
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "alarm-symbolic");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Appointment Times"));
+
+  title = gtk_label_new (_("Appointment Times"));
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0.0f);
+  hint = gtk_label_new (_("A session with a time is a timed event in the exported calendar; "
+                          "without one it takes the whole day."));
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (hint), 40);
+  gtk_label_set_xalign (GTK_LABEL (hint), 0.0f);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_widget_add_css_class (hint, "caption");
+  self->appointments = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->appointments, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->appointments), "boxed-list");
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 320);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->appointments));
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), hint);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  g_signal_connect_object (popover, "show", G_CALLBACK (on_appointments_shown_cb), self, 0);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  return button;
+}
+
 static void
 on_log_clicked_cb (NmScheduleView *self)
 {
@@ -1224,6 +1694,7 @@ nm_schedule_view_init (NmScheduleView *self)
 
   g_date_clear (&self->today, 1);
   self->rows = g_ptr_array_new ();
+  nm_date_entry_style_for_locale (&self->date_style);
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
@@ -1247,7 +1718,13 @@ nm_schedule_view_init (NmScheduleView *self)
   log_button = gtk_button_new_with_mnemonic (_("_Log Session"));
   gtk_widget_add_css_class (log_button, "flat");
   g_signal_connect_object (log_button, "clicked", G_CALLBACK (on_log_clicked_cb), self, G_CONNECT_SWAPPED);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->log_group), log_button);
+  {
+    GtkWidget *suffix = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_box_append (GTK_BOX (suffix), appointments_button (self));
+    gtk_box_append (GTK_BOX (suffix), log_button);
+    adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->log_group), suffix);
+  }
   gtk_box_append (GTK_BOX (box), self->log_group);
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), box);

@@ -31,10 +31,13 @@ void       nm_schedule_view_set_plan         (NmScheduleView *self,
 void       nm_schedule_view_set_today        (NmScheduleView *self,
                                               const GDate    *today);
 NmSession *nm_schedule_view_log_session      (NmScheduleView *self);
+GtkWindow *nm_schedule_view_edit_session     (NmScheduleView *self,
+                                              NmSession      *session);
 void       nm_schedule_view_commit           (NmScheduleView *self);
 
 double     _nm_schedule_view_get_font_px     (NmScheduleView *self);
 
+char      *nm_appointment_time_parse         (const char     *text);
 double     nm_depth_round_to_step            (double          depth_mm,
                                               double          step_mm);
 

@@ -8,12 +8,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
 
 #include "nm-client-panel.h"
 #include "nm-file.h"
+#include "nm-ics.h"
 #include "nm-finding.h"
 #include "nm-map-view.h"
 #include "nm-plan-panel.h"
@@ -22,6 +24,7 @@
 #include "nm-screening-panel.h"
 #include "nm-session.h"
 #include "nm-tag-panel.h"
+#include "nm-session-form.h"
 #include "nm-vocab.h"
 #include "nm-window.h"
 #include "window-test-util.h"
@@ -317,6 +320,134 @@ test_window_refuses_bad_file (void)
 
   window_test_destroy (window);
   g_unlink (path);
+}
+
+static AdwMessageDialog *shown_message_dialog (void);
+
+static NmSessionForm *
+shown_session_form (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  NmSessionForm *form = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (NM_IS_SESSION_FORM (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        form = NM_SESSION_FORM (window);
+    }
+  return form;
+}
+
+/* The form Log Session opened, accepted as it was filled in. */
+static NmSession *
+accept_session_form (void)
+{
+  NmSessionForm *form = shown_session_form ();
+  NmSession *session;
+
+  g_assert_nonnull (form);
+  session = nm_session_form_get_session (form);
+  g_assert_true (nm_session_form_accept (form));
+  test_wait_drain ();
+  g_assert_null (shown_session_form ());
+  return session;
+}
+
+/* Log Session, and its form accepted: the session logged (or today's,
+ * already in the log); %NULL when a dialog asks. */
+static NmSession *
+log_session (NmScheduleView *schedule)
+{
+  NmSession *today = nm_schedule_view_log_session (schedule);
+
+  if (today != NULL || shown_session_form () == NULL)
+    return today;
+  return accept_session_form ();
+}
+
+/* Opens @path in @window, which refuses it, and returns the dialog the
+ * application shows for that: its heading and body are plain words, and
+ * the reader's own message is under Details. */
+static void
+check_open_error (NmWindow   *window,
+                  const char *path,
+                  const char *heading,
+                  const char *in_body)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *expander;
+  GtkWidget *detail;
+  const char *body;
+
+  g_assert_false (window_test_open (window, file, &error));
+  g_assert_nonnull (error);
+  nm_window_show_open_error (window, file, error);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("%s: %s", heading, body);
+  g_assert_nonnull (strstr (body, in_body));
+  /* none of the reader's words */
+  g_assert_null (strstr (body, error->message));
+  g_assert_null (strstr (body, "UTF-8"));
+  g_assert_null (strstr (body, "offset"));
+  g_assert_null (strstr (body, "regular"));
+
+  /* the detail, one click away */
+  expander = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_EXPANDER (expander));
+  g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+  detail = gtk_expander_get_child (GTK_EXPANDER (expander));
+  g_assert_true (GTK_IS_LABEL (detail));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (detail)), ==, error->message);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_drain ();
+  g_assert_null (shown_message_dialog ());
+}
+
+static void
+test_window_open_errors_in_words (void)
+{
+  NmWindow *window = new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *folder = g_build_filename (dir, "Clients.needlemap", NULL);
+  g_autofree char *binary = g_build_filename (dir, "photo.needlemap", NULL);
+  g_autofree char *other = g_build_filename (dir, "notes.needlemap", NULL);
+  g_autofree char *newer = g_build_filename (dir, "newer.needlemap", NULL);
+  g_autofree char *gone = g_build_filename (dir, "gone.needlemap", NULL);
+  const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (binary, png, sizeof png - 1, NULL));
+  g_assert_true (g_file_set_contents (other, "{\"shopping\": [\"milk\"]}\n", -1, NULL));
+  g_assert_true (g_file_set_contents (newer, "{\"format\": \"needlemap-consultation\", \"version\": 7, "
+                                      "\"client\": {}, \"findings\": []}\n", -1, NULL));
+
+  check_open_error (window, folder, "This Is a Folder, Not a Consultation", "“Clients.needlemap” is a folder");
+  check_open_error (window, binary, "This Is Not a Needlemap Consultation", "“photo.needlemap”");
+  check_open_error (window, other, "This Is Not a Needlemap Consultation", "“notes.needlemap”");
+  check_open_error (window, newer, "Made by a Newer Needlemap", "newer version of Needlemap");
+  check_open_error (window, gone, "The File Is No Longer There", "“gone.needlemap” could not be found");
+  if (geteuid () != 0)
+    {
+      g_assert_true (g_file_set_contents (other, "{}", -1, NULL));
+      g_assert_cmpint (g_chmod (other, 0), ==, 0);
+      check_open_error (window, other, "No Permission to Read This File", "you do not have permission");
+    }
+  g_assert_null (nm_window_get_consultation (window));
+
+  window_test_destroy (window);
+  g_unlink (binary);
+  g_unlink (other);
+  g_unlink (newer);
+  g_rmdir (folder);
+  g_rmdir (dir);
 }
 
 static void
@@ -758,7 +889,7 @@ test_window_typing_is_not_lost (void)
     g_assert_nonnull (schedule);
     /* a session is logged only after the whole screening */
     answer_all (nm_window_get_consultation (window), NM_ANSWER_NO, NULL);
-    session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
+    session = log_session (NM_SCHEDULE_VIEW (schedule));
     g_assert_nonnull (session);
     session_notes = GTK_EDITABLE (find_widget (schedule, is_entry_row_titled, "Notes"));
     g_assert_nonnull (session_notes);
@@ -1279,6 +1410,111 @@ type_and_apply (GtkWidget  *row,
   g_signal_emit_by_name (row, "apply");
 }
 
+/* The calendar beside the birth date: it opens thirty years back (or on
+ * the date the field holds), its year is set in one step, and a day
+ * picked is the birth date, shown in the locale's form, undone in one. */
+static void
+test_window_birth_date_calendar (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  NmHistory *history;
+  GtkWidget *panel, *birth, *button, *popover;
+  GtkCalendar *calendar;
+  GtkSpinButton *year;
+  NmDateEntryStyle here;
+  g_autoptr(GDateTime) shown = NULL;
+  g_autoptr(GDateTime) day = NULL;
+  g_autofree char *text = NULL;
+  guint steps;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  history = nm_consultation_get_history (consultation);
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_CLIENT_PANEL);
+  birth = find_widget (panel, is_entry_row_titled, "Birth Date");
+  button = find_widget_of_type (birth, GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (button);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  calendar = GTK_CALENDAR (find_widget_of_type (popover, GTK_TYPE_CALENDAR));
+  year = GTK_SPIN_BUTTON (find_widget_of_type (popover, GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (calendar);
+  g_assert_nonnull (year);
+
+  /* no birth date yet: thirty years before today (2026-12-01) */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_visible (popover));
+  shown = gtk_calendar_get_date (calendar);
+  g_assert_cmpint (g_date_time_get_year (shown), ==, 1996);
+  g_assert_cmpint (g_date_time_get_month (shown), ==, 12);
+  g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, 1);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (year), ==, 1996);
+  g_assert_false (nm_consultation_can_undo (consultation));
+
+  /* the year in one step; moving about is no edit */
+  gtk_spin_button_set_value (year, 1985);
+  g_clear_pointer (&shown, g_date_time_unref);
+  shown = gtk_calendar_get_date (calendar);
+  g_assert_cmpint (g_date_time_get_year (shown), ==, 1985);
+  g_assert_cmpint (g_date_time_get_month (shown), ==, 12);
+  g_assert_null (nm_consultation_get_birth_date (consultation));
+  g_assert_true (gtk_widget_get_visible (popover));
+
+  /* a day picked: the birth date, one edit, the calendar closed */
+  steps = nm_history_get_n_undo (history);
+  day = g_date_time_new_local (1985, 3, 12, 0, 0, 0);
+  gtk_calendar_select_day (calendar, day);
+  test_wait_drain ();
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1985-03-12");
+  g_assert_cmpuint (nm_history_get_n_undo (history), ==, steps + 1);
+  g_assert_false (gtk_widget_get_visible (popover));
+  nm_date_entry_style_for_locale (&here);
+  text = nm_date_entry_format (&here, "1985-03-12");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (birth)), ==, text);
+  g_assert_nonnull (find_widget (birth, is_visible_label_saying, "41 years"));
+
+  /* opened again: on that date */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_clear_pointer (&shown, g_date_time_unref);
+  shown = gtk_calendar_get_date (calendar);
+  g_assert_cmpint (g_date_time_get_year (shown), ==, 1985);
+  g_assert_cmpint (g_date_time_get_month (shown), ==, 3);
+  g_assert_cmpint (g_date_time_get_day_of_month (shown), ==, 12);
+
+  /* the keyboard: the year stepped, then Enter on the day shown */
+  gtk_spin_button_set_value (year, 1986);
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1985-03-12");
+  g_assert_true (gtk_widget_get_visible (popover));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (calendar)));
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (popover);
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        gboolean stop = FALSE;
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+          g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Return, 0, 0, &stop);
+        handled |= stop;
+      }
+    g_assert_true (handled);
+  }
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1986-03-12");
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (nm_consultation_get_birth_date (consultation), ==, "1985-03-12");
+
+  /* one undo takes it back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_null (nm_consultation_get_birth_date (consultation));
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+}
+
 /* The birth date as people type it: the locale's form or ISO, the form
  * shown in the row, a date to come refused with a reason. */
 static void
@@ -1585,6 +1821,13 @@ is_session_widget (GtkWidget     *widget,
   return g_object_get_data (G_OBJECT (widget), "nm-session") == session;
 }
 
+static gboolean
+is_session_date_row (GtkWidget     *widget,
+                     gconstpointer  session)
+{
+  return is_entry_row_titled (widget, "Date") && is_session_widget (widget, session);
+}
+
 static GtkSpinButton *
 depth_spin (GtkWidget  *schedule,
             NmSession  *session,
@@ -1650,7 +1893,7 @@ test_window_log_session (void)
   g_assert_cmpfloat (cheek->max_mm, ==, 1.5);
 
   /* Logged today, done, the planned shallow end pre-filled; the row opens. */
-  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (schedule));
+  session = log_session (NM_SCHEDULE_VIEW (schedule));
   g_assert_nonnull (session);
   g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-01");
   g_assert_true (nm_session_get_done (session));
@@ -1753,6 +1996,323 @@ test_window_log_session (void)
   window_test_destroy (window);
   g_unlink (path);
   g_unlink (backup);
+  g_rmdir (dir);
+}
+
+static gboolean
+is_spin_for_region (GtkWidget     *widget,
+                    gconstpointer  region)
+{
+  return GTK_IS_SPIN_BUTTON (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "nm-region"), region) == 0;
+}
+
+static char *
+text_view_text (GtkTextView *view)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+  return gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+}
+
+/* Log Session is a form: nothing is logged until it is accepted; its date
+ * is typed in the locale's form, its depths come pre-filled, its notes run
+ * over several lines. A logged session is edited in the same form, one
+ * undo step each. */
+static void
+test_window_log_session_form (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "form.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmDateEntryStyle here;
+  g_autofree char *today = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *future = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *notes = NULL;
+  const NmPlanRegion *cheek;
+  NmScheduleView *schedule;
+  NmSessionForm *form;
+  NmSession *session;
+  GtkWidget *date, *device, *row_date;
+  GtkTextView *view;
+  GtkSpinButton *spin;
+  guint n, steps;
+  double depth = 0.0;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  cheek = nm_plan_lookup_region (nm_window_get_plan (window), "cheek-left");
+  n = nm_consultation_get_n_sessions (consultation);
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+  nm_date_entry_style_for_locale (&here);
+  today = nm_date_entry_format (&here, "2026-12-01");
+  typed = nm_date_entry_format (&here, "2026-11-30");
+  future = nm_date_entry_format (&here, "2026-12-05");
+
+  /* a form, and nothing logged yet; cancelled, nothing is */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  form = shown_session_form ();
+  g_assert_nonnull (form);
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  gtk_window_close (GTK_WINDOW (form));
+  test_wait_drain ();
+  g_assert_null (shown_session_form ());
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps);
+
+  /* filled in: today in the locale's form, the planned depths */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  form = shown_session_form ();
+  date = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Date");
+  device = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Device");
+  view = GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (form), GTK_TYPE_TEXT_VIEW));
+  spin = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (form), is_spin_for_region, "cheek-left"));
+  g_assert_nonnull (date);
+  g_assert_nonnull (device);
+  g_assert_nonnull (view);
+  g_assert_nonnull (spin);
+  g_assert_nonnull (find_widget_of_type (date, GTK_TYPE_MENU_BUTTON));   /* the calendar */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (date)), ==, today);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), cheek->min_mm, 1e-9);
+  g_assert_nonnull (find_widget (GTK_WIDGET (form), is_spin_for_region, "nose"));
+  /* never needled in this plan: not asked */
+  g_assert_null (find_widget (GTK_WIDGET (form), is_spin_for_region, "eyelid-left"));
+
+  /* a day to come is refused, said in the form */
+  gtk_editable_set_text (GTK_EDITABLE (date), future);
+  g_assert_false (nm_session_form_accept (form));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (form)));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+
+  /* yesterday, typed as the locale writes it; a device; two lines of notes */
+  gtk_editable_set_text (GTK_EDITABLE (date), typed);
+  gtk_editable_set_text (GTK_EDITABLE (device), "Dermapen 4");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "numbing cream 20 min\nslight redness", -1);
+  gtk_spin_button_set_value (spin, 0.67);
+  session = accept_session_form ();
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  g_assert_true (nm_consultation_get_session (consultation, n) == session);
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-11-30");
+  g_assert_true (nm_session_get_done (session));
+  g_assert_cmpstr (nm_session_get_device (session), ==, "Dermapen 4");
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 20 min\nslight redness");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.65);   /* to the device's step */
+  /* the row shows its date in the locale's form */
+  row_date = find_widget (GTK_WIDGET (schedule), is_entry_row_titled, "Date");
+  g_assert_nonnull (row_date);
+
+  /* one undo takes the whole session away; redo brings it back */
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  session = nm_consultation_get_session (consultation, n);
+
+  /* edited later, in the same form, filled in */
+  form = NM_SESSION_FORM (nm_schedule_view_edit_session (schedule, session));
+  g_assert_true (shown_session_form () == form);
+  date = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Date");
+  device = find_widget (GTK_WIDGET (form), is_entry_row_titled, "Device");
+  view = GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (form), GTK_TYPE_TEXT_VIEW));
+  spin = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (form), is_spin_for_region, "cheek-left"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (date)), ==, typed);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (device)), ==, "Dermapen 4");
+  notes = text_view_text (view);
+  g_assert_cmpstr (notes, ==, "numbing cream 20 min\nslight redness");
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.65, 1e-9);
+  /* longer than a file may hold: said, nothing changed */
+  {
+    g_autofree char *long_notes = g_strnfill (NM_FILE_MAX_STRING_CHARS + 1, 'x');
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), long_notes, -1);
+    g_assert_false (nm_session_form_accept (form));
+    g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 20 min\nslight redness");
+  }
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "numbing cream 30 min", -1);
+  gtk_spin_button_set_value (spin, 0.8);
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+  g_assert_true (nm_session_form_accept (form));
+  test_wait_drain ();
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 30 min");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.8);
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+  /* one undo: notes and depth both as they were */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "numbing cream 20 min\nslight redness");
+  g_assert_true (nm_session_get_depth (session, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, 0.65);
+
+  /* the log's own date field takes the locale's form too */
+  row_date = find_widget (GTK_WIDGET (schedule), is_session_date_row, session);
+  g_assert_nonnull (row_date);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row_date)), ==, typed);
+  g_clear_pointer (&shown, g_free);
+  shown = nm_date_entry_format (&here, "2026-11-29");
+  type_and_apply (row_date, shown);
+  g_assert_cmpstr (nm_session_get_date (session), ==, "2026-11-29");
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+assert_time (const char *typed,
+             const char *expected)
+{
+  g_autofree char *time = nm_appointment_time_parse (typed);
+
+  g_assert_cmpstr (time, ==, expected);
+}
+
+static gboolean
+is_tooltip (GtkWidget     *widget,
+            gconstpointer  text)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
+}
+
+typedef struct
+{
+  GType       type;
+  const char *date;
+} DateQuery;
+
+static gboolean
+is_for_date (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  const DateQuery *query = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, query->type) &&
+         g_strcmp0 (g_object_get_data (G_OBJECT (widget), "nm-date"), query->date) == 0;
+}
+
+/* Appointment times, set on the planned sessions in a popover: the time
+ * (and length) is kept on a booked session that day, the calendar export
+ * makes that day a timed event, and on the day Log Session logs the
+ * booked session through its form. */
+static void
+test_window_appointment_times (void)
+{
+  NmWindow *window = new_window ();
+  NmConsultation *consultation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "times.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *ics = NULL;
+  g_autofree char *start = NULL;
+  NmScheduleView *schedule;
+  GtkWidget *button, *popover, *entry, *spin;
+  const NmPlanSeries *series;
+  DateQuery query;
+  NmSession *booked;
+  char iso[16];
+  guint n, steps;
+  double depth = 0.0;
+
+  /* typed as people type times */
+  assert_time ("9.05", "09:05");
+  assert_time (" 14:30 ", "14:30");
+  assert_time ("14h30", "14:30");
+  assert_time ("1430", "14:30");
+  assert_time ("8", "08:00");
+  assert_time ("25:00", NULL);
+  assert_time ("9:5", NULL);
+  assert_time ("noon", NULL);
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  series = nm_plan_get_series (nm_window_get_plan (window), 0);
+  g_assert_cmpuint (series->n_dates, >=, 2);
+  g_snprintf (iso, sizeof iso, "%04d-%02d-%02d", g_date_get_year (&series->dates[1]),
+              g_date_get_month (&series->dates[1]), g_date_get_day (&series->dates[1]));
+  n = nm_consultation_get_n_sessions (consultation);
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+
+  button = find_widget (GTK_WIDGET (schedule), is_tooltip, "Appointment Times");
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  query.type = GTK_TYPE_ENTRY;
+  query.date = iso;
+  entry = find_widget (popover, is_for_date, &query);
+  query.type = GTK_TYPE_SPIN_BUTTON;
+  spin = find_widget (popover, is_for_date, &query);
+  g_assert_nonnull (entry);
+  g_assert_nonnull (spin);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+  /* not a time: nothing changes */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "25:00");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n);
+
+  /* a time: a booked session that day, one undo step */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "9.05");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "09:05");
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
+  booked = nm_consultation_get_session (consultation, n);
+  g_assert_cmpstr (nm_session_get_date (booked), ==, iso);
+  g_assert_cmpstr (nm_session_get_time (booked), ==, "09:05");
+  g_assert_false (nm_session_get_done (booked));
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 45);
+  g_assert_cmpuint (nm_session_get_duration_min (booked), ==, 45);
+
+  /* the calendar: that day timed, the others all day */
+  ics = nm_ics_build (consultation, nm_window_get_plan (window), NULL, &error);
+  g_assert_no_error (error);
+  start = g_strdup_printf ("\r\nDTSTART:%.4s%.2s%.2sT090500\r\nDURATION:PT45M\r\n", iso, iso + 5, iso + 8);
+  g_assert_nonnull (strstr (ics, start));
+  g_assert_nonnull (strstr (ics, "\r\nDTSTART;VALUE=DATE:20261201\r\n"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* booked for today: Log Session logs it through the form, done, no
+   * second session */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  query.type = GTK_TYPE_ENTRY;
+  query.date = "2026-12-01";
+  entry = find_widget (popover, is_for_date, &query);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "14:30");
+  g_signal_emit_by_name (entry, "activate");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 2);
+  booked = nm_consultation_get_session (consultation, n + 1);
+  g_assert_cmpstr (nm_session_get_date (booked), ==, "2026-12-01");
+  g_assert_false (nm_session_get_done (booked));
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  g_assert_nonnull (shown_session_form ());
+  g_assert_true (nm_session_form_get_session (shown_session_form ()) == booked);
+  accept_session_form ();
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 2);
+  g_assert_true (nm_session_get_done (booked));
+  g_assert_cmpstr (nm_session_get_time (booked), ==, "14:30");
+  g_assert_true (nm_session_get_depth (booked, "cheek-left", &depth));
+  g_assert_cmpfloat (depth, ==, nm_plan_lookup_region (nm_window_get_plan (window), "cheek-left")->min_mm);
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
   g_rmdir (dir);
 }
 
@@ -1874,7 +2434,7 @@ test_window_log_session_checks (void)
 
   /* acknowledged: logged, as with any other precaution */
   nm_consultation_set_acknowledgement (consultation, "anticoagulants", "GP agrees");
-  logged = nm_schedule_view_log_session (schedule);
+  logged = log_session (schedule);
   g_assert_nonnull (logged);
   g_assert_null (shown_message_dialog ());
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, n + 1);
@@ -1953,7 +2513,7 @@ test_window_log_session_once_a_day (void)
   g_assert_cmpuint (nm_plan_get_n_series (nm_window_get_plan (window)), ==, 2);
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 0);
 
-  first = nm_schedule_view_log_session (schedule);
+  first = log_session (schedule);
   g_assert_nonnull (first);
   g_assert_cmpstr (nm_session_get_date (first), ==, "2026-12-01");
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
@@ -1976,6 +2536,7 @@ test_window_log_session_once_a_day (void)
   /* the scalp was treated too: logged, one session of each series today */
   g_assert_null (nm_schedule_view_log_session (schedule));
   respond (shown_message_dialog (), "log");
+  accept_session_form ();
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 2);
   scalp = nm_consultation_get_session (consultation, 1);
   g_assert_cmpstr (nm_session_get_date (scalp), ==, "2026-12-01");
@@ -2136,6 +2697,7 @@ main (int   argc,
   g_test_add_func ("/window/edit-modified-undo", test_window_edit_marks_modified_and_undo);
   g_test_add_func ("/window/save-and-load", test_window_save_and_load);
   g_test_add_func ("/window/refuses-bad-file", test_window_refuses_bad_file);
+  g_test_add_func ("/window/open-errors-in-words", test_window_open_errors_in_words);
   g_test_add_func ("/window/open-sample", test_window_open_sample);
   g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
   g_test_add_func ("/window/never-overwrites-unread", test_window_never_overwrites_unread);
@@ -2153,10 +2715,13 @@ main (int   argc,
   g_test_add_func ("/window/device-per-consultation", test_window_device_per_consultation);
   g_test_add_func ("/window/client-guardian-age", test_window_client_guardian_age);
   g_test_add_func ("/window/birth-date-forms", test_window_birth_date_forms);
+  g_test_add_func ("/window/birth-date-calendar", test_window_birth_date_calendar);
   g_test_add_func ("/window/screening-24", test_window_screening_24);
   g_test_add_func ("/window/screening-questions-wrap", test_window_screening_questions_wrap);
   g_test_add_func ("/window/answer-rest-no-asks", test_window_answer_rest_no_asks);
   g_test_add_func ("/window/log-session", test_window_log_session);
+  g_test_add_func ("/window/log-session-form", test_window_log_session_form);
+  g_test_add_func ("/window/appointment-times", test_window_appointment_times);
   g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
   g_test_add_func ("/window/log-session-full", test_window_log_session_full);
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);

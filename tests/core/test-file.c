@@ -245,6 +245,76 @@ test_round_trip_model (void)
   g_assert_cmpfloat (depth, ==, 0.3);
 }
 
+/* A session's appointment time and length (additive keys "time" and
+ * "duration_min"): read, written back, refused when not a time or out of
+ * range, and undoable like any other edit. */
+static void
+test_session_appointment (void)
+{
+  static const char text[] =
+    "{\"format\":\"needlemap-consultation\",\"version\":1,\"client\":{\"fitzpatrick\":2},"
+    "\"findings\":[],\"sessions\":[{\"date\":\"2026-12-01\",\"done\":false,\"time\":\"14:30\","
+    "\"duration_min\":45},{\"date\":\"2027-01-12\",\"done\":false}]}";
+  static const char *bad[] = {
+    "\"time\":\"24:00\"", "\"time\":\"9:30\"", "\"time\":\"09:60\"", "\"time\":\"0930\"",
+    "\"time\":930", "\"duration_min\":0", "\"duration_min\":1441", "\"duration_min\":45.5",
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(NmConsultation) c = NULL;
+  g_autoptr(NmConsultation) again = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *written = NULL;
+  NmSession *s;
+
+  c = nm_file_load_bytes (bytes, &error);
+  g_assert_no_error (error);
+  s = nm_consultation_get_session (c, 0);
+  g_assert_cmpstr (nm_session_get_time (s), ==, "14:30");
+  g_assert_cmpuint (nm_session_get_duration_min (s), ==, 45);
+  g_assert_null (nm_session_get_time (nm_consultation_get_session (c, 1)));
+  g_assert_cmpuint (nm_session_get_duration_min (nm_consultation_get_session (c, 1)), ==, 0);
+
+  /* written back as read, and only where set */
+  first = nm_file_serialize (c);
+  written = g_strndup (g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_assert_nonnull (strstr (written, "\"time\": \"14:30\""));
+  g_assert_nonnull (strstr (written, "\"duration_min\": 45"));
+  g_assert_true (strstr (written, "\"time\"") == g_strrstr (written, "\"time\""));
+  again = nm_file_load_bytes (first, &error);
+  g_assert_no_error (error);
+  second = nm_file_serialize (again);
+  assert_bytes_equal (first, second);
+
+  /* an edit like any other: one undo each */
+  nm_session_set_time (s, "09:00");
+  nm_session_set_duration_min (s, 60);
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_cmpuint (nm_session_get_duration_min (s), ==, 45);
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_cmpstr (nm_session_get_time (s), ==, "14:30");
+  g_assert_false (nm_session_time_is_valid ("12:3"));
+  g_assert_true (nm_session_time_is_valid ("00:00"));
+  g_assert_true (nm_session_time_is_valid ("23:59"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("{\"format\":\"needlemap-consultation\",\"version\":1,"
+                                               "\"client\":{\"fitzpatrick\":2},\"findings\":[],"
+                                               "\"sessions\":[{\"date\":\"2026-12-01\",%s}]}", bad[i]);
+      g_autoptr(GBytes) b = g_bytes_new (file, strlen (file));
+      g_autoptr(NmConsultation) refused = NULL;
+      g_autoptr(GError) why = NULL;
+
+      refused = nm_file_load_bytes (b, &why);
+      g_test_message ("%s -> %s", bad[i], why != NULL ? why->message : "(loaded)");
+      g_assert_null (refused);
+      g_assert_error (why, NM_FILE_ERROR, NM_FILE_ERROR_INVALID);
+      g_assert_nonnull (strstr (why->message, "sessions"));
+    }
+}
+
 static void
 test_save (void)
 {
@@ -598,6 +668,7 @@ main (int   argc,
   g_test_add_func ("/file/serialize-canonical", test_serialize_canonical);
   g_test_add_func ("/file/round-trip", test_round_trip);
   g_test_add_func ("/file/round-trip-model", test_round_trip_model);
+  g_test_add_func ("/file/session-appointment", test_session_appointment);
   g_test_add_func ("/file/save", test_save);
   g_test_add_func ("/file/failed-save-keeps-file", test_failed_save_keeps_file);
   g_test_add_func ("/file/base-is-valid", test_base_is_valid);

@@ -650,6 +650,69 @@ test_python_icalendar (void)
   g_unlink (path);
 }
 
+/* Appointment times: a session of the log with a time on a planned date
+ * makes that event timed (floating local time, its length, an hour when
+ * it does not say); a date without one stays an all-day event. */
+static void
+test_appointment_times (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  g_autoptr(GDateTime) stamp = fixed_stamp ();
+  NmIcsOptions options = { FALSE, NULL, stamp };
+  g_autoptr(NmSession) first = nm_session_new ("2026-12-01");
+  g_autoptr(NmSession) second = nm_session_new ("2027-01-12");
+  g_autoptr(NmSession) untimed = nm_session_new ("2027-02-23");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ics = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  GPtrArray *props;
+
+  nm_session_set_time (first, "14:30");
+  nm_session_set_duration_min (first, 45);
+  nm_session_set_time (second, "09:05");
+  nm_consultation_add_session (consultation, first);
+  nm_consultation_add_session (consultation, second);
+  nm_consultation_add_session (consultation, untimed);
+  plan = plan_for (consultation);
+  ics = nm_ics_build (consultation, plan, &options, &error);
+  g_assert_no_error (error);
+  events = parse_strict (ics);
+  g_assert_cmpuint (events->len, ==, 10);
+
+  /* skin series: 1 Dec at 14:30 for 45 minutes */
+  props = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (event_get (props, "DTSTART"), ==, "20261201T143000");
+  g_assert_cmpstr (event_get (props, "DURATION"), ==, "PT45M");
+  g_assert_null (event_get (props, "DTSTART;VALUE=DATE"));
+  g_assert_null (event_get (props, "DTEND;VALUE=DATE"));
+  g_assert_null (event_get (props, "DTEND"));
+  /* 12 Jan at 09:05, an hour */
+  props = g_ptr_array_index (events, 1);
+  g_assert_cmpstr (event_get (props, "DTSTART"), ==, "20270112T090500");
+  g_assert_cmpstr (event_get (props, "DURATION"), ==, "PT1H");
+  /* 23 Feb: a session without a time: all day, as before */
+  props = g_ptr_array_index (events, 2);
+  g_assert_cmpstr (event_get (props, "DTSTART;VALUE=DATE"), ==, "20270223");
+  g_assert_cmpstr (event_get (props, "DTEND;VALUE=DATE"), ==, "20270224");
+  g_assert_null (event_get (props, "DTSTART"));
+  g_assert_null (event_get (props, "DURATION"));
+  /* 6 Apr: nothing in the log: all day */
+  props = g_ptr_array_index (events, 3);
+  g_assert_cmpstr (event_get (props, "DTSTART;VALUE=DATE"), ==, "20270406");
+  /* the scalp series' first session is the same appointment */
+  props = g_ptr_array_index (events, 4);
+  g_assert_cmpstr (event_get (props, "DTSTART"), ==, "20261201T143000");
+  props = g_ptr_array_index (events, 5);
+  g_assert_cmpstr (event_get (props, "DTSTART;VALUE=DATE"), ==, "20261215");
+
+  /* longer than an hour, not whole hours */
+  nm_session_set_duration_min (first, 90);
+  g_clear_pointer (&ics, g_free);
+  ics = nm_ics_build (consultation, plan, &options, NULL);
+  g_assert_nonnull (strstr (ics, "\r\nDURATION:PT1H30M\r\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -666,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/outputs/ics/year-9999", test_year_9999);
   g_test_add_func ("/outputs/ics/uids-random", test_uids_random);
   g_test_add_func ("/outputs/ics/calendar-uid-in-file", test_calendar_uid_in_file);
+  g_test_add_func ("/outputs/ics/appointment-times", test_appointment_times);
 
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 #include "nm-plan-panel.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
+#include "nm-session-form.h"
 
 #include <math.h>
 #include "outputs-test-util.h"
@@ -198,6 +199,29 @@ test_acknowledgement_in_place (void)
   drain ();
 }
 
+/* Log Session, and the form it opens accepted as it was filled in. */
+static NmSession *
+log_and_accept (NmScheduleView *view)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  NmSessionForm *form = NULL;
+  NmSession *session;
+
+  g_assert_null (nm_schedule_view_log_session (view));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (NM_IS_SESSION_FORM (window))
+        form = NM_SESSION_FORM (window);
+    }
+  g_assert_nonnull (form);
+  session = nm_session_form_get_session (form);
+  g_assert_true (nm_session_form_accept (form));
+  drain ();
+  return session;
+}
+
 static void
 test_session_log (void)
 {
@@ -212,7 +236,7 @@ test_session_log (void)
   nm_schedule_view_set_consultation (NM_SCHEDULE_VIEW (view), consultation);
   nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
 
-  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (view));
+  session = log_and_accept (NM_SCHEDULE_VIEW (view));
   g_assert_nonnull (session);
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 1);
   g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-01");
@@ -249,12 +273,12 @@ test_session_log (void)
   }
 
   /* the next one logged is the next planned: the scalp's second session */
-  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (view));
+  session = log_and_accept (NM_SCHEDULE_VIEW (view));
   g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-01");
   g_clear_pointer (&plan, nm_plan_unref);
   plan = plan_for (consultation);
   nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
-  session = nm_schedule_view_log_session (NM_SCHEDULE_VIEW (view));
+  session = log_and_accept (NM_SCHEDULE_VIEW (view));
   g_assert_cmpstr (nm_session_get_date (session), ==, "2026-12-15");
   g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 3);
 
