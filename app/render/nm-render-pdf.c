@@ -464,7 +464,8 @@ compare_numbers (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* "[3, 7]": the numbers of @keys in the Sources list, in order */
+/* "[3, 7]": the numbers of @keys in the Sources list, in order, with
+ * no-break spaces so that a citation never breaks across lines */
 static char *
 cite_numbers (const char * const *keys,
               gpointer            user_data)
@@ -488,7 +489,7 @@ cite_numbers (const char * const *keys,
   g_array_sort (numbers, compare_numbers);
   g_string_append_c (out, '[');
   for (guint j = 0; j < numbers->len; j++)
-    g_string_append_printf (out, "%s%u", j > 0 ? ", " : "", g_array_index (numbers, guint, j));
+    g_string_append_printf (out, "%s%u", j > 0 ? ",\u00a0" : "", g_array_index (numbers, guint, j));
   g_string_append_c (out, ']');
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

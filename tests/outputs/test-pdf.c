@@ -1215,6 +1215,9 @@ read_citation (const char *p,
       if (*p != ',')
         return 0;
       p++;
+      /* a no-break space after the commas (poppler may give a space) */
+      if (g_str_has_prefix (p, "\u00a0"))
+        p += strlen ("\u00a0");
       while (g_ascii_isspace (*p))
         p++;
     }
