@@ -153,7 +153,8 @@ draw_text (cairo_t    *cr,
   show_layout (cr, layout, x, y, align);
 }
 
-/* Like draw_text(), on one line no wider than @width, ellipsized */
+/* Like draw_text(), in a box @width wide: wrapped on up to @lines lines,
+ * the last ellipsized */
 static void
 draw_text_within (cairo_t    *cr,
                   const char *family,
@@ -163,17 +164,20 @@ draw_text_within (cairo_t    *cr,
                   double      x,
                   double      y,
                   double      width,
+                  int         lines,
                   double      align)
 {
   g_autoptr(PangoLayout) layout = make_layout (cr, family, size, PANGO_WEIGHT_NORMAL, text);
 
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    }
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (layout, -MAX (lines, 1));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, align >= 0.75 ? PANGO_ALIGN_RIGHT
+                                      : align >= 0.25 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
   set_rgb (cr, colour, 1.0);
-  show_layout (cr, layout, x, y, align);
+  cairo_move_to (cr, x - align * width, y);
+  pango_cairo_show_layout (cr, layout);
 }
 
 static double
@@ -612,7 +616,7 @@ legend_layout (const Frame *f,
       g_autofree char *line = g_strdup_printf (_("Healing phases after each session %s"), sources);
 
       draw_text_within (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, &f->pal->muted, line,
-                        x0, y + row_h, f->width - x0, 0.0);
+                        x0, y + row_h, f->width - x0, 1, 0.0);
     }
   return rows;
 }
@@ -1240,7 +1244,7 @@ draw_lane_maintenance (const Frame *f,
   draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted, every,
              mx, base + f->fs * 1.2, 0.5);
   draw_text_within (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, &f->pal->muted, sources,
-                    mx, base + f->fs * 2.2, l->maint_w, 0.5);
+                    mx, base + f->fs * 2.2, l->maint_w, 2, 0.5);
 }
 
 /* A line for today across the lanes, its label hanging below them; off
