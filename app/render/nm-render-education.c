@@ -1232,7 +1232,23 @@ sweep_init (Ctx   *c,
             Sweep *s,
             double top)
 {
-  s->gutter = MARGIN + 300;
+  double widest = 0;
+
+  /* the phases' names and timings each on one line left of the track (in
+   * French a timing on two ran into the next phase's name) */
+  for (guint p = 0; p < NM_N_HEALING_PHASES; p++)
+    {
+      NmHealingPhaseInfo info = nm_texts_healing_phase (p);
+      g_autoptr(PangoLayout) name = layout (c, info.name, 24, TRUE, -1, FALSE);
+      g_autoptr(PangoLayout) timing = layout (c, info.timing, 15, FALSE, -1, FALSE);
+      double w;
+
+      size_of (name, &w, NULL);
+      widest = MAX (widest, w);
+      size_of (timing, &w, NULL);
+      widest = MAX (widest, w);
+    }
+  s->gutter = MARGIN + CLAMP (widest + 20, 300, 440);
   s->x1 = c->W - MARGIN - 20;
   s->track = s->x1 - s->gutter;
   s->lane_y = top + 22;
