@@ -21,9 +21,14 @@ G_BEGIN_DECLS
  * texts of the plan name their sources by these keys in brackets, e.g.
  * "(JUV, DP)". */
 
+/* Makes the text that stands for @keys, cited together. */
+typedef char * (*NmReferencesCiteFunc) (const char * const *keys,
+                                        gpointer            user_data);
+
 guint        nm_references_get_n      (void);
 const char  *nm_references_get_key   (guint               index);
 const char  *nm_reference_lookup     (const char         *key);
+const char  *nm_reference_short_name (const char         *key);
 
 void         nm_references_scan      (GHashTable         *keys,
                                       const char         *text);
@@ -31,5 +36,9 @@ void         nm_references_scan_list (GHashTable         *keys,
                                       const char         *list);
 char       **nm_references_sorted    (GHashTable         *keys);
 char       **nm_references_collect   (const char * const *texts);
+char        *nm_references_short_names (const char       *list);
+char        *nm_references_rewrite   (const char         *text,
+                                      NmReferencesCiteFunc cite,
+                                      gpointer            user_data);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "nm-render-style.h"
 #include "nm-atlas.h"
 #include "nm-finding.h"
+#include "nm-references.h"
 #include "nm-render-education.h"
 #include "nm-render-map.h"
 #include "nm-render-schedule.h"
@@ -1089,19 +1090,32 @@ draw_pen (Ctx           *c,
   cairo_restore (cr);
 }
 
-/* Under the picture: where the thicknesses come from */
+/* Under the picture: where the thicknesses come from, its sources named
+ * in short, in the room above the page dots (smaller type in a longer
+ * language) */
 static void
 draw_section_caption (Ctx           *c,
                       const Section *s)
 {
-  /* TRANSLATORS: %s is where the skin was measured, e.g. "cheekbone"; then the source keys */
+  g_autofree char *sources = nm_references_short_names (s->skin.sources);
+  /* TRANSLATORS: %s is where the skin was measured, e.g. "cheekbone";
+   * then its sources named in short, "Meng 2022, Chopra 2015" */
   g_autofree char *caption = g_strdup_printf (_("To scale. Thicknesses measured at the %s (average of women and men). Source: %s"),
-                                              s->skin.site, s->skin.sources);
+                                              s->skin.site, sources);
+  /* TRANSLATORS: %s is a source named in short, "Kalluri 2011"; a
+   * one-line caption under the picture */
+  g_autofree char *reach = g_strdup_printf (_("The setting is the needle’s length; skin gives way under it, "
+                                              "so the needle reaches less deep (%s)."),
+                                            nm_reference_short_name ("K1"));
   double y = s->bottom + 12;
+  double room = c->H - 46 - y;
+  double size;
 
-  y += text (c, caption, s->x, y, s->w, 16, FALSE, &faint, 1);
-  text (c, _("The setting is the needle’s length; skin gives way under it, so the needle reaches less deep (K1)."),
-        s->x, y + 2, s->w, 16, FALSE, &faint, 1);
+  for (size = 16; size > 12; size -= 1)
+    if (text_height (c, caption, s->w, size, FALSE) + 2 + text_height (c, reach, s->w, size, FALSE) <= room)
+      break;
+  y += text (c, caption, s->x, y, s->w, size, FALSE, &faint, 1);
+  text (c, reach, s->x, y + 2, s->w, size, FALSE, &faint, 1);
 }
 
 /* The steps, beside the picture, the one the animation is at bright */
@@ -1115,12 +1129,32 @@ draw_needling_steps (Ctx           *c,
   double col_w = c->W - col_x - MARGIN;
   double y = top + 10;
   const char *steps[4];
+  g_autofree char *lab = NULL;
+  double size, lab_size;
   int active;
 
   steps[0] = _("A pen moves fine sterile needles in and out of the skin, to the depth set for each area.");
   steps[1] = _("Each needle leaves a tiny channel. The skin reads it as a small injury and starts to repair.");
   steps[2] = nm_texts_channels_close ();
   steps[3] = _("Over the following weeks and months the repair builds new collagen in the dermis.");
+  /* TRANSLATORS: the sources of the steps, named in short: a laboratory
+   * study ("Kalluri 2011") and a study of new collagen ("Aust 2008") */
+  lab = g_strdup_printf (_("Lab study: %s. New collagen: %s."), nm_reference_short_name ("K1"),
+                         nm_reference_short_name ("AUS"));
+  /* the largest type that keeps the steps and their sources above the
+   * page dots */
+  for (size = 24; size > 16; size -= 1)
+    {
+      double h = 0;
+
+      lab_size = MAX (size * 2 / 3, 13);
+      for (int i = 0; i < 4; i++)
+        h += text_height (c, steps[i], col_w - 52, size, FALSE) + size * 1.25;
+      h += text_height (c, lab, col_w - 52, lab_size, FALSE);
+      if (y + h <= c->H - 50)
+        break;
+    }
+  lab_size = MAX (size * 2 / 3, 13);
   if (t < NEEDLE_UP_START)
     active = 0;
   else if (t < CHANNELS_CLOSE)
@@ -1137,10 +1171,10 @@ draw_needling_steps (Ctx           *c,
       double emphasis = active < 0 || i == active ? 1.0 : i < active ? 0.55 : 0.15;
       const char *string = steps[i];
 
-      draw_step (c, i + 1, string, col_x, y, col_w, 24, emphasis);
-      y += text_height (c, string, col_w - 52, 24, FALSE) + 30;
+      draw_step (c, i + 1, string, col_x, y, col_w, size, emphasis);
+      y += text_height (c, string, col_w - 52, size, FALSE) + size * 1.25;
     }
-  text (c, _("Lab study: K1. New collagen: AUS."), col_x + 52, y, col_w - 52, 16, FALSE, &faint, 1);
+  text (c, lab, col_x + 52, y, col_w - 52, lab_size, FALSE, &faint, 1);
 }
 
 static void
@@ -1198,7 +1232,23 @@ sweep_init (Ctx   *c,
             Sweep *s,
             double top)
 {
-  s->gutter = MARGIN + 300;
+  double widest = 0;
+
+  /* the phases' names and timings each on one line left of the track (in
+   * French a timing on two ran into the next phase's name) */
+  for (guint p = 0; p < NM_N_HEALING_PHASES; p++)
+    {
+      NmHealingPhaseInfo info = nm_texts_healing_phase (p);
+      g_autoptr(PangoLayout) name = layout (c, info.name, 24, TRUE, -1, FALSE);
+      g_autoptr(PangoLayout) timing = layout (c, info.timing, 15, FALSE, -1, FALSE);
+      double w;
+
+      size_of (name, &w, NULL);
+      widest = MAX (widest, w);
+      size_of (timing, &w, NULL);
+      widest = MAX (widest, w);
+    }
+  s->gutter = MARGIN + CLAMP (widest + 20, 300, 440);
   s->x1 = c->W - MARGIN - 20;
   s->track = s->x1 - s->gutter;
   s->lane_y = top + 22;
@@ -1357,11 +1407,28 @@ draw_healing_cards (Ctx         *c,
   guint n_signs = nm_texts_n_healing_signs ();
   double cards_y = s->axis_y + 92;
   double card_w = (c->W - 2 * MARGIN - (n_signs - 1) * 20) / n_signs;
-  double card_h;
+  double card_h, size;
 
   text (c, _("What you may see"), MARGIN, cards_y, -1, 22, TRUE, &muted, 1);
   cards_y += 34;
   card_h = c->H - 112 - cards_y;
+  /* the largest type that fits every card's text above its sources */
+  for (size = 20; size > 14; size -= 1)
+    {
+      gboolean fits = TRUE;
+
+      for (guint i = 0; i < n_signs && fits; i++)
+        {
+          NmHealingSign sign = nm_texts_healing_sign (i);
+          g_autofree char *sources = nm_references_short_names (sign.sources);
+
+          fits = 14 + text_height (c, sign.when, card_w - 36, 23, TRUE) + 6 +
+                 text_height (c, sign.text, card_w - 36, size, FALSE) + 6 +
+                 text_height (c, sources, card_w - 36, 13, FALSE) + 12 <= card_h;
+        }
+      if (fits)
+        break;
+    }
   for (guint i = 0; i < n_signs; i++)
     {
       NmHealingSign sign = nm_texts_healing_sign (i);
@@ -1381,8 +1448,14 @@ draw_healing_cards (Ctx         *c,
       set_rgb (cr, now ? &accent : &faint, now ? 1 : 0.4);
       cairo_stroke (cr);
       y += text (c, sign.when, x + 18, y, card_w - 36, 23, TRUE, &warm, shown) + 6;
-      text (c, sign.text, x + 18, y, card_w - 36, 20, FALSE, &fg, shown);
-      text (c, sign.sources, x + 18, cards_y + card_h - 28, card_w - 36, 15, FALSE, &faint, shown);
+      text (c, sign.text, x + 18, y, card_w - 36, size, FALSE, &fg, shown);
+      /* its sources named in short, on the card's last lines */
+      {
+        g_autofree char *sources = nm_references_short_names (sign.sources);
+        double h = text_height (c, sources, card_w - 36, 13, FALSE);
+
+        text (c, sources, x + 18, cards_y + card_h - 12 - h, card_w - 36, 13, FALSE, &faint, shown);
+      }
     }
 }
 
@@ -1398,8 +1471,21 @@ page_healing (Ctx *c)
   draw_now (c, &s);
   draw_underneath (c, &s);
   draw_healing_cards (c, &s);
-  text (c, _("Timings differ from person to person and between sources. Sources: DQ, CHU, AMI, AGB, MAD, AUS."),
-        MARGIN, c->H - 98, c->W - 2 * MARGIN, 16, FALSE, &faint, 1);
+  {
+    g_autoptr(GString) keys = g_string_new (NULL);
+    g_autofree char *sources = NULL;
+    g_autofree char *line = NULL;
+
+    /* the phases' sources (the cards name their own) */
+    for (guint p = 0; p < NM_N_HEALING_PHASES; p++)
+      g_string_append_printf (keys, "%s%s", p > 0 ? ", " : "", nm_texts_healing_phase (p).sources);
+    sources = nm_references_short_names (keys->str);
+    /* TRANSLATORS: %s is the sources of the healing phases, named in
+     * short: "amieamed.com, Aust 2008" */
+    line = g_strdup_printf (_("Timings differ from person to person and between sources. Healing phases: %s."),
+                            sources);
+    text (c, line, MARGIN, c->H - 98, c->W - 2 * MARGIN, 16, FALSE, &faint, 1);
+  }
 }
 
 /* ------------------------------------------------------ page 3: the map */
@@ -2175,9 +2261,9 @@ aftercare_items (Ctx      *c,
       g_autofree char *escaped = NULL;
       g_autoptr(PangoLayout) l = NULL;
 
+      /* its sources are named under the advice, page_aftercare() */
       escaped = g_markup_escape_text (item.text, -1);
-      markup = g_strdup_printf ("%s  <span size=\"70%%\" foreground=\"#9ca4b0\">%s</span>",
-                                escaped, item.sources);
+      markup = g_strdup (escaped);
 
       if (item.kind == NM_AFTERCARE_CONTACT)
         {
@@ -2217,7 +2303,21 @@ page_aftercare (Ctx *c)
 {
   double top = draw_frame (c, NM_EDUCATION_PAGE_AFTERCARE);
   double col_w = (c->W - 2 * MARGIN - 60) / 2;
-  double size, bottom;
+  double size, bottom, note_h;
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autofree char *sources = NULL;
+  g_autofree char *note = NULL;
+
+  /* the advice's sources, named in short once under it: beside each line
+   * they would take the room of the advice */
+  for (guint i = 0; i < nm_texts_n_aftercare (); i++)
+    g_string_append_printf (keys, "%s%s", i > 0 ? ", " : "", nm_texts_aftercare (i).sources);
+  sources = nm_references_short_names (keys->str);
+  /* TRANSLATORS: %s is the sources of the advice, named in short:
+   * "dermatiquelaserandskin.com, Chu 2021, …" */
+  note = g_strdup_printf (_("Where sources differ, this advice takes the more cautious one. Sources: %s."),
+                          sources);
+  note_h = text_height (c, note, c->W - 2 * MARGIN, 16, FALSE);
 
   draw_icon (c->cr, NM_AFTERCARE_DO, MARGIN + 16, top + 18, 16, 1);
   text (c, _("Do"), MARGIN + 44, top, col_w, 30, TRUE, &good, 1);
@@ -2226,12 +2326,11 @@ page_aftercare (Ctx *c)
 
   /* the largest type that leaves room for the footnote */
   for (size = 25; size > 15; size -= 1)
-    if (aftercare_items (c, top + 54, size, FALSE) <= c->H - 110)
+    if (aftercare_items (c, top + 54, size, FALSE) <= c->H - 64 - note_h)
       break;
   bottom = aftercare_items (c, top + 54, size, TRUE);
 
-  text (c, _("Where sources differ, this advice takes the more cautious one."),
-        MARGIN, MAX (bottom - 6, c->H - 104), c->W - 2 * MARGIN, 17, FALSE, &faint, 1);
+  text (c, note, MARGIN, MAX (bottom - 6, c->H - 58 - note_h), c->W - 2 * MARGIN, 16, FALSE, &faint, 1);
 }
 
 /* ------------------------------------------------------------ the pages */

@@ -136,6 +136,9 @@ struct _NmPdfDocument
   Table            regions;
   Table            sessions;
   Table            sources;
+  GPtrArray       *cited;            /* the keys cited: source n is cited[n - 1] */
+  GHashTable      *numbers;          /* key → its number, GUINT_TO_POINTER */
+  gboolean         numbered;         /* laid out: no source gets a number now */
   double           schedule_height;
   double           wait_height;      /* the note on why the first session moved */
 };
@@ -426,6 +429,107 @@ esc (const char *s)
   return g_markup_escape_text (s != NULL ? s : "", -1);
 }
 
+/* Sources by number */
+
+/* The number of source @key in the Sources list: the sources are numbered
+ * in the order the laid-out pages first cite them, so every number the
+ * pages show is one of the list's. */
+static guint
+source_number (NmPdfDocument *doc,
+               const char    *key)
+{
+  gpointer n;
+
+  if (g_hash_table_lookup_extended (doc->numbers, key, NULL, &n))
+    return GPOINTER_TO_UINT (n);
+  if (doc->numbered)
+    {
+      g_warning ("Source %s is cited by a page but not listed", key);
+      return 0;
+    }
+  if (nm_reference_lookup (key) == NULL)
+    return 0;
+  g_ptr_array_add (doc->cited, g_strdup (key));
+  g_hash_table_insert (doc->numbers, g_ptr_array_index (doc->cited, doc->cited->len - 1),
+                       GUINT_TO_POINTER (doc->cited->len));
+  return doc->cited->len;
+}
+
+static int
+compare_numbers (gconstpointer a,
+                 gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* "[3, 7]": the numbers of @keys in the Sources list, in order, with
+ * no-break spaces so that a citation never breaks across lines */
+static char *
+cite_numbers (const char * const *keys,
+              gpointer            user_data)
+{
+  NmPdfDocument *doc = user_data;
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      guint n = source_number (doc, keys[i]);
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < numbers->len; j++)
+        seen |= g_array_index (numbers, guint, j) == n;
+      if (n > 0 && !seen)
+        g_array_append_val (numbers, n);
+    }
+  if (numbers->len == 0)
+    return g_strdup ("");
+  g_array_sort (numbers, compare_numbers);
+  g_string_append_c (out, '[');
+  for (guint j = 0; j < numbers->len; j++)
+    g_string_append_printf (out, "%s%u", j > 0 ? ",\u00a0" : "", g_array_index (numbers, guint, j));
+  g_string_append_c (out, ']');
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* "[3, 7]" for a list of keys, "DQ, MON" */
+static char *
+cite_list (NmPdfDocument *doc,
+           const char    *list)
+{
+  g_auto(GStrv) keys = g_strsplit (list != NULL ? list : "", ",", -1);
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_strstrip (keys[i]);
+  return cite_numbers ((const char * const *) keys, doc);
+}
+
+/* @text (plain, not markup) with its keys in brackets, "(JUV, DP)", by
+ * number, "[3, 7]". The consultation's own device, "(plan.device)", is
+ * no source to look up: the text already says so. */
+static char *
+cite_text (NmPdfDocument *doc,
+           const char    *text)
+{
+  g_autofree char *numbered = nm_references_rewrite (text, cite_numbers, doc);
+  g_autoptr(GString) out = g_string_new (numbered);
+
+  g_string_replace (out, " (plan.device)", "", 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* @text cited by number, escaped for markup */
+static char *
+esc_cited (NmPdfDocument *doc,
+           const char    *text)
+{
+  g_autofree char *cited = cite_text (doc, text);
+
+  return esc (cited);
+}
+
 /* Document model */
 
 static double
@@ -708,7 +812,7 @@ wait_note (NmPdfDocument *doc)
     return NULL;
   date = nm_render_format_date (until);
   sources = wait_sources (doc->plan);
-  sources_e = esc (sources);
+  sources_e = esc_cited (doc, sources);
   if (sunburn && procedure)
     why = _("Sunburn or a fresh tan, and a recent procedure in the area");
   else if (sunburn)
@@ -717,9 +821,9 @@ wait_note (NmPdfDocument *doc)
     why = _("A recent filler, toxin, peel, laser or surgery in the area");
   else
     why = _("The screening asks to wait");
-  /* Translators: a date, the reason and its sources, e.g. "The first
-   * session moves to 15 Dec 2026. Sunburn or a fresh tan: at least 2
-   * weeks from today (ESM)." */
+  /* Translators: a date, the reason and the numbers of its sources on
+   * the Sources page, e.g. "The first session moves to 15 Dec 2026.
+   * Sunburn or a fresh tan: at least 2 weeks from today [4]." */
   note = g_strdup_printf (_("<b>The first session moves to %s.</b> %s: at least 2 weeks from today %s."),
                           date, why, sources_e);
   if (procedure)
@@ -863,7 +967,7 @@ build_region_table (NmPdfDocument *doc)
 
       for (guint r = 0; region->reasons != NULL && region->reasons[r] != NULL; r++)
         {
-          g_autofree char *reason = esc (region->reasons[r]);
+          g_autofree char *reason = esc_cited (doc, region->reasons[r]);
 
           if (why->len > 0)
             g_string_append_c (why, '\n');
@@ -1144,87 +1248,41 @@ static const char *
 regions_intro (void)
 {
   return _("Each area takes the depth of its deepest finding, within the limits for that area "
-           "and your skin type; a shallower finding keeps to its own depth where it lies. Letters "
-           "in brackets name the sources, listed under Sources.");
+           "and your skin type; a shallower finding keeps to its own depth where it lies. Numbers "
+           "in square brackets refer to the sources, listed under Sources.");
 }
 
 static const char *
 sources_intro (void)
 {
-  return _("Each key in this plan, in brackets after a depth or a precaution or in small print "
-           "after a piece of advice, names one of these sources. Where sources differ, the plan "
-           "follows the more cautious one.");
+  return _("Each number in square brackets in this plan, after a depth, a precaution or a piece "
+           "of advice, refers to the source listed here under that number. Where sources differ, "
+           "the plan follows the more cautious one.");
 }
 
-/* The keys the schedule drawing cites (nm-render-schedule.c): the healing
- * phases (AMI, AGB, MAD) and the maintenance sessions (RSQ, SWM). */
-#define SCHEDULE_SOURCES "AMI, AGB, MAD, RSQ, SWM"
 
-static gboolean
-has_page (NmPdfDocument *doc,
-          PageKind       kind)
-{
-  for (guint i = 0; i < doc->pages->len; i++)
-    if (g_array_index (doc->pages, Page, i).kind == kind)
-      return TRUE;
-  return FALSE;
-}
-
-/* Every reference key the pages laid out so far cite, spelled out in a
+/* The sources the laid-out pages cite, by number, spelled out in a
  * table: the reasons, blocks and warnings cite theirs in brackets, the
  * aftercare, the schedule and the consent's risks in small print. */
 static void
 build_sources_table (NmPdfDocument *doc)
 {
   Table *t = &doc->sources;
-  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-  g_auto(GStrv) sorted = NULL;
 
   t->n_columns = 2;
-  t->titles[0] = _("Key");
+  /* Translators: the heading of the Sources page's column of numbers
+   * ("[1]", "[2]"…), which the plan's text cites; keep it short */
+  t->titles[0] = _("No.");
   t->titles[1] = _("Source");
-  t->widths[0] = 0.12;
-  t->widths[1] = 0.88;
+  t->widths[0] = 0.09;
+  t->widths[1] = 0.91;
 
-  for (guint i = 0; i < nm_plan_get_n_regions (doc->plan); i++)
-    {
-      const NmPlanRegion *region = nm_plan_get_region (doc->plan, i);
-
-      for (guint r = 0; region->reasons != NULL && region->reasons[r] != NULL; r++)
-        nm_references_scan (keys, region->reasons[r]);
-    }
-  for (guint i = 0; i < nm_plan_get_n_blocked_by (doc->plan); i++)
-    nm_references_scan (keys, nm_plan_get_blocked_by (doc->plan, i)->message);
-  for (guint i = 0; i < nm_plan_get_n_warnings (doc->plan); i++)
-    {
-      const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
-
-      if (summary_shows_warning (doc, w) ||
-          (g_strcmp0 (w->id, "wait-before-start") == 0 && nm_plan_get_n_series (doc->plan) > 0))
-        nm_references_scan (keys, w->message);
-    }
-  if (has_page (doc, PAGE_SCHEDULE))
-    nm_references_scan_list (keys, SCHEDULE_SOURCES);
-  if (has_page (doc, PAGE_AFTERCARE))
-    {
-      for (guint i = 0; i < nm_texts_n_aftercare (); i++)
-        nm_references_scan_list (keys, nm_texts_aftercare (i).sources);
-      for (guint i = 0; i < nm_texts_n_healing_signs (); i++)
-        nm_references_scan_list (keys, nm_texts_healing_sign (i).sources);
-      if (deepest_mm (doc) > 0)
-        nm_references_scan_list (keys, "DP");
-    }
-  if (has_page (doc, PAGE_CONSENT))
-    for (guint i = 0; i < G_N_ELEMENTS (consent_risks); i++)
-      nm_references_scan_list (keys, consent_risks[i].sources);
-
-  sorted = nm_references_sorted (keys);
-  for (guint i = 0; sorted[i] != NULL; i++)
+  for (guint i = 0; i < doc->cited->len; i++)
     {
       char **cells = g_new0 (char *, 3);
 
-      cells[0] = g_strdup_printf ("<b>%s</b>", sorted[i]);
-      cells[1] = esc (nm_reference_lookup (sorted[i]));
+      cells[0] = g_strdup_printf ("<b>[%u]</b>", i + 1);
+      cells[1] = esc (nm_reference_lookup (g_ptr_array_index (doc->cited, i)));
       table_add (t, cells);
     }
 }
@@ -1326,7 +1384,7 @@ layout_document (NmPdfDocument *doc)
   guint n_map_views = 0;
   NmView map_views[NM_N_VIEWS];
   double summary_h[N_SUMMARY_BLOCKS];
-  g_autofree char *wait = wait_note (doc);
+  g_autofree char *wait = NULL;
 
   add_page (doc, PAGE_COVER, _("Cover"), TRUE);
 
@@ -1335,6 +1393,7 @@ layout_document (NmPdfDocument *doc)
     summary_h[b] = summary_block (doc, cr, b, MARGIN_TOP);
   paginate_blocks (doc, PAGE_SUMMARY, _("Summary"), _("Summary (continued)"),
                    summary_h, N_SUMMARY_BLOCKS, room);
+  wait = wait_note (doc);
 
   /* the depth maps: every view a finding is shown on, a page per family
    * of views (the front of the face; its profiles; the scalp; the body) */
@@ -1376,14 +1435,32 @@ layout_document (NmPdfDocument *doc)
                        ? measure (cr, content_width (doc) - 24, BODY_SIZE, PANGO_WEIGHT_NORMAL, wait) + 34
                        : 0;
   if (doc->sessions.rows->len > 0)
-    paginate (doc, &doc->sessions, PAGE_SCHEDULE, _("Schedule"), _("Schedule (continued)"),
-              room - doc->wait_height - doc->schedule_height - 24, room);
+    {
+      paginate (doc, &doc->sessions, PAGE_SCHEDULE, _("Schedule"), _("Schedule (continued)"),
+                room - doc->wait_height - doc->schedule_height - 24, room);
+      /* the schedule drawing's small print (nm_render_schedule) */
+      g_free (cite_list (doc, NM_SCHEDULE_HEALING_SOURCES));
+      g_free (cite_list (doc, NM_SCHEDULE_MAINTENANCE_SOURCES));
+    }
 
   /* aftercare only follows sessions; a consent only a plan that can be
    * agreed to: the screening complete, the skin type set, nothing that
    * blocks */
   if (nm_plan_get_n_series (doc->plan) > 0)
-    add_page (doc, PAGE_AFTERCARE, _("Aftercare"), TRUE);
+    {
+      add_page (doc, PAGE_AFTERCARE, _("Aftercare"), TRUE);
+      /* its sources in the order the page cites them (draw_aftercare) */
+      for (guint i = 0; i < nm_texts_n_aftercare (); i++)
+        if (nm_texts_aftercare (i).kind == NM_AFTERCARE_DO)
+          g_free (cite_list (doc, nm_texts_aftercare (i).sources));
+      for (guint i = 0; i < nm_texts_n_aftercare (); i++)
+        if (nm_texts_aftercare (i).kind == NM_AFTERCARE_DONT)
+          g_free (cite_list (doc, nm_texts_aftercare (i).sources));
+      for (guint i = 0; i < nm_texts_n_healing_signs (); i++)
+        g_free (cite_list (doc, nm_texts_healing_sign (i).sources));
+      if (deepest_mm (doc) > 0)
+        g_free (cite_list (doc, "DP"));
+    }
   if (has_consent (doc))
     {
       double consent_h[N_CONSENT_PARTS];
@@ -1394,6 +1471,7 @@ layout_document (NmPdfDocument *doc)
                        consent_h, N_CONSENT_PARTS, room);
     }
 
+  doc->numbered = TRUE;
   build_sources_table (doc);
   table_measure (doc, cr, &doc->sources);
   if (doc->sources.rows->len > 0)
@@ -1464,6 +1542,8 @@ nm_pdf_document_new (NmConsultation     *consultation,
   doc->regions.rows = g_ptr_array_new_with_free_func (row_free);
   doc->sessions.rows = g_ptr_array_new_with_free_func (row_free);
   doc->sources.rows = g_ptr_array_new_with_free_func (row_free);
+  doc->cited = g_ptr_array_new_with_free_func (g_free);
+  doc->numbers = g_hash_table_new (g_str_hash, g_str_equal);
   layout_document (doc);
   return doc;
 }
@@ -1490,6 +1570,8 @@ nm_pdf_document_unref (NmPdfDocument *self)
   g_ptr_array_unref (self->regions.rows);
   g_ptr_array_unref (self->sessions.rows);
   g_ptr_array_unref (self->sources.rows);
+  g_hash_table_unref (self->numbers);
+  g_ptr_array_unref (self->cited);
   g_object_unref (self->consultation);
   nm_plan_unref (self->plan);
   g_free (self->clinic_name);
@@ -1974,9 +2056,10 @@ state_text (NmPdfDocument *doc)
 /* One line of the state panel for each reason the plan is blocked. A
  * lifelong condition is called lifelong: it will not pass with time. */
 static char *
-block_line (const NmPlanBlock *block)
+block_line (NmPdfDocument     *doc,
+            const NmPlanBlock *block)
 {
-  g_autofree char *m = esc (block->message);
+  g_autofree char *m = esc_cited (doc, block->message);
 
   if (block->lifelong)
     /* Translators: a reason the plan is blocked, then this for a condition
@@ -2005,7 +2088,7 @@ summary_state (NmPdfDocument *doc,
   if (state == NM_PLAN_STATE_BLOCKED)
     {
       for (guint i = 0; i < nm_plan_get_n_blocked_by (doc->plan); i++)
-        g_ptr_array_add (lines, block_line (nm_plan_get_blocked_by (doc->plan, i)));
+        g_ptr_array_add (lines, block_line (doc, nm_plan_get_blocked_by (doc->plan, i)));
     }
   else if (state == NM_PLAN_STATE_SCREENING_INCOMPLETE || state == NM_PLAN_STATE_NO_SKIN_TYPE)
     {
@@ -2126,7 +2209,7 @@ summary_not_needled (NmPdfDocument *doc,
       if (region->treat)
         continue;
       name = esc (nm_vocab_region_name (region->region));
-      why = esc (region->reasons != NULL && region->reasons[0] != NULL ? region->reasons[0] : "");
+      why = esc_cited (doc, region->reasons != NULL && region->reasons[0] != NULL ? region->reasons[0] : "");
       /* Translators: an area that is not needled and why, e.g. "Left
        * eyelid: …"; the colon is yours (French puts a space before it) */
       line = g_strdup_printf (_("<b>%s</b>: %s"), name, why);
@@ -2177,7 +2260,7 @@ summary_precautions (NmPdfDocument *doc,
   for (guint i = 0; i < nm_plan_get_n_warnings (doc->plan); i++)
     {
       const NmPlanWarning *w = nm_plan_get_warning (doc->plan, i);
-      g_autofree char *m = esc (w->message);
+      g_autofree char *m = NULL;
       g_autoptr(GString) areas = g_string_new (NULL);
       g_autofree char *line = NULL;
       gboolean repeated = FALSE;
@@ -2190,6 +2273,7 @@ summary_precautions (NmPdfDocument *doc,
           repeated = TRUE;
       if (repeated)
         continue;
+      m = esc_cited (doc, w->message);
       for (guint j = i; j < nm_plan_get_n_warnings (doc->plan); j++)
         {
           const NmPlanWarning *o = nm_plan_get_warning (doc->plan, j);
@@ -2456,7 +2540,7 @@ draw_schedule (NmPdfDocument *doc,
     }
   if (!page->continued)
     {
-      NmScheduleStyle style = { FALSE, NM_RENDER_FONT_FAMILY, SCHEDULE_FONT, TRUE };
+      NmScheduleStyle style = { FALSE, NM_RENDER_FONT_FAMILY, SCHEDULE_FONT, TRUE, cite_numbers, doc };
 
       cairo_save (cr);
       cairo_translate (cr, MARGIN_X, y);
@@ -2484,16 +2568,19 @@ deepest_mm (NmPdfDocument *doc)
   return deepest;
 }
 
+/* A bullet and its sources' numbers, "[3, 7]", in small print */
 static double
-cited (cairo_t    *cr,
-       double      x,
-       double      y,
-       double      width,
-       const char *markup,
-       const char *sources)
+cited (NmPdfDocument *doc,
+       cairo_t       *cr,
+       double         x,
+       double         y,
+       double         width,
+       const char    *markup,
+       const char    *sources)
 {
+  g_autofree char *numbers = cite_list (doc, sources);
   g_autofree char *line = g_strdup_printf ("%s <span size=\"75%%\" foreground=\"#656b72\">%s</span>",
-                                           markup, sources);
+                                           markup, numbers);
 
   return bullet (cr, x, y, width, &accent, line);
 }
@@ -2519,9 +2606,9 @@ draw_aftercare (NmPdfDocument *doc,
       g_autofree char *escaped = esc (item.text);
 
       if (item.kind == NM_AFTERCARE_DO)
-        y_left += cited (cr, x, y_left, half, escaped, item.sources);
+        y_left += cited (doc, cr, x, y_left, half, escaped, item.sources);
       else if (item.kind == NM_AFTERCARE_DONT)
-        y_right += cited (cr, x + half + 24, y_right, half, escaped, item.sources);
+        y_right += cited (doc, cr, x + half + 24, y_right, half, escaped, item.sources);
     }
   y = MAX (y_left, y_right) + 14;
 
@@ -2534,7 +2621,7 @@ draw_aftercare (NmPdfDocument *doc,
        * space before it) */
       g_autofree char *line = g_markup_printf_escaped (_("<b>%s:</b> %s"), sign.when, sign.text);
 
-      y += cited (cr, x, y, cw, line, sign.sources);
+      y += cited (doc, cr, x, y, cw, line, sign.sources);
     }
   if (deepest > 0)
     {
@@ -2545,7 +2632,7 @@ draw_aftercare (NmPdfDocument *doc,
       g_autofree char *line = g_strdup_printf (_("At the deepest planned depth, %s mm, visible recovery "
                                                  "takes %s."), depth, days);
 
-      y += cited (cr, x, y, cw, line, "DP");
+      y += cited (doc, cr, x, y, cw, line, "DP");
     }
   y += 14;
 
@@ -2565,7 +2652,7 @@ draw_aftercare (NmPdfDocument *doc,
   /* the source keys, in small print */
   set_rgb (cr, &tint);
   {
-    const char *sources = _("The letters in small print after each piece of advice are the keys of its "
+    const char *sources = _("The numbers in square brackets after each piece of advice refer to its "
                             "sources, listed in full under Sources at the end of this plan. Where sources "
                             "differ, this plan gives the more cautious advice.");
     double h = measure (cr, cw - 24, SMALL_SIZE, PANGO_WEIGHT_NORMAL, sources) + 20;
@@ -2615,7 +2702,7 @@ consent_risks_part (NmPdfDocument *doc,
                "starting point: at each session your practitioner checks your skin and may choose a "
                "shallower depth, a different interval, or to pause treatment.")) + 10;
   y += text (cr, x, y, cw, BODY_SIZE + 0.5, PANGO_WEIGHT_NORMAL, &ink,
-             _("The recommendations come from published sources, named by their keys throughout and "
+             _("The recommendations come from published sources, cited by number throughout and "
                "listed under Sources, and are guidance for trained practitioners. They do not replace "
                "the practitioner’s clinical judgement. Tell your practitioner before every session about "
                "any change in your health, medicines, pregnancy, recent treatments or sun exposure.")) + 20;
@@ -2627,7 +2714,7 @@ consent_risks_part (NmPdfDocument *doc,
     {
       g_autofree char *risk = esc (_(consent_risks[i].text));
 
-      y += cited (cr, x, y, cw, risk, consent_risks[i].sources);
+      y += cited (doc, cr, x, y, cw, risk, consent_risks[i].sources);
     }
   y += 14;
 

@@ -153,6 +153,33 @@ draw_text (cairo_t    *cr,
   show_layout (cr, layout, x, y, align);
 }
 
+/* Like draw_text(), in a box @width wide: wrapped on up to @lines lines,
+ * the last ellipsized */
+static void
+draw_text_within (cairo_t    *cr,
+                  const char *family,
+                  double      size,
+                  const Rgb  *colour,
+                  const char *text,
+                  double      x,
+                  double      y,
+                  double      width,
+                  int         lines,
+                  double      align)
+{
+  g_autoptr(PangoLayout) layout = make_layout (cr, family, size, PANGO_WEIGHT_NORMAL, text);
+
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (layout, -MAX (lines, 1));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, align >= 0.75 ? PANGO_ALIGN_RIGHT
+                                      : align >= 0.25 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
+  set_rgb (cr, colour, 1.0);
+  cairo_move_to (cr, x - align * width, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
 static double
 measure_text (cairo_t    *cr,
               const char *family,
@@ -348,7 +375,29 @@ typedef struct
   double         ax1;
   double         width;
   const GDate   *today;       /* nullable */
+  NmReferencesCiteFunc cite;  /* nullable */
+  gpointer       cite_data;
 } Frame;
+
+/* How the drawing cites @list, "AMI, AGB": as the style asks, else by
+ * the sources' short names in brackets */
+static char *
+frame_cite (const Frame *f,
+            const char  *list)
+{
+  g_autofree char *names = NULL;
+
+  if (f->cite != NULL)
+    {
+      g_auto(GStrv) keys = g_strsplit (list, ",", -1);
+
+      for (guint i = 0; keys[i] != NULL; i++)
+        g_strstrip (keys[i]);
+      return f->cite ((const char * const *) keys, f->cite_data);
+    }
+  names = nm_references_short_names (list);
+  return g_strdup_printf ("(%s)", names);
+}
 
 static double
 frame_x (const Frame *f,
@@ -559,8 +608,16 @@ legend_layout (const Frame *f,
     }
   /* the sources of the healing timings, clinical/REFERENCE.md §7 */
   if (draw)
-    draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted,
-               _("Healing phases after each session; sources AMI, AGB, MAD"), x0, y + row_h, 0.0);
+    {
+      g_autofree char *sources = frame_cite (f, NM_SCHEDULE_HEALING_SOURCES);
+      /* Translators: %s is the sources of the healing phases: their
+       * numbers on the PDF's Sources page, "[4, 5, 6]", or on screen
+       * their names in brackets, "(amieamed.com, …)" */
+      g_autofree char *line = g_strdup_printf (_("Healing phases after each session %s"), sources);
+
+      draw_text_within (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, &f->pal->muted, line,
+                        x0, y + row_h, f->width - x0, 1, 0.0);
+    }
   return rows;
 }
 
@@ -1169,6 +1226,7 @@ draw_lane_maintenance (const Frame *f,
   double base = lane->base;
   char when[32];
   g_autofree char *every = g_strdup_printf (_("then every %u months"), NM_MAINTENANCE_MONTHS);
+  g_autofree char *sources = frame_cite (f, NM_SCHEDULE_MAINTENANCE_SOURCES);
   GDate maintenance;
 
   nm_schedule_maintenance_date (lane->series, &maintenance);
@@ -1185,8 +1243,8 @@ draw_lane_maintenance (const Frame *f,
              mx, base - f->fs * 2.5, 0.5);
   draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted, every,
              mx, base + f->fs * 1.2, 0.5);
-  draw_text (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, PANGO_WEIGHT_NORMAL, &f->pal->muted, "RSQ, SWM",
-             mx, base + f->fs * 2.2, 0.5);
+  draw_text_within (cr, f->family, f->fs * NM_SCHEDULE_SMALLEST_TEXT, &f->pal->muted, sources,
+                    mx, base + f->fs * 2.2, l->maint_w, 2, 0.5);
 }
 
 /* A line for today across the lanes, its label hanging below them; off
@@ -1301,6 +1359,8 @@ nm_render_schedule (cairo_t               *cr,
   f.family = style->font_family != NULL ? style->font_family : NM_RENDER_FONT_FAMILY;
   f.fs = style->font_size > 0 ? style->font_size : 8.0;
   f.today = today != NULL && g_date_valid (today) ? today : NULL;
+  f.cite = style->cite;
+  f.cite_data = style->cite_data;
 
   n_series = nm_plan_get_n_series (plan);
   if (width < f.fs * 20 || height < f.fs * 8)

@@ -16,6 +16,7 @@
 
 #include "nm-consultation.h"
 #include "nm-plan.h"
+#include "nm-references.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,11 @@ G_BEGIN_DECLS
  * for lines (SWM); the conservative end, the fewest sessions, is 12. */
 #define NM_MAINTENANCE_MONTHS          12
 
+/* The sources the drawing cites in small print (clinical/REFERENCE.md §7):
+ * the healing phases' timings, and maintenance sessions. */
+#define NM_SCHEDULE_HEALING_SOURCES     "AMI, AGB, MAD"
+#define NM_SCHEDULE_MAINTENANCE_SOURCES "RSQ, SWM"
+
 /* The smallest text of the timeline, as a share of the style's font size */
 #define NM_SCHEDULE_SMALLEST_TEXT 0.8
 
@@ -38,6 +44,10 @@ typedef struct
   const char *font_family;   /* nullable: Cantarell */
   double      font_size;     /* 0: 8 units */
   gboolean    show_legend;   /* the healing phases' key under the lanes */
+  NmReferencesCiteFunc cite; /* nullable: how sources are cited, e.g. by their
+                              * number in a list ("[4, 5]"); NULL: named in
+                              * short, "(Chu 2021)" */
+  gpointer    cite_data;
 } NmScheduleStyle;
 
 /* Where one entry of the session log falls in the plan. */

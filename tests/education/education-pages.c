@@ -3,6 +3,8 @@
  *
  *   education-pages FILE.needlemap OUTDIR [WIDTH HEIGHT [SECONDS]]
  *
+ * In another language: LANG=de_DE.UTF-8 NEEDLEMAP_LOCALEDIR=build/po
+ *
  * Copyright 2026 The Needlemap authors
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <stdlib.h>
 
 #include "nm-file.h"
@@ -30,6 +34,14 @@ main (int   argc,
   int width = 1280, height = 720;
   double t = 1000;
   GDate today;
+
+  /* in the environment's language: LANG=de_DE.UTF-8, and the build's
+   * catalogues with NEEDLEMAP_LOCALEDIR=build/po */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("NEEDLEMAP_LOCALEDIR") != NULL
+                                     ? g_getenv ("NEEDLEMAP_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (argc < 3)
     {

@@ -17,6 +17,7 @@
 #include "nm-file.h"
 #include "nm-planner.h"
 #include "nm-protocol.h"
+#include "nm-references.h"
 #include "nm-render-education.h"
 #include "nm-session.h"
 #include "nm-vocab.h"
@@ -340,13 +341,76 @@ test_privacy_drawn_text (void)
   /* and the pages do say what they should */
   g_assert_nonnull (strstr (drawn->str, "mm"));
   g_assert_nonnull (strstr (drawn->str, "Left cheek: about 1.25–1.5\u00a0mm, for rolling acne scars."));
-  g_assert_nonnull (strstr (drawn->str, "Source: MEN, CHO"));
+  g_assert_nonnull (strstr (drawn->str, "Source: Meng 2022, Chopra 2015"));
   /* the log's done session counts: the skin series is at its second */
   g_assert_nonnull (strstr (drawn->str, "Skin: session 2 of 4 is next, on Tuesday 12 January 2027"));
   g_assert_nonnull (strstr (drawn->str, "Scalp: session 1 of 6 is next"));
   g_assert_nonnull (strstr (drawn->str, "No makeup for 48 hours."));
   g_assert_nonnull (strstr (drawn->str, "Redness and some swelling"));
   g_assert_nonnull (strstr (drawn->str, "not a promised result"));
+}
+
+/* Fails when a word of @text is a source key of the references table. */
+static void
+assert_no_source_key (const char *text,
+                      const char *what)
+{
+  const char *p = text;
+  guint n_words = 0;
+
+  while (*p != '\0')
+    {
+      const char *start = p;
+      g_autofree char *word = NULL;
+
+      if (!g_ascii_isalnum (*p))
+        {
+          p++;
+          continue;
+        }
+      while (g_ascii_isalnum (*p))
+        p++;
+      word = g_strndup (start, (gsize) (p - start));
+      n_words++;
+      if (nm_reference_lookup (word) != NULL)
+        g_error ("%s shows the source key %s: “%.60s”", what, word, start > text + 30 ? start - 30 : text);
+    }
+  g_assert_cmpuint (n_words, >, 100);
+}
+
+/* The client sees no source by its key on any page: the sources are
+ * named in short ("Kalluri 2011", "glow-refinery.com"). For the sample,
+ * for a plan with precautions on darker skin and for a blocked one. */
+static void
+test_sources_named (void)
+{
+  g_autoptr(NmConsultation) sample = load_sample ();
+  g_autoptr(NmConsultation) precautions = load_sample ();
+  g_autoptr(NmConsultation) blocked = load_sample ();
+  NmConsultation *consultations[] = { sample, precautions, blocked };
+
+  nm_consultation_set_fitzpatrick (precautions, 5);
+  nm_consultation_set_screening (precautions, "anticoagulants", NM_ANSWER_YES);
+  nm_consultation_set_screening (precautions, "herpes-history", NM_ANSWER_YES);
+  nm_consultation_set_screening (blocked, "pregnancy", NM_ANSWER_YES);
+  nm_consultation_set_screening (blocked, "isotretinoin", NM_ANSWER_YES);
+
+  for (guint i = 0; i < G_N_ELEMENTS (consultations); i++)
+    {
+      g_autoptr(NmPlan) plan = plan_for (consultations[i]);
+      g_autoptr(NmEducationModel) model = nm_education_model_new_for_consultation (consultations[i], plan, &today);
+      g_autoptr(GString) drawn = g_string_new (NULL);
+
+      nm_education_model_set_text_func (model, collect_text, drawn);
+      for (guint page = 0; page < NM_EDUCATION_N_PAGES; page++)
+        for (double t = 0; t < 16; t += 2.3)
+          cairo_surface_destroy (render (model, page, t, 1280, 720));
+      assert_no_source_key (drawn->str, "the presentation");
+      /* where a page names a source, it is spelled out */
+      g_assert_nonnull (strstr (drawn->str, "Kalluri 2011"));
+      g_assert_nonnull (strstr (drawn->str, "Aust 2008"));
+      g_assert_nonnull (strstr (drawn->str, "dermatiquelaserandskin.com"));
+    }
 }
 
 #ifdef HAVE_POPPLER
@@ -396,6 +460,7 @@ test_privacy_pdf (void)
     }
 
   assert_no_identifier (all->str);
+  assert_no_source_key (all->str, "the presentation's PDF");
   g_assert_nonnull (strstr (all->str, "mm"));
   g_assert_nonnull (strstr (all->str, "Your map"));
   g_assert_nonnull (strstr (all->str, "Looking after your skin"));
@@ -423,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/education/model/regions", test_model_regions);
   g_test_add_func ("/education/render/series-next-by-date", test_series_next_by_date);
   g_test_add_func ("/education/privacy/drawn-text", test_privacy_drawn_text);
+  g_test_add_func ("/education/render/sources-named", test_sources_named);
 #ifdef HAVE_POPPLER
   g_test_add_func ("/education/privacy/pdf", test_privacy_pdf);
 #endif

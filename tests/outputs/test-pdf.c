@@ -270,9 +270,9 @@ test_sample_a4 (void)
       if (i > 0)
         assert_contains (text, label);
     }
-  /* aftercare with its source keys, consent and signatures */
-  assert_contains (text, "No makeup for 48 hours");
-  assert_contains (text, "FEE, DQ");
+  /* aftercare with its sources' numbers, consent and signatures */
+  assert_contains (text, "No makeup for 48 hours. [");
+  assert_lacks (text, "FEE, DQ");
   assert_contains (text, "Consent");
   assert_contains (text, "I agree to the treatment described");
   assert_contains (text, "Practitioner");
@@ -677,8 +677,8 @@ test_state_ready (void)
   assert_contains (text, "Infection of the treated skin.");
   assert_contains (text, "A cold sore flare-up");
   assert_contains (text, "Tram-track marks");
-  assert_contains (text, "Granulomas (small firm lumps) from products applied that are not made for use in the skin. GRA, CHU");
-  assert_contains (text, "A cold sore flare-up, for anyone who has had cold sores before. CAS, CHU");
+  assert_contains (text, "Granulomas (small firm lumps) from products applied that are not made for use in the skin. [");
+  assert_contains (text, "A cold sore flare-up, for anyone who has had cold sores before. [");
   assert_contains (text, "None: you answered no to every screening question.");
   assert_contains (text, "I agree to the treatment described");
   assert_lacks (text, "Parent or guardian");
@@ -786,9 +786,14 @@ test_state_blocked_lifelong (void)
   assert_contains (text, "Microneedling is not suitable, for the reason below.");
   {
     g_autofree char *message = squeeze (block->message);
-    g_autofree char *line = g_strdup_printf ("%s Lifelong: this does not pass with time.", message);
+    g_autofree char *line = NULL;
 
+    /* its sources by number: "… specialist [1, 2, 3]. Lifelong: …" */
+    g_assert_true (g_str_has_suffix (message, ")."));
+    *strrchr (message, '(') = '\0';
+    line = g_strconcat (message, "[", NULL);
     assert_contains (text, line);
+    assert_contains (strstr (text, line), "]. Lifelong: this does not pass with time.");
   }
   assert_lacks (text, "no longer applies");
   assert_lacks (text, "Session 1 of");
@@ -869,20 +874,30 @@ without_spaces (const char *text)
   return g_string_free (out, FALSE);
 }
 
-/* Where the Sources page lists @key: its citation, right after the key.
- * Compared without white space: poppler may or may not put a space
- * between the table's cells, and a long address breaks at a slash. */
-static const char *
-source_row (const char *sources,
-            const char *key)
+/* The number the Sources page gives @key ("[12]"), from its citation; 0
+ * when it is not listed. Compared without white space: poppler may or may
+ * not put a space between the table's cells, and a long address breaks at
+ * a slash. */
+static guint
+source_number (const char *sources,
+               const char *key)
 {
   g_autofree char *citation = without_spaces (nm_reference_lookup (key));
-  g_autofree char *row = g_strconcat (key, citation, NULL);
+  const char *row = strstr (sources, citation);
+  const char *open;
 
-  return strstr (sources, row);
+  if (row == NULL)
+    return 0;
+  /* the number ends right before the citation */
+  if (row == sources || row[-1] != ']')
+    return 0;
+  for (open = row - 1; open > sources && *open != '['; open--)
+    ;
+  return (guint) g_ascii_strtoull (open + 1, NULL, 10);
 }
 
-/* The Sources page spells out every key the plan cites, and no other. */
+/* The Sources page spells out every source the plan cites, each under
+ * the number the text cites it by, in the order of first citation. */
 static void
 test_sources (void)
 {
@@ -897,8 +912,8 @@ test_sources (void)
 
   text = export_text (c, &plan, &doc, NULL);
   g_assert_true (has_page_titled (doc, "Sources"));
-  g_assert_nonnull (strstr (text, "Each key in this plan"));
-  sources = all_sources = without_spaces (strstr (text, "Each key in this plan"));
+  g_assert_nonnull (strstr (text, "Each number in square brackets in this plan"));
+  sources = all_sources = without_spaces (strstr (text, "Each number in square brackets in this plan"));
 
   /* every key of every reason and warning, with its citation */
   for (guint i = 0; i < nm_plan_get_n_regions (plan); i++)
@@ -910,18 +925,18 @@ test_sources (void)
   keys = nm_references_collect ((const char * const *) texts->pdata);
   g_assert_cmpuint (g_strv_length (keys), >, 10);
   for (guint i = 0; keys[i] != NULL; i++)
-    if (source_row (sources, keys[i]) == NULL)
+    if (source_number (sources, keys[i]) == 0)
       g_error ("the Sources page lacks %s, %s", keys[i], nm_reference_lookup (keys[i]));
-  /* in alphabetical order, the same key once */
-  g_assert_nonnull (source_row (sources, "CHU"));
-  g_assert_nonnull (source_row (sources, "HAR"));
-  g_assert_nonnull (source_row (sources, "NCT1"));
-  g_assert_true (source_row (sources, "CHU") < source_row (sources, "HAR"));
-  g_assert_true (source_row (sources, "HAR") < source_row (sources, "NCT1"));
-  g_assert_null (source_row (source_row (sources, "HAR") + 1, "HAR"));
+  /* numbered from 1 in the order the pages first cite them: the summary's
+   * precautions come before the areas' reasons; each source once */
+  g_assert_cmpuint (source_number (sources, "SP1"), ==, 1);
+  g_assert_cmpuint (source_number (sources, "CHU"), <, source_number (sources, "HAR"));
+  g_assert_cmpuint (source_number (sources, "HAR"), <, source_number (sources, "AMI"));
+  g_assert_null (strstr (strstr (sources, without_spaces (nm_reference_lookup ("HAR"))) + 1,
+                         without_spaces (nm_reference_lookup ("HAR"))));
   /* the consent's risks cite GRA; the schedule's phases AMI */
-  g_assert_nonnull (source_row (sources, "GRA"));
-  g_assert_nonnull (source_row (sources, "AMI"));
+  g_assert_cmpuint (source_number (sources, "GRA"), >, 0);
+  g_assert_cmpuint (source_number (sources, "AMI"), >, 0);
   /* a key nothing in this plan cites is not listed */
   assert_lacks (text, "Kalluri");
   assert_lacks (text, "Characterization of microchannels");
@@ -932,7 +947,7 @@ test_sources (void)
     g_autofree char *blocked_text = export_text (c, NULL, NULL, NULL);
     g_autofree char *blocked = without_spaces (blocked_text);
 
-    g_assert_nonnull (source_row (blocked, "SP1"));
+    g_assert_cmpuint (source_number (blocked, "SP1"), >, 0);
     assert_lacks (blocked, "Adverse reactions with microneedle therapy");
   }
 }
@@ -983,7 +998,7 @@ test_wait_before_start (void)
       why = squeeze (nm_plan_get_warning (plan, i)->message);
   g_assert_nonnull (why);
   date = nm_render_format_date (nm_plan_get_wait_until (plan));
-  note = g_strdup_printf ("The first session moves to %s. Sunburn or a fresh tan: at least 2 weeks from today (", date);
+  note = g_strdup_printf ("The first session moves to %s. Sunburn or a fresh tan: at least 2 weeks from today [", date);
   /* on the summary and on the schedule, each once, in the locale's date
    * format: the planner's message, with its YYYY-MM-DD, is not repeated */
   assert_contains (text, note);
@@ -1169,10 +1184,11 @@ test_sources_clinic_and_device (void)
     for (char **r = nm_plan_get_region (plan, i)->reasons; r != NULL && *r != NULL; r++)
       cites_clinic |= strstr (*r, "(CLINIC)") != NULL;
   g_assert_true (cites_clinic);
-  g_assert_nonnull (strstr (text, "Each key in this plan"));
-  sources = without_spaces (strstr (text, "Each key in this plan"));
-  g_assert_nonnull (source_row (sources, "CLINIC"));
+  g_assert_nonnull (strstr (text, "Each number in square brackets in this plan"));
+  sources = without_spaces (strstr (text, "Each number in square brackets in this plan"));
+  g_assert_cmpuint (source_number (sources, "CLINIC"), >, 0);
   assert_contains (text, "The clinic’s own protocol file");
+  assert_lacks (text, "CLINIC");
 
   {
     g_autoptr(NmPlan) device_plan = NULL;
@@ -1185,9 +1201,196 @@ test_sources_clinic_and_device (void)
       for (char **r = nm_plan_get_region (device_plan, i)->reasons; r != NULL && *r != NULL; r++)
         cites_device |= strstr (*r, "(plan.device)") != NULL;
     g_assert_true (cites_device);
-    device_sources = without_spaces (strstr (device_text, "Each key in this plan"));
+    device_sources = without_spaces (strstr (device_text, "Each number in square brackets in this plan"));
     assert_lacks (device_sources, "plan.device");
+    /* nor a source to name to the client at all: the reason says it */
+    assert_contains (device_text, "the maximum of the device this consultation is planned for.");
+    assert_lacks (device_text, "plan.device");
   }
+}
+
+/* Whether @word is one of the words of a citation the references table
+ * spells out ("DP" of "Cassiano DP et al.", "TXA"): such words are the
+ * Sources page's own text, not keys. */
+static gboolean
+word_of_a_citation (const char *word)
+{
+  for (guint i = 0; i < nm_references_get_n (); i++)
+    {
+      const char *citation = nm_reference_lookup (nm_references_get_key (i));
+
+      for (const char *p = strstr (citation, word); p != NULL; p = strstr (p + 1, word))
+        if ((p == citation || !g_ascii_isalnum (p[-1])) && !g_ascii_isalnum (p[strlen (word)]))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* Reads the numbers of a citation, "[3, 7]", at @p; returns how many, 0
+ * when @p is no citation. */
+static guint
+read_citation (const char *p,
+               GArray     *numbers)
+{
+  guint n = 0;
+
+  if (*p != '[' || !g_ascii_isdigit (p[1]))
+    return 0;
+  p++;
+  for (;;)
+    {
+      char *end;
+      guint64 number = g_ascii_strtoull (p, &end, 10);
+
+      if (end == p)
+        return 0;
+      g_array_append_val (numbers, number);
+      n++;
+      p = end;
+      if (*p == ']')
+        return n;
+      if (*p != ',')
+        return 0;
+      p++;
+      /* a no-break space after the commas (poppler may give a space) */
+      if (g_str_has_prefix (p, "\u00a0"))
+        p += strlen ("\u00a0");
+      while (g_ascii_isspace (*p))
+        p++;
+    }
+}
+
+/* The client's copy names no source by its key: not in the text, not on
+ * the Sources page. The sources are cited by number, "[3, 7]"; the
+ * Sources page lists them from 1, each under its number, and every
+ * number cited is one of its entries, and every entry is cited. */
+static void
+assert_cites_by_number (NmPdfDocument   *doc,
+                        PopplerDocument *pdf)
+{
+  g_autoptr(GArray) cited = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GArray) listed = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint n_words = 0;
+
+  for (int i = 0; i < poppler_document_get_n_pages (pdf); i++)
+    {
+      g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, i);
+      g_autofree char *text = poppler_page_get_text (page);
+      const char *title = nm_pdf_document_get_page_title (doc, (guint) i);
+      gboolean sources = g_str_has_prefix (title, "Sources");
+      const char *p = text;
+
+      while (*p != '\0')
+        {
+          const char *start = p;
+          g_autofree char *word = NULL;
+
+          if (!g_ascii_isalnum (*p))
+            {
+              /* a number in brackets at a line's start on the Sources
+               * page is an entry; anywhere else, a citation */
+              if (sources && *p == '[' && (p == text || p[-1] == '\n'))
+                g_assert_cmpuint (read_citation (p, listed), ==, 1);
+              else if (*p == '[')
+                read_citation (p, cited);
+              p++;
+              continue;
+            }
+          while (g_ascii_isalnum (*p))
+            p++;
+          word = g_strndup (start, (gsize) (p - start));
+          n_words++;
+          if (nm_reference_lookup (word) != NULL && !(sources && word_of_a_citation (word)))
+            g_error ("page %d (%s) shows the source key %s: “%.60s”", i + 1, title, word,
+                     start > text + 30 ? start - 30 : text);
+        }
+    }
+  g_assert_cmpuint (n_words, >, 100);
+
+  /* the list: 1, 2, 3… */
+  g_assert_cmpuint (listed->len, >, 0);
+  for (guint i = 0; i < listed->len; i++)
+    g_assert_cmpuint (g_array_index (listed, guint64, i), ==, i + 1);
+  /* each number cited is listed; each listed is cited */
+  g_assert_cmpuint (cited->len, >, 0);
+  for (guint i = 0; i < cited->len; i++)
+    {
+      guint64 n = g_array_index (cited, guint64, i);
+
+      if (n < 1 || n > listed->len)
+        g_error ("the PDF cites [%" G_GUINT64_FORMAT "], which the Sources page (1–%u) lacks",
+                 n, listed->len);
+    }
+  for (guint n = 1; n <= listed->len; n++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < cited->len && !found; i++)
+        found = g_array_index (cited, guint64, i) == n;
+      if (!found)
+        g_error ("source [%u] is listed but nothing cites it", n);
+    }
+}
+
+static void
+check_cites_by_number (NmConsultation *c,
+                       const char     *clinic)
+{
+  g_autoptr(NmPdfDocument) doc = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = NULL;
+
+  if (clinic != NULL)
+    {
+      g_autoptr(NmProtocol) protocol = NULL;
+      g_autoptr(GBytes) bytes = g_bytes_new (clinic, strlen (clinic));
+      g_autoptr(GError) error = NULL;
+
+      protocol = nm_protocol_load_default (&error);
+      g_assert_no_error (error);
+      g_assert_true (nm_protocol_overlay_bytes (protocol, bytes, &error));
+      g_assert_no_error (error);
+      text = export_text_with (c, protocol, NULL, &doc, &pdf);
+    }
+  else
+    text = export_text (c, NULL, &doc, &pdf);
+  assert_cites_by_number (doc, pdf);
+}
+
+/* No source key in the client's PDF, for the sample and for plans that
+ * cite many sources: precautions on darker skin, a plan blocked for many
+ * reasons, a clinic's own rule. */
+static void
+test_sources_by_number (void)
+{
+  g_autoptr(NmConsultation) sample = load_sample ();
+  g_autoptr(NmConsultation) precautions = screened_client ();
+  g_autoptr(NmConsultation) blocked = screened_client ();
+  g_autoptr(NmConsultation) clinic = screened_client ();
+  g_autoptr(NmFinding) melasma = nm_finding_new ("upper-lip", "melasma", 2);
+  g_autoptr(NmFinding) hair = nm_finding_new ("scalp-vertex", "alopecia", 2);
+  static const char * const relative[] = {
+    "anticoagulants", "herpes-history", "active-acne", "rosacea", "eczema-psoriasis",
+    "recent-procedure", "sunburn", "vitiligo", "immunosuppression", "autoimmune-skin-disease",
+  };
+
+  check_cites_by_number (sample, NULL);
+
+  nm_consultation_set_fitzpatrick (precautions, 5);
+  nm_consultation_add_finding (precautions, melasma);
+  nm_consultation_add_finding (precautions, hair);
+  for (guint i = 0; i < G_N_ELEMENTS (relative); i++)
+    nm_consultation_set_screening (precautions, relative[i], NM_ANSWER_YES);
+  check_cites_by_number (precautions, NULL);
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    nm_consultation_set_screening (blocked, nm_vocab_screening (i)->id, NM_ANSWER_YES);
+  check_cites_by_number (blocked, NULL);
+
+  nm_consultation_set_device_max_mm (clinic, 1.0);
+  check_cites_by_number (clinic,
+                         "{\"format\": \"needlemap-protocol\","
+                         " \"regions\": {\"cheek-left\": {\"scar\": {\"max_mm\": 0.75}}}}");
 }
 
 /* Depth maps only for views that show a finding's region where it is
@@ -1457,7 +1660,9 @@ test_schedule_text (void)
       assert_contains (text, "Inflammation, days 0–3");
       assert_contains (text, "Proliferation, day 3 to week 8");
       assert_contains (text, "Remodelling, week 8 to about a year");
-      assert_contains (text, "sources AMI, AGB, MAD");
+      /* on its own (the window's), the sources named in short */
+      assert_contains (text, "Healing phases after each session (amieamed.com");
+      assert_lacks (text, "AMI, AGB");
     }
 }
 
@@ -1610,6 +1815,7 @@ main (int   argc,
   g_test_add_func ("/outputs/pdf/practitioner-only-warnings", test_practitioner_only_warnings);
   g_test_add_func ("/outputs/pdf/acne-scar-grades", test_acne_scar_grades);
   g_test_add_func ("/outputs/pdf/sources-clinic-and-device", test_sources_clinic_and_device);
+  g_test_add_func ("/outputs/pdf/sources-by-number", test_sources_by_number);
   g_test_add_func ("/outputs/pdf/face-only-maps", test_face_only_maps);
   g_test_add_func ("/outputs/pdf/no-empty-scalp-page", test_no_empty_scalp_page);
   g_test_add_func ("/outputs/pdf/long-names", test_long_names);

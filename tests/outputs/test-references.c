@@ -106,6 +106,94 @@ test_collect (void)
   }
 }
 
+/* Every key has a short name for a line with no room for the citation,
+ * taken from the citation: its first author or its site, and its year
+ * where it gives one. */
+static void
+test_short_names (void)
+{
+  for (guint i = 0; i < nm_references_get_n (); i++)
+    {
+      const char *key = nm_references_get_key (i);
+      const char *name = nm_reference_short_name (key);
+      const char *citation = nm_reference_lookup (key);
+      g_autofree char *folded = g_ascii_strdown (citation, -1);
+      g_auto(GStrv) words = NULL;
+
+      g_assert_nonnull (name);
+      g_assert_cmpuint (strlen (name), >, 2);
+      g_assert_cmpuint (strlen (name), <=, 28);
+      g_assert_cmpstr (name, !=, key);
+      /* every word of the name is the citation's (no invented data) */
+      words = g_strsplit_set (name, " ,", -1);
+      for (guint w = 0; words[w] != NULL; w++)
+        if (words[w][0] != '\0' && strstr (citation, words[w]) == NULL &&
+            strstr (folded, words[w]) == NULL)
+          g_error ("%s: “%s” is not in “%s”", key, words[w], citation);
+    }
+  g_assert_cmpstr (nm_reference_short_name ("K1"), ==, "Kalluri 2011");
+  g_assert_cmpstr (nm_reference_short_name ("AUS"), ==, "Aust 2008");
+  g_assert_cmpstr (nm_reference_short_name ("GR"), ==, "glow-refinery.com");
+  g_assert_cmpstr (nm_reference_short_name ("CAS"), ==, "Cassiano");
+  g_assert_nonnull (nm_reference_short_name ("CLINIC"));
+  g_assert_null (nm_reference_short_name ("JAMA"));
+  g_assert_null (nm_reference_short_name (NULL));
+
+  {
+    g_autofree char *two = nm_references_short_names ("MEN, CHO");
+    g_autofree char *shared = nm_references_short_names ("RSQ, RSF; XYZ");
+    g_autofree char *none = nm_references_short_names ("XYZ");
+
+    g_assert_cmpstr (two, ==, "Meng 2022, Chopra 2015");
+    g_assert_cmpstr (shared, ==, "realself.com");
+    g_assert_cmpstr (none, ==, "");
+  }
+}
+
+static char *
+cite_test (const char * const *keys,
+           gpointer            user_data)
+{
+  g_autofree char *joined = g_strjoinv ("+", (char **) keys);
+
+  if (g_strv_contains (keys, "DROP"))
+    return g_strdup ("");
+  return g_strdup_printf ("<%s>", joined);
+}
+
+/* Citations in brackets are rewritten; other brackets are left alone. */
+static void
+test_rewrite (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *expected;
+  } cases[] = {
+    { "the indication's 1.0–2.0 mm (JUV, DP, NCT1), placed", "the indication's 1.0–2.0 mm <JUV+DP+NCT1>, placed" },
+    { "the orbital rim (SP1; CHO, MEN).", "the orbital rim <SP1+CHO+MEN>." },
+    { "dermis (0.80–1.06 mm, MEN) is thinner", "dermis (0.80–1.06 mm, <MEN>) is thinner" },
+    { "Photosensitising medicines (e.g. doxycycline): ask (BYP)", "Photosensitising medicines (e.g. doxycycline): ask <BYP>" },
+    { "Left cheek (Left cheek, Chin) and (plan.device)", "Left cheek (Left cheek, Chin) and (plan.device)" },
+    { "Capitals outside brackets: PIH, HAR.", "Capitals outside brackets: PIH, HAR." },
+    { "nested (a (HAR) b) and open (HAR", "nested (a <HAR> b) and open (HAR" },
+    { "set by the clinic (CLINIC).", "set by the clinic <CLINIC>." },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = nm_references_rewrite (cases[i].text, cite_test, NULL);
+
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+  {
+    g_autofree char *null = nm_references_rewrite (NULL, cite_test, NULL);
+
+    g_assert_cmpstr (null, ==, "");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -115,6 +203,8 @@ main (int   argc,
   g_test_add_func ("/outputs/references/table", test_table);
   g_test_add_func ("/outputs/references/shared-lines", test_shared_lines);
   g_test_add_func ("/outputs/references/collect", test_collect);
+  g_test_add_func ("/outputs/references/short-names", test_short_names);
+  g_test_add_func ("/outputs/references/rewrite", test_rewrite);
 
   return g_test_run ();
 }
