@@ -105,7 +105,7 @@ static const struct
   { 10, 56, N_("Weeks 2–8"),
     N_("Little to see on the surface while new collagen forms underneath."), "AMI, MAD" },
   { 56, 365, N_("Months 2–12"),
-    N_("Changes build slowly; more collagen was measured at 6 months."), "AMI, AUS" },
+    N_("Any changes build slowly; more collagen was measured at 6 months."), "AMI, AUS" },
 };
 
 guint
