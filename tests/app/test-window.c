@@ -622,12 +622,28 @@ test_window_never_overwrites_unread (void)
   g_assert_cmpstr (nm_consultation_get_client_name (nm_window_get_consultation (window)), ==, "Ours");
   g_assert_true (gtk_info_bar_get_revealed (bar));
 
+  /* Closing the bar (its ✕) only hides it: it chooses nothing */
+  gtk_info_bar_response (bar, GTK_RESPONSE_CLOSE);
+  g_assert_false (gtk_info_bar_get_revealed (bar));
+  g_assert_cmpint (nm_document_get_disk_state (nm_window_get_document (window)), ==, NM_DOCUMENT_DISK_CHANGED);
+
   /* Save: asked first; nothing is written until the choice */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
   window_test_wait_idle (window);
   dialog = shown_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Changed by Another Program");
+  /* Enter picks the safe choice: the focus is on Save a Copy, once the
+   * dialog has been laid out (a narrow one stacks its buttons, the
+   * destructive one first) */
+  test_wait_until ((TestWaitCheck) gtk_widget_get_mapped, dialog, "the dialog to map");
+  test_wait_drain ();
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (dialog));
+
+    g_assert_true (GTK_IS_BUTTON (focus));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus)), ==, "_Save a Copy…");
+  }
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "Theirs"));
   g_assert_true (nm_window_get_modified (window));
