@@ -683,7 +683,8 @@ scan_number (Scanner *s)
       if (errno == ERANGE)
         {
           s->pos = start;
-          scan_fail (s, _("the integer %.40s is out of range"), text);
+          /* the value is never quoted: it may be a personal field's */
+          scan_fail (s, "%s", _("an integer out of the range that can be read"));
           return NULL;
         }
     }
@@ -693,7 +694,7 @@ scan_number (Scanner *s)
       if (!isfinite (node->v.number))
         {
           s->pos = start;
-          scan_fail (s, _("the number %.40s is out of range"), text);
+          scan_fail (s, "%s", _("a number out of the range that can be read"));
           return NULL;
         }
     }

@@ -76,6 +76,11 @@ test_no_personal_values_in_errors (void)
       "\"findings\": [], \"plan\": {\"start_date\": \"%s\"}}", "01.12.2026", "plan.start_date" },
     { "{\"format\": \"needlemap-consultation\", \"version\": 1, \"client\": {\"fitzpatrick\": 2}, "
       "\"findings\": [], \"plan\": {\"practitioner\": \"%s\x01\"}}", "Dr Practitionername", "plan.practitioner" },
+    /* a number where a personal text belongs, too large to read */
+    { "{\"format\": \"needlemap-consultation\", \"version\": 1, \"client\": "
+      "{\"fitzpatrick\": 2, \"birth_date\": %s}, \"findings\": []}", "14051991000000000000000", "client.birth_date" },
+    { "{\"format\": \"needlemap-consultation\", \"version\": 1, \"client\": "
+      "{\"fitzpatrick\": 2, \"notes\": %s}, \"findings\": []}", "14051991e999", "client.notes" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
