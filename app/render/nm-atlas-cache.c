@@ -420,15 +420,24 @@ ensure_mask (NmAtlas   *self,
   return layer;
 }
 
-/* The hatching of hatch_region() (nm-atlas.c), clipped to the region's
- * fill mask. */
+/* A marking painted over the region's bounds by @paint (the scale of the
+ * view is the fit's), clipped to the region's fill mask. */
+typedef void (*PaintMarking) (cairo_t *cr,
+                              double   x,
+                              double   y,
+                              double   width,
+                              double   height,
+                              double   scale);
+
 static const Layer *
-ensure_hatch (NmAtlas   *self,
-              AtlasView *av,
-              Frame     *frame,
-              guint      k)
+ensure_marking (NmAtlas        *self,
+                AtlasView      *av,
+                Frame          *frame,
+                guint           k,
+                Layer          *layer,
+                cairo_format_t  format,
+                PaintMarking    paint)
 {
-  Layer *layer = &frame->hatch[k];
   const Layer *shape;
   const char *region = g_ptr_array_index (av->regions, k);
   cairo_matrix_t m;
@@ -445,13 +454,13 @@ ensure_hatch (NmAtlas   *self,
     return layer;
   nm_atlas_fit (self, frame->view, frame->width, frame->height, &m);
 
-  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+  layer->surface = cairo_image_surface_create (format,
                                                cairo_image_surface_get_width (shape->surface),
                                                cairo_image_surface_get_height (shape->surface));
   layer->x = shape->x;
   layer->y = shape->y;
   cr = layer_context (frame, layer->surface, layer->x, layer->y);
-  nm_atlas_paint_hatch (cr, bx - 2, by - 2, bw + 4, bh + 4, CLAMP (m.xx * 4.0, 3.0, 14.0));
+  paint (cr, bx - 2, by - 2, bw + 4, bh + 4, m.xx);
   cairo_identity_matrix (cr);
   cairo_set_operator (cr, CAIRO_OPERATOR_DEST_IN);
   cairo_set_source_surface (cr, shape->surface, 0, 0);
@@ -459,6 +468,40 @@ ensure_hatch (NmAtlas   *self,
   cairo_destroy (cr);
   layer_find_boxes (layer);
   return layer;
+}
+
+static void
+paint_hatch (cairo_t *cr,
+             double   x,
+             double   y,
+             double   width,
+             double   height,
+             double   scale)
+{
+  nm_atlas_paint_hatch (cr, x, y, width, height, CLAMP (scale * 4.0, 3.0, 14.0));
+}
+
+static void
+paint_stipple (cairo_t *cr,
+               double   x,
+               double   y,
+               double   width,
+               double   height,
+               double   scale)
+{
+  cairo_set_source_rgba (cr, 0, 0, 0, 1);
+  nm_atlas_paint_stipple (cr, x, y, width, height, ATLAS_STIPPLE_SPACING (scale));
+}
+
+/* The hatching of hatch_region() (nm-atlas.c), clipped to the region's
+ * fill mask. */
+static const Layer *
+ensure_hatch (NmAtlas   *self,
+              AtlasView *av,
+              Frame     *frame,
+              guint      k)
+{
+  return ensure_marking (self, av, frame, k, &frame->hatch[k], CAIRO_FORMAT_ARGB32, paint_hatch);
 }
 
 /* The stipple of stipple_region() (nm-atlas.c) as coverage, clipped to
@@ -469,38 +512,7 @@ ensure_stipple (NmAtlas   *self,
                 Frame     *frame,
                 guint      k)
 {
-  Layer *layer = &frame->stipple[k];
-  const Layer *shape;
-  const char *region = g_ptr_array_index (av->regions, k);
-  cairo_matrix_t m;
-  double bx, by, bw, bh;
-  cairo_t *cr;
-
-  if (layer->built)
-    return layer;
-  layer->built = TRUE;
-  shape = ensure_mask (self, av, frame, MASK_FILL, k);
-  if (shape->surface == NULL
-      || !nm_atlas_region_bounds (self, frame->view, region, frame->width, frame->height,
-                                  &bx, &by, &bw, &bh))
-    return layer;
-  nm_atlas_fit (self, frame->view, frame->width, frame->height, &m);
-
-  layer->surface = cairo_image_surface_create (CAIRO_FORMAT_A8,
-                                               cairo_image_surface_get_width (shape->surface),
-                                               cairo_image_surface_get_height (shape->surface));
-  layer->x = shape->x;
-  layer->y = shape->y;
-  cr = layer_context (frame, layer->surface, layer->x, layer->y);
-  cairo_set_source_rgba (cr, 0, 0, 0, 1);
-  nm_atlas_paint_stipple (cr, bx - 2, by - 2, bw + 4, bh + 4, ATLAS_STIPPLE_SPACING (m.xx));
-  cairo_identity_matrix (cr);
-  cairo_set_operator (cr, CAIRO_OPERATOR_DEST_IN);
-  cairo_set_source_surface (cr, shape->surface, 0, 0);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  layer_find_boxes (layer);
-  return layer;
+  return ensure_marking (self, av, frame, k, &frame->stipple[k], CAIRO_FORMAT_A8, paint_stipple);
 }
 
 typedef struct
