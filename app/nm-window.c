@@ -1446,7 +1446,8 @@ nm_window_switch_pane_action (GtkWidget  *widget,
 
   if (focus != GTK_WIDGET (self->map_view))
     {
-      gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
+      /* as Tab would: the map shows the region the keyboard is on */
+      gtk_widget_child_focus (GTK_WIDGET (self->map_view), GTK_DIR_TAB_FORWARD);
       return;
     }
 
