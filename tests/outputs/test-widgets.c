@@ -333,7 +333,8 @@ test_schedule_font (void)
 static void
 test_brush_icon (void)
 {
-  g_autoptr(GBytes) ui = g_resources_lookup_data ("/io/github/needlemap/Needlemap/nm-window.ui", 0, NULL);
+  /* the map toolbar is in the workspace, built on first use */
+  g_autoptr(GBytes) ui = g_resources_lookup_data ("/io/github/needlemap/Needlemap/nm-workspace.ui", 0, NULL);
   g_autoptr(GtkIconTheme) theme = gtk_icon_theme_new ();
   const char *text, *brush, *icon;
   g_autofree char *name = NULL;
