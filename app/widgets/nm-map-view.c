@@ -197,7 +197,7 @@ frame_key_init (NmMapView *self,
                 FrameKey  *key)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  const char *keyboard = nm_map_view_get_keyboard_region (self);
+  const char *keyboard = gtk_widget_has_focus (widget) ? nm_map_view_get_keyboard_region (self) : NULL;
 
   key->width = gtk_widget_get_width (widget);
   key->height = gtk_widget_get_height (widget);
@@ -1332,17 +1332,15 @@ nm_map_view_set_selection (NmMapView          *self,
  * (Escape, a click beside the figure), so that the map never highlights a
  * region while the Findings panel says that none is selected (issue 14).
  *
- * Returns: (nullable): the region the map shows as the keyboard's,
- *   highlighted and with its focus ring, or %NULL
+ * Returns: (nullable): the region the map shows as the keyboard's while
+ *   it has the focus, highlighted and with its focus ring, or %NULL
  */
 const char *
 nm_map_view_get_keyboard_region (NmMapView *self)
 {
   g_return_val_if_fail (NM_IS_MAP_VIEW (self), NULL);
 
-  if (!self->keyboard_nav || !gtk_widget_has_focus (GTK_WIDGET (self)))
-    return NULL;
-  return self->focus_region;
+  return self->keyboard_nav ? self->focus_region : NULL;
 }
 
 const char *
