@@ -59,6 +59,8 @@ struct _NmWindow
    * is first shown (nm_window_ensure_workspace()), then there whenever
    * self->consultation is. */
   AdwToastOverlay      *main_toast_overlay;  /* the map or the schedule */
+  AdwToast             *undo_toast;          /* what the last undo or redo changed (weak) */
+  GHashTable           *region_views;        /* interned region → the view it was last selected in, + 1 */
   AdwViewStack         *side_stack;
   NmMapView            *map_view;
   NmTagPanel           *tag_panel;
@@ -1266,15 +1268,289 @@ nm_window_save_as_action (GtkWidget  *widget,
   nm_window_save_as (NM_WINDOW (widget));
 }
 
+/* Undo and redo say what they changed, and show where: an undo step holds
+ * only how to apply its commands, so the window compares the consultation
+ * before and after (issue 14, defect 11). */
+typedef struct
+{
+  NmFinding *finding;
+  guint      severity;
+  char      *note;
+  char      *view;
+  GBytes    *outline;
+} FindingState;
+
+static void
+finding_state_free (gpointer data)
+{
+  FindingState *state = data;
+
+  g_object_unref (state->finding);
+  g_free (state->note);
+  g_free (state->view);
+  g_bytes_unref (state->outline);
+  g_free (state);
+}
+
+static GPtrArray *
+findings_state (NmConsultation *consultation)
+{
+  GPtrArray *states = g_ptr_array_new_with_free_func (finding_state_free);
+
+  for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
+    {
+      NmFinding *finding = nm_consultation_get_finding (consultation, i);
+      FindingState *state = g_new0 (FindingState, 1);
+      guint n_points = 0;
+      const NmPoint *points = nm_finding_get_outline (finding, &n_points);
+
+      state->finding = g_object_ref (finding);
+      state->severity = nm_finding_get_severity (finding);
+      state->note = g_strdup (nm_finding_get_note (finding));
+      state->view = g_strdup (nm_finding_get_view (finding));
+      state->outline = g_bytes_new (points, n_points * sizeof (NmPoint));
+      g_ptr_array_add (states, state);
+    }
+  return states;
+}
+
+static FindingState *
+find_state (GPtrArray *states,
+            NmFinding *finding)
+{
+  for (guint i = 0; i < states->len; i++)
+    if (((FindingState *) g_ptr_array_index (states, i))->finding == finding)
+      return g_ptr_array_index (states, i);
+  return NULL;
+}
+
+/* The findings an undo or redo added, removed or changed, in @changed. */
+static void
+changed_findings (GPtrArray *before,
+                  GPtrArray *after,
+                  GPtrArray *changed)
+{
+  for (guint i = 0; i < after->len; i++)
+    {
+      FindingState *now = g_ptr_array_index (after, i);
+      FindingState *then = find_state (before, now->finding);
+
+      if (then == NULL || then->severity != now->severity || g_strcmp0 (then->note, now->note) != 0 ||
+          g_strcmp0 (then->view, now->view) != 0 || !g_bytes_equal (then->outline, now->outline))
+        g_ptr_array_add (changed, now);
+    }
+  for (guint i = 0; i < before->len; i++)
+    {
+      FindingState *then = g_ptr_array_index (before, i);
+
+      if (find_state (after, then->finding) == NULL)
+        g_ptr_array_add (changed, then);
+    }
+}
+
+static gboolean
+same_session (NmSession *a,
+              NmSession *b)
+{
+  g_auto(GStrv) regions_a = nm_session_dup_depth_regions (a);
+  g_auto(GStrv) regions_b = nm_session_dup_depth_regions (b);
+
+  if (g_strcmp0 (nm_session_get_date (a), nm_session_get_date (b)) != 0 ||
+      nm_session_get_done (a) != nm_session_get_done (b) ||
+      g_strcmp0 (nm_session_get_notes (a), nm_session_get_notes (b)) != 0 ||
+      g_strcmp0 (nm_session_get_device (a), nm_session_get_device (b)) != 0 ||
+      g_strcmp0 (nm_session_get_time (a), nm_session_get_time (b)) != 0 ||
+      nm_session_get_duration_min (a) != nm_session_get_duration_min (b) ||
+      !g_strv_equal ((const char * const *) regions_a, (const char * const *) regions_b))
+    return FALSE;
+  for (guint i = 0; regions_a[i] != NULL; i++)
+    {
+      double mm_a = 0, mm_b = 0;
+
+      nm_session_get_depth (a, regions_a[i], &mm_a);
+      nm_session_get_depth (b, regions_a[i], &mm_b);
+      if (mm_a != mm_b)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sessions_changed (NmConsultation *before,
+                  NmConsultation *after)
+{
+  guint n = nm_consultation_get_n_sessions (after);
+
+  if (nm_consultation_get_n_sessions (before) != n)
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    if (!same_session (nm_consultation_get_session (before, i), nm_consultation_get_session (after, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+screening_changed (NmConsultation *before,
+                   NmConsultation *after)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < nm_vocab_n_screening (); i++)
+    if (nm_consultation_get_screening (before, nm_vocab_screening (i)->id) !=
+        nm_consultation_get_screening (after, nm_vocab_screening (i)->id))
+      n++;
+  return n;
+}
+
+static gboolean
+client_changed (NmConsultation *before,
+                NmConsultation *after)
+{
+  return g_strcmp0 (nm_consultation_get_client_name (before), nm_consultation_get_client_name (after)) != 0 ||
+         g_strcmp0 (nm_consultation_get_birth_date (before), nm_consultation_get_birth_date (after)) != 0 ||
+         g_strcmp0 (nm_consultation_get_guardian (before), nm_consultation_get_guardian (after)) != 0 ||
+         g_strcmp0 (nm_consultation_get_client_notes (before), nm_consultation_get_client_notes (after)) != 0 ||
+         g_strcmp0 (nm_consultation_get_start_date (before), nm_consultation_get_start_date (after)) != 0 ||
+         g_strcmp0 (nm_consultation_get_practitioner (before), nm_consultation_get_practitioner (after)) != 0 ||
+         nm_consultation_get_fitzpatrick (before) != nm_consultation_get_fitzpatrick (after);
+}
+
+/* The view to show @finding in: its outline's, the one its region was last
+ * selected in (where it was tagged), the one shown if it has the region,
+ * else the first that has it. */
+static NmView
+view_of_finding (NmWindow     *self,
+                 FindingState *state)
+{
+  const char *region = nm_finding_get_region (state->finding);
+  NmView view = nm_map_view_get_view (self->map_view);
+  guint selected_in = GPOINTER_TO_UINT (g_hash_table_lookup (self->region_views, g_intern_string (region)));
+
+  if (g_bytes_get_size (state->outline) > 0 && nm_view_from_id (state->view, &view))
+    return view;
+  if (selected_in > 0 && nm_vocab_region_in_view (region, selected_in - 1))
+    return selected_in - 1;
+  if (nm_vocab_region_in_view (region, view))
+    return view;
+  for (guint v = 0; v < NM_N_VIEWS; v++)
+    if (nm_vocab_region_in_view (region, v))
+      return v;
+  return view;
+}
+
+/* One toast at a time: Ctrl+Z held down replaces it rather than queueing
+ * one toast per step. */
+static void
+show_undo_toast (NmWindow   *self,
+                 const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  /* the overlay holds the toast until it is dismissed */
+  g_set_weak_pointer (&self->undo_toast, toast);
+  adw_toast_set_timeout (toast, 3);
+  nm_window_add_toast (self, toast);
+}
+
+static void
+nm_window_undo_redo (NmWindow *self,
+                     gboolean  undo)
+{
+  g_autoptr(NmConsultation) before = NULL;
+  g_autoptr(GPtrArray) findings_before = NULL;
+  g_autoptr(GPtrArray) findings_after = NULL;
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  g_autofree char *what = NULL;
+  const char *panel = NULL;
+  guint n_answers;
+
+  if (self->consultation == NULL)
+    return;
+  before = nm_consultation_snapshot (self->consultation);
+  findings_before = findings_state (self->consultation);
+  if (!(undo ? nm_consultation_undo (self->consultation) : nm_consultation_redo (self->consultation)))
+    return;
+  findings_after = findings_state (self->consultation);
+  changed_findings (findings_before, findings_after, changed);
+
+  if (changed->len > 0)
+    {
+      FindingState *first = g_ptr_array_index (changed, 0);
+      NmView view = view_of_finding (self, first);
+      g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+
+      /* the map shows the view, and the regions selected, with their
+       * findings in the Findings panel */
+      for (guint i = 0; i < changed->len; i++)
+        {
+          const char *region = nm_finding_get_region (((FindingState *) g_ptr_array_index (changed, i))->finding);
+
+          if (nm_vocab_region_in_view (region, view) && !g_ptr_array_find_with_equal_func (regions, region, g_str_equal, NULL))
+            g_ptr_array_add (regions, (gpointer) region);
+        }
+      g_ptr_array_add (regions, NULL);
+      gtk_stack_set_visible_child_name (gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (self->main_switcher)), "map");
+      nm_map_view_set_view (self->map_view, view);
+      nm_map_view_set_selection (self->map_view, (const char * const *) regions->pdata);
+      if (find_state (findings_after, first->finding) != NULL)
+        nm_tag_panel_select_finding (self->tag_panel, first->finding);
+      panel = "tag";
+
+      if (changed->len == 1)
+        /* Translators: what Undo or Redo changed, in a toast: a kind of
+         * finding and its region, "Rolling acne scars · Left cheek" */
+        what = g_strdup_printf (_("%s · %s"), nm_vocab_kind_name (nm_finding_get_kind (first->finding)),
+                                nm_vocab_region_name (nm_finding_get_region (first->finding)));
+      else
+        /* Translators: what Undo or Redo changed, in a toast */
+        what = g_strdup_printf (ngettext ("%u finding", "%u findings", changed->len), changed->len);
+    }
+  else if ((n_answers = screening_changed (before, self->consultation)) > 0)
+    {
+      panel = "screening";
+      /* Translators: what Undo or Redo changed, in a toast */
+      what = g_strdup_printf (ngettext ("%u screening answer", "%u screening answers", n_answers), n_answers);
+    }
+  else if (client_changed (before, self->consultation))
+    {
+      panel = "client";
+      /* Translators: what Undo or Redo changed, in a toast */
+      what = g_strdup (_("the client’s details"));
+    }
+  else if (sessions_changed (before, self->consultation))
+    {
+      gtk_stack_set_visible_child_name (gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (self->main_switcher)),
+                                        "schedule");
+      /* Translators: what Undo or Redo changed, in a toast */
+      what = g_strdup (_("the sessions"));
+    }
+  else
+    {
+      /* the acknowledgements and the device */
+      panel = "plan";
+      /* Translators: what Undo or Redo changed, in a toast */
+      what = g_strdup (_("the plan"));
+    }
+
+  if (panel != NULL)
+    adw_view_stack_set_visible_child_name (self->side_stack, panel);
+  {
+    /* Translators: a toast after Undo; %s says what, such as "Rolling acne
+     * scars · Left cheek" or "2 screening answers" */
+    g_autofree char *message = g_strdup_printf (undo ? _("Undone: %s") : _("Redone: %s"), what);
+
+    show_undo_toast (self, message);
+  }
+}
+
 static void
 nm_window_undo_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
-  NmWindow *self = NM_WINDOW (widget);
-
-  if (self->consultation != NULL)
-    nm_consultation_undo (self->consultation);
+  nm_window_undo_redo (NM_WINDOW (widget), TRUE);
 }
 
 static void
@@ -1282,10 +1558,7 @@ nm_window_redo_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
-  NmWindow *self = NM_WINDOW (widget);
-
-  if (self->consultation != NULL)
-    nm_consultation_redo (self->consultation);
+  nm_window_undo_redo (NM_WINDOW (widget), FALSE);
 }
 
 static void
@@ -1440,6 +1713,9 @@ on_map_selection_changed_cb (NmWindow  *self,
   if (self->tag_panel == NULL)
     return;
   nm_tag_panel_set_regions (self->tag_panel, selection);
+  for (guint i = 0; selection != NULL && selection[i] != NULL; i++)
+    g_hash_table_insert (self->region_views, (gpointer) g_intern_string (selection[i]),
+                         GUINT_TO_POINTER (nm_map_view_get_view (map_view) + 1));
   if (selection != NULL && selection[0] != NULL)
     adw_view_stack_set_visible_child_name (self->side_stack, "tag");
 }
@@ -1494,7 +1770,8 @@ nm_window_switch_pane_action (GtkWidget  *widget,
 
   if (focus != GTK_WIDGET (self->map_view))
     {
-      gtk_widget_grab_focus (GTK_WIDGET (self->map_view));
+      /* as Tab would: the map shows the region the keyboard is on */
+      gtk_widget_child_focus (GTK_WIDGET (self->map_view), GTK_DIR_TAB_FORWARD);
       return;
     }
 
@@ -1621,6 +1898,7 @@ nm_window_dispose (GObject *object)
   if (self->help_overlay != NULL)
     gtk_window_destroy (self->help_overlay);
   g_clear_object (&self->help_overlay);
+  g_clear_weak_pointer (&self->undo_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_WINDOW);
   /* the workspace went with the template's widgets */
   self->main_toast_overlay = NULL;
@@ -1631,6 +1909,7 @@ nm_window_dispose (GObject *object)
   self->screening_panel = NULL;
   self->plan_panel = NULL;
   self->schedule_view = NULL;
+  g_clear_pointer (&self->region_views, g_hash_table_unref);
 
   G_OBJECT_CLASS (nm_window_parent_class)->dispose (object);
 }
@@ -1822,6 +2101,7 @@ static void
 nm_window_init (NmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->region_views = g_hash_table_new (NULL, NULL);
   gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu, self, NULL);
 
   self->settings = g_settings_new (APP_ID);

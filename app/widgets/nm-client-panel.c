@@ -51,16 +51,19 @@ struct _NmClientPanel
   GtkWidget        parent_instance;
 
   NmConsultation  *consultation;
+  GSignalGroup    *consultation_signals;
   NmPlan          *plan;
-  gulong           changed_handler;
-  GtkWidget       *scroller;
-  TextField        fields[N_FIELDS];
+  NmDateEntryStyle date_style;
+  gboolean         syncing;
+  TextField        fields[N_FIELDS];     /* their rows, hints and messages from the template */
   GtkToggleButton *skin_buttons[6];
+
+  /* from the template */
+  GtkWidget       *scroller;
+  GtkWidget       *skin_box;
   GtkLabel        *skin_label;
   GtkLabel        *age_label;
   GtkLabel        *minor_label;
-  NmDateEntryStyle date_style;
-  gboolean         syncing;
 };
 
 G_DEFINE_FINAL_TYPE (NmClientPanel, nm_client_panel, GTK_TYPE_WIDGET)
@@ -724,24 +727,21 @@ date_picked_cb (GtkEditable *entry,
   apply_field (NM_CLIENT_PANEL (user_data), ADW_ENTRY_ROW (entry), TRUE);
 }
 
+/* What the template cannot say of a field: what it edits, its limit, how
+ * it is applied, and for a date the form to type it in, in the locale's
+ * own words. */
 static void
-add_field (NmClientPanel       *self,
-           AdwPreferencesGroup *group,
-           guint                index,
-           const char          *title,
-           GetText              get,
-           SetText              set,
-           gboolean             is_date)
+setup_field (NmClientPanel *self,
+             guint          index,
+             GetText        get,
+             SetText        set)
 {
   TextField *field = &self->fields[index];
   GtkEventController *focus;
 
-  field->row = ADW_ENTRY_ROW (adw_entry_row_new ());
   field->get = get;
   field->set = set;
-  field->is_date = is_date;
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title);
-  adw_entry_row_set_show_apply_button (field->row, TRUE);
+  field->is_date = field->hint != NULL;
   /* the format's limit, kept as the practitioner types or pastes */
   gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (field->row))),
                            NM_FILE_MAX_STRING_CHARS);
@@ -750,127 +750,54 @@ add_field (NmClientPanel       *self,
   focus = gtk_event_controller_focus_new ();
   g_signal_connect_object (focus, "leave", G_CALLBACK (on_field_focus_leave_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (field->row), focus);
-  adw_preferences_group_add (group, GTK_WIDGET (field->row));
 
-  if (is_date)
+  if (field->is_date)
     {
       g_autofree char *example = nm_date_entry_format (&self->date_style, "1991-05-14");
       g_autofree char *tooltip = NULL;
 
       /* the form to type, in the row itself; the same dates as ISO too */
-      field->hint = GTK_LABEL (gtk_label_new (nm_date_entry_hint (&self->date_style)));
-      gtk_widget_add_css_class (GTK_WIDGET (field->hint), "dim-label");
-      gtk_widget_set_valign (GTK_WIDGET (field->hint), GTK_ALIGN_CENTER);
-      adw_entry_row_add_suffix (field->row, GTK_WIDGET (field->hint));
+      gtk_label_set_text (field->hint, nm_date_entry_hint (&self->date_style));
       /* Translators: the form (“DD.MM.YYYY”) and an example date in it */
       tooltip = g_strdup_printf (_("As %s, for example %s; YYYY-MM-DD also works"),
                                  nm_date_entry_hint (&self->date_style), example);
       gtk_widget_set_tooltip_text (GTK_WIDGET (field->row), tooltip);
       g_signal_connect (field->row, "changed", G_CALLBACK (on_date_changed_cb), field);
-
-      /* under it, why what was typed is not taken */
-      field->message = ADW_ACTION_ROW (adw_action_row_new ());
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->message), FALSE);
-      adw_action_row_set_title_lines (field->message, 0);
-      adw_action_row_add_prefix (field->message, gtk_image_new_from_icon_name ("dialog-error-symbolic"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->message), FALSE);
-      gtk_widget_add_css_class (GTK_WIDGET (field->message), "error");
-      gtk_widget_set_visible (GTK_WIDGET (field->message), FALSE);
-      adw_preferences_group_add (group, GTK_WIDGET (field->message));
     }
 }
 
+/* What the template cannot hold: the fields' behaviour, the calendars,
+ * and the skin types' descriptions. */
 static void
 build (NmClientPanel *self)
 {
-  GtkWidget *box, *clamp, *skin_box;
-  AdwPreferencesGroup *client, *skin, *plan;
+  guint i = 0;
 
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
-
-  client = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (client, _("Client"));
-  add_field (self, client, FIELD_NAME, _("Name"),
-             nm_consultation_get_client_name, nm_consultation_set_client_name, FALSE);
-  add_field (self, client, FIELD_BIRTH_DATE, _("Birth Date"),
-             nm_consultation_get_birth_date, nm_consultation_set_birth_date, TRUE);
-  self->age_label = GTK_LABEL (gtk_label_new (""));
-  gtk_widget_set_valign (GTK_WIDGET (self->age_label), GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->age_label), _("Age on the day of the first session"));
-  adw_entry_row_add_suffix (self->fields[FIELD_BIRTH_DATE].row, GTK_WIDGET (self->age_label));
+  setup_field (self, FIELD_NAME, nm_consultation_get_client_name, nm_consultation_set_client_name);
+  setup_field (self, FIELD_BIRTH_DATE, nm_consultation_get_birth_date, nm_consultation_set_birth_date);
   /* a calendar that opens thirty years back, near most clients' births */
   adw_entry_row_add_suffix (self->fields[FIELD_BIRTH_DATE].row,
                             nm_date_button_new (GTK_EDITABLE (self->fields[FIELD_BIRTH_DATE].row), 30,
                                                 date_picked_cb, self));
-  add_field (self, client, FIELD_GUARDIAN, _("Guardian"),
-             nm_consultation_get_guardian, nm_consultation_set_guardian, FALSE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->fields[FIELD_GUARDIAN].row),
-                               _("The parent or guardian who consents for a client under 18"));
-  add_field (self, client, FIELD_NOTES, _("Notes"),
-             nm_consultation_get_client_notes, nm_consultation_set_client_notes, FALSE);
-  self->minor_label = GTK_LABEL (gtk_label_new (""));
-  gtk_label_set_xalign (self->minor_label, 0);
-  gtk_label_set_wrap (self->minor_label, TRUE);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->minor_label), 6);
-  gtk_widget_set_visible (GTK_WIDGET (self->minor_label), FALSE);
-  adw_preferences_group_add (client, GTK_WIDGET (self->minor_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (client));
+  setup_field (self, FIELD_GUARDIAN, nm_consultation_get_guardian, nm_consultation_set_guardian);
+  setup_field (self, FIELD_NOTES, nm_consultation_get_client_notes, nm_consultation_set_client_notes);
+  setup_field (self, FIELD_START_DATE, nm_consultation_get_start_date, nm_consultation_set_start_date);
+  adw_entry_row_add_suffix (self->fields[FIELD_START_DATE].row,
+                            nm_date_button_new (GTK_EDITABLE (self->fields[FIELD_START_DATE].row), 0,
+                                                date_picked_cb, self));
+  setup_field (self, FIELD_PRACTITIONER, nm_consultation_get_practitioner, nm_consultation_set_practitioner);
 
-  skin = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (skin, _("Skin Type"));
-  adw_preferences_group_set_description (skin, _("Fitzpatrick scale. Types IV–VI get gentler pigment work and longer intervals."));
-  skin_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_set_homogeneous (GTK_BOX (skin_box), TRUE);
-  for (guint i = 0; i < 6; i++)
+  for (GtkWidget *button = gtk_widget_get_first_child (self->skin_box);
+       button != NULL && i < 6;
+       button = gtk_widget_get_next_sibling (button), i++)
     {
-      static const char *numerals[6] = { "I", "II", "III", "IV", "V", "VI" };
-      g_autofree char *css = g_strdup_printf ("skin-%u", i + 1);
-      GtkWidget *button = gtk_toggle_button_new_with_label (numerals[i]);
-
-      gtk_widget_add_css_class (button, "skin-swatch");
-      gtk_widget_add_css_class (button, css);
       gtk_widget_set_tooltip_text (button, _(skin_descriptions[i]));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _(skin_descriptions[i]), -1);
       g_object_set_data (G_OBJECT (button), "skin", GUINT_TO_POINTER (i + 1));
-      if (i > 0)
-        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), self->skin_buttons[0]);
       g_signal_connect_object (button, "toggled", G_CALLBACK (on_skin_toggled_cb), self, 0);
       self->skin_buttons[i] = GTK_TOGGLE_BUTTON (button);
-      gtk_box_append (GTK_BOX (skin_box), button);
     }
-  adw_preferences_group_add (skin, skin_box);
-  self->skin_label = GTK_LABEL (gtk_label_new (""));
-  gtk_label_set_xalign (self->skin_label, 0);
-  gtk_label_set_wrap (self->skin_label, TRUE);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->skin_label), 6);
-  gtk_widget_add_css_class (GTK_WIDGET (self->skin_label), "dim-label");
-  adw_preferences_group_add (skin, GTK_WIDGET (self->skin_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (skin));
-
-  plan = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (plan, _("Plan"));
-  add_field (self, plan, FIELD_START_DATE, _("First Session"),
-             nm_consultation_get_start_date, nm_consultation_set_start_date, TRUE);
-  adw_entry_row_add_suffix (self->fields[FIELD_START_DATE].row,
-                            nm_date_button_new (GTK_EDITABLE (self->fields[FIELD_START_DATE].row), 0,
-                                                date_picked_cb, self));
-  add_field (self, plan, FIELD_PRACTITIONER, _("Practitioner"),
-             nm_consultation_get_practitioner, nm_consultation_set_practitioner, FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (plan));
 }
 
 static void
@@ -880,7 +807,8 @@ nm_client_panel_dispose (GObject *object)
 
   nm_client_panel_set_consultation (self, NULL);
   g_clear_pointer (&self->plan, nm_plan_unref);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_CLIENT_PANEL);
+  g_clear_object (&self->consultation_signals);
 
   G_OBJECT_CLASS (nm_client_panel_parent_class)->dispose (object);
 }
@@ -893,6 +821,27 @@ nm_client_panel_class_init (NmClientPanelClass *klass)
 
   object_class->dispose = nm_client_panel_dispose;
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/needlemap/Needlemap/nm-client-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, NmClientPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NmClientPanel, skin_box);
+  gtk_widget_class_bind_template_child (widget_class, NmClientPanel, skin_label);
+  gtk_widget_class_bind_template_child (widget_class, NmClientPanel, age_label);
+  gtk_widget_class_bind_template_child (widget_class, NmClientPanel, minor_label);
+#define BIND_FIELD(name, member) \
+  gtk_widget_class_bind_template_child_full (widget_class, name, FALSE, G_STRUCT_OFFSET (NmClientPanel, member))
+  BIND_FIELD ("name_row", fields[FIELD_NAME].row);
+  BIND_FIELD ("birth_date_row", fields[FIELD_BIRTH_DATE].row);
+  BIND_FIELD ("birth_date_hint", fields[FIELD_BIRTH_DATE].hint);
+  BIND_FIELD ("birth_date_message", fields[FIELD_BIRTH_DATE].message);
+  BIND_FIELD ("guardian_row", fields[FIELD_GUARDIAN].row);
+  BIND_FIELD ("notes_row", fields[FIELD_NOTES].row);
+  BIND_FIELD ("start_date_row", fields[FIELD_START_DATE].row);
+  BIND_FIELD ("start_date_hint", fields[FIELD_START_DATE].hint);
+  BIND_FIELD ("start_date_message", fields[FIELD_START_DATE].message);
+  BIND_FIELD ("practitioner_row", fields[FIELD_PRACTITIONER].row);
+#undef BIND_FIELD
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nm-client-panel");
 }
@@ -901,6 +850,11 @@ static void
 nm_client_panel_init (NmClientPanel *self)
 {
   nm_date_entry_style_for_locale (&self->date_style);
+  self->consultation_signals = g_signal_group_new (NM_TYPE_CONSULTATION);
+  g_signal_group_connect_object (self->consultation_signals, "changed",
+                                 G_CALLBACK (sync_from_model), self, G_CONNECT_SWAPPED);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
   build (self);
   sync_from_model (self);
 }
@@ -919,15 +873,12 @@ nm_client_panel_set_consultation (NmClientPanel  *self,
 
   if (self->consultation == consultation)
     return;
-  if (self->consultation != NULL)
-    g_clear_signal_handler (&self->changed_handler, self->consultation);
   g_set_object (&self->consultation, consultation);
-  if (consultation != NULL)
-    self->changed_handler = g_signal_connect_object (consultation, "changed",
-                                                     G_CALLBACK (sync_from_model), self,
-                                                     G_CONNECT_SWAPPED);
-  if (self->scroller != NULL)
-    sync_from_model (self);
+  /* during dispose, what was built goes away with the panel */
+  if (self->consultation_signals == NULL)
+    return;
+  g_signal_group_set_target (self->consultation_signals, consultation);
+  sync_from_model (self);
 }
 
 /**
@@ -968,5 +919,6 @@ nm_client_panel_commit (NmClientPanel *self)
   g_return_if_fail (NM_IS_CLIENT_PANEL (self));
 
   for (guint i = 0; i < N_FIELDS; i++)
-    on_field_apply_cb (self->fields[i].row, self);
+    if (self->fields[i].row != NULL)
+      on_field_apply_cb (self->fields[i].row, self);
 }

@@ -61,7 +61,8 @@ struct _NmMapView
   const char     *focus_region;  /* interned */
 
   GArray         *stroke;        /* widget-space points of an outline in progress */
-  gboolean        keyboard_nav;  /* the focus ring shows only after arrow keys */
+  gboolean        keyboard_nav;  /* the keyboard moved or brought the focus: the
+                                  * focus region is shown, and its ring */
   double          drag_x;
   double          drag_y;
 
@@ -196,7 +197,7 @@ frame_key_init (NmMapView *self,
                 FrameKey  *key)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean focused = gtk_widget_has_focus (widget);
+  const char *keyboard = gtk_widget_has_focus (widget) ? nm_map_view_get_keyboard_region (self) : NULL;
 
   key->width = gtk_widget_get_width (widget);
   key->height = gtk_widget_get_height (widget);
@@ -204,8 +205,8 @@ frame_key_init (NmMapView *self,
   key->view = self->view;
   key->layer = self->layer;
   key->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  key->hover = self->hover != NULL ? self->hover : focused ? self->focus_region : NULL;
-  key->focus_ring = focused && self->keyboard_nav ? self->focus_region : NULL;
+  key->hover = self->hover != NULL ? self->hover : keyboard;
+  key->focus_ring = keyboard;
   key->serial = self->serial;
 }
 
@@ -740,6 +741,7 @@ on_drag_begin_cb (GtkGestureDrag *gesture,
     }
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
+  self->keyboard_nav = FALSE;
   self->drag_x = x;
   self->drag_y = y;
   g_clear_pointer (&self->stroke, g_array_unref);
@@ -967,6 +969,21 @@ on_focus_changed_cb (NmMapView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Tab or F6 brings the focus: the keyboard is in use, and the region it
+ * is on is shown at once. A click focuses the map through
+ * gtk_widget_grab_focus(), not here. */
+static gboolean
+nm_map_view_focus (GtkWidget        *widget,
+                   GtkDirectionType  direction)
+{
+  NmMapView *self = NM_MAP_VIEW (widget);
+
+  if (gtk_widget_is_focus (widget))
+    return FALSE;
+  self->keyboard_nav = TRUE;
+  return gtk_widget_grab_focus (widget);
+}
+
 static void
 nm_map_view_dispose (GObject *object)
 {
@@ -1066,6 +1083,7 @@ nm_map_view_class_init (NmMapViewClass *klass)
   object_class->get_property = nm_map_view_get_property;
   object_class->set_property = nm_map_view_set_property;
   widget_class->snapshot = nm_map_view_snapshot;
+  widget_class->focus = nm_map_view_focus;
 
   properties[PROP_CONSULTATION] =
     g_param_spec_object ("consultation", NULL, NULL, NM_TYPE_CONSULTATION,
@@ -1303,6 +1321,26 @@ nm_map_view_set_selection (NmMapView          *self,
   set_selection_internal (self, regions);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+/**
+ * nm_map_view_get_keyboard_region:
+ *
+ * The keyboard's region is shown only while the keyboard is in use on the
+ * map (it brought the focus, or moved it): after a click, the region
+ * clicked last is no longer highlighted once the selection is cleared
+ * (Escape, a click beside the figure), so that the map never highlights a
+ * region while the Findings panel says that none is selected (issue 14).
+ *
+ * Returns: (nullable): the region the map shows as the keyboard's while
+ *   it has the focus, highlighted and with its focus ring, or %NULL
+ */
+const char *
+nm_map_view_get_keyboard_region (NmMapView *self)
+{
+  g_return_val_if_fail (NM_IS_MAP_VIEW (self), NULL);
+
+  return self->keyboard_nav ? self->focus_region : NULL;
 }
 
 const char *

@@ -46,6 +46,7 @@ const char * const *nm_map_view_get_selection    (NmMapView          *self);
 void                nm_map_view_set_selection    (NmMapView          *self,
                                                   const char * const *regions);
 const char         *nm_map_view_get_focus_region (NmMapView          *self);
+const char         *nm_map_view_get_keyboard_region (NmMapView       *self);
 void                nm_map_view_activate_region  (NmMapView          *self,
                                                   const char         *region,
                                                   gboolean            extend);

@@ -33,13 +33,17 @@ struct _NmScreeningPanel
   GtkWidget        parent_instance;
 
   NmConsultation  *consultation;
-  gulong           changed_handler;
+  GSignalGroup    *consultation_signals;
+  GArray          *items;   /* of Item */
+  gboolean         syncing;
+
+  /* from the template */
   GtkWidget       *scroller;
   GtkLabel        *summary;
   GtkProgressBar  *progress;
   GtkWidget       *all_no;
-  GArray          *items;   /* of Item */
-  gboolean         syncing;
+  AdwPreferencesGroup *absolute_group;
+  AdwPreferencesGroup *relative_group;
 };
 
 G_DEFINE_FINAL_TYPE (NmScreeningPanel, nm_screening_panel, GTK_TYPE_WIDGET)
@@ -235,58 +239,15 @@ answer_button (NmScreeningPanel *self,
   return button;
 }
 
+/* What the template cannot hold: the questions of the vocabulary, each in
+ * its group. */
 static void
 build (NmScreeningPanel *self)
 {
-  GtkWidget *box, *clamp, *title, *all_no;
   AdwPreferencesGroup *groups[2];
 
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
-
-  title = gtk_label_new (_("Screening"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "title-3");
-  gtk_box_append (GTK_BOX (box), title);
-
-  self->summary = GTK_LABEL (gtk_label_new (""));
-  gtk_label_set_xalign (self->summary, 0);
-  gtk_label_set_wrap (self->summary, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->summary));
-
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Screening progress"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress));
-
-  self->all_no = all_no = gtk_button_new_with_mnemonic (_("Answer the Rest _No"));
-  gtk_widget_set_halign (all_no, GTK_ALIGN_START);
-  gtk_widget_set_tooltip_text (all_no, _("Every question not yet answered becomes No; given answers stay"));
-  g_signal_connect_object (all_no, "clicked", G_CALLBACK (on_all_no_clicked_cb), self, G_CONNECT_SWAPPED);
-  gtk_box_append (GTK_BOX (box), all_no);
-
-  groups[NM_SCREENING_ABSOLUTE] = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (groups[NM_SCREENING_ABSOLUTE], _("Stop Signs"));
-  adw_preferences_group_set_description (groups[NM_SCREENING_ABSOLUTE],
-                                         _("Absolute contraindications: a yes here blocks the plan."));
-  groups[NM_SCREENING_RELATIVE] = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (groups[NM_SCREENING_RELATIVE], _("Precautions"));
-  adw_preferences_group_set_description (groups[NM_SCREENING_RELATIVE],
-                                         _("Relative contraindications: a yes here needs care, and your "
-                                           "acknowledgement in the plan."));
+  groups[NM_SCREENING_ABSOLUTE] = self->absolute_group;
+  groups[NM_SCREENING_RELATIVE] = self->relative_group;
 
   for (guint i = 0; i < nm_vocab_n_screening (); i++)
     {
@@ -319,9 +280,6 @@ build (NmScreeningPanel *self)
       adw_preferences_group_add (groups[info->default_class], row);
       g_array_append_val (self->items, item);
     }
-
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (groups[NM_SCREENING_ABSOLUTE]));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (groups[NM_SCREENING_RELATIVE]));
 }
 
 static void
@@ -330,7 +288,8 @@ nm_screening_panel_dispose (GObject *object)
   NmScreeningPanel *self = NM_SCREENING_PANEL (object);
 
   nm_screening_panel_set_consultation (self, NULL);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NM_TYPE_SCREENING_PANEL);
+  g_clear_object (&self->consultation_signals);
   g_clear_pointer (&self->items, g_array_unref);
 
   G_OBJECT_CLASS (nm_screening_panel_parent_class)->dispose (object);
@@ -344,6 +303,16 @@ nm_screening_panel_class_init (NmScreeningPanelClass *klass)
 
   object_class->dispose = nm_screening_panel_dispose;
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/needlemap/Needlemap/nm-screening-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, NmScreeningPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NmScreeningPanel, summary);
+  gtk_widget_class_bind_template_child (widget_class, NmScreeningPanel, progress);
+  gtk_widget_class_bind_template_child (widget_class, NmScreeningPanel, all_no);
+  gtk_widget_class_bind_template_child (widget_class, NmScreeningPanel, absolute_group);
+  gtk_widget_class_bind_template_child (widget_class, NmScreeningPanel, relative_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_all_no_clicked_cb);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nm-screening-panel");
 }
@@ -352,6 +321,11 @@ static void
 nm_screening_panel_init (NmScreeningPanel *self)
 {
   self->items = g_array_new (FALSE, FALSE, sizeof (Item));
+  self->consultation_signals = g_signal_group_new (NM_TYPE_CONSULTATION);
+  g_signal_group_connect_object (self->consultation_signals, "changed",
+                                 G_CALLBACK (sync_from_model), self, G_CONNECT_SWAPPED);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
   build (self);
   sync_from_model (self);
 }
@@ -370,13 +344,10 @@ nm_screening_panel_set_consultation (NmScreeningPanel *self,
 
   if (self->consultation == consultation)
     return;
-  if (self->consultation != NULL)
-    g_clear_signal_handler (&self->changed_handler, self->consultation);
   g_set_object (&self->consultation, consultation);
-  if (consultation != NULL)
-    self->changed_handler = g_signal_connect_object (consultation, "changed",
-                                                     G_CALLBACK (sync_from_model), self,
-                                                     G_CONNECT_SWAPPED);
-  if (self->items != NULL)
-    sync_from_model (self);
+  /* during dispose, what was built goes away with the panel */
+  if (self->consultation_signals == NULL)
+    return;
+  g_signal_group_set_target (self->consultation_signals, consultation);
+  sync_from_model (self);
 }

@@ -540,6 +540,112 @@ test_switch_pane (Fixture       *f,
   g_assert_false (gtk_widget_is_ancestor (focus, GTK_WIDGET (f->map)));
 }
 
+/* Click a region, press Escape: the Findings panel says "No Region
+ * Selected", and the map highlights no region either, although it keeps
+ * the focus (issue 14, defect 11). The keyboard, when it brings the focus,
+ * shows its region again. The root's focus widget is checked, as in
+ * /map/switch-pane: the window need not be the active one. */
+static void
+test_no_highlight_without_selection (Fixture       *f,
+                                     gconstpointer  data)
+{
+  const char *one[] = { "forehead", NULL };
+  GtkRoot *root = GTK_ROOT (f->window);
+
+  /* what a click on the forehead does */
+  gtk_widget_grab_focus (GTK_WIDGET (f->map));
+  nm_map_view_activate_region (f->map, "forehead", FALSE);
+  g_assert_true (gtk_root_get_focus (root) == GTK_WIDGET (f->map));
+  g_assert_cmpstrv (nm_tag_panel_get_regions (f->panel), one);
+  g_assert_cmpstr (nm_map_view_get_focus_region (f->map), ==, "forehead");
+  g_assert_null (nm_map_view_get_keyboard_region (f->map));
+
+  /* what Escape does */
+  nm_map_view_set_selection (f->map, NULL);
+  g_assert_null (nm_tag_panel_get_regions (f->panel));
+  g_assert_true (gtk_root_get_focus (root) == GTK_WIDGET (f->map));
+  g_assert_null (nm_map_view_get_keyboard_region (f->map));
+
+  /* F6 to the panel and back: the keyboard's region shows */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-pane", NULL));
+  g_assert_true (gtk_root_get_focus (root) != GTK_WIDGET (f->map));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-pane", NULL));
+  g_assert_true (gtk_root_get_focus (root) == GTK_WIDGET (f->map));
+  g_assert_cmpstr (nm_map_view_get_keyboard_region (f->map), ==, "forehead");
+}
+
+static gboolean
+is_label_saying (GtkWidget  *widget,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (is_label_saying (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+side_panel (Fixture *f)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (f->panel), ADW_TYPE_VIEW_STACK);
+
+  return adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack));
+}
+
+/* An edit made in another view, undone: the map goes back to that view and
+ * selects the region, the Findings panel shows it, and a toast says what
+ * was undone (issue 14, defect 11). Redo does the same. */
+static void
+test_undo_shows_where (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *cheek[] = { "cheek-left", NULL };
+  const char *back[] = { "upper-back", NULL };
+  GtkWidget *side = gtk_widget_get_ancestor (GTK_WIDGET (f->panel), ADW_TYPE_VIEW_STACK);
+
+  /* rolling scars tagged on the left cheek, in the left profile */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "face-left"));
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  nm_tag_panel_set_kind (f->panel, "acne-scar-rolling");
+  g_assert_true (nm_tag_panel_tag_regions (f->panel, cheek));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+
+  /* then the practitioner goes elsewhere: the back, the screening */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "body-back"));
+  nm_map_view_set_selection (f->map, back);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (side), "screening");
+  g_assert_false (is_label_saying (GTK_WIDGET (f->window), "Undone: Rolling acne scars · Left cheek"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 0);
+  g_assert_cmpint (nm_map_view_get_view (f->map), ==, NM_VIEW_FACE_LEFT);
+  g_assert_cmpstrv (nm_map_view_get_selection (f->map), cheek);
+  g_assert_cmpstrv (nm_tag_panel_get_regions (f->panel), cheek);
+  g_assert_cmpstr (side_panel (f), ==, "tag");
+  settle (GTK_WIDGET (f->window));
+  g_assert_true (is_label_saying (GTK_WIDGET (f->window), "Undone: Rolling acne scars · Left cheek"));
+
+  /* redo, from the back again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "body-back"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.redo", NULL));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpint (nm_map_view_get_view (f->map), ==, NM_VIEW_FACE_LEFT);
+  g_assert_true (nm_tag_panel_get_selected_finding (f->panel) == nm_consultation_get_finding (f->consultation, 0));
+  settle (GTK_WIDGET (f->window));
+  g_assert_true (is_label_saying (GTK_WIDGET (f->window), "Redone: Rolling acne scars · Left cheek"));
+
+  /* a screening answer, undone from the map: the screening shows */
+  nm_consultation_set_screening (f->consultation, "pregnancy", NM_ANSWER_YES);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo", NULL));
+  g_assert_cmpint (nm_consultation_get_screening (f->consultation, "pregnancy"), ==, NM_ANSWER_NO);
+  g_assert_cmpstr (side_panel (f), ==, "screening");
+  settle (GTK_WIDGET (f->window));
+  g_assert_true (is_label_saying (GTK_WIDGET (f->window), "Undone: 1 screening answer"));
+}
+
 /* What the map's snapshot appends now. */
 static GskRenderNode *
 map_node (NmMapView *map)
@@ -881,6 +987,9 @@ main (int   argc,
   g_test_add ("/map/findings-list-kept", Fixture, NULL, fixture_setup, test_findings_list_kept, fixture_teardown);
   g_test_add ("/map/severity-edit-and-duplicates", Fixture, NULL, fixture_setup, test_severity_edit_and_duplicates, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
+  g_test_add ("/map/no-highlight-without-selection", Fixture, NULL, fixture_setup,
+              test_no_highlight_without_selection, fixture_teardown);
+  g_test_add ("/map/undo-shows-where", Fixture, NULL, fixture_setup, test_undo_shows_where, fixture_teardown);
   g_test_add ("/map/view-and-layer", Fixture, NULL, fixture_setup, test_view_and_layer_actions, fixture_teardown);
   g_test_add ("/map/unchanged-not-redrawn", Fixture, NULL, fixture_setup, test_unchanged_map_is_not_redrawn, fixture_teardown);
 
