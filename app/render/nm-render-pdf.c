@@ -2768,14 +2768,17 @@ consent_signatures_part (NmPdfDocument *doc,
       /* the client and the guardian who consents for them, side by side */
       double half = (cw - 24) / 2;
 
-      double client_h = signature_line (cr, x, y, half, _("Client"),
+      /* Translators: under the line the treated person signs on; the word
+       * for "client" may need a form that suits anyone who signs */
+      double client_h = signature_line (cr, x, y, half, C_("signature", "Client"),
                                         nm_consultation_get_client_name (doc->consultation));
 
       y += MAX (client_h, signature_line (cr, x + half + 24, y, half, _("Parent or guardian"),
                                           nm_consultation_get_guardian (doc->consultation)));
     }
   else
-    y += signature_line (cr, x, y, cw, _("Client"), nm_consultation_get_client_name (doc->consultation));
+    y += signature_line (cr, x, y, cw, C_("signature", "Client"),
+                         nm_consultation_get_client_name (doc->consultation));
   y += signature_line (cr, x, y, cw, _("Practitioner"), doc->practitioner);
   return y - y0;
 }
