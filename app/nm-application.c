@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "nm-message-dialog.h"
 #include "nm-application.h"
 #include "nm-preferences-window.h"
 #include "nm-recovery.h"
@@ -187,6 +188,7 @@ nm_application_offer_recovery (NmApplication *self,
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
                                               ADW_RESPONSE_DESTRUCTIVE);
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "restore");

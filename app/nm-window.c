@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nm-message-dialog.h"
 #include "nm-client-panel.h"
 #include "nm-education-window.h"
 #include "nm-file.h"
@@ -1041,53 +1042,6 @@ on_overwrite_response_cb (AdwMessageDialog *dialog,
     nm_window_save_as (self);
 }
 
-/* The button of a message dialog's response, found by its label. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* The dialog lays its buttons out twice, side by side and stacked, and
- * shows the layout that fits. Its default response has the focus in the
- * side-by-side one; when the stacked one shows instead, the focus moves to
- * its first button, the destructive one. Move it on to the button that
- * keeps both versions whenever it arrives there from the other layout
- * (a Tab or Shift+Tab within one layout is left alone). */
-static void
-on_conflict_focus_cb (GtkWindow  *dialog,
-                      GParamSpec *pspec,
-                      gpointer    user_data)
-{
-  GtkWidget *focus = gtk_window_get_focus (dialog);
-  GtkWidget *previous = g_object_get_data (G_OBJECT (dialog), "nm-previous-focus");
-
-  g_object_set_data (G_OBJECT (dialog), "nm-previous-focus", focus);
-  if (focus == NULL || !GTK_IS_BUTTON (focus) ||
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (focus)), _("_Replace Their Version")) != 0)
-    return;
-  if (previous != NULL && gtk_widget_get_parent (previous) == gtk_widget_get_parent (focus))
-    return;
-
-  focus = find_button (gtk_widget_get_parent (focus), _("_Save a Copy…"));
-  if (focus != NULL)
-    gtk_widget_grab_focus (focus);
-}
-
 /* Another program wrote the file after this window read it: keep this
  * version over it, keep it in another file, or leave both as they are. */
 static void
@@ -1110,7 +1064,7 @@ nm_window_ask_overwrite (NmWindow *self)
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_overwrite_response_cb), self, 0);
   /* Enter must never pick the version that loses the other program's work */
-  g_signal_connect (dialog, "notify::focus-widget", G_CALLBACK (on_conflict_focus_cb), NULL);
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1627,6 +1581,7 @@ nm_window_close_request (GtkWindow *window)
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
                                               ADW_RESPONSE_DESTRUCTIVE);
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
@@ -1694,6 +1649,7 @@ on_changed_bar_response_cb (NmWindow   *self,
                                         NULL);
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reload",
                                                   ADW_RESPONSE_DESTRUCTIVE);
+      nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
       adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
       g_signal_connect_object (dialog, "response", G_CALLBACK (on_reload_response_cb), self, 0);
       gtk_window_present (GTK_WINDOW (dialog));

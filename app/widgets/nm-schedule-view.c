@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "nm-message-dialog.h"
 #include "nm-client-panel.h"
 #include "nm-file.h"
 #include "nm-render-schedule.h"
@@ -438,6 +439,7 @@ confirm_depth (NmScheduleView     *self,
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
                                               ADW_RESPONSE_DESTRUCTIVE);
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
 

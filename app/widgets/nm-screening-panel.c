@@ -17,6 +17,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "nm-message-dialog.h"
 #include "nm-screening-panel.h"
 #include "nm-vocab.h"
 
@@ -216,6 +217,7 @@ on_all_no_clicked_cb (NmScreeningPanel *self)
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "answer",
                                               ADW_RESPONSE_DESTRUCTIVE);
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_all_no_response_cb), self, 0);

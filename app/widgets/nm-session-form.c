@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "nm-message-dialog.h"
 #include "nm-client-panel.h"
 #include "nm-file.h"
 #include "nm-schedule-view.h"
@@ -106,6 +107,7 @@ confirm_above (NmSessionForm *self,
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
                                               ADW_RESPONSE_DESTRUCTIVE);
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_above_response_cb), self, 0);

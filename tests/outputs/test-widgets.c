@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "nm-message-dialog.h"
 #include "nm-plan-panel.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
@@ -353,6 +354,60 @@ test_brush_icon (void)
   g_assert_true (gtk_icon_theme_has_icon (theme, name));
 }
 
+static gboolean
+widget_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (widget));
+}
+
+static gboolean
+set_flag_cb (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A message dialog too narrow for its buttons side by side stacks them,
+ * the destructive one first: the focus stays on the default response, so
+ * that Enter never discards or overwrites (issue 13; the new-user test
+ * found it on "Record a Depth Above the Plan?" in German). */
+static void
+test_dialog_keeps_safe_focus (void)
+{
+  GtkWidget *parent = gtk_window_new ();
+  GtkWidget *dialog;
+  GtkWidget *focus;
+  guint timeout;
+  gboolean timed_out = FALSE;
+
+  gtk_window_present (GTK_WINDOW (parent));
+  dialog = adw_message_dialog_new (GTK_WINDOW (parent), "Heading", "Body");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", "_Cancel and keep everything as it is now",
+                                    "record", "_Record it anyway, although it is deeper than planned",
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  timeout = g_timeout_add_seconds (20, set_flag_cb, &timed_out);
+  while (!widget_mapped (dialog) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  drain ();
+
+  focus = gtk_window_get_focus (GTK_WINDOW (dialog));
+  g_assert_true (GTK_IS_BUTTON (focus));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus)), ==, "_Cancel and keep everything as it is now");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (parent));
+  drain ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -370,6 +425,7 @@ main (int   argc,
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
   g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
   g_test_add_func ("/outputs/widgets/brush-icon", test_brush_icon);
+  g_test_add_func ("/outputs/widgets/dialog-keeps-safe-focus", test_dialog_keeps_safe_focus);
 
   return g_test_run ();
 }

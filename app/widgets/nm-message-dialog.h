@@ -1,0 +1,16 @@
+/* nm-message-dialog.h
+ *
+ * Copyright 2026 The Needlemap authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+void nm_message_dialog_keep_focus (AdwMessageDialog *dialog);
+
+G_END_DECLS
