@@ -6,7 +6,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "nm-document.h"
@@ -358,6 +360,71 @@ test_save_refuses_a_newer_version (Fixture       *f,
   g_assert_false (nm_document_get_modified (document));
 }
 
+/* Puts @text at @path with the modification time @path has now, as a
+ * same-second write on a file system of whole-second times leaves it:
+ * written in place (@rename FALSE), or another file renamed into place
+ * (rsync -t, cp -p, a sync client's temporary file). */
+static void
+replace_keeping_mtime (const char *path,
+                       const char *text,
+                       gboolean    rename_into_place)
+{
+  g_autofree char *temp = g_strconcat (path, ".sync-tmp", NULL);
+  const char *written = rename_into_place ? temp : path;
+  struct stat before;
+  struct timespec times[2];
+
+  g_assert_cmpint (stat (path, &before), ==, 0);
+  if (rename_into_place)
+    g_assert_true (g_file_set_contents (temp, text, -1, NULL));
+  else
+    {
+      FILE *out = fopen (path, "w");   /* in place: the same inode */
+
+      g_assert_nonnull (out);
+      g_assert_cmpint (fputs (text, out), >=, 0);
+      g_assert_cmpint (fclose (out), ==, 0);
+    }
+  /* to the nanosecond: GIO's etag has them */
+  times[0] = before.st_atim;
+  times[1] = before.st_mtim;
+  g_assert_cmpint (utimensat (AT_FDCWD, written, times, 0), ==, 0);
+  if (rename_into_place)
+    g_assert_cmpint (g_rename (temp, path), ==, 0);
+}
+
+/* The version a save checks is more than the modification time: another
+ * program's version of the same size and with the same modification time,
+ * written in place or renamed into place, is not written over either. */
+static void
+test_same_mtime_is_another_version (Fixture       *f,
+                                    gconstpointer  data)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      gboolean rename_into_place = i == 1;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NmDocument) document = NULL;
+      g_autofree char *other = g_strdup (document_text);
+      g_autofree char *now = NULL;
+
+      g_assert_true (g_file_set_contents (f->path, document_text, -1, NULL));
+      document = load (f->path, &error);
+      g_assert_no_error (error);
+      nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+
+      /* their version: as long as ours, the same modification time */
+      memcpy (strstr (other, "Test"), "Them", 4);
+      replace_keeping_mtime (f->path, other, rename_into_place);
+
+      g_assert_false (save (document, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG);
+      g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+      g_assert_cmpstr (now, ==, other);
+      g_assert_true (nm_document_get_modified (document));
+    }
+}
+
 /* Another program puts a newer Needlemap's file in place of the one read
  * here: reloading it fails, and no save writes over it, not even the
  * overwrite the user may choose for another program's version; a copy
@@ -657,6 +724,7 @@ main (int   argc,
   ADD ("/document/recovery", test_recovery);
   ADD ("/document/save-refuses-a-newer-version", test_save_refuses_a_newer_version);
   ADD ("/document/never-over-a-newer-format", test_never_over_a_newer_format);
+  ADD ("/document/same-mtime-is-another-version", test_same_mtime_is_another_version);
   ADD ("/document/open-removes-stale-temporaries", test_open_removes_stale_temporaries);
   ADD ("/document/restore-over-a-later-save", test_restore_over_a_later_save);
   ADD ("/document/restore-unchanged-or-deleted", test_restore_unchanged_or_deleted);
