@@ -968,20 +968,10 @@ save_thread (GTask        *task,
     }
 
   /* Never over a version this document did not read: another program's
-   * save is the user's to decide about. */
-  if (save->expected != NULL)
-    {
-      g_autofree char *now = query_etag (save->file);
-
-      if (now != NULL && g_strcmp0 (now, save->expected) != 0)
-        {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
-                                   _("the file was changed by another program after it was opened here"));
-          return;
-        }
-    }
-
-  if (!nm_file_replace_consultation (save->file, data, len, cancellable, &error))
+   * save is the user's to decide about.  Checked before writing and again
+   * just before the new contents replace the file. */
+  if (!_nm_file_replace_consultation_over (save->file, data, len, save->expected,
+                                           cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

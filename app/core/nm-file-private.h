@@ -62,4 +62,24 @@ char           *_nm_file_query_stamp     (GFile            *file,
                                           GCancellable     *cancellable,
                                           GError          **error);
 
+/* nm_file_replace_consultation() over the version @expected (a stamp, as
+ * above) only: checked before anything is written, and again once the
+ * new contents are on disk, just before they replace the file; when
+ * another program wrote the file since, nothing is replaced and the error
+ * is G_IO_ERROR_WRONG_ETAG.  %NULL @expected: any version. */
+gboolean        _nm_file_replace_consultation_over (GFile         *file,
+                                                    const void    *data,
+                                                    gsize          len,
+                                                    const char    *expected,
+                                                    GCancellable  *cancellable,
+                                                    GError       **error);
+
+/* Tests only: called on the saving thread with the file a save replaces
+ * (the link's target), its new contents complete on disk and not yet in
+ * place.  %NULL removes it. */
+typedef void (*NmFileBeforeReplaceHook) (const char *target,
+                                         gpointer    user_data);
+void            _nm_file_set_before_replace_hook (NmFileBeforeReplaceHook hook,
+                                                  gpointer                user_data);
+
 G_END_DECLS

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "nm-file.h"
+#include "nm-file-private.h"
 
 /* Replacing a file that holds health data: atomically, readable by its
  * owner only, keeping the previous version as a backup. */
@@ -722,13 +723,50 @@ restrict_backup (const char     *target,
     g_message ("Saved; could not make the backup private: %s", g_strerror (errno));
 }
 
+static NmFileBeforeReplaceHook before_replace_hook;
+static gpointer before_replace_data;
+
+void
+_nm_file_set_before_replace_hook (NmFileBeforeReplaceHook hook,
+                                  gpointer                user_data)
+{
+  before_replace_hook = hook;
+  before_replace_data = user_data;
+}
+
+/* Whether @file is still the version @expected (any, when %NULL); a file
+ * that is gone is no version another program wrote over, and may be
+ * written, as a new one. */
+static gboolean
+check_version (GFile         *file,
+               const char    *expected,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree char *now = NULL;
+
+  if (expected == NULL)
+    return TRUE;
+
+  now = _nm_file_query_stamp (file, cancellable, NULL);
+  if (now != NULL && strcmp (now, expected) != 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
+                           _("the file was changed by another program after it was opened here"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 replace_local (const char    *path,
                const char    *data,
                gsize          len,
+               const char    *expected,
                GCancellable  *cancellable,
                GError       **error)
 {
+  g_autoptr(GFile) target_file = NULL;
   g_autofree char *target = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *prefix = NULL;
@@ -740,6 +778,9 @@ replace_local (const char    *path,
 
   target = resolve_target (path, error);
   if (target == NULL)
+    return FALSE;
+  target_file = g_file_new_for_path (target);
+  if (!check_version (target_file, expected, cancellable, error))
     return FALSE;
 
   have_old = g_stat (target, &old) == 0;
@@ -794,6 +835,17 @@ replace_local (const char    *path,
       return FALSE;
     }
 
+  /* Another program's save may have landed while ours was written and
+   * synced (seconds, on slow disks): looked at again now, before the
+   * backup (whose link changes the file's change time) and the rename. */
+  if (before_replace_hook != NULL)
+    before_replace_hook (target, before_replace_data);
+  if (!check_version (target_file, expected, cancellable, error))
+    {
+      g_unlink (temp);
+      return FALSE;
+    }
+
   /* the backup last, once the new contents are safely on disk */
   if ((have_old && !make_backup (target, error)) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -838,6 +890,17 @@ nm_file_replace_consultation (GFile         *file,
                               GCancellable  *cancellable,
                               GError       **error)
 {
+  return _nm_file_replace_consultation_over (file, data, len, NULL, cancellable, error);
+}
+
+gboolean
+_nm_file_replace_consultation_over (GFile         *file,
+                                    const void    *data,
+                                    gsize          len,
+                                    const char    *expected,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
@@ -847,7 +910,10 @@ nm_file_replace_consultation (GFile         *file,
 
   path = g_file_is_native (file) ? g_file_get_path (file) : NULL;
   if (path != NULL)
-    return replace_local (path, data, len, cancellable, error);
+    return replace_local (path, data, len, expected, cancellable, error);
 
+  /* a share's file (GVfs): checked once, before writing */
+  if (!check_version (file, expected, cancellable, error))
+    return FALSE;
   return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
 }

@@ -13,6 +13,7 @@
 
 #include "nm-document.h"
 #include "nm-file.h"
+#include "nm-file-private.h"
 #include "nm-vocab.h"
 #include "../test-wait.h"
 
@@ -425,6 +426,64 @@ test_same_mtime_is_another_version (Fixture       *f,
     }
 }
 
+/* Another program's save, landing while ours is written (the hook runs
+ * once our new contents are on disk, before they replace the file). */
+static void
+save_lands_meanwhile (const char *target,
+                      gpointer    user_data)
+{
+  g_assert_true (g_file_set_contents (target, user_data, -1, NULL));
+  _nm_file_set_before_replace_hook (NULL, NULL);
+}
+
+static gboolean
+only_the_file_is_left (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (!g_str_has_suffix (name, "~"))   /* a backup of ours may be there */
+      n++;
+  return n == 1;
+}
+
+/* The version is checked again just before the new contents replace the
+ * file: another program's save that lands while ours is written is not
+ * written over, and nothing of ours is left behind. */
+static void
+test_save_landing_during_ours (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autofree char *other = g_strdup (document_text);
+  g_autofree char *now = NULL;
+
+  g_assert_no_error (error);
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+  memcpy (strstr (other, "Test"), "Them", 4);
+  _nm_file_set_before_replace_hook (save_lands_meanwhile, other);
+
+  g_assert_false (save (document, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, other);
+  g_assert_true (only_the_file_is_left (f->dir));
+  g_assert_true (nm_document_get_modified (document));
+
+  /* what the user chooses then: ours over theirs */
+  g_assert_true (g_file_set_contents (f->path, other, -1, NULL));
+  nm_document_ignore_disk_change (document);
+  g_assert_true (save (document, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&now, g_free);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_nonnull (strstr (now, "Ours"));
+}
+
 /* Another program puts a newer Needlemap's file in place of the one read
  * here: reloading it fails, and no save writes over it, not even the
  * overwrite the user may choose for another program's version; a copy
@@ -725,6 +784,7 @@ main (int   argc,
   ADD ("/document/save-refuses-a-newer-version", test_save_refuses_a_newer_version);
   ADD ("/document/never-over-a-newer-format", test_never_over_a_newer_format);
   ADD ("/document/same-mtime-is-another-version", test_same_mtime_is_another_version);
+  ADD ("/document/save-landing-during-ours", test_save_landing_during_ours);
   ADD ("/document/open-removes-stale-temporaries", test_open_removes_stale_temporaries);
   ADD ("/document/restore-over-a-later-save", test_restore_over_a_later_save);
   ADD ("/document/restore-unchanged-or-deleted", test_restore_unchanged_or_deleted);
