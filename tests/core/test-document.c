@@ -107,6 +107,13 @@ test_load (Fixture       *f,
   g_assert_nonnull (document);
   g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (document)), ==, "Test");
   g_assert_nonnull (nm_document_get_etag (document));
+  {
+    /* the version read, from the opened file, is the file's version now */
+    g_autoptr(GFile) file = g_file_new_for_path (f->path);
+    g_autofree char *stamp = _nm_file_query_stamp (file, NULL, NULL);
+
+    g_assert_cmpstr (nm_document_get_etag (document), ==, stamp);
+  }
   g_assert_false (nm_document_get_modified (document));
   g_assert_false (nm_document_get_busy (document));
   g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
