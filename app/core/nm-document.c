@@ -18,6 +18,7 @@
 
 #include "nm-document.h"
 #include "nm-file.h"
+#include "nm-file-private.h"
 #include "nm-planner.h"
 
 /* The document is the one owner of an open consultation's file state, as
@@ -98,13 +99,12 @@ set_disk_state (NmDocument          *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISK_STATE]);
 }
 
+/* The version of @file now: its stamp, not only its etag (see
+ * NM_FILE_STAMP_ATTRIBUTES); what self->etag holds. */
 static char *
 query_etag (GFile *file)
 {
-  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_ETAG_VALUE,
-                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
-
-  return info != NULL ? g_strdup (g_file_info_get_etag (info)) : NULL;
+  return _nm_file_query_stamp (file, NULL, NULL);
 }
 
 /* Compares the file on disk with the version this document read or wrote.
@@ -589,8 +589,10 @@ nm_document_get_file (NmDocument *self)
 /**
  * nm_document_get_etag:
  *
- * Returns: (nullable): the etag of the version of the file this document
- *   read or last wrote
+ * Returns: (nullable): the version of the file this document read or
+ *   last wrote: not only GIO's etag but a stamp of it, the inode, the size
+ *   and the change time (see NM_FILE_STAMP_ATTRIBUTES), compared only for
+ *   equality
  */
 const char *
 nm_document_get_etag (NmDocument *self)
@@ -966,20 +968,10 @@ save_thread (GTask        *task,
     }
 
   /* Never over a version this document did not read: another program's
-   * save is the user's to decide about. */
-  if (save->expected != NULL)
-    {
-      g_autofree char *now = query_etag (save->file);
-
-      if (now != NULL && g_strcmp0 (now, save->expected) != 0)
-        {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
-                                   _("the file was changed by another program after it was opened here"));
-          return;
-        }
-    }
-
-  if (!nm_file_replace_consultation (save->file, data, len, cancellable, &error))
+   * save is the user's to decide about.  Checked before writing and again
+   * just before the new contents replace the file. */
+  if (!_nm_file_replace_consultation_over (save->file, data, len, save->expected,
+                                           cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

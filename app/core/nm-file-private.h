@@ -44,4 +44,42 @@ NmConsultation *_nm_file_load         (GFile             *file,
 
 double          _nm_file_round_number (double             value);
 
+/* The version of a file a document read or wrote, as one opaque string:
+ * GIO's etag (for a local file its modification time) plus the device,
+ * the inode, the size and the change time (ctime), which no user tool
+ * can set back.  A same-second write on a file system of whole-second
+ * times, or another file renamed into place with the old modification
+ * time (rsync -t, cp -p, sync clients), still gives another stamp.
+ * Compared only for equality; attributes a file system does not have
+ * are left out of it. */
+#define NM_FILE_STAMP_ATTRIBUTES \
+  G_FILE_ATTRIBUTE_ETAG_VALUE "," G_FILE_ATTRIBUTE_UNIX_DEVICE "," \
+  G_FILE_ATTRIBUTE_UNIX_INODE "," G_FILE_ATTRIBUTE_STANDARD_SIZE "," \
+  G_FILE_ATTRIBUTE_TIME_CHANGED "," G_FILE_ATTRIBUTE_TIME_CHANGED_USEC
+
+char           *_nm_file_stamp_from_info (GFileInfo        *info);
+char           *_nm_file_query_stamp     (GFile            *file,
+                                          GCancellable     *cancellable,
+                                          GError          **error);
+
+/* nm_file_replace_consultation() over the version @expected (a stamp, as
+ * above) only: checked before anything is written, and again once the
+ * new contents are on disk, just before they replace the file; when
+ * another program wrote the file since, nothing is replaced and the error
+ * is G_IO_ERROR_WRONG_ETAG.  %NULL @expected: any version. */
+gboolean        _nm_file_replace_consultation_over (GFile         *file,
+                                                    const void    *data,
+                                                    gsize          len,
+                                                    const char    *expected,
+                                                    GCancellable  *cancellable,
+                                                    GError       **error);
+
+/* Tests only: called on the saving thread with the file a save replaces
+ * (the link's target), its new contents complete on disk and not yet in
+ * place.  %NULL removes it. */
+typedef void (*NmFileBeforeReplaceHook) (const char *target,
+                                         gpointer    user_data);
+void            _nm_file_set_before_replace_hook (NmFileBeforeReplaceHook hook,
+                                                  gpointer                user_data);
+
 G_END_DECLS

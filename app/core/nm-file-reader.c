@@ -1021,11 +1021,67 @@ nm_file_new_for_arg (const char *arg)
   return g_file_new_for_path (arg);
 }
 
+static void
+append_stamp_part (GString    *stamp,
+                   GFileInfo  *info,
+                   const char *attribute)
+{
+  if (g_file_info_has_attribute (info, attribute))
+    g_string_append_printf (stamp, "%" G_GUINT64_FORMAT,
+                            g_file_info_get_attribute_type (info, attribute) == G_FILE_ATTRIBUTE_TYPE_UINT32
+                            ? (guint64) g_file_info_get_attribute_uint32 (info, attribute)
+                            : g_file_info_get_attribute_uint64 (info, attribute));
+  else
+    g_string_append_c (stamp, '-');
+}
+
+/* See NM_FILE_STAMP_ATTRIBUTES: @info must have been asked for those.
+ * "e:ETAG;DEVICE;INODE;SIZE;CTIME.USEC", never equal to a bare etag (what
+ * an earlier version's recovery copy kept), which so counts as another
+ * version. */
+char *
+_nm_file_stamp_from_info (GFileInfo *info)
+{
+  GString *stamp = g_string_new ("e:");
+  const char *etag = g_file_info_get_etag (info);
+
+  g_string_append (stamp, etag != NULL ? etag : "-");
+  g_string_append_c (stamp, ';');
+  append_stamp_part (stamp, info, G_FILE_ATTRIBUTE_UNIX_DEVICE);
+  g_string_append_c (stamp, ';');
+  append_stamp_part (stamp, info, G_FILE_ATTRIBUTE_UNIX_INODE);
+  g_string_append_c (stamp, ';');
+  if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+    g_string_append_printf (stamp, "%" G_GINT64_FORMAT, (gint64) g_file_info_get_size (info));
+  else
+    g_string_append_c (stamp, '-');
+  g_string_append_c (stamp, ';');
+  append_stamp_part (stamp, info, G_FILE_ATTRIBUTE_TIME_CHANGED);
+  g_string_append_c (stamp, '.');
+  append_stamp_part (stamp, info, G_FILE_ATTRIBUTE_TIME_CHANGED_USEC);
+
+  return g_string_free (stamp, FALSE);
+}
+
+/* The stamp of the file @file is now (a link is followed), or %NULL with
+ * @error set when there is none (G_IO_ERROR_NOT_FOUND). */
+char *
+_nm_file_query_stamp (GFile         *file,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, NM_FILE_STAMP_ATTRIBUTES,
+                                                 G_FILE_QUERY_INFO_NONE, cancellable, error);
+
+  return info != NULL ? _nm_file_stamp_from_info (info) : NULL;
+}
+
 /**
  * nm_file_read_bounded:
  * @file: a file
  * @max_bytes: the most it may hold
- * @etag: (out) (optional): the etag of what was read
+ * @etag: (out) (optional): the version of what was read: its stamp (see
+ *   NM_FILE_STAMP_ATTRIBUTES), taken from the opened file before reading
  *
  * Reads a whole regular file, and never more than @max_bytes of it: a
  * device (/dev/zero), a pipe or a folder is refused before anything is
@@ -1044,12 +1100,13 @@ nm_file_read_bounded (GFile         *file,
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GFileInputStream) in = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autofree char *stamp = NULL;
   guint8 buffer[64 * 1024];
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_ETAG_VALUE, G_FILE_QUERY_INFO_NONE, cancellable, error);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," NM_FILE_STAMP_ATTRIBUTES,
+                            G_FILE_QUERY_INFO_NONE, cancellable, error);
   if (info == NULL)
     return NULL;
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
@@ -1069,6 +1126,16 @@ nm_file_read_bounded (GFile         *file,
   in = g_file_read (file, cancellable, error);
   if (in == NULL)
     return NULL;
+  /* the version of the file opened, not of whatever the name stands for
+   * by now: taken before reading, so a write while reading gives another
+   * stamp than the one kept */
+  if (etag != NULL)
+    {
+      g_autoptr(GFileInfo) opened = g_file_input_stream_query_info (in, NM_FILE_STAMP_ATTRIBUTES,
+                                                                    cancellable, NULL);
+
+      stamp = _nm_file_stamp_from_info (opened != NULL ? opened : info);
+    }
   for (;;)
     {
       gssize n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer, cancellable, error);
@@ -1087,6 +1154,6 @@ nm_file_read_bounded (GFile         *file,
     }
 
   if (etag != NULL)
-    *etag = g_strdup (g_file_info_get_etag (info));
+    *etag = g_steal_pointer (&stamp);
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }

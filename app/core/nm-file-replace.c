@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "nm-file.h"
+#include "nm-file-private.h"
 
 /* Replacing a file that holds health data: atomically, readable by its
  * owner only, keeping the previous version as a backup. */
@@ -327,7 +328,10 @@ nm_file_remove_stale_temporaries (GFile *file)
 /* Reads a consultation's top-level "format" and "version" from a stream,
  * a character at a time, in constant memory: whatever the file is (it may
  * be a newer format this version cannot load, or not ours at all), only
- * those two are looked at. */
+ * those two are looked at.  Keys and the format are compared as they are
+ * written: one with an escape ("vers\u0069on") means what the reader
+ * decodes it to, which this scan does not tell, so then the reader's own
+ * parse decides (see version_as_read()). */
 typedef enum
 {
   CAPTURE_NONE,
@@ -351,6 +355,8 @@ typedef struct
   gboolean format_ours;
   gboolean version_seen;
   double   version;
+  gboolean object;        /* the file starts as a JSON object */
+  gboolean escaped;       /* a top-level key or the format has an escape */
   gboolean done;
 } VersionScan;
 
@@ -395,7 +401,11 @@ scan_char (VersionScan *s,
       if (s->escape)
         s->escape = FALSE;
       else if (c == '\\')
-        s->escape = TRUE;
+        {
+          s->escape = TRUE;
+          if (s->capture == CAPTURE_KEY || s->capture == CAPTURE_FORMAT)
+            s->escaped = TRUE;
+        }
       else if (c == '"')
         {
           s->in_string = FALSE;
@@ -446,6 +456,7 @@ scan_char (VersionScan *s,
       if (s->depth == 1)
         {
           s->expect_key = TRUE;
+          s->object = c == '{';
           s->done = c == '[';   /* not an object: not ours */
         }
       break;
@@ -478,6 +489,44 @@ scan_char (VersionScan *s,
     s->done = TRUE;
 }
 
+/* When the scan cannot tell: the top-level "format" and "version" as the
+ * reader sees them, escapes decoded, from the reader's own parse of the
+ * whole file.  %FALSE when the reader would not read @file at all (not
+ * JSON, not one object, beyond the format's limits, a key twice): the
+ * reader refuses such a file as invalid, not as a newer version, and the
+ * document's version check guards it against a save the user did not
+ * choose. */
+static gboolean
+version_as_read (GFile         *file,
+                 GCancellable  *cancellable,
+                 gboolean      *format_seen,
+                 gboolean      *format_ours,
+                 gboolean      *version_seen,
+                 double        *version)
+{
+  NmJsonRules rules = _nm_file_rules ();
+  g_autoptr(GBytes) bytes = nm_file_read_bounded (file, NM_FILE_MAX_BYTES, NULL, cancellable, NULL);
+  g_autoptr(NmJsonDoc) doc = bytes != NULL ? nm_json_doc_parse (bytes, &rules, NULL) : NULL;
+  const NmJsonNode *root = doc != NULL ? nm_json_doc_get_root (doc) : NULL;
+  const NmJsonNode *node;
+
+  if (root == NULL || root->type != json_type_object)
+    return FALSE;
+
+  node = nm_json_member (root, "format");
+  *format_seen = node != NULL;
+  *format_ours = node != NULL && node->type == json_type_string &&
+                 strcmp (node->text, NM_FILE_FORMAT) == 0;
+
+  node = nm_json_member (root, "version");
+  *version_seen = node != NULL && (node->type == json_type_int || node->type == json_type_double);
+  if (node != NULL && node->type == json_type_int)
+    *version = (double) node->v.integer;
+  else if (node != NULL && node->type == json_type_double)
+    *version = node->v.number;
+  return TRUE;
+}
+
 /**
  * nm_file_check_not_newer:
  * @file: where a consultation is about to be saved
@@ -487,9 +536,12 @@ scan_char (VersionScan *s,
  * Refuses with %NM_FILE_ERROR_NEWER_VERSION when @file holds a
  * consultation of a newer format version than this Needlemap writes: the
  * format promises such a file is never overwritten.  Reads only as far as
- * the top-level "format" and "version" keys, in constant memory.  A file
- * that does not exist, is not ours, or cannot be read passes: the save
- * itself says what is wrong with it.
+ * the top-level "format" and "version" keys, in constant memory, unless
+ * they are not written plainly (an escape in a top-level key or in the
+ * format, or no plain "version"): then the file is parsed as the reader
+ * parses it, so that what the reader refuses as a newer version is never
+ * written over.  A file that does not exist, is not ours, or cannot be
+ * read passes: the save itself says what is wrong with it.
  *
  * Returns: %FALSE when @file must not be written over
  */
@@ -527,6 +579,11 @@ nm_file_check_not_newer (GFile         *file,
     }
   if (scan.capture == CAPTURE_VERSION)
     scan_end_number (&scan);
+
+  /* a JSON object whose keys the scan could not tell: the reader decides */
+  if (scan.object && (scan.escaped || !scan.version_seen) && total < VERSION_SCAN_MAX)
+    version_as_read (file, cancellable, &scan.format_seen, &scan.format_ours,
+                     &scan.version_seen, &scan.version);
 
   if (scan.version_seen && scan.version > NM_FILE_VERSION && (!scan.format_seen || scan.format_ours))
     {
@@ -722,13 +779,50 @@ restrict_backup (const char     *target,
     g_message ("Saved; could not make the backup private: %s", g_strerror (errno));
 }
 
+static NmFileBeforeReplaceHook before_replace_hook;
+static gpointer before_replace_data;
+
+void
+_nm_file_set_before_replace_hook (NmFileBeforeReplaceHook hook,
+                                  gpointer                user_data)
+{
+  before_replace_hook = hook;
+  before_replace_data = user_data;
+}
+
+/* Whether @file is still the version @expected (any, when %NULL); a file
+ * that is gone is no version another program wrote over, and may be
+ * written, as a new one. */
+static gboolean
+check_version (GFile         *file,
+               const char    *expected,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree char *now = NULL;
+
+  if (expected == NULL)
+    return TRUE;
+
+  now = _nm_file_query_stamp (file, cancellable, NULL);
+  if (now != NULL && strcmp (now, expected) != 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG,
+                           _("the file was changed by another program after it was opened here"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 replace_local (const char    *path,
                const char    *data,
                gsize          len,
+               const char    *expected,
                GCancellable  *cancellable,
                GError       **error)
 {
+  g_autoptr(GFile) target_file = NULL;
   g_autofree char *target = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *prefix = NULL;
@@ -740,6 +834,9 @@ replace_local (const char    *path,
 
   target = resolve_target (path, error);
   if (target == NULL)
+    return FALSE;
+  target_file = g_file_new_for_path (target);
+  if (!check_version (target_file, expected, cancellable, error))
     return FALSE;
 
   have_old = g_stat (target, &old) == 0;
@@ -794,6 +891,17 @@ replace_local (const char    *path,
       return FALSE;
     }
 
+  /* Another program's save may have landed while ours was written and
+   * synced (seconds, on slow disks): looked at again now, before the
+   * backup (whose link changes the file's change time) and the rename. */
+  if (before_replace_hook != NULL)
+    before_replace_hook (target, before_replace_data);
+  if (!check_version (target_file, expected, cancellable, error))
+    {
+      g_unlink (temp);
+      return FALSE;
+    }
+
   /* the backup last, once the new contents are safely on disk */
   if ((have_old && !make_backup (target, error)) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -838,6 +946,17 @@ nm_file_replace_consultation (GFile         *file,
                               GCancellable  *cancellable,
                               GError       **error)
 {
+  return _nm_file_replace_consultation_over (file, data, len, NULL, cancellable, error);
+}
+
+gboolean
+_nm_file_replace_consultation_over (GFile         *file,
+                                    const void    *data,
+                                    gsize          len,
+                                    const char    *expected,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
@@ -847,7 +966,10 @@ nm_file_replace_consultation (GFile         *file,
 
   path = g_file_is_native (file) ? g_file_get_path (file) : NULL;
   if (path != NULL)
-    return replace_local (path, data, len, cancellable, error);
+    return replace_local (path, data, len, expected, cancellable, error);
 
+  /* a share's file (GVfs): checked once, before writing */
+  if (!check_version (file, expected, cancellable, error))
+    return FALSE;
   return nm_file_replace_private (file, data, len, TRUE, cancellable, error);
 }

@@ -354,7 +354,7 @@ nm_recovery_write (const char      *id,
  * @id: the slot
  * @document: the consultation as nm_file_serialize() wrote it
  * @origin: (nullable): the file it belongs to
- * @base_etag: (nullable): the etag of the version of @origin the work is
+ * @base_etag: (nullable): the stamp (nm_document_get_etag()) of the version of @origin the work is
  *   based on (the one read or last saved), %NULL when not known
  *
  * nm_recovery_write() for a consultation serialised already: it reads
@@ -804,8 +804,7 @@ NmRecoveryOrigin
 nm_recovery_check_origin (NmRecoveryEntry *entry)
 {
   g_autoptr(GFile) origin = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  const char *etag;
+  g_autofree char *stamp = NULL;
 
   g_return_val_if_fail (entry != NULL, NM_RECOVERY_ORIGIN_NONE);
 
@@ -813,15 +812,16 @@ nm_recovery_check_origin (NmRecoveryEntry *entry)
     return NM_RECOVERY_ORIGIN_NONE;
 
   origin = g_file_new_for_uri (entry->origin_uri);
-  info = g_file_query_info (origin, G_FILE_ATTRIBUTE_ETAG_VALUE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (info == NULL)
+  stamp = _nm_file_query_stamp (origin, NULL, NULL);
+  if (stamp == NULL)
     return NM_RECOVERY_ORIGIN_GONE;
 
-  /* a copy that does not say (an earlier version's) may be older */
+  /* a copy that does not say (an earlier version's) may be older; one
+   * that keeps a bare etag (also an earlier version's) never equals a
+   * stamp, and counts as changed too */
   if (entry->base_etag == NULL || entry->base_etag[0] == '\0')
     return NM_RECOVERY_ORIGIN_CHANGED;
-  etag = g_file_info_get_etag (info);
-  if (etag != NULL && strcmp (etag, entry->base_etag) != 0)
+  if (strcmp (stamp, entry->base_etag) != 0)
     return NM_RECOVERY_ORIGIN_CHANGED;
   return NM_RECOVERY_ORIGIN_UNCHANGED;
 }

@@ -19,8 +19,10 @@ typedef struct
   GFile  *file;        /* the recovery copy */
   char   *origin_uri;  /* nullable: the document it was opened from */
   gint64  saved_at;    /* unix time of the copy */
-  char   *base_etag;   /* nullable: the etag of the version of the origin
-                        * the work was based on; "" or NULL when unknown */
+  char   *base_etag;   /* nullable: the stamp (nm_document_get_etag()) of the
+                        * version of the origin the work was based on; ""
+                        * or NULL when unknown, a bare etag when an earlier
+                        * version wrote the copy (counts as changed) */
 } NmRecoveryEntry;
 
 /* The origin of a copy now, compared with the version its work was based on. */

@@ -6,11 +6,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "nm-document.h"
 #include "nm-file.h"
+#include "nm-file-private.h"
 #include "nm-vocab.h"
 #include "../test-wait.h"
 
@@ -104,6 +107,13 @@ test_load (Fixture       *f,
   g_assert_nonnull (document);
   g_assert_cmpstr (nm_consultation_get_client_name (nm_document_get_consultation (document)), ==, "Test");
   g_assert_nonnull (nm_document_get_etag (document));
+  {
+    /* the version read, from the opened file, is the file's version now */
+    g_autoptr(GFile) file = g_file_new_for_path (f->path);
+    g_autofree char *stamp = _nm_file_query_stamp (file, NULL, NULL);
+
+    g_assert_cmpstr (nm_document_get_etag (document), ==, stamp);
+  }
   g_assert_false (nm_document_get_modified (document));
   g_assert_false (nm_document_get_busy (document));
   g_assert_cmpint (nm_document_get_disk_state (document), ==, NM_DOCUMENT_DISK_IN_SYNC);
@@ -356,6 +366,129 @@ test_save_refuses_a_newer_version (Fixture       *f,
   g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
   g_assert_nonnull (strstr (now, "Ours"));
   g_assert_false (nm_document_get_modified (document));
+}
+
+/* Puts @text at @path with the modification time @path has now, as a
+ * same-second write on a file system of whole-second times leaves it:
+ * written in place (@rename FALSE), or another file renamed into place
+ * (rsync -t, cp -p, a sync client's temporary file). */
+static void
+replace_keeping_mtime (const char *path,
+                       const char *text,
+                       gboolean    rename_into_place)
+{
+  g_autofree char *temp = g_strconcat (path, ".sync-tmp", NULL);
+  const char *written = rename_into_place ? temp : path;
+  struct stat before;
+  struct timespec times[2];
+
+  g_assert_cmpint (stat (path, &before), ==, 0);
+  if (rename_into_place)
+    g_assert_true (g_file_set_contents (temp, text, -1, NULL));
+  else
+    {
+      FILE *out = fopen (path, "w");   /* in place: the same inode */
+
+      g_assert_nonnull (out);
+      g_assert_cmpint (fputs (text, out), >=, 0);
+      g_assert_cmpint (fclose (out), ==, 0);
+    }
+  /* to the nanosecond: GIO's etag has them */
+  times[0] = before.st_atim;
+  times[1] = before.st_mtim;
+  g_assert_cmpint (utimensat (AT_FDCWD, written, times, 0), ==, 0);
+  if (rename_into_place)
+    g_assert_cmpint (g_rename (temp, path), ==, 0);
+}
+
+/* The version a save checks is more than the modification time: another
+ * program's version of the same size and with the same modification time,
+ * written in place or renamed into place, is not written over either. */
+static void
+test_same_mtime_is_another_version (Fixture       *f,
+                                    gconstpointer  data)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      gboolean rename_into_place = i == 1;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NmDocument) document = NULL;
+      g_autofree char *other = g_strdup (document_text);
+      g_autofree char *now = NULL;
+
+      g_assert_true (g_file_set_contents (f->path, document_text, -1, NULL));
+      document = load (f->path, &error);
+      g_assert_no_error (error);
+      nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+
+      /* their version: as long as ours, the same modification time */
+      memcpy (strstr (other, "Test"), "Them", 4);
+      replace_keeping_mtime (f->path, other, rename_into_place);
+
+      g_assert_false (save (document, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG);
+      g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+      g_assert_cmpstr (now, ==, other);
+      g_assert_true (nm_document_get_modified (document));
+    }
+}
+
+/* Another program's save, landing while ours is written (the hook runs
+ * once our new contents are on disk, before they replace the file). */
+static void
+save_lands_meanwhile (const char *target,
+                      gpointer    user_data)
+{
+  g_assert_true (g_file_set_contents (target, user_data, -1, NULL));
+  _nm_file_set_before_replace_hook (NULL, NULL);
+}
+
+static gboolean
+only_the_file_is_left (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (!g_str_has_suffix (name, "~"))   /* a backup of ours may be there */
+      n++;
+  return n == 1;
+}
+
+/* The version is checked again just before the new contents replace the
+ * file: another program's save that lands while ours is written is not
+ * written over, and nothing of ours is left behind. */
+static void
+test_save_landing_during_ours (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmDocument) document = load (f->path, &error);
+  g_autofree char *other = g_strdup (document_text);
+  g_autofree char *now = NULL;
+
+  g_assert_no_error (error);
+  nm_consultation_set_client_name (nm_document_get_consultation (document), "Ours");
+  memcpy (strstr (other, "Test"), "Them", 4);
+  _nm_file_set_before_replace_hook (save_lands_meanwhile, other);
+
+  g_assert_false (save (document, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, other);
+  g_assert_true (only_the_file_is_left (f->dir));
+  g_assert_true (nm_document_get_modified (document));
+
+  /* what the user chooses then: ours over theirs */
+  g_assert_true (g_file_set_contents (f->path, other, -1, NULL));
+  nm_document_ignore_disk_change (document);
+  g_assert_true (save (document, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&now, g_free);
+  g_assert_true (g_file_get_contents (f->path, &now, NULL, NULL));
+  g_assert_nonnull (strstr (now, "Ours"));
 }
 
 /* Another program puts a newer Needlemap's file in place of the one read
@@ -657,6 +790,8 @@ main (int   argc,
   ADD ("/document/recovery", test_recovery);
   ADD ("/document/save-refuses-a-newer-version", test_save_refuses_a_newer_version);
   ADD ("/document/never-over-a-newer-format", test_never_over_a_newer_format);
+  ADD ("/document/same-mtime-is-another-version", test_same_mtime_is_another_version);
+  ADD ("/document/save-landing-during-ours", test_save_landing_during_ours);
   ADD ("/document/open-removes-stale-temporaries", test_open_removes_stale_temporaries);
   ADD ("/document/restore-over-a-later-save", test_restore_over_a_later_save);
   ADD ("/document/restore-unchanged-or-deleted", test_restore_unchanged_or_deleted);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "nm-file.h"
+#include "nm-file-private.h"
 #include "nm-recovery.h"
 
 static char *self_exe;
@@ -331,9 +332,19 @@ test_base_version (void)
   g_assert_true (g_file_set_contents (path, "read", -1, NULL));
   info = g_file_query_info (origin, G_FILE_ATTRIBUTE_ETAG_VALUE, G_FILE_QUERY_INFO_NONE, NULL, &error);
   g_assert_no_error (error);
-  etag = g_strdup (g_file_info_get_etag (info));
-  g_assert_nonnull (etag);
 
+  /* an earlier version's copy kept the bare etag: the version it was based
+   * on cannot be told from it, so it counts as changed */
+  g_assert_true (nm_recovery_write_bytes (id, bytes, origin, g_file_info_get_etag (info), &error));
+  g_assert_no_error (error);
+  entries = nm_recovery_list ();
+  g_assert_cmpint (nm_recovery_check_origin (only_entry (entries)), ==, NM_RECOVERY_ORIGIN_CHANGED);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* the stamp the document keeps */
+  etag = _nm_file_query_stamp (origin, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (etag);
   g_assert_true (nm_recovery_write_bytes (id, bytes, origin, etag, &error));
   g_assert_no_error (error);
   entries = nm_recovery_list ();

@@ -676,6 +676,75 @@ test_newer_version (void)
   remove_dir (dir);
 }
 
+/* The check agrees with the reader: a key or format written with escapes
+ * means what the reader decodes it to.  Every file the reader refuses as
+ * a newer version is refused here; a "version" key below the top level,
+ * however written, does not count. */
+static void
+test_newer_version_escaped (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-newer-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "client.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NmConsultation) c = make_consultation (2);
+#define REST ", \"client\": {\"name\": \"A\", \"fitzpatrick\": 3}, \"findings\": []}"
+  const char *newer[] = {
+    "{\"format\": \"needlemap-consultation\", \"vers\\u0069on\": 2" REST,
+    "{\"format\": \"needlemap-consultation\", \"\\u0076ersion\": 2" REST,
+    "{\"format\": \"needlemap-consultation\", \"\\u0076\\u0065\\u0072\\u0073\\u0069\\u006F\\u006E\": 3" REST,
+    "{\"format\": \"needlem\\u0061p-consultation\", \"version\": 2" REST,
+    "{\"\\u0066ormat\": \"needlemap-consultation\", \"vers\\u0069on\": 2" REST,
+    "{\"x\\\"\": {\"version\": 1}, \"format\": \"needlemap-consultation\", \"vers\\u0069on\": 2" REST,
+  };
+  const char *replaceable[] = {
+    "{\"format\": \"needlemap-consultation\", \"version\": 1, \"x\": {\"vers\\u0069on\": 7}" REST,
+    "{\"format\": \"needlemap-consultation\", \"vers\\u0069on\": 1, \"x\": {\"version\": 7}" REST,
+    "{\"format\": \"needlemap-consultation\", \"x\": [{\"\\u0076ersion\": 9}], \"vers\\u0069on\": 1" REST,
+    "{\"format\": \"needlemap-consultation\", \"vers\\/ion\": 9, \"version\": 1" REST,
+    "{\"format\": \"some-\\u006fther-program\", \"vers\\u0069on\": 7}",
+  };
+#undef REST
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (newer); i++)
+    {
+      g_autoptr(GBytes) before = g_bytes_new_static (newer[i], strlen (newer[i]));
+      g_autoptr(GBytes) after = NULL;
+      g_autoptr(NmConsultation) read = NULL;
+      g_autofree char *names = NULL;
+
+      /* what the reader says of it */
+      read = nm_file_load_bytes (before, &error);
+      g_assert_null (read);
+      g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION);
+      g_clear_error (&error);
+
+      g_assert_true (g_file_set_contents (path, newer[i], -1, &error));
+      g_assert_no_error (error);
+      g_assert_false (nm_file_save (c, file, NULL, &error));
+      g_assert_error (error, NM_FILE_ERROR, NM_FILE_ERROR_NEWER_VERSION);
+      g_clear_error (&error);
+      after = read_file (path);
+      g_assert_true (g_bytes_equal (after, before));
+      names = list_dir (dir);
+      g_assert_cmpstr (names, ==, "client.needlemap");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (replaceable); i++)
+    {
+      g_assert_true (g_file_set_contents (path, replaceable[i], -1, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+      g_assert_true (nm_file_save (c, file, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_object (&c);
+      c = assert_complete (path);
+    }
+
+  remove_dir (dir);
+}
+
 /* A shared file (a group of ours) keeps its group and its group's
  * permissions; "other" loses its bits; a new file is 0600. */
 static void
@@ -1102,6 +1171,7 @@ main (int   argc,
                         GINT_TO_POINTER (NO_SPACE_NOR_INODES), test_obstacle);
   g_test_add_data_func ("/save-safety/read-only", GINT_TO_POINTER (READ_ONLY), test_obstacle);
   g_test_add_func ("/save-safety/newer-version", test_newer_version);
+  g_test_add_func ("/save-safety/newer-version-escaped", test_newer_version_escaped);
   g_test_add_func ("/save-safety/shared-group", test_shared_group);
   g_test_add_func ("/save-safety/shared-folder-two-users", test_shared_folder_two_users);
   g_test_add_func ("/save-safety/read-only-file", test_read_only_file);
