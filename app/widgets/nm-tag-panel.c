@@ -85,12 +85,23 @@ n_here (NmTagPanel *self)
   return g_list_model_get_n_items (G_LIST_MODEL (self->here));
 }
 
+/* The title, the hint and the description have a fixed height, so that
+ * the kinds below them never move (nm-tag-panel.ui): a text too long for
+ * it is ellipsized, and the tooltip says all of it. */
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_text (label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), text != NULL && text[0] != '\0' ? text : NULL);
+}
+
 static void
 update_severity_description (NmTagPanel *self)
 {
   const char *description = nm_vocab_severity_description (self->kind, self->severity);
 
-  gtk_label_set_text (self->severity_description, description != NULL ? description : "");
+  set_text (self->severity_description, description != NULL ? description : "");
 }
 
 static void
@@ -103,14 +114,14 @@ update_header (NmTagPanel *self)
     {
       g_autofree char *hint = NULL;
 
-      gtk_label_set_text (self->title, _("Brush"));
+      set_text (self->title, _("Brush"));
       if (self->kind == NULL)
-        gtk_label_set_text (self->hint, _("Pick a kind and a severity, then click region after region on the map."));
+        set_text (self->hint, _("Pick a kind and a severity, then click region after region on the map."));
       else
         {
           hint = g_strdup_printf (_("Each click on the map tags “%s”, severity %u."),
                                   nm_vocab_kind_name (self->kind), self->severity);
-          gtk_label_set_text (self->hint, hint);
+          set_text (self->hint, hint);
         }
       return;
     }
@@ -118,33 +129,33 @@ update_header (NmTagPanel *self)
   if (self->outline)
     {
       if (n == 1)
-        gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
+        set_text (self->title, nm_vocab_region_name (self->regions[0]));
       else
-        gtk_label_set_text (self->title, _("Outline"));
+        set_text (self->title, _("Outline"));
       if (n == 1 && tagged == 0)
-        gtk_label_set_text (self->hint, _("Nothing is tagged here yet: click a kind to tag it, "
+        set_text (self->hint, _("Nothing is tagged here yet: click a kind to tag it, "
                                           "then draw its outline."));
       else
-        gtk_label_set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
+        set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
                                           "the outline is added to that finding."));
       return;
     }
 
   if (n == 0)
     {
-      gtk_label_set_text (self->title, _("No Region Selected"));
-      gtk_label_set_text (self->hint, _("Click a region on the map; Ctrl+click adds more. "
+      set_text (self->title, _("No Region Selected"));
+      set_text (self->hint, _("Click a region on the map; Ctrl+click adds more. "
                                         "Pick a kind below to make it the brush."));
       return;
     }
 
   if (n == 1)
-    gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
+    set_text (self->title, nm_vocab_region_name (self->regions[0]));
   else
     {
       g_autofree char *title = g_strdup_printf (ngettext ("%u Region", "%u Regions", n), n);
 
-      gtk_label_set_text (self->title, title);
+      set_text (self->title, title);
     }
 
   if (self->selected != NULL)
@@ -154,7 +165,7 @@ update_header (NmTagPanel *self)
       /* Translators: %s is a kind of finding, "Rolling acne scars" */
       hint = g_strdup_printf (_("“%s” is selected: a severity button changes it."),
                               nm_vocab_kind_name (nm_finding_get_kind (self->selected)));
-      gtk_label_set_text (self->hint, hint);
+      set_text (self->hint, hint);
     }
   else if (tagged > 0)
     {
@@ -179,12 +190,12 @@ update_header (NmTagPanel *self)
         }
       /* Translators: %s is a list of kinds of findings */
       hint = g_strdup_printf (_("Tagged here: %s. Select one below to change its severity."), names->str);
-      gtk_label_set_text (self->hint, hint);
+      set_text (self->hint, hint);
     }
   else if (n == 1)
-    gtk_label_set_text (self->hint, _("Click a kind to tag it here."));
+    set_text (self->hint, _("Click a kind to tag it here."));
   else
-    gtk_label_set_text (self->hint, _("Click a kind to tag it on every selected region."));
+    set_text (self->hint, _("Click a kind to tag it on every selected region."));
 }
 
 static void

@@ -458,6 +458,62 @@ test_severity_edit_and_duplicates (Fixture       *f,
   g_assert_cmpuint (nm_finding_get_severity (finding), ==, 4);
 }
 
+/* The kinds' grid, the flow box of @kind's button. */
+static GtkWidget *
+kinds_grid (Fixture    *f,
+            const char *kind)
+{
+  GtkWidget *button = find_kind_button (GTK_WIDGET (f->panel), kind);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_ancestor (button, GTK_TYPE_FLOW_BOX);
+}
+
+static double
+y_in_panel (Fixture   *f,
+            GtkWidget *widget)
+{
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (f->panel),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  return point.y;
+}
+
+/* New-user test: a click on a kind moved the kinds 16–30 pixels (the
+ * header and the grade's description grew), so that a second click at
+ * the same place hit another kind.  The kinds stay where they are. */
+static void
+test_kinds_do_not_move (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *grid;
+  double before;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1024, 600);
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  settle (GTK_WIDGET (f->window));
+  grid = kinds_grid (f, "acne-scar-rolling");
+  before = y_in_panel (f, grid);
+
+  /* a kind with a long grade description, tagged and selected */
+  g_signal_emit_by_name (find_kind_button (GTK_WIDGET (f->panel), "acne-scar-rolling"), "clicked");
+  nm_tag_panel_set_severity (f->panel, 3);
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpfloat (y_in_panel (f, grid), ==, before);
+
+  /* another region, nothing selected there */
+  nm_map_view_activate_region (f->map, "forehead", FALSE);
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpfloat (y_in_panel (f, grid), ==, before);
+
+  /* the brush */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "brush"));
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpfloat (y_in_panel (f, grid), ==, before);
+}
+
 /* Issue 14 (How): the findings list is bound to the findings, not torn
  * down on each edit: after an edit of one finding, the other rows are the
  * same widgets, and the focus and the scroll stay where they were. */
@@ -984,6 +1040,7 @@ main (int   argc,
   g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
   g_test_add ("/map/outline-never-invents", Fixture, NULL, fixture_setup, test_outline_never_invents, fixture_teardown);
   g_test_add ("/map/outline-asks-which", Fixture, NULL, fixture_setup, test_outline_asks_which, fixture_teardown);
+  g_test_add ("/map/kinds-do-not-move", Fixture, NULL, fixture_setup, test_kinds_do_not_move, fixture_teardown);
   g_test_add ("/map/findings-list-kept", Fixture, NULL, fixture_setup, test_findings_list_kept, fixture_teardown);
   g_test_add ("/map/severity-edit-and-duplicates", Fixture, NULL, fixture_setup, test_severity_edit_and_duplicates, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
