@@ -530,6 +530,18 @@ on_kind_clicked_cb (GtkToggleButton *button,
     nm_tag_panel_tag_regions (self, (const char * const *) self->regions);
 }
 
+/* Enter or Space on a kind's focus stop: as a click on its button. */
+static void
+on_kind_activated_cb (GtkFlowBox      *flow,
+                      GtkFlowBoxChild *child,
+                      NmTagPanel      *self)
+{
+  GtkWidget *button = gtk_flow_box_child_get_child (child);
+
+  if (GTK_IS_TOGGLE_BUTTON (button))
+    g_signal_emit_by_name (button, "clicked");
+}
+
 static GtkWidget *
 heading (const char *text,
          const char *css)
@@ -595,7 +607,15 @@ build (NmTagPanel *self)
           g_signal_connect_object (button, "clicked", G_CALLBACK (on_kind_clicked_cb), self, 0);
           g_hash_table_insert (self->kind_buttons, (gpointer) info->id, button);
           gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
+          /* One focus stop per kind: the flow box's child, which the
+           * arrow keys move between and Enter or Space activates
+           * (on_kind_activated_cb); the button inside is only clicked. */
+          gtk_widget_set_focusable (button, FALSE);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (button)),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, nm_vocab_kind_name (info->id),
+                                          -1);
         }
+      g_signal_connect_object (flow, "child-activated", G_CALLBACK (on_kind_activated_cb), self, 0);
       gtk_box_append (GTK_BOX (self->kinds_box), flow);
     }
 

@@ -514,6 +514,49 @@ test_kinds_do_not_move (Fixture       *f,
   g_assert_cmpfloat (y_in_panel (f, grid), ==, before);
 }
 
+/* New-user test: each kind took two Tab presses (its flow box child,
+ * then its button) and Enter did nothing on one of them, so that the brush
+ * kept the previous kind.  Each kind is one focus stop, and Enter (the
+ * focus stop's activation) tags its kind. */
+static void
+test_kinds_keyboard (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *icepick, *boxcar, *rolling, *focus;
+  GtkRoot *root = GTK_ROOT (f->window);
+
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  nm_tag_panel_set_kind (f->panel, "acne-scar-icepick");
+  settle (GTK_WIDGET (f->window));
+  icepick = find_kind_button (GTK_WIDGET (f->panel), "acne-scar-icepick");
+  boxcar = find_kind_button (GTK_WIDGET (f->panel), "acne-scar-boxcar");
+  rolling = find_kind_button (GTK_WIDGET (f->panel), "acne-scar-rolling");
+
+  /* the focus on the first kind, as after a Tab into the grid */
+  g_assert_true (gtk_widget_child_focus (gtk_widget_get_ancestor (icepick, GTK_TYPE_FLOW_BOX),
+                                         GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == icepick || gtk_widget_is_ancestor (icepick, focus));
+
+  /* one Tab: the next kind */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == boxcar || gtk_widget_is_ancestor (boxcar, focus));
+  g_assert_true (focus == boxcar || GTK_IS_FLOW_BOX_CHILD (focus));
+
+  /* Enter on it: that kind, tagged */
+  g_assert_true (gtk_widget_activate (focus));
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpstr (nm_tag_panel_get_kind (f->panel), ==, "acne-scar-boxcar");
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpstr (nm_finding_get_kind (nm_consultation_get_finding (f->consultation, 0)), ==, "acne-scar-boxcar");
+
+  /* an arrow key: the kind on the right */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_RIGHT));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == rolling || gtk_widget_is_ancestor (rolling, focus));
+}
+
 /* Issue 14 (How): the findings list is bound to the findings, not torn
  * down on each edit: after an edit of one finding, the other rows are the
  * same widgets, and the focus and the scroll stay where they were. */
@@ -1041,6 +1084,7 @@ main (int   argc,
   g_test_add ("/map/outline-never-invents", Fixture, NULL, fixture_setup, test_outline_never_invents, fixture_teardown);
   g_test_add ("/map/outline-asks-which", Fixture, NULL, fixture_setup, test_outline_asks_which, fixture_teardown);
   g_test_add ("/map/kinds-do-not-move", Fixture, NULL, fixture_setup, test_kinds_do_not_move, fixture_teardown);
+  g_test_add ("/map/kinds-keyboard", Fixture, NULL, fixture_setup, test_kinds_keyboard, fixture_teardown);
   g_test_add ("/map/findings-list-kept", Fixture, NULL, fixture_setup, test_findings_list_kept, fixture_teardown);
   g_test_add ("/map/severity-edit-and-duplicates", Fixture, NULL, fixture_setup, test_severity_edit_and_duplicates, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
