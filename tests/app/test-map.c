@@ -557,6 +557,72 @@ test_kinds_keyboard (Fixture       *f,
   g_assert_true (focus == rolling || gtk_widget_is_ancestor (rolling, focus));
 }
 
+static guint
+n_pressed_kinds (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (GTK_IS_TOGGLE_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "kind") != NULL &&
+      gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)))
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += n_pressed_kinds (c);
+  return n;
+}
+
+static gboolean
+label_shown (GtkWidget  *panel,
+             const char *text)
+{
+  GtkWidget *label = find_label_containing (panel, text);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+/* New-user test: a region with no findings showed the last kind pressed
+ * and the acne scars' grade, as if tagged; a click on a kind the region
+ * had seemed to do nothing. */
+static void
+test_untagged_region_looks_untagged (Fixture       *f,
+                                     gconstpointer  data)
+{
+  GtkWidget *panel = GTK_WIDGET (f->panel);
+  GtkWidget *rolling = find_kind_button (panel, "acne-scar-rolling");
+  NmFinding *finding;
+
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  g_signal_emit_by_name (rolling, "clicked");
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  finding = nm_consultation_get_finding (f->consultation, 0);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (rolling)));
+  g_assert_cmpuint (n_pressed_kinds (panel), ==, 1);
+  g_assert_false (label_shown (panel, "Nothing tagged here yet"));
+
+  /* another region, with no findings: no kind pressed, no grade of acne
+   * scars, and the list says so */
+  nm_map_view_activate_region (f->map, "forehead", FALSE);
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpstr (nm_tag_panel_get_kind (f->panel), ==, "acne-scar-rolling");
+  g_assert_cmpuint (n_pressed_kinds (panel), ==, 0);
+  g_assert_null (find_label_containing (panel, "Grade "));
+  g_assert_true (label_shown (panel, "Nothing tagged here yet"));
+  g_assert_true (label_shown (panel, "Click a kind to tag it here, severity 2"));
+
+  /* back on the cheek: its kind pressed again; a second click on it
+   * selects its finding and says so */
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  settle (GTK_WIDGET (f->window));
+  g_assert_null (nm_tag_panel_get_selected_finding (f->panel));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (rolling)));
+  g_signal_emit_by_name (rolling, "clicked");
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_true (nm_tag_panel_get_selected_finding (f->panel) == finding);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (rolling)));
+  g_assert_true (label_shown (panel, "Already tagged: Rolling acne scars"));
+}
+
 /* Issue 14 (How): the findings list is bound to the findings, not torn
  * down on each edit: after an edit of one finding, the other rows are the
  * same widgets, and the focus and the scroll stay where they were. */
@@ -1085,6 +1151,8 @@ main (int   argc,
   g_test_add ("/map/outline-asks-which", Fixture, NULL, fixture_setup, test_outline_asks_which, fixture_teardown);
   g_test_add ("/map/kinds-do-not-move", Fixture, NULL, fixture_setup, test_kinds_do_not_move, fixture_teardown);
   g_test_add ("/map/kinds-keyboard", Fixture, NULL, fixture_setup, test_kinds_keyboard, fixture_teardown);
+  g_test_add ("/map/untagged-region-looks-untagged", Fixture, NULL, fixture_setup,
+              test_untagged_region_looks_untagged, fixture_teardown);
   g_test_add ("/map/findings-list-kept", Fixture, NULL, fixture_setup, test_findings_list_kept, fixture_teardown);
   g_test_add ("/map/severity-edit-and-duplicates", Fixture, NULL, fixture_setup, test_severity_edit_and_duplicates, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
