@@ -85,12 +85,27 @@ n_here (NmTagPanel *self)
   return g_list_model_get_n_items (G_LIST_MODEL (self->here));
 }
 
+/* The title, the hint and the description have a fixed height, so that
+ * the kinds below them never move (nm-tag-panel.ui): a text too long for
+ * it is ellipsized, and the tooltip says all of it. */
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_text (label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), text != NULL && text[0] != '\0' ? text : NULL);
+}
+
+/* The grade's words for the selected finding's kind, or the brush's;
+ * without either, the next click on a kind may be any kind: the words
+ * every kind shares. */
 static void
 update_severity_description (NmTagPanel *self)
 {
-  const char *description = nm_vocab_severity_description (self->kind, self->severity);
+  const char *kind = self->selected != NULL || self->brush ? self->kind : NULL;
+  const char *description = nm_vocab_severity_description (kind, self->severity);
 
-  gtk_label_set_text (self->severity_description, description != NULL ? description : "");
+  set_text (self->severity_description, description != NULL ? description : "");
 }
 
 static void
@@ -103,14 +118,14 @@ update_header (NmTagPanel *self)
     {
       g_autofree char *hint = NULL;
 
-      gtk_label_set_text (self->title, _("Brush"));
+      set_text (self->title, _("Brush"));
       if (self->kind == NULL)
-        gtk_label_set_text (self->hint, _("Pick a kind and a severity, then click region after region on the map."));
+        set_text (self->hint, _("Pick a kind and a severity, then click region after region on the map."));
       else
         {
           hint = g_strdup_printf (_("Each click on the map tags “%s”, severity %u."),
                                   nm_vocab_kind_name (self->kind), self->severity);
-          gtk_label_set_text (self->hint, hint);
+          set_text (self->hint, hint);
         }
       return;
     }
@@ -118,33 +133,33 @@ update_header (NmTagPanel *self)
   if (self->outline)
     {
       if (n == 1)
-        gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
+        set_text (self->title, nm_vocab_region_name (self->regions[0]));
       else
-        gtk_label_set_text (self->title, _("Outline"));
+        set_text (self->title, _("Outline"));
       if (n == 1 && tagged == 0)
-        gtk_label_set_text (self->hint, _("Nothing is tagged here yet: click a kind to tag it, "
+        set_text (self->hint, _("Nothing is tagged here yet: click a kind to tag it, "
                                           "then draw its outline."));
       else
-        gtk_label_set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
+        set_text (self->hint, _("Draw around a lesion on a region that has a finding: "
                                           "the outline is added to that finding."));
       return;
     }
 
   if (n == 0)
     {
-      gtk_label_set_text (self->title, _("No Region Selected"));
-      gtk_label_set_text (self->hint, _("Click a region on the map; Ctrl+click adds more. "
+      set_text (self->title, _("No Region Selected"));
+      set_text (self->hint, _("Click a region on the map; Ctrl+click adds more. "
                                         "Pick a kind below to make it the brush."));
       return;
     }
 
   if (n == 1)
-    gtk_label_set_text (self->title, nm_vocab_region_name (self->regions[0]));
+    set_text (self->title, nm_vocab_region_name (self->regions[0]));
   else
     {
       g_autofree char *title = g_strdup_printf (ngettext ("%u Region", "%u Regions", n), n);
 
-      gtk_label_set_text (self->title, title);
+      set_text (self->title, title);
     }
 
   if (self->selected != NULL)
@@ -154,7 +169,7 @@ update_header (NmTagPanel *self)
       /* Translators: %s is a kind of finding, "Rolling acne scars" */
       hint = g_strdup_printf (_("“%s” is selected: a severity button changes it."),
                               nm_vocab_kind_name (nm_finding_get_kind (self->selected)));
-      gtk_label_set_text (self->hint, hint);
+      set_text (self->hint, hint);
     }
   else if (tagged > 0)
     {
@@ -179,12 +194,23 @@ update_header (NmTagPanel *self)
         }
       /* Translators: %s is a list of kinds of findings */
       hint = g_strdup_printf (_("Tagged here: %s. Select one below to change its severity."), names->str);
-      gtk_label_set_text (self->hint, hint);
+      set_text (self->hint, hint);
     }
-  else if (n == 1)
-    gtk_label_set_text (self->hint, _("Click a kind to tag it here."));
   else
-    gtk_label_set_text (self->hint, _("Click a kind to tag it on every selected region."));
+    {
+      g_autofree char *hint = NULL;
+
+      /* Nothing tagged here: the severity is the next tag's (the list
+       * says "Nothing tagged here yet"). */
+      if (n == 1)
+        /* Translators: %u is the severity, 1–4, of the next tag */
+        hint = g_strdup_printf (_("Click a kind to tag it here, severity %u."), self->severity);
+      else
+        /* Translators: %u is the severity, 1–4, of the next tag */
+        hint = g_strdup_printf (_("Click a kind to tag it on every selected region, severity %u."),
+                                self->severity);
+      set_text (self->hint, hint);
+    }
 }
 
 static void
@@ -315,6 +341,7 @@ show_severity (NmTagPanel *self,
     return;
   self->severity = severity;
   update_severity_description (self);
+  update_header (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
 }
 
@@ -350,8 +377,8 @@ select_finding (NmTagPanel *self,
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
         }
       show_severity (self, nm_finding_get_severity (finding));
-      update_severity_description (self);
     }
+  update_severity_description (self);
   update_header (self);
 }
 
@@ -380,9 +407,11 @@ on_findings_changed_cb (GListModel *model,
       if (row != NULL)
         update_row (GTK_WIDGET (row));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_here (self) > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_regions (self) > 0);
   if (self->selected != NULL && row_of (self, self->selected) == NULL)
     select_finding (self, NULL);
+  sync_kind_buttons (self);
+  update_severity_description (self);
   update_header (self);
 }
 
@@ -395,6 +424,7 @@ on_consultation_changed_cb (NmConsultation *consultation,
   gtk_filter_changed (GTK_FILTER (self->here_filter), GTK_FILTER_CHANGE_DIFFERENT);
   if (self->selected != NULL)
     show_severity (self, nm_finding_get_severity (self->selected));
+  sync_kind_buttons (self);
   update_header (self);
 }
 
@@ -408,6 +438,27 @@ filter_here (gpointer item,
          g_strv_contains ((const char * const *) self->regions, nm_finding_get_region (item));
 }
 
+/* Whether one of the selected regions has a finding of @kind. */
+static gboolean
+tagged_here (NmTagPanel *self,
+             const char *kind)
+{
+  guint n = n_here (self);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(NmFinding) finding = g_list_model_get_item (G_LIST_MODEL (self->here), i);
+
+      if (g_strcmp0 (nm_finding_get_kind (finding), kind) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* With regions selected, a kind's button is pressed when they have the
+ * kind, and only then: a region with no findings has no pressed kind,
+ * whatever the brush's kind (the header says that one).  Without a
+ * selection, the pressed kind is the brush's. */
 static void
 sync_kind_buttons (NmTagPanel *self)
 {
@@ -418,7 +469,8 @@ sync_kind_buttons (NmTagPanel *self)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       GtkToggleButton *button = value;
-      gboolean active = g_strcmp0 (key, self->kind) == 0;
+      gboolean active = n_regions (self) > 0 ? tagged_here (self, key)
+                                              : g_strcmp0 (key, self->kind) == 0;
 
       if (gtk_toggle_button_get_active (button) != active)
         gtk_toggle_button_set_active (button, active);
@@ -515,8 +567,38 @@ on_kind_clicked_cb (GtkToggleButton *button,
     gtk_toggle_button_set_active (button, TRUE);
   nm_tag_panel_set_kind (self, kind);
   /* With the brush, a kind is what the next clicks on the map apply. */
-  if (!self->brush)
-    nm_tag_panel_tag_regions (self, (const char * const *) self->regions);
+  if (!self->brush && n_regions (self) > 0 &&
+      !nm_tag_panel_tag_regions (self, (const char * const *) self->regions))
+    {
+      g_autofree char *notice = NULL;
+
+      /* nothing added: the regions had the kind (the one region's finding
+       * is selected now); say so rather than seem to do nothing */
+      if (n_regions (self) == 1)
+        /* Translators: %s is a kind of finding, "Rolling acne scars",
+         * after a click on a kind the region already has */
+        notice = g_strdup_printf (_("Already tagged: %s — selected. A severity button changes it."),
+                                  nm_vocab_kind_name (kind));
+      else
+        /* Translators: %s is a kind of finding, "Rolling acne scars",
+         * after a click on a kind all the selected regions have */
+        notice = g_strdup_printf (_("Already tagged on every selected region: %s."),
+                                  nm_vocab_kind_name (kind));
+      set_text (self->hint, notice);
+    }
+  sync_kind_buttons (self);
+}
+
+/* Enter or Space on a kind's focus stop: as a click on its button. */
+static void
+on_kind_activated_cb (GtkFlowBox      *flow,
+                      GtkFlowBoxChild *child,
+                      NmTagPanel      *self)
+{
+  GtkWidget *button = gtk_flow_box_child_get_child (child);
+
+  if (GTK_IS_TOGGLE_BUTTON (button))
+    g_signal_emit_by_name (button, "clicked");
 }
 
 static GtkWidget *
@@ -584,10 +666,27 @@ build (NmTagPanel *self)
           g_signal_connect_object (button, "clicked", G_CALLBACK (on_kind_clicked_cb), self, 0);
           g_hash_table_insert (self->kind_buttons, (gpointer) info->id, button);
           gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
+          /* One focus stop per kind: the flow box's child, which the
+           * arrow keys move between and Enter or Space activates
+           * (on_kind_activated_cb); the button inside is only clicked. */
+          gtk_widget_set_focusable (button, FALSE);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (button)),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, nm_vocab_kind_name (info->id),
+                                          -1);
         }
+      g_signal_connect_object (flow, "child-activated", G_CALLBACK (on_kind_activated_cb), self, 0);
       gtk_box_append (GTK_BOX (self->kinds_box), flow);
     }
 
+  {
+    GtkWidget *placeholder = gtk_label_new (_("Nothing tagged here yet"));
+
+    gtk_widget_add_css_class (placeholder, "dim-label");
+    gtk_widget_set_margin_top (placeholder, 12);
+    gtk_widget_set_margin_bottom (placeholder, 12);
+    gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+    gtk_list_box_set_placeholder (self->findings_list, placeholder);
+  }
   gtk_list_box_bind_model (self->findings_list, G_LIST_MODEL (self->here), create_row, self, NULL);
   g_signal_connect_object (self->findings_list, "row-selected", G_CALLBACK (on_row_selected_cb), self, 0);
   /* after the list box's own handler, so that the rows exist */
@@ -749,6 +848,9 @@ nm_tag_panel_set_regions (NmTagPanel         *self,
   select_finding (self, NULL);
   gtk_filter_changed (GTK_FILTER (self->here_filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_rows (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_regions (self) > 0);
+  sync_kind_buttons (self);
+  update_severity_description (self);
   update_header (self);
 }
 
@@ -848,6 +950,7 @@ nm_tag_panel_set_tool (NmTagPanel *self,
   self->outline = tool == NM_MAP_TOOL_OUTLINE;
   if (self->brush)
     select_finding (self, NULL);
+  update_severity_description (self);
   update_header (self);
 }
 

@@ -458,6 +458,171 @@ test_severity_edit_and_duplicates (Fixture       *f,
   g_assert_cmpuint (nm_finding_get_severity (finding), ==, 4);
 }
 
+/* The kinds' grid, the flow box of @kind's button. */
+static GtkWidget *
+kinds_grid (Fixture    *f,
+            const char *kind)
+{
+  GtkWidget *button = find_kind_button (GTK_WIDGET (f->panel), kind);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_ancestor (button, GTK_TYPE_FLOW_BOX);
+}
+
+static double
+y_in_panel (Fixture   *f,
+            GtkWidget *widget)
+{
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (f->panel),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  return point.y;
+}
+
+/* New-user test: a click on a kind moved the kinds 16–30 pixels (the
+ * header and the grade's description grew), so that a second click at
+ * the same place hit another kind.  The kinds stay where they are. */
+static void
+test_kinds_do_not_move (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *grid;
+  double before;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1024, 600);
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  settle (GTK_WIDGET (f->window));
+  grid = kinds_grid (f, "acne-scar-rolling");
+  before = y_in_panel (f, grid);
+
+  /* a kind with a long grade description, tagged and selected */
+  g_signal_emit_by_name (find_kind_button (GTK_WIDGET (f->panel), "acne-scar-rolling"), "clicked");
+  nm_tag_panel_set_severity (f->panel, 3);
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpfloat (y_in_panel (f, grid), ==, before);
+
+  /* another region, nothing selected there */
+  nm_map_view_activate_region (f->map, "forehead", FALSE);
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpfloat (y_in_panel (f, grid), ==, before);
+
+  /* the brush */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.tool", "s", "brush"));
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpfloat (y_in_panel (f, grid), ==, before);
+}
+
+/* New-user test: each kind took two Tab presses (its flow box child,
+ * then its button) and Enter did nothing on one of them, so that the brush
+ * kept the previous kind.  Each kind is one focus stop, and Enter (the
+ * focus stop's activation) tags its kind. */
+static void
+test_kinds_keyboard (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *icepick, *boxcar, *rolling, *focus;
+  GtkRoot *root = GTK_ROOT (f->window);
+
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  nm_tag_panel_set_kind (f->panel, "acne-scar-icepick");
+  settle (GTK_WIDGET (f->window));
+  icepick = find_kind_button (GTK_WIDGET (f->panel), "acne-scar-icepick");
+  boxcar = find_kind_button (GTK_WIDGET (f->panel), "acne-scar-boxcar");
+  rolling = find_kind_button (GTK_WIDGET (f->panel), "acne-scar-rolling");
+
+  /* the focus on the first kind, as after a Tab into the grid */
+  g_assert_true (gtk_widget_child_focus (gtk_widget_get_ancestor (icepick, GTK_TYPE_FLOW_BOX),
+                                         GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == icepick || gtk_widget_is_ancestor (icepick, focus));
+
+  /* one Tab: the next kind */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == boxcar || gtk_widget_is_ancestor (boxcar, focus));
+  g_assert_true (focus == boxcar || GTK_IS_FLOW_BOX_CHILD (focus));
+
+  /* Enter on it: that kind, tagged */
+  g_assert_true (gtk_widget_activate (focus));
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpstr (nm_tag_panel_get_kind (f->panel), ==, "acne-scar-boxcar");
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_cmpstr (nm_finding_get_kind (nm_consultation_get_finding (f->consultation, 0)), ==, "acne-scar-boxcar");
+
+  /* an arrow key: the kind on the right */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_RIGHT));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == rolling || gtk_widget_is_ancestor (rolling, focus));
+}
+
+static guint
+n_pressed_kinds (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (GTK_IS_TOGGLE_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "kind") != NULL &&
+      gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)))
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += n_pressed_kinds (c);
+  return n;
+}
+
+static gboolean
+label_shown (GtkWidget  *panel,
+             const char *text)
+{
+  GtkWidget *label = find_label_containing (panel, text);
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+/* New-user test: a region with no findings showed the last kind pressed
+ * and the acne scars' grade, as if tagged; a click on a kind the region
+ * had seemed to do nothing. */
+static void
+test_untagged_region_looks_untagged (Fixture       *f,
+                                     gconstpointer  data)
+{
+  GtkWidget *panel = GTK_WIDGET (f->panel);
+  GtkWidget *rolling = find_kind_button (panel, "acne-scar-rolling");
+  NmFinding *finding;
+
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  g_signal_emit_by_name (rolling, "clicked");
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  finding = nm_consultation_get_finding (f->consultation, 0);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (rolling)));
+  g_assert_cmpuint (n_pressed_kinds (panel), ==, 1);
+  g_assert_false (label_shown (panel, "Nothing tagged here yet"));
+
+  /* another region, with no findings: no kind pressed, no grade of acne
+   * scars, and the list says so */
+  nm_map_view_activate_region (f->map, "forehead", FALSE);
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpstr (nm_tag_panel_get_kind (f->panel), ==, "acne-scar-rolling");
+  g_assert_cmpuint (n_pressed_kinds (panel), ==, 0);
+  g_assert_null (find_label_containing (panel, "Grade "));
+  g_assert_true (label_shown (panel, "Nothing tagged here yet"));
+  g_assert_true (label_shown (panel, "Click a kind to tag it here, severity 2"));
+
+  /* back on the cheek: its kind pressed again; a second click on it
+   * selects its finding and says so */
+  nm_map_view_activate_region (f->map, "cheek-left", FALSE);
+  settle (GTK_WIDGET (f->window));
+  g_assert_null (nm_tag_panel_get_selected_finding (f->panel));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (rolling)));
+  g_signal_emit_by_name (rolling, "clicked");
+  settle (GTK_WIDGET (f->window));
+  g_assert_cmpuint (nm_consultation_get_n_findings (f->consultation), ==, 1);
+  g_assert_true (nm_tag_panel_get_selected_finding (f->panel) == finding);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (rolling)));
+  g_assert_true (label_shown (panel, "Already tagged: Rolling acne scars"));
+}
+
 /* Issue 14 (How): the findings list is bound to the findings, not torn
  * down on each edit: after an edit of one finding, the other rows are the
  * same widgets, and the focus and the scroll stay where they were. */
@@ -984,6 +1149,10 @@ main (int   argc,
   g_test_add ("/map/outline", Fixture, NULL, fixture_setup, test_outline, fixture_teardown);
   g_test_add ("/map/outline-never-invents", Fixture, NULL, fixture_setup, test_outline_never_invents, fixture_teardown);
   g_test_add ("/map/outline-asks-which", Fixture, NULL, fixture_setup, test_outline_asks_which, fixture_teardown);
+  g_test_add ("/map/kinds-do-not-move", Fixture, NULL, fixture_setup, test_kinds_do_not_move, fixture_teardown);
+  g_test_add ("/map/kinds-keyboard", Fixture, NULL, fixture_setup, test_kinds_keyboard, fixture_teardown);
+  g_test_add ("/map/untagged-region-looks-untagged", Fixture, NULL, fixture_setup,
+              test_untagged_region_looks_untagged, fixture_teardown);
   g_test_add ("/map/findings-list-kept", Fixture, NULL, fixture_setup, test_findings_list_kept, fixture_teardown);
   g_test_add ("/map/severity-edit-and-duplicates", Fixture, NULL, fixture_setup, test_severity_edit_and_duplicates, fixture_teardown);
   g_test_add ("/map/switch-pane", Fixture, NULL, fixture_setup, test_switch_pane, fixture_teardown);
