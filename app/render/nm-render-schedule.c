@@ -289,7 +289,8 @@ series_has_region (const NmPlanSeries *series,
  * Places each entry of the session log in a series: the series whose
  * regions it recorded depths for (the first such one), else the series
  * whose next session is planned closest to its date. Within a series the
- * entries are numbered in date order.
+ * entries are numbered in date order; a booked appointment (not done,
+ * no depths) on a planned date takes that date's number.
  *
  * Returns: (transfer full) (element-type NmScheduleSlot): one slot per
  *   entry of the log, in the log's order
@@ -330,6 +331,26 @@ nm_schedule_match_sessions (NmConsultation *consultation,
       GDate date;
       int best = -1;
       gint best_distance = G_MAXINT;
+      gboolean dated = nm_date_parse (nm_session_get_date (session), &date);
+
+      /* A booked appointment (not done, nothing recorded) on a planned date
+       * is that planned session, whatever was logged before it. */
+      if (!nm_session_get_done (session) && regions[0] == NULL && dated)
+        for (guint s = 0; s < n_series && best < 0; s++)
+          {
+            const NmPlanSeries *series = nm_plan_get_series (plan, s);
+
+            for (guint d = 0; d < series->n_dates; d++)
+              if (g_date_compare (&series->dates[d], &date) == 0)
+                {
+                  best = (int) s;
+                  slot->series = best;
+                  slot->number = d + 1;
+                  break;
+                }
+          }
+      if (best >= 0)
+        continue;
 
       for (guint s = 0; s < n_series && best < 0; s++)
         for (guint r = 0; regions[r] != NULL; r++)
@@ -339,7 +360,7 @@ nm_schedule_match_sessions (NmConsultation *consultation,
               break;
             }
 
-      if (best < 0 && nm_date_parse (nm_session_get_date (session), &date))
+      if (best < 0 && dated)
         for (guint s = 0; s < n_series; s++)
           {
             const NmPlanSeries *series = nm_plan_get_series (plan, s);

@@ -68,6 +68,41 @@ test_match_sessions (void)
   g_assert_cmpuint (g_array_index (slots, NmScheduleSlot, 3).number, ==, 2);
 }
 
+/* A booked appointment on a planned date is that planned session (the
+ * new-user test booked the 4th date before the 2nd and 3rd were logged,
+ * and the log called it "session 3 of 4"). */
+static void
+test_booked_takes_its_date (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  g_autoptr(GArray) slots = NULL;
+  const NmPlanSeries *series = NULL;
+  char iso[4][16];
+  int skin = -1;
+
+  for (guint s = 0; s < nm_plan_get_n_series (plan); s++)
+    if (g_strcmp0 (nm_plan_get_series (plan, s)->schedule, "skin") == 0)
+      skin = (int) s;
+  g_assert_cmpint (skin, >=, 0);
+  series = nm_plan_get_series (plan, skin);
+  g_assert_cmpuint (series->n_dates, >=, 4);
+  for (guint d = 0; d < 4; d++)
+    g_date_strftime (iso[d], sizeof iso[d], "%Y-%m-%d", &series->dates[d]);
+
+  log_session (consultation, iso[0], "cheek-left", TRUE);
+  log_session (consultation, iso[3], NULL, FALSE);
+  log_session (consultation, iso[1], NULL, FALSE);
+
+  slots = nm_schedule_match_sessions (consultation, plan);
+  g_assert_cmpint (g_array_index (slots, NmScheduleSlot, 0).series, ==, skin);
+  g_assert_cmpuint (g_array_index (slots, NmScheduleSlot, 0).number, ==, 1);
+  g_assert_cmpint (g_array_index (slots, NmScheduleSlot, 1).series, ==, skin);
+  g_assert_cmpuint (g_array_index (slots, NmScheduleSlot, 1).number, ==, 4);
+  g_assert_cmpint (g_array_index (slots, NmScheduleSlot, 2).series, ==, skin);
+  g_assert_cmpuint (g_array_index (slots, NmScheduleSlot, 2).number, ==, 2);
+}
+
 static guint
 count_accent (cairo_surface_t *surface)
 {
@@ -297,6 +332,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/outputs/schedule/match", test_match_sessions);
+  g_test_add_func ("/outputs/schedule/booked-takes-its-date", test_booked_takes_its_date);
   g_test_add_func ("/outputs/schedule/done-vs-planned", test_done_against_planned);
   g_test_add_func ("/outputs/schedule/maintenance", test_maintenance);
   g_test_add_func ("/outputs/schedule/blocked", test_blocked_draws_a_message);
