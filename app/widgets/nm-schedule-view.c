@@ -620,19 +620,27 @@ update_row_titles (NmScheduleView *self,
 static void on_edit_cb (GtkButton      *button,
                         NmScheduleView *self);
 
-static GtkWidget *
-session_row (NmScheduleView       *self,
-             NmSession            *session,
-             const NmScheduleSlot *slot)
+/* The fields inside a session's row: its date, whether it was done, a
+ * depth per region, the device, the notes and Remove (about 150 widgets).
+ * Built when the row first opens, or at once for the latest sessions (see
+ * session_row()), so a long log costs one closed row per session. */
+static void
+fill_session_row (NmScheduleView *self,
+                  GtkWidget      *row)
 {
-  GtkWidget *row = adw_expander_row_new ();
-  const NmPlanSeries *series = slot_series (self, slot);
-  g_auto(GStrv) logged = nm_session_dup_depth_regions (session);
+  NmSession *session = row_session (row);
+  NmScheduleSlot slot = { 0, };
+  const NmPlanSeries *series;
+  g_auto(GStrv) logged = NULL;
   g_autoptr(GPtrArray) regions = g_ptr_array_new ();
-  GtkWidget *done_row, *sw, *remove_row, *remove, *edit;
+  GtkWidget *done_row, *sw, *remove_row, *remove;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  set_session (row, session);
+  if (session == NULL || g_object_get_data (G_OBJECT (row), "nm-filled") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "nm-filled", GINT_TO_POINTER (TRUE));
+  slot.series = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "nm-series")) - 1;
+  series = slot_series (self, &slot);
+  logged = nm_session_dup_depth_regions (session);
 
   {
     g_autofree char *date = nm_date_entry_format (&self->date_style, nm_session_get_date (session));
@@ -641,14 +649,6 @@ session_row (NmScheduleView       *self,
     gtk_widget_set_tooltip_text (date_row, nm_date_entry_hint (&self->date_style));
     adw_expander_row_add_row (ADW_EXPANDER_ROW (row), date_row);
   }
-  edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (edit, "flat");
-  /* Translators: a tooltip: opens the session's form */
-  gtk_widget_set_tooltip_text (edit, _("Edit Session…"));
-  set_session (edit, session);
-  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_cb), self, 0);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), edit);
 
   done_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (done_row), _("Done"));
@@ -712,7 +712,47 @@ session_row (NmScheduleView       *self,
   g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (remove_row), remove);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), remove_row);
+}
 
+static void
+on_session_row_expanded_cb (GtkWidget      *row,
+                            GParamSpec     *pspec,
+                            NmScheduleView *self)
+{
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
+    fill_session_row (self, row);
+}
+
+/* The rows of the latest sessions are filled at once; older ones when
+ * they are opened (issue 13: 1,000 sessions of 150 widgets each took a
+ * gigabyte and many seconds to open). */
+#define EAGER_SESSION_ROWS 50
+
+static GtkWidget *
+session_row (NmScheduleView       *self,
+             NmSession            *session,
+             const NmScheduleSlot *slot,
+             gboolean              fill)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *edit;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  set_session (row, session);
+  g_object_set_data (G_OBJECT (row), "nm-series", GINT_TO_POINTER (slot->series + 1));
+
+  edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (edit, "flat");
+  /* Translators: a tooltip: opens the session's form */
+  gtk_widget_set_tooltip_text (edit, _("Edit Session…"));
+  set_session (edit, session);
+  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_cb), self, 0);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), edit);
+
+  if (fill)
+    fill_session_row (self, row);
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (on_session_row_expanded_cb), self, 0);
   return row;
 }
 
@@ -817,7 +857,8 @@ nm_schedule_view_refresh (NmScheduleView *self)
       for (guint i = 0; slots != NULL && i < slots->len; i++)
         {
           NmSession *session = nm_consultation_get_session (self->consultation, i);
-          GtkWidget *row = session_row (self, session, &g_array_index (slots, NmScheduleSlot, i));
+          GtkWidget *row = session_row (self, session, &g_array_index (slots, NmScheduleSlot, i),
+                                        i + EAGER_SESSION_ROWS >= slots->len);
 
           /* a session just logged opens, so its date, whether it was done
            * and its depths are checked where they are shown */

@@ -19,6 +19,7 @@
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
 #include "nm-session-form.h"
+#include "nm-vocab.h"
 
 #include <math.h>
 #include "outputs-test-util.h"
@@ -222,6 +223,70 @@ log_and_accept (NmScheduleView *view)
   return session;
 }
 
+static guint
+count_widgets (GtkWidget *root,
+               GType      type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (root, type) ? 1 : 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_widgets (c, type);
+  return n;
+}
+
+/* A log of 1,000 sessions (the format's limit) with 8 depths each: every
+ * session has its row, but the fields inside (a spin button per depth,
+ * entries) are built only for the latest ones and for a row when it
+ * opens (issue 13: the window took 2 GB and half a minute to open it). */
+static void
+test_long_log (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  GtkWidget *view = g_object_ref_sink (nm_schedule_view_new ());
+  GtkWidget *first = NULL;
+  guint n_spins, n_widgets;
+
+  while (nm_consultation_get_n_sessions (consultation) < 1000)
+    {
+      guint i = nm_consultation_get_n_sessions (consultation);
+      g_autofree char *date = g_strdup_printf ("20%02u-%02u-%02u", 10 + i / 100, 1 + i % 12, 1 + i % 28);
+      g_autoptr(NmSession) session = nm_session_new (date);
+
+      for (guint r = 0; r < 8; r++)
+        nm_session_set_depth (session, nm_vocab_region (r)->id, 0.5);
+      nm_consultation_add_session (consultation, session);
+    }
+  plan = plan_for (consultation);
+  nm_schedule_view_set_consultation (NM_SCHEDULE_VIEW (view), consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  drain ();
+
+  /* a row for every session, with its title */
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 1000);
+  /* the fields of at most a few dozen: 8,000 spin buttons before */
+  n_spins = count_widgets (view, GTK_TYPE_SPIN_BUTTON);
+  g_assert_cmpuint (n_spins, <=, 100 * 8);
+  n_widgets = count_widgets (view, GTK_TYPE_WIDGET);
+  g_assert_cmpuint (n_widgets, <, 60 * 1000);
+
+  /* the oldest session's fields are there when its row opens */
+  first = find_widget (view, ADW_TYPE_EXPANDER_ROW, NULL);
+  g_assert_nonnull (first);
+  g_assert_cmpuint (count_widgets (first, GTK_TYPE_SPIN_BUTTON), ==, 0);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), TRUE);
+  g_assert_cmpuint (count_widgets (first, GTK_TYPE_SPIN_BUTTON), >=, 8);
+  g_assert_cmpuint (count_widgets (view, GTK_TYPE_SPIN_BUTTON), >, n_spins);
+
+  /* a change of plan keeps the rows as they are */
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 1000);
+
+  g_object_unref (view);
+}
+
 static void
 test_session_log (void)
 {
@@ -368,6 +433,7 @@ main (int   argc,
   g_test_add_func ("/outputs/widgets/acknowledgement", test_acknowledgement);
   g_test_add_func ("/outputs/widgets/acknowledgement-in-place", test_acknowledgement_in_place);
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
+  g_test_add_func ("/outputs/widgets/long-log", test_long_log);
   g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
   g_test_add_func ("/outputs/widgets/brush-icon", test_brush_icon);
 
