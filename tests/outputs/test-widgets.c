@@ -287,6 +287,55 @@ test_long_log (void)
   g_object_unref (view);
 }
 
+static gboolean
+find_subtitle (GtkWidget  *root,
+               const char *prefix,
+               char      **subtitle)
+{
+  if (ADW_IS_EXPANDER_ROW (root) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), prefix))
+    {
+      *subtitle = g_strdup (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (root)));
+      return TRUE;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (find_subtitle (c, prefix, subtitle))
+      return TRUE;
+  return FALSE;
+}
+
+/* A region's row in the Plan panel names each kind and severity of its
+ * findings once, with a count: 3,000 rolling scars on a cheek made a
+ * label of 100,000 characters that took the window a minute to lay out
+ * (issue 13). One of each reads as before. */
+static void
+test_many_findings (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  GtkWidget *panel = g_object_ref_sink (nm_plan_panel_new ());
+  g_autofree char *left = NULL, *right = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autoptr(NmFinding) finding = nm_finding_new ("cheek-left", i % 2 ? "acne-scar-rolling" : "fine-lines",
+                                                     i % 2 ? 3 : 1);
+
+      nm_consultation_add_finding (consultation, finding);
+    }
+  plan = plan_for (consultation);
+  nm_plan_panel_set_consultation (NM_PLAN_PANEL (panel), consultation);
+  nm_plan_panel_set_plan (NM_PLAN_PANEL (panel), plan);
+  drain ();
+
+  g_assert_true (find_subtitle (panel, "Left cheek", &left));
+  g_assert_cmpstr (left, ==, "Rolling acne scars (Marked) × 1501, Fine lines (Mild) × 1500");
+  g_assert_true (find_subtitle (panel, "Right cheek", &right));
+  g_assert_cmpstr (right, ==, "Boxcar acne scars (Moderate), Melasma (Moderate)");
+
+  g_object_unref (panel);
+}
+
 static void
 test_session_log (void)
 {
@@ -434,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/outputs/widgets/acknowledgement-in-place", test_acknowledgement_in_place);
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
   g_test_add_func ("/outputs/widgets/long-log", test_long_log);
+  g_test_add_func ("/outputs/widgets/many-findings", test_many_findings);
   g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
   g_test_add_func ("/outputs/widgets/brush-icon", test_brush_icon);
 
