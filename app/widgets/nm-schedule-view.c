@@ -178,6 +178,10 @@ struct _NmScheduleView
   NmScheduleCanvas *canvas;
   GtkWidget        *log_group;
   GPtrArray        *rows;      /* AdwExpanderRow per session, in log order */
+  guint             first_row; /* the session of rows[0]: the older ones are
+                                * behind the Show Earlier button */
+  gboolean          show_all;  /* that button was clicked */
+  GtkWidget        *earlier;   /* the button's row, or NULL */
   NmSession        *expand;    /* just logged: its row opens to be checked */
   gboolean          syncing;   /* fields being set from the model */
   NmDateEntryStyle  date_style;
@@ -588,11 +592,11 @@ static void
 update_row_titles (NmScheduleView *self,
                    GArray         *slots)
 {
-  for (guint i = 0; i < self->rows->len && i < slots->len; i++)
+  for (guint i = 0; i < self->rows->len && self->first_row + i < slots->len; i++)
     {
       AdwExpanderRow *row = g_ptr_array_index (self->rows, i);
       NmSession *session = row_session (GTK_WIDGET (row));
-      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, self->first_row + i);
       const NmPlanSeries *series = slot_series (self, slot);
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
@@ -723,10 +727,50 @@ on_session_row_expanded_cb (GtkWidget      *row,
     fill_session_row (self, row);
 }
 
-/* The rows of the latest sessions are filled at once; older ones when
- * they are opened (issue 13: 1,000 sessions of 150 widgets each took a
- * gigabyte and many seconds to open). */
+/* The latest sessions have rows, filled at once; the older ones have
+ * theirs when Show Earlier Sessions is clicked, filled when they are
+ * opened (issue 13: 1,000 sessions of 150 widgets each took two gigabytes
+ * and half a minute to open). */
 #define EAGER_SESSION_ROWS 50
+
+static void nm_schedule_view_refresh (NmScheduleView *self);
+
+static void
+show_all_sessions (NmScheduleView *self)
+{
+  if (self->show_all)
+    return;
+  self->show_all = TRUE;
+  g_clear_pointer (&self->shape, g_free);
+  nm_schedule_view_refresh (self);
+}
+
+static void
+on_earlier_clicked_cb (GtkButton      *button,
+                       NmScheduleView *self)
+{
+  show_all_sessions (self);
+}
+
+static GtkWidget *
+earlier_row (NmScheduleView *self,
+             guint           n)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+  g_autofree char *title = NULL;
+
+  /* Translators: above the latest sessions of a long log */
+  title = g_strdup_printf (ngettext ("%u earlier session", "%u earlier sessions", n), n);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* Translators: a button: shows the rows of the earlier sessions */
+  button = gtk_button_new_with_mnemonic (_("Show _All"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_earlier_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+  return row;
+}
 
 static GtkWidget *
 session_row (NmScheduleView       *self,
@@ -850,15 +894,31 @@ nm_schedule_view_refresh (NmScheduleView *self)
 
   if (g_strcmp0 (shape, self->shape) != 0)
     {
+      guint n = slots != NULL ? slots->len : 0;
+
       for (guint i = 0; i < self->rows->len; i++)
         adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->log_group),
                                       g_ptr_array_index (self->rows, i));
       g_ptr_array_set_size (self->rows, 0);
-      for (guint i = 0; slots != NULL && i < slots->len; i++)
+      if (self->earlier != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->log_group), self->earlier);
+      self->earlier = NULL;
+
+      /* the latest sessions, and any older one that is to open */
+      self->first_row = self->show_all || n <= EAGER_SESSION_ROWS ? 0 : n - EAGER_SESSION_ROWS;
+      for (guint i = 0; i < self->first_row; i++)
+        if (nm_consultation_get_session (self->consultation, i) == self->expand)
+          self->first_row = 0;
+      if (self->first_row > 0)
+        {
+          self->earlier = earlier_row (self, self->first_row);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->log_group), self->earlier);
+        }
+      for (guint i = self->first_row; i < n; i++)
         {
           NmSession *session = nm_consultation_get_session (self->consultation, i);
           GtkWidget *row = session_row (self, session, &g_array_index (slots, NmScheduleSlot, i),
-                                        i + EAGER_SESSION_ROWS >= slots->len);
+                                        i + EAGER_SESSION_ROWS >= n);
 
           /* a session just logged opens, so its date, whether it was done
            * and its depths are checked where they are shown */
@@ -916,6 +976,12 @@ open_session_row (NmScheduleView *self,
                                     &GRAPHENE_POINT_INIT (0, 0), &point))
         gtk_adjustment_set_value (adjustment, point.y);
       return;
+    }
+  /* an earlier session: its row is behind Show All */
+  if (!self->show_all && self->first_row > 0)
+    {
+      show_all_sessions (self);
+      open_session_row (self, session);
     }
 }
 
@@ -1786,6 +1852,7 @@ nm_schedule_view_set_consultation (NmScheduleView *self,
 
   if (g_set_object (&self->consultation, consultation))
     {
+      self->show_all = FALSE;
       g_clear_pointer (&self->shape, g_free);
       nm_schedule_view_refresh (self);
     }
