@@ -727,11 +727,12 @@ on_session_row_expanded_cb (GtkWidget      *row,
     fill_session_row (self, row);
 }
 
-/* The latest sessions have rows, filled at once; the older ones have
- * theirs when Show Earlier Sessions is clicked, filled when they are
- * opened (issue 13: 1,000 sessions of 150 widgets each took two gigabytes
- * and half a minute to open). */
-#define EAGER_SESSION_ROWS 50
+/* The latest 50 sessions have rows, the latest 10 filled at once and the
+ * others when they are opened; the earlier ones have theirs when Show All
+ * is clicked (issue 13: 1,000 sessions of 150 widgets each took two
+ * gigabytes and half a minute to open). */
+#define SHOWN_SESSION_ROWS 50
+#define FILLED_SESSION_ROWS 10
 
 static void nm_schedule_view_refresh (NmScheduleView *self);
 
@@ -905,7 +906,7 @@ nm_schedule_view_refresh (NmScheduleView *self)
       self->earlier = NULL;
 
       /* the latest sessions, and any older one that is to open */
-      self->first_row = self->show_all || n <= EAGER_SESSION_ROWS ? 0 : n - EAGER_SESSION_ROWS;
+      self->first_row = self->show_all || n <= SHOWN_SESSION_ROWS ? 0 : n - SHOWN_SESSION_ROWS;
       for (guint i = 0; i < self->first_row; i++)
         if (nm_consultation_get_session (self->consultation, i) == self->expand)
           self->first_row = 0;
@@ -918,7 +919,7 @@ nm_schedule_view_refresh (NmScheduleView *self)
         {
           NmSession *session = nm_consultation_get_session (self->consultation, i);
           GtkWidget *row = session_row (self, session, &g_array_index (slots, NmScheduleSlot, i),
-                                        i + EAGER_SESSION_ROWS >= n);
+                                        i + FILLED_SESSION_ROWS >= n);
 
           /* a session just logged opens, so its date, whether it was done
            * and its depths are checked where they are shown */
