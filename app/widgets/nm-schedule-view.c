@@ -1076,6 +1076,13 @@ open_log_form (NmScheduleView    *self,
   for (guint i = 0; slots != NULL && i < slots->len; i++)
     if (nm_consultation_get_session (self->consultation, i) == session)
       series = slot_series (self, &g_array_index (slots, NmScheduleSlot, i));
+  /* an earlier session's row, named as the form is, is behind Show All */
+  for (guint i = 0; i < self->first_row; i++)
+    if (nm_consultation_get_session (self->consultation, i) == session)
+      {
+        show_all_sessions (self);
+        break;
+      }
   for (guint i = 0; i < self->rows->len; i++)
     if (row_session (g_ptr_array_index (self->rows, i)) == session)
       title = adw_preferences_row_get_title (g_ptr_array_index (self->rows, i));

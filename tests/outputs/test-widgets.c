@@ -262,6 +262,7 @@ test_long_log (void)
   g_autoptr(NmPlan) plan = NULL;
   GtkWidget *view = g_object_ref_sink (nm_schedule_view_new ());
   GtkWidget *first = NULL, *button;
+  GtkWindow *form;
   guint n_spins, n_widgets;
 
   while (nm_consultation_get_n_sessions (consultation) < 1000)
@@ -305,7 +306,17 @@ test_long_log (void)
   g_assert_cmpuint (count_widgets (first, GTK_TYPE_SPIN_BUTTON), ==, 0);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), TRUE);
   g_assert_cmpuint (count_widgets (first, GTK_TYPE_SPIN_BUTTON), >=, 8);
+  g_object_unref (view);
 
+  /* editing an earlier session shows every row, to name it as its row does */
+  view = g_object_ref_sink (nm_schedule_view_new ());
+  nm_schedule_view_set_consultation (NM_SCHEDULE_VIEW (view), consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 50);
+  form = nm_schedule_view_edit_session (NM_SCHEDULE_VIEW (view), nm_consultation_get_session (consultation, 0));
+  g_assert_nonnull (form);
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 1000);
+  gtk_window_destroy (form);
   g_object_unref (view);
 }
 
