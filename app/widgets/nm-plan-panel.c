@@ -394,19 +394,44 @@ severity_after_finding (guint severity)
   return g_dpgettext2 (GETTEXT_PACKAGE, "severity after a finding", names[severity - NM_SEVERITY_MIN]);
 }
 
+/* The findings of @region, each kind and severity once, in the order the
+ * consultation first has them: "Rolling acne scars (Moderate), Fine lines
+ * (Mild)", and "× 3" after one the region has more than once. A region
+ * with thousands of findings (issue 13: up to 10,000 in a file) makes a
+ * line of a few dozen entries, not a label of 100,000 characters that
+ * took the window a minute to lay out. */
 static char *
 findings_of (NmConsultation *consultation,
              const char     *region)
 {
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();   /* keys of counts */
 
   for (guint i = 0; i < nm_consultation_get_n_findings (consultation); i++)
     {
       NmFinding *finding = nm_consultation_get_finding (consultation, i);
-      g_autofree char *line = NULL;
+      g_autofree char *key = NULL;
+      gpointer stored, count;
 
       if (g_strcmp0 (nm_finding_get_region (finding), region) != 0)
         continue;
+      key = g_strdup_printf ("%u %s", nm_finding_get_severity (finding), nm_finding_get_kind (finding));
+      if (g_hash_table_lookup_extended (counts, key, &stored, &count))
+        g_hash_table_insert (counts, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+      else
+        {
+          g_ptr_array_add (order, finding);
+          g_hash_table_insert (counts, g_steal_pointer (&key), GUINT_TO_POINTER (1));
+        }
+    }
+  for (guint i = 0; i < order->len; i++)
+    {
+      NmFinding *finding = g_ptr_array_index (order, i);
+      g_autofree char *key = g_strdup_printf ("%u %s", nm_finding_get_severity (finding), nm_finding_get_kind (finding));
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
+      g_autofree char *line = NULL;
+
       /* Translators: a finding and its severity (see "Mild", context
        * "severity after a finding"), e.g. "Rolling acne scars (Moderate)" */
       line = g_strdup_printf (C_("finding and its severity", "%s (%s)"),
@@ -416,6 +441,9 @@ findings_of (NmConsultation *consultation,
         /* Translators: between the findings of a region, "Fine lines (Mild), Wrinkles (Marked)" */
         g_string_append (out, _(", "));
       g_string_append (out, line);
+      if (count > 1)
+        /* Translators: after a finding the region has several of, "Fine lines (Mild) × 3" */
+        g_string_append_printf (out, _(" × %u"), count);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -179,6 +179,10 @@ struct _NmScheduleView
   NmScheduleCanvas *canvas;
   GtkWidget        *log_group;
   GPtrArray        *rows;      /* AdwExpanderRow per session, in log order */
+  guint             first_row; /* the session of rows[0]: the older ones are
+                                * behind the Show Earlier button */
+  gboolean          show_all;  /* that button was clicked */
+  GtkWidget        *earlier;   /* the button's row, or NULL */
   NmSession        *expand;    /* just logged: its row opens to be checked */
   gboolean          syncing;   /* fields being set from the model */
   NmDateEntryStyle  date_style;
@@ -590,11 +594,11 @@ static void
 update_row_titles (NmScheduleView *self,
                    GArray         *slots)
 {
-  for (guint i = 0; i < self->rows->len && i < slots->len; i++)
+  for (guint i = 0; i < self->rows->len && self->first_row + i < slots->len; i++)
     {
       AdwExpanderRow *row = g_ptr_array_index (self->rows, i);
       NmSession *session = row_session (GTK_WIDGET (row));
-      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, i);
+      const NmScheduleSlot *slot = &g_array_index (slots, NmScheduleSlot, self->first_row + i);
       const NmPlanSeries *series = slot_series (self, slot);
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
@@ -622,19 +626,27 @@ update_row_titles (NmScheduleView *self,
 static void on_edit_cb (GtkButton      *button,
                         NmScheduleView *self);
 
-static GtkWidget *
-session_row (NmScheduleView       *self,
-             NmSession            *session,
-             const NmScheduleSlot *slot)
+/* The fields inside a session's row: its date, whether it was done, a
+ * depth per region, the device, the notes and Remove (about 150 widgets).
+ * Built when the row first opens, or at once for the latest sessions (see
+ * session_row()), so a long log costs one closed row per session. */
+static void
+fill_session_row (NmScheduleView *self,
+                  GtkWidget      *row)
 {
-  GtkWidget *row = adw_expander_row_new ();
-  const NmPlanSeries *series = slot_series (self, slot);
-  g_auto(GStrv) logged = nm_session_dup_depth_regions (session);
+  NmSession *session = row_session (row);
+  NmScheduleSlot slot = { 0, };
+  const NmPlanSeries *series;
+  g_auto(GStrv) logged = NULL;
   g_autoptr(GPtrArray) regions = g_ptr_array_new ();
-  GtkWidget *done_row, *sw, *remove_row, *remove, *edit;
+  GtkWidget *done_row, *sw, *remove_row, *remove;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  set_session (row, session);
+  if (session == NULL || g_object_get_data (G_OBJECT (row), "nm-filled") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "nm-filled", GINT_TO_POINTER (TRUE));
+  slot.series = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "nm-series")) - 1;
+  series = slot_series (self, &slot);
+  logged = nm_session_dup_depth_regions (session);
 
   {
     g_autofree char *date = nm_date_entry_format (&self->date_style, nm_session_get_date (session));
@@ -643,14 +655,6 @@ session_row (NmScheduleView       *self,
     gtk_widget_set_tooltip_text (date_row, nm_date_entry_hint (&self->date_style));
     adw_expander_row_add_row (ADW_EXPANDER_ROW (row), date_row);
   }
-  edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (edit, "flat");
-  /* Translators: a tooltip: opens the session's form */
-  gtk_widget_set_tooltip_text (edit, _("Edit Session…"));
-  set_session (edit, session);
-  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_cb), self, 0);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), edit);
 
   done_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (done_row), _("Done"));
@@ -714,7 +718,88 @@ session_row (NmScheduleView       *self,
   g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (remove_row), remove);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), remove_row);
+}
 
+static void
+on_session_row_expanded_cb (GtkWidget      *row,
+                            GParamSpec     *pspec,
+                            NmScheduleView *self)
+{
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
+    fill_session_row (self, row);
+}
+
+/* The latest 50 sessions have rows, the latest 10 filled at once and the
+ * others when they are opened; the earlier ones have theirs when Show All
+ * is clicked (issue 13: 1,000 sessions of 150 widgets each took two
+ * gigabytes and half a minute to open). */
+#define SHOWN_SESSION_ROWS 50
+#define FILLED_SESSION_ROWS 10
+
+static void nm_schedule_view_refresh (NmScheduleView *self);
+
+static void
+show_all_sessions (NmScheduleView *self)
+{
+  if (self->show_all)
+    return;
+  self->show_all = TRUE;
+  g_clear_pointer (&self->shape, g_free);
+  nm_schedule_view_refresh (self);
+}
+
+static void
+on_earlier_clicked_cb (GtkButton      *button,
+                       NmScheduleView *self)
+{
+  show_all_sessions (self);
+}
+
+static GtkWidget *
+earlier_row (NmScheduleView *self,
+             guint           n)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+  g_autofree char *title = NULL;
+
+  /* Translators: above the latest sessions of a long log */
+  title = g_strdup_printf (ngettext ("%u earlier session", "%u earlier sessions", n), n);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* Translators: a button: shows the rows of the earlier sessions */
+  button = gtk_button_new_with_mnemonic (_("Show _All"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_earlier_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
+static GtkWidget *
+session_row (NmScheduleView       *self,
+             NmSession            *session,
+             const NmScheduleSlot *slot,
+             gboolean              fill)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *edit;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  set_session (row, session);
+  g_object_set_data (G_OBJECT (row), "nm-series", GINT_TO_POINTER (slot->series + 1));
+
+  edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (edit, "flat");
+  /* Translators: a tooltip: opens the session's form */
+  gtk_widget_set_tooltip_text (edit, _("Edit Session…"));
+  set_session (edit, session);
+  g_signal_connect_object (edit, "clicked", G_CALLBACK (on_edit_cb), self, 0);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), edit);
+
+  if (fill)
+    fill_session_row (self, row);
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (on_session_row_expanded_cb), self, 0);
   return row;
 }
 
@@ -812,14 +897,31 @@ nm_schedule_view_refresh (NmScheduleView *self)
 
   if (g_strcmp0 (shape, self->shape) != 0)
     {
+      guint n = slots != NULL ? slots->len : 0;
+
       for (guint i = 0; i < self->rows->len; i++)
         adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->log_group),
                                       g_ptr_array_index (self->rows, i));
       g_ptr_array_set_size (self->rows, 0);
-      for (guint i = 0; slots != NULL && i < slots->len; i++)
+      if (self->earlier != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->log_group), self->earlier);
+      self->earlier = NULL;
+
+      /* the latest sessions, and any older one that is to open */
+      self->first_row = self->show_all || n <= SHOWN_SESSION_ROWS ? 0 : n - SHOWN_SESSION_ROWS;
+      for (guint i = 0; i < self->first_row; i++)
+        if (nm_consultation_get_session (self->consultation, i) == self->expand)
+          self->first_row = 0;
+      if (self->first_row > 0)
+        {
+          self->earlier = earlier_row (self, self->first_row);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->log_group), self->earlier);
+        }
+      for (guint i = self->first_row; i < n; i++)
         {
           NmSession *session = nm_consultation_get_session (self->consultation, i);
-          GtkWidget *row = session_row (self, session, &g_array_index (slots, NmScheduleSlot, i));
+          GtkWidget *row = session_row (self, session, &g_array_index (slots, NmScheduleSlot, i),
+                                        i + FILLED_SESSION_ROWS >= n);
 
           /* a session just logged opens, so its date, whether it was done
            * and its depths are checked where they are shown */
@@ -877,6 +979,12 @@ open_session_row (NmScheduleView *self,
                                     &GRAPHENE_POINT_INIT (0, 0), &point))
         gtk_adjustment_set_value (adjustment, point.y);
       return;
+    }
+  /* an earlier session: its row is behind Show All */
+  if (!self->show_all && self->first_row > 0)
+    {
+      show_all_sessions (self);
+      open_session_row (self, session);
     }
 }
 
@@ -970,6 +1078,13 @@ open_log_form (NmScheduleView    *self,
   for (guint i = 0; slots != NULL && i < slots->len; i++)
     if (nm_consultation_get_session (self->consultation, i) == session)
       series = slot_series (self, &g_array_index (slots, NmScheduleSlot, i));
+  /* an earlier session's row, named as the form is, is behind Show All */
+  for (guint i = 0; i < self->first_row; i++)
+    if (nm_consultation_get_session (self->consultation, i) == session)
+      {
+        show_all_sessions (self);
+        break;
+      }
   for (guint i = 0; i < self->rows->len; i++)
     if (row_session (g_ptr_array_index (self->rows, i)) == session)
       title = adw_preferences_row_get_title (g_ptr_array_index (self->rows, i));
@@ -1747,6 +1862,7 @@ nm_schedule_view_set_consultation (NmScheduleView *self,
 
   if (g_set_object (&self->consultation, consultation))
     {
+      self->show_all = FALSE;
       g_clear_pointer (&self->shape, g_free);
       nm_schedule_view_refresh (self);
     }

@@ -211,6 +211,23 @@ make_case (const char *name)
       append_findings (s, 0, 0, 0);
       append_sessions (s, NM_FILE_MAX_SESSIONS, MIN (NM_FILE_MAX_STRING_CHARS, (BUDGET - 200000) / NM_FILE_MAX_SESSIONS - 1900));
     }
+  else if (g_str_equal (name, "sessions: 1,000, all depths, no notes"))
+    {
+      /* what the schedule shows most of: a full history of sessions */
+      s = begin_file (FALSE);
+      append_findings (s, 0, 0, 0);
+      append_sessions (s, NM_FILE_MAX_SESSIONS, 0);
+    }
+  else if (g_str_equal (name, "findings: 1,000, outlines"))
+    {
+      s = begin_file (FALSE);
+      append_findings (s, 1000, NM_FILE_MAX_POINTS / NM_FILE_MAX_FINDINGS, 20);
+    }
+  else if (g_str_equal (name, "findings: 10,000, outlines"))
+    {
+      s = begin_file (FALSE);
+      append_findings (s, NM_FILE_MAX_FINDINGS, NM_FILE_MAX_POINTS / NM_FILE_MAX_FINDINGS, 20);
+    }
   else if (g_str_equal (name, "every limit at once"))
     {
       /* findings, sessions and unknown values all at their limits, and
@@ -314,11 +331,31 @@ main (int   argc,
     "unknown keys: long strings",
     "findings: 10,000, outlines, notes",
     "sessions: 1,000, all depths, notes",
+    "sessions: 1,000, all depths, no notes",
+    "findings: 1,000, outlines",
+    "findings: 10,000, outlines",
     "every limit at once",
     "refused: 999,990 values, unknown",
     "refused: 1,000,000 empty objects",
   };
   const char *program = argc > 1 ? argv[1] : NULL;
+
+  /* bench-memory --write DIR: only writes the files, case-N.needlemap,
+   * for tests/bench/run to open in the window */
+  if (argc == 3 && g_str_equal (argv[1], "--write"))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          GString *text = make_case (cases[i]);
+          g_autofree char *name = g_strdup_printf ("case-%u.needlemap", i);
+          g_autofree char *file = g_build_filename (argv[2], name, NULL);
+
+          g_assert_true (g_file_set_contents_full (file, text->str, text->len, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+          printf ("%s|%s\n", file, cases[i]);
+          g_string_free (text, TRUE);
+        }
+      return 0;
+    }
   g_autofree char *dir = g_dir_make_tmp ("needlemap-bench-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "worst.needlemap", NULL);
 

@@ -20,6 +20,7 @@
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
 #include "nm-session-form.h"
+#include "nm-vocab.h"
 
 #include <math.h>
 #include "outputs-test-util.h"
@@ -223,6 +224,152 @@ log_and_accept (NmScheduleView *view)
   return session;
 }
 
+static guint
+count_widgets (GtkWidget *root,
+               GType      type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (root, type) ? 1 : 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_widgets (c, type);
+  return n;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A log of 1,000 sessions (the format's limit) with 8 depths each: the
+ * latest sessions have their rows; the earlier ones have theirs when Show
+ * All is clicked, and the fields inside (a spin button per depth, entries)
+ * when a row opens (issue 13: the window took 2 GB and half a minute to
+ * open it). */
+static void
+test_long_log (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  GtkWidget *view = g_object_ref_sink (nm_schedule_view_new ());
+  GtkWidget *first = NULL, *button;
+  GtkWindow *form;
+  guint n_spins, n_widgets;
+
+  while (nm_consultation_get_n_sessions (consultation) < 1000)
+    {
+      guint i = nm_consultation_get_n_sessions (consultation);
+      g_autofree char *date = g_strdup_printf ("20%02u-%02u-%02u", 10 + i / 100, 1 + i % 12, 1 + i % 28);
+      g_autoptr(NmSession) session = nm_session_new (date);
+
+      for (guint r = 0; r < 8; r++)
+        nm_session_set_depth (session, nm_vocab_region (r)->id, 0.5);
+      nm_consultation_add_session (consultation, session);
+    }
+  plan = plan_for (consultation);
+  nm_schedule_view_set_consultation (NM_SCHEDULE_VIEW (view), consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  drain ();
+
+  /* the latest sessions with their fields: 13,000 spin buttons and
+   * 400,000 widgets before */
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 50);
+  n_spins = count_widgets (view, GTK_TYPE_SPIN_BUTTON);
+  g_assert_cmpuint (n_spins, <=, 10 * 13);
+  n_widgets = count_widgets (view, GTK_TYPE_WIDGET);
+  g_assert_cmpuint (n_widgets, <, 60 * 1000);
+
+  /* a change of plan keeps the rows as they are */
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 50);
+
+  /* every session has its row after Show All, with its fields when it
+   * opens */
+  button = find_button (view, "Show _All");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 1000);
+  g_assert_cmpuint (count_widgets (view, GTK_TYPE_SPIN_BUTTON), ==, n_spins);
+  first = find_widget (view, ADW_TYPE_EXPANDER_ROW, NULL);
+  g_assert_nonnull (first);
+  g_assert_cmpuint (count_widgets (first, GTK_TYPE_SPIN_BUTTON), ==, 0);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), TRUE);
+  g_assert_cmpuint (count_widgets (first, GTK_TYPE_SPIN_BUTTON), >=, 8);
+  g_object_unref (view);
+
+  /* editing an earlier session shows every row, to name it as its row does */
+  view = g_object_ref_sink (nm_schedule_view_new ());
+  nm_schedule_view_set_consultation (NM_SCHEDULE_VIEW (view), consultation);
+  nm_schedule_view_set_plan (NM_SCHEDULE_VIEW (view), plan);
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 50);
+  form = nm_schedule_view_edit_session (NM_SCHEDULE_VIEW (view), nm_consultation_get_session (consultation, 0));
+  g_assert_nonnull (form);
+  g_assert_cmpuint (count_widgets (view, ADW_TYPE_EXPANDER_ROW), ==, 1000);
+  gtk_window_destroy (form);
+  g_object_unref (view);
+}
+
+static gboolean
+find_subtitle (GtkWidget  *root,
+               const char *prefix,
+               char      **subtitle)
+{
+  if (ADW_IS_EXPANDER_ROW (root) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), prefix))
+    {
+      *subtitle = g_strdup (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (root)));
+      return TRUE;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (find_subtitle (c, prefix, subtitle))
+      return TRUE;
+  return FALSE;
+}
+
+/* A region's row in the Plan panel names each kind and severity of its
+ * findings once, with a count: 3,000 rolling scars on a cheek made a
+ * label of 100,000 characters that took the window a minute to lay out
+ * (issue 13). One of each reads as before. */
+static void
+test_many_findings (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = NULL;
+  GtkWidget *panel = g_object_ref_sink (nm_plan_panel_new ());
+  g_autofree char *left = NULL, *right = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autoptr(NmFinding) finding = nm_finding_new ("cheek-left", i % 2 ? "acne-scar-rolling" : "fine-lines",
+                                                     i % 2 ? 3 : 1);
+
+      nm_consultation_add_finding (consultation, finding);
+    }
+  plan = plan_for (consultation);
+  nm_plan_panel_set_consultation (NM_PLAN_PANEL (panel), consultation);
+  nm_plan_panel_set_plan (NM_PLAN_PANEL (panel), plan);
+  drain ();
+
+  g_assert_true (find_subtitle (panel, "Left cheek", &left));
+  g_assert_cmpstr (left, ==, "Rolling acne scars (Marked) × 1501, Fine lines (Mild) × 1500");
+  g_assert_true (find_subtitle (panel, "Right cheek", &right));
+  g_assert_cmpstr (right, ==, "Boxcar acne scars (Moderate), Melasma (Moderate)");
+
+  g_object_unref (panel);
+}
+
 static void
 test_session_log (void)
 {
@@ -423,6 +570,8 @@ main (int   argc,
   g_test_add_func ("/outputs/widgets/acknowledgement", test_acknowledgement);
   g_test_add_func ("/outputs/widgets/acknowledgement-in-place", test_acknowledgement_in_place);
   g_test_add_func ("/outputs/widgets/session-log", test_session_log);
+  g_test_add_func ("/outputs/widgets/long-log", test_long_log);
+  g_test_add_func ("/outputs/widgets/many-findings", test_many_findings);
   g_test_add_func ("/outputs/widgets/schedule-font", test_schedule_font);
   g_test_add_func ("/outputs/widgets/brush-icon", test_brush_icon);
   g_test_add_func ("/outputs/widgets/dialog-keeps-safe-focus", test_dialog_keeps_safe_focus);
