@@ -24,6 +24,7 @@
 #include "nm-file.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
+#include "nm-spin-guard.h"
 #include "nm-session-form.h"
 #include "nm-vocab.h"
 
@@ -686,6 +687,7 @@ fill_session_row (NmScheduleView *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (depth_row), nm_vocab_region_name (region));
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (depth_row), 0);
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
+      nm_spin_button_guard (GTK_SPIN_BUTTON (spin));
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       if (nm_session_get_depth (session, region, &value))
         gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);

@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "nm-message-dialog.h"
+#include "nm-spin-guard.h"
 #include "nm-client-panel.h"
 #include "nm-file.h"
 #include "nm-schedule-view.h"
@@ -305,6 +306,7 @@ depth_row (NmSessionForm *self,
   double step = device_step (self);
   double value = 0.0;
 
+  nm_spin_button_guard (GTK_SPIN_BUTTON (spin));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), nm_vocab_region_name (region));
   if (planned != NULL && planned->treat)

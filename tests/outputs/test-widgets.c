@@ -404,6 +404,24 @@ test_session_log (void)
 
     g_assert_true (nm_session_get_depth (session, region, &before));
     g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), before, 1e-9);
+    /* no undo of its own: Ctrl+Z in it emptied it (and 0 mm was recorded) */
+    g_assert_false (gtk_editable_get_enable_undo (GTK_EDITABLE (spin)));
+    /* the wheel over it, not being edited, does not change it */
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (spin);
+      gboolean handled = FALSE;
+
+      for (guint c = 0; c < g_list_model_get_n_items (controllers); c++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, c);
+
+          if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller) &&
+              gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+            g_signal_emit_by_name (controller, "scroll", 0.0, 1.0, &handled);
+        }
+      g_assert_true (handled);
+      g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), before, 1e-9);
+    }
     /* a whole number of the device's 0.25 mm steps, within the plan */
     g_assert_cmpfloat (before, !=, 0.25);
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.25);
