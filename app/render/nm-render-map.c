@@ -1436,10 +1436,32 @@ nm_render_depth_legend (cairo_t  *cr,
 
   context = make_context (cr);
   context_owner = G_OBJECT (context);
-  title = make_layout (context, _("Needle depth"), font_px, TRUE);
-  hatch_text = make_layout (context, _("Not needled"), font_px * 0.9, FALSE);
-  layout_size (title, &tw, &th);
-  layout_size (hatch_text, &hw, &hh);
+  /* The words fit the key's width in every language: the type shrinks
+   * (to 7 px at the least), then what still does not fit is cut short. */
+  for (;;)
+    {
+      double room_title = width, room_hatch;
+
+      g_clear_object (&title);
+      g_clear_object (&hatch_text);
+      title = make_layout (context, _("Needle depth"), font_px, TRUE);
+      hatch_text = make_layout (context, _("Not needled"), font_px * 0.9, FALSE);
+      layout_size (title, &tw, &th);
+      layout_size (hatch_text, &hw, &hh);
+      room_hatch = horizontal ? width * 0.45
+                              : width - font_px * 0.6 - MIN (width * 0.28, font_px * 1.4);
+      if ((tw <= room_title && hw <= room_hatch) || font_px <= 7.0)
+        {
+          pango_layout_set_width (title, (int) (room_title * PANGO_SCALE));
+          pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+          pango_layout_set_width (hatch_text, (int) (MAX (room_hatch, 1.0) * PANGO_SCALE));
+          pango_layout_set_ellipsize (hatch_text, PANGO_ELLIPSIZE_END);
+          layout_size (title, &tw, &th);
+          layout_size (hatch_text, &hw, &hh);
+          break;
+        }
+      font_px = MAX (font_px * 0.9, 7.0);
+    }
   show_text (cr, title, x, y, fg);
 
   if (horizontal)
