@@ -16,6 +16,7 @@
 #include "nm-ics.h"
 #include "nm-planner.h"
 #include "nm-poppler-compat.h"
+#include "nm-render-map.h"
 #include "nm-render-pdf.h"
 #include "nm-render-schedule.h"
 
@@ -99,6 +100,46 @@ test_depth_display (void)
     return;
   en = nm_format_mm_display (1.5);
   g_assert_cmpstr (en, ==, "1.5");
+  i18n_test_reset_locale ();
+}
+
+/* The depth key standing beside the head is narrow: its German and French
+ * words ("Kein Microneedling", "Profondeur d'aiguille") fit it instead of
+ * being cut at its edge. Ink in the key's last columns is a cut word. */
+static void
+test_depth_key_fits (void)
+{
+  static const struct { const char *locale, *language; } cases[] = {
+    { "de_DE.UTF-8", "de" }, { "fr_FR.UTF-8", "fr" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const int w = 150, h = 280;
+      cairo_surface_t *surface;
+      cairo_t *cr;
+      guint edge_ink = 0;
+
+      if (!i18n_test_use_locale (cases[i].locale, cases[i].language))
+        return;
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cr = cairo_create (surface);
+      nm_render_depth_legend (cr, 0, 0, w, h, FALSE);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      for (int y = 0; y < h; y++)
+        {
+          const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (surface) +
+                                                  y * cairo_image_surface_get_stride (surface));
+
+          for (int x = w - 2; x < w; x++)
+            if ((row[x] >> 24) > 0x40)
+              edge_ink++;
+        }
+      g_test_message ("%s: %u pixels of ink at the right edge", cases[i].language, edge_ink);
+      g_assert_cmpuint (edge_ink, ==, 0);
+      cairo_surface_destroy (surface);
+    }
   i18n_test_reset_locale ();
 }
 
@@ -357,6 +398,7 @@ main (int   argc,
   i18n_test_bind_catalogues ();
 
   g_test_add_func ("/i18n/depth-display", test_depth_display);
+  g_test_add_func ("/i18n/depth-key-fits", test_depth_key_fits);
   g_test_add_func ("/i18n/dates", test_dates);
   g_test_add_func ("/i18n/paper", test_paper);
   g_test_add_func ("/i18n/planner", test_planner);
