@@ -115,6 +115,9 @@ static gboolean nm_window_offer_copy (NmWindow     *self,
                                       const GError *error);
 static void nm_window_save_as       (NmWindow *self);
 
+static void on_reloaded_cb              (GObject       *source,
+                                         GAsyncResult  *result,
+                                         gpointer       user_data);
 static void on_map_selection_changed_cb (NmWindow      *self,
                                          NmMapView     *map_view);
 static void on_map_region_tagged_cb     (NmWindow      *self,
@@ -1038,6 +1041,12 @@ on_overwrite_response_cb (AdwMessageDialog *dialog,
       return;
     }
   self->closing_confirmed = FALSE;
+  /* take theirs: the changes made here go, as the user chose */
+  if (g_strcmp0 (response, "reload") == 0 && self->document != NULL)
+    {
+      nm_document_reload_async (self->document, NULL, on_reloaded_cb, g_object_ref (self));
+      return;
+    }
   if (g_strcmp0 (response, "save-as") == 0)
     nm_window_save_as (self);
 }
@@ -1052,12 +1061,16 @@ nm_window_ask_overwrite (NmWindow *self)
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Changed by Another Program"),
                                    _("The file was changed by another program after it was opened here. "
-                                     "Saving over it replaces those changes; saving a copy keeps both."));
+                                     "Saving over it replaces those changes; loading their version "
+                                     "throws away the changes made here; saving a copy keeps both."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
+                                    "reload", _("_Load Their Version"),
                                     "save-as", _("_Save a Copy…"),
                                     "overwrite", _("_Replace Their Version"),
                                     NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reload",
+                                              ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "overwrite",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save-as");

@@ -656,6 +656,26 @@ test_window_never_overwrites_unread (void)
   g_assert_nonnull (strstr (contents, "Ours"));
   g_assert_false (nm_window_get_modified (window));
 
+  /* Load Their Version: theirs is taken, ours let go as chosen */
+  g_usleep (10 * 1000);
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"needlemap-consultation\", \"version\": 1, "
+                                      "\"client\": {\"name\": \"Theirs again\", \"fitzpatrick\": 4}, "
+                                      "\"findings\": []}\n", -1, NULL));
+  wait_for_disk_state (window, NM_DOCUMENT_DISK_CHANGED, "the document to see the file changed again");
+  nm_consultation_set_client_name (nm_window_get_consultation (window), "Ours again");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "reload"));
+  adw_message_dialog_response (dialog, "reload");
+  wait_for_disk_state (window, NM_DOCUMENT_DISK_IN_SYNC, "their version to be loaded");
+  window_test_wait_idle (window);
+  g_assert_cmpstr (nm_consultation_get_client_name (nm_window_get_consultation (window)), ==, "Theirs again");
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Theirs again"));
+
   window_test_destroy (window);
   g_unlink (path);
   g_unlink (backup);
