@@ -20,7 +20,9 @@ not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for line in "$@
 # asked for are there.
 mapfile -t langs < <(grep -v '^#' po/LINGUAS | tr ' ' '\n' | sed '/^$/d')
 for want in de fr es pt_BR; do
-  if printf '%s\n' "${langs[@]}" | grep -qx "$want"; then
+  # (not "printf | grep -q": with pipefail, grep leaving at the first line
+  # can fail the pipe with printf's SIGPIPE)
+  if grep -qx "$want" <<<"$(printf '%s\n' "${langs[@]}")"; then
     ok "po/LINGUAS lists $want"
   else
     not_ok "po/LINGUAS lists $want"

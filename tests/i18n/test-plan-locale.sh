@@ -34,7 +34,8 @@ not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for line in "$@
 have_locale() {
   local want
   want=$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]' | sed 's/utf-8/utf8/')
-  locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]' | grep -qx "$want"
+  # a here-string, not a pipe into grep -q (pipefail and SIGPIPE)
+  grep -qx "$want" <<<"$(locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]')"
 }
 
 LC_ALL=C.UTF-8 "$exe" --plan "$sample" >"$tmp/C.json" 2>"$tmp/C.err"

@@ -30,7 +30,7 @@ xgettext --from-code=UTF-8 --language=C --add-comments=Translators --no-wrap --f
 # A finding and its severity: one format, with a context and a comment, and
 # severities of their own that translators can put in a form needing no
 # agreement ("Ridules (Modéré)" could not be fixed).
-if grep -B1 -A0 '^msgid "%s (%s)"' "$pot" | grep -q '^msgctxt "finding and its severity"' \
+if grep -q '^msgctxt "finding and its severity"' <<<"$(grep -B1 -A0 '^msgid "%s (%s)"' "$pot")" \
    && grep -q '^msgctxt "severity after a finding"' "$pot"; then
   ok "finding and severity are joined by a translatable format, with severities of their own"
 else
