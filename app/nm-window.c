@@ -1056,7 +1056,6 @@ on_overwrite_response_cb (AdwMessageDialog *dialog,
 static void
 nm_window_ask_overwrite (NmWindow *self)
 {
-
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Changed by Another Program"),
@@ -1792,7 +1791,10 @@ nm_window_show_help_overlay_action (GtkWidget  *widget,
         g_error ("Cannot build the keyboard shortcuts window");  /* a build bug */
       self->help_overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
       g_object_ref_sink (self->help_overlay);
-      gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
+      /* what GtkApplicationWindow does with gtk/help-overlay.ui: the
+       * shortcuts named by their action show the application's keys */
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
+                                               GTK_SHORTCUTS_WINDOW (self->help_overlay));
       gtk_window_set_hide_on_close (self->help_overlay, TRUE);
     }
   gtk_window_present (self->help_overlay);
