@@ -29,9 +29,8 @@ on_scroll_cb (GtkEventControllerScroll *controller,
   GtkWidget *scrolled;
   GtkAdjustment *adjustment;
 
-  /* the one being edited takes the wheel, as a spin button does */
-  if (gtk_widget_has_focus (spin) || gtk_widget_is_focus (spin) ||
-      gtk_widget_get_state_flags (spin) & GTK_STATE_FLAG_FOCUS_WITHIN)
+  /* the one being edited (its text has the focus) takes the wheel */
+  if (gtk_widget_get_state_flags (spin) & GTK_STATE_FLAG_FOCUS_WITHIN)
     return FALSE;
 
   scrolled = gtk_widget_get_ancestor (spin, GTK_TYPE_SCROLLED_WINDOW);
