@@ -19,7 +19,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "nm-message-dialog.h"
 #include "nm-client-panel.h"
 #include "nm-file.h"
 #include "nm-render-schedule.h"
@@ -436,17 +435,7 @@ confirm_depth (NmScheduleView     *self,
   body = g_strdup_printf (_("The plan for %s is %s. Record %s anyway? The plan will then warn "
                             "that a session went deeper than planned."),
                           nm_vocab_region_name (planned->region), plan_text, value_text);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Record a Depth Above the Plan?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "record", _("_Record Anyway"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = nm_depth_above_plan_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, body);
 
   g_weak_ref_init (&confirm->view, self);
   g_weak_ref_init (&confirm->spin, spin);

@@ -91,6 +91,35 @@ on_above_response_cb (AdwMessageDialog *dialog,
 }
 
 /* Asks before a depth above the plan is recorded, as the log does. */
+/**
+ * nm_depth_above_plan_dialog_new:
+ * @parent: (nullable): the window to stay over
+ * @body: which depths go beyond the plan
+ *
+ * The question asked before a depth above the plan is recorded, in the
+ * form and in the session log alike: "record" or "cancel" (the default).
+ *
+ * Returns: (transfer floating): an #AdwMessageDialog, not yet presented
+ */
+GtkWidget *
+nm_depth_above_plan_dialog_new (GtkWindow  *parent,
+                                const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, _("Record a Depth Above the Plan?"), body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "record", _("_Record Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  return dialog;
+}
+
 static void
 confirm_above (NmSessionForm *self,
                const char    *lines)
@@ -101,16 +130,7 @@ confirm_above (NmSessionForm *self,
   /* Translators: the regions and depths above the plan follow, one a line */
   body = g_strdup_printf (_("Deeper than planned:\n%s\nRecord anyway? The plan will then warn that a "
                             "session went deeper than planned."), lines);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Record a Depth Above the Plan?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "record", _("_Record Anyway"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  nm_message_dialog_keep_focus (ADW_MESSAGE_DIALOG (dialog));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = nm_depth_above_plan_dialog_new (GTK_WINDOW (self), body);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_above_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -36,4 +36,7 @@ NmSessionForm *nm_session_form_new     (GtkWindow          *parent,
 gboolean       nm_session_form_accept  (NmSessionForm      *self);
 NmSession     *nm_session_form_get_session (NmSessionForm  *self);
 
+GtkWidget     *nm_depth_above_plan_dialog_new (GtkWindow  *parent,
+                                              const char *body);
+
 G_END_DECLS
