@@ -374,9 +374,17 @@ test_session_traceability (void)
   second = nm_file_serialize (again);
   assert_bytes_equal (first, second);
 
-  /* copied, and undoable like any edit */
+  /* copied, in a snapshot too, and undoable like any edit */
   {
     g_autoptr(NmSession) copy = nm_session_copy (s);
+    g_autoptr(NmConsultation) snap = nm_consultation_snapshot (c);
+    NmSession *snapped = nm_consultation_get_session (snap, 0);
+
+    g_assert_cmpstr (nm_session_get_cartridge_lot (snapped), ==, "ABC-123/7");
+    g_assert_cmpstr (nm_session_get_cartridge_gtin (snapped), ==, "09506000134352");
+    g_assert_cmpstr (nm_session_get_cartridge_expiry (snapped), ==, "2026-11-30");
+    g_assert_cmpstr (nm_session_get_serum (snapped), ==, "hyaluronic acid 1%");
+    g_assert_cmpstr (nm_session_get_numbing_cream (snapped), ==, "lidocaine 5%");
 
     g_assert_cmpstr (nm_session_get_cartridge_lot (copy), ==, "ABC-123/7");
     g_assert_cmpstr (nm_session_get_cartridge_gtin (copy), ==, "09506000134352");
