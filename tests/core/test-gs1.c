@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "nm-consultation.h"
 #include "nm-gs1.h"
 
 static void
@@ -164,6 +165,44 @@ test_checks (void)
   g_assert_false (nm_gs1_looks_like_code ("2026-07"));
 }
 
+/* Random codes built from the pieces that matter: never a crash, and the
+ * fields of a code read are always valid, those of a refused one empty. */
+static void
+test_random (void)
+{
+  static const char *const pieces[] = {
+    "(", ")", "(01)", "(10)", "(17)", "(21)", "01", "10", "17", "11", "21", "\x1d", "<GS>", "|",
+    "]d2", "]C1", "]x", "0", "1", "2", "9", "09506000134352", "271231", "270200", "A", "z", " ",
+    "#", "\xc3\xa9", "\xff", "\n", "\"", "/", "00", "13", "31",
+  };
+  GRand *rand = g_rand_new_with_seed (16);
+
+  for (guint i = 0; i < 200000; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      guint n = g_rand_int_range (rand, 0, 12);
+      NmGs1Code code;
+
+      for (guint k = 0; k < n; k++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      if (nm_gs1_parse (text->str, 2026, &code, &error))
+        {
+          g_assert_no_error (error);
+          g_assert_true (code.lot[0] == '\0' || nm_gs1_lot_is_valid (code.lot));
+          g_assert_true (code.gtin[0] == '\0' || nm_gs1_gtin_is_valid (code.gtin));
+          g_assert_true (code.expiry[0] == '\0' || nm_date_is_valid (code.expiry));
+        }
+      else
+        {
+          g_assert_nonnull (error);
+          g_assert_null (strchr (error->message, '\n'));
+          g_assert_true (code.lot[0] == '\0' && code.gtin[0] == '\0' && code.expiry[0] == '\0');
+        }
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -173,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/gs1/good", test_good);
   g_test_add_func ("/gs1/malformed", test_malformed);
   g_test_add_func ("/gs1/checks", test_checks);
+  g_test_add_func ("/gs1/random", test_random);
 
   return g_test_run ();
 }
