@@ -220,6 +220,49 @@ test_typed (void)
   g_object_unref (logged);
 }
 
+/* Edit Session shows what the session used and changes it in one step. */
+static void
+test_edit (void)
+{
+  g_autoptr(NmConsultation) c = nm_consultation_new ();
+  g_autoptr(NmSession) session = nm_session_new ("2026-12-01");
+  NmDateEntryStyle style;
+  g_autofree char *expiry_iso = NULL;
+  NmSessionForm *form;
+  GDate today;
+
+  nm_date_entry_style_for_locale (&style);
+  nm_consultation_set_fitzpatrick (c, 2);
+  nm_session_set_done (session, TRUE);
+  nm_session_set_cartridge_lot (session, "LOT-9");
+  nm_session_set_cartridge_gtin (session, "09506000134352");
+  nm_session_set_cartridge_expiry (session, "2027-06-30");
+  nm_session_set_serum (session, "Serum A");
+  nm_consultation_add_session (c, session);
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 10, G_DATE_JANUARY, 2028);
+  form = nm_session_form_new (NULL, c, NULL, session, NM_SESSION_FORM_EDIT, NULL, NULL, &today);
+  gtk_window_present (GTK_WINDOW (form));
+  g_assert_cmpstr (text_of (find_row (GTK_WIDGET (form), "Cartridge Lot")), ==, "LOT-9");
+  g_assert_cmpstr (text_of (find_row (GTK_WIDGET (form), "Cartridge GTIN")), ==, "09506000134352");
+  expiry_iso = nm_date_entry_parse (&style, text_of (find_row (GTK_WIDGET (form), "Cartridge Expiry")));
+  g_assert_cmpstr (expiry_iso, ==, "2027-06-30");
+  g_assert_cmpstr (text_of (find_row (GTK_WIDGET (form), "Serum")), ==, "Serum A");
+  g_assert_cmpstr (text_of (find_row (GTK_WIDGET (form), "Numbing Cream")), ==, "");
+
+  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (form), "Serum")), "");
+  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (form), "Numbing Cream")), "Cream B");
+  g_assert_true (nm_session_form_accept (form));
+  g_assert_null (nm_session_get_serum (session));
+  g_assert_cmpstr (nm_session_get_numbing_cream (session), ==, "Cream B");
+  g_assert_cmpstr (nm_session_get_cartridge_lot (session), ==, "LOT-9");
+  /* one step back */
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_cmpstr (nm_session_get_serum (session), ==, "Serum A");
+  g_assert_null (nm_session_get_numbing_cream (session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +272,7 @@ main (int   argc,
 
   g_test_add_func ("/session-form/scan-fills-fields", test_scan_fills_fields);
   g_test_add_func ("/session-form/typed", test_typed);
+  g_test_add_func ("/session-form/edit", test_edit);
 
   return g_test_run ();
 }
