@@ -83,8 +83,11 @@ run (const char * const *paths,
   g_autoptr(GString) o = g_string_new (NULL);
   g_autoptr(GString) e = g_string_new (NULL);
   int status = nm_find_lot_command (lot, paths, json, o, e);
+  g_autofree char *shown = NULL;
 
-  g_test_message ("--find-lot %s: exit %d\n%s%s", lot, status, o->str, e->str);
+  /* the text output keeps a file name's own bytes: not for TAP */
+  shown = g_utf8_make_valid (o->str, -1);
+  g_test_message ("--find-lot %s: exit %d\n%s%s", lot, status, shown, e->str);
   *out = g_strdup (o->str);
   *err = g_strdup (e->str);
   return status;
