@@ -22,6 +22,7 @@
 #include "nm-cli.h"
 #include "nm-export-png.h"
 #include "nm-export.h"
+#include "nm-find-lot.h"
 #include "nm-planner.h"
 
 /* Exit codes of spec §4. */
@@ -40,6 +41,8 @@ typedef struct
   char      *export_ics;
   char      *view;
   char      *size;
+  char      *find_lot;
+  gboolean   json;
   char     **files;
 } NmCliOptions;
 
@@ -52,6 +55,7 @@ nm_cli_options_clear (NmCliOptions *opts)
   g_clear_pointer (&opts->export_ics, g_free);
   g_clear_pointer (&opts->view, g_free);
   g_clear_pointer (&opts->size, g_free);
+  g_clear_pointer (&opts->find_lot, g_free);
   g_clear_pointer (&opts->files, g_strfreev);
 }
 
@@ -119,6 +123,26 @@ run_export (const NmCliOptions *opts,
   return status;
 }
 
+/* --find-lot LOT FOLDER… [--json] (issue 16) */
+static int
+run_find_lot (const NmCliOptions *opts)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  int status;
+
+  if (opts->files == NULL || opts->files[0] == NULL)
+    return usage_error (_("--find-lot takes a lot and at least one folder"));
+
+  status = nm_find_lot_command (opts->find_lot, (const char * const *) opts->files, opts->json, out, err);
+  if (err->len > 0)
+    fputs (err->str, stderr);
+  fwrite (out->str, 1, out->len, stdout);
+  if (fflush (stdout) != 0)
+    return EXIT_BAD_FILE;
+  return status;
+}
+
 int
 nm_cli_main (int   argc,
              char *argv[])
@@ -142,6 +166,11 @@ nm_cli_main (int   argc,
       N_("The view to export (default: the first view with findings)"), N_("VIEW") },
     { "size", 0, 0, G_OPTION_ARG_STRING, &opts.size,
       N_("The picture's size in pixels (default: 1200 high)"), N_("WxH") },
+    { "find-lot", 0, 0, G_OPTION_ARG_STRING, &opts.find_lot,
+      N_("List the sessions in the consultation files of FOLDER… that used the needle cartridge lot LOT, and exit"),
+      N_("LOT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opts.json,
+      N_("With --find-lot: write JSON rather than one line per session"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version,
       N_("Show the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opts.files,
@@ -180,12 +209,26 @@ nm_cli_main (int   argc,
       nm_cli_options_clear (&opts);
       return usage_error (_("--plan, --export-pdf, --export-ics and --export-png go one at a time"));
     }
+  if (!opts.version && opts.find_lot != NULL &&
+      (opts.plan != NULL || opts.export_png != NULL || opts.export_pdf != NULL ||
+       opts.export_ics != NULL || opts.view != NULL || opts.size != NULL))
+    {
+      nm_cli_options_clear (&opts);
+      return usage_error (_("--find-lot goes alone, with --json at most"));
+    }
+  if (!opts.version && opts.json && opts.find_lot == NULL)
+    {
+      nm_cli_options_clear (&opts);
+      return usage_error (_("--json goes with --find-lot"));
+    }
 
   if (opts.version)
     {
       g_print ("needlemap %s\n", PACKAGE_VERSION);
       status = EXIT_OK;
     }
+  else if (opts.find_lot != NULL)
+    status = run_find_lot (&opts);
   else if (opts.export_png != NULL)
     status = run_export_png (&opts);
   else if (opts.export_pdf != NULL || opts.export_ics != NULL)

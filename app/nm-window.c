@@ -1327,6 +1327,11 @@ same_session (NmSession *a,
       g_strcmp0 (nm_session_get_device (a), nm_session_get_device (b)) != 0 ||
       g_strcmp0 (nm_session_get_time (a), nm_session_get_time (b)) != 0 ||
       nm_session_get_duration_min (a) != nm_session_get_duration_min (b) ||
+      g_strcmp0 (nm_session_get_cartridge_lot (a), nm_session_get_cartridge_lot (b)) != 0 ||
+      g_strcmp0 (nm_session_get_cartridge_gtin (a), nm_session_get_cartridge_gtin (b)) != 0 ||
+      g_strcmp0 (nm_session_get_cartridge_expiry (a), nm_session_get_cartridge_expiry (b)) != 0 ||
+      g_strcmp0 (nm_session_get_serum (a), nm_session_get_serum (b)) != 0 ||
+      g_strcmp0 (nm_session_get_numbing_cream (a), nm_session_get_numbing_cream (b)) != 0 ||
       !g_strv_equal ((const char * const *) regions_a, (const char * const *) regions_b))
     return FALSE;
   for (guint i = 0; regions_a[i] != NULL; i++)

@@ -682,6 +682,11 @@ nm_consultation_snapshot (NmConsultation *self)
       nm_session_set_done (dup, nm_session_get_done (session));
       nm_session_set_notes (dup, nm_session_get_notes (session));
       nm_session_set_device (dup, nm_session_get_device (session));
+      nm_session_set_cartridge_lot (dup, nm_session_get_cartridge_lot (session));
+      nm_session_set_cartridge_gtin (dup, nm_session_get_cartridge_gtin (session));
+      nm_session_set_cartridge_expiry (dup, nm_session_get_cartridge_expiry (session));
+      nm_session_set_serum (dup, nm_session_get_serum (session));
+      nm_session_set_numbing_cream (dup, nm_session_get_numbing_cream (session));
       for (guint j = 0; regions[j] != NULL; j++)
         {
           double mm;

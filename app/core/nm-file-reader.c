@@ -21,6 +21,7 @@
 #include "nm-consultation-private.h"
 #include "nm-file.h"
 #include "nm-file-private.h"
+#include "nm-gs1.h"
 #include "nm-json-reader.h"
 #include "nm-vocab.h"
 
@@ -650,6 +651,56 @@ load_plan (Loader           *l,
   return TRUE;
 }
 
+/* The session's traceability keys (issue 16): which cartridge, serum and
+ * numbing cream were used. Never the value in a message: the messages
+ * name the key and what it must be. Returns FALSE (with the error set)
+ * for a value that is not exactly the format. */
+static gboolean
+is_trace_key (const char *key)
+{
+  return strcmp (key, "cartridge_gtin") == 0 || strcmp (key, "cartridge_lot") == 0 ||
+         strcmp (key, "cartridge_expiry") == 0 || strcmp (key, "serum") == 0 ||
+         strcmp (key, "numbing_cream") == 0;
+}
+
+static gboolean
+load_session_trace (Loader           *l,
+                    NmSession        *session,
+                    const char       *key,
+                    const NmJsonNode *value)
+{
+  const char *text;
+
+  if (strcmp (key, "cartridge_expiry") == 0)
+    {
+      if (!get_date (l, value, &text))
+        return FALSE;
+      nm_session_set_cartridge_expiry (session, text);
+      return TRUE;
+    }
+
+  if (!get_string (l, value, &text))
+    return FALSE;
+  if (strcmp (key, "cartridge_gtin") == 0)
+    {
+      if (!nm_gs1_gtin_is_valid (text))
+        return nm_json_fail (&l->check, _("must be a GTIN: 14 digits, the last a valid check digit"));
+      nm_session_set_cartridge_gtin (session, text);
+    }
+  else if (strcmp (key, "cartridge_lot") == 0)
+    {
+      if (!nm_gs1_lot_is_valid (text))
+        return nm_json_fail (&l->check, _("must be a lot number of 1–%d characters: letters, digits "
+                                          "and the signs a GS1 lot may hold"), NM_GS1_LOT_MAX);
+      nm_session_set_cartridge_lot (session, text);
+    }
+  else if (strcmp (key, "serum") == 0)
+    nm_session_set_serum (session, text);
+  else
+    nm_session_set_numbing_cream (session, text);
+  return TRUE;
+}
+
 static NmSession *
 load_session (Loader           *l,
               const NmJsonNode *object)
@@ -734,6 +785,11 @@ load_session (Loader           *l,
               nm_session_set_depth (session, region, mm);
               pop (l, inner);
             }
+        }
+      else if (is_trace_key (key))
+        {
+          if (!load_session_trace (l, session, key, value))
+            goto fail;
         }
       else if (!keep_unknown (l, &extra, key, value))
         {

@@ -398,6 +398,12 @@ write_session (GString   *out,
       write_key (out, &first, 3, "duration_min");
       g_string_append_printf (out, "%u", nm_session_get_duration_min (session));
     }
+  /* what was used (issue 16), when said */
+  write_string_member (out, &first, 3, "cartridge_gtin", nm_session_get_cartridge_gtin (session));
+  write_string_member (out, &first, 3, "cartridge_lot", nm_session_get_cartridge_lot (session));
+  write_string_member (out, &first, 3, "cartridge_expiry", nm_session_get_cartridge_expiry (session));
+  write_string_member (out, &first, 3, "serum", nm_session_get_serum (session));
+  write_string_member (out, &first, 3, "numbing_cream", nm_session_get_numbing_cream (session));
   write_extra_members (out, &first, 3, _nm_session_get_extra (session));
   write_close (out, first, 2, '}');
 }
@@ -561,7 +567,9 @@ check_savable (NmConsultation  *c,
       nm_json_path_push_key (path, "sessions", -1);
       nm_json_path_push_index (path, i);
       if (!check_text (path, "notes", nm_session_get_notes (session), error) ||
-          !check_text (path, "device", nm_session_get_device (session), error))
+          !check_text (path, "device", nm_session_get_device (session), error) ||
+          !check_text (path, "serum", nm_session_get_serum (session), error) ||
+          !check_text (path, "numbing_cream", nm_session_get_numbing_cream (session), error))
         return FALSE;
     }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "nm-consultation-private.h"
+#include "nm-gs1.h"
 #include "nm-session.h"
 #include "nm-vocab.h"
 
@@ -34,6 +35,13 @@ struct _NmSession
   double         *depths;   /* one per region in vocabulary order; NAN when unset */
   json_object    *extra;
 
+  /* traceability (issue 16): what was used on the client; NULL: not said */
+  char           *cartridge_gtin;    /* GS1 AI 01, 14 digits */
+  char           *cartridge_lot;     /* GS1 AI 10 */
+  char           *cartridge_expiry;  /* YYYY-MM-DD */
+  char           *serum;
+  char           *numbing_cream;
+
   NmConsultation *owner;    /* not a reference: the owner holds us */
 };
 
@@ -47,6 +55,11 @@ enum {
   PROP_DEVICE,
   PROP_TIME,
   PROP_DURATION_MIN,
+  PROP_CARTRIDGE_GTIN,
+  PROP_CARTRIDGE_LOT,
+  PROP_CARTRIDGE_EXPIRY,
+  PROP_SERUM,
+  PROP_NUMBING_CREAM,
   N_PROPS
 };
 
@@ -107,6 +120,11 @@ nm_session_finalize (GObject *object)
   g_clear_pointer (&self->time, g_free);
   g_clear_pointer (&self->depths, g_free);
   g_clear_pointer (&self->extra, json_object_put);
+  g_clear_pointer (&self->cartridge_gtin, g_free);
+  g_clear_pointer (&self->cartridge_lot, g_free);
+  g_clear_pointer (&self->cartridge_expiry, g_free);
+  g_clear_pointer (&self->serum, g_free);
+  g_clear_pointer (&self->numbing_cream, g_free);
 
   G_OBJECT_CLASS (nm_session_parent_class)->finalize (object);
 }
@@ -143,6 +161,26 @@ nm_session_get_property (GObject    *object,
 
     case PROP_DURATION_MIN:
       g_value_set_uint (value, self->duration_min);
+      break;
+
+    case PROP_CARTRIDGE_GTIN:
+      g_value_set_string (value, self->cartridge_gtin);
+      break;
+
+    case PROP_CARTRIDGE_LOT:
+      g_value_set_string (value, self->cartridge_lot);
+      break;
+
+    case PROP_CARTRIDGE_EXPIRY:
+      g_value_set_string (value, self->cartridge_expiry);
+      break;
+
+    case PROP_SERUM:
+      g_value_set_string (value, self->serum);
+      break;
+
+    case PROP_NUMBING_CREAM:
+      g_value_set_string (value, self->numbing_cream);
       break;
 
     default:
@@ -184,6 +222,26 @@ nm_session_set_property (GObject      *object,
       nm_session_set_duration_min (self, g_value_get_uint (value));
       break;
 
+    case PROP_CARTRIDGE_GTIN:
+      nm_session_set_cartridge_gtin (self, g_value_get_string (value));
+      break;
+
+    case PROP_CARTRIDGE_LOT:
+      nm_session_set_cartridge_lot (self, g_value_get_string (value));
+      break;
+
+    case PROP_CARTRIDGE_EXPIRY:
+      nm_session_set_cartridge_expiry (self, g_value_get_string (value));
+      break;
+
+    case PROP_SERUM:
+      nm_session_set_serum (self, g_value_get_string (value));
+      break;
+
+    case PROP_NUMBING_CREAM:
+      nm_session_set_numbing_cream (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -216,6 +274,21 @@ nm_session_class_init (NmSessionClass *klass)
   properties[PROP_DURATION_MIN] =
     g_param_spec_uint ("duration-min", NULL, NULL, 0, NM_SESSION_DURATION_MAX, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CARTRIDGE_GTIN] =
+    g_param_spec_string ("cartridge-gtin", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CARTRIDGE_LOT] =
+    g_param_spec_string ("cartridge-lot", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CARTRIDGE_EXPIRY] =
+    g_param_spec_string ("cartridge-expiry", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERUM] =
+    g_param_spec_string ("serum", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NUMBING_CREAM] =
+    g_param_spec_string ("numbing-cream", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -268,6 +341,11 @@ nm_session_copy (NmSession *self)
   copy->device = g_strdup (self->device);
   copy->time = g_strdup (self->time);
   copy->duration_min = self->duration_min;
+  copy->cartridge_gtin = g_strdup (self->cartridge_gtin);
+  copy->cartridge_lot = g_strdup (self->cartridge_lot);
+  copy->cartridge_expiry = g_strdup (self->cartridge_expiry);
+  copy->serum = g_strdup (self->serum);
+  copy->numbing_cream = g_strdup (self->numbing_cream);
   memcpy (copy->depths, self->depths, sizeof (double) * nm_vocab_n_regions ());
   if (self->extra != NULL)
     copy->extra = json_object_get (self->extra);
@@ -601,4 +679,137 @@ nm_session_set_duration_min (NmSession *self,
   save_old (self, PROP_DURATION_MIN, &old_value);
   self->duration_min = minutes;
   record (self, PROP_DURATION_MIN, &old_value);
+}
+
+/* Traceability (issue 16) */
+
+/**
+ * nm_session_get_cartridge_gtin:
+ *
+ * Returns: (nullable): the needle cartridge's GTIN (GS1 AI 01, 14 digits)
+ */
+const char *
+nm_session_get_cartridge_gtin (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->cartridge_gtin;
+}
+
+/**
+ * nm_session_set_cartridge_gtin:
+ * @gtin: (nullable): 14 digits with a valid check digit, or %NULL
+ */
+void
+nm_session_set_cartridge_gtin (NmSession  *self,
+                               const char *gtin)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (gtin == NULL || nm_gs1_gtin_is_valid (gtin));
+
+  set_string (self, &self->cartridge_gtin, PROP_CARTRIDGE_GTIN, gtin);
+}
+
+/**
+ * nm_session_get_cartridge_lot:
+ *
+ * Returns: (nullable): the needle cartridge's lot number
+ */
+const char *
+nm_session_get_cartridge_lot (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->cartridge_lot;
+}
+
+/**
+ * nm_session_set_cartridge_lot:
+ * @lot: (nullable): a lot as GS1 AI 10 holds it (nm_gs1_lot_is_valid()),
+ *   or %NULL
+ */
+void
+nm_session_set_cartridge_lot (NmSession  *self,
+                              const char *lot)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (lot == NULL || nm_gs1_lot_is_valid (lot));
+
+  set_string (self, &self->cartridge_lot, PROP_CARTRIDGE_LOT, lot);
+}
+
+/**
+ * nm_session_get_cartridge_expiry:
+ *
+ * Returns: (nullable): the needle cartridge's expiry date, YYYY-MM-DD
+ */
+const char *
+nm_session_get_cartridge_expiry (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->cartridge_expiry;
+}
+
+void
+nm_session_set_cartridge_expiry (NmSession  *self,
+                                 const char *date)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (date == NULL || nm_date_is_valid (date));
+
+  set_string (self, &self->cartridge_expiry, PROP_CARTRIDGE_EXPIRY, date);
+}
+
+/**
+ * nm_session_cartridge_expired:
+ *
+ * Returns: whether the session has a date and a cartridge expiry, and
+ *   the cartridge had expired on the session's date (it is good until the
+ *   end of its expiry date)
+ */
+gboolean
+nm_session_cartridge_expired (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), FALSE);
+
+  /* YYYY-MM-DD compares as text */
+  return self->date != NULL && self->cartridge_expiry != NULL &&
+         strcmp (self->cartridge_expiry, self->date) < 0;
+}
+
+const char *
+nm_session_get_serum (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->serum;
+}
+
+void
+nm_session_set_serum (NmSession  *self,
+                      const char *serum)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (serum == NULL || _nm_string_is_valid (serum));
+
+  set_string (self, &self->serum, PROP_SERUM, serum);
+}
+
+const char *
+nm_session_get_numbing_cream (NmSession *self)
+{
+  g_return_val_if_fail (NM_IS_SESSION (self), NULL);
+
+  return self->numbing_cream;
+}
+
+void
+nm_session_set_numbing_cream (NmSession  *self,
+                              const char *cream)
+{
+  g_return_if_fail (NM_IS_SESSION (self));
+  g_return_if_fail (cream == NULL || _nm_string_is_valid (cream));
+
+  set_string (self, &self->numbing_cream, PROP_NUMBING_CREAM, cream);
 }

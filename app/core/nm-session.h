@@ -54,6 +54,24 @@ void        nm_session_set_duration_min   (NmSession   *self,
                                            guint        minutes);
 gboolean    nm_session_time_is_valid      (const char  *text);
 
+/* traceability (issue 16) */
+const char *nm_session_get_cartridge_gtin   (NmSession   *self);
+void        nm_session_set_cartridge_gtin   (NmSession   *self,
+                                             const char  *gtin);
+const char *nm_session_get_cartridge_lot    (NmSession   *self);
+void        nm_session_set_cartridge_lot    (NmSession   *self,
+                                             const char  *lot);
+const char *nm_session_get_cartridge_expiry (NmSession   *self);
+void        nm_session_set_cartridge_expiry (NmSession   *self,
+                                             const char  *date);
+gboolean    nm_session_cartridge_expired    (NmSession   *self);
+const char *nm_session_get_serum            (NmSession   *self);
+void        nm_session_set_serum            (NmSession   *self,
+                                             const char  *serum);
+const char *nm_session_get_numbing_cream    (NmSession   *self);
+void        nm_session_set_numbing_cream    (NmSession   *self,
+                                             const char  *cream);
+
 /* Depths a session log may record, in mm. */
 #define NM_SESSION_DEPTH_MIN 0.0
 #define NM_SESSION_DEPTH_MAX 3.0

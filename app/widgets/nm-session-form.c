@@ -22,6 +22,7 @@
 #include "nm-spin-guard.h"
 #include "nm-client-panel.h"
 #include "nm-file.h"
+#include "nm-gs1.h"
 #include "nm-schedule-view.h"
 #include "nm-session-form.h"
 #include "nm-vocab.h"
@@ -50,6 +51,14 @@ struct _NmSessionForm
   GtkLabel         *problem;
   GPtrArray        *spins;     /* GtkSpinButton per region; "nm-region" */
   gboolean          confirmed_above;
+
+  /* traceability (issue 16) */
+  AdwEntryRow      *lot_row;
+  AdwEntryRow      *expiry_row;
+  AdwEntryRow      *gtin_row;
+  AdwEntryRow      *serum_row;
+  AdwEntryRow      *cream_row;
+  GtkLabel         *expiry_warning;
 };
 
 G_DEFINE_FINAL_TYPE (NmSessionForm, nm_session_form, ADW_TYPE_WINDOW)
@@ -148,6 +157,279 @@ notes_text (NmSessionForm *self)
   return text[0] != '\0' ? g_steal_pointer (&text) : NULL;
 }
 
+/* Traceability (issue 16): the cartridge and the products used. The lot
+ * field also reads a GS1 code, typed as printed on the box or scanned with
+ * a USB barcode scanner (which types it and presses Enter): the code's lot,
+ * expiry and GTIN fill their fields. */
+
+/* the row's text without white space around, or NULL when empty */
+static char *
+row_text (AdwEntryRow *row)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  return text[0] != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+static void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+update_expiry_warning (NmSessionForm *self)
+{
+  g_autofree char *date = nm_date_entry_parse (&self->style, gtk_editable_get_text (GTK_EDITABLE (self->date_row)));
+  g_autofree char *expiry = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *shown = NULL;
+
+  if (self->expiry_warning == NULL)
+    return;
+  expiry = nm_date_entry_parse (&self->style, gtk_editable_get_text (GTK_EDITABLE (self->expiry_row)));
+  if (date == NULL || expiry == NULL || strcmp (expiry, date) >= 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->expiry_warning), FALSE);
+      return;
+    }
+  shown = nm_date_entry_format (&self->style, expiry);
+  /* Translators: %s is the cartridge's expiry date, as the locale writes dates */
+  text = g_strdup_printf (_("This cartridge expired on %s, before the session’s date: "
+                            "use an unexpired cartridge, or check the dates."), shown);
+  gtk_label_set_text (self->expiry_warning, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_warning), TRUE);
+}
+
+/* Reads a GS1 code typed or scanned into the lot field into the lot,
+ * expiry and GTIN fields. Returns FALSE, showing why, for a malformed code;
+ * TRUE for a good one or plain lot text (left as it is). */
+static gboolean
+read_gs1_code (NmSessionForm *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->lot_row));
+  int this_year = g_date_valid (&self->today) ? g_date_get_year (&self->today) : 0;
+  NmGs1Code code;
+
+  if (!nm_gs1_looks_like_code (text))
+    return TRUE;
+  if (!nm_gs1_parse (text, this_year, &code, &error))
+    {
+      show_problem (self, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->lot_row), "error");
+      return FALSE;
+    }
+  if (code.expiry[0] != '\0')
+    {
+      g_autofree char *shown = nm_date_entry_format (&self->style, code.expiry);
+
+      set_row_text (self->expiry_row, shown);
+    }
+  if (code.gtin[0] != '\0')
+    set_row_text (self->gtin_row, code.gtin);
+  set_row_text (self->lot_row, code.lot);
+  if (code.lot[0] == '\0')
+    {
+      show_problem (self, _("This code has no lot number (10): type the lot printed on the box."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->lot_row), "error");
+      return FALSE;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->lot_row), "error");
+  show_problem (self, NULL);
+  update_expiry_warning (self);
+  return TRUE;
+}
+
+static void
+on_lot_activated_cb (AdwEntryRow   *row,
+                     NmSessionForm *self)
+{
+  read_gs1_code (self);
+}
+
+static void
+on_lot_focus_leave_cb (GtkEventControllerFocus *focus,
+                       NmSessionForm           *self)
+{
+  read_gs1_code (self);
+}
+
+static void
+on_trace_date_changed_cb (GtkEditable   *editable,
+                          NmSessionForm *self)
+{
+  update_expiry_warning (self);
+}
+
+static void
+expiry_picked_cb (GtkEditable *entry,
+                  gpointer     user_data)
+{
+  update_expiry_warning (user_data);
+}
+
+/* A GTIN-8, -12 or -13 is a GTIN-14 with zeros in front (GS1 AI 01). */
+static char *
+gtin_14 (const char *text)
+{
+  gsize n = strlen (text);
+
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (text[i]))
+      return NULL;
+  if (n != 8 && n != 12 && n != 13 && n != 14)
+    return NULL;
+  return g_strdup_printf ("%.*s%s", (int) (14 - n), "000000", text);
+}
+
+typedef struct
+{
+  char *lot;
+  char *expiry;
+  char *gtin;
+  char *serum;
+  char *cream;
+} Trace;
+
+static void
+trace_clear (Trace *trace)
+{
+  g_free (trace->lot);
+  g_free (trace->expiry);
+  g_free (trace->gtin);
+  g_free (trace->serum);
+  g_free (trace->cream);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Trace, trace_clear)
+
+/* Checks the traceability fields into @trace, or shows what is wrong. */
+static gboolean
+check_trace (NmSessionForm *self,
+             Trace         *trace)
+{
+  g_autofree char *expiry_text = NULL;
+  g_autofree char *gtin_text = NULL;
+
+  if (!read_gs1_code (self))
+    return FALSE;
+
+  trace->lot = row_text (self->lot_row);
+  if (trace->lot != NULL && !nm_gs1_lot_is_valid (trace->lot))
+    {
+      show_problem (self, _("The lot number can have up to 20 letters, digits and the signs "
+                            "! \" % & ' ( ) * + , - . / : ; < = > ? _, and no spaces."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->lot_row), "error");
+      return FALSE;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->lot_row), "error");
+
+  expiry_text = row_text (self->expiry_row);
+  if (expiry_text != NULL)
+    {
+      trace->expiry = nm_date_entry_parse (&self->style, expiry_text);
+      if (trace->expiry == NULL)
+        {
+          g_autofree char *example = nm_date_entry_format (&self->style, "2027-12-31");
+          g_autofree char *problem = NULL;
+
+          /* Translators: the form (“DD.MM.YYYY”), then an example */
+          problem = g_strdup_printf (_("The cartridge’s expiry is not a date: type it as %s, for example %s."),
+                                     nm_date_entry_hint (&self->style), example);
+          show_problem (self, problem);
+          gtk_widget_add_css_class (GTK_WIDGET (self->expiry_row), "error");
+          return FALSE;
+        }
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->expiry_row), "error");
+
+  gtin_text = row_text (self->gtin_row);
+  if (gtin_text != NULL)
+    {
+      trace->gtin = gtin_14 (gtin_text);
+      if (trace->gtin == NULL || !nm_gs1_gtin_is_valid (trace->gtin))
+        {
+          show_problem (self, _("The GTIN is the 8, 12, 13 or 14 digits after (01) on the box, "
+                                "the last a check digit: this one does not add up."));
+          gtk_widget_add_css_class (GTK_WIDGET (self->gtin_row), "error");
+          return FALSE;
+        }
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->gtin_row), "error");
+
+  trace->serum = row_text (self->serum_row);
+  trace->cream = row_text (self->cream_row);
+  return TRUE;
+}
+
+static AdwEntryRow *
+trace_row (GtkWidget  *group,
+           const char *title,
+           const char *value,
+           int         max_chars)
+{
+  AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (row))), max_chars);
+  gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
+  return row;
+}
+
+static void
+build_trace (NmSessionForm *self,
+             GtkWidget     *box)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *hint, *button;
+  GtkEventController *focus;
+  g_autofree char *expiry = NULL;
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Cartridge and Products"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Type or scan the barcode on the cartridge’s box into the lot: "
+                                           "its lot, expiry and GTIN fill in."));
+
+  /* a scanned code is longer than the lot it holds: room for it */
+  self->lot_row = trace_row (group, _("Cartridge Lot"), nm_session_get_cartridge_lot (self->session), 200);
+  g_signal_connect (self->lot_row, "entry-activated", G_CALLBACK (on_lot_activated_cb), self);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect (focus, "leave", G_CALLBACK (on_lot_focus_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->lot_row), focus);
+
+  expiry = nm_session_get_cartridge_expiry (self->session) != NULL
+           ? nm_date_entry_format (&self->style, nm_session_get_cartridge_expiry (self->session)) : NULL;
+  self->expiry_row = trace_row (group, _("Cartridge Expiry"), expiry, 40);
+  hint = gtk_label_new (nm_date_entry_hint (&self->style));
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_widget_set_valign (hint, GTK_ALIGN_CENTER);
+  adw_entry_row_add_suffix (self->expiry_row, hint);
+  button = nm_date_button_new (GTK_EDITABLE (self->expiry_row), 0, expiry_picked_cb, self);
+  adw_entry_row_add_suffix (self->expiry_row, button);
+  g_signal_connect (self->expiry_row, "changed", G_CALLBACK (on_trace_date_changed_cb), self);
+  g_signal_connect (self->date_row, "changed", G_CALLBACK (on_trace_date_changed_cb), self);
+
+  /* Translators: the Global Trade Item Number under the cartridge's barcode */
+  self->gtin_row = trace_row (group, _("Cartridge GTIN"), nm_session_get_cartridge_gtin (self->session), 14);
+  self->serum_row = trace_row (group, _("Serum"), nm_session_get_serum (self->session), NM_FILE_MAX_STRING_CHARS);
+  self->cream_row = trace_row (group, _("Numbing Cream"), nm_session_get_numbing_cream (self->session),
+                               NM_FILE_MAX_STRING_CHARS);
+  gtk_box_append (GTK_BOX (box), group);
+
+  self->expiry_warning = GTK_LABEL (gtk_label_new (""));
+  gtk_widget_set_name (GTK_WIDGET (self->expiry_warning), "expiry-warning");
+  gtk_label_set_wrap (self->expiry_warning, TRUE);
+  gtk_label_set_xalign (self->expiry_warning, 0.0f);
+  gtk_widget_add_css_class (GTK_WIDGET (self->expiry_warning), "warning");
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_warning), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->expiry_warning));
+  update_expiry_warning (self);
+}
+
 /**
  * nm_session_form_accept:
  *
@@ -165,6 +447,7 @@ nm_session_form_accept (NmSessionForm *self)
   g_autofree char *notes = NULL;
   g_autofree char *device = NULL;
   g_autoptr(GString) above = g_string_new (NULL);
+  g_auto(Trace) trace = { 0 };
   GDate date;
   double step = device_step (self);
 
@@ -192,6 +475,8 @@ nm_session_form_accept (NmSessionForm *self)
       return FALSE;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->date_row), "error");
+  if (!check_trace (self, &trace))
+    return FALSE;
 
   for (guint i = 0; i < self->spins->len; i++)
     {
@@ -250,6 +535,11 @@ nm_session_form_accept (NmSessionForm *self)
   nm_session_set_date (self->session, iso);
   nm_session_set_device (self->session, device[0] != '\0' ? device : NULL);
   nm_session_set_notes (self->session, notes);
+  nm_session_set_cartridge_lot (self->session, trace.lot);
+  nm_session_set_cartridge_expiry (self->session, trace.expiry);
+  nm_session_set_cartridge_gtin (self->session, trace.gtin);
+  nm_session_set_serum (self->session, trace.serum);
+  nm_session_set_numbing_cream (self->session, trace.cream);
   for (guint i = 0; i < self->spins->len; i++)
     {
       GtkSpinButton *spin = g_ptr_array_index (self->spins, i);
@@ -443,6 +733,7 @@ build (NmSessionForm      *self,
                          nm_session_get_device (self->session) != NULL ? nm_session_get_device (self->session) : "");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->device_row));
   gtk_box_append (GTK_BOX (box), group);
+  build_trace (self, box);
 
   /* notes over several lines */
   group = adw_preferences_group_new ();

@@ -59,5 +59,32 @@ for pair in "--plan $sample --export-png $tmp/two.png" "--export-pdf $tmp/two.pd
   check "and nothing is written" bash -c "! ls '$tmp'/two.* >/dev/null 2>&1"
 done
 
+# --find-lot LOT FOLDER… (issue 16): lines by default, JSON with --json
+mkdir -p "$tmp/lots/a"
+printf '{"format":"needlemap-consultation","version":1,"client":{"fitzpatrick":2,"name":"Ana Silva"},"findings":[],"sessions":[{"date":"2026-12-01","done":true,"depth_mm":{"chin":1.0},"cartridge_lot":"LOT-9"}]}' >"$tmp/lots/a/one.needlemap"
+printf '{"format":"needlemap-consultation","cartridge_lot":"LOT-9"' >"$tmp/lots/broken.needlemap"
+out=$("$exe" --help 2>&1)
+check "--help lists --find-lot" grep -q -- '--find-lot' <<<"$out"
+"$exe" --find-lot LOT-9 "$tmp/lots" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--find-lot with a file it cannot read exits 1" test $rc -eq 1
+check "--find-lot prints file, date and regions" grep -qx "$tmp/lots/a/one.needlemap	2026-12-01	chin" "$tmp/out"
+check "--find-lot names the broken file on stderr, in one line" \
+  test "$(grep -c 'broken.needlemap' "$tmp/err")" -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1
+check "--find-lot prints no client name" bash -c "! grep -q 'Ana Silva' '$tmp/out' '$tmp/err'"
+rm "$tmp/lots/broken.needlemap"
+"$exe" --find-lot LOT-9 --json "$tmp/lots" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--find-lot --json exits 0" test $rc -eq 0
+check "--find-lot --json prints a needlemap-lot-search" grep -q '"format": *"needlemap-lot-search"' "$tmp/out"
+"$exe" --find-lot OTHER "$tmp/lots" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--find-lot finding nothing exits 0 and prints nothing" test $rc -eq 0 -a ! -s "$tmp/out" -a ! -s "$tmp/err"
+"$exe" --find-lot LOT-9 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--find-lot without a folder is a usage error" test $rc -eq 2 -a "$(wc -l <"$tmp/err")" -eq 1
+"$exe" --json "$tmp/lots" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--json without --find-lot is a usage error" test $rc -eq 2
+"$exe" --find-lot "LOT 9" "$tmp/lots" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--find-lot with a lot that cannot be is a usage error" test $rc -eq 2 -a "$(wc -l <"$tmp/err")" -eq 1
+"$exe" --find-lot LOT-9 --plan "$sample" "$tmp/lots" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--find-lot with another command is a usage error" test $rc -eq 2 -a ! -s "$tmp/out"
+
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -315,6 +315,127 @@ test_session_appointment (void)
     }
 }
 
+/* What a session used (issue 16, traceability): additive keys read,
+ * written back only where set, undoable, and refused when not exactly the
+ * format, by key path and never with the value itself. */
+static void
+test_session_traceability (void)
+{
+  static const char text[] =
+    "{\"format\":\"needlemap-consultation\",\"version\":1,\"client\":{\"fitzpatrick\":2},"
+    "\"findings\":[],\"sessions\":[{\"date\":\"2026-12-01\",\"done\":true,"
+    "\"cartridge_gtin\":\"09506000134352\",\"cartridge_lot\":\"ABC-123/7\","
+    "\"cartridge_expiry\":\"2026-11-30\",\"serum\":\"hyaluronic acid 1%\","
+    "\"numbing_cream\":\"lidocaine 5%\"},{\"date\":\"2027-01-12\",\"done\":false}]}";
+  static const char *bad[] = {
+    "\"cartridge_lot\":\"\"", "\"cartridge_lot\":\"ABCDEFGHIJKLMNOPQRSTU\"",
+    "\"cartridge_lot\":\"SECRET LOT\"", "\"cartridge_lot\":\"SECRET#\"", "\"cartridge_lot\":17",
+    "\"cartridge_gtin\":\"09506000134351\"", "\"cartridge_gtin\":\"9506000134352\"",
+    "\"cartridge_gtin\":9506000134352", "\"cartridge_expiry\":\"2027-02-29\"",
+    "\"cartridge_expiry\":\"271231\"", "\"serum\":true", "\"numbing_cream\":[]",
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(NmConsultation) c = NULL;
+  g_autoptr(NmConsultation) again = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *long_text = NULL;
+  NmSession *s, *s2;
+
+  c = nm_file_load_bytes (bytes, &error);
+  g_assert_no_error (error);
+  s = nm_consultation_get_session (c, 0);
+  s2 = nm_consultation_get_session (c, 1);
+  g_assert_cmpstr (nm_session_get_cartridge_gtin (s), ==, "09506000134352");
+  g_assert_cmpstr (nm_session_get_cartridge_lot (s), ==, "ABC-123/7");
+  g_assert_cmpstr (nm_session_get_cartridge_expiry (s), ==, "2026-11-30");
+  g_assert_cmpstr (nm_session_get_serum (s), ==, "hyaluronic acid 1%");
+  g_assert_cmpstr (nm_session_get_numbing_cream (s), ==, "lidocaine 5%");
+  /* expired the day before the session */
+  g_assert_true (nm_session_cartridge_expired (s));
+  g_assert_null (nm_session_get_cartridge_lot (s2));
+  g_assert_null (nm_session_get_serum (s2));
+  g_assert_false (nm_session_cartridge_expired (s2));
+
+  first = nm_file_serialize (c);
+  written = g_strndup (g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_assert_nonnull (strstr (written, "\"cartridge_gtin\": \"09506000134352\""));
+  g_assert_nonnull (strstr (written, "\"cartridge_lot\": \"ABC-123/7\""));
+  g_assert_nonnull (strstr (written, "\"cartridge_expiry\": \"2026-11-30\""));
+  g_assert_nonnull (strstr (written, "\"serum\": \"hyaluronic acid 1%\""));
+  g_assert_nonnull (strstr (written, "\"numbing_cream\": \"lidocaine 5%\""));
+  /* only where set */
+  g_assert_true (strstr (written, "\"cartridge_lot\"") == g_strrstr (written, "\"cartridge_lot\""));
+  g_assert_true (strstr (written, "\"serum\"") == g_strrstr (written, "\"serum\""));
+  again = nm_file_load_bytes (first, &error);
+  g_assert_no_error (error);
+  second = nm_file_serialize (again);
+  assert_bytes_equal (first, second);
+
+  /* copied, in a snapshot too, and undoable like any edit */
+  {
+    g_autoptr(NmSession) copy = nm_session_copy (s);
+    g_autoptr(NmConsultation) snap = nm_consultation_snapshot (c);
+    NmSession *snapped = nm_consultation_get_session (snap, 0);
+
+    g_assert_cmpstr (nm_session_get_cartridge_lot (snapped), ==, "ABC-123/7");
+    g_assert_cmpstr (nm_session_get_cartridge_gtin (snapped), ==, "09506000134352");
+    g_assert_cmpstr (nm_session_get_cartridge_expiry (snapped), ==, "2026-11-30");
+    g_assert_cmpstr (nm_session_get_serum (snapped), ==, "hyaluronic acid 1%");
+    g_assert_cmpstr (nm_session_get_numbing_cream (snapped), ==, "lidocaine 5%");
+
+    g_assert_cmpstr (nm_session_get_cartridge_lot (copy), ==, "ABC-123/7");
+    g_assert_cmpstr (nm_session_get_cartridge_gtin (copy), ==, "09506000134352");
+    g_assert_cmpstr (nm_session_get_numbing_cream (copy), ==, "lidocaine 5%");
+  }
+  nm_session_set_cartridge_lot (s, "XYZ");
+  nm_session_set_cartridge_expiry (s, "2027-12-31");
+  g_assert_false (nm_session_cartridge_expired (s));
+  /* good until the end of its expiry day */
+  nm_session_set_cartridge_expiry (s, "2026-12-01");
+  g_assert_false (nm_session_cartridge_expired (s));
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_cmpstr (nm_session_get_cartridge_expiry (s), ==, "2026-11-30");
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_cmpstr (nm_session_get_cartridge_lot (s), ==, "ABC-123/7");
+
+  /* a serum too long for a file is not saved */
+  long_text = g_strnfill (NM_FILE_MAX_STRING_CHARS + 1, 'a');
+  nm_session_set_serum (s2, long_text);
+  {
+    g_autofree char *dir = make_temp_dir ();
+    g_autofree char *path = g_build_filename (dir, "long.needlemap", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GError) why = NULL;
+
+    g_assert_false (nm_file_save (c, file, NULL, &why));
+    g_assert_nonnull (why);
+    g_assert_nonnull (strstr (why->message, "sessions[1].serum"));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    g_rmdir (dir);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("{\"format\":\"needlemap-consultation\",\"version\":1,"
+                                               "\"client\":{\"fitzpatrick\":2},\"findings\":[],"
+                                               "\"sessions\":[{\"date\":\"2026-12-01\",%s}]}", bad[i]);
+      g_autoptr(GBytes) b = g_bytes_new (file, strlen (file));
+      g_autoptr(NmConsultation) refused = NULL;
+      g_autoptr(GError) why = NULL;
+
+      refused = nm_file_load_bytes (b, &why);
+      g_test_message ("%s -> %s", bad[i], why != NULL ? why->message : "(loaded)");
+      g_assert_null (refused);
+      g_assert_error (why, NM_FILE_ERROR, NM_FILE_ERROR_INVALID);
+      g_assert_nonnull (strstr (why->message, "sessions[0]."));
+      g_assert_null (strstr (why->message, "SECRET"));
+    }
+}
+
 static void
 test_save (void)
 {
@@ -669,6 +790,7 @@ main (int   argc,
   g_test_add_func ("/file/round-trip", test_round_trip);
   g_test_add_func ("/file/round-trip-model", test_round_trip_model);
   g_test_add_func ("/file/session-appointment", test_session_appointment);
+  g_test_add_func ("/file/session-traceability", test_session_traceability);
   g_test_add_func ("/file/save", test_save);
   g_test_add_func ("/file/failed-save-keeps-file", test_failed_save_keeps_file);
   g_test_add_func ("/file/base-is-valid", test_base_is_valid);
