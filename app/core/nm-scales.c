@@ -76,79 +76,152 @@ tr (const char *msgid)
 /* Grades */
 
 static const NmScaleGrade gbq1_grades[] = {
-  /* Translators: Goodman & Baron's names of the four grades of acne
-   * scarring; the descriptions come from the severity descriptions */
+  /* Translators: Goodman & Baron's name of a grade of acne scarring */
   { "1", N_("Grade 1, macular"), NULL },
+  /* Translators: Goodman & Baron's name of a grade of acne scarring */
   { "2", N_("Grade 2, mild"), NULL },
+  /* Translators: Goodman & Baron's name of a grade of acne scarring */
   { "3", N_("Grade 3, moderate"), NULL },
+  /* Translators: Goodman & Baron's name of a grade of acne scarring */
   { "4", N_("Grade 4, severe"), NULL },
 };
 
-/* Translators: the Hamilton–Norwood types of male hair loss.  "The line
- * between the ears" is the line across the top of the head from one ear
- * canal to the other. */
+/* The Hamilton–Norwood types, with the A variants and the vertex type. */
 static const NmScaleGrade norwood_grades[] = {
-  { "I", N_("Type I"),
+  { "I",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type I"),
+    /* Translators: Hamilton–Norwood type I of male hair loss */
     N_("Little or no recession of the hairline at the temples.") },
-  { "II", N_("Type II"),
+  { "II",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type II"),
+    /* Translators: Hamilton–Norwood type II of male hair loss; "the line between the ears"
+     * runs across the top of the head from one ear canal to the other */
     N_("Triangular, usually symmetrical recessions at the temples, no deeper than about 2 cm in front of the line between the ears.") },
-  { "IIa", N_("Type IIa"),
+  { "IIa",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type IIa"),
+    /* Translators: Hamilton–Norwood type IIa of male hair loss */
     N_("The whole front hairline has moved back as one, with no island of hair left at the middle of the front, by no more than 2 cm.") },
-  { "III", N_("Type III"),
+  { "III",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type III"),
+    /* Translators: Hamilton–Norwood type III of male hair loss */
     N_("Deep, usually symmetrical recessions at the temples, bare or thinly covered: the least hair loss counted as baldness.") },
-  { "IIIa", N_("Type IIIa"),
+  { "IIIa",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type IIIa"),
+    /* Translators: Hamilton–Norwood type IIIa of male hair loss; "the line between the ears"
+     * runs across the top of the head from one ear canal to the other */
     N_("The whole front hairline has moved back as one to about 2 cm in front of the line between the ears.") },
-  { "III-vertex", N_("Type III vertex"),
+  { "III-vertex",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type III vertex"),
+    /* Translators: Hamilton–Norwood type III-vertex of male hair loss */
     N_("Hair loss mainly on the crown, with recessions at the temples no deeper than in type III.") },
-  { "IV", N_("Type IV"),
+  { "IV",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type IV"),
+    /* Translators: Hamilton–Norwood type IV of male hair loss */
     N_("Recessions deeper than in type III and little or no hair on the crown, the two areas still separated by a band of fairly dense hair across the top.") },
-  { "IVa", N_("Type IVa"),
+  { "IVa",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type IVa"),
+    /* Translators: Hamilton–Norwood type IVa of male hair loss; "the line between the ears"
+     * runs across the top of the head from one ear canal to the other */
     N_("The whole front hairline has moved back as one past the line between the ears.") },
-  { "V", N_("Type V"),
+  { "V",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type V"),
+    /* Translators: Hamilton–Norwood type V of male hair loss */
     N_("The crown and the front bald areas are still separate, but the band between them is narrower and sparser, and both areas are larger.") },
-  { "Va", N_("Type Va"),
+  { "Va",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type Va"),
+    /* Translators: Hamilton–Norwood type Va of male hair loss */
     N_("The most advanced A type: the front hairline has moved back as one as far as the crown.") },
-  { "VI", N_("Type VI"),
+  { "VI",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type VI"),
+    /* Translators: Hamilton–Norwood type VI of male hair loss */
     N_("The band across the top is gone: the front and crown bald areas have joined and reach further to the sides.") },
-  { "VII", N_("Type VII"),
+  { "VII",
+    /* Translators: a Hamilton–Norwood type of male hair loss */
+    N_("Type VII"),
+    /* Translators: Hamilton–Norwood type VII of male hair loss */
     N_("The most extensive: only a narrow horseshoe band of hair is left at the sides and back, often thin and fine.") },
 };
 
-/* Translators: the Ludwig grades of female-pattern hair loss */
+/* The Ludwig grades of female-pattern hair loss. */
 static const NmScaleGrade ludwig_grades[] = {
-  { "I", N_("Grade I"),
+  { "I",
+    /* Translators: a Ludwig grade of female-pattern hair loss */
+    N_("Grade I"),
+    /* Translators: Ludwig grade I of female-pattern hair loss */
     N_("Visible thinning over the crown, bounded at the front by a line 1–3 cm behind the front hairline, which is kept.") },
-  { "II", N_("Grade II"),
+  { "II",
+    /* Translators: a Ludwig grade of female-pattern hair loss */
+    N_("Grade II"),
+    /* Translators: Ludwig grade II of female-pattern hair loss */
     N_("Pronounced thinning over the crown, within the area of grade I.") },
-  { "III", N_("Grade III"),
+  { "III",
+    /* Translators: a Ludwig grade of female-pattern hair loss */
+    N_("Grade III"),
+    /* Translators: Ludwig grade III of female-pattern hair loss */
     N_("Full baldness within the area of grades I and II.") },
 };
 
-/* Translators: the Glogau photoageing types; the label keeps Glogau's
- * short name of each type */
+/* The Glogau photoageing types. */
 static const NmScaleGrade glogau_grades[] = {
-  { "I", N_("Type I, no wrinkles"),
+  { "I",
+    /* Translators: a Glogau photoageing type, with Glogau's short name of the type */
+    N_("Type I, no wrinkles"),
+    /* Translators: Glogau photoageing type I */
     N_("Early photoageing: slight changes of pigment, no keratoses, very few wrinkles. Usually in the twenties or thirties; little or no make-up.") },
-  { "II", N_("Type II, wrinkles in motion"),
+  { "II",
+    /* Translators: a Glogau photoageing type, with Glogau's short name of the type */
+    N_("Type II, wrinkles in motion"),
+    /* Translators: Glogau photoageing type II */
     N_("Early to moderate photoageing: first sun spots, keratoses felt but not seen, lines that show when the face moves. Usually late thirties or forties; some foundation.") },
-  { "III", N_("Type III, wrinkles at rest"),
+  { "III",
+    /* Translators: a Glogau photoageing type, with Glogau's short name of the type */
+    N_("Type III, wrinkles at rest"),
+    /* Translators: Glogau photoageing type III */
     N_("Advanced photoageing: obvious discolouration, visible small blood vessels and keratoses, wrinkles even when the face is still. Usually fifties or older; always heavy foundation.") },
-  { "IV", N_("Type IV, only wrinkles"),
+  { "IV",
+    /* Translators: a Glogau photoageing type, with Glogau's short name of the type */
+    N_("Type IV, only wrinkles"),
+    /* Translators: Glogau photoageing type IV */
     N_("Severe photoageing: yellow-grey skin, earlier skin cancers, wrinkles all over with no normal skin between. Usually sixties or seventies; make-up cakes and cracks.") },
 };
 
-/* Translators: the five points of the Global Aesthetic Improvement Scale,
- * compared with the skin before the series */
+/* The five points of the Global Aesthetic Improvement Scale. */
 static const NmScaleGrade gais_grades[] = {
-  { "very-much-improved", N_("Very much improved"),
+  { "very-much-improved",
+    /* Translators: a point of the Global Aesthetic Improvement Scale (vs before) */
+    N_("Very much improved"),
+    /* Translators: what the GAIS point "very-much-improved" means */
     N_("The best cosmetic result possible for this client.") },
-  { "much-improved", N_("Much improved"),
+  { "much-improved",
+    /* Translators: a point of the Global Aesthetic Improvement Scale (vs before) */
+    N_("Much improved"),
+    /* Translators: what the GAIS point "much-improved" means */
     N_("Marked improvement, but not quite the best result possible for this client.") },
-  { "improved", N_("Improved"),
+  { "improved",
+    /* Translators: a point of the Global Aesthetic Improvement Scale (vs before) */
+    N_("Improved"),
+    /* Translators: what the GAIS point "improved" means */
     N_("Obvious improvement, but another treatment is indicated.") },
-  { "no-change", N_("No change"),
+  { "no-change",
+    /* Translators: a point of the Global Aesthetic Improvement Scale (vs before) */
+    N_("No change"),
+    /* Translators: what the GAIS point "no-change" means */
     N_("The appearance is essentially the same as before.") },
-  { "worse", N_("Worse"),
+  { "worse",
+    /* Translators: a point of the Global Aesthetic Improvement Scale (vs before) */
+    N_("Worse"),
+    /* Translators: what the GAIS point "worse" means */
     N_("The appearance is worse than before.") },
 };
 
@@ -164,6 +237,7 @@ static const NmScaleInfo scales[NM_N_SCALES] = {
     "mmasi", N_("mMASI"), "MASI",
     FALSE, FALSE, FALSE, 0, NULL, 0, 24 },
   [NM_SCALE_HAMILTON_NORWOOD] = {
+    /* Translators: the name of a scale of male hair loss */
     "hamilton-norwood", N_("Hamilton–Norwood type"), "NOR",
     TRUE, FALSE, FALSE, G_N_ELEMENTS (norwood_grades), norwood_grades,
     1, G_N_ELEMENTS (norwood_grades) },
@@ -325,17 +399,25 @@ static const struct
   const char *name;
   guint       points;
 } gbq_types[NM_GBQ_N_COUNTED] = {
-  /* Translators: the scar types of Goodman & Baron's quantitative acne
-   * scar score, as the paper names them */
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "macular",                   N_("Macular erythematous or pigmented scars"), 1 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "mildly-atrophic",           N_("Mildly atrophic dish-like scars"), 1 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "moderately-atrophic",       N_("Moderately atrophic scars"), 2 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "punched-out-shallow",       N_("Punched-out scars with shallow bases, small (under 5 mm)"), 2 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "shallow-broad-atrophic",    N_("Shallow but broad atrophic areas"), 2 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "punched-out-deep-normal",   N_("Punched-out scars with deep but normal bases, small (under 5 mm)"), 3 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "punched-out-deep-abnormal", N_("Punched-out scars with deep abnormal bases, small (under 5 mm)"), 3 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "linear-troughed",           N_("Linear or troughed dermal scarring"), 3 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "deep-broad-atrophic",       N_("Deep, broad atrophic areas"), 3 },
+  /* Translators: a scar type of Goodman & Baron's quantitative score */
   { "papular",                   N_("Papular scars"), 2 },
 };
 
@@ -429,6 +511,7 @@ nm_gbq_counts_check (const NmGbqCounts *counts,
     if (counts->counts[i] > NM_GBQ_MAX_COUNT)
       {
         g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
+                     /* Translators: %s is a scar type's id in the file, "papular" */
                      _("%s: at most %u scars can be counted, not %u"),
                      gbq_types[i].id, NM_GBQ_MAX_COUNT, counts->counts[i]);
         return FALSE;
@@ -438,6 +521,7 @@ nm_gbq_counts_check (const NmGbqCounts *counts,
       || counts->keloidal_cm2 > NM_GBQ_MAX_KELOID_CM2)
     {
       g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
+                   /* Translators: %s is the key "keloidal-cm2" of the file */
                    _("%s: the area must be from 0 to %g cm²"),
                    GBQ_KELOIDAL_ID, NM_GBQ_MAX_KELOID_CM2);
       return FALSE;
@@ -482,6 +566,7 @@ nm_gbq_score (const NmGbqCounts *face,
   if (!isfinite (face->keloidal_cm2) || face->keloidal_cm2 < 0)
     {
       g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
+                   /* Translators: %s is the key "keloidal-cm2" of the file */
                    _("%s: the area must be from 0 to %g cm²"),
                    GBQ_KELOIDAL_ID, NM_GBQ_MAX_KELOID_CM2);
       return FALSE;
@@ -511,24 +596,32 @@ static const struct
 };
 
 static const char * const mmasi_area_descriptions[NM_MMASI_AREA_MAX + 1] = {
-  /* Translators: the mMASI area steps, the share of the region that the
-   * melasma covers */
+  /* Translators: an mMASI area step: the share of the region that melasma covers */
   N_("No involvement"),
+  /* Translators: an mMASI area step: the share of the region that melasma covers */
   N_("Under 10 %"),
+  /* Translators: an mMASI area step: the share of the region that melasma covers */
   N_("10–29 %"),
+  /* Translators: an mMASI area step: the share of the region that melasma covers */
   N_("30–49 %"),
+  /* Translators: an mMASI area step: the share of the region that melasma covers */
   N_("50–69 %"),
+  /* Translators: an mMASI area step: the share of the region that melasma covers */
   N_("70–89 %"),
+  /* Translators: an mMASI area step: the share of the region that melasma covers */
   N_("90–100 %"),
 };
 
 static const char * const mmasi_darkness_descriptions[NM_MMASI_DARKNESS_MAX + 1] = {
-  /* Translators: the mMASI darkness steps of melasma, compared with the
-   * client's normal skin */
+  /* Translators: an mMASI darkness step of melasma, compared with normal skin */
   N_("Absent"),
+  /* Translators: an mMASI darkness step of melasma, compared with normal skin */
   N_("Slight"),
+  /* Translators: an mMASI darkness step of melasma, compared with normal skin */
   N_("Mild"),
+  /* Translators: an mMASI darkness step of melasma, compared with normal skin */
   N_("Marked"),
+  /* Translators: an mMASI darkness step of melasma, compared with normal skin */
   N_("Maximum"),
 };
 
@@ -701,6 +794,7 @@ nm_mmasi_score_tenths (const NmMmasiInput *input,
           || item->darkness < 0 || item->darkness > NM_MMASI_DARKNESS_MAX)
         {
           g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
+                       /* Translators: %s is a region's name */
                        _("%s: the area must be from 0 to %d and the darkness from 0 to %d"),
                        nm_vocab_region_name (mmasi_regions[r].region),
                        NM_MMASI_AREA_MAX, NM_MMASI_DARKNESS_MAX);

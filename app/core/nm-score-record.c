@@ -178,6 +178,7 @@ nm_score_record_new_grade (NmScale        scale,
   if (!info->graded || grade >= info->n_grades)
     {
       g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
+                   /* Translators: %s is a scale's id in the file, "glogau" */
                    _("%s has no grade %u"), info->id, grade);
       return NULL;
     }
@@ -186,6 +187,7 @@ nm_score_record_new_grade (NmScale        scale,
       || (region != NULL && nm_vocab_region_index (region) < 0))
     {
       g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
+                   /* Translators: %s is a scale's id in the file */
                    info->per_region ? _("%s is scored for one known region")
                                     : _("%s is not scored per region"),
                    info->id);
@@ -196,6 +198,7 @@ nm_score_record_new_grade (NmScale        scale,
       || (rater != NM_SCORE_RATER_NONE && nm_score_rater_id (rater) == NULL))
     {
       g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
+                   /* Translators: %s is a scale's id in the file, "gais" */
                    info->rated ? _("%s needs a rater, the practitioner or the client")
                                : _("%s has no rater"),
                    info->id);
@@ -554,6 +557,7 @@ read_gbq_region (NmJsonCheck      *check,
         }
       else
         {
+          /* Translators: a scar type of Goodman & Baron's quantitative score, as the file names it */
           return nm_json_fail (check, _("unknown scar type “%s”"), member->key);
         }
 
@@ -746,6 +750,7 @@ nm_score_record_from_json (NmJsonCheck      *check,
           self->grade = nm_scale_grade_index (scale, text);
           if (self->grade < 0)
             {
+              /* Translators: the first %s is what the file holds, the second a scale's id */
               nm_json_fail (check, _("“%s” is not a grade of %s"), text, info->id);
               return NULL;
             }
@@ -771,6 +776,7 @@ nm_score_record_from_json (NmJsonCheck      *check,
                || strcmp (key, "counts") == 0 || strcmp (key, "regions") == 0)
         {
           /* A key of another scale is a mistake, not a newer version's. */
+          /* Translators: %s is a scale's id, then a key of the file */
           nm_json_fail (check, _("%s has no “%s”"), info->id, key);
           return NULL;
         }
@@ -823,6 +829,7 @@ nm_score_record_from_json (NmJsonCheck      *check,
         {
           g_autofree char *written = nm_json_number_text (value_node);
 
+          /* Translators: %s is the value the file holds, %g the score of the counts or regions beside it */
           return nm_json_fail (check, _("%s is not the score of its inputs, %g"),
                                written, computed), NULL;
         }
