@@ -219,6 +219,15 @@ GPtrArray         *nm_score_records_from_json  (NmJsonCheck         *check,
                                                 const NmJsonNode    *array);
 json_object       *nm_score_records_to_json    (GPtrArray           *records);
 
+/* A list holds at most one record per slot: a scale, with its region or
+ * rater.  Re-scoring a visit keeps what was not scored again. */
+#define NM_SCORE_RECORDS_MAX 1000
+
+gboolean           nm_score_record_same_slot   (const NmScoreRecord *a,
+                                                const NmScoreRecord *b);
+GPtrArray         *nm_score_records_carry_forward (GPtrArray        *earlier,
+                                                   GPtrArray        *today);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NmScoreRecord, nm_score_record_free)
 
 G_END_DECLS

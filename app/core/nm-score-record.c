@@ -858,6 +858,12 @@ nm_score_records_from_json (NmJsonCheck      *check,
   if (!nm_json_expect (check, array, json_type_array, N_("an array")))
     return NULL;
 
+  if (array->n > NM_SCORE_RECORDS_MAX)
+    {
+      nm_json_fail (check, _("%u scores, more than the limit of %u"), array->n, NM_SCORE_RECORDS_MAX);
+      return NULL;
+    }
+
   records = g_ptr_array_new_with_free_func ((GDestroyNotify) nm_score_record_free);
 
   for (guint i = 0; i < array->n; i++)
@@ -868,9 +874,67 @@ nm_score_records_from_json (NmJsonCheck      *check,
       if (record == NULL)
         return NULL;
 
+      for (guint j = 0; j < records->len; j++)
+        if (nm_score_record_same_slot (record, records->pdata[j]))
+          {
+            nm_json_fail (check, _("scores[%u] already scores this: one score per scale, region and rater"), j);
+            nm_score_record_free (record);
+            return NULL;
+          }
+
       g_ptr_array_add (records, record);
       nm_json_path_pop (&check->path, mark);
     }
 
   return g_steal_pointer (&records);
+}
+
+/* Returns: whether @a and @b score the same thing: the same scale, for the
+ * same region (Goodman & Baron qualitative) and by the same rater (GAIS) */
+gboolean
+nm_score_record_same_slot (const NmScoreRecord *a,
+                           const NmScoreRecord *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return a->scale == b->scale && g_strcmp0 (a->region, b->region) == 0 && a->rater == b->rater;
+}
+
+/**
+ * nm_score_records_carry_forward:
+ * @earlier: (nullable) (element-type NmScoreRecord): the scores of the last
+ *   visit (or the baseline), whole
+ * @today: (nullable) (element-type NmScoreRecord): what was scored today,
+ *   at most one per slot
+ *
+ * Re-scoring takes seconds because what did not change need not be scored
+ * again: today's list is @today's records, then copies of @earlier's for
+ * every slot that today did not score, in @earlier's order.  GAIS is not
+ * carried: it is the practitioner's and the client's judgement of one
+ * session, and an old one copied to a later day would be an answer nobody
+ * gave.
+ *
+ * Returns: (transfer full) (element-type NmScoreRecord): the day's whole list
+ */
+GPtrArray *
+nm_score_records_carry_forward (GPtrArray *earlier,
+                                GPtrArray *today)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) nm_score_record_free);
+
+  for (guint i = 0; today != NULL && i < today->len; i++)
+    g_ptr_array_add (records, nm_score_record_copy (today->pdata[i]));
+
+  for (guint i = 0; earlier != NULL && i < earlier->len; i++)
+    {
+      gboolean scored = nm_scale_info (nm_score_record_get_scale (earlier->pdata[i]))->rated;
+
+      for (guint j = 0; today != NULL && j < today->len && !scored; j++)
+        scored = nm_score_record_same_slot (earlier->pdata[i], today->pdata[j]);
+
+      if (!scored)
+        g_ptr_array_add (records, nm_score_record_copy (earlier->pdata[i]));
+    }
+
+  return records;
 }

@@ -689,6 +689,12 @@ test_json_refused (void)
     { mmasi_wrong, "scores[0].value: 6.2 is not the score of its inputs, 6.1" },
     { "{\"scores\":[{\"scale\":\"glogau\",\"grade\":\"II\"},{\"scale\":\"mmasi\",\"value\":24}]}",
       "scores[1]: the required key “regions” is missing" },
+    { "{\"scores\":[{\"scale\":\"glogau\",\"grade\":\"II\"},{\"scale\":\"glogau\",\"grade\":\"III\"}]}",
+      "scores[1]: scores[0] already scores this" },
+    { "{\"scores\":[{\"scale\":\"goodman-baron-qualitative\",\"region\":\"chin\",\"grade\":\"2\"},"
+      "{\"scale\":\"goodman-baron-qualitative\",\"region\":\"nose\",\"grade\":\"2\"},"
+      "{\"scale\":\"goodman-baron-qualitative\",\"region\":\"chin\",\"grade\":\"3\"}]}",
+      "scores[2]: scores[0] already scores this" },
   };
   g_autoptr(GPtrArray) ok = NULL;
   g_autoptr(GError) error = NULL;
@@ -712,6 +718,57 @@ test_json_refused (void)
   g_assert_cmpfloat (nm_score_record_get_value (ok->pdata[0]), ==, 6.1);
 }
 
+static void
+test_json_limit (void)
+{
+  g_autoptr(GString) json = g_string_new ("{\"scores\":[");
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i <= NM_SCORE_RECORDS_MAX; i++)
+    g_string_append_printf (json, "%s{\"scale\":\"ludwig\",\"grade\":\"I\"}", i > 0 ? "," : "");
+  g_string_append (json, "]}");
+
+  records = read_scores (json->str, &error);
+  g_assert_null (records);
+  g_assert_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "scores: 1001 scores, more than the limit of 1000"));
+}
+
+static void
+test_carry_forward (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) baseline = read_scores (golden_scores, &error);
+  g_autoptr(GPtrArray) today = g_ptr_array_new_with_free_func ((GDestroyNotify) nm_score_record_free);
+  g_autoptr(GPtrArray) day = NULL;
+  g_autoptr(GPtrArray) nothing = NULL;
+
+  g_assert_no_error (error);
+
+  /* Today: the left cheek re-graded 2, a new grade for the right cheek */
+  g_ptr_array_add (today, nm_score_record_new_grade (NM_SCALE_GOODMAN_BARON_QUALITATIVE, 1,
+                                                     "cheek-left", NM_SCORE_RATER_NONE, NULL));
+  g_ptr_array_add (today, nm_score_record_new_grade (NM_SCALE_GOODMAN_BARON_QUALITATIVE, 2,
+                                                     "cheek-right", NM_SCORE_RATER_NONE, NULL));
+
+  day = nm_score_records_carry_forward (baseline, today);
+
+  /* Today's two, then the baseline's GBQ2, mMASI, Norwood, Ludwig and
+   * Glogau as they were; not its cheek-left grade, not the two GAIS */
+  g_assert_cmpuint (day->len, ==, 7);
+  g_assert_cmpint (nm_score_record_get_grade (day->pdata[0]), ==, 1);
+  g_assert_cmpstr (nm_score_record_get_region (day->pdata[1]), ==, "cheek-right");
+  for (guint i = 2; i < 7; i++)
+    g_assert_true (nm_score_record_equal (day->pdata[i], baseline->pdata[i - 1]));
+  for (guint i = 0; i < day->len; i++)
+    g_assert_cmpint (nm_score_record_get_scale (day->pdata[i]), !=, NM_SCALE_GAIS);
+
+  /* Nothing scored today: the last visit's list without its GAIS */
+  nothing = nm_score_records_carry_forward (baseline, NULL);
+  g_assert_cmpuint (nothing->len, ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -732,6 +789,8 @@ main (int   argc,
   g_test_add_func ("/scales/json/round-trip", test_json_round_trip);
   g_test_add_func ("/scales/json/from-records", test_json_from_records);
   g_test_add_func ("/scales/json/refused", test_json_refused);
+  g_test_add_func ("/scales/json/limit", test_json_limit);
+  g_test_add_func ("/scales/record/carry-forward", test_carry_forward);
 
   return g_test_run ();
 }
