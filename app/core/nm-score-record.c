@@ -63,6 +63,17 @@ record_new (NmScale scale)
   return self;
 }
 
+/* An area as the file holds it, six significant digits like the file's
+ * other numbers: what is read is what will be saved. */
+static double
+round_area (double cm2)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (text, sizeof text, "%.6g", cm2);
+  return g_ascii_strtod (text, NULL);
+}
+
 void
 nm_score_record_free (NmScoreRecord *self)
 {
@@ -258,6 +269,8 @@ nm_score_record_new_gbq (GHashTable  *region_counts,
   g_hash_table_iter_init (&iter, region_counts);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
+      NmGbqCounts *counts;
+
       if (nm_vocab_region_index (key) < 0)
         {
           g_set_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID,
@@ -268,7 +281,9 @@ nm_score_record_new_gbq (GHashTable  *region_counts,
       if (!nm_gbq_counts_check (value, error))
         return NULL;
 
-      g_hash_table_insert (self->gbq, g_strdup (key), g_memdup2 (value, sizeof (NmGbqCounts)));
+      counts = g_memdup2 (value, sizeof (NmGbqCounts));
+      counts->keloidal_cm2 = round_area (counts->keloidal_cm2);
+      g_hash_table_insert (self->gbq, g_strdup (key), counts);
     }
 
   if (!gbq_total (self->gbq, &self->value, error))
@@ -553,7 +568,7 @@ read_gbq_region (NmJsonCheck      *check,
             return FALSE;
           if (!isfinite (cm2) || cm2 < 0 || cm2 > NM_GBQ_MAX_KELOID_CM2)
             return nm_json_fail (check, _("must be an area from 0 to %g cm²"), NM_GBQ_MAX_KELOID_CM2);
-          counts->keloidal_cm2 = cm2;
+          counts->keloidal_cm2 = round_area (cm2);
         }
       else
         {

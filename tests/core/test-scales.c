@@ -609,6 +609,18 @@ test_json_from_records (void)
                    "\"counts\":{\"forehead\":{\"papular\":2,\"keloidal-cm2\":5.5}}}");
   json_object_put (object);
 
+  /* An area is kept as the file holds it, to six significant digits */
+  g_clear_pointer (&gbq, nm_score_record_free);
+  forehead.keloidal_cm2 = 5.123456789;
+  gbq = nm_score_record_new_gbq (regions, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nm_score_record_get_gbq_counts (gbq, "forehead")->keloidal_cm2, ==, 5.12346);
+  object = nm_score_record_to_json (gbq);
+  g_assert_cmpstr (json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN), ==,
+                   "{\"scale\":\"goodman-baron-quantitative\",\"value\":14,"
+                   "\"counts\":{\"forehead\":{\"papular\":2,\"keloidal-cm2\":5.12346}}}");
+  json_object_put (object);
+
   masi = nm_score_record_new_mmasi (&input, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (nm_score_record_get_value (masi), ==, 24);
@@ -716,6 +728,13 @@ test_json_refused (void)
   g_assert_no_error (error);
   g_assert_cmpuint (ok->len, ==, 1);
   g_assert_cmpfloat (nm_score_record_get_value (ok->pdata[0]), ==, 6.1);
+  g_clear_pointer (&ok, g_ptr_array_unref);
+
+  /* An area with more digits is read as the file will hold it */
+  ok = read_scores ("{\"scores\":[{\"scale\":\"goodman-baron-quantitative\",\"value\":12,"
+                    "\"counts\":{\"chin\":{\"keloidal-cm2\":19.99999999}}}]}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (nm_score_record_get_gbq_counts (ok->pdata[0], "chin")->keloidal_cm2, ==, 20);
 }
 
 static void
