@@ -223,6 +223,9 @@ json_object       *nm_score_records_to_json    (GPtrArray           *records);
  * rater.  Re-scoring a visit keeps what was not scored again. */
 #define NM_SCORE_RECORDS_MAX 1000
 
+GPtrArray         *nm_score_records_copy       (GPtrArray           *records);
+gboolean           nm_score_records_equal      (GPtrArray           *a,
+                                                GPtrArray           *b);
 gboolean           nm_score_record_same_slot   (const NmScoreRecord *a,
                                                 const NmScoreRecord *b);
 GPtrArray         *nm_score_records_carry_forward (GPtrArray        *earlier,

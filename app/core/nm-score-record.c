@@ -953,3 +953,38 @@ nm_score_records_carry_forward (GPtrArray *earlier,
 
   return records;
 }
+
+/* Returns: (transfer full) (nullable) (element-type NmScoreRecord): a deep
+ * copy of @records; %NULL for %NULL */
+GPtrArray *
+nm_score_records_copy (GPtrArray *records)
+{
+  GPtrArray *copy;
+
+  if (records == NULL)
+    return NULL;
+
+  copy = g_ptr_array_new_full (records->len, (GDestroyNotify) nm_score_record_free);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (copy, nm_score_record_copy (records->pdata[i]));
+
+  return copy;
+}
+
+/* Returns: whether @a and @b hold equal records in the same order; %NULL
+ * (no list) is not the empty list */
+gboolean
+nm_score_records_equal (GPtrArray *a,
+                        GPtrArray *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (a->len != b->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->len; i++)
+    if (!nm_score_record_equal (a->pdata[i], b->pdata[i]))
+      return FALSE;
+
+  return TRUE;
+}

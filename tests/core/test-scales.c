@@ -786,6 +786,20 @@ test_carry_forward (void)
   /* Nothing scored today: the last visit's list without its GAIS */
   nothing = nm_score_records_carry_forward (baseline, NULL);
   g_assert_cmpuint (nothing->len, ==, 6);
+
+  /* Lists: copies are equal, no list is not an empty one, order counts */
+  {
+    g_autoptr(GPtrArray) copy = nm_score_records_copy (baseline);
+    g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+
+    g_assert_true (nm_score_records_equal (baseline, copy));
+    g_assert_true (nm_score_records_equal (NULL, NULL));
+    g_assert_false (nm_score_records_equal (NULL, empty));
+    g_assert_false (nm_score_records_equal (baseline, day));
+    g_ptr_array_remove_index (copy, 0);
+    g_assert_false (nm_score_records_equal (baseline, copy));
+    g_assert_null (nm_score_records_copy (NULL));
+  }
 }
 
 int
