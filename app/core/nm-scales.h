@@ -203,6 +203,9 @@ gboolean           nm_score_record_equal       (const NmScoreRecord *a,
                                                 const NmScoreRecord *b);
 
 NmScale            nm_score_record_get_scale   (const NmScoreRecord *self);
+const char        *nm_score_record_get_date    (const NmScoreRecord *self);
+void               nm_score_record_set_date    (NmScoreRecord       *self,
+                                                const char          *date);
 const char        *nm_score_record_get_region  (const NmScoreRecord *self);
 NmScoreRater       nm_score_record_get_rater   (const NmScoreRecord *self);
 int                nm_score_record_get_grade   (const NmScoreRecord *self);
@@ -219,9 +222,10 @@ GPtrArray         *nm_score_records_from_json  (NmJsonCheck         *check,
                                                 const NmJsonNode    *array);
 json_object       *nm_score_records_to_json    (GPtrArray           *records);
 
-/* A list holds at most one record per slot: a scale, with its region or
- * rater.  Re-scoring a visit keeps what was not scored again. */
-#define NM_SCORE_RECORDS_MAX 1000
+/* A list holds the scores of every visit, each record dated (no date: the
+ * baseline, at the consultation), and at most one record per slot: a date
+ * and a scale, with its region or rater. */
+#define NM_SCORE_RECORDS_MAX 10000
 
 GPtrArray         *nm_score_records_copy       (GPtrArray           *records);
 gboolean           nm_score_records_equal      (GPtrArray           *a,
@@ -229,7 +233,14 @@ gboolean           nm_score_records_equal      (GPtrArray           *a,
 gboolean           nm_score_record_same_slot   (const NmScoreRecord *a,
                                                 const NmScoreRecord *b);
 GPtrArray         *nm_score_records_carry_forward (GPtrArray        *earlier,
-                                                   GPtrArray        *today);
+                                                   GPtrArray        *today,
+                                                   const char       *date);
+GPtrArray         *nm_score_records_on         (GPtrArray           *records,
+                                                const char          *date);
+GPtrArray         *nm_score_records_set_day    (GPtrArray           *records,
+                                                const char          *date,
+                                                GPtrArray           *day);
+char             **nm_score_records_dup_dates  (GPtrArray           *records);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NmScoreRecord, nm_score_record_free)
 

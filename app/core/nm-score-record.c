@@ -18,13 +18,14 @@
 #include <math.h>
 #include <string.h>
 
+#include "nm-consultation.h"
 #include "nm-scales.h"
 #include "nm-vocab.h"
 
 /* A score record: one scale's score with what it was made from, and its
  * JSON form (docs/file-format.md, "Scores"):
  *   { "scale": "goodman-baron-qualitative", "region": "cheek-left", "grade": "3" }
- *   { "scale": "gais", "rater": "client", "grade": "much-improved" }
+ *   { "scale": "gais", "date": "2027-01-05", "rater": "client", "grade": "much-improved" }
  *   { "scale": "goodman-baron-quantitative", "value": 8,
  *     "counts": { "cheek-left": { "macular": 4, "keloidal-cm2": 0 } } }
  *   { "scale": "mmasi", "value": 6.1,
@@ -37,6 +38,7 @@
 struct _NmScoreRecord
 {
   NmScale       scale;
+  char         *date;     /* the visit's day; NULL: the baseline */
   char         *region;   /* per-region scales */
   NmScoreRater  rater;    /* rated scales */
   int           grade;    /* graded scales: the grade's index; else -1 */
@@ -80,6 +82,7 @@ nm_score_record_free (NmScoreRecord *self)
   if (self == NULL)
     return;
 
+  g_free (self->date);
   g_free (self->region);
   g_clear_pointer (&self->gbq, g_hash_table_unref);
   g_clear_pointer (&self->extra, json_object_put);
@@ -94,6 +97,7 @@ nm_score_record_copy (const NmScoreRecord *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   copy = record_new (self->scale);
+  copy->date = g_strdup (self->date);
   copy->region = g_strdup (self->region);
   copy->rater = self->rater;
   copy->grade = self->grade;
@@ -131,7 +135,8 @@ nm_score_record_equal (const NmScoreRecord *a,
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
-  if (a->scale != b->scale || g_strcmp0 (a->region, b->region) != 0
+  if (a->scale != b->scale || g_strcmp0 (a->date, b->date) != 0
+      || g_strcmp0 (a->region, b->region) != 0
       || a->rater != b->rater || a->grade != b->grade || a->value != b->value)
     return FALSE;
 
@@ -326,6 +331,30 @@ nm_score_record_get_scale (const NmScoreRecord *self)
   return self->scale;
 }
 
+/* Returns: (nullable): the day of the visit the score is from; %NULL for
+ * the baseline, taken at the consultation */
+const char *
+nm_score_record_get_date (const NmScoreRecord *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->date;
+}
+
+void
+nm_score_record_set_date (NmScoreRecord *self,
+                          const char    *date)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (date == NULL || nm_date_is_valid (date));
+
+  if (self->date == date)
+    return;
+
+  g_free (self->date);
+  self->date = g_strdup (date);
+}
+
 const char *
 nm_score_record_get_region (const NmScoreRecord *self)
 {
@@ -444,6 +473,8 @@ nm_score_record_to_json (const NmScoreRecord *self)
   object = json_object_new_object ();
   json_object_object_add (object, "scale", json_object_new_string (info->id));
 
+  if (self->date != NULL)
+    json_object_object_add (object, "date", json_object_new_string (self->date));
   if (self->region != NULL)
     json_object_object_add (object, "region", json_object_new_string (self->region));
   if (self->rater != NM_SCORE_RATER_NONE)
@@ -736,6 +767,17 @@ nm_score_record_from_json (NmJsonCheck      *check,
       if (strcmp (key, "scale") == 0)
         {
         }
+      else if (strcmp (key, "date") == 0)
+        {
+          if (!nm_json_get_string (check, member, &text))
+            return NULL;
+          if (!nm_date_is_valid (text))
+            {
+              nm_json_fail (check, _("must be a calendar date written YYYY-MM-DD"));
+              return NULL;
+            }
+          self->date = g_strdup (text);
+        }
       else if (strcmp (key, "region") == 0 && info->per_region)
         {
           if (!nm_json_get_string (check, member, &text))
@@ -892,7 +934,7 @@ nm_score_records_from_json (NmJsonCheck      *check,
       for (guint j = 0; j < records->len; j++)
         if (nm_score_record_same_slot (record, records->pdata[j]))
           {
-            nm_json_fail (check, _("scores[%u] already scores this: one score per scale, region and rater"), j);
+            nm_json_fail (check, _("scores[%u] already scores this: one score a day per scale, region and rater"), j);
             nm_score_record_free (record);
             return NULL;
           }
@@ -904,15 +946,24 @@ nm_score_records_from_json (NmJsonCheck      *check,
   return g_steal_pointer (&records);
 }
 
-/* Returns: whether @a and @b score the same thing: the same scale, for the
- * same region (Goodman & Baron qualitative) and by the same rater (GAIS) */
+/* Whether @a and @b score the same thing, on any day. */
+static gboolean
+same_measure (const NmScoreRecord *a,
+              const NmScoreRecord *b)
+{
+  return a->scale == b->scale && g_strcmp0 (a->region, b->region) == 0 && a->rater == b->rater;
+}
+
+/* Returns: whether @a and @b score the same thing on the same day: the
+ * same date, the same scale, for the same region (Goodman & Baron
+ * qualitative) and by the same rater (GAIS) */
 gboolean
 nm_score_record_same_slot (const NmScoreRecord *a,
                            const NmScoreRecord *b)
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
-  return a->scale == b->scale && g_strcmp0 (a->region, b->region) == 0 && a->rater == b->rater;
+  return same_measure (a, b) && g_strcmp0 (a->date, b->date) == 0;
 }
 
 /**
@@ -921,6 +972,7 @@ nm_score_record_same_slot (const NmScoreRecord *a,
  *   visit (or the baseline), whole
  * @today: (nullable) (element-type NmScoreRecord): what was scored today,
  *   at most one per slot
+ * @date: (nullable): today, the date every record of the result gets
  *
  * Re-scoring takes seconds because what did not change need not be scored
  * again: today's list is @today's records, then copies of @earlier's for
@@ -932,10 +984,13 @@ nm_score_record_same_slot (const NmScoreRecord *a,
  * Returns: (transfer full) (element-type NmScoreRecord): the day's whole list
  */
 GPtrArray *
-nm_score_records_carry_forward (GPtrArray *earlier,
-                                GPtrArray *today)
+nm_score_records_carry_forward (GPtrArray  *earlier,
+                                GPtrArray  *today,
+                                const char *date)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) nm_score_record_free);
+
+  g_return_val_if_fail (date == NULL || nm_date_is_valid (date), records);
 
   for (guint i = 0; today != NULL && i < today->len; i++)
     g_ptr_array_add (records, nm_score_record_copy (today->pdata[i]));
@@ -945,13 +1000,119 @@ nm_score_records_carry_forward (GPtrArray *earlier,
       gboolean scored = nm_scale_info (nm_score_record_get_scale (earlier->pdata[i]))->rated;
 
       for (guint j = 0; today != NULL && j < today->len && !scored; j++)
-        scored = nm_score_record_same_slot (earlier->pdata[i], today->pdata[j]);
+        scored = same_measure (earlier->pdata[i], today->pdata[j]);
 
       if (!scored)
         g_ptr_array_add (records, nm_score_record_copy (earlier->pdata[i]));
     }
 
+  for (guint i = 0; i < records->len; i++)
+    nm_score_record_set_date (records->pdata[i], date);
+
   return records;
+}
+
+/**
+ * nm_score_records_on:
+ * @records: (element-type NmScoreRecord): the scores of every visit
+ * @date: (nullable): a visit's day; %NULL for the baseline
+ *
+ * Returns: (transfer container) (element-type NmScoreRecord): the records
+ *   of that day, in @records' order; they belong to @records
+ */
+GPtrArray *
+nm_score_records_on (GPtrArray  *records,
+                     const char *date)
+{
+  GPtrArray *day = g_ptr_array_new ();
+
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    if (g_strcmp0 (nm_score_record_get_date (records->pdata[i]), date) == 0)
+      g_ptr_array_add (day, records->pdata[i]);
+
+  return day;
+}
+
+static int
+compare_dates (gconstpointer a,
+               gconstpointer b)
+{
+  const NmScoreRecord *ra = *(NmScoreRecord * const *) a;
+  const NmScoreRecord *rb = *(NmScoreRecord * const *) b;
+
+  /* the baseline first; dates written YYYY-MM-DD sort as text */
+  return g_strcmp0 (ra->date, rb->date);
+}
+
+/**
+ * nm_score_records_set_day:
+ * @records: (nullable) (element-type NmScoreRecord): the scores of every visit
+ * @date: (nullable): a visit's day; %NULL for the baseline
+ * @day: (nullable) (element-type NmScoreRecord): that day's scores, at most
+ *   one per slot; their dates are set to @date
+ *
+ * Returns: (transfer full) (element-type NmScoreRecord): a new list with
+ *   @day in place of that day's records, the baseline first and the visits
+ *   by date (records of one day keep their order)
+ */
+GPtrArray *
+nm_score_records_set_day (GPtrArray  *records,
+                          const char *date,
+                          GPtrArray  *day)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) nm_score_record_free);
+
+  g_return_val_if_fail (date == NULL || nm_date_is_valid (date), result);
+
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    if (g_strcmp0 (nm_score_record_get_date (records->pdata[i]), date) != 0)
+      g_ptr_array_add (result, nm_score_record_copy (records->pdata[i]));
+
+  for (guint i = 0; day != NULL && i < day->len; i++)
+    {
+      NmScoreRecord *copy = nm_score_record_copy (day->pdata[i]);
+
+      nm_score_record_set_date (copy, date);
+      g_ptr_array_add (result, copy);
+    }
+
+  /* g_ptr_array_sort () is a merge sort: stable, so a day keeps its order */
+  g_ptr_array_sort (result, compare_dates);
+
+  return result;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * nm_score_records_dup_dates:
+ * @records: (nullable) (element-type NmScoreRecord): the scores of every visit
+ *
+ * Returns: (transfer full): the days that have scores, without the
+ *   baseline, earliest first, each once
+ */
+char **
+nm_score_records_dup_dates (GPtrArray *records)
+{
+  g_autoptr(GPtrArray) dates = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      const char *date = nm_score_record_get_date (records->pdata[i]);
+
+      if (date != NULL && !g_ptr_array_find_with_equal_func (dates, date, g_str_equal, NULL))
+        g_ptr_array_add (dates, g_strdup (date));
+    }
+
+  g_ptr_array_sort (dates, compare_strings);
+  g_ptr_array_add (dates, NULL);
+
+  return (char **) g_ptr_array_free (g_steal_pointer (&dates), FALSE);
 }
 
 /* Returns: (transfer full) (nullable) (element-type NmScoreRecord): a deep

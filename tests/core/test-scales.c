@@ -533,7 +533,8 @@ static const char golden_scores[] =
   "{\"scale\":\"ludwig\",\"grade\":\"II\"},"
   "{\"scale\":\"glogau\",\"grade\":\"III\",\"x-later\":{\"kept\":[1,2.50]}},"
   "{\"scale\":\"gais\",\"rater\":\"practitioner\",\"grade\":\"much-improved\"},"
-  "{\"scale\":\"gais\",\"rater\":\"client\",\"grade\":\"improved\"}"
+  "{\"scale\":\"gais\",\"rater\":\"client\",\"grade\":\"improved\"},"
+  "{\"scale\":\"gais\",\"date\":\"2027-01-05\",\"rater\":\"client\",\"grade\":\"no-change\"}"
   "]}";
 
 static void
@@ -549,7 +550,7 @@ test_json_round_trip (void)
 
   g_assert_no_error (error);
   g_assert_nonnull (records);
-  g_assert_cmpuint (records->len, ==, 8);
+  g_assert_cmpuint (records->len, ==, 9);
 
   g_assert_cmpfloat (nm_score_record_get_value (records->pdata[0]), ==, 3);
   g_assert_cmpstr (nm_score_record_get_region (records->pdata[0]), ==, "cheek-left");
@@ -562,6 +563,9 @@ test_json_round_trip (void)
   g_assert_false (input->items[NM_MMASI_FOREHEAD].overridden);
   g_assert_cmpint (nm_score_record_get_grade (records->pdata[3]), ==, 5);
   g_assert_cmpint (nm_score_record_get_rater (records->pdata[7]), ==, NM_SCORE_RATER_CLIENT);
+  g_assert_null (nm_score_record_get_date (records->pdata[7]));
+  g_assert_cmpstr (nm_score_record_get_date (records->pdata[8]), ==, "2027-01-05");
+  g_assert_false (nm_score_record_same_slot (records->pdata[7], records->pdata[8]));
 
   /* Written back byte for byte, unknown keys included */
   array = nm_score_records_to_json (records);
@@ -703,6 +707,14 @@ test_json_refused (void)
       "scores[1]: the required key “regions” is missing" },
     { "{\"scores\":[{\"scale\":\"glogau\",\"grade\":\"II\"},{\"scale\":\"glogau\",\"grade\":\"III\"}]}",
       "scores[1]: scores[0] already scores this" },
+    { "{\"scores\":[{\"scale\":\"glogau\",\"date\":\"2027-01-05\",\"grade\":\"II\"},"
+      "{\"scale\":\"glogau\",\"grade\":\"II\"},"
+      "{\"scale\":\"glogau\",\"date\":\"2027-01-05\",\"grade\":\"III\"}]}",
+      "scores[2]: scores[0] already scores this" },
+    { "{\"scores\":[{\"scale\":\"glogau\",\"date\":\"2027-02-30\",\"grade\":\"II\"}]}",
+      "scores[0].date: must be a calendar date written YYYY-MM-DD" },
+    { "{\"scores\":[{\"scale\":\"glogau\",\"date\":20270105,\"grade\":\"II\"}]}",
+      "scores[0].date: must be a string" },
     { "{\"scores\":[{\"scale\":\"goodman-baron-qualitative\",\"region\":\"chin\",\"grade\":\"2\"},"
       "{\"scale\":\"goodman-baron-qualitative\",\"region\":\"nose\",\"grade\":\"2\"},"
       "{\"scale\":\"goodman-baron-qualitative\",\"region\":\"chin\",\"grade\":\"3\"}]}",
@@ -751,7 +763,7 @@ test_json_limit (void)
   records = read_scores (json->str, &error);
   g_assert_null (records);
   g_assert_error (error, NM_SCALE_ERROR, NM_SCALE_ERROR_INVALID);
-  g_assert_true (g_str_has_prefix (error->message, "scores: 1001 scores, more than the limit of 1000"));
+  g_assert_true (g_str_has_prefix (error->message, "scores: 10001 scores, more than the limit of 10000"));
 }
 
 static void
@@ -771,20 +783,28 @@ test_carry_forward (void)
   g_ptr_array_add (today, nm_score_record_new_grade (NM_SCALE_GOODMAN_BARON_QUALITATIVE, 2,
                                                      "cheek-right", NM_SCORE_RATER_NONE, NULL));
 
-  day = nm_score_records_carry_forward (baseline, today);
+  g_ptr_array_set_size (baseline, 8);   /* the baseline only, without the dated GAIS */
+  day = nm_score_records_carry_forward (baseline, today, "2027-02-02");
 
   /* Today's two, then the baseline's GBQ2, mMASI, Norwood, Ludwig and
-   * Glogau as they were; not its cheek-left grade, not the two GAIS */
+   * Glogau as they were; not its cheek-left grade, not the two GAIS; all
+   * dated today */
   g_assert_cmpuint (day->len, ==, 7);
   g_assert_cmpint (nm_score_record_get_grade (day->pdata[0]), ==, 1);
   g_assert_cmpstr (nm_score_record_get_region (day->pdata[1]), ==, "cheek-right");
-  for (guint i = 2; i < 7; i++)
-    g_assert_true (nm_score_record_equal (day->pdata[i], baseline->pdata[i - 1]));
   for (guint i = 0; i < day->len; i++)
-    g_assert_cmpint (nm_score_record_get_scale (day->pdata[i]), !=, NM_SCALE_GAIS);
+    {
+      g_autoptr(NmScoreRecord) undated = nm_score_record_copy (day->pdata[i]);
+
+      g_assert_cmpstr (nm_score_record_get_date (day->pdata[i]), ==, "2027-02-02");
+      g_assert_cmpint (nm_score_record_get_scale (day->pdata[i]), !=, NM_SCALE_GAIS);
+      nm_score_record_set_date (undated, NULL);
+      if (i >= 2)
+        g_assert_true (nm_score_record_equal (undated, baseline->pdata[i - 1]));
+    }
 
   /* Nothing scored today: the last visit's list without its GAIS */
-  nothing = nm_score_records_carry_forward (baseline, NULL);
+  nothing = nm_score_records_carry_forward (baseline, NULL, NULL);
   g_assert_cmpuint (nothing->len, ==, 6);
 
   /* Lists: copies are equal, no list is not an empty one, order counts */
@@ -800,6 +820,50 @@ test_carry_forward (void)
     g_assert_false (nm_score_records_equal (baseline, copy));
     g_assert_null (nm_score_records_copy (NULL));
   }
+}
+
+static void
+test_days (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = read_scores (golden_scores, &error);
+  g_autoptr(GPtrArray) today = NULL;
+  g_autoptr(GPtrArray) merged = NULL;
+  g_autoptr(GPtrArray) on = NULL;
+  g_autoptr(GPtrArray) baseline = NULL;
+  g_auto(GStrv) dates = NULL;
+
+  g_assert_no_error (error);
+
+  /* A visit on 2026-12-20 where nothing changed: the baseline carried */
+  baseline = nm_score_records_on (all, NULL);
+  g_assert_cmpuint (baseline->len, ==, 8);
+  today = nm_score_records_carry_forward (baseline, NULL, "2026-12-20");
+  merged = nm_score_records_set_day (all, "2026-12-20", today);
+
+  /* The baseline first, then the days in order, each day in its order */
+  g_assert_cmpuint (merged->len, ==, 8 + 6 + 1);
+  g_assert_null (nm_score_record_get_date (merged->pdata[7]));
+  g_assert_cmpstr (nm_score_record_get_date (merged->pdata[8]), ==, "2026-12-20");
+  g_assert_cmpint (nm_score_record_get_scale (merged->pdata[8]), ==, NM_SCALE_GOODMAN_BARON_QUALITATIVE);
+  g_assert_cmpint (nm_score_record_get_scale (merged->pdata[13]), ==, NM_SCALE_GLOGAU);
+  g_assert_cmpstr (nm_score_record_get_date (merged->pdata[14]), ==, "2027-01-05");
+
+  dates = nm_score_records_dup_dates (merged);
+  g_assert_cmpuint (g_strv_length (dates), ==, 2);
+  g_assert_cmpstr (dates[0], ==, "2026-12-20");
+  g_assert_cmpstr (dates[1], ==, "2027-01-05");
+
+  on = nm_score_records_on (merged, "2026-12-20");
+  g_assert_cmpuint (on->len, ==, 6);
+  g_clear_pointer (&on, g_ptr_array_unref);
+
+  /* Setting a day again replaces it; an empty day removes it */
+  g_clear_pointer (&all, g_ptr_array_unref);
+  all = nm_score_records_set_day (merged, "2026-12-20", NULL);
+  g_assert_cmpuint (all->len, ==, 9);
+  on = nm_score_records_on (all, "2026-12-20");
+  g_assert_cmpuint (on->len, ==, 0);
 }
 
 int
@@ -824,6 +888,7 @@ main (int   argc,
   g_test_add_func ("/scales/json/refused", test_json_refused);
   g_test_add_func ("/scales/json/limit", test_json_limit);
   g_test_add_func ("/scales/record/carry-forward", test_carry_forward);
+  g_test_add_func ("/scales/record/days", test_days);
 
   return g_test_run ();
 }
