@@ -228,6 +228,7 @@ json_object       *nm_score_records_to_json    (GPtrArray           *records);
 #define NM_SCORE_RECORDS_MAX 10000
 
 GPtrArray         *nm_score_records_copy       (GPtrArray           *records);
+gboolean           nm_score_records_are_valid  (GPtrArray           *records);
 gboolean           nm_score_records_equal      (GPtrArray           *a,
                                                 GPtrArray           *b);
 gboolean           nm_score_record_same_slot   (const NmScoreRecord *a,

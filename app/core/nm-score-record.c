@@ -897,6 +897,14 @@ nm_score_record_from_json (NmJsonCheck      *check,
   return g_steal_pointer (&self);
 }
 
+/* A record's slot as a string: equal for records of one slot. */
+static char *
+slot_key (const NmScoreRecord *self)
+{
+  return g_strdup_printf ("%s|%d|%s|%d", self->date != NULL ? self->date : "",
+                          self->scale, self->region != NULL ? self->region : "", self->rater);
+}
+
 /**
  * nm_score_records_from_json:
  * @array: an array of score records ("scores")
@@ -909,6 +917,7 @@ nm_score_records_from_json (NmJsonCheck      *check,
                             const NmJsonNode *array)
 {
   g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) slots = NULL;
 
   g_return_val_if_fail (check != NULL && array != NULL, NULL);
 
@@ -922,28 +931,59 @@ nm_score_records_from_json (NmJsonCheck      *check,
     }
 
   records = g_ptr_array_new_with_free_func ((GDestroyNotify) nm_score_record_free);
+  slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < array->n; i++)
     {
       gsize mark = nm_json_path_push_index (&check->path, i);
       NmScoreRecord *record = nm_score_record_from_json (check, array->children[i]);
+      gpointer first;
+      char *slot;
 
       if (record == NULL)
         return NULL;
 
-      for (guint j = 0; j < records->len; j++)
-        if (nm_score_record_same_slot (record, records->pdata[j]))
-          {
-            nm_json_fail (check, _("scores[%u] already scores this: one score a day per scale, region and rater"), j);
-            nm_score_record_free (record);
-            return NULL;
-          }
-
       g_ptr_array_add (records, record);
+
+      slot = slot_key (record);
+      if (g_hash_table_lookup_extended (slots, slot, NULL, &first))
+        {
+          g_free (slot);
+          nm_json_fail (check, _("scores[%u] already scores this: one score a day per scale, region and rater"),
+                        GPOINTER_TO_UINT (first));
+          return NULL;
+        }
+      g_hash_table_insert (slots, slot, GUINT_TO_POINTER (i));
+
       nm_json_path_pop (&check->path, mark);
     }
 
   return g_steal_pointer (&records);
+}
+
+/**
+ * nm_score_records_are_valid:
+ * @records: (nullable) (element-type NmScoreRecord): a list
+ *
+ * Returns: whether a file can hold @records: at most %NM_SCORE_RECORDS_MAX,
+ *   at most one per slot
+ */
+gboolean
+nm_score_records_are_valid (GPtrArray *records)
+{
+  g_autoptr(GHashTable) slots = NULL;
+
+  if (records == NULL)
+    return TRUE;
+  if (records->len > NM_SCORE_RECORDS_MAX)
+    return FALSE;
+
+  slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < records->len; i++)
+    if (!g_hash_table_add (slots, slot_key (records->pdata[i])))
+      return FALSE;
+
+  return TRUE;
 }
 
 /* Whether @a and @b score the same thing, on any day. */

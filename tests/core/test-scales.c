@@ -864,6 +864,14 @@ test_days (void)
   g_assert_cmpuint (all->len, ==, 9);
   on = nm_score_records_on (all, "2026-12-20");
   g_assert_cmpuint (on->len, ==, 0);
+
+  /* What a file can hold: one record per slot */
+  g_assert_true (nm_score_records_are_valid (all));
+  g_assert_true (nm_score_records_are_valid (NULL));
+  g_ptr_array_add (all, nm_score_record_copy (all->pdata[3]));
+  g_assert_false (nm_score_records_are_valid (all));
+  nm_score_record_set_date (all->pdata[all->len - 1], "2027-03-01");
+  g_assert_true (nm_score_records_are_valid (all));
 }
 
 int
