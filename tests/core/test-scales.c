@@ -15,6 +15,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "nm-consultation.h"
+#include "nm-file.h"
 #include "nm-finding.h"
 #include "nm-scales.h"
 #include "nm-vocab.h"
@@ -874,6 +876,163 @@ test_days (void)
   g_assert_true (nm_score_records_are_valid (all));
 }
 
+/* The consultation file (docs/file-format.md, "Scores"), in the file's
+ * own layout: the deepest records (counts, regions) are at the format's
+ * 5 levels, which the loader enforces. */
+static const char scored_file[] =
+  "{\n"
+  "  \"format\": \"needlemap-consultation\",\n"
+  "  \"version\": 1,\n"
+  "  \"client\": {\n"
+  "    \"fitzpatrick\": 3\n"
+  "  },\n"
+  "  \"screening\": {},\n"
+  "  \"findings\": [],\n"
+  "  \"plan\": {},\n"
+  "  \"sessions\": [\n"
+  "    {\n"
+  "      \"date\": \"2026-12-01\",\n"
+  "      \"done\": true,\n"
+  "      \"depth_mm\": {}\n"
+  "    }\n"
+  "  ],\n"
+  "  \"scores\": [\n"
+  "    {\n"
+  "      \"scale\": \"goodman-baron-quantitative\",\n"
+  "      \"value\": 6,\n"
+  "      \"counts\": {\n"
+  "        \"cheek-left\": {\n"
+  "          \"keloidal-cm2\": 2.5\n"
+  "        }\n"
+  "      }\n"
+  "    },\n"
+  "    {\n"
+  "      \"scale\": \"glogau\",\n"
+  "      \"grade\": \"II\"\n"
+  "    },\n"
+  "    {\n"
+  "      \"scale\": \"mmasi\",\n"
+  "      \"date\": \"2026-12-01\",\n"
+  "      \"value\": 0.1,\n"
+  "      \"regions\": {\n"
+  "        \"forehead\": {\n"
+  "          \"area\": 0,\n"
+  "          \"darkness\": 0\n"
+  "        },\n"
+  "        \"cheek-right\": {\n"
+  "          \"area\": 0,\n"
+  "          \"darkness\": 0\n"
+  "        },\n"
+  "        \"cheek-left\": {\n"
+  "          \"area\": 0,\n"
+  "          \"darkness\": 0\n"
+  "        },\n"
+  "        \"chin\": {\n"
+  "          \"area\": 1,\n"
+  "          \"darkness\": 1,\n"
+  "          \"overridden\": true\n"
+  "        }\n"
+  "      }\n"
+  "    },\n"
+  "    {\n"
+  "      \"scale\": \"gais\",\n"
+  "      \"date\": \"2026-12-01\",\n"
+  "      \"rater\": \"client\",\n"
+  "      \"grade\": \"improved\"\n"
+  "    }\n"
+  "  ]\n"
+  "}\n";
+
+static void
+test_file (void)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (scored_file, strlen (scored_file));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NmConsultation) c = nm_file_load_bytes (bytes, &error);
+  g_autoptr(GBytes) written = NULL;
+  g_autoptr(GPtrArray) visit = NULL;
+  g_autoptr(GPtrArray) rescored = NULL;
+  GPtrArray *scores;
+
+  g_assert_no_error (error);
+  scores = nm_consultation_get_scores (c);
+  g_assert_cmpuint (scores->len, ==, 4);
+  g_assert_cmpfloat (nm_score_record_get_value (scores->pdata[0]), ==, 6);
+  g_assert_cmpfloat (nm_score_record_get_value (scores->pdata[2]), ==, 0.1);
+  visit = nm_score_records_on (scores, "2026-12-01");
+  g_assert_cmpuint (visit->len, ==, 2);
+  g_assert_false (nm_consultation_can_undo (c));
+
+  /* Written back byte for byte */
+  written = nm_file_serialize (c);
+  g_assert_cmpmem (g_bytes_get_data (written, NULL), g_bytes_get_size (written),
+                   scored_file, strlen (scored_file));
+
+  /* Re-scoring a visit is an edit that can be undone; the same scores are none */
+  rescored = nm_score_records_set_day (scores, "2026-12-01", NULL);
+  nm_consultation_set_scores (c, rescored);
+  g_assert_cmpuint (nm_consultation_get_scores (c)->len, ==, 2);
+  g_assert_true (nm_consultation_can_undo (c));
+  g_assert_true (nm_consultation_undo (c));
+  g_assert_cmpuint (nm_consultation_get_scores (c)->len, ==, 4);
+  g_assert_false (nm_consultation_can_undo (c));
+  {
+    g_autoptr(GPtrArray) same = nm_score_records_copy (nm_consultation_get_scores (c));
+
+    nm_consultation_set_scores (c, same);
+    g_assert_false (nm_consultation_can_undo (c));
+  }
+
+  /* A snapshot has the scores too (the progress report reads one) */
+  {
+    g_autoptr(NmConsultation) snapshot = nm_consultation_snapshot (c);
+
+    g_assert_true (nm_score_records_equal (nm_consultation_get_scores (snapshot),
+                                           nm_consultation_get_scores (c)));
+  }
+
+  /* Without scores, no key is written */
+  nm_consultation_set_scores (c, NULL);
+  g_clear_pointer (&written, g_bytes_unref);
+  written = nm_file_serialize (c);
+  g_assert_null (g_strstr_len (g_bytes_get_data (written, NULL), g_bytes_get_size (written), "scores"));
+}
+
+static void
+test_file_refused (void)
+{
+  const struct { const char *from, *to, *message; } cases[] = {
+    { "\"grade\": \"improved\"", "\"grade\": \"better\"",
+      "scores[3].grade: “better” is not a grade of gais" },
+    { "\"value\": 6,", "\"value\": 7,",
+      "scores[0].value: 7 is not the score of its inputs, 6" },
+    { "\"scale\": \"glogau\",", "\"scale\": \"glogau\", \"region\": \"chin\",",
+      "scores[1].region: glogau has no “region”" },
+    { "\"scale\": \"gais\",\n      \"date\": \"2026-12-01\",",
+      "\"scale\": \"mmasi\",\n      \"date\": \"2026-12-01\",",
+      "scores[3].rater: mmasi has no “rater”" },
+    /* a session's own list would be too deep for every version */
+    { "\"depth_mm\": {}", "\"depth_mm\": {}, \"scores\": [{\"scale\": \"mmasi\", \"regions\": {\"chin\": {}}}]",
+      "nesting deeper than 5 levels" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) text = g_string_new (scored_file);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NmConsultation) c = NULL;
+
+      g_assert_cmpuint (g_string_replace (text, cases[i].from, cases[i].to, 1), ==, 1);
+      bytes = g_bytes_new (text->str, text->len);
+      c = nm_file_load_bytes (bytes, &error);
+      g_assert_null (c);
+      g_assert_nonnull (error);
+      if (strstr (error->message, cases[i].message) == NULL)
+        g_error ("case %u: “%s” does not hold “%s”", i, error->message, cases[i].message);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -897,6 +1056,8 @@ main (int   argc,
   g_test_add_func ("/scales/json/limit", test_json_limit);
   g_test_add_func ("/scales/record/carry-forward", test_carry_forward);
   g_test_add_func ("/scales/record/days", test_days);
+  g_test_add_func ("/scales/file/round-trip", test_file);
+  g_test_add_func ("/scales/file/refused", test_file_refused);
 
   return g_test_run ();
 }
