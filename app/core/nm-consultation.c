@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "nm-consultation-private.h"
+#include "nm-scales.h"
 #include "nm-vocab.h"
 
 /* The consultation owns its findings and sessions and one undo history.
@@ -43,6 +44,7 @@ struct _NmConsultation
   char       **acknowledgements; /* one per screening item; NULL when none */
   GListStore  *findings;
   GListStore  *sessions;
+  GPtrArray   *scores;           /* NmScoreRecord of every visit, never changed in place; or NULL */
   json_object *extra[NM_N_EXTRAS];
 
   NmHistory   *history;
@@ -64,6 +66,7 @@ enum {
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
   PROP_MODIFIED,
+  PROP_SCORES,
   N_PROPS
 };
 
@@ -416,6 +419,7 @@ nm_consultation_finalize (GObject *object)
   g_clear_pointer (&self->acknowledgements, g_free);
   for (guint i = 0; i < NM_N_EXTRAS; i++)
     g_clear_pointer (&self->extra[i], json_object_put);
+  g_clear_pointer (&self->scores, g_ptr_array_unref);
 
   G_OBJECT_CLASS (nm_consultation_parent_class)->finalize (object);
 }
@@ -478,6 +482,10 @@ nm_consultation_get_property (GObject    *object,
       g_value_set_boolean (value, nm_consultation_get_modified (self));
       break;
 
+    case PROP_SCORES:
+      g_value_set_boxed (value, self->scores);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -527,6 +535,10 @@ nm_consultation_set_property (GObject      *object,
 
     case PROP_DEVICE_STEP_MM:
       nm_consultation_set_device_step_mm (self, g_value_get_double (value));
+      break;
+
+    case PROP_SCORES:
+      nm_consultation_set_scores (self, g_value_get_boxed (value));
       break;
 
     default:
@@ -581,6 +593,9 @@ nm_consultation_class_init (NmConsultationClass *klass)
   properties[PROP_MODIFIED] =
     g_param_spec_boolean ("modified", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCORES] =
+    g_param_spec_boxed ("scores", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -651,6 +666,8 @@ nm_consultation_snapshot (NmConsultation *self)
   copy->calendar_uid = g_strdup (self->calendar_uid);
   copy->device_max_mm = self->device_max_mm;
   copy->device_step_mm = self->device_step_mm;
+  if (self->scores != NULL)
+    copy->scores = g_ptr_array_ref (self->scores);
   for (i = 0; i < nm_vocab_n_screening (); i++)
     {
       copy->screening[i] = self->screening[i];
@@ -1599,4 +1616,46 @@ nm_age_on (const GDate *born,
        g_date_get_day (on) < g_date_get_day (born)))
     age--;
   return age;
+}
+
+/**
+ * nm_consultation_get_scores:
+ * @self: a #NmConsultation
+ *
+ * Returns: (transfer none) (nullable) (element-type NmScoreRecord): every
+ *   score of the course (issue 16): the baseline (records without a date)
+ *   and each visit's (nm_score_records_on()); do not change it
+ */
+GPtrArray *
+nm_consultation_get_scores (NmConsultation *self)
+{
+  g_return_val_if_fail (NM_IS_CONSULTATION (self), NULL);
+
+  return self->scores;
+}
+
+/**
+ * nm_consultation_set_scores:
+ * @self: a #NmConsultation
+ * @scores: (nullable) (element-type NmScoreRecord): every score, at most
+ *   one per slot (nm_score_record_same_slot()) and at most
+ *   %NM_SCORE_RECORDS_MAX, as a file can hold them; copied.  To re-score a
+ *   visit, give nm_score_records_set_day() of the current list.
+ */
+void
+nm_consultation_set_scores (NmConsultation *self,
+                            GPtrArray      *scores)
+{
+  g_auto(GValue) old_value = G_VALUE_INIT;
+
+  g_return_if_fail (NM_IS_CONSULTATION (self));
+  g_return_if_fail (nm_score_records_are_valid (scores));
+
+  if (nm_score_records_equal (self->scores, scores))
+    return;
+
+  save_old (self, PROP_SCORES, &old_value);
+  g_clear_pointer (&self->scores, g_ptr_array_unref);
+  self->scores = nm_score_records_copy (scores);
+  record (self, PROP_SCORES, &old_value);
 }

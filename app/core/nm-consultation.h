@@ -115,6 +115,12 @@ void            nm_consultation_set_acknowledgement  (NmConsultation *self,
                                                       const char     *item_id,
                                                       const char     *rationale);
 
+/* Scores of the course: the baseline and every visit's (issue 16;
+ * element-type NmScoreRecord) */
+GPtrArray      *nm_consultation_get_scores           (NmConsultation *self);
+void            nm_consultation_set_scores           (NmConsultation *self,
+                                                      GPtrArray      *scores);
+
 /* Session log */
 GListModel     *nm_consultation_get_sessions         (NmConsultation *self);
 guint           nm_consultation_get_n_sessions       (NmConsultation *self);

@@ -23,6 +23,7 @@
 #include "nm-file-private.h"
 #include "nm-gs1.h"
 #include "nm-json-reader.h"
+#include "nm-scales.h"
 #include "nm-vocab.h"
 
 /* Reading a consultation file: bytes → consultation, whole or not at all.
@@ -809,6 +810,21 @@ load_session (Loader           *l,
   return g_steal_pointer (&session);
 }
 
+/* The scores of the course (docs/file-format.md, "Scores"). */
+static gboolean
+load_scores (Loader           *l,
+             NmConsultation   *c,
+             const NmJsonNode *scores)
+{
+  g_autoptr(GPtrArray) records = nm_score_records_from_json (&l->check, scores);
+
+  if (records == NULL)
+    return FALSE;
+
+  nm_consultation_set_scores (c, records);
+  return TRUE;
+}
+
 static gboolean
 load_sessions (Loader           *l,
                NmConsultation   *c,
@@ -935,6 +951,8 @@ _nm_file_load_tree (const NmJsonNode  *root,
         ok = load_plan (l, c, item);
       else if (strcmp (key, "sessions") == 0)
         ok = load_sessions (l, c, item);
+      else if (strcmp (key, "scores") == 0)
+        ok = load_scores (l, c, item);
       else
         ok = keep_unknown (l, &extra, key, item);
 

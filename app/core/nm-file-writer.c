@@ -20,6 +20,7 @@
 #include "nm-file.h"
 #include "nm-file-private.h"
 #include "nm-json-reader.h"
+#include "nm-scales.h"
 #include "nm-vocab.h"
 
 /* Writing a consultation file: consultation → bytes, keys in the spec's
@@ -424,6 +425,24 @@ write_sessions (GString        *out,
   write_close (out, n == 0, 1, ']');
 }
 
+/* The scores of the course (docs/file-format.md, "Scores"), when there is
+ * a list. */
+static void
+write_scores (GString   *out,
+              gboolean  *first,
+              GPtrArray *scores)
+{
+  json_object *array;
+
+  if (scores == NULL)
+    return;
+
+  array = nm_score_records_to_json (scores);
+  write_key (out, first, 1, "scores");
+  write_json (out, array, 1);
+  json_object_put (array);
+}
+
 /**
  * nm_file_serialize:
  * @self: a #NmConsultation
@@ -460,6 +479,7 @@ nm_file_serialize (NmConsultation *self)
   write_plan (out, self);
   write_key (out, &first, 1, "sessions");
   write_sessions (out, self);
+  write_scores (out, &first, nm_consultation_get_scores (self));
   write_extra_members (out, &first, 1, _nm_consultation_get_extra (self, NM_EXTRA_TOP));
   g_string_append (out, "\n}\n");
 
