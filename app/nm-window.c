@@ -691,7 +691,7 @@ _nm_window_show_error (NmWindow   *self,
 {
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1058,10 +1058,10 @@ nm_window_ask_overwrite (NmWindow *self)
 {
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Changed by Another Program"),
-                                   _("The file was changed by another program after it was opened here. "
-                                     "Saving over it replaces those changes; loading their version "
-                                     "throws away the changes made here; saving a copy keeps both."));
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), _("Changed by Another Program"),
+                                  _("The file was changed by another program after it was opened here. "
+                                    "Saving over it replaces those changes; loading their version "
+                                    "throws away the changes made here; saving a copy keeps both."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "reload", _("_Load Their Version"),
@@ -1118,7 +1118,7 @@ nm_window_offer_copy (NmWindow     *self,
   else
     return FALSE;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "save-as", _("_Save a Copy…"),
@@ -1585,7 +1585,7 @@ nm_window_close_request (GtkWindow *window)
    * with several windows open, the practitioner knows which one asks. */
   body = g_strdup_printf (_("“%s” has changes that are not saved. Changes that you do not save are lost."),
                           adw_window_title_get_title (self->window_title));
-  dialog = adw_message_dialog_new (window, _("Save Changes?"), body);
+  dialog = nm_message_dialog_new (window, _("Save Changes?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),
@@ -1651,9 +1651,9 @@ on_changed_bar_response_cb (NmWindow   *self,
   /* unsaved work is never thrown away unasked */
   if (nm_document_get_modified (self->document))
     {
-      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard Your Changes?"),
-                                                  _("Loading the other program's version throws away the "
-                                                    "changes made here that are not saved."));
+      GtkWidget *dialog = nm_message_dialog_new (GTK_WINDOW (self), _("Discard Your Changes?"),
+                                                 _("Loading the other program's version throws away the "
+                                                   "changes made here that are not saved."));
 
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                         "cancel", _("_Cancel"),

@@ -21,6 +21,7 @@
 
 #include "nm-client-panel.h"
 #include "nm-file.h"
+#include "nm-message-dialog.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
 #include "nm-spin-guard.h"
@@ -1227,7 +1228,7 @@ log_dialog (NmScheduleView *self,
             const char     *body)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  GtkWidget *dialog = nm_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
 
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_log_response_cb), self, 0);

@@ -2588,6 +2588,70 @@ test_window_log_session_once_a_day (void)
   window_test_destroy (window);
 }
 
+/* A dialog can outlive the window it was over: the click that answers it
+ * holds it while its response destroys that window (Log in the form after
+ * "Record Anyway", Discard in "Save Changes?" at quit). Letting go of the
+ * dialog afterwards must not touch the window that is gone (GTK let go of
+ * its transient parent then: "instance with invalid (NULL) class pointer",
+ * "g_signal_handlers_disconnect_matched: assertion failed"). Criticals are
+ * fatal here. */
+static void
+test_window_dialog_outlives_parent (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "outlive.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmScheduleView *schedule;
+  NmSessionForm *form;
+  AdwMessageDialog *dialog;
+  GtkSpinButton *spin;
+  gpointer gone;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+
+  /* the form, deeper than planned, recorded anyway */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  form = shown_session_form ();
+  g_assert_nonnull (form);
+  spin = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (form), is_spin_for_region, "cheek-left"));
+  gtk_spin_button_set_value (spin, 2.0);
+  g_assert_false (nm_session_form_accept (form));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (form));
+  gone = form;
+  g_object_add_weak_pointer (G_OBJECT (form), &gone);
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, "record");
+  test_wait_drain ();
+  g_assert_null (gone);   /* the form went while its dialog was held */
+  g_assert_null (shown_session_form ());
+  g_object_unref (dialog);
+  test_wait_drain ();
+
+  /* Save Changes? Discard: the window goes while its dialog is held */
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
+  gone = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  test_wait_drain ();
+  g_assert_null (gone);
+  g_object_unref (dialog);
+  test_wait_drain ();
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static gboolean
 is_stack_with (GtkWidget     *widget,
                gconstpointer  child_name)
@@ -2761,6 +2825,7 @@ main (int   argc,
   g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
   g_test_add_func ("/window/log-session-full", test_window_log_session_full);
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
+  g_test_add_func ("/window/dialog-outlives-parent", test_window_dialog_outlives_parent);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
