@@ -682,6 +682,10 @@ nm_consultation_snapshot (NmConsultation *self)
       nm_session_set_done (dup, nm_session_get_done (session));
       nm_session_set_notes (dup, nm_session_get_notes (session));
       nm_session_set_device (dup, nm_session_get_device (session));
+      /* the appointment's time: a calendar exported from the window is
+       * timed as the command line's is */
+      nm_session_set_time (dup, nm_session_get_time (session));
+      nm_session_set_duration_min (dup, nm_session_get_duration_min (session));
       for (guint j = 0; regions[j] != NULL; j++)
         {
           double mm;

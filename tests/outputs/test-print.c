@@ -133,6 +133,52 @@ test_window_calendar_id (void)
   g_unlink (path);
 }
 
+/* Issue 14: the calendar exported from the window (on its worker, from a
+ * copy of the consultation) writes an appointment's time and length as
+ * the command line does, not an all-day event. */
+static void
+test_window_calendar_times (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "needlemap-test-window-times.ics", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(NmSession) booked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ics = NULL;
+  g_autofree char *direct = NULL;
+  g_autofree char *start = NULL;
+  const NmPlanSeries *series = nm_plan_get_series (plan, 0);
+  gboolean done = FALSE;
+  GDate today;
+  char iso[16];
+
+  g_assert_cmpuint (series->n_dates, >=, 2);
+  g_snprintf (iso, sizeof iso, "%04d-%02d-%02d", g_date_get_year (&series->dates[1]),
+              g_date_get_month (&series->dates[1]), g_date_get_day (&series->dates[1]));
+  booked = nm_session_new (iso);
+  nm_session_set_time (booked, "09:05");
+  nm_session_set_duration_min (booked, 45);
+  nm_consultation_add_session (consultation, booked);
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  start = g_strdup_printf ("\r\nDTSTART:%.4s%.2s%.2sT090500\r\nDURATION:PT45M\r\n", iso, iso + 5, iso + 8);
+
+  /* as the command line builds it */
+  direct = nm_ics_build (consultation, plan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (direct, start));
+
+  /* as the window exports it */
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 20, G_DATE_NOVEMBER, 2026);
+  nm_export_async (NM_EXPORT_ICS, consultation, plan, NULL, &today, out, NULL, NULL, on_exported_cb, &done);
+  test_wait_until (test_wait_is_set, &done, "the calendar export");
+  g_assert_true (g_file_get_contents (path, &ics, NULL, NULL));
+  g_assert_nonnull (strstr (ics, start));
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -141,6 +187,7 @@ main (int   argc,
 
   g_test_add_func ("/outputs/print/pipeline", test_print_pipeline);
   g_test_add_func ("/outputs/print/window-calendar-id", test_window_calendar_id);
+  g_test_add_func ("/outputs/print/window-calendar-times", test_window_calendar_times);
 
   return g_test_run ();
 }
