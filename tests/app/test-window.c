@@ -2652,6 +2652,68 @@ test_window_dialog_outlives_parent (void)
   g_rmdir (dir);
 }
 
+static void
+collect_rows_starting (GtkWidget  *widget,
+                       const char *prefix,
+                       GPtrArray  *found)
+{
+  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_visible (widget) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), prefix))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_rows_starting (child, prefix, found);
+}
+
+/* The Plan panel gives a warning the plan repeats for each region (the
+ * risk of pigmentation on darker skin) once, naming the regions. */
+static void
+test_window_plan_warnings_grouped (void)
+{
+  NmWindow *window = new_window ();
+  static const char *regions[] = { "forehead", "nose", "chin" };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  NmConsultation *consultation;
+  GtkWidget *panel;
+  const char *subtitle;
+  guint n_pih = 0;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  nm_consultation_set_fitzpatrick (consultation, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    {
+      g_autoptr(NmFinding) finding = nm_finding_new (regions[i], "fine-lines", 2);
+
+      nm_consultation_add_finding (consultation, finding);
+    }
+  test_wait_drain ();
+  for (guint i = 0; i < nm_plan_get_n_warnings (nm_window_get_plan (window)); i++)
+    if (g_strcmp0 (nm_plan_get_warning (nm_window_get_plan (window), i)->id, "pih-risk") == 0)
+      n_pih++;
+  g_assert_cmpuint (n_pih, ==, G_N_ELEMENTS (regions));   /* the plan: one per region */
+
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_PLAN_PANEL);
+  collect_rows_starting (panel, "Skin type V:", rows);
+  g_assert_cmpuint (rows->len, ==, 1);                    /* the panel: one row */
+  subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, 0));
+  g_assert_nonnull (strstr (subtitle, "3 regions: "));
+  g_assert_nonnull (strstr (subtitle, "Forehead"));
+  g_assert_nonnull (strstr (subtitle, "Nose"));
+  g_assert_nonnull (strstr (subtitle, "Chin"));
+
+  /* one region left: named alone */
+  nm_consultation_remove_finding (consultation, nm_consultation_get_finding (consultation, 0));
+  nm_consultation_remove_finding (consultation, nm_consultation_get_finding (consultation, 0));
+  test_wait_drain ();
+  g_ptr_array_set_size (rows, 0);
+  collect_rows_starting (panel, "Skin type V:", rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)), ==, "Chin");
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+}
+
 static gboolean
 is_stack_with (GtkWidget     *widget,
                gconstpointer  child_name)
@@ -2826,6 +2888,7 @@ main (int   argc,
   g_test_add_func ("/window/log-session-full", test_window_log_session_full);
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
   g_test_add_func ("/window/dialog-outlives-parent", test_window_dialog_outlives_parent);
+  g_test_add_func ("/window/plan-warnings-grouped", test_window_plan_warnings_grouped);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
