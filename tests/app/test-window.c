@@ -919,7 +919,7 @@ test_window_typing_is_not_lost (void)
   /* The same in a session's notes, in the session log. */
   {
     GtkWidget *schedule = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW);
-    GtkEditable *session_notes;
+    GtkTextView *session_notes;
     NmSession *session;
 
     g_assert_nonnull (schedule);
@@ -927,11 +927,12 @@ test_window_typing_is_not_lost (void)
     answer_all (nm_window_get_consultation (window), NM_ANSWER_NO, NULL);
     session = log_session (NM_SCHEDULE_VIEW (schedule));
     g_assert_nonnull (session);
-    session_notes = GTK_EDITABLE (find_widget (schedule, is_entry_row_titled, "Notes"));
+    session_notes = GTK_TEXT_VIEW (find_widget_of_type (schedule, GTK_TYPE_TEXT_VIEW));
     g_assert_nonnull (session_notes);
     gtk_widget_grab_focus (GTK_WIDGET (session_notes));
-    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)));
-    gtk_editable_set_text (session_notes, "numbing cream 20 min");
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)) ||
+                   gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (session_notes));
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (session_notes), "numbing cream 20 min", -1);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
     window_test_wait_idle (window);
     g_clear_pointer (&contents, g_free);
@@ -2714,6 +2715,99 @@ test_window_plan_warnings_grouped (void)
   window_test_destroy (window);
 }
 
+static NmSession *
+row_session_of (GtkWidget *widget)
+{
+  return g_object_get_data (G_OBJECT (widget), "nm-session");
+}
+
+static gboolean
+is_session_row_of (GtkWidget     *widget,
+                   gconstpointer  session)
+{
+  return ADW_IS_EXPANDER_ROW (widget) && row_session_of (widget) == session;
+}
+
+static gboolean
+is_text_view (GtkWidget     *widget,
+              gconstpointer  unused)
+{
+  return GTK_IS_TEXT_VIEW (widget);
+}
+
+/* A logged session's notes show in its row over several lines, as typed
+ * (a line break kept, long lines wrapped), and are edited there: applied
+ * when the focus leaves them, one undo step. */
+static void
+test_window_session_notes_lines (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "notes.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmConsultation *consultation;
+  NmScheduleView *schedule;
+  NmSession *session;
+  GtkTextView *view;
+  g_autofree char *shown = NULL;
+  GtkWidget *date;
+  guint steps;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  session = nm_consultation_get_session (consultation, 0);
+  nm_session_set_notes (session, "numbing cream 20 min\nslight redness, settled within the hour, "
+                                 "client asked about the next session and the sun");
+  test_wait_drain ();
+
+  /* the row, opened: the notes over several lines */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  accept_session_form ();
+  view = GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (schedule), GTK_TYPE_TEXT_VIEW));
+  if (view == NULL || row_session_of (GTK_WIDGET (view)) != session)
+    {
+      GtkWidget *row = find_widget (GTK_WIDGET (schedule), is_session_row_of, session);
+
+      g_assert_nonnull (row);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      view = GTK_TEXT_VIEW (find_widget (row, is_text_view, NULL));
+    }
+  g_assert_nonnull (view);
+  g_assert_true (gtk_text_view_get_wrap_mode (view) != GTK_WRAP_NONE);
+  shown = text_view_text (view);
+  g_assert_cmpstr (shown, ==, nm_session_get_notes (session));
+  g_assert_null (find_widget (GTK_WIDGET (schedule), is_entry_row_titled, "Notes"));
+
+  /* typed over two lines, then the focus moves on: one undo step */
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "line one\nline two", -1);
+  g_assert_cmpstr (nm_session_get_notes (session), !=, "line one\nline two");
+  date = find_widget (GTK_WIDGET (schedule), is_entry_row_titled, "Date");
+  g_assert_nonnull (date);
+  gtk_widget_grab_focus (date);
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "line one\nline two");
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+
+  /* undone: the row shows the notes as they were */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  test_wait_drain ();
+  view = GTK_TEXT_VIEW (find_widget (find_widget (GTK_WIDGET (schedule), is_session_row_of, session),
+                                     is_text_view, NULL));
+  g_clear_pointer (&shown, g_free);
+  shown = text_view_text (view);
+  g_assert_nonnull (strstr (shown, "numbing cream 20 min\nslight redness"));
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static gboolean
 is_stack_with (GtkWidget     *widget,
                gconstpointer  child_name)
@@ -2889,6 +2983,7 @@ main (int   argc,
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
   g_test_add_func ("/window/dialog-outlives-parent", test_window_dialog_outlives_parent);
   g_test_add_func ("/window/plan-warnings-grouped", test_window_plan_warnings_grouped);
+  g_test_add_func ("/window/session-notes-lines", test_window_session_notes_lines);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
