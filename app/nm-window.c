@@ -908,6 +908,68 @@ consultation_filter (void)
   return filter;
 }
 
+/* The folder the file dialogs open in: the current file's, else the last
+ * one a dialog chose in this run, else Documents (else home), never the
+ * process's working directory. The last folder is kept in memory only: a
+ * folder's name can name a client, so it is not written to the settings. */
+static GFile *last_dialog_folder;
+
+/**
+ * nm_window_dup_dialog_folder:
+ * @self: (nullable): the window the dialog is for
+ *
+ * Returns: (transfer full): the folder a file dialog of @self opens in
+ */
+GFile *
+nm_window_dup_dialog_folder (NmWindow *self)
+{
+  GFile *file = self != NULL ? nm_window_get_file (self) : NULL;
+  GFile *parent = file != NULL ? g_file_get_parent (file) : NULL;
+  const char *documents;
+
+  if (parent != NULL)
+    return parent;
+  if (last_dialog_folder != NULL)
+    return g_object_ref (last_dialog_folder);
+  documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  if (documents != NULL && g_file_test (documents, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (documents);
+  return g_file_new_for_path (g_get_home_dir ());
+}
+
+/**
+ * nm_window_remember_dialog_folder:
+ * @chosen: (nullable): a file a dialog chose
+ *
+ * The next dialog of a window with no file opens in @chosen's folder.
+ */
+void
+nm_window_remember_dialog_folder (GFile *chosen)
+{
+  GFile *parent = chosen != NULL ? g_file_get_parent (chosen) : NULL;
+
+  if (parent == NULL)
+    return;
+  g_clear_object (&last_dialog_folder);
+  last_dialog_folder = parent;
+}
+
+/**
+ * nm_window_set_dialog_folder:
+ * @self: (nullable): the window the dialog is for
+ * @chooser: its file chooser, before it is shown
+ *
+ * Opens @chooser in nm_window_dup_dialog_folder().
+ */
+void
+nm_window_set_dialog_folder (NmWindow       *self,
+                             GtkFileChooser *chooser)
+{
+  g_autoptr(GFile) folder = nm_window_dup_dialog_folder (self);
+
+  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
+
 static void
 on_open_response_cb (GtkNativeDialog *native,
                      int              response,
@@ -919,6 +981,7 @@ on_open_response_cb (GtkNativeDialog *native,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
+      nm_window_remember_dialog_folder (file);
       if (file != NULL)
         nm_window_open_file (self, file);
     }
@@ -938,6 +1001,7 @@ nm_window_open_action (GtkWidget  *widget,
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  nm_window_set_dialog_folder (self, GTK_FILE_CHOOSER (native));
   g_signal_connect (native, "response", G_CALLBACK (on_open_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
@@ -1142,6 +1206,7 @@ on_save_response_cb (GtkNativeDialog *native,
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  nm_window_remember_dialog_folder (file);
   if (file != NULL)
     nm_window_save_async (self, file, NULL, on_saved_cb, NULL);
   else
@@ -1192,6 +1257,7 @@ nm_window_save_as (NmWindow *self)
 
       /* No client name in the suggested file name: it shows in file lists. */
       suggestion = g_date_time_format (now, _("Consultation %Y-%m-%d.needlemap"));
+      nm_window_set_dialog_folder (self, GTK_FILE_CHOOSER (native));
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggestion);
     }
 

@@ -2808,6 +2808,93 @@ test_window_session_notes_lines (void)
   g_rmdir (dir);
 }
 
+/* The file dialog the window shows (GtkFileChooserNative falls back to a
+ * GtkFileChooserDialog here): its folder, and then it is cancelled. */
+static GFile *
+dialog_folder_after (NmWindow   *window,
+                     const char *action)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+  GFile *folder;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (toplevel))
+        dialog = GTK_WIDGET (toplevel);
+    }
+  g_assert_nonnull (dialog);
+  test_wait_drain ();
+  folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (dialog));
+  g_assert_nonnull (folder);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  test_wait_drain ();
+  return folder;
+}
+
+/* File dialogs open in the current file's folder, else the last folder a
+ * dialog chose, else Documents: never the process's working directory. */
+static void
+test_window_dialog_folders (void)
+{
+  NmWindow *window = new_window ();
+  NmWindow *fresh;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *other = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "folder.needlemap", NULL);
+  g_autofree char *elsewhere = g_build_filename (other, "chosen.needlemap", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) chosen = g_file_new_for_path (elsewhere);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) dir_file = g_file_new_for_path (dir);
+  g_autoptr(GFile) other_file = g_file_new_for_path (other);
+  g_autoptr(GFile) cwd_file = g_file_new_for_path (cwd);
+
+  g_assert_false (g_file_equal (dir_file, cwd_file));
+
+  /* with no file and nothing chosen yet: Documents (else home), not the
+   * working directory */
+  folder = nm_window_dup_dialog_folder (window);
+  g_assert_false (g_file_equal (folder, cwd_file));
+  g_clear_object (&folder);
+
+  /* the current file's folder, for Open, Save As and the exports */
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  folder = dialog_folder_after (window, "win.open");
+  g_assert_true (g_file_equal (folder, dir_file));
+  g_clear_object (&folder);
+  folder = dialog_folder_after (window, "win.export-pdf");
+  g_assert_true (g_file_equal (folder, dir_file));
+  g_clear_object (&folder);
+  folder = dialog_folder_after (window, "win.export-ics");
+  g_assert_true (g_file_equal (folder, dir_file));
+  g_clear_object (&folder);
+
+  /* a window with no file: the last folder a dialog chose */
+  nm_window_remember_dialog_folder (chosen);
+  fresh = new_window ();
+  folder = dialog_folder_after (fresh, "win.open");
+  g_assert_true (g_file_equal (folder, other_file));
+  g_clear_object (&folder);
+  /* the window with a file keeps its own */
+  folder = nm_window_dup_dialog_folder (window);
+  g_assert_true (g_file_equal (folder, dir_file));
+
+  window_test_destroy (fresh);
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_rmdir (other);
+}
+
 static gboolean
 is_stack_with (GtkWidget     *widget,
                gconstpointer  child_name)
@@ -2984,6 +3071,7 @@ main (int   argc,
   g_test_add_func ("/window/dialog-outlives-parent", test_window_dialog_outlives_parent);
   g_test_add_func ("/window/plan-warnings-grouped", test_window_plan_warnings_grouped);
   g_test_add_func ("/window/session-notes-lines", test_window_session_notes_lines);
+  g_test_add_func ("/window/dialog-folders", test_window_dialog_folders);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
