@@ -552,6 +552,8 @@ on_document_recovery_error_cb (NmWindow   *self,
   gtk_info_bar_set_revealed (self->recovery_bar, error != NULL);
 }
 
+static void sync_toast_targets (NmWindow *self);
+
 /* Builds the workspace (the map, the schedule and the side panel) when a
  * consultation is first shown: at start-up the window shows the welcome
  * page alone, and its first frame comes sooner without them. */
@@ -593,6 +595,8 @@ nm_window_ensure_workspace (NmWindow *self)
 
   g_signal_connect_object (self->map_view, "notify", G_CALLBACK (on_map_notify_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_builder_get_object (builder, "main_stack"), "notify::visible-child",
+                           G_CALLBACK (sync_toast_targets), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -708,6 +712,43 @@ _nm_window_commit_edits (NmWindow *self)
     }
 }
 
+/* While a drawing tool (Brush, Outline) is on over the map, a toast lets
+ * the pointer through to the map under it: a stroke or an outline started
+ * there is drawn, not swallowed by the toast (Ctrl+Z still undoes what the
+ * toast offers to). With Select, or over the schedule, its buttons work. */
+static void
+sync_toast_targets (NmWindow *self)
+{
+  GtkStack *main_stack;
+  gboolean drawing;
+
+  if (self->main_toast_overlay == NULL || self->map_view == NULL || self->main_switcher == NULL)
+    return;
+  main_stack = gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (self->main_switcher));
+  drawing = nm_map_view_get_tool (self->map_view) != NM_MAP_TOOL_SELECT &&
+            (main_stack == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "map") == 0);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->main_toast_overlay));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "toast") == 0)
+      gtk_widget_set_can_target (child, !drawing);
+}
+
+static gboolean
+sync_toast_targets_idle (gpointer data)
+{
+  sync_toast_targets (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A toast queued behind another is shown when that one goes. */
+static void
+on_toast_dismissed_cb (AdwToast *toast,
+                       NmWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, sync_toast_targets_idle, g_object_ref (self), g_object_unref);
+}
+
 /* A consultation's toasts show under the map or the schedule, not centred
  * on the whole window, where they covered the controls at the end of the
  * rows beside them (a logged session's Remove button) and the side panel. */
@@ -719,7 +760,11 @@ nm_window_add_toast (NmWindow *self,
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "consultation") == 0)
     overlay = self->main_toast_overlay;
+  if (overlay == self->main_toast_overlay)
+    g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (overlay, toast);
+  if (overlay == self->main_toast_overlay)
+    sync_toast_targets (self);
 }
 
 void
@@ -1908,6 +1953,7 @@ on_map_notify_cb (NmWindow   *self,
       NmMapTool tool = nm_map_view_get_tool (map_view);
 
       nm_tag_panel_set_tool (self->tag_panel, tool);
+      sync_toast_targets (self);
       if (tool != NM_MAP_TOOL_SELECT)
         adw_view_stack_set_visible_child_name (self->side_stack, "tag");
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);

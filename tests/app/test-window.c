@@ -3027,6 +3027,63 @@ test_window_fits_small_screen (void)
   window_test_destroy (window);
 }
 
+/* A toast over the map does not swallow what is drawn under it: with the
+ * Outline (or Brush) tool the pointer goes through it to the map; with
+ * Select its buttons take clicks as before. */
+static void
+test_window_toast_lets_drawing_through (void)
+{
+  NmWindow *window = new_window_sized (1024, 600);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "draw.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmMapView *map_view;
+  GtkWidget *toast, *picked;
+  graphene_rect_t bounds;
+  double x, y;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  map_view = nm_window_get_map_view (window);
+  nm_map_view_set_tool (map_view, NM_MAP_TOOL_OUTLINE);
+  nm_consultation_set_practitioner (nm_window_get_consultation (window), "Dr Toast");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  toast = find_widget (GTK_WIDGET (window), is_css_named, "toast");
+  g_assert_nonnull (toast);
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &bounds));
+  x = bounds.origin.x + bounds.size.width / 4;
+  y = bounds.origin.y + bounds.size.height / 2;
+
+  /* the toast is over the map */
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (map_view),
+                                         gtk_widget_get_ancestor (toast, ADW_TYPE_TOAST_OVERLAY)));
+
+  /* drawing: the map gets the pointer */
+  picked = gtk_widget_pick (GTK_WIDGET (window), x, y, GTK_PICK_DEFAULT);
+  g_assert_nonnull (picked);
+  g_assert_true (picked == GTK_WIDGET (map_view) || gtk_widget_is_ancestor (picked, GTK_WIDGET (map_view)));
+
+  /* selecting: the toast does, its buttons work */
+  nm_map_view_set_tool (map_view, NM_MAP_TOOL_SELECT);
+  picked = gtk_widget_pick (GTK_WIDGET (window), x, y, GTK_PICK_DEFAULT);
+  g_assert_true (picked == toast || gtk_widget_is_ancestor (picked, toast));
+
+  /* and back to drawing */
+  nm_map_view_set_tool (map_view, NM_MAP_TOOL_BRUSH);
+  picked = gtk_widget_pick (GTK_WIDGET (window), x, y, GTK_PICK_DEFAULT);
+  g_assert_true (picked == GTK_WIDGET (map_view) || gtk_widget_is_ancestor (picked, GTK_WIDGET (map_view)));
+
+  window_test_destroy (window);
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3075,6 +3132,7 @@ main (int   argc,
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
+  g_test_add_func ("/window/toast-lets-drawing-through", test_window_toast_lets_drawing_through);
 
   return g_test_run ();
 }
