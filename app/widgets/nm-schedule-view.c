@@ -594,6 +594,26 @@ apply_notes (GtkTextView *view)
     nm_session_set_notes (session, notes);
 }
 
+/* Typed or pasted, no more than a file can hold (spec §2), as the other
+ * fields: what goes past the limit is not inserted. */
+static void
+on_notes_inserted_cb (GtkTextBuffer *buffer,
+                      GtkTextIter   *location,
+                      const char    *text,
+                      int            len,
+                      gpointer       user_data)
+{
+  int excess = gtk_text_buffer_get_char_count (buffer) - NM_FILE_MAX_STRING_CHARS;
+  GtkTextIter start;
+
+  if (excess <= 0)
+    return;
+  start = *location;
+  gtk_text_iter_backward_chars (&start, excess);
+  gtk_text_buffer_delete (buffer, &start, location);
+  gtk_widget_error_bell (GTK_WIDGET (user_data));
+}
+
 static void
 on_notes_leave_cb (GtkEventControllerFocus *focus,
                    gpointer                 user_data)
@@ -629,6 +649,8 @@ notes_row (NmSession *session)
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Notes"), -1);
   if (nm_session_get_notes (session) != NULL)
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), nm_session_get_notes (session), -1);
+  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "insert-text",
+                           G_CALLBACK (on_notes_inserted_cb), view, G_CONNECT_AFTER);
   set_session (view, session);
   g_object_set_data (G_OBJECT (view), "nm-field", (gpointer) "notes");
   g_signal_connect (focus, "leave", G_CALLBACK (on_notes_leave_cb), NULL);
