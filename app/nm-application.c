@@ -92,7 +92,7 @@ on_recovery_response_cb (AdwMessageDialog *dialog,
     {
       GtkWidget *message;
 
-      message = adw_message_dialog_new (parent, _("Could Not Restore Unsaved Work"), failures->str);
+      message = nm_message_dialog_new (parent, _("Could Not Restore Unsaved Work"), failures->str);
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (message));
     }
@@ -181,7 +181,7 @@ nm_application_offer_recovery (NmApplication *self,
       g_free (body);
       body = whole;
     }
-  dialog = adw_message_dialog_new (parent, _("Restore Unsaved Work?"), body);
+  dialog = nm_message_dialog_new (parent, _("Restore Unsaved Work?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "discard", _("_Discard"),
                                     "restore", _("_Restore"),

@@ -20,6 +20,7 @@
 #include "nm-export.h"
 #include "nm-file.h"
 #include "nm-planner.h"
+#include "nm-render-schedule.h"
 
 /**
  * nm_export_settings_load:
@@ -228,6 +229,56 @@ nm_export_pdf (NmConsultation      *consultation,
   return bytes != NULL && nm_export_write_atomically (out, bytes, error);
 }
 
+typedef struct
+{
+  NmConsultation *consultation;
+  GArray         *slots;   /* NmScheduleSlot per session of the log */
+} LoggedSessions;
+
+/* The session of the log placed at @series's session @number, as the
+ * schedule places it: a done one first. */
+static NmSession *
+logged_session (guint    series,
+                guint    number,
+                gpointer data)
+{
+  LoggedSessions *logged = data;
+  NmSession *found = NULL;
+
+  for (guint i = 0; i < logged->slots->len; i++)
+    {
+      const NmScheduleSlot *slot = &g_array_index (logged->slots, NmScheduleSlot, i);
+      NmSession *session = nm_consultation_get_session (logged->consultation, i);
+
+      if (slot->series != (int) series || slot->number != number)
+        continue;
+      if (nm_session_get_done (session))
+        return session;
+      if (found == NULL)
+        found = session;
+    }
+  return found;
+}
+
+/* The calendar as the window and the command line write it: a done
+ * session on the day it was done, as the schedule shows it. */
+static char *
+build_ics (NmConsultation      *consultation,
+           NmPlan              *plan,
+           const NmIcsOptions  *options,
+           GError             **error)
+{
+  g_autoptr(GArray) slots = nm_schedule_match_sessions (consultation, plan);
+  LoggedSessions logged = { consultation, slots };
+  NmIcsOptions with_log = { 0 };
+
+  if (options != NULL)
+    with_log = *options;
+  with_log.logged = logged_session;
+  with_log.logged_data = &logged;
+  return nm_ics_build (consultation, plan, &with_log, error);
+}
+
 gboolean
 nm_export_ics (NmConsultation      *consultation,
                NmPlan              *plan,
@@ -240,7 +291,7 @@ nm_export_ics (NmConsultation      *consultation,
 
   g_return_val_if_fail (G_IS_FILE (out), FALSE);
 
-  text = nm_ics_build (consultation, plan, options, error);
+  text = build_ics (consultation, plan, options, error);
   if (text == NULL)
     return FALSE;
   {
@@ -394,7 +445,7 @@ nm_export_ics_command (const char *out_path,
    * never saved by Needlemap 0.3 or later), the events get a random one
    * now, and other UIDs on the next export. Said, not hidden. */
   had_uid = nm_consultation_get_calendar_uid (consultation) != NULL;
-  text = nm_ics_build (consultation, plan, &options, &error);
+  text = build_ics (consultation, plan, &options, &error);
   if (text == NULL)
     {
       g_string_append_printf (err, "needlemap: %s: %s\n", path, error->message);
@@ -478,7 +529,7 @@ export_thread (GTask        *task,
 
     case NM_EXPORT_ICS:
       {
-        NmIcsOptions options = { job->settings.include_client_name, NULL, NULL };
+        NmIcsOptions options = { job->settings.include_client_name, NULL, NULL, NULL, NULL };
 
         if (!nm_export_ics (job->consultation, job->plan, &options, job->out, &error))
           g_task_return_error (task, g_steal_pointer (&error));

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "nm-preferences-window.h"
+#include "nm-window.h"
 
 struct _NmPreferencesWindow
 {
@@ -120,6 +121,7 @@ on_choose_response_cb (GtkNativeDialog *native,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
+      nm_window_remember_dialog_folder (file);
       if (path != NULL)
         g_settings_set_string (data->self->settings, data->key, path);
     }
@@ -143,6 +145,17 @@ choose_file (NmPreferencesWindow *self,
                                         _("_Choose"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  /* the chosen file's folder, else where the file dialogs open */
+  {
+    g_autofree char *current = g_settings_get_string (self->settings, key);
+    g_autoptr(GFile) chosen = current[0] != '\0' ? g_file_new_for_path (current) : NULL;
+    g_autoptr(GFile) folder = chosen != NULL ? g_file_get_parent (chosen) : NULL;
+
+    if (folder != NULL && g_file_query_file_type (folder, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+    else
+      nm_window_set_dialog_folder (NULL, GTK_FILE_CHOOSER (native));
+  }
 
   data = g_new0 (ChooseData, 1);
   data->self = g_object_ref (self);

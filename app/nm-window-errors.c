@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "nm-file.h"
+#include "nm-message-dialog.h"
 #include "nm-window.h"
 
 /* The reader's messages name key paths and byte offsets, which is right
@@ -148,7 +149,7 @@ nm_window_show_open_error (NmWindow     *self,
   g_return_if_fail (error != NULL);
 
   nm_window_describe_open_error (file, error, &heading, &body);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
 
   /* Translators: an expander in an error dialog that shows the technical

@@ -19,6 +19,7 @@
 
 #include "nm-finding.h"
 #include "nm-map-view.h"
+#include "nm-message-dialog.h"
 #include "nm-tag-panel.h"
 #include "nm-vocab.h"
 #include "nm-window-private.h"
@@ -133,7 +134,7 @@ ask_which (NmWindow       *self,
   /* Translators: %s is a region of the body, "Right cheek" */
   body = g_strdup_printf (_("%s has several findings. Choose the one this outline shows."),
                           nm_vocab_region_name (region));
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Which Finding Is Outlined?"), body);
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), _("Which Finding Is Outlined?"), body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
   for (guint i = 0; i < findings->len; i++)
     {

@@ -60,6 +60,7 @@ on_export_response_cb (GtkNativeDialog *native,
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
   g_object_unref (native);
+  nm_window_remember_dialog_folder (file);
   if (file == NULL)
     return;
 
@@ -134,6 +135,7 @@ export_dialog (NmWindow   *self,
       suggestion = g_date_time_format (now, _("Sessions %Y-%m-%d.ics"));
     }
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  nm_window_set_dialog_folder (self, GTK_FILE_CHOOSER (native));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggestion);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_object_set_data (G_OBJECT (native), "nm-export-kind", GINT_TO_POINTER (kind));

@@ -552,6 +552,8 @@ on_document_recovery_error_cb (NmWindow   *self,
   gtk_info_bar_set_revealed (self->recovery_bar, error != NULL);
 }
 
+static void sync_toast_targets (NmWindow *self);
+
 /* Builds the workspace (the map, the schedule and the side panel) when a
  * consultation is first shown: at start-up the window shows the welcome
  * page alone, and its first frame comes sooner without them. */
@@ -593,6 +595,8 @@ nm_window_ensure_workspace (NmWindow *self)
 
   g_signal_connect_object (self->map_view, "notify", G_CALLBACK (on_map_notify_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_builder_get_object (builder, "main_stack"), "notify::visible-child",
+                           G_CALLBACK (sync_toast_targets), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -691,7 +695,7 @@ _nm_window_show_error (NmWindow   *self,
 {
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -708,6 +712,43 @@ _nm_window_commit_edits (NmWindow *self)
     }
 }
 
+/* While a drawing tool (Brush, Outline) is on over the map, a toast lets
+ * the pointer through to the map under it: a stroke or an outline started
+ * there is drawn, not swallowed by the toast (Ctrl+Z still undoes what the
+ * toast offers to). With Select, or over the schedule, its buttons work. */
+static void
+sync_toast_targets (NmWindow *self)
+{
+  GtkStack *main_stack;
+  gboolean drawing;
+
+  if (self->main_toast_overlay == NULL || self->map_view == NULL || self->main_switcher == NULL)
+    return;
+  main_stack = gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (self->main_switcher));
+  drawing = nm_map_view_get_tool (self->map_view) != NM_MAP_TOOL_SELECT &&
+            (main_stack == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (main_stack), "map") == 0);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->main_toast_overlay));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "toast") == 0)
+      gtk_widget_set_can_target (child, !drawing);
+}
+
+static gboolean
+sync_toast_targets_idle (gpointer data)
+{
+  sync_toast_targets (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A toast queued behind another is shown when that one goes. */
+static void
+on_toast_dismissed_cb (AdwToast *toast,
+                       NmWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, sync_toast_targets_idle, g_object_ref (self), g_object_unref);
+}
+
 /* A consultation's toasts show under the map or the schedule, not centred
  * on the whole window, where they covered the controls at the end of the
  * rows beside them (a logged session's Remove button) and the side panel. */
@@ -719,7 +760,11 @@ nm_window_add_toast (NmWindow *self,
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "consultation") == 0)
     overlay = self->main_toast_overlay;
+  if (overlay == self->main_toast_overlay)
+    g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (overlay, toast);
+  if (overlay == self->main_toast_overlay)
+    sync_toast_targets (self);
 }
 
 void
@@ -908,6 +953,68 @@ consultation_filter (void)
   return filter;
 }
 
+/* The folder the file dialogs open in: the current file's, else the last
+ * one a dialog chose in this run, else Documents (else home), never the
+ * process's working directory. The last folder is kept in memory only: a
+ * folder's name can name a client, so it is not written to the settings. */
+static GFile *last_dialog_folder;
+
+/**
+ * nm_window_dup_dialog_folder:
+ * @self: (nullable): the window the dialog is for
+ *
+ * Returns: (transfer full): the folder a file dialog of @self opens in
+ */
+GFile *
+nm_window_dup_dialog_folder (NmWindow *self)
+{
+  GFile *file = self != NULL ? nm_window_get_file (self) : NULL;
+  GFile *parent = file != NULL ? g_file_get_parent (file) : NULL;
+  const char *documents;
+
+  if (parent != NULL)
+    return parent;
+  if (last_dialog_folder != NULL)
+    return g_object_ref (last_dialog_folder);
+  documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  if (documents != NULL && g_file_test (documents, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (documents);
+  return g_file_new_for_path (g_get_home_dir ());
+}
+
+/**
+ * nm_window_remember_dialog_folder:
+ * @chosen: (nullable): a file a dialog chose
+ *
+ * The next dialog of a window with no file opens in @chosen's folder.
+ */
+void
+nm_window_remember_dialog_folder (GFile *chosen)
+{
+  GFile *parent = chosen != NULL ? g_file_get_parent (chosen) : NULL;
+
+  if (parent == NULL)
+    return;
+  g_clear_object (&last_dialog_folder);
+  last_dialog_folder = parent;
+}
+
+/**
+ * nm_window_set_dialog_folder:
+ * @self: (nullable): the window the dialog is for
+ * @chooser: its file chooser, before it is shown
+ *
+ * Opens @chooser in nm_window_dup_dialog_folder().
+ */
+void
+nm_window_set_dialog_folder (NmWindow       *self,
+                             GtkFileChooser *chooser)
+{
+  g_autoptr(GFile) folder = nm_window_dup_dialog_folder (self);
+
+  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
+
 static void
 on_open_response_cb (GtkNativeDialog *native,
                      int              response,
@@ -919,6 +1026,7 @@ on_open_response_cb (GtkNativeDialog *native,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
+      nm_window_remember_dialog_folder (file);
       if (file != NULL)
         nm_window_open_file (self, file);
     }
@@ -938,6 +1046,7 @@ nm_window_open_action (GtkWidget  *widget,
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  nm_window_set_dialog_folder (self, GTK_FILE_CHOOSER (native));
   g_signal_connect (native, "response", G_CALLBACK (on_open_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
@@ -1058,10 +1167,10 @@ nm_window_ask_overwrite (NmWindow *self)
 {
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Changed by Another Program"),
-                                   _("The file was changed by another program after it was opened here. "
-                                     "Saving over it replaces those changes; loading their version "
-                                     "throws away the changes made here; saving a copy keeps both."));
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), _("Changed by Another Program"),
+                                  _("The file was changed by another program after it was opened here. "
+                                    "Saving over it replaces those changes; loading their version "
+                                    "throws away the changes made here; saving a copy keeps both."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "reload", _("_Load Their Version"),
@@ -1118,7 +1227,7 @@ nm_window_offer_copy (NmWindow     *self,
   else
     return FALSE;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  dialog = nm_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "save-as", _("_Save a Copy…"),
@@ -1142,6 +1251,7 @@ on_save_response_cb (GtkNativeDialog *native,
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  nm_window_remember_dialog_folder (file);
   if (file != NULL)
     nm_window_save_async (self, file, NULL, on_saved_cb, NULL);
   else
@@ -1192,6 +1302,7 @@ nm_window_save_as (NmWindow *self)
 
       /* No client name in the suggested file name: it shows in file lists. */
       suggestion = g_date_time_format (now, _("Consultation %Y-%m-%d.needlemap"));
+      nm_window_set_dialog_folder (self, GTK_FILE_CHOOSER (native));
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggestion);
     }
 
@@ -1590,7 +1701,7 @@ nm_window_close_request (GtkWindow *window)
    * with several windows open, the practitioner knows which one asks. */
   body = g_strdup_printf (_("“%s” has changes that are not saved. Changes that you do not save are lost."),
                           adw_window_title_get_title (self->window_title));
-  dialog = adw_message_dialog_new (window, _("Save Changes?"), body);
+  dialog = nm_message_dialog_new (window, _("Save Changes?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),
@@ -1656,9 +1767,9 @@ on_changed_bar_response_cb (NmWindow   *self,
   /* unsaved work is never thrown away unasked */
   if (nm_document_get_modified (self->document))
     {
-      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard Your Changes?"),
-                                                  _("Loading the other program's version throws away the "
-                                                    "changes made here that are not saved."));
+      GtkWidget *dialog = nm_message_dialog_new (GTK_WINDOW (self), _("Discard Your Changes?"),
+                                                 _("Loading the other program's version throws away the "
+                                                   "changes made here that are not saved."));
 
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                         "cancel", _("_Cancel"),
@@ -1847,6 +1958,7 @@ on_map_notify_cb (NmWindow   *self,
       NmMapTool tool = nm_map_view_get_tool (map_view);
 
       nm_tag_panel_set_tool (self->tag_panel, tool);
+      sync_toast_targets (self);
       if (tool != NM_MAP_TOOL_SELECT)
         adw_view_stack_set_visible_child_name (self->side_stack, "tag");
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);

@@ -62,4 +62,9 @@ void            nm_window_show_open_error  (NmWindow       *self,
                                             GFile          *file,
                                             const GError   *error);
 
+GFile          *nm_window_dup_dialog_folder      (NmWindow       *self);
+void            nm_window_remember_dialog_folder (GFile          *chosen);
+void            nm_window_set_dialog_folder      (NmWindow       *self,
+                                                  GtkFileChooser *chooser);
+
 G_END_DECLS

@@ -704,6 +704,10 @@ nm_consultation_snapshot (NmConsultation *self)
       nm_session_set_cartridge_expiry (dup, nm_session_get_cartridge_expiry (session));
       nm_session_set_serum (dup, nm_session_get_serum (session));
       nm_session_set_numbing_cream (dup, nm_session_get_numbing_cream (session));
+      /* the appointment's time: a calendar exported from the window is
+       * timed as the command line's is */
+      nm_session_set_time (dup, nm_session_get_time (session));
+      nm_session_set_duration_min (dup, nm_session_get_duration_min (session));
       for (guint j = 0; regions[j] != NULL; j++)
         {
           double mm;

@@ -337,8 +337,10 @@ describe_session (NmPlan             *plan,
  * @error: return location for an error
  *
  * One VEVENT per planned session of every series: an all-day event on the
- * session's date. The client is named by initials unless
- * @options->include_client_name is set.
+ * session's date (timed when an appointment that day has a time), or on
+ * the day it was done when @options->logged places a done session there.
+ * The client is named by initials unless @options->include_client_name is
+ * set.
  *
  * Returns: (transfer full) (nullable): the calendar text, CRLF line endings
  */
@@ -348,7 +350,7 @@ nm_ics_build (NmConsultation      *consultation,
               const NmIcsOptions  *options,
               GError             **error)
 {
-  static const NmIcsOptions defaults = { FALSE, NULL, NULL };
+  static const NmIcsOptions defaults = { FALSE, NULL, NULL, NULL, NULL };
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GDateTime) stamp_utc = NULL;
   g_autofree char *stamp = NULL;
@@ -395,6 +397,14 @@ nm_ics_build (NmConsultation      *consultation,
           g_autofree char *uid = nm_ics_uid (salt, series->schedule, k + 1);
           g_autofree char *summary = NULL;
           g_autofree char *description = describe_session (plan, series, k + 1);
+          NmSession *logged = options->logged != NULL ? options->logged (s, k + 1, options->logged_data) : NULL;
+          GDate when = series->dates[k];
+          GDate done_on;
+
+          /* done on another day than planned: on the day it was done */
+          if (logged != NULL && nm_session_get_done (logged) &&
+              nm_date_parse (nm_session_get_date (logged), &done_on))
+            when = done_on;
 
           if (who[0] != '\0')
             /* Translators: a calendar event's title: the series, the session
@@ -410,7 +420,7 @@ nm_ics_build (NmConsultation      *consultation,
           nm_ics_append_line (out, "BEGIN:VEVENT");
           append_property (out, "UID", uid);
           append_property (out, "DTSTAMP", stamp);
-          append_when (out, consultation, &series->dates[k]);
+          append_when (out, consultation, &when);
           append_text_property (out, "SUMMARY", summary);
           append_text_property (out, "DESCRIPTION", description);
           append_property (out, "TRANSP", "OPAQUE");

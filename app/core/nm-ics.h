@@ -29,6 +29,11 @@ typedef struct
   gboolean    include_client_name; /* FALSE: initials only (the default) */
   const char *salt;                /* nullable: the consultation's calendar id */
   GDateTime  *stamp;               /* nullable: now; converted to UTC */
+  /* nullable: the session of the log that is session @number (1-based)
+   * of the plan's series @series, if any; a done one's event is on the
+   * day it was done, not the day it was planned */
+  NmSession *(*logged) (guint series, guint number, gpointer data);
+  gpointer    logged_data;
 } NmIcsOptions;
 
 GQuark  nm_ics_error_quark    (void);

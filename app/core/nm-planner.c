@@ -178,6 +178,22 @@ plan_mm (const Planner *pl,
   return pl->translate ? nm_format_mm_display (mm) : nm_format_mm (mm);
 }
 
+/* A date in a sentence: "2026-12-15" in the JSON, "15 Dec 2026" in the
+ * window and the PDF, as the schedule writes dates. */
+static char *
+plan_date (const Planner *pl,
+           const GDate   *date)
+{
+  char buffer[64];
+
+  /* the schedule's msgid (nm_render_format_date()), so the same form */
+  if (pl->translate &&
+      g_date_strftime (buffer, sizeof buffer, g_dgettext (GETTEXT_PACKAGE, "%-d %b %Y"), date) > 0)
+    return g_strdup (buffer);
+  return g_strdup_printf ("%04u-%02u-%02u", (guint) g_date_get_year (date),
+                          (guint) g_date_get_month (date), (guint) g_date_get_day (date));
+}
+
 /* g_strv_builder_take() is GLib 2.80 */
 static void
 take_reason (GStrvBuilder *builder,
@@ -542,8 +558,8 @@ plan_wait (Planner *pl)
 
   earliest = pl->today;
   g_date_add_days (&earliest, NM_SAFETY_WAIT_DAYS);
-  until = g_strdup_printf ("%04u-%02u-%02u", (guint) g_date_get_year (&earliest),
-                           (guint) g_date_get_month (&earliest), (guint) g_date_get_day (&earliest));
+  if (g_date_get_year (&earliest) <= NM_DATE_MAX_YEAR)
+    until = plan_date (pl, &earliest);
 
   if (sunburn && procedure)
     why = plan_tr (pl, "Sunburn or a fresh tan, and a recent procedure in the area");
@@ -1205,6 +1221,8 @@ plan_logged (Planner    *pl,
       const RegionWork *work = NULL;
       LoggedProblem problem = LOGGED_OK;
       const char *deepest_date = NULL;
+      g_autofree char *deepest_shown = NULL;
+      GDate deepest_day;
       double deepest = 0.0;
       guint n_over = 0;
       g_autofree char *logged = NULL;
@@ -1246,6 +1264,8 @@ plan_logged (Planner    *pl,
       logged = plan_mm (pl, deepest);
       if (deepest_date == NULL)
         deepest_date = "?";
+      else if (nm_date_parse (deepest_date, &deepest_day))
+        deepest_date = deepest_shown = plan_date (pl, &deepest_day);
       switch (problem)
         {
         case LOGGED_NEVER:

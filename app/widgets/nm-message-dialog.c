@@ -93,3 +93,56 @@ nm_message_dialog_keep_focus (AdwMessageDialog *dialog)
 
   g_signal_connect (dialog, "notify::focus-widget", G_CALLBACK (on_focus_cb), NULL);
 }
+
+static void
+on_parent_destroy_cb (GtkWindow *window)
+{
+  gtk_window_set_transient_for (window, NULL);
+}
+
+/**
+ * nm_window_let_go_of_parent_early:
+ * @window: a window with its transient parent set
+ *
+ * A window can outlive the one it is transient for: a dialog is held by
+ * the click that answers it while its response destroys its parent (the
+ * form after Record Anyway, the window after Discard). GTK 4.8 then keeps
+ * pointing at the parent that is gone, and lets go of it when @window is
+ * finalized: "instance with invalid (NULL) class pointer". This lets go of
+ * it while the parent is still there, as it is destroyed.
+ */
+void
+nm_window_let_go_of_parent_early (GtkWindow *window)
+{
+  GtkWindow *parent;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  parent = gtk_window_get_transient_for (window);
+  if (parent != NULL)
+    /* after GTK's own handler, which destroys @window with its parent */
+    g_signal_connect_object (parent, "destroy", G_CALLBACK (on_parent_destroy_cb), window,
+                             G_CONNECT_SWAPPED);
+}
+
+/**
+ * nm_message_dialog_new:
+ * @parent: (nullable): the window it stays over
+ * @heading: (nullable): its heading
+ * @body: (nullable): its body
+ *
+ * adw_message_dialog_new(), for a dialog that can outlive @parent
+ * (nm_window_let_go_of_parent_early()).
+ *
+ * Returns: (transfer floating): the dialog, not yet presented
+ */
+GtkWidget *
+nm_message_dialog_new (GtkWindow  *parent,
+                       const char *heading,
+                       const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+
+  nm_window_let_go_of_parent_early (GTK_WINDOW (dialog));
+  return dialog;
+}

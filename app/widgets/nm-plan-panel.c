@@ -214,8 +214,8 @@ update_message_rows (GtkWidget   *group,
                      guint        n,
                      const char  *icon,
                      const char  *css,
-                     const char *(*get) (NmPlan *plan, guint i, const char **subtitle),
-                     NmPlan      *plan)
+                     const char *(*get) (gpointer data, guint i, const char **subtitle),
+                     gpointer     data)
 {
   while (rows->len > n)
     {
@@ -225,7 +225,7 @@ update_message_rows (GtkWidget   *group,
   for (guint i = 0; i < n; i++)
     {
       const char *subtitle = NULL;
-      const char *title = get (plan, i, &subtitle);
+      const char *title = get (data, i, &subtitle);
       GtkWidget *row;
 
       if (i == rows->len)
@@ -248,7 +248,7 @@ update_message_rows (GtkWidget   *group,
 }
 
 static const char *
-get_block (NmPlan      *plan,
+get_block (gpointer     plan,
            guint        i,
            const char **subtitle)
 {
@@ -258,15 +258,87 @@ get_block (NmPlan      *plan,
   return block->message;
 }
 
+/* One warning row: a warning the plan gives for several regions (the risk
+ * of pigmentation, for each treated region) is one row naming them. */
+typedef struct
+{
+  const char *id;
+  const char *message;
+  GPtrArray  *regions;    /* of const char *, region names */
+  char       *subtitle;
+} WarningGroup;
+
+static void
+warning_group_free (gpointer data)
+{
+  WarningGroup *group = data;
+
+  g_ptr_array_unref (group->regions);
+  g_free (group->subtitle);
+  g_free (group);
+}
+
+static GPtrArray *
+group_warnings (NmPlan *plan)
+{
+  GPtrArray *groups = g_ptr_array_new_with_free_func (warning_group_free);
+
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    {
+      const NmPlanWarning *w = nm_plan_get_warning (plan, i);
+      WarningGroup *group = NULL;
+
+      for (guint g = 0; g < groups->len && group == NULL; g++)
+        {
+          WarningGroup *other = g_ptr_array_index (groups, g);
+
+          if (g_strcmp0 (other->id, w->id) == 0 && g_strcmp0 (other->message, w->message) == 0)
+            group = other;
+        }
+      if (group == NULL)
+        {
+          group = g_new0 (WarningGroup, 1);
+          group->id = w->id;
+          group->message = w->message;
+          group->regions = g_ptr_array_new ();
+          g_ptr_array_add (groups, group);
+        }
+      if (w->region != NULL)
+        g_ptr_array_add (group->regions, (gpointer) nm_vocab_region_name (w->region));
+    }
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      WarningGroup *group = g_ptr_array_index (groups, g);
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      if (group->regions->len == 1)
+        group->subtitle = g_strdup (g_ptr_array_index (group->regions, 0));
+      if (group->regions->len <= 1)
+        continue;
+      for (guint r = 0; r < group->regions->len; r++)
+        {
+          if (r > 0)
+            g_string_append (names, ", ");
+          g_string_append (names, g_ptr_array_index (group->regions, r));
+        }
+      /* Translators: under a warning given for several regions: how many,
+       * then their names, e.g. “3 regions: Forehead, Nose, Chin” */
+      group->subtitle = g_strdup_printf (ngettext ("%u region: %s", "%u regions: %s", group->regions->len),
+                                         group->regions->len, names->str);
+    }
+  return groups;
+}
+
 static const char *
-get_warning (NmPlan      *plan,
+get_warning (gpointer     groups,
              guint        i,
              const char **subtitle)
 {
-  const NmPlanWarning *w = nm_plan_get_warning (plan, i);
+  const WarningGroup *group = g_ptr_array_index ((GPtrArray *) groups, i);
 
-  *subtitle = w->region != NULL ? nm_vocab_region_name (w->region) : NULL;
-  return w->message;
+  *subtitle = group->subtitle;
+  return group->message;
 }
 
 static AckRow *
@@ -542,6 +614,7 @@ static void
 nm_plan_panel_rebuild (NmPlanPanel *self)
 {
   gboolean have_plan = self->plan != NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
 
@@ -556,14 +629,15 @@ nm_plan_panel_rebuild (NmPlanPanel *self)
       return;
     }
 
+  warnings = group_warnings (self->plan);
   /* setting a row from the model is not an edit */
   self->updating = TRUE;
   update_status (self);
   update_acknowledgements (self);
   update_message_rows (self->blocks_group, self->block_rows, nm_plan_get_n_blocked_by (self->plan),
                        "action-unavailable-symbolic", "error", get_block, self->plan);
-  update_message_rows (self->warnings_group, self->warning_rows, nm_plan_get_n_warnings (self->plan),
-                       "dialog-warning-symbolic", "warning", get_warning, self->plan);
+  update_message_rows (self->warnings_group, self->warning_rows, warnings->len,
+                       "dialog-warning-symbolic", "warning", get_warning, warnings);
   update_regions (self);
   self->updating = FALSE;
 }

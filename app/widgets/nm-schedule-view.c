@@ -21,6 +21,7 @@
 
 #include "nm-client-panel.h"
 #include "nm-file.h"
+#include "nm-message-dialog.h"
 #include "nm-render-schedule.h"
 #include "nm-schedule-view.h"
 #include "nm-spin-guard.h"
@@ -524,16 +525,6 @@ on_device_apply_cb (AdwEntryRow *row,
 }
 
 static void
-on_notes_apply_cb (AdwEntryRow *row,
-                   gpointer     user_data)
-{
-  NmSession *session = row_session (GTK_WIDGET (row));
-
-  if (g_strcmp0 (nm_session_get_notes (session), row_text (row)) != 0)
-    nm_session_set_notes (session, row_text (row));
-}
-
-static void
 on_remove_cb (GtkButton      *button,
               NmScheduleView *self)
 {
@@ -568,6 +559,108 @@ entry_row (const char *title,
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
   set_session (row, session);
   g_signal_connect (row, "apply", apply, apply_data);
+  return row;
+}
+
+/* The notes in a session's row, over several lines as they were typed:
+ * applied when the focus leaves them (or before a save), one undo step. */
+static char *
+notes_view_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+apply_notes (GtkTextView *view)
+{
+  NmSession *session = row_session (GTK_WIDGET (view));
+  g_autofree char *text = notes_view_text (view);
+  const char *notes = text[0] != '\0' ? text : NULL;
+
+  if (session == NULL)
+    return;
+  /* what a file can hold (spec §2): said, not cut */
+  if (notes != NULL && g_utf8_strlen (notes, -1) > NM_FILE_MAX_STRING_CHARS)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (view), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (view), "error");
+  if (g_strcmp0 (nm_session_get_notes (session), notes) != 0)
+    nm_session_set_notes (session, notes);
+}
+
+/* Typed or pasted, no more than a file can hold (spec §2), as the other
+ * fields: what goes past the limit is not inserted. */
+static void
+on_notes_inserted_cb (GtkTextBuffer *buffer,
+                      GtkTextIter   *location,
+                      const char    *text,
+                      int            len,
+                      gpointer       user_data)
+{
+  int excess = gtk_text_buffer_get_char_count (buffer) - NM_FILE_MAX_STRING_CHARS;
+  GtkTextIter start;
+
+  if (excess <= 0)
+    return;
+  start = *location;
+  gtk_text_iter_backward_chars (&start, excess);
+  gtk_text_buffer_delete (buffer, &start, location);
+  gtk_widget_error_bell (GTK_WIDGET (user_data));
+}
+
+static void
+on_notes_leave_cb (GtkEventControllerFocus *focus,
+                   gpointer                 user_data)
+{
+  apply_notes (GTK_TEXT_VIEW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (focus))));
+}
+
+static GtkWidget *
+notes_row (NmSession *session)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (_("Notes"));
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *view = gtk_text_view_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_label_set_xalign (GTK_LABEL (title), 0.0f);
+  gtk_widget_add_css_class (title, "dim-label");
+  gtk_widget_add_css_class (title, "caption");
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_widget_set_size_request (view, -1, 48);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Notes"), -1);
+  if (nm_session_get_notes (session) != NULL)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), nm_session_get_notes (session), -1);
+  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "insert-text",
+                           G_CALLBACK (on_notes_inserted_cb), view, G_CONNECT_AFTER);
+  set_session (view, session);
+  g_object_set_data (G_OBJECT (view), "nm-field", (gpointer) "notes");
+  g_signal_connect (focus, "leave", G_CALLBACK (on_notes_leave_cb), NULL);
+  gtk_widget_add_controller (view, focus);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  gtk_widget_add_css_class (frame, "view");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), frame);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  set_session (row, session);
   return row;
 }
 
@@ -695,9 +788,7 @@ fill_session_row (NmScheduleView *self,
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
                             entry_row (_("Device"), "device", nm_session_get_device (session), session,
                                        G_CALLBACK (on_device_apply_cb), NULL));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                            entry_row (_("Notes"), "notes", nm_session_get_notes (session), session,
-                                       G_CALLBACK (on_notes_apply_cb), NULL));
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), notes_row (session));
 
   remove_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (remove_row), _("Remove this session from the log"));
@@ -815,6 +906,15 @@ sync_fields (NmScheduleView *self,
     {
       if (g_str_equal (field, "done"))
         gtk_switch_set_active (GTK_SWITCH (widget), nm_session_get_done (session));
+      else if (g_str_equal (field, "notes"))
+        {
+          g_autofree char *shown = notes_view_text (GTK_TEXT_VIEW (widget));
+          const char *notes = nm_session_get_notes (session);
+
+          if (g_strcmp0 (shown, notes != NULL ? notes : "") != 0)
+            gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget)),
+                                      notes != NULL ? notes : "", -1);
+        }
       else if (g_str_equal (field, "depth"))
         {
           double value = 0.0;
@@ -827,9 +927,7 @@ sync_fields (NmScheduleView *self,
           g_autofree char *date = g_str_equal (field, "date")
                                   ? nm_date_entry_format (&self->date_style, nm_session_get_date (session))
                                   : NULL;
-          const char *text = date != NULL ? date
-                           : g_str_equal (field, "device") ? nm_session_get_device (session)
-                           : nm_session_get_notes (session);
+          const char *text = date != NULL ? date : nm_session_get_device (session);
 
           if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text != NULL ? text : "") != 0)
             gtk_editable_set_text (GTK_EDITABLE (widget), text != NULL ? text : "");
@@ -1227,7 +1325,7 @@ log_dialog (NmScheduleView *self,
             const char     *body)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  GtkWidget *dialog = nm_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
 
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_log_response_cb), self, 0);
@@ -1911,4 +2009,8 @@ nm_schedule_view_commit (NmScheduleView *self)
   row = focus != NULL ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
   if (row != NULL && gtk_widget_is_ancestor (row, GTK_WIDGET (self)) && row_session (row) != NULL)
     g_signal_emit_by_name (row, "apply");
+  /* the notes, over several lines */
+  row = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_TEXT_VIEW) : NULL;
+  if (row != NULL && gtk_widget_is_ancestor (row, GTK_WIDGET (self)) && row_session (row) != NULL)
+    apply_notes (GTK_TEXT_VIEW (row));
 }

@@ -210,7 +210,7 @@ on_all_no_clicked_cb (NmScreeningPanel *self)
   g_string_append (body, _("Answer No only to what you have asked the client."));
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body->str);
+  dialog = nm_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body->str);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "answer", _("Answer _No"),

@@ -114,7 +114,7 @@ GtkWidget *
 nm_depth_above_plan_dialog_new (GtkWindow  *parent,
                                 const char *body)
 {
-  GtkWidget *dialog = adw_message_dialog_new (parent, _("Record a Depth Above the Plan?"), body);
+  GtkWidget *dialog = nm_message_dialog_new (parent, _("Record a Depth Above the Plan?"), body);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -838,6 +838,7 @@ nm_session_form_new (GtkWindow          *parent,
                        "transient-for", parent,
                        "destroy-with-parent", TRUE,
                        NULL);
+  nm_window_let_go_of_parent_early (GTK_WINDOW (self));
   self->consultation = g_object_ref (consultation);
   self->plan = plan != NULL ? nm_plan_ref (plan) : NULL;
   self->session = g_object_ref (session);

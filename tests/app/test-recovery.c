@@ -907,9 +907,8 @@ collect_texts (GtkWidget *widget,
   /* a spin button's text holds a number */
   if (GTK_IS_SPIN_BUTTON (widget))
     return;
-  if (GTK_IS_TEXT (widget))
+  if (GTK_IS_TEXT (widget) || GTK_IS_TEXT_VIEW (widget))
     g_ptr_array_add (texts, widget);
-  g_assert_false (GTK_IS_TEXT_VIEW (widget));   /* none without a limit */
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     collect_texts (child, texts);
 }
@@ -925,6 +924,7 @@ test_every_field_is_bounded (void)
   g_autoptr(GPtrArray) texts = g_ptr_array_new ();
   g_autofree char *pasted = g_strnfill (NM_FILE_MAX_STRING_CHARS + 50, 'p');
   NmConsultation *consultation;
+  guint n_views = 0;
 
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
@@ -948,7 +948,27 @@ test_every_field_is_bounded (void)
   for (guint i = 0; i < texts->len; i++)
     {
       GtkText *text = g_ptr_array_index (texts, i);
-      int max = gtk_text_get_max_length (text);
+      int max;
+
+      /* several lines (a session's notes): pasted whole, only the limit
+       * goes in */
+      if (GTK_IS_TEXT_VIEW (text))
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (text));
+          GtkTextIter end;
+
+          gtk_text_buffer_set_text (buffer, "", -1);
+          gtk_text_buffer_get_end_iter (buffer, &end);
+          gtk_text_buffer_insert (buffer, &end, pasted, -1);
+          g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, NM_FILE_MAX_STRING_CHARS);
+          gtk_text_buffer_get_end_iter (buffer, &end);
+          gtk_text_buffer_insert (buffer, &end, "more", -1);
+          g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, NM_FILE_MAX_STRING_CHARS);
+          gtk_text_buffer_set_text (buffer, "", -1);
+          n_views++;
+          continue;
+        }
+      max = gtk_text_get_max_length (text);
 
       /* which one, when it has no limit */
       if (max == 0)
@@ -963,6 +983,8 @@ test_every_field_is_bounded (void)
       g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (text)), -1), ==, max);
       gtk_editable_set_text (GTK_EDITABLE (text), "");
     }
+
+  g_assert_cmpuint (n_views, >=, 1);   /* the session's notes */
 
   nm_document_drop_recovery (nm_window_get_document (window));
   test_wait_until (recovery_idle, nm_window_get_document (window), "the recovery copy's removal");

@@ -919,7 +919,7 @@ test_window_typing_is_not_lost (void)
   /* The same in a session's notes, in the session log. */
   {
     GtkWidget *schedule = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW);
-    GtkEditable *session_notes;
+    GtkTextView *session_notes;
     NmSession *session;
 
     g_assert_nonnull (schedule);
@@ -927,11 +927,12 @@ test_window_typing_is_not_lost (void)
     answer_all (nm_window_get_consultation (window), NM_ANSWER_NO, NULL);
     session = log_session (NM_SCHEDULE_VIEW (schedule));
     g_assert_nonnull (session);
-    session_notes = GTK_EDITABLE (find_widget (schedule, is_entry_row_titled, "Notes"));
+    session_notes = GTK_TEXT_VIEW (find_widget_of_type (schedule, GTK_TYPE_TEXT_VIEW));
     g_assert_nonnull (session_notes);
     gtk_widget_grab_focus (GTK_WIDGET (session_notes));
-    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)));
-    gtk_editable_set_text (session_notes, "numbing cream 20 min");
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (session_notes)) ||
+                   gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (session_notes));
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (session_notes), "numbing cream 20 min", -1);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
     window_test_wait_idle (window);
     g_clear_pointer (&contents, g_free);
@@ -2588,6 +2589,312 @@ test_window_log_session_once_a_day (void)
   window_test_destroy (window);
 }
 
+/* A dialog can outlive the window it was over: the click that answers it
+ * holds it while its response destroys that window (Log in the form after
+ * "Record Anyway", Discard in "Save Changes?" at quit). Letting go of the
+ * dialog afterwards must not touch the window that is gone (GTK let go of
+ * its transient parent then: "instance with invalid (NULL) class pointer",
+ * "g_signal_handlers_disconnect_matched: assertion failed"). Criticals are
+ * fatal here. */
+static void
+test_window_dialog_outlives_parent (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "outlive.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmScheduleView *schedule;
+  NmSessionForm *form;
+  AdwMessageDialog *dialog;
+  GtkSpinButton *spin;
+  gpointer gone;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+
+  /* the form, deeper than planned, recorded anyway */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  form = shown_session_form ();
+  g_assert_nonnull (form);
+  spin = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (form), is_spin_for_region, "cheek-left"));
+  gtk_spin_button_set_value (spin, 2.0);
+  g_assert_false (nm_session_form_accept (form));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (form));
+  gone = form;
+  g_object_add_weak_pointer (G_OBJECT (form), &gone);
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, "record");
+  test_wait_drain ();
+  g_assert_null (gone);   /* the form went while its dialog was held */
+  g_assert_null (shown_session_form ());
+  g_object_unref (dialog);
+  test_wait_drain ();
+
+  /* Save Changes? Discard: the window goes while its dialog is held */
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = shown_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
+  gone = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &gone);
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  test_wait_drain ();
+  g_assert_null (gone);
+  g_object_unref (dialog);
+  test_wait_drain ();
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+collect_rows_starting (GtkWidget  *widget,
+                       const char *prefix,
+                       GPtrArray  *found)
+{
+  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_visible (widget) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), prefix))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_rows_starting (child, prefix, found);
+}
+
+/* The Plan panel gives a warning the plan repeats for each region (the
+ * risk of pigmentation on darker skin) once, naming the regions. */
+static void
+test_window_plan_warnings_grouped (void)
+{
+  NmWindow *window = new_window ();
+  static const char *regions[] = { "forehead", "nose", "chin" };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  NmConsultation *consultation;
+  GtkWidget *panel;
+  const char *subtitle;
+  guint n_pih = 0;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  consultation = nm_window_get_consultation (window);
+  nm_consultation_set_fitzpatrick (consultation, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
+    {
+      g_autoptr(NmFinding) finding = nm_finding_new (regions[i], "fine-lines", 2);
+
+      nm_consultation_add_finding (consultation, finding);
+    }
+  test_wait_drain ();
+  for (guint i = 0; i < nm_plan_get_n_warnings (nm_window_get_plan (window)); i++)
+    if (g_strcmp0 (nm_plan_get_warning (nm_window_get_plan (window), i)->id, "pih-risk") == 0)
+      n_pih++;
+  g_assert_cmpuint (n_pih, ==, G_N_ELEMENTS (regions));   /* the plan: one per region */
+
+  panel = find_widget_of_type (GTK_WIDGET (window), NM_TYPE_PLAN_PANEL);
+  collect_rows_starting (panel, "Skin type V:", rows);
+  g_assert_cmpuint (rows->len, ==, 1);                    /* the panel: one row */
+  subtitle = adw_action_row_get_subtitle (g_ptr_array_index (rows, 0));
+  g_assert_nonnull (strstr (subtitle, "3 regions: "));
+  g_assert_nonnull (strstr (subtitle, "Forehead"));
+  g_assert_nonnull (strstr (subtitle, "Nose"));
+  g_assert_nonnull (strstr (subtitle, "Chin"));
+
+  /* one region left: named alone */
+  nm_consultation_remove_finding (consultation, nm_consultation_get_finding (consultation, 0));
+  nm_consultation_remove_finding (consultation, nm_consultation_get_finding (consultation, 0));
+  test_wait_drain ();
+  g_ptr_array_set_size (rows, 0);
+  collect_rows_starting (panel, "Skin type V:", rows);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)), ==, "Chin");
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+}
+
+static NmSession *
+row_session_of (GtkWidget *widget)
+{
+  return g_object_get_data (G_OBJECT (widget), "nm-session");
+}
+
+static gboolean
+is_session_row_of (GtkWidget     *widget,
+                   gconstpointer  session)
+{
+  return ADW_IS_EXPANDER_ROW (widget) && row_session_of (widget) == session;
+}
+
+static gboolean
+is_text_view (GtkWidget     *widget,
+              gconstpointer  unused)
+{
+  return GTK_IS_TEXT_VIEW (widget);
+}
+
+/* A logged session's notes show in its row over several lines, as typed
+ * (a line break kept, long lines wrapped), and are edited there: applied
+ * when the focus leaves them, one undo step. */
+static void
+test_window_session_notes_lines (void)
+{
+  NmWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "notes.needlemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmConsultation *consultation;
+  NmScheduleView *schedule;
+  NmSession *session;
+  GtkTextView *view;
+  g_autofree char *shown = NULL;
+  GtkWidget *date;
+  guint steps;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  consultation = nm_window_get_consultation (window);
+  schedule = NM_SCHEDULE_VIEW (find_widget_of_type (GTK_WIDGET (window), NM_TYPE_SCHEDULE_VIEW));
+  session = nm_consultation_get_session (consultation, 0);
+  nm_session_set_notes (session, "numbing cream 20 min\nslight redness, settled within the hour, "
+                                 "client asked about the next session and the sun");
+  test_wait_drain ();
+
+  /* the row, opened: the notes over several lines */
+  g_assert_null (nm_schedule_view_log_session (schedule));
+  accept_session_form ();
+  view = GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (schedule), GTK_TYPE_TEXT_VIEW));
+  if (view == NULL || row_session_of (GTK_WIDGET (view)) != session)
+    {
+      GtkWidget *row = find_widget (GTK_WIDGET (schedule), is_session_row_of, session);
+
+      g_assert_nonnull (row);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      view = GTK_TEXT_VIEW (find_widget (row, is_text_view, NULL));
+    }
+  g_assert_nonnull (view);
+  g_assert_true (gtk_text_view_get_wrap_mode (view) != GTK_WRAP_NONE);
+  shown = text_view_text (view);
+  g_assert_cmpstr (shown, ==, nm_session_get_notes (session));
+  g_assert_null (find_widget (GTK_WIDGET (schedule), is_entry_row_titled, "Notes"));
+
+  /* typed over two lines, then the focus moves on: one undo step */
+  steps = nm_history_get_n_undo (nm_consultation_get_history (consultation));
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "line one\nline two", -1);
+  g_assert_cmpstr (nm_session_get_notes (session), !=, "line one\nline two");
+  date = find_widget (GTK_WIDGET (schedule), is_entry_row_titled, "Date");
+  g_assert_nonnull (date);
+  gtk_widget_grab_focus (date);
+  g_assert_cmpstr (nm_session_get_notes (session), ==, "line one\nline two");
+  g_assert_cmpuint (nm_history_get_n_undo (nm_consultation_get_history (consultation)), ==, steps + 1);
+
+  /* undone: the row shows the notes as they were */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  test_wait_drain ();
+  view = GTK_TEXT_VIEW (find_widget (find_widget (GTK_WIDGET (schedule), is_session_row_of, session),
+                                     is_text_view, NULL));
+  g_clear_pointer (&shown, g_free);
+  shown = text_view_text (view);
+  g_assert_nonnull (strstr (shown, "numbing cream 20 min\nslight redness"));
+
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The file dialog the window shows (GtkFileChooserNative falls back to a
+ * GtkFileChooserDialog here): its folder, and then it is cancelled. */
+static GFile *
+dialog_folder_after (NmWindow   *window,
+                     const char *action)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+  GFile *folder;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (toplevel))
+        dialog = GTK_WIDGET (toplevel);
+    }
+  g_assert_nonnull (dialog);
+  test_wait_drain ();
+  folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (dialog));
+  g_assert_nonnull (folder);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  test_wait_drain ();
+  return folder;
+}
+
+/* File dialogs open in the current file's folder, else the last folder a
+ * dialog chose, else Documents: never the process's working directory. */
+static void
+test_window_dialog_folders (void)
+{
+  NmWindow *window = new_window ();
+  NmWindow *fresh;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *other = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "folder.needlemap", NULL);
+  g_autofree char *elsewhere = g_build_filename (other, "chosen.needlemap", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) chosen = g_file_new_for_path (elsewhere);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) dir_file = g_file_new_for_path (dir);
+  g_autoptr(GFile) other_file = g_file_new_for_path (other);
+  g_autoptr(GFile) cwd_file = g_file_new_for_path (cwd);
+
+  g_assert_false (g_file_equal (dir_file, cwd_file));
+
+  /* with no file and nothing chosen yet: Documents (else home), not the
+   * working directory */
+  folder = nm_window_dup_dialog_folder (window);
+  g_assert_false (g_file_equal (folder, cwd_file));
+  g_clear_object (&folder);
+
+  /* the current file's folder, for Open, Save As and the exports */
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  folder = dialog_folder_after (window, "win.open");
+  g_assert_true (g_file_equal (folder, dir_file));
+  g_clear_object (&folder);
+  folder = dialog_folder_after (window, "win.export-pdf");
+  g_assert_true (g_file_equal (folder, dir_file));
+  g_clear_object (&folder);
+  folder = dialog_folder_after (window, "win.export-ics");
+  g_assert_true (g_file_equal (folder, dir_file));
+  g_clear_object (&folder);
+
+  /* a window with no file: the last folder a dialog chose */
+  nm_window_remember_dialog_folder (chosen);
+  fresh = new_window ();
+  folder = dialog_folder_after (fresh, "win.open");
+  g_assert_true (g_file_equal (folder, other_file));
+  g_clear_object (&folder);
+  /* the window with a file keeps its own */
+  folder = nm_window_dup_dialog_folder (window);
+  g_assert_true (g_file_equal (folder, dir_file));
+
+  window_test_destroy (fresh);
+  nm_document_drop_recovery (nm_window_get_document (window));
+  window_test_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_rmdir (other);
+}
+
 static gboolean
 is_stack_with (GtkWidget     *widget,
                gconstpointer  child_name)
@@ -2720,6 +3027,63 @@ test_window_fits_small_screen (void)
   window_test_destroy (window);
 }
 
+/* A toast over the map does not swallow what is drawn under it: with the
+ * Outline (or Brush) tool the pointer goes through it to the map; with
+ * Select its buttons take clicks as before. */
+static void
+test_window_toast_lets_drawing_through (void)
+{
+  NmWindow *window = new_window_sized (1024, 600);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("needlemap-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "draw.needlemap", NULL);
+  g_autofree char *backup = g_strconcat (path, "~", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NmMapView *map_view;
+  GtkWidget *toast, *picked;
+  graphene_rect_t bounds;
+  double x, y;
+
+  g_assert_true (g_file_set_contents (path, log_file, -1, NULL));
+  g_assert_true (window_test_open (window, file, &error));
+  g_assert_no_error (error);
+  map_view = nm_window_get_map_view (window);
+  nm_map_view_set_tool (map_view, NM_MAP_TOOL_OUTLINE);
+  nm_consultation_set_practitioner (nm_window_get_consultation (window), "Dr Toast");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  window_test_wait_idle (window);
+  toast = find_widget (GTK_WIDGET (window), is_css_named, "toast");
+  g_assert_nonnull (toast);
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &bounds));
+  x = bounds.origin.x + bounds.size.width / 4;
+  y = bounds.origin.y + bounds.size.height / 2;
+
+  /* the toast is over the map */
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (map_view),
+                                         gtk_widget_get_ancestor (toast, ADW_TYPE_TOAST_OVERLAY)));
+
+  /* drawing: the map gets the pointer */
+  picked = gtk_widget_pick (GTK_WIDGET (window), x, y, GTK_PICK_DEFAULT);
+  g_assert_nonnull (picked);
+  g_assert_true (picked == GTK_WIDGET (map_view) || gtk_widget_is_ancestor (picked, GTK_WIDGET (map_view)));
+
+  /* selecting: the toast does, its buttons work */
+  nm_map_view_set_tool (map_view, NM_MAP_TOOL_SELECT);
+  picked = gtk_widget_pick (GTK_WIDGET (window), x, y, GTK_PICK_DEFAULT);
+  g_assert_true (picked == toast || gtk_widget_is_ancestor (picked, toast));
+
+  /* and back to drawing */
+  nm_map_view_set_tool (map_view, NM_MAP_TOOL_BRUSH);
+  picked = gtk_widget_pick (GTK_WIDGET (window), x, y, GTK_PICK_DEFAULT);
+  g_assert_true (picked == GTK_WIDGET (map_view) || gtk_widget_is_ancestor (picked, GTK_WIDGET (map_view)));
+
+  window_test_destroy (window);
+  g_unlink (path);
+  g_unlink (backup);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2761,9 +3125,14 @@ main (int   argc,
   g_test_add_func ("/window/log-session-checks", test_window_log_session_checks);
   g_test_add_func ("/window/log-session-full", test_window_log_session_full);
   g_test_add_func ("/window/log-session-once-a-day", test_window_log_session_once_a_day);
+  g_test_add_func ("/window/dialog-outlives-parent", test_window_dialog_outlives_parent);
+  g_test_add_func ("/window/plan-warnings-grouped", test_window_plan_warnings_grouped);
+  g_test_add_func ("/window/session-notes-lines", test_window_session_notes_lines);
+  g_test_add_func ("/window/dialog-folders", test_window_dialog_folders);
   g_test_add_func ("/window/fits-small-screen", test_window_fits_small_screen);
   g_test_add_func ("/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/window/saved-toast-out-of-the-way", test_window_saved_toast_out_of_the_way);
+  g_test_add_func ("/window/toast-lets-drawing-through", test_window_toast_lets_drawing_through);
 
   return g_test_run ();
 }

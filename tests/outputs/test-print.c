@@ -133,6 +133,115 @@ test_window_calendar_id (void)
   g_unlink (path);
 }
 
+/* Issue 14: the calendar exported from the window (on its worker, from a
+ * copy of the consultation) writes an appointment's time and length as
+ * the command line does, not an all-day event. */
+static void
+test_window_calendar_times (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "needlemap-test-window-times.ics", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(NmSession) booked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ics = NULL;
+  g_autofree char *direct = NULL;
+  g_autofree char *start = NULL;
+  const NmPlanSeries *series = nm_plan_get_series (plan, 0);
+  gboolean done = FALSE;
+  GDate today;
+  char iso[16];
+
+  g_assert_cmpuint (series->n_dates, >=, 2);
+  g_snprintf (iso, sizeof iso, "%04d-%02d-%02d", g_date_get_year (&series->dates[1]),
+              g_date_get_month (&series->dates[1]), g_date_get_day (&series->dates[1]));
+  booked = nm_session_new (iso);
+  nm_session_set_time (booked, "09:05");
+  nm_session_set_duration_min (booked, 45);
+  nm_consultation_add_session (consultation, booked);
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  start = g_strdup_printf ("\r\nDTSTART:%.4s%.2s%.2sT090500\r\nDURATION:PT45M\r\n", iso, iso + 5, iso + 8);
+
+  /* as the command line builds it */
+  direct = nm_ics_build (consultation, plan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (direct, start));
+
+  /* as the window exports it */
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 20, G_DATE_NOVEMBER, 2026);
+  nm_export_async (NM_EXPORT_ICS, consultation, plan, NULL, &today, out, NULL, NULL, on_exported_cb, &done);
+  test_wait_until (test_wait_is_set, &done, "the calendar export");
+  g_assert_true (g_file_get_contents (path, &ics, NULL, NULL));
+  g_assert_nonnull (strstr (ics, start));
+  g_unlink (path);
+}
+
+/* Issue 14: a session done on another day than planned is in the calendar
+ * on the day it was done (as the schedule draws it), from the window and
+ * the command line alike (both write through nm_export_ics()). */
+static void
+test_calendar_done_on_the_day (void)
+{
+  g_autoptr(NmConsultation) consultation = load_sample ();
+  g_autoptr(NmPlan) plan = plan_for (consultation);
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "needlemap-test-done-day.ics", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(NmSession) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ics = NULL;
+  g_autofree char *planned = NULL;
+  g_autofree char *actual = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *event = NULL;
+  const NmPlanSeries *series = nm_plan_get_series (plan, 0);
+  GDate later;
+  char iso[16];
+  const char *at;
+
+  /* session 1, done two days after its planned date, at 10:30 */
+  g_assert_cmpuint (nm_consultation_get_n_sessions (consultation), ==, 0);
+  later = series->dates[0];
+  g_date_add_days (&later, 2);
+  g_snprintf (iso, sizeof iso, "%04d-%02d-%02d", g_date_get_year (&later), g_date_get_month (&later),
+              g_date_get_day (&later));
+  done = nm_session_new (iso);
+  nm_session_set_done (done, TRUE);
+  nm_session_set_depth (done, series->regions[0], nm_plan_lookup_region (plan, series->regions[0])->min_mm);
+  nm_consultation_add_session (consultation, done);
+  g_clear_pointer (&plan, nm_plan_unref);
+  plan = plan_for (consultation);
+  series = nm_plan_get_series (plan, 0);
+  planned = g_strdup_printf ("%04d%02d%02d", g_date_get_year (&series->dates[0]),
+                             g_date_get_month (&series->dates[0]), g_date_get_day (&series->dates[0]));
+  actual = g_strdup_printf ("\r\nDTSTART;VALUE=DATE:%.4s%.2s%.2s\r\n", iso, iso + 5, iso + 8);
+  uid = nm_ics_uid (nm_consultation_ensure_calendar_uid (consultation), series->schedule, 1);
+
+  g_assert_true (nm_export_ics (consultation, plan, NULL, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &ics, NULL, NULL));
+  at = strstr (ics, uid);
+  g_assert_nonnull (at);
+  event = g_strndup (at, strstr (at, "END:VEVENT") - at);
+  g_assert_nonnull (strstr (event, actual));
+  g_assert_null (strstr (event, planned));
+  g_clear_pointer (&ics, g_free);
+  g_clear_pointer (&event, g_free);
+
+  /* with the time it was done at: a timed event that day */
+  nm_session_set_time (done, "10:30");
+  g_clear_pointer (&actual, g_free);
+  actual = g_strdup_printf ("\r\nDTSTART:%.4s%.2s%.2sT103000\r\n", iso, iso + 5, iso + 8);
+  g_assert_true (nm_export_ics (consultation, plan, NULL, out, &error));
+  g_assert_true (g_file_get_contents (path, &ics, NULL, NULL));
+  at = strstr (ics, uid);
+  event = g_strndup (at, strstr (at, "END:VEVENT") - at);
+  g_assert_nonnull (strstr (event, actual));
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -141,6 +250,8 @@ main (int   argc,
 
   g_test_add_func ("/outputs/print/pipeline", test_print_pipeline);
   g_test_add_func ("/outputs/print/window-calendar-id", test_window_calendar_id);
+  g_test_add_func ("/outputs/print/window-calendar-times", test_window_calendar_times);
+  g_test_add_func ("/outputs/print/calendar-done-on-the-day", test_calendar_done_on_the_day);
 
   return g_test_run ();
 }

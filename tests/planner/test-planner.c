@@ -767,6 +767,57 @@ test_format_mm (void)
     }
 }
 
+static const NmPlanWarning *
+find_warning (NmPlan     *plan,
+              const char *id)
+{
+  for (guint i = 0; i < nm_plan_get_n_warnings (plan); i++)
+    if (g_strcmp0 (nm_plan_get_warning (plan, i)->id, id) == 0)
+      return nm_plan_get_warning (plan, i);
+  return NULL;
+}
+
+/* Issue 14: the dates in the plan's sentences are ISO in the JSON (the
+ * --plan output) and as the schedule writes them in the window and the
+ * PDF (the translated plan): "1 Nov 2026", not "2026-11-01". */
+static void
+test_dates_in_sentences (void)
+{
+  g_autoptr(NmProtocol) protocol = default_protocol ();
+  g_autoptr(NmConsultation) c = build_consultation (2, "cheek-left acne-scar-rolling 2, eyelid-left fine-lines 2",
+                                                    "sunburn=yes", NULL, NULL);
+  g_autoptr(NmSession) session = nm_session_new ("2026-11-01");
+  NmPlannerOptions shown = { .translate = TRUE };
+  g_autoptr(NmPlan) json = NULL;
+  g_autoptr(NmPlan) window = NULL;
+  const NmPlanWarning *w;
+  GDate today;
+
+  nm_session_set_done (session, TRUE);
+  nm_session_set_depth (session, "eyelid-left", 0.25);
+  nm_consultation_add_session (c, session);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 1, G_DATE_DECEMBER, 2026);
+
+  json = nm_planner_run_full (c, protocol, &today, NULL);
+  w = find_warning (json, "logged-over-plan");
+  g_assert_nonnull (w);
+  g_assert_nonnull (strstr (w->message, "on 2026-11-01"));
+  w = find_warning (json, "wait-before-start");
+  g_assert_nonnull (w);
+  g_assert_nonnull (strstr (w->message, "2026-12-15"));
+
+  window = nm_planner_run_full (c, protocol, &today, &shown);
+  w = find_warning (window, "logged-over-plan");
+  g_assert_nonnull (w);
+  g_assert_nonnull (strstr (w->message, "on 1 Nov 2026"));
+  g_assert_null (strstr (w->message, "2026-11-01"));
+  w = find_warning (window, "wait-before-start");
+  g_assert_nonnull (w);
+  g_assert_nonnull (strstr (w->message, "15 Dec 2026"));
+  g_assert_null (strstr (w->message, "2026-12-15"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -789,6 +840,7 @@ main (int   argc,
   g_test_add_func ("/planner/format-mm", test_format_mm);
   g_test_add_func ("/planner/dates-past-9999", test_dates_past_9999);
   g_test_add_func ("/planner/properties", test_properties);
+  g_test_add_func ("/planner/dates-in-sentences", test_dates_in_sentences);
 
   return g_test_run ();
 }
